@@ -1,0 +1,53 @@
+# The README quick start: `make run` serves the app with demo data, `make test` runs every tier.
+# Both work on a fresh clone with nothing but Python 3.11 (and, for tests, the local services).
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+# Reinstall only when pyproject.toml is newer than the stamp left by the last install.
+STAMP := $(VENV)/.installed
+TEST_STAMP := $(VENV)/.installed-test
+DEV := CAMPAIGN_ENV=development
+FLASK := $(DEV) $(BIN)/flask --app app
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: run test database demo translations chromium services
+
+run: $(STAMP) translations database demo
+	$(FLASK) run --host 127.0.0.1 --port 5000
+
+test: $(TEST_STAMP) chromium translations services
+	$(BIN)/pytest
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet --disable-pip-version-check -e .
+	touch $@
+
+$(TEST_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet --disable-pip-version-check -e ".[test]"
+	touch $@ $(STAMP)
+
+database: $(STAMP)
+	$(FLASK) db upgrade
+
+# Demo coalitions and the demo login (safe to load twice); prints the URL and the login.
+demo: $(STAMP)
+	$(FLASK) demo load
+
+# The .mo files are build output (gitignored); the .po files are the source.
+translations: $(STAMP)
+	$(BIN)/pybabel compile -d campaign/translations -f
+
+# The browser tests drive Debian's chromium (`playwright install` cannot download browsers here).
+chromium:
+	@if [ ! -x /usr/bin/chromium ]; then \
+		echo "Installing Debian's chromium for the browser tests"; \
+		$(SUDO) apt-get update && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; \
+	fi
+
+# PostgreSQL and Redis must be up; if not, say how to start them (tests/services.py).
+services: $(STAMP)
+	@$(BIN)/python -m tests.services

@@ -1,0 +1,93 @@
+"""Campaign desk: create_app() builds the Flask app from config, extensions and features."""
+
+import importlib
+from pathlib import Path
+
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from campaign.config import Config, instance_secrets
+from campaign.extensions import babel, celery_init_app, csrf, db, limiter, login_manager, migrate
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# Order matters: a feature may import only features listed before it (and core). A lower
+# feature that must react to a higher one listens to a blinker signal instead.
+FEATURES = ("accounts", "organizations", "coalitions", "supporters")
+
+SECRET_SETTINGS = ("SECRET_KEY", "DATA_KEYS", "BLIND_INDEX_KEY", "IP_HASH_KEY")
+
+
+def create_app(config: type = Config, **overrides) -> Flask:
+    app = Flask(
+        __name__,
+        instance_path=str(ROOT / "instance"),
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    app.jinja_env.add_extension("jinja2.ext.do")
+    app.config.from_object(config)
+    app.config.update(overrides)
+    _fill_defaults(app)
+    _init_extensions(app)
+    _register_features(app)
+    return app
+
+
+def _fill_defaults(app: Flask) -> None:
+    if any(not app.config.get(name) for name in SECRET_SETTINGS):
+        generated = instance_secrets(app.instance_path)
+        for name in SECRET_SETTINGS:
+            app.config[name] = app.config.get(name) or generated[name]
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+        app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{Path(app.instance_path) / 'campaign.db'}"
+    if not app.config.get("RATELIMIT_STORAGE_URI"):
+        # Shared counters across processes need Redis; one embedded process can keep them itself.
+        app.config["RATELIMIT_STORAGE_URI"] = app.config.get("REDIS_URL") or "memory://"
+    hops = int(app.config.get("TRUST_PROXY_HOPS") or 0)
+    if hops:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+
+
+def _init_extensions(app: Flask) -> None:
+    from campaign.core import i18n
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "campaign" / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    babel.init_app(
+        app,
+        locale_selector=i18n.select_locale,
+        default_translation_directories=str(ROOT / "campaign" / "translations"),
+    )
+    limiter.init_app(app)
+    celery_init_app(app)
+
+
+def _register_features(app: Flask) -> None:
+    from campaign.core import cli, errors, security, tasks, templating, views  # noqa: F401 - tasks
+
+    app.register_blueprint(views.bp)
+    errors.register(app)
+    security.register(app)
+    templating.register(app)
+    cli.register(app)
+    app.cli.add_command(importlib.import_module("campaign.demo.cli").group)
+    for name in FEATURES:
+        for layer in ("models", "tasks"):
+            _import_if_present(f"campaign.{name}.{layer}")
+        app.register_blueprint(importlib.import_module(f"campaign.{name}.views").bp)
+        feature_cli = _import_if_present(f"campaign.{name}.cli")
+        if feature_cli:
+            app.cli.add_command(feature_cli.group)
+
+
+def _import_if_present(module_name: str):
+    try:
+        return importlib.import_module(module_name)
+    except ModuleNotFoundError as error:
+        if error.name != module_name:
+            raise
+        return None

@@ -1,0 +1,1 @@
+"""Organizer accounts: sign up, email verification, log in and out, password reset."""

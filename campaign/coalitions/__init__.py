@@ -1,0 +1,1 @@
+"""Coalitions: member organizations, invitations, organizer roles, the organizer dashboard."""

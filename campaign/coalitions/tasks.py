@@ -1,0 +1,35 @@
+"""Coalition emails, sent from the outbox."""
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+
+from campaign.coalitions.models import Membership, MembershipStatus
+from campaign.coalitions.tokens import invitation_token
+from campaign.core.mail import send_templated
+from campaign.core.outbox import outbox_task
+from campaign.core.urls import external_url
+from campaign.extensions import db
+
+
+@outbox_task
+def send_invitation(membership_id: int) -> None:
+    membership = db.session.get(Membership, membership_id)
+    if membership is None or membership.status != MembershipStatus.INVITED or not membership.contact_email:
+        return
+    coalition, organization = membership.coalition, membership.organization
+    send_templated(
+        "coalitions/emails/invitation",
+        membership.contact_email,
+        membership.invitation_locale,
+        _l(
+            "%(coalition)s invites %(organization)s to join",
+            coalition=coalition.name,
+            organization=organization.name,
+        ),
+        membership=membership,
+        coalition=coalition,
+        organization=organization,
+        inviter=membership.invited_by,
+        valid_days=current_app.config["INVITATION_MAX_AGE"] // 86400,
+        link=external_url("coalitions.invitation", token=invitation_token(membership)),
+    )

@@ -1,0 +1,114 @@
+"""Configuration, read from environment variables in this one module."""
+
+import json
+import os
+import secrets
+from pathlib import Path
+
+from cryptography.fernet import Fernet
+
+
+def _flag(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _list(name: str, default: str = "") -> list[str]:
+    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+def instance_secrets(instance_path: str) -> dict:
+    """Secrets generated once into the instance folder, so a fresh checkout runs with no setup.
+
+    Production sets SECRET_KEY, DATA_KEYS and BLIND_INDEX_KEY in the environment instead; the
+    file is only the embedded default and is created readable by its owner alone.
+    """
+    path = Path(instance_path) / "secrets.json"
+    if path.exists():
+        return json.loads(path.read_text())
+    path.parent.mkdir(parents=True, exist_ok=True)
+    generated = {
+        "SECRET_KEY": secrets.token_urlsafe(48),
+        "DATA_KEYS": Fernet.generate_key().decode(),
+        "BLIND_INDEX_KEY": secrets.token_urlsafe(48),
+        "IP_HASH_KEY": secrets.token_urlsafe(48),
+    }
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        json.dump(generated, handle)
+    return generated
+
+
+class Config:
+    """Every setting, from the environment, with the embedded defaults a newcomer needs."""
+
+    # "development" turns on the local mail viewer and allows cookies over plain http.
+    ENV_NAME = os.environ.get("CAMPAIGN_ENV", "production")
+    DEVELOPMENT = ENV_NAME == "development"
+
+    SECRET_KEY = os.environ.get("SECRET_KEY")
+    # Comma-separated Fernet keys; the first encrypts, all decrypt (rotation).
+    DATA_KEYS = os.environ.get("DATA_KEYS")
+    BLIND_INDEX_KEY = os.environ.get("BLIND_INDEX_KEY")
+    IP_HASH_KEY = os.environ.get("IP_HASH_KEY")
+
+    SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL")  # None: SQLite in instance/
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    REDIS_URL = os.environ.get("REDIS_URL")  # None: tasks run in-process after commit
+    SMTP_URL = os.environ.get("SMTP_URL")  # None: mail is stored and shown at /_dev/mail
+    MAIL_FROM = os.environ.get("MAIL_FROM", "Campaign desk <no-reply@campaigndesk.localhost>")
+    PUBLIC_URL = os.environ.get("PUBLIC_URL", "http://127.0.0.1:5000")
+
+    TRUSTED_HOSTS = _list("TRUSTED_HOSTS") or None
+    # Set to the number of proxies in front of the app, so the client IP and scheme are right.
+    TRUST_PROXY_HOPS = int(os.environ.get("TRUST_PROXY_HOPS", "0"))
+    SESSION_COOKIE_SECURE = _flag("SESSION_COOKIE_SECURE", not DEVELOPMENT)
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    PERMANENT_SESSION_LIFETIME = int(os.environ.get("SESSION_HOURS", "12")) * 3600
+    WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
+
+    BABEL_DEFAULT_LOCALE = "en"
+    LANGUAGES = ("en", "es")
+
+    LOGIN_LIMIT_PER_IP = os.environ.get("LOGIN_LIMIT_PER_IP", "20 per 10 minutes")
+    LOGIN_LIMIT_PER_ACCOUNT = os.environ.get("LOGIN_LIMIT_PER_ACCOUNT", "5 per 15 minutes")
+    PUBLIC_FORM_LIMIT = os.environ.get("PUBLIC_FORM_LIMIT", "10 per hour")
+
+    # Argon2id cost: OWASP's first recommended setting (m=19 MiB is their minimum).
+    ARGON2_TIME_COST = int(os.environ.get("ARGON2_TIME_COST", "3"))
+    ARGON2_MEMORY_KIB = int(os.environ.get("ARGON2_MEMORY_KIB", "65536"))
+
+    # Outbox: a row pending longer than this is enqueued again by the sweeper; a row claimed
+    # longer than the lease is taken back (its worker died). The lease outlives any task.
+    OUTBOX_SWEEP_AFTER_SECONDS = int(os.environ.get("OUTBOX_SWEEP_AFTER_SECONDS", "30"))
+    OUTBOX_LEASE_SECONDS = int(os.environ.get("OUTBOX_LEASE_SECONDS", "900"))
+    OUTBOX_MAX_ATTEMPTS = int(os.environ.get("OUTBOX_MAX_ATTEMPTS", "8"))
+
+    VERIFY_TOKEN_MAX_AGE = 3 * 24 * 3600
+    RESET_TOKEN_MAX_AGE = 3600
+    INVITATION_MAX_AGE = 30 * 24 * 3600
+    DATA_REQUEST_MAX_AGE = 3 * 24 * 3600
+
+
+class TestConfig(Config):
+    """Fast tests: in-memory SQLite, tasks in-process, cheap hashes, no CSRF in unit tests."""
+
+    TESTING = True
+    DEVELOPMENT = True
+    SQLALCHEMY_DATABASE_URI = "sqlite://"
+    REDIS_URL = None
+    SMTP_URL = None
+    SESSION_COOKIE_SECURE = False
+    WTF_CSRF_ENABLED = False
+    TRUSTED_HOSTS = None
+    SECRET_KEY = "test-secret"
+    DATA_KEYS = Fernet.generate_key().decode()
+    BLIND_INDEX_KEY = "test-blind-index-key"
+    IP_HASH_KEY = "test-ip-hash-key"
+    ARGON2_TIME_COST = 1
+    ARGON2_MEMORY_KIB = 64
+    RATELIMIT_STORAGE_URI = "memory://"
+    PUBLIC_URL = "http://localhost"

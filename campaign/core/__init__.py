@@ -1,0 +1,1 @@
+"""Shared, feature-agnostic parts: crypto, outbox, mail transport, network, pages, errors."""

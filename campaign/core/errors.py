@@ -1,0 +1,34 @@
+"""Error pages in the visitor's language."""
+
+from flask import Flask, render_template
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
+
+from campaign.extensions import db
+
+MESSAGES = {
+    400: (_l("Bad request"), _l("The request could not be understood. Please try again.")),
+    403: (_l("Not allowed"), _l("Your account does not have access to this page.")),
+    404: (_l("Page not found"), _l("We could not find that page. Check the address or go back.")),
+    429: (_l("Too many attempts"), _l("Please wait a few minutes, then try again.")),
+    500: (_l("Something went wrong"), _l("The error has been logged. Please try again shortly.")),
+}
+
+
+def render_error(code: int, detail: str | None = None):
+    title, message = MESSAGES[code]
+    return render_template("core/error.html", code=code, title=title, message=detail or message), code
+
+
+def register(app: Flask) -> None:
+    for code in (400, 403, 404, 429):
+        app.register_error_handler(code, lambda error, code=code: render_error(code))
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(error):
+        return render_error(400, _l("This form had expired. Please go back, reload and submit again."))
+
+    @app.errorhandler(500)
+    def server_error(error):
+        db.session.rollback()
+        return render_error(500)

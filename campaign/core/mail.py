@@ -1,0 +1,139 @@
+"""Email transport: one SMTP URL in production, a local mailbox in development.
+
+Features render and send mail through `send_templated()`; the notifications feature builds
+its bulk path on `transport()`.
+"""
+
+import smtplib
+import ssl
+import threading
+from datetime import datetime
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.utils import formataddr, make_msgid, parseaddr
+from urllib.parse import parse_qs, unquote, urlsplit
+
+from flask import current_app, render_template
+from flask_babel import force_locale
+from sqlalchemy import DateTime, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from campaign.core.crypto import EncryptedText
+from campaign.core.outbox import utcnow
+from campaign.extensions import db
+
+
+class StoredMail(db.Model):
+    """Mail kept instead of sent when no SMTP_URL is set (the embedded default).
+
+    The whole message is encrypted like any personal data; /_dev/mail shows it in development.
+    """
+
+    __tablename__ = "stored_mail"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    recipient_hint: Mapped[str] = mapped_column(String(20))  # "a***@example.org", for the list
+    subject: Mapped[str] = mapped_column(EncryptedText)
+    raw: Mapped[str] = mapped_column(EncryptedText)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+def mask_address(address: str) -> str:
+    local, _, domain = address.partition("@")
+    return f"{local[:1]}***@{domain}"[:20]
+
+
+def build_message(
+    to: str,
+    subject: str,
+    text: str,
+    html: str | None = None,
+    sender_name: str | None = None,
+    headers: dict | None = None,
+) -> EmailMessage:
+    default_name, from_address = parseaddr(current_app.config["MAIL_FROM"])
+    message = EmailMessage()
+    message["From"] = formataddr((sender_name or default_name, from_address))
+    message["To"] = to
+    message["Subject"] = subject
+    message["Message-ID"] = make_msgid(domain=Address(addr_spec=from_address).domain)
+    for name, value in (headers or {}).items():
+        message[name] = value
+    message.set_content(text)
+    if html:
+        message.add_alternative(html, subtype="html")
+    return message
+
+
+def send_templated(template: str, to: str, locale: str | None, subject, **context) -> None:
+    """Render `templates/<template>.txt` and `.html` in the recipient's language and send.
+
+    `subject` is a lazy string, so that it too is translated into the recipient's language.
+    """
+    with force_locale(locale or "en"):
+        subject = str(subject)
+        text = render_template(f"{template}.txt", **context)
+        html = render_template(f"{template}.html", subject=subject, **context)
+    transport().send(build_message(to, subject, text, html))
+
+
+def transport():
+    url = current_app.config.get("SMTP_URL")
+    return SmtpTransport.for_url(url) if url else StoredMailTransport()
+
+
+class StoredMailTransport:
+    def send(self, message: EmailMessage) -> None:
+        db.session.add(
+            StoredMail(
+                recipient_hint=mask_address(message["To"]),
+                subject=message["Subject"],
+                raw=message.as_string(),
+            )
+        )
+        db.session.flush()
+
+
+class SmtpTransport:
+    """One SMTP connection per process and URL, reused across messages and reopened if lost."""
+
+    _local = threading.local()
+
+    def __init__(self, url: str):
+        parts = urlsplit(url)
+        options = parse_qs(parts.query)
+        self.implicit_tls = parts.scheme == "smtps"
+        self.starttls = options.get("starttls", ["false"])[0].lower() in {"1", "true", "yes"}
+        self.host = parts.hostname or "localhost"
+        self.port = parts.port or (465 if self.implicit_tls else 25)
+        self.username = unquote(parts.username) if parts.username else None
+        self.password = unquote(parts.password) if parts.password else None
+        self.connection: smtplib.SMTP | None = None
+
+    @classmethod
+    def for_url(cls, url: str) -> "SmtpTransport":
+        cache = cls._local.__dict__.setdefault("transports", {})
+        if url not in cache:
+            cache[url] = cls(url)
+        return cache[url]
+
+    def _connect(self) -> smtplib.SMTP:
+        context = ssl.create_default_context()
+        if self.implicit_tls:
+            connection = smtplib.SMTP_SSL(self.host, self.port, timeout=30, context=context)
+        else:
+            connection = smtplib.SMTP(self.host, self.port, timeout=30)
+            if self.starttls:
+                connection.starttls(context=context)
+        if self.username:
+            connection.login(self.username, self.password or "")
+        return connection
+
+    def send(self, message: EmailMessage) -> None:
+        if self.connection is None:
+            self.connection = self._connect()
+        try:
+            self.connection.send_message(message)
+        except smtplib.SMTPServerDisconnected:
+            self.connection = self._connect()
+            self.connection.send_message(message)

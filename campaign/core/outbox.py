@@ -1,0 +1,192 @@
+"""The outbox: follow-up work written in the request's transaction, enqueued after commit.
+
+The database is the record and Redis only transport. `enqueue()` adds a row to the current
+transaction; when that transaction commits, `dispatch_committed()` (called after each request,
+task and CLI command) publishes a Celery task per row. If publishing fails the row stays pending
+and `sweep()` (a beat job) publishes it again. A task claims its row with a conditional UPDATE, so
+a message delivered twice runs its work once.
+"""
+
+import logging
+import re
+from datetime import UTC, datetime, timedelta
+from functools import wraps
+
+from celery import shared_task
+from flask import current_app
+from sqlalchemy import JSON, DateTime, Integer, String, Text, event, select, update
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from campaign.extensions import db
+
+log = logging.getLogger(__name__)
+
+EMAIL_ADDRESS = re.compile(r"[^\s@'\"<>(),;:]+@[^\s@'\"<>(),;:]+")
+
+PENDING, RUNNING, DONE, FAILED = "pending", "running", "done", "failed"
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+class OutboxEntry(db.Model):
+    __tablename__ = "outbox_entry"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    task_name: Mapped[str] = mapped_column(String(200))
+    # Ids only: the payload is copied into Redis messages' neighbours' logs, never personal data.
+    payload: Mapped[dict] = mapped_column(JSON, default=dict)
+    state: Mapped[str] = mapped_column(String(10), default=PENDING, index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    not_before: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    claimed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime)
+    last_error: Mapped[str | None] = mapped_column(Text)
+
+
+def outbox_task(fn):
+    """Make `fn(**payload)` a Celery task that runs once per outbox row.
+
+    The task takes the row's id, claims it, calls `fn` with the row's payload, and commits the
+    work together with the row's `done` state. `fn` loads what it needs by id and calls services.
+    """
+
+    @shared_task(name=f"{fn.__module__}.{fn.__name__}")
+    @wraps(fn)
+    def task(entry_id: int) -> None:
+        run_entry(entry_id, fn)
+
+    return task
+
+
+def enqueue(task, **payload) -> OutboxEntry:
+    """Add follow-up work to the current transaction; it is published once that commits."""
+    entry = OutboxEntry(task_name=task.name, payload=payload)
+    db.session.add(entry)
+    db.session.flush()
+    db.session.info.setdefault("outbox_new", []).append(entry.id)
+    return entry
+
+
+@event.listens_for(Session, "after_commit")
+def _committed(session: Session) -> None:
+    new = session.info.pop("outbox_new", [])
+    if new:
+        session.info.setdefault("outbox_committed", []).extend(new)
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _rolled_back(session: Session, previous_transaction) -> None:
+    session.info.pop("outbox_new", None)
+
+
+def dispatch_committed() -> None:
+    """Publish a task for each outbox row committed since the last call."""
+    ids = db.session.info.pop("outbox_committed", [])
+    if not ids:
+        return
+    rows = db.session.execute(
+        select(OutboxEntry.id, OutboxEntry.task_name).where(OutboxEntry.id.in_(ids))
+    ).all()
+    db.session.commit()  # end the read transaction before eager tasks open their own
+    for entry_id, task_name in rows:
+        publish(entry_id, task_name)
+
+
+def publish(entry_id: int, task_name: str) -> bool:
+    # This Flask app's Celery app, not Celery's process-wide default (the last one created):
+    # with several apps in one process (tests, scripts) the default may use another broker.
+    celery = current_app.extensions["celery"]
+    try:
+        celery.send_task(task_name, args=[entry_id]) if _uses_broker() else (
+            celery.tasks[task_name].apply(args=[entry_id])
+        )
+        return True
+    except Exception:  # noqa: BLE001 - any broker failure leaves the row for the sweeper
+        log.warning("outbox entry %s not published; the sweeper will retry", entry_id)
+        return False
+
+
+def _uses_broker() -> bool:
+    return bool(current_app.config.get("REDIS_URL"))
+
+
+def claim(entry_id: int) -> dict | None:
+    """Take the row for this worker; None if someone else has it or it is done."""
+    result = db.session.execute(
+        update(OutboxEntry)
+        .where(OutboxEntry.id == entry_id, OutboxEntry.state == PENDING)
+        .values(state=RUNNING, claimed_at=utcnow(), attempts=OutboxEntry.attempts + 1)
+    )
+    db.session.commit()
+    if result.rowcount != 1:
+        return None
+    return db.session.get(OutboxEntry, entry_id).payload
+
+
+def run_entry(entry_id: int, handler) -> None:
+    payload = claim(entry_id)
+    if payload is None:
+        return
+    try:
+        handler(**payload)
+        _finish(entry_id, DONE)
+        db.session.commit()
+    except Exception as error:
+        db.session.rollback()
+        message = describe_error(error)
+        log.error("outbox entry %s failed: %s", entry_id, message)
+        _retry_or_fail(entry_id, message)
+        db.session.commit()
+    dispatch_committed()  # work this task queued in turn
+
+
+def _finish(entry_id: int, state: str, error: str | None = None) -> None:
+    db.session.execute(
+        update(OutboxEntry)
+        .where(OutboxEntry.id == entry_id)
+        .values(state=state, finished_at=utcnow(), last_error=error)
+    )
+
+
+def describe_error(error: Exception) -> str:
+    """The error for logs and the outbox row, with email addresses masked.
+
+    SMTP errors quote the recipient; logs and a database dump must not reveal it.
+    """
+    return EMAIL_ADDRESS.sub("[address]", f"{type(error).__name__}: {error}")[:2000]
+
+
+def _retry_or_fail(entry_id: int, message: str) -> None:
+    entry = db.session.get(OutboxEntry, entry_id)
+    if entry.attempts >= current_app.config["OUTBOX_MAX_ATTEMPTS"]:
+        _finish(entry_id, FAILED, message)
+        return
+    backoff = timedelta(seconds=min(3600, 15 * 2 ** (entry.attempts - 1)))
+    entry.state, entry.not_before, entry.last_error = PENDING, utcnow() + backoff, message
+
+
+def sweep(limit: int = 500) -> int:
+    """Publish rows left pending, and take back rows whose worker died. Returns rows published."""
+    now = utcnow()
+    lease = timedelta(seconds=current_app.config["OUTBOX_LEASE_SECONDS"])
+    db.session.execute(
+        update(OutboxEntry)
+        .where(OutboxEntry.state == RUNNING, OutboxEntry.claimed_at < now - lease)
+        .values(state=PENDING)
+    )
+    stale = now - timedelta(seconds=current_app.config["OUTBOX_SWEEP_AFTER_SECONDS"])
+    rows = db.session.execute(
+        select(OutboxEntry.id, OutboxEntry.task_name)
+        .where(
+            OutboxEntry.state == PENDING,
+            OutboxEntry.not_before <= now,
+            OutboxEntry.created_at <= stale,
+        )
+        .order_by(OutboxEntry.id)
+        .limit(limit)
+    ).all()
+    db.session.commit()
+    return sum(publish(entry_id, task_name) for entry_id, task_name in rows)

@@ -1,0 +1,78 @@
+"""`flask demo load`: the seed articles' coalitions and organizations, for trying the app."""
+
+import click
+from flask import current_app
+from sqlalchemy import select
+
+from campaign.accounts.models import User
+from campaign.accounts.services import hash_password
+from campaign.coalitions.models import Coalition, Membership, MembershipStatus
+from campaign.coalitions.services import create_coalition
+from campaign.core.outbox import utcnow
+from campaign.demo.data import COALITIONS, DEMO_ORGANIZER, ORGANIZATIONS, SUPPORTERS
+from campaign.extensions import db
+from campaign.organizations.services import create_organization, find_matches
+from campaign.supporters.services import record_consent, upsert_supporter
+
+group = click.Group("demo", help="Demo data drawn from shared/seeds.")
+
+CONSENT_WORDING = "Yes, send me updates from this coalition. (Demo data: consent given at loading.)"
+
+
+@group.command("load")
+def load_command():
+    """Load the demo coalitions, organizations, organizer and supporters (safe to run twice)."""
+    organizer = _demo_organizer()
+    organizations = {key: _organization(profile) for key, profile in ORGANIZATIONS.items()}
+    for spec in COALITIONS:
+        _coalition(organizer, spec, organizations)
+    db.session.commit()
+    url = current_app.config["PUBLIC_URL"]
+    click.echo(f"\n  Campaign desk is at {url}")
+    click.echo(f"  Demo organizer: {DEMO_ORGANIZER['email']} / {DEMO_ORGANIZER['password']}")
+    if not current_app.config.get("SMTP_URL"):
+        click.echo(f"  Mail is not sent in development: read it at {url}/_dev/mail\n")
+
+
+def _demo_organizer() -> User:
+    user = db.session.scalar(select(User).where(User.email == DEMO_ORGANIZER["email"]))
+    if user is None:
+        user = User(
+            email=DEMO_ORGANIZER["email"],
+            name=DEMO_ORGANIZER["name"],
+            locale="en",
+            is_demo=True,
+            password_hash=hash_password(DEMO_ORGANIZER["password"]),
+            email_verified_at=utcnow(),
+        )
+        db.session.add(user)
+        db.session.flush()
+    return user
+
+
+def _organization(profile: dict):
+    existing = next((org for org in find_matches(profile["name"]) if org.name == profile["name"]), None)
+    return existing or create_organization(is_demo=True, **profile)
+
+
+def _coalition(organizer: User, spec: dict, organizations: dict) -> None:
+    coalition = db.session.scalar(select(Coalition).where(Coalition.name == spec["name"]))
+    if coalition is not None:
+        return
+    coalition = create_coalition(organizer, spec["name"], spec["description"], spec["region"], is_demo=True)
+    for key in spec["members"]:
+        db.session.add(
+            Membership(
+                coalition=coalition,
+                organization=organizations[key],
+                status=MembershipStatus.ACTIVE,
+                invited_by=organizer,
+                responded_at=utcnow(),
+            )
+        )
+    for first_name, email, zip_code, language in SUPPORTERS:
+        supporter = upsert_supporter(
+            coalition.id, email=email, first_name=first_name, zip_code=zip_code, language=language
+        )
+        record_consent(supporter, CONSENT_WORDING, language, source="demo")
+    db.session.flush()

@@ -1,0 +1,1 @@
+"""Organizations: the profiles of the groups that join coalitions and sign letters."""

@@ -1,0 +1,1 @@
+"""Supporters: the people who sign and RSVP, their encrypted contact data and consent."""

@@ -1,0 +1,29 @@
+"""The public form for asking for a copy or erasure of one's data."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import RadioField, SubmitField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired
+
+from campaign.core.forms import email_field
+from campaign.supporters.models import DataRequestKind
+
+
+class DataRequestForm(FlaskForm):
+    email = email_field(_l("Your email address"))
+    kind = RadioField(
+        _l("What would you like us to do?"),
+        choices=[
+            SelectChoice(DataRequestKind.COPY.value, _l("Send me a copy of my data")),
+            SelectChoice(DataRequestKind.ERASURE.value, _l("Erase my data")),
+        ],
+        validators=[DataRequired(_l("Choose whether you want a copy or want your data erased."))],
+    )
+    submit = SubmitField(_l("Send my request"))
+
+
+class ConfirmErasureForm(FlaskForm):
+    """Only a CSRF token and a button: erasure happens on POST, never on opening the link."""
+
+    submit = SubmitField(_l("Erase my data"))

@@ -1,0 +1,126 @@
+"""Supporters, the consent they gave, and their requests to copy or erase their data."""
+
+import enum
+import re
+from datetime import datetime
+
+from flask import current_app
+from sqlalchemy import DateTime, Enum, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
+
+from campaign.core.crypto import EncryptedText
+from campaign.core.outbox import utcnow
+from campaign.extensions import db
+
+ZIP_CODE = re.compile(r"^\d{5}$")
+
+
+def _enum_column(enum_class, length: int):
+    """Stored as the members' values ("subscribed"), which read well in a database dump."""
+    return Enum(enum_class, native_enum=False, length=length, values_callable=lambda e: [m.value for m in e])
+
+
+class Subscription(enum.StrEnum):
+    """Whether a supporter agreed to hear from the coalition by email."""
+
+    NOT_ASKED = "not_asked"
+    SUBSCRIBED = "subscribed"
+    UNSUBSCRIBED = "unsubscribed"
+
+
+class Supporter(db.Model):
+    """One person in one coalition: coalition A never sees coalition B's copy of them.
+
+    Contact fields are encrypted; `email_index` (a keyed hash of the canonical address) is what
+    finds and dedupes them. Erasure clears the personal fields but keeps the row, so totals and
+    the rows of later features that point here survive.
+    """
+
+    __tablename__ = "supporter"
+    # NULL email_index (erased rows) never collides: SQL treats NULLs as distinct.
+    __table_args__ = (UniqueConstraint("coalition_id", "email_index"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    coalition_id: Mapped[int] = mapped_column(ForeignKey("coalition.id", ondelete="CASCADE"), index=True)
+    email: Mapped[str | None] = mapped_column(EncryptedText)
+    email_index: Mapped[str | None] = mapped_column(String(64), index=True)
+    first_name: Mapped[str | None] = mapped_column(EncryptedText)
+    last_name: Mapped[str | None] = mapped_column(EncryptedText)
+    phone: Mapped[str | None] = mapped_column(EncryptedText)
+    zip_code: Mapped[str | None] = mapped_column(String(5))
+    language: Mapped[str] = mapped_column(String(5), default="en")
+    subscription: Mapped[Subscription] = mapped_column(
+        _enum_column(Subscription, 12),
+        default=Subscription.NOT_ASKED,
+    )
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+    erased_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    coalition = relationship("Coalition")
+    consents: Mapped[list["Consent"]] = relationship(back_populates="supporter", order_by="Consent.id")
+
+    @validates("zip_code")
+    def _check_zip_code(self, key, value):
+        if value is not None and not ZIP_CODE.match(value):
+            raise ValueError("a ZIP code is five digits")
+        return value
+
+    @validates("language")
+    def _check_language(self, key, value):
+        if value not in current_app.config["LANGUAGES"]:
+            raise ValueError(f"unsupported language {value!r}")
+        return value
+
+    @property
+    def is_erased(self) -> bool:
+        return self.erased_at is not None
+
+
+class Consent(db.Model):
+    """Permission to email, with the exact words the supporter agreed to, in their language."""
+
+    __tablename__ = "consent"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    supporter_id: Mapped[int] = mapped_column(ForeignKey("supporter.id", ondelete="CASCADE"), index=True)
+    coalition_id: Mapped[int] = mapped_column(ForeignKey("coalition.id", ondelete="CASCADE"), index=True)
+    wording: Mapped[str] = mapped_column(Text)
+    language: Mapped[str] = mapped_column(String(5))
+    source: Mapped[str] = mapped_column(String(80))  # where it was given, e.g. "petition:12"
+    given_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    withdrawn_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    supporter: Mapped[Supporter] = relationship(back_populates="consents")
+
+
+class DataRequestKind(enum.StrEnum):
+    COPY = "copy"
+    ERASURE = "erasure"
+
+
+class DataRequestState(enum.StrEnum):
+    PENDING = "pending"  # waiting for the outbox task to email the requester
+    AWAITING_CONFIRMATION = "awaiting"  # erasure link sent, not yet clicked
+    COMPLETED = "completed"
+
+
+class DataRequest(db.Model):
+    """A supporter's request for a copy or erasure of their data.
+
+    The address is kept, encrypted, only until the task has emailed it; the blind index only
+    until the request is completed. What remains is that a request was made and when.
+    """
+
+    __tablename__ = "data_request"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[DataRequestKind] = mapped_column(_enum_column(DataRequestKind, 10))
+    state: Mapped[DataRequestState] = mapped_column(
+        _enum_column(DataRequestState, 12), default=DataRequestState.PENDING, index=True
+    )
+    email: Mapped[str | None] = mapped_column(EncryptedText)
+    email_index: Mapped[str | None] = mapped_column(String(64))
+    language: Mapped[str] = mapped_column(String(5), default="en")
+    requested_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    completed_at: Mapped[datetime | None] = mapped_column(DateTime)

@@ -1,0 +1,48 @@
+"""Data-request emails, sent from the outbox: a copy of the data, or an erasure link."""
+
+from celery import shared_task
+from flask_babel import lazy_gettext as _l
+
+from campaign.core.mail import send_templated
+from campaign.core.outbox import outbox_task
+from campaign.core.urls import external_url
+from campaign.extensions import db
+from campaign.supporters import services
+from campaign.supporters.models import DataRequest, DataRequestKind, DataRequestState
+
+
+@outbox_task
+def answer_data_request(data_request_id: int) -> None:
+    data_request = db.session.get(DataRequest, data_request_id)
+    if data_request is None or data_request.state != DataRequestState.PENDING:
+        return
+    records = services.export_by_index(data_request.email_index)
+    erasing = bool(records) and data_request.kind == DataRequestKind.ERASURE
+    if not records:
+        _send(data_request, "no_data", _l("Your data request: we hold no data about this address"))
+    elif not erasing:
+        _send(data_request, "copy", _l("A copy of your data"), records=records)
+    else:
+        link = external_url("supporters.confirm_erasure", token=services.erasure_token(data_request))
+        _send(data_request, "confirm_erasure", _l("Confirm: erase your data"), link=link, records=records)
+    services.mark_emailed(data_request, awaiting_confirmation=erasing)
+
+
+def _send(data_request: DataRequest, template: str, subject, **context) -> None:
+    send_templated(
+        f"supporters/emails/{template}",
+        data_request.email,
+        data_request.language,
+        subject,
+        data_request=data_request,
+        privacy_link=external_url("supporters.data_request"),
+        **context,
+    )
+
+
+@shared_task(name="campaign.supporters.tasks.expire_data_requests")
+def expire_data_requests() -> int:
+    """Daily: unanswered requests past their link's lifetime keep no trace of the address."""
+    expired = services.expire_data_requests()
+    db.session.commit()
+    return expired

@@ -1,0 +1,77 @@
+"""Supporter pages: the public data-rights flow under /privacy/, and the organizers' counts."""
+
+from flask import Blueprint, abort, g, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+
+from campaign.coalitions.access import coalition_required, scoped
+from campaign.coalitions.models import Role
+from campaign.core import outbox
+from campaign.extensions import db
+from campaign.supporters import services, tasks, throttle
+from campaign.supporters.forms import ConfirmErasureForm, DataRequestForm
+from campaign.supporters.models import DataRequestKind, DataRequestState, Supporter
+
+bp = Blueprint("supporters", __name__)
+
+
+@bp.route("/privacy/request", methods=["GET", "POST"])
+def data_request():
+    form = DataRequestForm()
+    if request.method == "POST" and _over_limit(form):
+        return render_template("supporters/data_request.html", form=form), 429
+    if form.validate_on_submit():
+        kind = DataRequestKind(form.kind.data)
+        opened = services.open_data_request(kind, form.email.data, str(get_locale()))
+        outbox.enqueue(tasks.answer_data_request, data_request_id=opened.id)
+        db.session.commit()
+        return redirect(url_for("supporters.data_request_sent", kind=kind.value))
+    return render_template("supporters/data_request.html", form=form)
+
+
+def _over_limit(form: DataRequestForm) -> bool:
+    """Count this submission; True, with a message on the form, if the IP has sent too many."""
+    wait = throttle.minutes_until_allowed()
+    if wait:
+        form.form_errors.append(
+            _("Too many requests from this connection. Try again in %(minutes)d minutes.", minutes=wait)
+        )
+        return True
+    throttle.record_request()
+    return False
+
+
+@bp.get("/privacy/request/sent")
+def data_request_sent():
+    # The same answer whether or not the address is on file: the page must not confirm it.
+    kind = request.args.get("kind", DataRequestKind.COPY.value)
+    if kind not in {member.value for member in DataRequestKind}:
+        abort(404)
+    return render_template("supporters/data_request_sent.html", kind=kind)
+
+
+@bp.route("/privacy/confirm/<token>", methods=["GET", "POST"])
+def confirm_erasure(token: str):
+    found = services.erasure_request_for_token(token)
+    if found is None:
+        return render_template("supporters/confirm_erasure.html", state="invalid"), 404
+    if found.state == DataRequestState.COMPLETED:
+        return redirect(url_for("supporters.erasure_done"))
+    form = ConfirmErasureForm()
+    if form.validate_on_submit():
+        services.confirm_erasure(found)
+        db.session.commit()
+        return redirect(url_for("supporters.erasure_done"))
+    return render_template("supporters/confirm_erasure.html", state="ready", form=form)
+
+
+@bp.get("/privacy/erased")
+def erasure_done():
+    return render_template("supporters/erasure_done.html")
+
+
+@bp.get("/coalitions/<slug>/supporters")
+@coalition_required(Role.VIEWER)
+def overview():
+    counts = services.supporter_counts(scoped(Supporter))
+    return render_template("supporters/overview.html", coalition=g.coalition, counts=counts)

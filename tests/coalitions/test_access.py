@@ -1,0 +1,112 @@
+"""Access: every coalition route, walked as an outsider and as a viewer, is refused.
+
+The walk reads app.url_map, so routes that later features add under /coalitions/<slug>/ are
+covered without changing this file.
+"""
+
+import re
+
+import pytest
+from flask import url_for
+from sqlalchemy import select
+
+from campaign.coalitions import services
+from campaign.coalitions.models import CoalitionRole, Role
+
+WRITE_ROUTES_WITH_FORMS = {
+    "coalitions.invite",
+    "coalitions.remove_member",
+    "coalitions.team",
+    "coalitions.edit_organization",
+    "coalitions.link_organization",
+}
+
+
+@pytest.fixture
+def coalition_a(db, make_user, make_coalition, add_teammate, invite_org):
+    """Coalition A, with a member organization and a team, none of it shared with coalition B."""
+    founder = make_user(email="founder-a@example.org")
+    coalition = make_coalition(founder, name="Coalition A")
+    membership = invite_org(coalition, founder, "CHIRLA")
+    services.accept(membership)
+    db.session.commit()
+    teammate = db.session.scalar(select(CoalitionRole).where(CoalitionRole.user_id == founder.id))
+    ids = {
+        "membership_id": membership.id,
+        "organization_id": membership.organization_id,
+        "teammate_id": teammate.id,
+    }
+    return coalition, ids
+
+
+def coalition_rules(app, methods=None):
+    """Rules under /coalitions/ taking a slug, optionally only those allowing exactly `methods`."""
+    rules = []
+    for rule in app.url_map.iter_rules():
+        allowed = rule.methods - {"HEAD", "OPTIONS"}
+        if "slug" in rule.arguments and rule.rule.startswith("/coalitions/"):
+            if methods is None or allowed == methods:
+                rules.append((rule, sorted(allowed)))
+    return rules
+
+
+def build(app, rule, slug, ids):
+    """The rule's URL for `slug`, with the given real ids for int arguments (1 when unknown)."""
+    int_arguments = set(re.findall(r"<int(?:\([^)]*\))?:(\w+)>", rule.rule))
+    values = {"slug": slug}
+    for name in rule.arguments - {"slug"}:
+        values[name] = ids.get(name, 1) if name in int_arguments else "x"
+    with app.test_request_context():
+        return url_for(rule.endpoint, **values)
+
+
+def test_member_of_another_coalition_gets_403_or_404_everywhere(
+    app, client, db, make_user, login, make_coalition, coalition_a
+):
+    coalition, ids = coalition_a
+    outsider = make_user(email="owner-b@example.org")
+    make_coalition(outsider, name="Coalition B")
+    login("owner-b@example.org")
+    rules = coalition_rules(app)
+    assert len(rules) >= 10
+    for rule, methods in rules:
+        url = build(app, rule, coalition.slug, ids)
+        for method in methods:
+            response = client.open(url, method=method, data={"name": "x", "email": "x@example.org"})
+            assert response.status_code in (403, 404), (method, url, response.status_code)
+
+
+def test_ids_of_another_coalition_are_not_found_under_ones_own_slug(
+    app, client, db, make_user, login, make_coalition, coalition_a
+):
+    _, ids = coalition_a
+    outsider = make_user(email="owner-b@example.org")
+    make_coalition(outsider, name="Coalition B")
+    login("owner-b@example.org")
+    with_ids = [
+        (r, m)
+        for r, m in coalition_rules(app)
+        if r.endpoint.startswith("coalitions.") and r.arguments & set(ids)
+    ]
+    assert len(with_ids) >= 6
+    for rule, methods in with_ids:
+        url = build(app, rule, "coalition-b", ids)
+        for method in methods:
+            assert client.open(url, method=method).status_code == 404, (method, url)
+
+
+def test_viewer_gets_403_on_every_management_route(app, client, db, login, add_teammate, coalition_a):
+    coalition, ids = coalition_a
+    add_teammate(coalition, Role.VIEWER, "viewer-a@example.org")
+    login("viewer-a@example.org")
+    post_only = coalition_rules(app, {"POST"})
+    assert post_only
+    for rule, _ in post_only + [
+        (rule, methods) for rule, methods in coalition_rules(app) if rule.endpoint in WRITE_ROUTES_WITH_FORMS
+    ]:
+        url = build(app, rule, coalition.slug, ids)
+        assert client.post(url, data={"role": Role.OWNER.value}).status_code == 403, url
+    assert (
+        db.session.scalar(select(CoalitionRole.role).where(CoalitionRole.id == ids["teammate_id"]))
+        == Role.OWNER
+    )

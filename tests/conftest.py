@@ -1,0 +1,89 @@
+"""Fast-test fixtures: an app on in-memory SQLite with tasks run in-process."""
+
+import re
+from email import message_from_string, policy
+
+import pytest
+from flask_babel import refresh
+from sqlalchemy import select
+
+from campaign import create_app
+from campaign.config import TestConfig
+from campaign.core.mail import StoredMail
+from campaign.extensions import db as _db
+
+
+@pytest.fixture
+def app():
+    app = create_app(TestConfig)
+    # The fixture's app context stays open, so test-client requests share its `g`, where
+    # Flask-Babel caches the language; each request must choose its language afresh.
+    app.before_request(refresh)
+    with app.app_context():
+        _db.create_all()
+        yield app
+        _db.session.remove()
+        _db.drop_all()
+
+
+@pytest.fixture
+def db(app):
+    return _db
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+class Mailbox:
+    """The mail the app stored instead of sending (no SMTP_URL in fast tests)."""
+
+    def messages(self):
+        rows = _db.session.scalars(select(StoredMail).order_by(StoredMail.id)).all()
+        return [message_from_string(row.raw, policy=policy.default) for row in rows]
+
+    def to(self, address):
+        return [m for m in self.messages() if m["To"] == address]
+
+    def last_link(self, address, path_fragment):
+        message = self.to(address)[-1]
+        text = message.get_body(preferencelist=("plain",)).get_content()
+        return re.search(rf"https?://[^\s]*{re.escape(path_fragment)}[^\s]*", text).group(0)
+
+
+@pytest.fixture
+def mailbox(app):
+    return Mailbox()
+
+
+@pytest.fixture
+def make_user(db):
+    """A verified organizer account."""
+    from campaign.accounts.models import User
+    from campaign.accounts.services import hash_password
+    from campaign.core.outbox import utcnow
+
+    def make(email="organizer@example.org", password="correct horse battery", name="Ana Organizer"):
+        user = User(
+            email=email,
+            name=name,
+            password_hash=hash_password(password),
+            email_verified_at=utcnow(),
+            locale="en",
+        )
+        db.session.add(user)
+        db.session.commit()
+        return user
+
+    return make
+
+
+@pytest.fixture
+def login(client):
+    def do_login(email="organizer@example.org", password="correct horse battery"):
+        response = client.post("/accounts/login", data={"email": email, "password": password})
+        assert response.status_code == 302, response.get_data(as_text=True)
+        return response
+
+    return do_login

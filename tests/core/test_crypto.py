@@ -1,0 +1,88 @@
+"""Canonical email, blind index and encryption at rest with key rotation."""
+
+import pytest
+from cryptography.fernet import Fernet
+from sqlalchemy import select, text
+
+from campaign.core import crypto
+from campaign.core.crypto import canonical_email, email_blind_index
+from campaign.core.mail import StoredMail
+
+
+@pytest.mark.parametrize(
+    ("address", "canonical"),
+    [
+        ("Rosa.Maria+petition@Gmail.com", "rosamaria@gmail.com"),
+        ("r.o.s.a@googlemail.com", "rosa@gmail.com"),
+        ("  ROSA@gmail.com ", "rosa@gmail.com"),
+        ("Rosa.Maria+petition@example.org", "rosa.maria+petition@example.org"),
+        ("ana.lopez@Riseup.net", "ana.lopez@riseup.net"),
+    ],
+)
+def test_canonical_email(address, canonical):
+    assert canonical_email(address) == canonical
+
+
+def test_blind_index_folds_gmail_variants_only(app):
+    assert email_blind_index("rosa.maria+x@gmail.com") == email_blind_index("RosaMaria@googlemail.com")
+    assert email_blind_index("rosa.maria@example.org") != email_blind_index("rosamaria@example.org")
+    assert email_blind_index("rosa+a@example.org") != email_blind_index("rosa@example.org")
+    assert "rosa" not in email_blind_index("rosa@example.org")
+
+
+def test_blind_index_depends_on_the_key(app):
+    before = email_blind_index("rosa@example.org")
+    app.config["BLIND_INDEX_KEY"] = "another key"
+    assert email_blind_index("rosa@example.org") != before
+
+
+def _store(db, subject: str) -> int:
+    mail = StoredMail(recipient_hint="r***@example.org", subject=subject, raw="body")
+    db.session.add(mail)
+    db.session.commit()
+    mail_id = mail.id
+    db.session.expunge_all()
+    return mail_id
+
+
+def _ciphertext(db, mail_id: int, column: str = "subject") -> bytes:
+    query = text(f"SELECT {column} FROM stored_mail WHERE id = :id")  # noqa: S608 - fixed names
+    return bytes(db.session.execute(query, {"id": mail_id}).scalar())
+
+
+def _rotate_row(db, mail_id: int) -> None:
+    """What a key-rotation job does: re-encrypt every encrypted column under the first key."""
+    values = {column: crypto.rotate(_ciphertext(db, mail_id, column)) for column in ("subject", "raw")}
+    db.session.execute(
+        text("UPDATE stored_mail SET subject = :subject, raw = :raw WHERE id = :id"),
+        {**values, "id": mail_id},
+    )
+    db.session.commit()
+
+
+def test_encrypted_text_round_trip(app, db):
+    mail_id = _store(db, "Confirmación para Rosa")
+    assert b"Rosa" not in _ciphertext(db, mail_id)
+    assert db.session.get(StoredMail, mail_id).subject == "Confirmación para Rosa"
+    assert db.session.scalar(select(StoredMail.subject)) == "Confirmación para Rosa"
+
+
+def test_key_rotation_new_key_first(app, db):
+    old_key = app.config["DATA_KEYS"]
+    mail_id = _store(db, "written under the old key")
+    new_key = Fernet.generate_key().decode()
+
+    app.config["DATA_KEYS"] = f"{new_key},{old_key}"
+    assert db.session.get(StoredMail, mail_id).subject == "written under the old key"
+    db.session.expunge_all()
+    _rotate_row(db, mail_id)
+    newer_id = _store(db, "written under the new key")
+
+    app.config["DATA_KEYS"] = new_key  # the old key is retired
+    assert db.session.get(StoredMail, mail_id).subject == "written under the old key"
+    assert db.session.get(StoredMail, newer_id).subject == "written under the new key"
+
+    db.session.expunge_all()
+    app.config["DATA_KEYS"] = old_key  # data written under the new key is unreadable with the old alone
+    with pytest.raises(ValueError, match="DATA_KEYS"):
+        db.session.get(StoredMail, newer_id)

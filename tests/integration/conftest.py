@@ -1,0 +1,236 @@
+"""Integration fixtures: a fresh PostgreSQL database, Redis, a real SMTP server and a Celery worker.
+
+The web app under test and the worker subprocess share one set of settings (`settings`), so
+tokens signed by one are accepted by the other and data encrypted by one is readable by both.
+"""
+
+import os
+import secrets
+import signal
+import subprocess
+import sys
+import threading
+from email import message_from_bytes, policy
+from pathlib import Path
+
+import psycopg
+import pytest
+import redis
+from aiosmtpd.controller import Controller
+from cryptography.fernet import Fernet
+from flask_migrate import upgrade
+
+from campaign import create_app
+from campaign.config import Config
+from campaign.extensions import db
+from tests.services import PG_HOST, PG_PORT, REDIS_HOST, REDIS_PORT, free_port, require_services, wait_until
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-artifacts"
+REDIS_DB = 13  # a database number of its own, flushed at the start of the run
+WORKER_READY_TIMEOUT = 60
+
+
+def pytest_collection_modifyitems(config, items):
+    """A service that is down stops the run before any test, with how to start it; never a skip."""
+    here = Path(__file__).parent
+    if any(here in Path(item.path).parents for item in items):
+        require_services()
+
+
+@pytest.fixture(scope="session")
+def services_up():
+    require_services()
+
+
+@pytest.fixture(scope="session")
+def database_url(services_up):
+    name = f"campaign_it_{secrets.token_hex(4)}"
+    admin = dict(host=PG_HOST, port=PG_PORT, user="postgres", dbname="postgres", autocommit=True)
+    with psycopg.connect(**admin) as connection:
+        connection.execute(f'CREATE DATABASE "{name}"')
+    yield f"postgresql+psycopg://postgres@{PG_HOST}:{PG_PORT}/{name}"
+    with psycopg.connect(**admin) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="session")
+def redis_url(services_up):
+    url = f"redis://{REDIS_HOST}:{REDIS_PORT}/{REDIS_DB}"
+    redis.Redis.from_url(url).flushdb()
+    return url
+
+
+class SmtpInbox:
+    """What the real SMTP server received, parsed, safe to read from the test thread."""
+
+    def __init__(self):
+        self._messages = []
+        self._changed = threading.Condition()
+
+    async def handle_DATA(self, server, session, envelope):
+        message = message_from_bytes(envelope.original_content or envelope.content, policy=policy.default)
+        with self._changed:
+            self._messages.append(message)
+            self._changed.notify_all()
+        return "250 Message accepted for delivery"
+
+    def messages(self) -> list:
+        with self._changed:
+            return list(self._messages)
+
+    def to(self, address: str) -> list:
+        return [message for message in self.messages() if message["To"] == address]
+
+    def wait_for(self, predicate, timeout: float = 30):
+        """Block until `predicate(messages)` is truthy and return its value."""
+        with self._changed:
+            result = self._changed.wait_for(lambda: predicate(list(self._messages)), timeout)
+        if not result:
+            raise AssertionError(f"mail not received within {timeout}s; got {self._summary()}")
+        return result
+
+    def _summary(self) -> list:
+        return [(message["To"], message["Subject"]) for message in self.messages()]
+
+
+@pytest.fixture(scope="session")
+def smtp_server():
+    inbox = SmtpInbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    inbox.url = f"smtp://127.0.0.1:{controller.port}"
+    yield inbox
+    controller.stop()
+
+
+@pytest.fixture(scope="session")
+def settings(database_url, redis_url, smtp_server):
+    """The configuration the web app and the worker share."""
+    return {
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "REDIS_URL": redis_url,
+        "RATELIMIT_STORAGE_URI": redis_url,
+        "SMTP_URL": smtp_server.url,
+        "SECRET_KEY": secrets.token_urlsafe(32),
+        "DATA_KEYS": Fernet.generate_key().decode(),
+        "BLIND_INDEX_KEY": secrets.token_urlsafe(32),
+        "IP_HASH_KEY": secrets.token_urlsafe(32),
+        "PUBLIC_URL": "http://localhost",
+        "ARGON2_TIME_COST": 1,
+        "ARGON2_MEMORY_KIB": 64,
+    }
+
+
+def make_app(settings: dict, **overrides):
+    """A web app on the shared settings, as a test client would see it."""
+    return create_app(
+        Config,
+        **{
+            **settings,
+            "TESTING": True,
+            "WTF_CSRF_ENABLED": False,
+            "SESSION_COOKIE_SECURE": False,
+            "TRUSTED_HOSTS": None,
+            **overrides,
+        },
+    )
+
+
+@pytest.fixture(scope="session")
+def it_app(settings):
+    app = make_app(settings)
+    with app.app_context():
+        upgrade()  # the schema as production gets it: the migrations, on PostgreSQL
+        db.session.remove()
+    return app
+
+
+@pytest.fixture
+def it_client(it_app):
+    return it_app.test_client()
+
+
+def _worker_env(settings: dict) -> dict:
+    env = {key: value for key, value in os.environ.items() if key not in _ENV_NAMES.values()}
+    env.update({name: str(settings[key]) for key, name in _ENV_NAMES.items()})
+    env.update(CAMPAIGN_ENV="development", PYTHONUNBUFFERED="1")
+    return env
+
+
+_ENV_NAMES = {
+    "SQLALCHEMY_DATABASE_URI": "DATABASE_URL",
+    "REDIS_URL": "REDIS_URL",
+    "SMTP_URL": "SMTP_URL",
+    "SECRET_KEY": "SECRET_KEY",
+    "DATA_KEYS": "DATA_KEYS",
+    "BLIND_INDEX_KEY": "BLIND_INDEX_KEY",
+    "IP_HASH_KEY": "IP_HASH_KEY",
+    "PUBLIC_URL": "PUBLIC_URL",
+    "ARGON2_TIME_COST": "ARGON2_TIME_COST",
+    "ARGON2_MEMORY_KIB": "ARGON2_MEMORY_KIB",
+}
+
+
+class Worker:
+    def __init__(self, process: subprocess.Popen, log_path: Path):
+        self.process, self.log_path = process, log_path
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace")
+
+    def tail(self, lines: int = 60) -> str:
+        return "\n".join(self.log().splitlines()[-lines:])
+
+
+@pytest.fixture(scope="session")
+def celery_worker(it_app, settings):
+    """`celery -A worker.celery_app worker`, as production runs it, against the test services."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    log_path = ARTIFACTS / "celery-worker.log"
+    celery = Path(sys.executable).with_name("celery")
+    command = [
+        str(celery), "-A", "worker.celery_app", "worker", "--loglevel=INFO", "--concurrency=1",
+        "--pool=prefork", "-Q", "celery", "-n", f"it-{os.getpid()}@%h",
+        "--without-gossip", "--without-mingle", "--without-heartbeat",
+    ]  # fmt: skip
+    with log_path.open("w") as log_file:
+        process = subprocess.Popen(
+            command, cwd=ROOT, env=_worker_env(settings), stdout=log_file, stderr=subprocess.STDOUT
+        )
+    worker = Worker(process, log_path)
+
+    def ready():
+        if process.poll() is not None:
+            raise AssertionError(f"the Celery worker exited with {process.returncode}:\n{worker.tail()}")
+        return " ready." in worker.log()
+
+    try:
+        wait_until(ready, WORKER_READY_TIMEOUT, interval=0.1, message="the Celery worker")
+    except AssertionError:
+        _stop(process)
+        raise
+    yield worker
+    _stop(process)
+
+
+def _stop(process: subprocess.Popen) -> None:
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)  # warm shutdown: finish the current task, then exit
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    """On a failing test that used the worker, show its last log lines next to the failure."""
+    report = yield
+    if report.failed and "celery_worker" in item.fixturenames:
+        log_path = ARTIFACTS / "celery-worker.log"
+        if log_path.exists():
+            tail = "\n".join(log_path.read_text(errors="replace").splitlines()[-60:])
+            report.sections.append(("celery worker log (tail)", tail))
+    return report

@@ -1,0 +1,84 @@
+"""The real services the integration tier needs: reachability checks and how to start them.
+
+`python -m tests.services` runs the same check for `make test`, so the message is written once.
+"""
+
+import socket
+import sys
+import time
+
+PG_HOST, PG_PORT = "127.0.0.1", 5432
+REDIS_HOST, REDIS_PORT = "127.0.0.1", 6379
+
+PG_START = "pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start"
+REDIS_START = (
+    'redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --save "" --appendonly no '
+    "--dir /var/lib/redis --logfile /var/log/redis/ci.log"
+)
+
+
+def postgres_problem() -> str | None:
+    import psycopg
+
+    try:
+        with psycopg.connect(
+            host=PG_HOST, port=PG_PORT, user="postgres", dbname="postgres", connect_timeout=3
+        ) as connection:
+            connection.execute("SELECT 1")
+    except Exception as error:  # noqa: BLE001 - any failure means "not usable"
+        return (
+            f"PostgreSQL is not reachable at {PG_HOST}:{PG_PORT} ({type(error).__name__}: {error}).\n"
+            f"Start it with:\n    {PG_START}"
+        )
+    return None
+
+
+def redis_problem() -> str | None:
+    import redis
+
+    try:
+        redis.Redis(host=REDIS_HOST, port=REDIS_PORT, socket_connect_timeout=3).ping()
+    except Exception as error:  # noqa: BLE001
+        return (
+            f"Redis is not reachable at {REDIS_HOST}:{REDIS_PORT} ({type(error).__name__}: {error}).\n"
+            f"Start it with:\n    {REDIS_START}"
+        )
+    return None
+
+
+def service_problems() -> list[str]:
+    return [problem for problem in (postgres_problem(), redis_problem()) if problem]
+
+
+def require_services() -> None:
+    """Stop the whole pytest run (exit status 1) if PostgreSQL or Redis is down: never skip."""
+    import pytest
+
+    problems = service_problems()
+    if problems:
+        pytest.exit("\n\n".join(problems), returncode=1)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_until(predicate, timeout: float, interval: float = 0.05, message: str = "condition"):
+    """Poll `predicate` until it returns something truthy; return that, or fail after `timeout`."""
+    deadline = time.monotonic() + timeout
+    while True:
+        result = predicate()
+        if result:
+            return result
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout}s waiting for {message}")
+        time.sleep(interval)
+
+
+if __name__ == "__main__":
+    found = service_problems()
+    for problem in found:
+        print(problem, file=sys.stderr)
+    sys.exit(1 if found else 0)

@@ -1,0 +1,10 @@
+"""The one list of periodic jobs that `celery -A worker.celery_app beat` runs."""
+
+BEAT_SCHEDULE = {
+    "sweep-outbox": {"task": "campaign.core.tasks.sweep_outbox", "schedule": 15.0},
+    # Unanswered erasure links must not keep an address's blind index forever.
+    "expire-data-requests": {
+        "task": "campaign.supporters.tasks.expire_data_requests",
+        "schedule": 24 * 3600.0,
+    },
+}
