@@ -87,6 +87,16 @@ class Config:
     OUTBOX_LEASE_SECONDS = int(os.environ.get("OUTBOX_LEASE_SECONDS", "900"))
     OUTBOX_MAX_ATTEMPTS = int(os.environ.get("OUTBOX_MAX_ATTEMPTS", "8"))
 
+    # Bulk email. A claimed batch not finished within the lease is taken back (its worker died);
+    # a task sends for at most NOTIFY_TASK_SECONDS, then yields to other messages.
+    NOTIFY_BATCH_SIZE = int(os.environ.get("NOTIFY_BATCH_SIZE", "200"))
+    NOTIFY_LEASE_SECONDS = int(os.environ.get("NOTIFY_LEASE_SECONDS", "60"))
+    NOTIFY_MAX_ATTEMPTS = int(os.environ.get("NOTIFY_MAX_ATTEMPTS", "6"))
+    NOTIFY_PARALLEL_TASKS = int(os.environ.get("NOTIFY_PARALLEL_TASKS", "2"))
+    NOTIFY_TASK_SECONDS = int(os.environ.get("NOTIFY_TASK_SECONDS", "20"))
+    # Messages a coalition may send per minute; 0 means no limit. Organizers can set their own.
+    NOTIFY_RATE_PER_MINUTE = int(os.environ.get("NOTIFY_RATE_PER_MINUTE", "0"))
+
     VERIFY_TOKEN_MAX_AGE = 3 * 24 * 3600
     RESET_TOKEN_MAX_AGE = 3600
     INVITATION_MAX_AGE = 30 * 24 * 3600

@@ -8,6 +8,7 @@ from sqlalchemy import DateTime, Enum, ForeignKey, String, Text, UniqueConstrain
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from campaign.accounts.models import User
+from campaign.core.columns import enum_column
 from campaign.core.crypto import EncryptedText
 from campaign.core.outbox import utcnow
 from campaign.extensions import db
@@ -93,7 +94,7 @@ class Membership(db.Model):
         ForeignKey("organization.id", ondelete="CASCADE"), index=True
     )
     status: Mapped[MembershipStatus] = mapped_column(
-        Enum(MembershipStatus, native_enum=False, length=10, values_callable=lambda e: [m.value for m in e]),
+        enum_column(MembershipStatus, 10),
         default=MembershipStatus.INVITED,
         index=True,
     )

@@ -4,12 +4,15 @@ Features render and send mail through `send_templated()`; the notifications feat
 its bulk path on `transport()`.
 """
 
+import re
 import smtplib
 import ssl
 import threading
 from datetime import datetime
 from email.headerregistry import Address
 from email.message import EmailMessage
+from email.parser import BytesHeaderParser
+from email.policy import default as default_policy
 from email.utils import formataddr, make_msgid, parseaddr
 from urllib.parse import parse_qs, unquote, urlsplit
 
@@ -21,6 +24,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 from campaign.core.crypto import EncryptedText
 from campaign.core.outbox import utcnow
 from campaign.extensions import db
+
+_DOT_AT_LINE_START = re.compile(rb"(?m)^\.")
 
 
 class StoredMail(db.Model):
@@ -82,15 +87,23 @@ def transport():
     return SmtpTransport.for_url(url) if url else StoredMailTransport()
 
 
+def _nothing() -> None:
+    return None
+
+
 class StoredMailTransport:
+    """Keeps mail in the database, in the sender's own transaction: exactly once by design."""
+
     def send(self, message: EmailMessage) -> None:
-        db.session.add(
-            StoredMail(
-                recipient_hint=mask_address(message["To"]),
-                subject=message["Subject"],
-                raw=message.as_string(),
-            )
-        )
+        self._store(message["To"], message["Subject"], message.as_string())
+
+    def send_raw(self, sender: str, recipient: str, data: bytes, handing_over=_nothing) -> None:
+        handing_over()
+        headers = BytesHeaderParser(policy=default_policy).parsebytes(data)
+        self._store(recipient, str(headers["Subject"]), data.decode("ascii", "replace"))
+
+    def _store(self, recipient: str, subject: str, raw: str) -> None:
+        db.session.add(StoredMail(recipient_hint=mask_address(recipient), subject=subject, raw=raw))
         db.session.flush()
 
 
@@ -137,3 +150,58 @@ class SmtpTransport:
         except smtplib.SMTPServerDisconnected:
             self.connection = self._connect()
             self.connection.send_message(message)
+
+    def send_raw(self, sender: str, recipient: str, data: bytes, handing_over=_nothing) -> None:
+        """Send one prepared message, calling `handing_over()` just before the final ".".
+
+        Until that "." the server discards the message if we vanish; after it, it may deliver
+        even if we never read its reply. Bulk sending records the moment so that a worker killed
+        in between never causes a second copy (notifications/sending.py). SMTP errors raise
+        smtplib exceptions carrying the server's code. A refused envelope leaves the connection
+        ready for the next message; any other error drops it (the server discards a half DATA).
+        """
+        connection = self._envelope(sender, recipient)
+        try:
+            code, reply = connection.docmd("data")
+            if code != 354:
+                raise smtplib.SMTPDataError(code, reply)
+            body = _DOT_AT_LINE_START.sub(b"..", data)
+            connection.send(body if body.endswith(b"\r\n") else body + b"\r\n")
+            handing_over()
+            connection.send(b".\r\n")
+            code, reply = connection.getreply()
+        except BaseException:
+            self.close()
+            raise
+        if code != 250:
+            raise smtplib.SMTPDataError(code, reply)
+
+    def _envelope(self, sender: str, recipient: str) -> smtplib.SMTP:
+        try:
+            if self.connection is None:
+                self.connection = self._connect()
+            try:
+                code, reply = self.connection.mail(sender)
+            except smtplib.SMTPServerDisconnected:  # an idle connection the server closed
+                self.connection = self._connect()
+                code, reply = self.connection.mail(sender)
+            if code != 250:
+                refused = smtplib.SMTPSenderRefused(code, reply, sender)
+            else:
+                code, reply = self.connection.rcpt(recipient)
+                if code in (250, 251):
+                    return self.connection
+                refused = smtplib.SMTPRecipientsRefused({recipient: (code, reply)})
+            self.connection.rset()
+        except BaseException:
+            self.close()
+            raise
+        raise refused
+
+    def close(self) -> None:
+        connection, self.connection = self.connection, None
+        if connection is not None:
+            try:
+                connection.close()
+            except OSError:
+                pass

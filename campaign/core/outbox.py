@@ -70,20 +70,33 @@ def enqueue(task, **payload) -> OutboxEntry:
     return entry
 
 
+def publish_after_commit(task_name: str, *args) -> None:
+    """Publish an idempotent task once the current transaction commits, without an outbox row.
+
+    For tasks that claim their own work (the bulk sender) and that a beat job publishes again
+    if this publication is lost, so a lost message only delays the work.
+    """
+    db.session.info.setdefault("publish_new", []).append((task_name, args))
+
+
 @event.listens_for(Session, "after_commit")
 def _committed(session: Session) -> None:
-    new = session.info.pop("outbox_new", [])
-    if new:
-        session.info.setdefault("outbox_committed", []).extend(new)
+    for pending, committed in (("outbox_new", "outbox_committed"), ("publish_new", "publish_committed")):
+        new = session.info.pop(pending, [])
+        if new:
+            session.info.setdefault(committed, []).extend(new)
 
 
 @event.listens_for(Session, "after_soft_rollback")
 def _rolled_back(session: Session, previous_transaction) -> None:
     session.info.pop("outbox_new", None)
+    session.info.pop("publish_new", None)
 
 
 def dispatch_committed() -> None:
-    """Publish a task for each outbox row committed since the last call."""
+    """Publish a task for each outbox row (and each task) committed since the last call."""
+    for task_name, args in db.session.info.pop("publish_committed", []):
+        _publish_task(task_name, args)
     ids = db.session.info.pop("outbox_committed", [])
     if not ids:
         return
@@ -96,17 +109,30 @@ def dispatch_committed() -> None:
 
 
 def publish(entry_id: int, task_name: str) -> bool:
+    return _publish_task(task_name, (entry_id,))
+
+
+def _publish_task(task_name: str, args: tuple, countdown: float | None = None) -> bool:
     # This Flask app's Celery app, not Celery's process-wide default (the last one created):
     # with several apps in one process (tests, scripts) the default may use another broker.
     celery = current_app.extensions["celery"]
     try:
-        celery.send_task(task_name, args=[entry_id]) if _uses_broker() else (
-            celery.tasks[task_name].apply(args=[entry_id])
-        )
+        if _uses_broker():
+            celery.send_task(task_name, args=list(args), countdown=countdown)
+        else:
+            celery.tasks[task_name].apply(args=list(args))
         return True
-    except Exception:  # noqa: BLE001 - any broker failure leaves the row for the sweeper
-        log.warning("outbox entry %s not published; the sweeper will retry", entry_id)
+    except Exception:  # noqa: BLE001 - any broker failure leaves the work for the sweeper
+        log.warning("task %s%s not published; the sweeper will retry", task_name, args)
         return False
+
+
+def publish_later(task_name: str, args: tuple, countdown: float) -> bool:
+    """Publish after `countdown` seconds (kept short: longer waits are scheduled in the database).
+
+    In-process (no broker) there is no later: the beat job picks the work up instead.
+    """
+    return _uses_broker() and _publish_task(task_name, args, countdown)
 
 
 def _uses_broker() -> bool:

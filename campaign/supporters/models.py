@@ -2,12 +2,14 @@
 
 import enum
 import re
+import secrets
 from datetime import datetime
 
 from flask import current_app
-from sqlalchemy import DateTime, Enum, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import DateTime, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
+from campaign.core.columns import enum_column
 from campaign.core.crypto import EncryptedText
 from campaign.core.outbox import utcnow
 from campaign.extensions import db
@@ -15,9 +17,8 @@ from campaign.extensions import db
 ZIP_CODE = re.compile(r"^\d{5}$")
 
 
-def _enum_column(enum_class, length: int):
-    """Stored as the members' values ("subscribed"), which read well in a database dump."""
-    return Enum(enum_class, native_enum=False, length=length, values_callable=lambda e: [m.value for m in e])
+def new_token() -> str:
+    return secrets.token_urlsafe(32)
 
 
 class Subscription(enum.StrEnum):
@@ -38,7 +39,10 @@ class Supporter(db.Model):
 
     __tablename__ = "supporter"
     # NULL email_index (erased rows) never collides: SQL treats NULLs as distinct.
-    __table_args__ = (UniqueConstraint("coalition_id", "email_index"),)
+    __table_args__ = (
+        UniqueConstraint("coalition_id", "email_index"),
+        UniqueConstraint("preferences_token", name="uq_supporter_preferences_token"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     coalition_id: Mapped[int] = mapped_column(ForeignKey("coalition.id", ondelete="CASCADE"), index=True)
@@ -50,12 +54,14 @@ class Supporter(db.Model):
     zip_code: Mapped[str | None] = mapped_column(String(5))
     language: Mapped[str] = mapped_column(String(5), default="en")
     subscription: Mapped[Subscription] = mapped_column(
-        _enum_column(Subscription, 12),
+        enum_column(Subscription, 12),
         default=Subscription.NOT_ASKED,
     )
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
     erased_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # The opaque key of the supporter's unsubscribe and preferences links.
+    preferences_token: Mapped[str | None] = mapped_column(String(43), default=new_token)
 
     coalition = relationship("Coalition")
     consents: Mapped[list["Consent"]] = relationship(back_populates="supporter", order_by="Consent.id")
@@ -115,9 +121,9 @@ class DataRequest(db.Model):
     __tablename__ = "data_request"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    kind: Mapped[DataRequestKind] = mapped_column(_enum_column(DataRequestKind, 10))
+    kind: Mapped[DataRequestKind] = mapped_column(enum_column(DataRequestKind, 10))
     state: Mapped[DataRequestState] = mapped_column(
-        _enum_column(DataRequestState, 12), default=DataRequestState.PENDING, index=True
+        enum_column(DataRequestState, 12), default=DataRequestState.PENDING, index=True
     )
     email: Mapped[str | None] = mapped_column(EncryptedText)
     email_index: Mapped[str | None] = mapped_column(String(64))

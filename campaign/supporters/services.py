@@ -165,7 +165,7 @@ def erase_by_index(email_index: str | None) -> int:
         supporter_erasing.send(supporter)
         _withdraw_consents(supporter)
         supporter.email = supporter.first_name = supporter.last_name = supporter.phone = None
-        supporter.email_index = supporter.zip_code = None
+        supporter.email_index = supporter.zip_code = supporter.preferences_token = None
         supporter.subscription = Subscription.UNSUBSCRIBED
         supporter.erased_at = utcnow()
     db.session.flush()

@@ -1,0 +1,1 @@
+"""The one email path to supporters: messages, deliveries, alerts, suppression and unsubscribe."""

@@ -1,0 +1,102 @@
+"""Who an alert goes to: a source of supporters, optionally narrowed by state or distance.
+
+Features after this one add sources (a petition's opted-in signers, a letter's signatories, a
+day of action's RSVPs) with `register_source()`; the compose form lists whatever is registered.
+"""
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+
+import zipcodes
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import Select, func, select
+
+from campaign.extensions import db
+from campaign.supporters.models import Subscription, Supporter
+
+SUBSCRIBERS = "subscribers"
+EARTH_RADIUS_MILES = 3958.8
+
+
+@dataclass(frozen=True)
+class AudienceSource:
+    key: str
+    label: object  # a lazy string
+    # (coalition_id, source_id) -> a select of supporter ids; None for the coalition-wide source.
+    supporter_ids: Callable[[int, int | None], Select]
+    choices: Callable[[int], list[tuple[int, str]]] | None = None  # (coalition_id) -> [(id, title)]
+
+
+def _subscribers(coalition_id: int, source_id: int | None) -> Select:
+    return select(Supporter.id).where(Supporter.coalition_id == coalition_id)
+
+
+SOURCES: dict[str, AudienceSource] = {
+    SUBSCRIBERS: AudienceSource(SUBSCRIBERS, _l("Everyone subscribed to the coalition"), _subscribers)
+}
+
+
+def register_source(source: AudienceSource) -> None:
+    SOURCES[source.key] = source
+
+
+@cache
+def _zip_places() -> dict[str, tuple[str, float, float]]:
+    """ZIP -> (state, latitude, longitude), from the offline `zipcodes` data (loaded once)."""
+    return {
+        row["zip_code"]: (row["state"], float(row["lat"]), float(row["long"]))
+        for row in zipcodes.list_all()
+        if row["lat"] and row["long"]
+    }
+
+
+def zip_exists(zip_code: str) -> bool:
+    return zip_code in _zip_places()
+
+
+def _zips_in_state(state: str) -> list[str]:
+    return [code for code, (zip_state, _, _) in _zip_places().items() if zip_state == state]
+
+
+def _zips_within(center: str, miles: float) -> list[str]:
+    places = _zip_places()
+    _, lat0, lon0 = places[center]
+    return [code for code, (_, lat, lon) in places.items() if _miles(lat0, lon0, lat, lon) <= miles]
+
+
+def _miles(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    phi1, phi2 = math.radians(lat1), math.radians(lat2)
+    dphi, dlambda = phi2 - phi1, math.radians(lon2 - lon1)
+    a = math.sin(dphi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(dlambda / 2) ** 2
+    return 2 * EARTH_RADIUS_MILES * math.asin(math.sqrt(a))
+
+
+def recipients(coalition_id: int, audience: dict, subscribed_only: bool = True) -> Select:
+    """A select of the ids of the supporters `audience` describes.
+
+    Alerts reach only subscribed supporters; notices (`subscribed_only=False`) go to the people
+    a feature names, and the sender still skips the unsubscribed and suppressed (sending.py).
+    """
+    if "supporter_ids" in audience:
+        ids = audience["supporter_ids"]
+    else:
+        source = SOURCES[audience.get("source") or SUBSCRIBERS]
+        ids = source.supporter_ids(coalition_id, audience.get("source_id"))
+    query = select(Supporter.id).where(
+        Supporter.coalition_id == coalition_id,
+        Supporter.id.in_(ids),
+        Supporter.erased_at.is_(None),
+    )
+    if subscribed_only:
+        query = query.where(Supporter.subscription == Subscription.SUBSCRIBED)
+    if audience.get("state"):
+        query = query.where(Supporter.zip_code.in_(_zips_in_state(audience["state"])))
+    if audience.get("zip") and audience.get("miles"):
+        query = query.where(Supporter.zip_code.in_(_zips_within(audience["zip"], float(audience["miles"]))))
+    return query
+
+
+def count(coalition_id: int, audience: dict) -> int:
+    return db.session.scalar(select(func.count()).select_from(recipients(coalition_id, audience).subquery()))

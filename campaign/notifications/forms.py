@@ -1,0 +1,163 @@
+"""Composing and scheduling alerts; a supporter's email preferences."""
+
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+import us
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateTimeLocalField,
+    IntegerField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
+
+from campaign.core.forms import strip_whitespace
+from campaign.core.markdown import has_unsafe_markup
+from campaign.notifications.audience import SOURCES, zip_exists
+
+MAX_RADIUS_MILES = 500
+
+# The zones organizers in the United States schedule in; the form converts to UTC.
+TIME_ZONES = [
+    SelectChoice("America/New_York", _l("Eastern time")),
+    SelectChoice("America/Chicago", _l("Central time")),
+    SelectChoice("America/Denver", _l("Mountain time")),
+    SelectChoice("America/Phoenix", _l("Arizona time")),
+    SelectChoice("America/Los_Angeles", _l("Pacific time")),
+    SelectChoice("America/Anchorage", _l("Alaska time")),
+    SelectChoice("Pacific/Honolulu", _l("Hawaii time")),
+    SelectChoice("America/Puerto_Rico", _l("Puerto Rico time")),
+]
+
+
+def _no_scripts(form, field):
+    if has_unsafe_markup(field.data):
+        raise ValidationError(
+            _l("Remove the script or embedded code: email cannot run it. Use text, links and formatting.")
+        )
+
+
+class AlertForm(FlaskForm):
+    subject = StringField(
+        _l("Subject"),
+        filters=[strip_whitespace],
+        validators=[DataRequired(_l("Write a subject.")), Length(max=200)],
+    )
+    body = TextAreaField(
+        _l("Message"),
+        filters=[strip_whitespace],
+        validators=[DataRequired(_l("Write the message.")), Length(max=50000), _no_scripts],
+    )
+    subject_es = StringField(
+        _l("Subject in Spanish"), filters=[strip_whitespace], validators=[Length(max=200)]
+    )
+    body_es = TextAreaField(
+        _l("Message in Spanish"), filters=[strip_whitespace], validators=[Length(max=50000), _no_scripts]
+    )
+    source = SelectField(_l("Send to"))
+    state = SelectField(_l("Only supporters in this state"), validators=[Optional()])
+    zip_code = StringField(_l("Only supporters near this ZIP code"), filters=[strip_whitespace])
+    miles = IntegerField(
+        _l("Within (miles)"),
+        validators=[
+            Optional(),
+            NumberRange(1, MAX_RADIUS_MILES, _l("Enter a distance from 1 to 500 miles.")),
+        ],
+    )
+    submit = SubmitField(_l("Save and preview"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.source.choices = [SelectChoice(key, source.label) for key, source in SOURCES.items()]
+        self.state.choices = [SelectChoice("", _l("Any state"))] + [
+            SelectChoice(state.abbr, state.name) for state in us.states.STATES_AND_TERRITORIES
+        ]
+
+    def validate_zip_code(self, field):
+        if field.data and not zip_exists(field.data):
+            raise ValidationError(_l("We do not know this ZIP code. Enter five digits, like 19104."))
+        if self.miles.data and not field.data:
+            raise ValidationError(_l("Enter the ZIP code to measure the distance from."))
+
+    def validate_miles(self, field):
+        if self.zip_code.data and not field.data:
+            raise ValidationError(_l("Enter how many miles around the ZIP code."))
+
+    def validate_subject_es(self, field):
+        if self.body_es.data and not field.data:
+            raise ValidationError(_l("Add the Spanish subject, or leave both Spanish fields empty."))
+
+    def validate_body_es(self, field):
+        if self.subject_es.data and not field.data:
+            raise ValidationError(_l("Add the Spanish message, or leave both Spanish fields empty."))
+
+    def fields_for_save(self) -> dict:
+        audience = {"source": self.source.data}
+        if self.state.data:
+            audience["state"] = self.state.data
+        if self.zip_code.data:
+            audience.update(zip=self.zip_code.data, miles=self.miles.data)
+        return {
+            "subject": self.subject.data,
+            "body": self.body.data,
+            "subject_es": self.subject_es.data or "",
+            "body_es": self.body_es.data or "",
+            "audience": audience,
+        }
+
+    def fill_from(self, alert) -> None:
+        for name in ("subject", "body", "subject_es", "body_es"):
+            getattr(self, name).data = getattr(alert, name)
+        self.source.data = alert.audience.get("source")
+        self.state.data = alert.audience.get("state", "")
+        self.zip_code.data = alert.audience.get("zip", "")
+        self.miles.data = alert.audience.get("miles")
+
+
+class ScheduleForm(FlaskForm):
+    send_at = DateTimeLocalField(
+        _l("Send on"),
+        format="%Y-%m-%dT%H:%M",
+        validators=[InputRequired(_l("Choose the date and time to send."))],
+    )
+    time_zone = SelectField(_l("Time zone"), choices=TIME_ZONES, default="America/New_York")
+    submit = SubmitField(_l("Schedule"))
+
+    def validate_send_at(self, field):
+        if field.data and self.when_utc() <= datetime.now(UTC).replace(tzinfo=None):
+            raise ValidationError(_l("Choose a time in the future."))
+
+    def when_utc(self) -> datetime:
+        local = self.send_at.data.replace(tzinfo=ZoneInfo(self.time_zone.data))
+        return local.astimezone(UTC).replace(tzinfo=None)
+
+
+class RateForm(FlaskForm):
+    messages_per_minute = IntegerField(
+        _l("Messages per minute"),
+        validators=[
+            InputRequired(_l("Enter a number; 0 means no limit.")),
+            NumberRange(0, 100000, _l("Enter a number from 0 to 100,000.")),
+        ],
+    )
+    submit = SubmitField(_l("Save"))
+
+
+class PreferencesForm(FlaskForm):
+    subscribed = BooleanField(_l("Send me email from this coalition"))
+    language = SelectField(
+        _l("Language of the email"),
+        choices=[SelectChoice("en", "English"), SelectChoice("es", "Español")],
+    )
+    submit = SubmitField(_l("Save my choices"))
+
+
+class EmptyForm(FlaskForm):
+    """A CSRF token and a button, for actions (send, pause, cancel) that take no input."""

@@ -1,0 +1,142 @@
+"""Building each recipient's email fast: render once per language, personalize per recipient.
+
+Jinja, Markdown and CSS inlining run once per (message, language) with placeholders where the
+recipient's name and links go; each recipient then costs a few string replacements and a
+quoted-printable encoding, so building 100,000 messages never dominates sending them.
+"""
+
+import binascii
+import html
+from dataclasses import dataclass
+from email.header import Header
+from email.headerregistry import Address
+from email.utils import formataddr, formatdate, parseaddr
+
+import css_inline
+from flask import current_app, render_template
+from flask_babel import force_locale
+from flask_babel import gettext as _
+
+from campaign.core.markdown import render_markdown
+from campaign.core.urls import external_url
+from campaign.notifications.models import Message
+
+GREETING = "%%GREETING%%"
+UNSUBSCRIBE_URL = "%%UNSUBSCRIBE_URL%%"
+PREFERENCES_URL = "%%PREFERENCES_URL%%"
+_KEY_SLOT = "SUPPORTER-KEY-SLOT"
+_BOUNDARY = "=_campaign_desk_alternative"
+
+
+@dataclass(frozen=True)
+class Recipient:
+    delivery_id: int
+    address: str
+    first_name: str
+    preferences_token: str
+
+
+@dataclass
+class PreparedMessage:
+    """One message in one language, ready to personalize."""
+
+    headers: str  # From, Subject, MIME-Version, Content-Type: shared by every recipient
+    text: str
+    html: str
+    greeting: str  # with "%(name)s" for the first name
+    greeting_without_name: str
+    domain: str
+    preferences_url: str  # with _KEY_SLOT where the supporter's token goes
+    unsubscribe_url: str
+
+    def build(self, recipient: Recipient) -> bytes:
+        if "\r" in recipient.address or "\n" in recipient.address:
+            raise ValueError("an address cannot contain a line break")
+        preferences = self.preferences_url.replace(_KEY_SLOT, recipient.preferences_token)
+        unsubscribe = self.unsubscribe_url.replace(_KEY_SLOT, recipient.preferences_token)
+        name = recipient.first_name.strip()
+        greeting = self.greeting % {"name": name} if name else self.greeting_without_name
+        text = (
+            self.text.replace(GREETING, greeting)
+            .replace(UNSUBSCRIBE_URL, unsubscribe)
+            .replace(PREFERENCES_URL, preferences)
+        )
+        body_html = (
+            self.html.replace(GREETING, html.escape(greeting))
+            .replace(UNSUBSCRIBE_URL, unsubscribe)
+            .replace(PREFERENCES_URL, preferences)
+        )
+        head = (
+            f"{self.headers}To: {recipient.address}\r\n"
+            f"Date: {formatdate()}\r\n"
+            f"Message-ID: <{recipient.delivery_id}.delivery@{self.domain}>\r\n"
+            f"List-Unsubscribe: <{unsubscribe}>\r\n"
+            "List-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n\r\n"
+        )
+        return b"".join(
+            (
+                head.encode("ascii"),
+                _part("plain", text),
+                _part("html", body_html),
+                f"--{_BOUNDARY}--\r\n".encode("ascii"),
+            )
+        )
+
+
+def _part(subtype: str, content: str) -> bytes:
+    encoded = binascii.b2a_qp(content.replace("\r\n", "\n").replace("\n", "\r\n").encode(), istext=True)
+    return (
+        (
+            f"--{_BOUNDARY}\r\nContent-Type: text/{subtype}; charset=utf-8\r\n"
+            "Content-Transfer-Encoding: quoted-printable\r\n\r\n"
+        ).encode("ascii")
+        + encoded
+        + b"\r\n"
+    )
+
+
+def prepare(message: Message, language: str, subject_prefix: str = "") -> PreparedMessage:
+    """Render `message` once in `language`, with placeholders for each recipient."""
+    with force_locale(language):
+        subject, text, page = _render(message, language)
+        greeting = _("Hello %(name)s,", name="%(name)s")
+        greeting_without_name = _("Hello,")
+    sender_name, from_address = parseaddr(current_app.config["MAIL_FROM"])
+    headers = (
+        f"From: {formataddr((message.coalition.name or sender_name, from_address), charset='utf-8')}\r\n"
+        f"Subject: {Header(subject_prefix + subject, 'utf-8').encode()}\r\n"
+        "MIME-Version: 1.0\r\n"
+        f'Content-Type: multipart/alternative; boundary="{_BOUNDARY}"\r\n'
+    )
+    return PreparedMessage(
+        headers=headers,
+        text=text,
+        html=css_inline.inline(page),
+        greeting=greeting,
+        greeting_without_name=greeting_without_name,
+        domain=Address(addr_spec=from_address).domain,
+        preferences_url=external_url("notifications.preferences", token=_KEY_SLOT),
+        unsubscribe_url=external_url("notifications.one_click_unsubscribe", token=_KEY_SLOT),
+    )
+
+
+def _render(message: Message, language: str) -> tuple[str, str, str]:
+    context = {
+        "coalition": message.coalition,
+        "greeting": GREETING,
+        "unsubscribe_url": UNSUBSCRIBE_URL,
+        "preferences_url": PREFERENCES_URL,
+    }
+    if message.is_alert:
+        spanish = language == "es" and message.body_es.strip()
+        body = message.body_es if spanish else message.body
+        subject = message.subject_in(language)
+        context.update(body_text=body, body_html=render_markdown(body))
+        template = "notifications/emails/alert"
+    else:
+        context.update(message.context)
+        template = message.template
+        subject = render_template(f"{template}.subject.txt", **context).strip()
+    text = render_template(f"{template}.txt", subject=subject, **context)
+    page = render_template(f"{template}.html", subject=subject, **context)
+    return subject, text, page

@@ -1,0 +1,256 @@
+"""Alerts and notices: compose, schedule, start, pause, cancel, follow; the notify() API."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, insert, literal, select
+from sqlalchemy.exc import IntegrityError
+
+from campaign.core.outbox import utcnow
+from campaign.extensions import db
+from campaign.notifications import audience
+from campaign.notifications.models import (
+    Delivery,
+    DeliveryState,
+    Message,
+    MessageKind,
+    MessageState,
+    SendingSettings,
+)
+from campaign.supporters import services as supporters
+from campaign.supporters.models import Subscription, Supporter
+
+EDITABLE = (MessageState.DRAFT, MessageState.SCHEDULED)
+
+
+class AlertStateError(Exception):
+    """The alert is not in a state that allows this (e.g. editing one already sent)."""
+
+
+def save_alert(coalition_id: int, author_id: int, fields: dict, alert: Message | None = None) -> Message:
+    """Create a draft, or update one that has not started sending."""
+    if alert is None:
+        alert = Message(coalition_id=coalition_id, kind=MessageKind.ALERT, created_by_id=author_id)
+        db.session.add(alert)
+    elif alert.state not in EDITABLE:
+        raise AlertStateError("only drafts and scheduled alerts can be edited")
+    for name in ("subject", "body", "subject_es", "body_es", "audience"):
+        setattr(alert, name, fields[name])
+    db.session.flush()
+    return alert
+
+
+def audience_size(alert: Message) -> int:
+    return audience.count(alert.coalition_id, alert.audience)
+
+
+def schedule(alert: Message, when: datetime) -> None:
+    _require(alert, EDITABLE)
+    alert.state, alert.scheduled_at = MessageState.SCHEDULED, when
+    db.session.flush()
+
+
+def unschedule(alert: Message) -> None:
+    _require(alert, (MessageState.SCHEDULED,))
+    alert.state, alert.scheduled_at = MessageState.DRAFT, None
+    db.session.flush()
+
+
+def start(message: Message) -> None:
+    """Mark it sending; the caller enqueues `tasks.start_message` to create the deliveries."""
+    _require(message, EDITABLE)
+    message.state, message.started_at = MessageState.SENDING, utcnow()
+    db.session.flush()
+
+
+def due_alerts(now: datetime) -> list[Message]:
+    return list(
+        db.session.scalars(
+            select(Message).where(Message.state == MessageState.SCHEDULED, Message.scheduled_at <= now)
+        )
+    )
+
+
+def create_deliveries(message: Message) -> int:
+    """One queued delivery per recipient, written in one INSERT ... SELECT; idempotent."""
+    if db.session.scalar(select(Delivery.id).where(Delivery.message_id == message.id).limit(1)):
+        return 0
+    recipients = audience.recipients(message.coalition_id, message.audience, subscribed_only=message.is_alert)
+    columns = ["message_id", "supporter_id", "coalition_id", "state", "attempts", "not_before"]
+    rows = select(
+        literal(message.id),
+        Supporter.id,
+        literal(message.coalition_id),
+        literal(DeliveryState.QUEUED.value),
+        literal(0),
+        literal(utcnow()),
+    ).where(Supporter.id.in_(recipients))
+    return db.session.execute(insert(Delivery).from_select(columns, rows)).rowcount
+
+
+def pause(message: Message) -> None:
+    _require(message, (MessageState.SENDING,))
+    message.state = MessageState.PAUSED
+    db.session.flush()
+
+
+def resume(message: Message) -> None:
+    _require(message, (MessageState.PAUSED,))
+    message.state = MessageState.SENDING
+    db.session.flush()
+
+
+def cancel(message: Message) -> None:
+    """Stop for good: what is still queued is never sent (and stays countable as not sent)."""
+    _require(message, (MessageState.SENDING, MessageState.PAUSED, MessageState.SCHEDULED))
+    message.state, message.finished_at = MessageState.CANCELLED, utcnow()
+    db.session.flush()
+
+
+def finish_if_done(message: Message) -> bool:
+    if message.state != MessageState.SENDING:
+        return False
+    unfinished = db.session.scalar(
+        select(func.count()).where(
+            Delivery.message_id == message.id,
+            Delivery.state.in_((DeliveryState.QUEUED, DeliveryState.SENDING)),
+        )
+    )
+    if unfinished:
+        return False
+    message.state, message.finished_at = MessageState.SENT, utcnow()
+    db.session.flush()
+    return True
+
+
+def _require(message: Message, states) -> None:
+    if message.state not in states:
+        raise AlertStateError(f"not allowed while the message is {message.state.value}")
+
+
+@dataclass
+class Progress:
+    state: str
+    total: int
+    sent: int
+    failed: int
+    suppressed: int
+    remaining: int
+
+    @property
+    def percent(self) -> int:
+        return round(100 * (self.total - self.remaining) / self.total) if self.total else 100
+
+
+def progress(message: Message) -> Progress:
+    counts = dict(
+        db.session.execute(
+            select(Delivery.state, func.count())
+            .where(Delivery.message_id == message.id)
+            .group_by(Delivery.state)
+        ).all()
+    )
+    by_state = {DeliveryState(state): number for state, number in counts.items()}
+    remaining = by_state.get(DeliveryState.QUEUED, 0) + by_state.get(DeliveryState.SENDING, 0)
+    return Progress(
+        state=message.state.value,
+        total=sum(by_state.values()),
+        sent=by_state.get(DeliveryState.SENT, 0),
+        failed=by_state.get(DeliveryState.FAILED, 0),
+        suppressed=by_state.get(DeliveryState.SUPPRESSED, 0),
+        remaining=remaining,
+    )
+
+
+def notify(
+    coalition_id: int,
+    supporter_ids: list[int],
+    template: str,
+    context: dict,
+    dedupe_key: str,
+    transactional: bool = False,
+) -> Message | None:
+    """Queue a notice for these supporters, once per `dedupe_key`; None if it was queued before.
+
+    `template` names `templates/<template>.subject.txt`, `.txt` and `.html`, rendered in each
+    recipient's language with `context` (stored as JSON: ids and public words, no personal data).
+    The caller enqueues `tasks.start_message` with the returned message's id after this.
+    """
+    if db.session.scalar(select(Message.id).where(Message.dedupe_key == dedupe_key)):
+        return None
+    message = Message(
+        coalition_id=coalition_id,
+        kind=MessageKind.NOTICE,
+        state=MessageState.SENDING,
+        template=template,
+        context=context,
+        dedupe_key=dedupe_key,
+        transactional=transactional,
+        audience={"supporter_ids": sorted(set(supporter_ids))},
+        started_at=utcnow(),
+    )
+    try:
+        with db.session.begin_nested():
+            db.session.add(message)
+    except IntegrityError:  # raised at the same moment elsewhere
+        return None
+    return message
+
+
+def mark_stale_sending_messages_done() -> int:
+    """Messages whose every delivery is settled are finished (a worker may have died last)."""
+    finished = 0
+    for message in db.session.scalars(select(Message).where(Message.state == MessageState.SENDING)):
+        finished += finish_if_done(message)
+    return finished
+
+
+def messages_with_work() -> list[int]:
+    now = utcnow()
+    return list(
+        db.session.scalars(
+            select(Delivery.message_id)
+            .join(Message, Message.id == Delivery.message_id)
+            .where(
+                Message.state == MessageState.SENDING,
+                Delivery.state == DeliveryState.QUEUED,
+                Delivery.not_before <= now,
+            )
+            .distinct()
+        )
+    )
+
+
+def set_rate(coalition_id: int, messages_per_minute: int) -> None:
+    settings = db.session.get(SendingSettings, coalition_id)
+    if settings is None:
+        settings = SendingSettings(coalition_id=coalition_id)
+        db.session.add(settings)
+    settings.messages_per_minute = messages_per_minute
+    db.session.flush()
+
+
+@dataclass
+class PreferenceValues:
+    subscribed: bool
+    language: str
+
+
+def preference_values(supporter: Supporter) -> PreferenceValues:
+    return PreferenceValues(supporter.subscription == Subscription.SUBSCRIBED, supporter.language)
+
+
+def save_preferences(supporter: Supporter, subscribed: bool, language: str, wording: str) -> None:
+    """Language always; subscribing again records consent with the words the supporter saw."""
+    supporter.language = language
+    is_subscribed = supporter.subscription == Subscription.SUBSCRIBED
+    if subscribed and not is_subscribed:
+        supporters.record_consent(supporter, wording, language, source="preferences")
+    elif not subscribed and is_subscribed:
+        supporters.unsubscribe(supporter)
+    db.session.flush()
+
+
+def unsubscribe_from_link(supporter: Supporter) -> None:
+    if supporter.subscription != Subscription.UNSUBSCRIBED:
+        supporters.unsubscribe(supporter)

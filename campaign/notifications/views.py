@@ -1,0 +1,212 @@
+"""Alert pages for organizers, and the supporter's unsubscribe and preferences pages."""
+
+from flask import Blueprint, abort, flash, g, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from campaign.coalitions.access import coalition_required, get_scoped_or_404, scoped
+from campaign.coalitions.models import Role
+from campaign.core.outbox import enqueue
+from campaign.extensions import csrf, db
+from campaign.notifications import services, tasks
+from campaign.notifications.forms import AlertForm, EmptyForm, PreferencesForm, RateForm, ScheduleForm
+from campaign.notifications.models import MESSAGE_STATE_LABELS, Message, MessageKind, SendingSettings
+from campaign.supporters.models import Supporter
+
+bp = Blueprint("notifications", __name__)
+
+
+@bp.app_context_processor
+def message_labels():
+    return {"MESSAGE_STATE_LABELS": MESSAGE_STATE_LABELS}
+
+
+def _alert(alert_id: int) -> Message:
+    alert = get_scoped_or_404(Message, alert_id)
+    if alert.kind != MessageKind.ALERT:
+        abort(404)
+    return alert
+
+
+def _to_alert(alert: Message):
+    return redirect(url_for("notifications.alert", slug=g.coalition.slug, alert_id=alert.id))
+
+
+@bp.get("/coalitions/<slug>/alerts")
+@coalition_required(Role.VIEWER)
+def alerts():
+    rows = db.session.scalars(
+        scoped(Message).where(Message.kind == MessageKind.ALERT).order_by(Message.created_at.desc())
+    ).all()
+    return render_template("notifications/alerts.html", coalition=g.coalition, alerts=rows)
+
+
+@bp.route("/coalitions/<slug>/alerts/new", methods=["GET", "POST"])
+@coalition_required(Role.ORGANIZER)
+def new_alert():
+    return _compose(None)
+
+
+@bp.route("/coalitions/<slug>/alerts/<int:alert_id>/edit", methods=["GET", "POST"])
+@coalition_required(Role.ORGANIZER)
+def edit_alert(alert_id: int):
+    alert = _alert(alert_id)
+    if alert.state not in services.EDITABLE:
+        flash(_("This alert has started sending and can no longer be edited."), "info")
+        return _to_alert(alert)
+    return _compose(alert)
+
+
+def _compose(alert: Message | None):
+    form = AlertForm()
+    if alert is not None and request.method == "GET":
+        form.fill_from(alert)
+    if form.validate_on_submit():
+        fields = form.fields_for_save()
+        if services.audience.count(g.coalition.id, fields["audience"]) == 0:
+            form.source.errors.append(
+                _("Nobody in this audience can receive email. Widen it, or wait for sign-ups.")
+            )
+        else:
+            alert = services.save_alert(g.coalition.id, current_user.id, fields, alert)
+            db.session.commit()
+            return _to_alert(alert)
+    return render_template("notifications/compose.html", coalition=g.coalition, form=form, alert=alert)
+
+
+@bp.get("/coalitions/<slug>/alerts/<int:alert_id>")
+@coalition_required(Role.VIEWER)
+def alert(alert_id: int):
+    return _alert_page(_alert(alert_id), ScheduleForm())
+
+
+def _alert_page(alert: Message, schedule_form: ScheduleForm, status: int = 200):
+    return render_template(
+        "notifications/alert.html",
+        coalition=g.coalition,
+        alert=alert,
+        audience_size=services.audience_size(alert) if alert.state in services.EDITABLE else None,
+        progress=services.progress(alert),
+        schedule_form=schedule_form,
+        action_form=EmptyForm(),
+    ), status
+
+
+@bp.get("/coalitions/<slug>/alerts/<int:alert_id>/progress.json")
+@coalition_required(Role.VIEWER)
+def progress(alert_id: int):
+    figures = services.progress(_alert(alert_id))
+    return jsonify(figures.__dict__ | {"percent": figures.percent})
+
+
+@bp.post("/coalitions/<slug>/alerts/<int:alert_id>/test")
+@coalition_required(Role.ORGANIZER)
+def send_test(alert_id: int):
+    alert = _alert(alert_id)
+    enqueue(tasks.send_test, message_id=alert.id, user_id=current_user.id)
+    db.session.commit()
+    flash(
+        _(
+            "A test is on its way to %(email)s, in each language the alert is written in.",
+            email=current_user.email,
+        )
+    )
+    return _to_alert(alert)
+
+
+@bp.post("/coalitions/<slug>/alerts/<int:alert_id>/schedule")
+@coalition_required(Role.ORGANIZER)
+def schedule(alert_id: int):
+    alert, form = _alert(alert_id), ScheduleForm()
+    if not form.validate_on_submit():
+        return _alert_page(alert, form, 400)
+    services.schedule(alert, form.when_utc())
+    db.session.commit()
+    flash(_("Scheduled. You can still edit it or cancel the schedule until then."), "success")
+    return _to_alert(alert)
+
+
+def _send_now(alert: Message) -> None:
+    services.start(alert)
+    enqueue(tasks.start_message, message_id=alert.id)
+
+
+def _resume(alert: Message) -> None:
+    services.resume(alert)
+    tasks.publish_senders(alert.id)
+
+
+# Actions without input: each checks the alert's state in the service and says why if refused.
+ACTIONS = {
+    "send": _send_now,
+    "unschedule": services.unschedule,
+    "pause": services.pause,
+    "resume": _resume,
+    "cancel": services.cancel,
+}
+
+
+@bp.post("/coalitions/<slug>/alerts/<int:alert_id>/<any(send, unschedule, pause, resume, cancel):action>")
+@coalition_required(Role.ORGANIZER)
+def act(alert_id: int, action: str):
+    alert = _alert(alert_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        ACTIONS[action](alert)
+    except services.AlertStateError:
+        flash(_("That is not possible any more: the alert has moved on. Here is where it stands."), "info")
+        return _to_alert(alert)
+    db.session.commit()
+    return _to_alert(alert)
+
+
+@bp.route("/coalitions/<slug>/alerts/settings", methods=["GET", "POST"])
+@coalition_required(Role.ADMIN)
+def settings():
+    current = db.session.get(SendingSettings, g.coalition.id)
+    form = RateForm(obj=current)
+    if form.validate_on_submit():
+        services.set_rate(g.coalition.id, form.messages_per_minute.data)
+        db.session.commit()
+        flash(_("Sending limit saved."), "success")
+        return redirect(url_for("notifications.alerts", slug=g.coalition.slug))
+    return render_template("notifications/settings.html", coalition=g.coalition, form=form)
+
+
+def _supporter_for(token: str) -> Supporter | None:
+    return db.session.scalar(select(Supporter).where(Supporter.preferences_token == token))
+
+
+@bp.route("/u/<token>", methods=["GET", "POST"])
+def preferences(token: str):
+    supporter = _supporter_for(token)
+    if supporter is None:
+        return render_template("notifications/preferences_unknown.html"), 404
+    form = PreferencesForm(obj=services.preference_values(supporter))
+    if form.validate_on_submit():
+        services.save_preferences(
+            supporter, form.subscribed.data, form.language.data, str(form.subscribed.label.text)
+        )
+        db.session.commit()
+        flash(_("Your choices are saved."), "success")
+        return redirect(url_for("notifications.preferences", token=token))
+    return render_template("notifications/preferences.html", supporter=supporter, form=form, token=token)
+
+
+# RFC 8058: mail providers POST here with no cookies and no CSRF token; the token is the proof.
+@bp.post("/u/<token>/one-click")
+@csrf.exempt
+def one_click_unsubscribe(token: str):
+    supporter = _supporter_for(token)
+    if supporter is not None:
+        services.unsubscribe_from_link(supporter)
+        db.session.commit()
+    return render_template("notifications/unsubscribed.html", supporter=supporter)
+
+
+@bp.get("/u/<token>/one-click")
+def one_click_page(token: str):
+    """Link scanners open links: a GET never unsubscribes, it shows the choices."""
+    return redirect(url_for("notifications.preferences", token=token))

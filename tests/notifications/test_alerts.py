@@ -1,0 +1,86 @@
+"""Alerts end to end in-process: compose, preview, audience, send, unsubscribe, bad input."""
+
+from sqlalchemy import select
+
+from campaign.notifications.models import Delivery, DeliveryState, Message, MessageState
+from tests.notifications.conftest import alert_form
+
+
+def compose(client, coalition, **overrides):
+    return client.post(f"/coalitions/{coalition.slug}/alerts/new", data=alert_form(**overrides))
+
+
+def test_alert_reaches_each_subscriber_once_in_their_language(db, client, coalition, add_supporter, mailbox):
+    add_supporter("ana@example.org", "Ana")
+    add_supporter("luis@example.org", "Luis", language="es")
+    add_supporter("quiet@example.org", subscribed=False)
+    response = compose(client, coalition, subject_es="Manifestación el viernes", body_es="Ven el **viernes**.")
+    assert response.status_code == 302
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "2 supporters will receive this alert." in page
+    alert = db.session.scalar(select(Message))
+    client.post(f"/coalitions/{coalition.slug}/alerts/{alert.id}/send")
+
+    db.session.refresh(alert)
+    assert alert.state == MessageState.SENT
+    english, spanish = mailbox.to("ana@example.org"), mailbox.to("luis@example.org")
+    assert len(english) == len(spanish) == 1 and not mailbox.to("quiet@example.org")
+    assert english[0]["Subject"] == "Rally at City Hall on Friday"
+    assert spanish[0]["Subject"] == "Manifestación el viernes"
+    assert "Philadelphia Family Unity Network" in english[0]["From"]
+    text = spanish[0].get_body(preferencelist=("plain",)).get_content()
+    assert "Hola, Luis:" in text or "Luis" in text
+    html = english[0].get_body(preferencelist=("html",)).get_content()
+    assert "<strong>Friday at noon</strong>" in html and 'style="' in html  # CSS inlined
+    assert english[0]["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+
+
+def test_one_click_unsubscribe_needs_no_cookie_or_csrf(app, db, client, coalition, add_supporter, mailbox):
+    supporter = add_supporter("ana@example.org")
+    compose(client, coalition)
+    alert = db.session.scalar(select(Message))
+    client.post(f"/coalitions/{coalition.slug}/alerts/{alert.id}/send")
+    url = mailbox.to("ana@example.org")[0]["List-Unsubscribe"].strip("<>")
+    app.config["WTF_CSRF_ENABLED"] = True
+    stranger = app.test_client()  # no session, no CSRF token: what a mail provider sends
+    response = stranger.post(url.replace("http://localhost", ""), data={"List-Unsubscribe": "One-Click"})
+    assert response.status_code == 200
+    db.session.refresh(supporter)
+    assert supporter.subscription.value == "unsubscribed"
+
+
+def test_bad_input_keeps_what_was_typed(client, coalition, add_supporter):
+    add_supporter("ana@example.org")
+    page = compose(client, coalition, subject="", body="Hello <script>alert(1)</script> friends").get_data(as_text=True)
+    assert "Write a subject." in page
+    assert "Remove the script or embedded code" in page
+    assert "Hello &lt;script&gt;alert(1)&lt;/script&gt; friends" in page
+
+
+def test_an_audience_of_nobody_is_refused(client, coalition, add_supporter):
+    add_supporter("ana@example.org", zip_code="19104")
+    page = compose(client, coalition, state="CA", subject="Only California").get_data(as_text=True)
+    assert "Nobody in this audience can receive email" in page
+    assert 'value="Only California"' in page
+
+
+def test_schedule_in_the_past_is_refused(db, client, coalition, add_supporter):
+    add_supporter("ana@example.org")
+    compose(client, coalition)
+    alert = db.session.scalar(select(Message))
+    response = client.post(
+        f"/coalitions/{coalition.slug}/alerts/{alert.id}/schedule",
+        data={"send_at": "2020-01-01T09:00", "time_zone": "America/New_York"},
+    )
+    assert response.status_code == 400
+    assert "Choose a time in the future." in response.get_data(as_text=True)
+    assert db.session.scalar(select(Message)).state == MessageState.DRAFT
+
+
+def test_permanent_failure_state_counts(db, client, coalition, add_supporter):
+    add_supporter("ana@example.org")
+    compose(client, coalition)
+    alert = db.session.scalar(select(Message))
+    client.post(f"/coalitions/{coalition.slug}/alerts/{alert.id}/send")
+    states = db.session.scalars(select(Delivery.state)).all()
+    assert states == [DeliveryState.SENT]
