@@ -14,7 +14,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 .PHONY: run test database demo translations chromium services
 
 run: $(STAMP) translations database demo
-	$(FLASK) run --host 127.0.0.1 --port 5000
+	$(FLASK) serve --host 127.0.0.1 --port 5000
 
 test: $(TEST_STAMP) chromium translations services
 	$(BIN)/pytest

@@ -1,9 +1,9 @@
 """Commands shared by every feature."""
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 
-from campaign.core import outbox
+from campaign.core import embedded_beat, outbox
 
 
 def register(app: Flask) -> None:
@@ -11,3 +11,15 @@ def register(app: Flask) -> None:
     def sweep_outbox_command():
         """Publish outbox rows left pending (what the beat job does every 15 seconds)."""
         click.echo(f"published {outbox.sweep()} pending outbox entries")
+
+    @app.cli.command("serve")
+    @click.option("--host", default="127.0.0.1")
+    @click.option("--port", default=5000, type=int)
+    def serve_command(host: str, port: int):
+        """Serve the app with its periodic jobs in-process (the embedded default, no Redis)."""
+        from worker.schedule import BEAT_SCHEDULE
+
+        if current_app.config.get("REDIS_URL"):
+            raise click.UsageError("with REDIS_URL set, run gunicorn, a Celery worker and celery beat")
+        embedded_beat.start(current_app._get_current_object(), BEAT_SCHEDULE)
+        current_app.run(host=host, port=port, threaded=True)

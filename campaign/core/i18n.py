@@ -1,6 +1,7 @@
-"""Language choice: an explicit switch, then the organizer's setting, then Accept-Language."""
+"""Language choice: an explicit switch, the page's subject, the organizer's setting, Accept-Language."""
 
-from flask import current_app, request, session
+from flask import current_app, g, request, session
+from flask_babel import refresh
 from flask_login import current_user
 
 
@@ -9,6 +10,14 @@ def select_locale() -> str:
     chosen = session.get("lang")
     if chosen in languages:
         return chosen
+    if g.get("page_language") in languages:
+        return g.page_language
     if getattr(current_user, "is_authenticated", False) and current_user.locale in languages:
         return current_user.locale
     return request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def speak(language: str) -> None:
+    """Render this page in `language` (a supporter's saved choice) unless the visitor switched."""
+    g.page_language = language
+    refresh()

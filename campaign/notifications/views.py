@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from campaign.coalitions.access import coalition_required, get_scoped_or_404, scoped
 from campaign.coalitions.models import Role
+from campaign.core.i18n import speak
 from campaign.core.outbox import enqueue
 from campaign.extensions import csrf, db
 from campaign.notifications import services, tasks
@@ -184,6 +185,7 @@ def preferences(token: str):
     supporter = _supporter_for(token)
     if supporter is None:
         return render_template("notifications/preferences_unknown.html"), 404
+    speak(supporter.language)
     form = PreferencesForm(obj=services.preference_values(supporter))
     if form.validate_on_submit():
         services.save_preferences(
@@ -203,6 +205,7 @@ def one_click_unsubscribe(token: str):
     if supporter is not None:
         services.unsubscribe_from_link(supporter)
         db.session.commit()
+        speak(supporter.language)
     return render_template("notifications/unsubscribed.html", supporter=supporter)
 
 

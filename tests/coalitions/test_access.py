@@ -93,11 +93,7 @@ def test_ids_of_another_coalition_are_not_found_under_ones_own_slug(
     outsider = make_user(email="owner-b@example.org")
     make_coalition(outsider, name="Coalition B")
     login("owner-b@example.org")
-    with_ids = [
-        (r, m)
-        for r, m in coalition_rules(app)
-        if r.arguments & set(ids)
-    ]
+    with_ids = [(r, m) for r, m in coalition_rules(app) if r.arguments & set(ids)]
     assert len(with_ids) >= 6
     for rule, methods in with_ids:
         url = build(app, rule, "coalition-b", ids)

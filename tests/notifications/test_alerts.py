@@ -14,7 +14,9 @@ def test_alert_reaches_each_subscriber_once_in_their_language(db, client, coalit
     add_supporter("ana@example.org", "Ana")
     add_supporter("luis@example.org", "Luis", language="es")
     add_supporter("quiet@example.org", subscribed=False)
-    response = compose(client, coalition, subject_es="Manifestación el viernes", body_es="Ven el **viernes**.")
+    response = compose(
+        client, coalition, subject_es="Manifestación el viernes", body_es="Ven el **viernes**."
+    )
     assert response.status_code == 302
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "2 supporters will receive this alert." in page
@@ -51,7 +53,9 @@ def test_one_click_unsubscribe_needs_no_cookie_or_csrf(app, db, client, coalitio
 
 def test_bad_input_keeps_what_was_typed(client, coalition, add_supporter):
     add_supporter("ana@example.org")
-    page = compose(client, coalition, subject="", body="Hello <script>alert(1)</script> friends").get_data(as_text=True)
+    page = compose(client, coalition, subject="", body="Hello <script>alert(1)</script> friends").get_data(
+        as_text=True
+    )
     assert "Write a subject." in page
     assert "Remove the script or embedded code" in page
     assert "Hello &lt;script&gt;alert(1)&lt;/script&gt; friends" in page

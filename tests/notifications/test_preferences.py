@@ -1,0 +1,54 @@
+"""A supporter's own page: unsubscribe, subscribe again with consent recorded, change language."""
+
+from sqlalchemy import select
+
+from campaign.supporters.models import Consent, Subscription
+
+
+def test_preferences_change_language_and_unsubscribe(db, client, add_supporter):
+    supporter = add_supporter("ana@example.org")
+    url = f"/u/{supporter.preferences_token}"
+    page = client.get(url).get_data(as_text=True)
+    assert "Philadelphia Family Unity Network" in page and "checked" in page
+    response = client.post(url, data={"language": "es"})  # the box unticked
+    assert response.status_code == 302
+    db.session.refresh(supporter)
+    assert supporter.language == "es" and supporter.subscription == Subscription.UNSUBSCRIBED
+
+
+def test_subscribing_again_records_the_words_shown(db, client, add_supporter):
+    supporter = add_supporter("ana@example.org", subscribed=False)
+    client.post(f"/u/{supporter.preferences_token}", data={"language": "en", "subscribed": "y"})
+    db.session.refresh(supporter)
+    assert supporter.subscription == Subscription.SUBSCRIBED
+    consent = db.session.scalar(select(Consent).where(Consent.source == "preferences"))
+    assert consent.wording == "Send me email from this coalition"
+
+
+def test_the_page_speaks_the_supporters_language(client, add_supporter):
+    supporter = add_supporter("luis@example.org", language="es")
+    page = client.get(f"/u/{supporter.preferences_token}", headers={"Accept-Language": "en"})
+    assert "Tus preferencias de correo" in page.get_data(as_text=True)
+
+
+def test_a_bad_language_is_refused_and_nothing_changes(db, client, add_supporter):
+    supporter = add_supporter("ana@example.org")
+    response = client.post(f"/u/{supporter.preferences_token}", data={"language": "fr", "subscribed": "y"})
+    assert response.status_code == 200
+    assert "Not a valid choice" in response.get_data(as_text=True)
+    db.session.refresh(supporter)
+    assert supporter.language == "en"
+
+
+def test_an_unknown_link_says_so(client):
+    response = client.get("/u/not-a-real-token")
+    assert response.status_code == 404
+    assert "This link is not valid" in response.get_data(as_text=True)
+
+
+def test_a_scanner_opening_the_one_click_link_unsubscribes_nobody(db, client, add_supporter):
+    supporter = add_supporter("ana@example.org")
+    response = client.get(f"/u/{supporter.preferences_token}/one-click")
+    assert response.status_code == 302
+    db.session.refresh(supporter)
+    assert supporter.subscription == Subscription.SUBSCRIBED

@@ -1,0 +1,169 @@
+"""The sender's bookkeeping in-process: dedupe, reclaiming dead batches, pause, rate, schedule."""
+
+from datetime import timedelta
+
+from jinja2 import ChoiceLoader, DictLoader
+from sqlalchemy import func, select, update
+
+from campaign.core.outbox import dispatch_committed, utcnow
+from campaign.notifications import sending, services, suppression, tasks
+from campaign.notifications.models import Delivery, DeliveryState, Message, MessageState
+from campaign.notifications.services import audience
+
+ALERT = {"subject": "Vigil tonight", "body": "Bring a candle.", "subject_es": "", "body_es": ""}
+
+
+def make_alert(db, coalition, user_id=None, **audience_filters):
+    alert = services.save_alert(
+        coalition.id, user_id, ALERT | {"audience": {"source": "subscribers", **audience_filters}}
+    )
+    db.session.commit()
+    return alert
+
+
+def send_now(db, alert):
+    services.start(alert)
+    services.create_deliveries(alert)
+    db.session.commit()
+
+
+def states(db, message):
+    return sorted(db.session.scalars(select(Delivery.state).where(Delivery.message_id == message.id)))
+
+
+NOTICE_TEMPLATES = {
+    "petitions/emails/goal.subject.txt": "{{ _('Goal reached') }}",
+    "petitions/emails/goal.txt": "{{ greeting }} {{ goal }} {% include 'notifications/emails/_footer.txt' %}",
+    "petitions/emails/goal.html": (
+        "{% extends 'notifications/emails/_layout.html' %}{% block body %}{{ goal }}{% endblock %}"
+    ),
+}
+
+
+def test_a_notice_with_the_same_key_is_queued_once(app, db, coalition, add_supporter, mailbox):
+    # A feature's notice templates, as petitions will ship them.
+    app.jinja_env.loader = ChoiceLoader([DictLoader(NOTICE_TEMPLATES), app.jinja_env.loader])
+    ana = add_supporter("ana@example.org", subscribed=False)  # not asked: notices still reach her
+    first = services.notify(coalition.id, [ana.id], "petitions/emails/goal", {"goal": 100}, "goal:1")
+    second = services.notify(coalition.id, [ana.id], "petitions/emails/goal", {"goal": 100}, "goal:1")
+    assert first is not None and second is None
+    db.session.commit()
+    tasks.start_message.apply(args=[_outbox_entry(db, first)])
+    [notice] = mailbox.to("ana@example.org")
+    assert notice["Subject"] == "Goal reached"
+    assert "Hello Ana, 100" in notice.get_body(preferencelist=("plain",)).get_content()
+    assert db.session.scalar(select(func.count()).select_from(Message)) == 1
+
+
+def _outbox_entry(db, message):
+    from campaign.core.outbox import enqueue
+
+    entry = enqueue(tasks.start_message, message_id=message.id)
+    db.session.commit()
+    return entry.id
+
+
+def test_a_dead_workers_batch_is_reclaimed_without_a_second_copy(app, db, coalition, add_supporter, mailbox):
+    for number in range(3):
+        add_supporter(f"person{number}@example.org")
+    alert = make_alert(db, coalition)
+    send_now(db, alert)
+    ids = db.session.scalars(select(Delivery.id).order_by(Delivery.id)).all()
+    # A worker claimed all three, handed the first to the server, then was killed.
+    long_ago = utcnow() - timedelta(seconds=app.config["NOTIFY_LEASE_SECONDS"] + 1)
+    db.session.execute(
+        update(Delivery).values(state=DeliveryState.SENDING, claim_token="dead", claimed_at=long_ago)
+    )
+    db.session.execute(update(Delivery).where(Delivery.id == ids[0]).values(handed_over_at=long_ago))
+    db.session.commit()
+
+    assert sending.reclaim_stale() == 2
+    assert states(db, alert) == [DeliveryState.QUEUED, DeliveryState.QUEUED, DeliveryState.SENT]
+    tasks.send_message.apply(args=[alert.id])
+    assert states(db, alert) == [DeliveryState.SENT] * 3
+    assert not mailbox.to("person0@example.org")  # counted as delivered by the dead worker
+    assert len(mailbox.to("person1@example.org")) == len(mailbox.to("person2@example.org")) == 1
+    db.session.refresh(alert)
+    assert alert.state == MessageState.SENT
+
+
+def test_a_live_claim_is_left_alone(db, coalition, add_supporter):
+    add_supporter("ana@example.org")
+    alert = make_alert(db, coalition)
+    send_now(db, alert)
+    db.session.execute(update(Delivery).values(state=DeliveryState.SENDING, claimed_at=utcnow()))
+    db.session.commit()
+    assert sending.reclaim_stale() == 0
+    assert states(db, alert) == [DeliveryState.SENDING]
+
+
+def test_paused_alerts_send_nothing_until_resumed_and_cancelled_ones_never(
+    db, coalition, add_supporter, mailbox
+):
+    add_supporter("ana@example.org")
+    alert = make_alert(db, coalition)
+    send_now(db, alert)
+    services.pause(alert)
+    db.session.commit()
+    tasks.send_message.apply(args=[alert.id])
+    assert not mailbox.messages()
+    services.resume(alert)
+    services.cancel(alert)
+    db.session.commit()
+    tasks.send_message.apply(args=[alert.id])
+    assert not mailbox.messages()
+    assert services.progress(alert).remaining == 1
+
+
+def test_the_coalition_rate_limit_holds_back_the_rest(db, coalition, add_supporter, mailbox):
+    for number in range(5):
+        add_supporter(f"person{number}@example.org")
+    services.set_rate(coalition.id, 2)
+    alert = make_alert(db, coalition)
+    send_now(db, alert)
+    tasks.send_message.apply(args=[alert.id])
+    assert len(mailbox.messages()) == 2
+    assert services.progress(alert).remaining == 3
+
+
+def test_suppressed_and_unsubscribed_addresses_are_skipped_at_sending_time(
+    db, coalition, add_supporter, mailbox
+):
+    ana, luis = add_supporter("ana@example.org"), add_supporter("luis@example.org")
+    add_supporter("rosa@example.org")
+    alert = make_alert(db, coalition)
+    send_now(db, alert)
+    suppression.suppress(coalition.id, "ANA@example.org", "bounced: 550")
+    from campaign.supporters.services import unsubscribe
+
+    unsubscribe(luis)
+    db.session.commit()
+    tasks.send_message.apply(args=[alert.id])
+    assert [m["To"] for m in mailbox.messages()] == ["rosa@example.org"]
+    assert services.progress(alert).suppressed == 2
+    assert ana.id  # kept: suppression is by address, the supporter record stays
+
+
+def test_audience_narrowed_by_state_and_by_distance(db, coalition, add_supporter):
+    add_supporter("philly@example.org", zip_code="19104")
+    add_supporter("pittsburgh@example.org", zip_code="15213")
+    add_supporter("la@example.org", zip_code="90012")
+    assert audience.count(coalition.id, {"source": "subscribers", "state": "PA"}) == 2
+    assert audience.count(coalition.id, {"source": "subscribers", "zip": "19103", "miles": 25}) == 1
+    assert audience.count(coalition.id, {"source": "subscribers"}) == 3
+
+
+def test_a_due_scheduled_alert_is_started_by_the_beat_job(db, coalition, add_supporter, mailbox):
+    add_supporter("ana@example.org")
+    alert = make_alert(db, coalition)
+    services.schedule(alert, utcnow() + timedelta(hours=1))
+    db.session.commit()
+    tasks.keep_sending.apply()
+    assert not mailbox.messages()
+    db.session.execute(update(Message).values(scheduled_at=utcnow() - timedelta(seconds=1)))
+    db.session.commit()
+    tasks.keep_sending.apply()
+    dispatch_committed()
+    assert len(mailbox.to("ana@example.org")) == 1
+    db.session.refresh(alert)
+    assert alert.state == MessageState.SENT
