@@ -2,6 +2,7 @@
 
 import click
 from flask import Flask, current_app
+from werkzeug.serving import run_simple
 
 from campaign.core import embedded_beat, outbox
 
@@ -21,5 +22,6 @@ def register(app: Flask) -> None:
 
         if current_app.config.get("REDIS_URL"):
             raise click.UsageError("with REDIS_URL set, run gunicorn, a Celery worker and celery beat")
-        embedded_beat.start(current_app._get_current_object(), BEAT_SCHEDULE)
-        current_app.run(host=host, port=port, threaded=True)
+        app = current_app._get_current_object()
+        embedded_beat.start(app, BEAT_SCHEDULE)
+        run_simple(host, port, app, threaded=True)

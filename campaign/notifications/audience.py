@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 
+import us
 import zipcodes
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, func, select
@@ -96,6 +97,20 @@ def recipients(coalition_id: int, audience: dict, subscribed_only: bool = True) 
     if audience.get("zip") and audience.get("miles"):
         query = query.where(Supporter.zip_code.in_(_zips_within(audience["zip"], float(audience["miles"]))))
     return query
+
+
+def describe(audience: dict) -> str:
+    """The audience in words, for the organizer: "Everyone subscribed · in Pennsylvania"."""
+    source = SOURCES.get(audience.get("source") or SUBSCRIBERS)
+    parts = [str(source.label) if source else str(_l("A list of supporters"))]
+    if audience.get("state"):
+        state = us.states.lookup(audience["state"])
+        parts.append(str(_l("in %(state)s", state=state.name if state else audience["state"])))
+    if audience.get("zip") and audience.get("miles"):
+        parts.append(
+            str(_l("within %(miles)d miles of %(zip)s", miles=audience["miles"], zip=audience["zip"]))
+        )
+    return " · ".join(parts)
 
 
 def count(coalition_id: int, audience: dict) -> int:

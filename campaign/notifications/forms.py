@@ -61,7 +61,7 @@ class AlertForm(FlaskForm):
     body_es = TextAreaField(
         _l("Message in Spanish"), filters=[strip_whitespace], validators=[Length(max=50000), _no_scripts]
     )
-    source = SelectField(_l("Send to"))
+    source = SelectField(_l("Send to"), validators=[InputRequired()])
     state = SelectField(_l("Only supporters in this state"), validators=[Optional()])
     zip_code = StringField(_l("Only supporters near this ZIP code"), filters=[strip_whitespace])
     miles = IntegerField(
@@ -127,7 +127,9 @@ class ScheduleForm(FlaskForm):
         format="%Y-%m-%dT%H:%M",
         validators=[InputRequired(_l("Choose the date and time to send."))],
     )
-    time_zone = SelectField(_l("Time zone"), choices=TIME_ZONES, default="America/New_York")
+    time_zone = SelectField(
+        _l("Time zone"), choices=TIME_ZONES, default="America/New_York", validators=[InputRequired()]
+    )
     submit = SubmitField(_l("Schedule"))
 
     def validate_send_at(self, field):

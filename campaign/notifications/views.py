@@ -88,6 +88,7 @@ def _alert_page(alert: Message, schedule_form: ScheduleForm, status: int = 200):
         coalition=g.coalition,
         alert=alert,
         audience_size=services.audience_size(alert) if alert.state in services.EDITABLE else None,
+        audience_description=services.audience.describe(alert.audience),
         progress=services.progress(alert),
         schedule_form=schedule_form,
         action_form=EmptyForm(),
