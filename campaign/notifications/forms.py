@@ -157,6 +157,7 @@ class PreferencesForm(FlaskForm):
     language = SelectField(
         _l("Language of the email"),
         choices=[SelectChoice("en", "English"), SelectChoice("es", "Español")],
+        validators=[InputRequired()],
     )
     submit = SubmitField(_l("Save my choices"))
 
