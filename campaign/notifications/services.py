@@ -19,6 +19,7 @@ from campaign.notifications.models import (
 )
 from campaign.supporters import services as supporters
 from campaign.supporters.models import Subscription, Supporter
+from campaign.supporters.signals import supporter_exporting
 
 EDITABLE = (MessageState.DRAFT, MessageState.SCHEDULED)
 
@@ -254,3 +255,15 @@ def save_preferences(supporter: Supporter, subscribed: bool, language: str, word
 def unsubscribe_from_link(supporter: Supporter) -> None:
     if supporter.subscription != Subscription.UNSUBSCRIBED:
         supporters.unsubscribe(supporter)
+
+
+@supporter_exporting.connect
+def describe_emails_sent(supporter: Supporter) -> list[str]:
+    """For a supporter's copy of their data: which of our emails reached them, and when."""
+    rows = db.session.execute(
+        select(Delivery.sent_at, Message.subject, Message.template)
+        .join(Message, Message.id == Delivery.message_id)
+        .where(Delivery.supporter_id == supporter.id, Delivery.state == DeliveryState.SENT)
+        .order_by(Delivery.sent_at)
+    )
+    return [f"{sent_at:%Y-%m-%d} · email · {subject or template}" for sent_at, subject, template in rows]

@@ -167,3 +167,14 @@ def test_a_due_scheduled_alert_is_started_by_the_beat_job(db, coalition, add_sup
     assert len(mailbox.to("ana@example.org")) == 1
     db.session.refresh(alert)
     assert alert.state == MessageState.SENT
+
+
+def test_a_copy_of_ones_data_lists_the_emails_received(db, coalition, add_supporter):
+    from campaign.supporters.services import export_supporter_data
+
+    add_supporter("ana@example.org")
+    alert = make_alert(db, coalition)
+    send_now(db, alert)
+    tasks.send_message.apply(args=[alert.id])
+    [record] = export_supporter_data("ana@example.org")
+    assert record["activity"] == [f"{utcnow():%Y-%m-%d} · email · Vigil tonight"]
