@@ -88,3 +88,47 @@ def test_permanent_failure_state_counts(db, client, coalition, add_supporter):
     client.post(f"/coalitions/{coalition.slug}/alerts/{alert.id}/send")
     states = db.session.scalars(select(Delivery.state)).all()
     assert states == [DeliveryState.SENT]
+
+
+def test_a_test_send_goes_to_the_organizer_in_each_language(db, client, coalition, add_supporter, mailbox):
+    add_supporter("ana@example.org")
+    compose(client, coalition, subject_es="Vigilia", body_es="Trae una vela.")
+    alert = db.session.scalar(select(Message))
+    client.post(f"/coalitions/{coalition.slug}/alerts/{alert.id}/test")
+    subjects = sorted(m["Subject"] for m in mailbox.to("organizer@example.org"))
+    assert subjects == ["[TEST] Rally at City Hall on Friday", "[TEST] Vigilia"]
+    assert not mailbox.to("ana@example.org")
+    assert db.session.scalar(select(Message)).state == MessageState.DRAFT
+
+
+def test_a_sent_alert_cannot_be_edited(db, client, coalition, add_supporter):
+    add_supporter("ana@example.org")
+    compose(client, coalition)
+    alert = db.session.scalar(select(Message))
+    client.post(f"/coalitions/{coalition.slug}/alerts/{alert.id}/send")
+    response = client.post(
+        f"/coalitions/{coalition.slug}/alerts/{alert.id}/edit", data=alert_form(subject="New")
+    )
+    assert response.status_code == 302
+    assert db.session.scalar(select(Message)).subject == "Rally at City Hall on Friday"
+
+
+def test_the_sending_limit_refuses_a_negative_number(db, client, coalition):
+    url = f"/coalitions/{coalition.slug}/alerts/settings"
+    page = client.post(url, data={"messages_per_minute": "-1"}).get_data(as_text=True)
+    assert "Enter a number from 0 to 100,000." in page and 'value="-1"' in page
+    assert client.post(url, data={"messages_per_minute": "600"}).status_code == 302
+    assert 'value="600"' in client.get(url).get_data(as_text=True)
+
+
+def test_a_scheduled_alert_shows_its_time(db, client, coalition, add_supporter):
+    add_supporter("ana@example.org")
+    compose(client, coalition)
+    alert = db.session.scalar(select(Message))
+    response = client.post(
+        f"/coalitions/{coalition.slug}/alerts/{alert.id}/schedule",
+        data={"send_at": "2099-05-01T09:00", "time_zone": "America/Los_Angeles"},
+    )
+    assert response.status_code == 302
+    alert = db.session.scalar(select(Message))
+    assert alert.state == MessageState.SCHEDULED and alert.scheduled_at.hour == 16  # 9:00 PDT in UTC
