@@ -58,8 +58,8 @@ def chromium_installed():
 
 
 @pytest.fixture(scope="session")
-def live_server(tmp_path_factory):
-    """The app on http://127.0.0.1:<free port>, in a daemon thread, on a temporary SQLite file."""
+def live_app(tmp_path_factory):
+    """The app the live server serves; tests may use it to set up data directly."""
     port = free_port()
     base_url = f"http://127.0.0.1:{port}"
     database = tmp_path_factory.mktemp("browser") / "campaign.db"
@@ -84,7 +84,15 @@ def live_server(tmp_path_factory):
     )
     with app.app_context():
         db.create_all()
-    server = make_server("127.0.0.1", port, app, threaded=True)
+    app.config["LIVE_PORT"] = port
+    return app
+
+
+@pytest.fixture(scope="session")
+def live_server(live_app):
+    """The app on http://127.0.0.1:<free port>, in a daemon thread, on a temporary SQLite file."""
+    base_url = live_app.config["PUBLIC_URL"]
+    server = make_server("127.0.0.1", live_app.config["LIVE_PORT"], live_app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
     thread.start()
     yield base_url
