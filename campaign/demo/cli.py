@@ -11,6 +11,7 @@ from campaign.coalitions.services import create_coalition
 from campaign.core.outbox import utcnow
 from campaign.demo.data import COALITIONS, DEMO_ORGANIZER, ORGANIZATIONS, SUPPORTERS
 from campaign.extensions import db
+from campaign.notifications.services import save_alert
 from campaign.organizations.services import create_organization, find_matches
 from campaign.supporters.services import record_consent, upsert_supporter
 
@@ -75,4 +76,6 @@ def _coalition(organizer: User, spec: dict, organizations: dict) -> None:
             coalition.id, email=email, first_name=first_name, zip_code=zip_code, language=language
         )
         record_consent(supporter, CONSENT_WORDING, language, source="demo")
+    for alert in spec.get("alerts", []):
+        save_alert(coalition.id, organizer.id, alert)
     db.session.flush()

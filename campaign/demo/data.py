@@ -168,6 +168,22 @@ COALITIONS = [
         "organizations working to stop deportations and end collaboration between local police and "
         "immigration enforcement, until ICE is out of LA.",
         members=["CARECEN", "NDLON"],
+        alerts=[
+            {
+                "subject": "Stop the Raids: rally outside the ICE offices on Thursday (demo)",
+                "body": "ICE keeps deporting our neighbors through Secure Communities. **Join us Thursday at "
+                "noon** outside the ICE offices downtown to say: not one more.\n\n"
+                "- Bring a sign and a friend\n- Legal observers will be on site\n\n"
+                "(Demo data: an alert you can preview, test and send to the demo supporters.)",
+                "subject_es": "Paren las redadas: manifestación ante las oficinas de ICE el jueves (demo)",
+                "body_es": "ICE sigue deportando a nuestros vecinos con Comunidades Seguras. "
+                "**Acompáñanos el jueves al mediodía** frente a las oficinas de ICE "
+                "para decir: ni uno más.\n\n"
+                "- Trae un cartel y a una amistad\n- Habrá observadores legales\n\n"
+                "(Datos de demostración.)",
+                "audience": {"source": "subscribers"},
+            }
+        ],
     ),
     dict(
         name="Philadelphia Family Unity Network",
