@@ -62,18 +62,46 @@ def redis_url(services_up):
 
 
 class SmtpInbox:
-    """What the real SMTP server received, parsed, safe to read from the test thread."""
+    """What the real SMTP server received, parsed, safe to read from the test thread.
+
+    It also records every RCPT TO it was offered, and answers the addresses given to
+    `refuse()` with a permanent failure, as a receiving server does for a mailbox that is gone.
+    """
 
     def __init__(self):
         self._messages = []
+        self._rcpts = []
+        self._refused = {}
         self._changed = threading.Condition()
 
+    def refuse(self, address: str, reply: str = "550 5.1.1 No such mailbox here") -> None:
+        with self._changed:
+            self._refused[address.lower()] = reply
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        with self._changed:
+            self._rcpts.append(address)
+            refusal = self._refused.get(address.lower())
+        if refusal:
+            return refusal
+        envelope.rcpt_tos.append(address)
+        envelope.rcpt_options.extend(rcpt_options)
+        return "250 OK"
+
     async def handle_DATA(self, server, session, envelope):
+        self._record(envelope)
+        return "250 Message accepted for delivery"
+
+    def _record(self, envelope) -> None:
         message = message_from_bytes(envelope.original_content or envelope.content, policy=policy.default)
         with self._changed:
             self._messages.append(message)
             self._changed.notify_all()
-        return "250 Message accepted for delivery"
+
+    def rcpt_attempts(self, address: str) -> int:
+        """How many times a client offered this recipient (accepted or refused)."""
+        with self._changed:
+            return sum(1 for rcpt in self._rcpts if rcpt.lower() == address.lower())
 
     def messages(self) -> list:
         with self._changed:
@@ -94,12 +122,18 @@ class SmtpInbox:
         return [(message["To"], message["Subject"]) for message in self.messages()]
 
 
-@pytest.fixture(scope="session")
-def smtp_server():
-    inbox = SmtpInbox()
+def start_smtp(inbox: SmtpInbox) -> Controller:
+    """Serve `inbox` with aiosmtpd on a free local port; `inbox.url` is its SMTP_URL."""
     controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
     controller.start()
     inbox.url = f"smtp://127.0.0.1:{controller.port}"
+    return controller
+
+
+@pytest.fixture(scope="session")
+def smtp_server():
+    inbox = SmtpInbox()
+    controller = start_smtp(inbox)
     yield inbox
     controller.stop()
 
@@ -151,10 +185,11 @@ def it_client(it_app):
     return it_app.test_client()
 
 
-def _worker_env(settings: dict) -> dict:
+def _worker_env(settings: dict, extra_env: dict | None = None) -> dict:
     env = {key: value for key, value in os.environ.items() if key not in _ENV_NAMES.values()}
     env.update({name: str(settings[key]) for key, name in _ENV_NAMES.items()})
     env.update(CAMPAIGN_ENV="development", PYTHONUNBUFFERED="1")
+    env.update({name: str(value) for name, value in (extra_env or {}).items()})
     return env
 
 
@@ -182,21 +217,40 @@ class Worker:
     def tail(self, lines: int = 60) -> str:
         return "\n".join(self.log().splitlines()[-lines:])
 
+    def kill(self) -> None:
+        """SIGKILL the worker and its pool children at once, as a machine or the OOM killer does.
 
-@pytest.fixture(scope="session")
-def celery_worker(it_app, settings):
-    """`celery -A worker.celery_app worker`, as production runs it, against the test services."""
+        Needs a worker started in a session of its own (`start_worker(..., own_session=True)`).
+        """
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait(timeout=10)
+
+    def stop(self) -> None:
+        _stop(self.process)
+
+
+def start_worker(settings: dict, name: str, log_path: Path, extra_env=None, own_session=False) -> Worker:
+    """`celery -A worker.celery_app worker`, as production runs it, against the test services.
+
+    `extra_env` adds or overrides environment variables (e.g. NOTIFY_BATCH_SIZE); `own_session`
+    puts it in a process group of its own, so that `Worker.kill()` can kill it with its children.
+    """
     ARTIFACTS.mkdir(exist_ok=True)
-    log_path = ARTIFACTS / "celery-worker.log"
     celery = Path(sys.executable).with_name("celery")
     command = [
         str(celery), "-A", "worker.celery_app", "worker", "--loglevel=INFO", "--concurrency=1",
-        "--pool=prefork", "-Q", "celery", "-n", f"it-{os.getpid()}@%h",
+        "--pool=prefork", "-Q", "celery", "-n", f"{name}-{os.getpid()}@%h",
         "--without-gossip", "--without-mingle", "--without-heartbeat",
     ]  # fmt: skip
     with log_path.open("w") as log_file:
         process = subprocess.Popen(
-            command, cwd=ROOT, env=_worker_env(settings), stdout=log_file, stderr=subprocess.STDOUT
+            command,
+            cwd=ROOT,
+            env=_worker_env(settings, extra_env),
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+            start_new_session=own_session,
         )
     worker = Worker(process, log_path)
 
@@ -206,12 +260,19 @@ def celery_worker(it_app, settings):
         return " ready." in worker.log()
 
     try:
-        wait_until(ready, WORKER_READY_TIMEOUT, interval=0.1, message="the Celery worker")
+        wait_until(ready, WORKER_READY_TIMEOUT, interval=0.1, message=f"the Celery worker {name}")
     except AssertionError:
         _stop(process)
         raise
+    return worker
+
+
+@pytest.fixture(scope="session")
+def celery_worker(it_app, settings):
+    """The worker most tests share: the session's broker (Redis db 13) and SMTP server."""
+    worker = start_worker(settings, "it", ARTIFACTS / "celery-worker.log")
     yield worker
-    _stop(process)
+    worker.stop()
 
 
 def _stop(process: subprocess.Popen) -> None:
@@ -228,9 +289,35 @@ def _stop(process: subprocess.Popen) -> None:
 def pytest_runtest_makereport(item, call):
     """On a failing test that used the worker, show its last log lines next to the failure."""
     report = yield
-    if report.failed and "celery_worker" in item.fixturenames:
-        log_path = ARTIFACTS / "celery-worker.log"
+    if not report.failed:
+        return report
+    logs = [ARTIFACTS / "celery-worker.log"] if "celery_worker" in item.fixturenames else []
+    logs += item.stash.get(EXTRA_WORKER_LOGS, [])
+    for log_path in logs:
         if log_path.exists():
             tail = "\n".join(log_path.read_text(errors="replace").splitlines()[-60:])
-            report.sections.append(("celery worker log (tail)", tail))
+            report.sections.append((f"{log_path.name} (tail)", tail))
     return report
+
+
+EXTRA_WORKER_LOGS = pytest.StashKey[list]()
+
+
+@pytest.fixture
+def extra_workers(request, settings):
+    """Start more workers for one test (`extra_workers(name, **env)`); all stopped at its end.
+
+    Their logs are in test-artifacts/ and shown next to a failure, like the session worker's.
+    """
+    started = []
+
+    def start(name: str, own_session: bool = False, **extra_env) -> Worker:
+        log_path = ARTIFACTS / f"celery-worker-{name}.log"
+        request.node.stash.setdefault(EXTRA_WORKER_LOGS, []).append(log_path)
+        worker = start_worker(settings, name, log_path, extra_env, own_session)
+        started.append(worker)
+        return worker
+
+    yield start
+    for worker in started:
+        worker.stop()
