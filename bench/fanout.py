@@ -45,7 +45,7 @@ from cryptography.fernet import Fernet
 from flask_migrate import upgrade
 from sqlalchemy import func, insert, select
 
-from bench import smtp_sink
+from bench import smtp_sink, transport_fix
 from campaign import create_app
 from campaign.coalitions.models import Coalition
 from campaign.config import Config
@@ -285,6 +285,57 @@ class Workers:
                 process.wait()
 
 
+class CpuMeter:
+    """CPU seconds each part of the system spends while sending, read from /proc.
+
+    Sampled often, so a worker killed mid-run keeps what it had used by its last sample.
+    """
+
+    CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+    def __init__(self, sink_pid: int, worker_groups):
+        self.sink_pid, self.worker_groups = sink_pid, worker_groups
+        self.baseline = self._read()
+        self.last = dict(self.baseline)
+
+    def _part(self, pid: int, comm: str, group: int) -> str | None:
+        if group in self.worker_groups():
+            return "celery workers"
+        if pid == self.sink_pid:
+            return "smtp sink"
+        if comm == "postgres":
+            return "postgresql"
+        if comm.startswith("redis-server"):
+            return "redis"
+        if pid == os.getpid():
+            return "bench (polling, keep_sending)"
+        return None
+
+    def _read(self) -> dict:
+        seen = {}
+        for entry in os.scandir("/proc"):
+            if not entry.name.isdigit():
+                continue
+            try:
+                stat = Path(entry.path, "stat").read_text()
+            except OSError:
+                continue
+            comm, fields = stat[stat.index("(") + 1 : stat.rindex(")")], stat[stat.rindex(")") + 2 :].split()
+            part = self._part(int(entry.name), comm, int(fields[2]))
+            if part:
+                seen[int(entry.name)] = (part, (int(fields[11]) + int(fields[12])) / self.CLOCK_TICKS)
+        return seen
+
+    def sample(self) -> None:
+        self.last.update(self._read())
+
+    def seconds(self) -> dict:
+        used = Counter()
+        for pid, (part, seconds) in self.last.items():
+            used[part] += seconds - self.baseline.get(pid, (part, 0.0))[1]
+        return {part: round(seconds, 2) for part, seconds in sorted(used.items())}
+
+
 def start_sending(message_id: int) -> dict:
     """What `tasks.start_message` does, timed: the deliveries, then the senders after commit."""
     started = time.time()
@@ -313,7 +364,8 @@ def watch(args, sink, workers: Workers, message_id: int, started_at: float, expe
     events: dict = {}
     kill_at = int(expected * args.kill_at) if args.kill_at else None
     replacement = None
-    next_sweep = next_state_check = time.time()
+    next_sweep = next_state_check = next_sample = time.time()
+    cpu = CpuMeter(sink.process.pid, lambda: {process.pid for process, _ in workers.processes})
     while True:
         now, distinct = time.time(), sink.distinct.value
         if "first_received_after" not in events and distinct:
@@ -330,6 +382,9 @@ def watch(args, sink, workers: Workers, message_id: int, started_at: float, expe
         if now >= next_sweep:
             keep_sending()
             next_sweep = now + args.keep_sending_every
+        if now >= next_sample:
+            cpu.sample()
+            next_sample = now + 0.5
         if now >= next_state_check:
             if message_state(message_id) != MessageState.SENDING:
                 break
@@ -339,6 +394,8 @@ def watch(args, sink, workers: Workers, message_id: int, started_at: float, expe
             break
         time.sleep(0.02)
     events["last_received_after"] = sink.last_at.value - started_at
+    cpu.sample()
+    events["cpu_seconds"] = cpu.seconds()
     return events
 
 
@@ -462,6 +519,9 @@ def print_table(results: dict) -> None:
     for label, key, fmt in ROWS:
         if key in results:
             print(f"  {label:<{width}}  {fmt.format(results[key])}")
+    for part, seconds in results.get("cpu_seconds", {}).items():
+        per_message = seconds / max(1, results.get("received_distinct", 1)) * 1e6
+        print(f"  {'CPU: ' + part:<{width}}  {seconds:.1f} s  ({per_message:.0f} µs per message)")
     if results.get("timed_out"):
         print(f"  TIMED OUT after {results['total_seconds']:.0f} s")
     print()
@@ -469,6 +529,8 @@ def print_table(results: dict) -> None:
 
 def main(argv=None) -> int:
     args = parse_args(argv)
+    if args.transport_fix:
+        transport_fix.apply()  # for --profile, which sends from this process
     RESULTS.mkdir(parents=True, exist_ok=True)
     stamp = f"{datetime.now(UTC):%Y%m%dT%H%M%SZ}"
     logs = RESULTS / f"logs-{stamp}"

@@ -40,14 +40,54 @@ class Recorder:
         return "250 OK"
 
 
+def _angle_addr(arg: str, keyword: str) -> str | None:
+    if not arg or not arg[: len(keyword)].upper() == keyword:
+        return None
+    address = arg[len(keyword) :].strip().partition(">")[0].lstrip("<")
+    return address or None
+
+
 def _serve(port: int, helo_required: bool, received, distinct, last_at, control) -> None:
     from aiosmtpd.smtp import SMTP
 
     class Server(SMTP):
+        line_length_limit = 1 << 20  # the reader's buffer limit: a whole message fits
+
         async def check_helo_needed(self, helo: str = "HELO") -> bool:
             # Postfix's default (smtpd_helo_required = no): MAIL without HELO/EHLO is accepted.
             # core/mail.py's bulk path sends none yet; --strict-helo shows what a strict MTA says.
             return await super().check_helo_needed(helo) if helo_required else False
+
+        # MAIL and RCPT: aiosmtpd parses each address with the email package's RFC 5322 parser
+        # (~0.2 ms each); the sink takes what is between the angle brackets.
+        async def smtp_MAIL(self, arg: str) -> None:
+            if await self.check_helo_needed():
+                return
+            self.envelope.mail_from = _angle_addr(arg, "FROM:")
+            await self.push("250 OK" if self.envelope.mail_from else "501 Syntax: MAIL FROM: <address>")
+
+        async def smtp_RCPT(self, arg: str) -> None:
+            if await self.check_helo_needed():
+                return
+            address = _angle_addr(arg, "TO:")
+            if address and self.envelope.mail_from:
+                self.envelope.rcpt_tos.append(address)
+            await self.push("250 OK" if address else "501 Syntax: RCPT TO: <address>")
+
+        async def smtp_DATA(self, arg: str) -> None:
+            """aiosmtpd reads DATA a line at a time (~0.6 ms of CPU for a 5 kB message); a sink
+            that only wants the Message-ID reads it in one piece and skips dot-unstuffing."""
+            if await self.check_helo_needed():
+                return
+            if not self.envelope.rcpt_tos:
+                await self.push("503 Error: need RCPT command")
+                return
+            await self.push("354 End data with <CR><LF>.<CR><LF>")
+            data = await self._reader.readuntil(b"\r\n.\r\n")
+            self.envelope.content = self.envelope.original_content = data[:-3]
+            status = await self.event_handler.handle_DATA(self, self.session, self.envelope)
+            self._set_post_data_state()
+            await self.push(status)
 
     async def main() -> None:
         recorder = Recorder(received, distinct, last_at)
