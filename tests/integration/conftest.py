@@ -28,6 +28,9 @@ from tests.services import PG_HOST, PG_PORT, REDIS_HOST, REDIS_PORT, free_port, 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
 REDIS_DB = 13  # a database number of its own, flushed at the start of the run
+# The broker of tests that kill a worker (test_notifications.py), so the session worker never
+# takes their tasks; flushed before and after each. bench/fanout.py uses 12.
+KILL_TEST_REDIS_DB = 14
 WORKER_READY_TIMEOUT = 60
 
 

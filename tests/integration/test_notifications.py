@@ -18,7 +18,7 @@ from campaign.notifications import services, suppression, tasks
 from campaign.notifications.models import Message
 from campaign.supporters import services as supporters
 from campaign.supporters.models import Subscription, Supporter
-from tests.integration.conftest import SmtpInbox, make_app, start_smtp
+from tests.integration.conftest import KILL_TEST_REDIS_DB, SmtpInbox, make_app, start_smtp
 from tests.integration.helpers import (
     add_supporters,
     compose_alert,
@@ -227,7 +227,6 @@ def test_a_permanent_failure_fails_the_delivery_and_suppresses_the_address(
 #   "data": after the server took the whole 12th message, before it answered "250".
 # Batches of 5, so the 12th is the second of the third batch and three more are claimed with it.
 
-KILL_REDIS_DB = 12  # a broker of their own: the session worker must not take these tasks
 BATCH, HOLD_AT, RECIPIENTS, LEASE = 5, 12, 40, 3
 KEEP_SENDING = "campaign.notifications.tasks.keep_sending"
 
@@ -281,7 +280,7 @@ def holding_smtp():
 
 @pytest.fixture
 def kill_broker(services_up):
-    url = f"redis://{REDIS_HOST}:{REDIS_PORT}/{KILL_REDIS_DB}"
+    url = f"redis://{REDIS_HOST}:{REDIS_PORT}/{KILL_TEST_REDIS_DB}"
     broker = redis.Redis.from_url(url)
     broker.flushdb()
     yield url
