@@ -211,6 +211,9 @@ class _Batch:
             self._refused(
                 code, describe_error(smtplib.SMTPResponseException(code, reply)), recipient, attempts
             )
+        except smtplib.SMTPSenderRefused as error:  # our sender address, not this recipient: wait
+            _retry(delivery_id, attempts, self.token, describe_error(error))
+            raise StopBatch(describe_error(error)) from error
         except smtplib.SMTPResponseException as error:  # an explicit "no": the message was not taken
             self._refused(error.smtp_code, describe_error(error), recipient, attempts, suppress=False)
         except (smtplib.SMTPException, OSError) as error:
