@@ -89,7 +89,9 @@ class Config:
 
     # Bulk email. A claimed batch not finished within the lease is taken back (its worker died);
     # a task sends for at most NOTIFY_TASK_SECONDS, then yields to other messages.
-    NOTIFY_BATCH_SIZE = int(os.environ.get("NOTIFY_BATCH_SIZE", "200"))
+    # 500: each batch costs a claim and a final UPDATE of its rows; at 200 that bookkeeping was
+    # ~10% of a send's CPU (bench/fanout.py). A dead worker's batch waits out the lease.
+    NOTIFY_BATCH_SIZE = int(os.environ.get("NOTIFY_BATCH_SIZE", "500"))
     NOTIFY_LEASE_SECONDS = int(os.environ.get("NOTIFY_LEASE_SECONDS", "60"))
     NOTIFY_MAX_ATTEMPTS = int(os.environ.get("NOTIFY_MAX_ATTEMPTS", "6"))
     NOTIFY_PARALLEL_TASKS = int(os.environ.get("NOTIFY_PARALLEL_TASKS", "2"))

@@ -268,14 +268,21 @@ def _hand_over_marks() -> Iterator[Callable[[str, int], int]]:
         # lose the last fraction of a second of marks: those messages would then be sent
         # again. Everything else the sender writes (claims, final states) commits as usual.
         connection.exec_driver_sql("SET synchronous_commit = off")
+        # The driver's cursor and the statement compiled once: SQLAlchemy's own work for each
+        # execute was a tenth of the sender's CPU per message.
+        cursor = connection.connection.driver_connection.cursor()
+        statement = str(_HAND_OVER.compile(dialect=connection.dialect))
+
+        def mark(token: str, delivery_id: int) -> int:
+            cursor.execute(statement, _hand_over_values(token, delivery_id))
+            return cursor.rowcount
+
         try:
-            yield (
-                lambda token, delivery_id: (
-                    connection.execute(_HAND_OVER, _hand_over_values(token, delivery_id)).rowcount
-                )
-            )
+            yield mark
         finally:
-            if not connection.invalidated:  # back to the pool as it came
+            if cursor.connection.broken:  # dropped, never back in the pool
+                connection.invalidate()
+            else:  # back to the pool as it came
                 connection.exec_driver_sql("RESET synchronous_commit")
 
 
