@@ -1,8 +1,8 @@
 """Fan-out benchmark: one bilingual alert to 100,000 supporters, a worker SIGKILLed mid-run.
 
-    .venv/bin/python -m bench.fanout                 # the full run (PostgreSQL and Redis up)
+    .venv/bin/python -m bench.fanout --transport-fix  # the full run (PostgreSQL and Redis up)
     .venv/bin/python -m bench.fanout --supporters 20000 --kill-at 0   # smaller, no kill
-    .venv/bin/python -m bench.fanout --profile 20000  # cProfile of send_batch in this process
+    .venv/bin/python -m bench.fanout --supporters 20000 --profile 10000  # cProfile, in-process
 
 What it does, on the machine's PostgreSQL and Redis (see bench/README.md):
 1. a fresh database, migrated as production is (`flask_migrate.upgrade`); a coalition and N
@@ -11,11 +11,11 @@ What it does, on the machine's PostgreSQL and Redis (see bench/README.md):
 2. times rendering alone: `rendering.prepare` per language plus `PreparedMessage.build` for
    every recipient, in this process, with nothing sent;
 3. starts a real aiosmtpd server in a process of its own that only records Message-IDs
-   (bench/smtp_sink.py), and N `celery -A worker.celery_app worker --concurrency=1` processes
+   (bench/smtp_sink.py), and N `celery -A worker.celery_app worker --concurrency=2` processes
    against a Redis database of their own (flushed first);
 4. starts the alert as the app does (`services.start`, `create_deliveries`, the send tasks
    published after commit) and times it until the last message reaches the server;
-5. once ~30% has arrived, SIGKILLs one worker's whole process group (parent and prefork child,
+5. once ~30% has arrived, SIGKILLs one worker's whole process group (parent and children,
    as if its machine died) and starts a replacement; `keep_sending` (beat's job) runs here every
    few seconds, so the dead worker's unsent rows come back after NOTIFY_LEASE_SECONDS;
 6. counts duplicates and misses from the ids the server received against the deliveries, prints
@@ -101,11 +101,14 @@ Habrá interpretación al español, vietnamita y criollo haitiano en la audienci
 def parse_args(argv=None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--supporters", type=int, default=100_000)
-    parser.add_argument("--workers", type=int, default=2, help="Celery worker processes (concurrency 1)")
+    parser.add_argument("--workers", type=int, default=2, help="Celery worker processes")
+    # Celery's own default is one child per CPU: 2 here. With 1 each the two senders spend a
+    # quarter of their time waiting on round trips (SMTP, PostgreSQL) and the CPUs idle.
+    parser.add_argument("--concurrency", type=int, default=2, help="prefork children per worker")
     parser.add_argument("--kill-at", type=float, default=0.3, help="fraction received; 0: no kill")
     parser.add_argument("--lease", type=int, default=5, help="NOTIFY_LEASE_SECONDS")
     parser.add_argument("--batch-size", type=int, help="NOTIFY_BATCH_SIZE (default: the app's)")
-    parser.add_argument("--parallel-tasks", type=int, help="NOTIFY_PARALLEL_TASKS (default: --workers)")
+    parser.add_argument("--parallel-tasks", type=int, help="NOTIFY_PARALLEL_TASKS (default: all children)")
     parser.add_argument("--keep-sending-every", type=float, default=2.0, help="seconds between sweeps")
     parser.add_argument("--timeout", type=float, default=600.0, help="give up after this many seconds")
     parser.add_argument("--profile", type=int, metavar="N", help="profile sending N messages in-process")
@@ -128,7 +131,7 @@ def make_settings(args: argparse.Namespace, database_url: str, smtp_url: str) ->
         "IP_HASH_KEY": secrets.token_urlsafe(32),
         "PUBLIC_URL": "https://campaigndesk.example.org",
         "NOTIFY_LEASE_SECONDS": args.lease,
-        "NOTIFY_PARALLEL_TASKS": args.parallel_tasks or args.workers,
+        "NOTIFY_PARALLEL_TASKS": args.parallel_tasks or args.workers * args.concurrency,
     }
     if args.batch_size:
         settings["NOTIFY_BATCH_SIZE"] = args.batch_size
@@ -234,15 +237,16 @@ def time_loading(coalition_id: int) -> dict:
 class Workers:
     """`celery -A worker.celery_app worker` processes, each in a process group of its own."""
 
-    def __init__(self, env: dict, logs: Path, app_module: str):
+    def __init__(self, env: dict, logs: Path, app_module: str, concurrency: int):
         self.env, self.logs, self.app_module, self.processes = env, logs, app_module, []
+        self.concurrency = concurrency
 
     def start(self) -> int:
         number = len(self.processes)
         log_path = self.logs / f"worker-{number}.log"
         command = [
             str(Path(sys.executable).with_name("celery")), "-A", self.app_module, "worker",
-            "--loglevel=INFO", "--concurrency=1", "--pool=prefork", "-Q", "celery",
+            "--loglevel=INFO", f"--concurrency={self.concurrency}", "--pool=prefork", "-Q", "celery",
             "-n", f"bench{number}-{os.getpid()}@%h", "--without-gossip", "--without-mingle",
             "--without-heartbeat",
         ]  # fmt: skip
@@ -366,6 +370,7 @@ def watch(args, sink, workers: Workers, message_id: int, started_at: float, expe
     replacement = None
     next_sweep = next_state_check = next_sample = time.time()
     cpu = CpuMeter(sink.process.pid, lambda: {process.pid for process, _ in workers.processes})
+    timeline = events["timeline"] = []  # (seconds since start, distinct messages received)
     while True:
         now, distinct = time.time(), sink.distinct.value
         if "first_received_after" not in events and distinct:
@@ -384,6 +389,7 @@ def watch(args, sink, workers: Workers, message_id: int, started_at: float, expe
             next_sweep = now + args.keep_sending_every
         if now >= next_sample:
             cpu.sample()
+            timeline.append((round(now - started_at, 2), distinct))
             next_sample = now + 0.5
         if now >= next_state_check:
             if message_state(message_id) != MessageState.SENDING:
@@ -394,6 +400,11 @@ def watch(args, sink, workers: Workers, message_id: int, started_at: float, expe
             break
         time.sleep(0.02)
     events["last_received_after"] = sink.last_at.value - started_at
+    if "killed_after" in events:
+        events["rate_before_kill"] = events["received_when_killed"] / events["killed_after"]
+        events["rate_after_kill"] = (expected - events["received_when_killed"]) / (
+            events["last_received_after"] - events["killed_after"]
+        )
     cpu.sample()
     events["cpu_seconds"] = cpu.seconds()
     return events
@@ -432,9 +443,8 @@ def tally(message_id: int, received_ids) -> dict:
 
 
 def run_bench(args, sink, settings: dict, message_id: int, expected: int, logs: Path) -> dict:
-    workers = Workers(
-        worker_env(settings), logs, "bench.worker_app" if args.transport_fix else "worker.celery_app"
-    )
+    app_module = "bench.worker_app" if args.transport_fix else "worker.celery_app"
+    workers = Workers(worker_env(settings), logs, app_module, args.concurrency)
     try:
         for _ in range(args.workers):
             workers.start()
@@ -489,6 +499,7 @@ def git_commit() -> str:
 ROWS = (
     ("supporters (deliveries)", "deliveries", "{:,}"),
     ("worker processes", "workers", "{}"),
+    ("prefork children each", "concurrency", "{}"),
     ("batch size", "batch_size", "{}"),
     ("seed, encrypted (not timed)", "seed_seconds", "{:.1f} s"),
     ("prepare, 2 languages", "prepare_seconds", "{:.3f} s"),
@@ -500,6 +511,8 @@ ROWS = (
     ("worker killed at", "killed_after", "{:.1f} s"),
     ("received when killed", "received_when_killed", "{:,}"),
     ("replacement ready at", "replacement_ready_after", "{:.1f} s"),
+    ("messages / second before the kill", "rate_before_kill", "{:,.0f}"),
+    ("messages / second after the kill", "rate_after_kill", "{:,.0f}"),
     ("TOTAL start -> last received", "total_seconds", "{:.1f} s"),
     ("messages / second", "messages_per_second", "{:,.0f}"),
     ("received (all copies)", "received", "{:,}"),
@@ -545,7 +558,12 @@ def main(argv=None) -> int:
         app = create_app(Config, **settings)
         stack.enter_context(app.app_context())
         upgrade()
-        results.update(workers=args.workers, batch_size=app.config["NOTIFY_BATCH_SIZE"], lease=args.lease)
+        results.update(
+            workers=args.workers,
+            concurrency=args.concurrency,
+            batch_size=app.config["NOTIFY_BATCH_SIZE"],
+            lease=args.lease,
+        )
         started = time.perf_counter()
         message_id, people = seed(args.supporters)
         results["seed_seconds"] = time.perf_counter() - started

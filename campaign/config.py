@@ -94,7 +94,9 @@ class Config:
     NOTIFY_BATCH_SIZE = int(os.environ.get("NOTIFY_BATCH_SIZE", "500"))
     NOTIFY_LEASE_SECONDS = int(os.environ.get("NOTIFY_LEASE_SECONDS", "60"))
     NOTIFY_MAX_ATTEMPTS = int(os.environ.get("NOTIFY_MAX_ATTEMPTS", "6"))
-    NOTIFY_PARALLEL_TASKS = int(os.environ.get("NOTIFY_PARALLEL_TASKS", "2"))
+    # Send tasks started per message: at least the worker slots (processes x concurrency) that
+    # should share a big send. An extra task finds nothing to claim and ends at once.
+    NOTIFY_PARALLEL_TASKS = int(os.environ.get("NOTIFY_PARALLEL_TASKS", "4"))
     NOTIFY_TASK_SECONDS = int(os.environ.get("NOTIFY_TASK_SECONDS", "20"))
     # Messages a coalition may send per minute; 0 means no limit. Organizers can set their own.
     NOTIFY_RATE_PER_MINUTE = int(os.environ.get("NOTIFY_RATE_PER_MINUTE", "0"))
