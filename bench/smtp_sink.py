@@ -47,16 +47,11 @@ def _angle_addr(arg: str, keyword: str) -> str | None:
     return address or None
 
 
-def _serve(port: int, helo_required: bool, received, distinct, last_at, control) -> None:
+def _serve(port: int, received, distinct, last_at, control) -> None:
     from aiosmtpd.smtp import SMTP
 
     class Server(SMTP):
         line_length_limit = 1 << 20  # the reader's buffer limit: a whole message fits
-
-        async def check_helo_needed(self, helo: str = "HELO") -> bool:
-            # Postfix's default (smtpd_helo_required = no): MAIL without HELO/EHLO is accepted.
-            # core/mail.py's bulk path sends none yet; --strict-helo shows what a strict MTA says.
-            return await super().check_helo_needed(helo) if helo_required else False
 
         # MAIL and RCPT: aiosmtpd parses each address with the email package's RFC 5322 parser
         # (~0.2 ms each); the sink takes what is between the angle brackets.
@@ -144,14 +139,14 @@ class Sink:
             self.process.join()
 
 
-def start(port: int, helo_required: bool = False) -> Sink:
+def start(port: int) -> Sink:
     context = multiprocessing.get_context("spawn")  # nothing of the parent's app or sockets
     received, distinct = context.Value("q", 0, lock=False), context.Value("q", 0, lock=False)
     last_at = context.Value("d", 0.0, lock=False)
     parent_end, child_end = context.Pipe()
     process = context.Process(
         target=_serve,
-        args=(port, helo_required, received, distinct, last_at, child_end),
+        args=(port, received, distinct, last_at, child_end),
         name="smtp-sink",
         daemon=True,
     )
