@@ -99,7 +99,9 @@ class StoredMailTransport:
         self._store(message["To"], message["Subject"], message.as_string())
 
     def send_raw(self, sender: str, recipient: str, data: bytes, handing_over=_nothing) -> None:
-        handing_over()
+        after_storing = handing_over()
+        if after_storing is not None:
+            after_storing()
         headers = BytesHeaderParser(policy=default_policy).parsebytes(data)
         self._store(recipient, str(headers["Subject"]), data.decode("ascii", "replace"))
 
@@ -161,9 +163,11 @@ class SmtpTransport:
 
         Until that "." the server discards the message if we vanish; after it, it may deliver
         even if we never read its reply. Bulk sending records the moment so that a worker killed
-        in between never causes a second copy (notifications/sending.py). SMTP errors raise
-        smtplib exceptions carrying the server's code. A refused envelope leaves the connection
-        ready for the next message; any other error drops it (the server discards a half DATA).
+        in between never causes a second copy (notifications/sending.py). `handing_over` may
+        return a callable, run right after the "." is written and before the reply is read: it
+        lets the caller's record travel alongside the "." instead of ahead of it. SMTP errors
+        raise smtplib exceptions carrying the server's code. A refused envelope leaves the
+        connection ready for the next message; any other error drops it.
         """
         connection = self._envelope(sender, recipient)
         try:
@@ -172,8 +176,10 @@ class SmtpTransport:
                 raise smtplib.SMTPDataError(code, reply)
             body = _DOT_AT_LINE_START.sub(b"..", data)
             connection.send(body if body.endswith(b"\r\n") else body + b"\r\n")
-            handing_over()
+            after_dot = handing_over()
             connection.send(b".\r\n")
+            if after_dot is not None:
+                after_dot()
             code, reply = connection.getreply()
         except BaseException:
             self.close()
