@@ -178,3 +178,17 @@ def test_a_copy_of_ones_data_lists_the_emails_received(db, coalition, add_suppor
     tasks.send_message.apply(args=[alert.id])
     [record] = export_supporter_data("ana@example.org")
     assert record["activity"] == [f"{utcnow():%Y-%m-%d} · email · Vigil tonight"]
+
+
+def test_a_batch_hands_back_what_it_has_not_sent_at_half_its_lease(
+    app, db, coalition, add_supporter, mailbox
+):
+    for number in range(3):
+        add_supporter(f"person{number}@example.org")
+    alert = make_alert(db, coalition)
+    send_now(db, alert)
+    app.config["NOTIFY_LEASE_SECONDS"] = 0  # half the lease is over after the first message
+    batch = sending.send_batch(alert.id)
+    assert (batch.claimed, batch.sent) == (3, 1)
+    assert states(db, alert) == [DeliveryState.QUEUED, DeliveryState.QUEUED, DeliveryState.SENT]
+    assert len(mailbox.messages()) == 1
