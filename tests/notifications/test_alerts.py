@@ -10,6 +10,12 @@ def compose(client, coalition, **overrides):
     return client.post(f"/coalitions/{coalition.slug}/alerts/new", data=alert_form(**overrides))
 
 
+def draft(db, client, coalition, **overrides) -> Message:
+    """An alert composed through the form, saved as a draft."""
+    assert compose(client, coalition, **overrides).status_code == 302
+    return db.session.scalar(select(Message).order_by(Message.id.desc()))
+
+
 def test_alert_reaches_each_subscriber_once_in_their_language(db, client, coalition, add_supporter, mailbox):
     add_supporter("ana@example.org", "Ana")
     add_supporter("luis@example.org", "Luis", language="es")
@@ -39,8 +45,7 @@ def test_alert_reaches_each_subscriber_once_in_their_language(db, client, coalit
 
 def test_one_click_unsubscribe_needs_no_cookie_or_csrf(app, db, client, coalition, add_supporter, mailbox):
     supporter = add_supporter("ana@example.org")
-    compose(client, coalition)
-    alert = db.session.scalar(select(Message))
+    alert = draft(db, client, coalition)
     client.post(f"/coalitions/{coalition.slug}/alerts/{alert.id}/send")
     url = mailbox.to("ana@example.org")[0]["List-Unsubscribe"].strip("<>")
     app.config["WTF_CSRF_ENABLED"] = True
@@ -70,8 +75,7 @@ def test_an_audience_of_nobody_is_refused(client, coalition, add_supporter):
 
 def test_schedule_in_the_past_is_refused(db, client, coalition, add_supporter):
     add_supporter("ana@example.org")
-    compose(client, coalition)
-    alert = db.session.scalar(select(Message))
+    alert = draft(db, client, coalition)
     response = client.post(
         f"/coalitions/{coalition.slug}/alerts/{alert.id}/schedule",
         data={"send_at": "2020-01-01T09:00", "time_zone": "America/New_York"},
@@ -83,8 +87,7 @@ def test_schedule_in_the_past_is_refused(db, client, coalition, add_supporter):
 
 def test_permanent_failure_state_counts(db, client, coalition, add_supporter):
     add_supporter("ana@example.org")
-    compose(client, coalition)
-    alert = db.session.scalar(select(Message))
+    alert = draft(db, client, coalition)
     client.post(f"/coalitions/{coalition.slug}/alerts/{alert.id}/send")
     states = db.session.scalars(select(Delivery.state)).all()
     assert states == [DeliveryState.SENT]
@@ -92,8 +95,7 @@ def test_permanent_failure_state_counts(db, client, coalition, add_supporter):
 
 def test_a_test_send_goes_to_the_organizer_in_each_language(db, client, coalition, add_supporter, mailbox):
     add_supporter("ana@example.org")
-    compose(client, coalition, subject_es="Vigilia", body_es="Trae una vela.")
-    alert = db.session.scalar(select(Message))
+    alert = draft(db, client, coalition, subject_es="Vigilia", body_es="Trae una vela.")
     client.post(f"/coalitions/{coalition.slug}/alerts/{alert.id}/test")
     subjects = sorted(m["Subject"] for m in mailbox.to("organizer@example.org"))
     assert subjects == ["[TEST] Rally at City Hall on Friday", "[TEST] Vigilia"]
@@ -103,8 +105,7 @@ def test_a_test_send_goes_to_the_organizer_in_each_language(db, client, coalitio
 
 def test_a_sent_alert_cannot_be_edited(db, client, coalition, add_supporter):
     add_supporter("ana@example.org")
-    compose(client, coalition)
-    alert = db.session.scalar(select(Message))
+    alert = draft(db, client, coalition)
     client.post(f"/coalitions/{coalition.slug}/alerts/{alert.id}/send")
     response = client.post(
         f"/coalitions/{coalition.slug}/alerts/{alert.id}/edit", data=alert_form(subject="New")
@@ -123,8 +124,7 @@ def test_the_sending_limit_refuses_a_negative_number(db, client, coalition):
 
 def test_a_scheduled_alert_shows_its_time(db, client, coalition, add_supporter):
     add_supporter("ana@example.org")
-    compose(client, coalition)
-    alert = db.session.scalar(select(Message))
+    alert = draft(db, client, coalition)
     response = client.post(
         f"/coalitions/{coalition.slug}/alerts/{alert.id}/schedule",
         data={"send_at": "2099-05-01T09:00", "time_zone": "America/Los_Angeles"},
