@@ -58,6 +58,7 @@ class Config:
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     REDIS_URL = os.environ.get("REDIS_URL")  # None: tasks run in-process after commit
     SMTP_URL = os.environ.get("SMTP_URL")  # None: mail is stored and shown at /_dev/mail
+    SMTP_TIMEOUT_SECONDS = float(os.environ.get("SMTP_TIMEOUT_SECONDS", "10"))
     MAIL_FROM = os.environ.get("MAIL_FROM", "Campaign desk <no-reply@campaigndesk.localhost>")
     PUBLIC_URL = os.environ.get("PUBLIC_URL", "http://127.0.0.1:5000")
 
@@ -92,7 +93,9 @@ class Config:
     # 500: each batch costs a claim and a final UPDATE of its rows; at 200 that bookkeeping was
     # ~10% of a send's CPU (bench/fanout.py). A dead worker's batch waits out the lease.
     NOTIFY_BATCH_SIZE = int(os.environ.get("NOTIFY_BATCH_SIZE", "500"))
-    NOTIFY_LEASE_SECONDS = int(os.environ.get("NOTIFY_LEASE_SECONDS", "60"))
+    # The lease outlives a batch's half-lease hand-back plus one slow message (5 commands, each
+    # at most SMTP_TIMEOUT_SECONDS), so a live batch is never taken back.
+    NOTIFY_LEASE_SECONDS = int(os.environ.get("NOTIFY_LEASE_SECONDS", "120"))
     NOTIFY_MAX_ATTEMPTS = int(os.environ.get("NOTIFY_MAX_ATTEMPTS", "6"))
     # Send tasks started per message: at least the worker slots (processes x concurrency) that
     # should share a big send. An extra task finds nothing to claim and ends at once.

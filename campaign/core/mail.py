@@ -85,7 +85,11 @@ def send_templated(template: str, to: str, locale: str | None, subject, **contex
 
 def transport():
     url = current_app.config.get("SMTP_URL")
-    return SmtpTransport.for_url(url) if url else StoredMailTransport()
+    return (
+        SmtpTransport.for_url(url, current_app.config["SMTP_TIMEOUT_SECONDS"])
+        if url
+        else StoredMailTransport()
+    )
 
 
 def _nothing() -> None:
@@ -115,7 +119,7 @@ class SmtpTransport:
 
     _local = threading.local()
 
-    def __init__(self, url: str):
+    def __init__(self, url: str, timeout: float):
         parts = urlsplit(url)
         options = parse_qs(parts.query)
         self.implicit_tls = parts.scheme == "smtps"
@@ -124,21 +128,22 @@ class SmtpTransport:
         self.port = parts.port or (465 if self.implicit_tls else 25)
         self.username = unquote(parts.username) if parts.username else None
         self.password = unquote(parts.password) if parts.password else None
+        self.timeout = timeout  # per command: a batch must finish well within its lease
         self.connection: smtplib.SMTP | None = None
 
     @classmethod
-    def for_url(cls, url: str) -> "SmtpTransport":
+    def for_url(cls, url: str, timeout: float) -> "SmtpTransport":
         cache = cls._local.__dict__.setdefault("transports", {})
         if url not in cache:
-            cache[url] = cls(url)
+            cache[url] = cls(url, timeout)
         return cache[url]
 
     def _connect(self) -> smtplib.SMTP:
         context = ssl.create_default_context()
         if self.implicit_tls:
-            connection = smtplib.SMTP_SSL(self.host, self.port, timeout=30, context=context)
+            connection = smtplib.SMTP_SSL(self.host, self.port, timeout=self.timeout, context=context)
         else:
-            connection = smtplib.SMTP(self.host, self.port, timeout=30)
+            connection = smtplib.SMTP(self.host, self.port, timeout=self.timeout)
             if self.starttls:
                 connection.starttls(context=context)
         if self.username:

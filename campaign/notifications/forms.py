@@ -133,6 +133,8 @@ class ScheduleForm(FlaskForm):
     submit = SubmitField(_l("Schedule"))
 
     def validate_send_at(self, field):
+        if self.time_zone.data not in {choice.value for choice in TIME_ZONES}:
+            return  # the time zone's own check reports it
         if field.data and self.when_utc() <= datetime.now(UTC).replace(tzinfo=None):
             raise ValidationError(_l("Choose a time in the future."))
 

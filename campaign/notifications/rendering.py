@@ -10,7 +10,7 @@ import html
 from dataclasses import dataclass
 from email.header import Header
 from email.headerregistry import Address
-from email.utils import formataddr, formatdate, parseaddr
+from email.utils import formataddr, formatdate, make_msgid, parseaddr
 
 import css_inline
 from flask import current_app, render_template
@@ -26,11 +26,12 @@ UNSUBSCRIBE_URL = "%%UNSUBSCRIBE_URL%%"
 PREFERENCES_URL = "%%PREFERENCES_URL%%"
 _KEY_SLOT = "SUPPORTER-KEY-SLOT"
 _BOUNDARY = "=_campaign_desk_alternative"
+CRLF = "\r\n"
 
 
 @dataclass(frozen=True)
 class Recipient:
-    delivery_id: int
+    delivery_id: int | None  # None for a test copy to the organizer
     address: str
     first_name: str
     preferences_token: str
@@ -69,7 +70,7 @@ class PreparedMessage:
         head = (
             f"{self.headers}To: {recipient.address}\r\n"
             f"Date: {formatdate()}\r\n"
-            f"Message-ID: <{recipient.delivery_id}.delivery@{self.domain}>\r\n"
+            f"Message-ID: {self._message_id(recipient)}\r\n"
             f"List-Unsubscribe: <{unsubscribe}>\r\n"
             "List-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n\r\n"
         )
@@ -81,6 +82,12 @@ class PreparedMessage:
                 f"--{_BOUNDARY}--\r\n".encode("ascii"),
             )
         )
+
+    def _message_id(self, recipient: Recipient) -> str:
+        # A delivery's id, so a resend could be recognized; a test copy (no delivery) a fresh one.
+        if recipient.delivery_id is None:
+            return make_msgid(domain=self.domain)
+        return f"<{recipient.delivery_id}.delivery@{self.domain}>"
 
 
 def _part(subtype: str, content: str) -> bytes:
@@ -102,9 +109,11 @@ def prepare(message: Message, language: str, subject_prefix: str = "") -> Prepar
         greeting = _("Hello %(name)s,", name="%(name)s")
         greeting_without_name = _("Hello,")
     sender_name, from_address = parseaddr(current_app.config["MAIL_FROM"])
+    from_header = formataddr((_one_line(message.coalition.name or sender_name), from_address), "utf-8")
+    subject_header = Header(_one_line(subject_prefix + subject), "utf-8").encode(linesep=CRLF)  # folded
     headers = (
-        f"From: {formataddr((message.coalition.name or sender_name, from_address), charset='utf-8')}\r\n"
-        f"Subject: {Header(subject_prefix + subject, 'utf-8').encode()}\r\n"
+        f"From: {from_header}\r\n"
+        f"Subject: {subject_header}\r\n"
         "MIME-Version: 1.0\r\n"
         f'Content-Type: multipart/alternative; boundary="{_BOUNDARY}"\r\n'
     )
@@ -118,6 +127,11 @@ def prepare(message: Message, language: str, subject_prefix: str = "") -> Prepar
         preferences_url=external_url("notifications.preferences", token=_KEY_SLOT),
         unsubscribe_url=external_url("notifications.one_click_unsubscribe", token=_KEY_SLOT),
     )
+
+
+def _one_line(text: str) -> str:
+    """Header values never carry a line break (header injection)."""
+    return " ".join(text.split())
 
 
 def _render(message: Message, language: str) -> tuple[str, str, str]:

@@ -18,6 +18,7 @@ lease, handing back what it has not sent, so that this stays a matter of clocks 
 """
 
 import logging
+import re
 import secrets
 import smtplib
 import time
@@ -28,7 +29,7 @@ from datetime import timedelta
 from email.utils import parseaddr
 
 from flask import current_app, g
-from sqlalchemy import func, select, update
+from sqlalchemy import and_, func, or_, select, update
 
 from campaign.core.mail import transport
 from campaign.core.outbox import describe_error, utcnow
@@ -39,6 +40,8 @@ from campaign.notifications.rendering import PreparedMessage, Recipient, prepare
 from campaign.supporters.models import Subscription, Supporter
 
 log = logging.getLogger(__name__)
+
+ENHANCED_STATUS = re.compile(r"\b([245]\.\d{1,3}\.\d{1,3})\b")
 
 
 class StopBatch(Exception):
@@ -82,12 +85,19 @@ def _allowed_now(coalition_id: int) -> int:
     per_minute = per_minute if per_minute is not None else current_app.config["NOTIFY_RATE_PER_MINUTE"]
     if not per_minute:
         return batch
-    sent_last_minute = db.session.scalar(
+    # Claimed, not only sent: SENT is written at the end of a batch, and other tasks are
+    # claiming at the same moment.
+    minute_ago = utcnow() - timedelta(minutes=1)
+    used = db.session.scalar(
         select(func.count()).where(
-            Delivery.coalition_id == coalition_id, Delivery.sent_at > utcnow() - timedelta(minutes=1)
+            Delivery.coalition_id == coalition_id,
+            or_(
+                Delivery.sent_at > minute_ago,
+                and_(Delivery.state == DeliveryState.SENDING, Delivery.claimed_at > minute_ago),
+            ),
         )
     )
-    return max(0, min(batch, per_minute - sent_last_minute))
+    return max(0, min(batch, per_minute - used))
 
 
 # Only what sending needs: each encrypted column costs a decryption per recipient.
@@ -155,7 +165,12 @@ def _send_rows(message: Message, token: str, rows: list, result: BatchResult) ->
                 language = row.language if row.language in languages else "en"
                 recipient = Recipient(row.id, row.email, row.first_name or "", row.preferences_token)
                 prepared = _prepared(message_id, message, language)
-                batch.send(prepared.build(recipient), recipient, row.attempts)
+                try:
+                    data = prepared.build(recipient)
+                except (ValueError, UnicodeError) as error:  # e.g. an address SMTP cannot carry
+                    _fail(row.id, token, describe_error(error))
+                    continue
+                batch.send(data, recipient, row.attempts)
                 if time.monotonic() > hand_back_at:  # long before the lease ends: give the rest back
                     _release(token, [row.id for row in unsent], backoff_seconds=0)
                     break
@@ -238,11 +253,33 @@ class _Batch:
     def _refused(self, code: int, detail: str, recipient: Recipient, attempts: int, suppress=True) -> None:
         if code < 500:
             _retry(recipient.delivery_id, attempts, self.token, detail)
+        elif _refuses_our_sending(code, detail):  # the server's or our setup, not this address
+            _retry(recipient.delivery_id, attempts, self.token, detail)
+            db.session.commit()
+            raise StopBatch(detail)
         else:
             _fail(recipient.delivery_id, self.token, detail)
-            if suppress:  # the server says this address will never work: stop mailing it
+            if suppress and _address_is_dead(code, detail):  # it will never work: stop mailing it
                 suppression.suppress(self.coalition_id, recipient.address, f"bounced: {code}")
         db.session.commit()
+
+
+def _enhanced_status(detail: str) -> str:
+    """The RFC 3463 status ("5.1.1") in an SMTP reply, or ""."""
+    match = ENHANCED_STATUS.search(detail)
+    return match.group(1) if match else ""
+
+
+def _refuses_our_sending(code: int, detail: str) -> bool:
+    # 530 authentication required, 5.7.x relaying denied / policy: every recipient would fail.
+    return code == 530 or _enhanced_status(detail).startswith("5.7.")
+
+
+def _address_is_dead(code: int, detail: str) -> bool:
+    # 5.1.x are about the address (no such user, bad domain); without an enhanced status, the
+    # classic "no such mailbox" codes.
+    status = _enhanced_status(detail)
+    return status.startswith("5.1.") if status else code in (550, 551, 553)
 
 
 def _fail(delivery_id: int, token: str, error: str) -> None:
@@ -315,10 +352,15 @@ def reclaim_stale() -> int:
         .where(*stale, Delivery.handed_over_at.is_not(None))
         .values(state=DeliveryState.SENT, sent_at=Delivery.handed_over_at, claim_token=None)
     )
-    requeued = db.session.execute(
+    never_handed_over = (*stale, Delivery.handed_over_at.is_(None))
+    # A row that has killed its worker this many times is given up, not retried for ever.
+    db.session.execute(
         update(Delivery)
-        .where(*stale, Delivery.handed_over_at.is_(None))
-        .values(state=DeliveryState.QUEUED, claim_token=None)
+        .where(*never_handed_over, Delivery.attempts >= current_app.config["NOTIFY_MAX_ATTEMPTS"])
+        .values(state=DeliveryState.FAILED, claim_token=None, last_error="its worker stopped every time")
+    )
+    requeued = db.session.execute(
+        update(Delivery).where(*never_handed_over).values(state=DeliveryState.QUEUED, claim_token=None)
     ).rowcount
     db.session.commit()
     return requeued
@@ -330,4 +372,4 @@ def send_test(message: Message, address: str, name: str) -> None:
     languages = ["en", "es"] if message.is_alert and message.body_es else ["en"]
     for language in languages:
         prepared = prepare(message, language, subject_prefix="[TEST] ")
-        transport().send_raw(sender, address, prepared.build(Recipient(0, address, name, "test")))
+        transport().send_raw(sender, address, prepared.build(Recipient(None, address, name, "test")))

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, insert, literal, select
+from sqlalchemy import func, insert, literal, select, update
 from sqlalchemy.exc import IntegrityError
 
 from campaign.core.outbox import utcnow
@@ -46,22 +46,16 @@ def audience_size(alert: Message) -> int:
 
 
 def schedule(alert: Message, when: datetime) -> None:
-    _require(alert, EDITABLE)
-    alert.state, alert.scheduled_at = MessageState.SCHEDULED, when
-    db.session.flush()
+    _move(alert, EDITABLE, MessageState.SCHEDULED, scheduled_at=when)
 
 
 def unschedule(alert: Message) -> None:
-    _require(alert, (MessageState.SCHEDULED,))
-    alert.state, alert.scheduled_at = MessageState.DRAFT, None
-    db.session.flush()
+    _move(alert, (MessageState.SCHEDULED,), MessageState.DRAFT, scheduled_at=None)
 
 
 def start(message: Message) -> None:
     """Mark it sending; the caller enqueues `tasks.start_message` to create the deliveries."""
-    _require(message, EDITABLE)
-    message.state, message.started_at = MessageState.SENDING, utcnow()
-    db.session.flush()
+    _move(message, EDITABLE, MessageState.SENDING, started_at=utcnow())
 
 
 def due_alerts(now: datetime) -> list[Message]:
@@ -74,7 +68,7 @@ def due_alerts(now: datetime) -> list[Message]:
 
 def create_deliveries(message: Message) -> int:
     """One queued delivery per recipient, written in one INSERT ... SELECT; idempotent."""
-    if db.session.scalar(select(Delivery.id).where(Delivery.message_id == message.id).limit(1)):
+    if message.deliveries_created_at is not None:
         return 0
     recipients = audience.recipients(message.coalition_id, message.audience, subscribed_only=message.is_alert)
     columns = ["message_id", "supporter_id", "coalition_id", "state", "attempts", "not_before"]
@@ -86,30 +80,33 @@ def create_deliveries(message: Message) -> int:
         literal(0),
         literal(utcnow()),
     ).where(Supporter.id.in_(recipients))
-    return db.session.execute(insert(Delivery).from_select(columns, rows)).rowcount
+    created = db.session.execute(insert(Delivery).from_select(columns, rows)).rowcount
+    message.deliveries_created_at = utcnow()
+    db.session.flush()
+    return created
 
 
 def pause(message: Message) -> None:
-    _require(message, (MessageState.SENDING,))
-    message.state = MessageState.PAUSED
-    db.session.flush()
+    _move(message, (MessageState.SENDING,), MessageState.PAUSED)
 
 
 def resume(message: Message) -> None:
-    _require(message, (MessageState.PAUSED,))
-    message.state = MessageState.SENDING
-    db.session.flush()
+    _move(message, (MessageState.PAUSED,), MessageState.SENDING)
 
 
 def cancel(message: Message) -> None:
     """Stop for good: what is still queued is never sent (and stays countable as not sent)."""
-    _require(message, (MessageState.SENDING, MessageState.PAUSED, MessageState.SCHEDULED))
-    message.state, message.finished_at = MessageState.CANCELLED, utcnow()
-    db.session.flush()
+    _move(
+        message,
+        (MessageState.SENDING, MessageState.PAUSED, MessageState.SCHEDULED),
+        MessageState.CANCELLED,
+        finished_at=utcnow(),
+    )
 
 
 def finish_if_done(message: Message) -> bool:
-    if message.state != MessageState.SENDING:
+    """SENT once its deliveries exist and none is left to send."""
+    if message.state != MessageState.SENDING or message.deliveries_created_at is None:
         return False
     unfinished = db.session.scalar(
         select(func.count()).where(
@@ -119,13 +116,24 @@ def finish_if_done(message: Message) -> bool:
     )
     if unfinished:
         return False
-    message.state, message.finished_at = MessageState.SENT, utcnow()
-    db.session.flush()
+    try:
+        _move(message, (MessageState.SENDING,), MessageState.SENT, finished_at=utcnow())
+    except AlertStateError:  # paused or cancelled a moment ago
+        return False
     return True
 
 
-def _require(message: Message, states) -> None:
-    if message.state not in states:
+def _move(message: Message, allowed, to_state: MessageState, **values) -> None:
+    """Change state only from `allowed`, in one conditional UPDATE: the beat job, the workers and
+    the organizer's buttons may act on one message at the same moment."""
+    changed = db.session.execute(
+        update(Message)
+        .where(Message.id == message.id, Message.state.in_(allowed))
+        .values(state=to_state, **values)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    db.session.refresh(message)
+    if not changed:
         raise AlertStateError(f"not allowed while the message is {message.state.value}")
 
 

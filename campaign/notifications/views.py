@@ -123,7 +123,11 @@ def schedule(alert_id: int):
     alert, form = _alert(alert_id), ScheduleForm()
     if not form.validate_on_submit():
         return _alert_page(alert, form, 400)
-    services.schedule(alert, form.when_utc())
+    try:
+        services.schedule(alert, form.when_utc())
+    except services.AlertStateError:
+        flash(_("That is not possible any more: the alert has moved on. Here is where it stands."), "info")
+        return _to_alert(alert)
     db.session.commit()
     flash(_("Scheduled. You can still edit it or cancel the schedule until then."), "success")
     return _to_alert(alert)

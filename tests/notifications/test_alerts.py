@@ -132,3 +132,14 @@ def test_a_scheduled_alert_shows_its_time(db, client, coalition, add_supporter):
     assert response.status_code == 302
     alert = db.session.scalar(select(Message))
     assert alert.state == MessageState.SCHEDULED and alert.scheduled_at.hour == 16  # 9:00 PDT in UTC
+
+
+def test_a_forged_time_zone_is_refused_not_a_crash(db, client, coalition, add_supporter):
+    add_supporter("ana@example.org")
+    alert = draft(db, client, coalition)
+    response = client.post(
+        f"/coalitions/{coalition.slug}/alerts/{alert.id}/schedule",
+        data={"send_at": "2099-05-01T09:00", "time_zone": "Mars/Olympus_Mons"},
+    )
+    assert response.status_code == 400
+    assert "Not a valid choice" in response.get_data(as_text=True)

@@ -5,6 +5,7 @@ from datetime import timedelta
 from jinja2 import ChoiceLoader, DictLoader
 from sqlalchemy import func, select, update
 
+from campaign.core.mail import StoredMail
 from campaign.core.outbox import dispatch_committed, utcnow
 from campaign.notifications import sending, services, suppression, tasks
 from campaign.notifications.models import Delivery, DeliveryState, Message, MessageState
@@ -192,3 +193,49 @@ def test_a_batch_hands_back_what_it_has_not_sent_at_half_its_lease(
     assert (batch.claimed, batch.sent) == (3, 1)
     assert states(db, alert) == [DeliveryState.QUEUED, DeliveryState.QUEUED, DeliveryState.SENT]
     assert len(mailbox.messages()) == 1
+
+
+def test_the_beat_job_does_not_finish_an_alert_whose_deliveries_are_not_written_yet(
+    db, coalition, add_supporter
+):
+    add_supporter("ana@example.org")
+    alert = make_alert(db, coalition)
+    services.start(alert)  # "Send now": start_message is still on its way
+    db.session.commit()
+    services.mark_stale_sending_messages_done()
+    assert alert.state == MessageState.SENDING
+
+
+def test_an_address_smtp_cannot_carry_fails_alone(db, coalition, add_supporter, mailbox):
+    add_supporter("josé@example.org")
+    add_supporter("ana@example.org")
+    alert = make_alert(db, coalition)
+    send_now(db, alert)
+    tasks.send_message.apply(args=[alert.id])
+    assert [m["To"] for m in mailbox.messages()] == ["ana@example.org"]
+    assert states(db, alert) == [DeliveryState.FAILED, DeliveryState.SENT]
+    db.session.refresh(alert)
+    assert alert.state == MessageState.SENT
+
+
+def test_a_long_spanish_subject_is_folded_with_crlf(db, coalition, add_supporter, mailbox):
+    add_supporter("luis@example.org", language="es")
+    subject = "Manifestación frente a las oficinas de ICE el jueves al mediodía: ni uno más"
+    alert = services.save_alert(
+        coalition.id, None, ALERT | {"subject_es": subject, "body_es": "Ven.", "audience": {}}
+    )
+    send_now(db, alert)
+    tasks.send_message.apply(args=[alert.id])
+    [message] = mailbox.messages()
+    assert message["Subject"] == subject
+    raw = db.session.scalar(select(StoredMail.raw))
+    head = raw.split("\r\n\r\n", 1)[0]
+    assert "\n" not in head.replace("\r\n", "")  # no bare line feeds in the headers
+
+
+def test_which_refusals_suppress_an_address():
+    assert sending._address_is_dead(550, "(550, b'5.1.1 No such user')")
+    assert sending._address_is_dead(550, "(550, b'Mailbox unavailable')")
+    assert not sending._address_is_dead(554, "(554, b'5.7.1 Message rejected as spam')")
+    assert sending._refuses_our_sending(550, "(550, b'5.7.1 Relaying denied')")
+    assert sending._refuses_our_sending(530, "(530, b'Authentication required')")
