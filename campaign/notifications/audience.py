@@ -15,6 +15,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, func, select
 
 from campaign.extensions import db
+from campaign.notifications.models import Suppression
 from campaign.supporters.models import Subscription, Supporter
 
 SUBSCRIBERS = "subscribers"
@@ -90,8 +91,11 @@ def recipients(coalition_id: int, audience: dict, subscribed_only: bool = True) 
         Supporter.id.in_(ids),
         Supporter.erased_at.is_(None),
     )
-    if subscribed_only:
-        query = query.where(Supporter.subscription == Subscription.SUBSCRIBED)
+    if subscribed_only:  # an alert: only those who said yes, and whose address still works
+        suppressed = select(Suppression.email_index).where(Suppression.coalition_id == coalition_id)
+        query = query.where(
+            Supporter.subscription == Subscription.SUBSCRIBED, Supporter.email_index.not_in(suppressed)
+        )
     if audience.get("state"):
         query = query.where(Supporter.zip_code.in_(_zips_in_state(audience["state"])))
     if audience.get("zip") and audience.get("miles"):

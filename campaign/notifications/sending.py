@@ -15,6 +15,9 @@ A batch that outlives its lease must not go on: `reclaim_stale()` may have hande
 another worker. The mark is conditional on the batch's claim token, so a worker whose rows were
 taken back learns it from the mark's answer and stops; and a batch stops itself at half its
 lease, handing back what it has not sent, so that this stays a matter of clocks gone wrong.
+
+Unlike other services, this module commits as it goes: a batch's progress must outlive the
+worker sending it, message by message.
 """
 
 import logging

@@ -58,12 +58,20 @@ def start(message: Message) -> None:
     _move(message, EDITABLE, MessageState.SENDING, started_at=utcnow())
 
 
-def due_alerts(now: datetime) -> list[Message]:
-    return list(
-        db.session.scalars(
-            select(Message).where(Message.state == MessageState.SCHEDULED, Message.scheduled_at <= now)
-        )
-    )
+def start_due_alerts(now: datetime) -> int:
+    """Start the scheduled alerts whose time has come; returns how many started."""
+    due = db.session.scalars(
+        select(Message).where(Message.state == MessageState.SCHEDULED, Message.scheduled_at <= now)
+    ).all()
+    started = 0
+    for alert in due:
+        try:
+            start(alert)
+        except AlertStateError:  # unscheduled or cancelled a moment ago
+            continue
+        create_deliveries(alert)
+        started += 1
+    return started
 
 
 def create_deliveries(message: Message) -> int:

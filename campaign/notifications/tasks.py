@@ -62,9 +62,7 @@ def send_message(message_id: int) -> None:
 def keep_sending() -> None:
     """Every few seconds: take back dead workers' rows, start due alerts, restart stalled sends."""
     sending.reclaim_stale()
-    for alert in services.due_alerts(utcnow()):
-        services.start(alert)
-        services.create_deliveries(alert)
+    services.start_due_alerts(utcnow())
     db.session.commit()
     for message_id in services.messages_with_work():
         publish_after_commit(SEND_TASK, message_id)

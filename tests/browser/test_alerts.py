@@ -59,6 +59,7 @@ def test_organizer_sends_an_alert_from_a_phone(phone_page: Page, coalition_slug)
 
     expect(page.get_by_text("2 supporters will receive this alert.")).to_be_visible()
     assert_fits_the_screen(page)
+    page.once("dialog", lambda dialog: dialog.accept())  # "Send this alert now to 2 people?"
     page.get_by_role("button", name="Send now to 2 people").click()
     expect(page.locator(".badge", has_text="Sent")).to_be_visible()
     expect(page.locator('[data-figure="sent"]')).to_have_text("2")
