@@ -15,7 +15,6 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, func, select
 
 from campaign.extensions import db
-from campaign.notifications.models import Suppression
 from campaign.supporters.models import Subscription, Supporter
 
 SUBSCRIBERS = "subscribers"
@@ -91,11 +90,9 @@ def recipients(coalition_id: int, audience: dict, subscribed_only: bool = True) 
         Supporter.id.in_(ids),
         Supporter.erased_at.is_(None),
     )
-    if subscribed_only:  # an alert: only those who said yes, and whose address still works
-        suppressed = select(Suppression.email_index).where(Suppression.coalition_id == coalition_id)
-        query = query.where(
-            Supporter.subscription == Subscription.SUBSCRIBED, Supporter.email_index.not_in(suppressed)
-        )
+    # Suppressed addresses stay in: their deliveries end "skipped", so the organizer sees them.
+    if subscribed_only:
+        query = query.where(Supporter.subscription == Subscription.SUBSCRIBED)
     if audience.get("state"):
         query = query.where(Supporter.zip_code.in_(_zips_in_state(audience["state"])))
     if audience.get("zip") and audience.get("miles"):
