@@ -100,6 +100,14 @@ def recipients(coalition_id: int, audience: dict, subscribed_only: bool = True) 
     return query
 
 
+def in_parts(audience: dict, size: int) -> list[dict]:
+    """A notice's list of supporter ids cut into parts of `size`; any other audience whole."""
+    ids = audience.get("supporter_ids")
+    if ids is None:
+        return [audience]
+    return [{"supporter_ids": ids[start : start + size]} for start in range(0, len(ids), size)]
+
+
 def describe(audience: dict) -> str:
     """The audience in words, for the organizer: "Everyone subscribed · in Pennsylvania"."""
     source = SOURCES.get(audience.get("source") or SUBSCRIBERS)

@@ -22,6 +22,8 @@ from campaign.supporters.models import Subscription, Supporter
 from campaign.supporters.signals import supporter_exporting
 
 EDITABLE = (MessageState.DRAFT, MessageState.SCHEDULED)
+# A notice names its recipients; PostgreSQL takes at most 65,535 parameters in one statement.
+NOTICE_IDS_PER_INSERT = 10_000
 
 
 class AlertStateError(Exception):
@@ -75,10 +77,20 @@ def start_due_alerts(now: datetime) -> int:
 
 
 def create_deliveries(message: Message) -> int:
-    """One queued delivery per recipient, written in one INSERT ... SELECT; idempotent."""
+    """One queued delivery per recipient, written with INSERT ... SELECT; idempotent."""
     if message.deliveries_created_at is not None:
         return 0
-    recipients = audience.recipients(message.coalition_id, message.audience, subscribed_only=message.is_alert)
+    created = sum(
+        _insert_deliveries(message, part)
+        for part in audience.in_parts(message.audience, NOTICE_IDS_PER_INSERT)
+    )
+    message.deliveries_created_at = utcnow()
+    db.session.flush()
+    return created
+
+
+def _insert_deliveries(message: Message, part: dict) -> int:
+    recipients = audience.recipients(message.coalition_id, part, subscribed_only=message.is_alert)
     columns = ["message_id", "supporter_id", "coalition_id", "state", "attempts", "not_before"]
     rows = select(
         literal(message.id),
@@ -88,10 +100,7 @@ def create_deliveries(message: Message) -> int:
         literal(0),
         literal(utcnow()),
     ).where(Supporter.id.in_(recipients))
-    created = db.session.execute(insert(Delivery).from_select(columns, rows)).rowcount
-    message.deliveries_created_at = utcnow()
-    db.session.flush()
-    return created
+    return db.session.execute(insert(Delivery).from_select(columns, rows)).rowcount
 
 
 def pause(message: Message) -> None:

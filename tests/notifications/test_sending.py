@@ -239,3 +239,17 @@ def test_which_refusals_suppress_an_address():
     assert not sending._address_is_dead(554, "(554, b'5.7.1 Message rejected as spam')")
     assert sending._refuses_our_sending(550, "(550, b'5.7.1 Relaying denied')")
     assert sending._refuses_our_sending(530, "(530, b'Authentication required')")
+
+
+def test_a_notice_to_more_people_than_one_statement_takes_is_written_in_parts(
+    app, db, coalition, add_supporter
+):
+    ids = [add_supporter(f"person{number}@example.org").id for number in range(5)]
+    notice = services.notify(coalition.id, ids, "petitions/emails/goal", {"goal": 5}, "goal:parts")
+    db.session.flush()
+    original, services.NOTICE_IDS_PER_INSERT = services.NOTICE_IDS_PER_INSERT, 2
+    try:
+        assert services.create_deliveries(notice) == 5
+    finally:
+        services.NOTICE_IDS_PER_INSERT = original
+    assert len(states(db, notice)) == 5
