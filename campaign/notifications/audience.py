@@ -12,7 +12,7 @@ from functools import cache
 import us
 import zipcodes
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, false, func, select
 
 from campaign.extensions import db
 from campaign.supporters.models import Subscription, Supporter
@@ -41,6 +41,30 @@ SOURCES: dict[str, AudienceSource] = {
 
 def register_source(source: AudienceSource) -> None:
     SOURCES[source.key] = source
+
+
+def options(coalition_id: int) -> list[tuple[str, str]]:
+    """What the compose form offers: "subscribers", and "petition:12" for each listed item."""
+    offered = []
+    for key, source in SOURCES.items():
+        if source.choices is None:
+            offered.append((key, str(source.label)))
+        else:
+            offered += [
+                (f"{key}:{item_id}", f"{source.label}: {title}")
+                for item_id, title in source.choices(coalition_id)
+            ]
+    return offered
+
+
+def option_value(audience: dict) -> str:
+    source_id = audience.get("source_id")
+    return f"{audience.get('source')}:{source_id}" if source_id else audience.get("source") or SUBSCRIBERS
+
+
+def from_option(value: str) -> dict:
+    key, _, source_id = value.partition(":")
+    return {"source": key, "source_id": int(source_id)} if source_id else {"source": key}
 
 
 @cache
@@ -82,6 +106,8 @@ def recipients(coalition_id: int, audience: dict, subscribed_only: bool = True) 
     """
     if "supporter_ids" in audience:
         ids = audience["supporter_ids"]
+    elif (audience.get("source") or SUBSCRIBERS) not in SOURCES:  # its feature is gone: nobody
+        return select(Supporter.id).where(false())
     else:
         source = SOURCES[audience.get("source") or SUBSCRIBERS]
         ids = source.supporter_ids(coalition_id, audience.get("source_id"))

@@ -20,7 +20,8 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from campaign.core.forms import strip_whitespace
 from campaign.core.markdown import has_unsafe_markup
-from campaign.notifications.audience import SOURCES, zip_exists
+from campaign.notifications import audience
+from campaign.notifications.audience import zip_exists
 
 MAX_RADIUS_MILES = 500
 
@@ -73,9 +74,9 @@ class AlertForm(FlaskForm):
     )
     submit = SubmitField(_l("Save and preview"))
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, coalition_id: int, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.source.choices = [SelectChoice(key, source.label) for key, source in SOURCES.items()]
+        self.source.choices = [SelectChoice(value, label) for value, label in audience.options(coalition_id)]
         self.state.choices = [SelectChoice("", _l("Any state"))] + [
             SelectChoice(state.abbr, state.name) for state in us.states.STATES_AND_TERRITORIES
         ]
@@ -99,23 +100,23 @@ class AlertForm(FlaskForm):
             raise ValidationError(_l("Add the Spanish message, or leave both Spanish fields empty."))
 
     def fields_for_save(self) -> dict:
-        audience = {"source": self.source.data}
+        chosen = audience.from_option(self.source.data)
         if self.state.data:
-            audience["state"] = self.state.data
+            chosen["state"] = self.state.data
         if self.zip_code.data:
-            audience.update(zip=self.zip_code.data, miles=self.miles.data)
+            chosen.update(zip=self.zip_code.data, miles=self.miles.data)
         return {
             "subject": self.subject.data,
             "body": self.body.data,
             "subject_es": self.subject_es.data or "",
             "body_es": self.body_es.data or "",
-            "audience": audience,
+            "audience": chosen,
         }
 
     def fill_from(self, alert) -> None:
         for name in ("subject", "body", "subject_es", "body_es"):
             getattr(self, name).data = getattr(alert, name)
-        self.source.data = alert.audience.get("source")
+        self.source.data = audience.option_value(alert.audience)
         self.state.data = alert.audience.get("state", "")
         self.zip_code.data = alert.audience.get("zip", "")
         self.miles.data = alert.audience.get("miles")

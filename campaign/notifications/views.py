@@ -60,7 +60,7 @@ def edit_alert(alert_id: int):
 
 
 def _compose(alert: Message | None):
-    form = AlertForm()
+    form = AlertForm(g.coalition.id)
     if alert is not None and request.method == "GET":
         form.fill_from(alert)
     if form.validate_on_submit():

@@ -10,6 +10,7 @@ from campaign.core.outbox import dispatch_committed, utcnow
 from campaign.notifications import sending, services, suppression, tasks
 from campaign.notifications.models import Delivery, DeliveryState, Message, MessageState
 from campaign.notifications.services import audience
+from campaign.supporters.models import Supporter
 
 ALERT = {"subject": "Vigil tonight", "body": "Bring a candle.", "subject_es": "", "body_es": ""}
 
@@ -253,3 +254,26 @@ def test_a_notice_to_more_people_than_one_statement_takes_is_written_in_parts(
     finally:
         services.NOTICE_IDS_PER_INSERT = original
     assert len(states(db, notice)) == 5
+
+
+def test_a_feature_can_offer_its_own_audiences(db, client, coalition, add_supporter, monkeypatch):
+    """How petitions, letters and days of action will plug in: a source with one choice per item."""
+    ana, luis = add_supporter("ana@example.org"), add_supporter("luis@example.org")
+    petition_signers = {7: [ana.id]}
+    source = audience.AudienceSource(
+        "petition",
+        "Signers of the petition",
+        lambda coalition_id, petition_id: select(Supporter.id).where(
+            Supporter.id.in_(petition_signers[petition_id])
+        ),
+        choices=lambda coalition_id: [(7, "End 287(g) now")],
+    )
+    monkeypatch.setitem(audience.SOURCES, "petition", source)
+    page = client.get(f"/coalitions/{coalition.slug}/alerts/new").get_data(as_text=True)
+    assert 'value="petition:7"' in page and "Signers of the petition: End 287(g) now" in page
+    form = {"subject": "Thank you", "body": "We delivered it.", "source": "petition:7"}
+    assert client.post(f"/coalitions/{coalition.slug}/alerts/new", data=form).status_code == 302
+    alert = db.session.scalar(select(Message))
+    assert alert.audience == {"source": "petition", "source_id": 7}
+    assert services.audience_size(alert) == 1
+    assert luis.id not in db.session.scalars(audience.recipients(coalition.id, alert.audience)).all()
