@@ -4,6 +4,8 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 import us
+from babel.dates import format_datetime
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -36,6 +38,17 @@ TIME_ZONES = [
     SelectChoice("Pacific/Honolulu", _l("Hawaii time")),
     SelectChoice("America/Puerto_Rico", _l("Puerto Rico time")),
 ]
+
+
+DEFAULT_TIME_ZONE = "America/New_York"
+TIME_ZONE_LABELS = {choice.value: choice.label for choice in TIME_ZONES}
+
+
+def alert_time(alert, moment: datetime) -> str:
+    """A UTC time of `alert` shown in the zone it was scheduled in (Eastern if never scheduled)."""
+    zone = alert.time_zone if alert.time_zone in TIME_ZONE_LABELS else DEFAULT_TIME_ZONE
+    local = format_datetime(moment.replace(tzinfo=UTC), "short", tzinfo=ZoneInfo(zone), locale=get_locale())
+    return f"{local} ({TIME_ZONE_LABELS[zone]})"
 
 
 def _no_scripts(form, field):
@@ -129,7 +142,7 @@ class ScheduleForm(FlaskForm):
         validators=[InputRequired(_l("Choose the date and time to send."))],
     )
     time_zone = SelectField(
-        _l("Time zone"), choices=TIME_ZONES, default="America/New_York", validators=[InputRequired()]
+        _l("Time zone"), choices=TIME_ZONES, default=DEFAULT_TIME_ZONE, validators=[InputRequired()]
     )
     submit = SubmitField(_l("Schedule"))
 

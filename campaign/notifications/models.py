@@ -69,7 +69,9 @@ class Message(db.Model):
     dedupe_key: Mapped[str | None] = mapped_column(String(200), unique=True)
     # Confirmations a supporter asked for go out even to suppressed or unsubscribed addresses.
     transactional: Mapped[bool] = mapped_column(Boolean, default=False)
-    scheduled_at: Mapped[datetime | None] = mapped_column(DateTime, index=True)
+    scheduled_at: Mapped[datetime | None] = mapped_column(DateTime, index=True)  # UTC
+    # The zone the organizer scheduled in: the pages show the alert's times in it.
+    time_zone: Mapped[str | None] = mapped_column(String(40))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     started_at: Mapped[datetime | None] = mapped_column(DateTime)

@@ -47,8 +47,9 @@ def audience_size(alert: Message) -> int:
     return audience.count(alert.coalition_id, alert.audience)
 
 
-def schedule(alert: Message, when: datetime) -> None:
-    _move(alert, EDITABLE, MessageState.SCHEDULED, scheduled_at=when)
+def schedule(alert: Message, when: datetime, time_zone: str) -> None:
+    """`when` in UTC; `time_zone` is where the organizer is, for showing the time back."""
+    _move(alert, EDITABLE, MessageState.SCHEDULED, scheduled_at=when, time_zone=time_zone)
 
 
 def unschedule(alert: Message) -> None:

@@ -11,7 +11,14 @@ from campaign.core.i18n import speak
 from campaign.core.outbox import enqueue
 from campaign.extensions import csrf, db
 from campaign.notifications import services, tasks
-from campaign.notifications.forms import AlertForm, EmptyForm, PreferencesForm, RateForm, ScheduleForm
+from campaign.notifications.forms import (
+    AlertForm,
+    EmptyForm,
+    PreferencesForm,
+    RateForm,
+    ScheduleForm,
+    alert_time,
+)
 from campaign.notifications.models import MESSAGE_STATE_LABELS, Message, MessageKind, SendingSettings
 from campaign.supporters.models import Supporter
 
@@ -20,7 +27,7 @@ bp = Blueprint("notifications", __name__)
 
 @bp.app_context_processor
 def message_labels():
-    return {"MESSAGE_STATE_LABELS": MESSAGE_STATE_LABELS}
+    return {"MESSAGE_STATE_LABELS": MESSAGE_STATE_LABELS, "alert_time": alert_time}
 
 
 def _alert(alert_id: int) -> Message:
@@ -124,7 +131,7 @@ def schedule(alert_id: int):
     if not form.validate_on_submit():
         return _alert_page(alert, form, 400)
     try:
-        services.schedule(alert, form.when_utc())
+        services.schedule(alert, form.when_utc(), form.time_zone.data)
     except services.AlertStateError:
         flash(_("That is not possible any more: the alert has moved on. Here is where it stands."), "info")
         return _to_alert(alert)

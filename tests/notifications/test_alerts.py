@@ -132,6 +132,8 @@ def test_a_scheduled_alert_shows_its_time(db, client, coalition, add_supporter):
     assert response.status_code == 302
     alert = db.session.scalar(select(Message))
     assert alert.state == MessageState.SCHEDULED and alert.scheduled_at.hour == 16  # 9:00 PDT in UTC
+    page = client.get(f"/coalitions/{coalition.slug}/alerts/{alert.id}").get_data(as_text=True)
+    assert "Scheduled for 5/1/99, 9:00\u202fAM (Pacific time)." in page
 
 
 def test_a_forged_time_zone_is_refused_not_a_crash(db, client, coalition, add_supporter):

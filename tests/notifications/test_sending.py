@@ -158,7 +158,7 @@ def test_audience_narrowed_by_state_and_by_distance(db, coalition, add_supporter
 def test_a_due_scheduled_alert_is_started_by_the_beat_job(db, coalition, add_supporter, mailbox):
     add_supporter("ana@example.org")
     alert = make_alert(db, coalition)
-    services.schedule(alert, utcnow() + timedelta(hours=1))
+    services.schedule(alert, utcnow() + timedelta(hours=1), "America/Chicago")
     db.session.commit()
     tasks.keep_sending.apply()
     assert not mailbox.messages()

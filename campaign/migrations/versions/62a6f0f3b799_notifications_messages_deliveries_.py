@@ -35,6 +35,7 @@ def upgrade():
     sa.Column('dedupe_key', sa.String(length=200), nullable=True),
     sa.Column('transactional', sa.Boolean(), nullable=False),
     sa.Column('scheduled_at', sa.DateTime(), nullable=True),
+    sa.Column('time_zone', sa.String(length=40), nullable=True),
     sa.Column('created_by_id', sa.Integer(), nullable=True),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('started_at', sa.DateTime(), nullable=True),
