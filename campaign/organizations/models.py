@@ -4,9 +4,10 @@ import enum
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import DateTime, Enum, ForeignKey, Integer, String, Text
+from sqlalchemy import DateTime, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from campaign.core.columns import enum_column
 from campaign.core.outbox import utcnow
 from campaign.extensions import db
 
@@ -43,10 +44,6 @@ class Scope(enum.StrEnum):
 SCOPE_LABELS = {Scope.NATIONAL: _l("National"), Scope.STATE: _l("State"), Scope.LOCAL: _l("Local")}
 
 
-def _values(enum_class):
-    return [member.value for member in enum_class]
-
-
 class Organization(db.Model):
     """Public information only: no person's name or contact is kept on a profile."""
 
@@ -57,12 +54,8 @@ class Organization(db.Model):
     normalized_name: Mapped[str] = mapped_column(String(200), index=True)
     # Initials of the significant words, so "ACLU" finds "American Civil Liberties Union".
     acronym: Mapped[str | None] = mapped_column(String(40), index=True)
-    sector: Mapped[Sector] = mapped_column(
-        Enum(Sector, native_enum=False, length=20, values_callable=_values), default=Sector.OTHER
-    )
-    scope: Mapped[Scope | None] = mapped_column(
-        Enum(Scope, native_enum=False, length=10, values_callable=_values)
-    )
+    sector: Mapped[Sector] = mapped_column(enum_column(Sector, 20), default=Sector.OTHER)
+    scope: Mapped[Scope | None] = mapped_column(enum_column(Scope, 10))
     city: Mapped[str] = mapped_column(String(100), default="")
     state: Mapped[str] = mapped_column(String(2), default="")
     website: Mapped[str] = mapped_column(String(300), default="")
