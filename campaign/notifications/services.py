@@ -30,8 +30,14 @@ class AlertStateError(Exception):
     """The alert is not in a state that allows this (e.g. editing one already sent)."""
 
 
+class EmptyAudience(Exception):
+    """Nobody in the chosen audience can receive email: an alert to nobody is not saved."""
+
+
 def save_alert(coalition_id: int, author_id: int, fields: dict, alert: Message | None = None) -> Message:
     """Create a draft, or update one that has not started sending."""
+    if audience.count(coalition_id, fields["audience"]) == 0:
+        raise EmptyAudience()
     if alert is None:
         alert = Message(coalition_id=coalition_id, kind=MessageKind.ALERT, created_by_id=author_id)
         db.session.add(alert)
@@ -276,6 +282,10 @@ def save_preferences(supporter: Supporter, subscribed: bool, language: str, word
     elif not subscribed and is_subscribed:
         supporters.unsubscribe(supporter)
     db.session.flush()
+
+
+def supporter_for_token(token: str) -> Supporter | None:
+    return db.session.scalar(select(Supporter).where(Supporter.preferences_token == token))
 
 
 def unsubscribe_from_link(supporter: Supporter) -> None:

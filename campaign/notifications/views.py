@@ -3,14 +3,13 @@
 from flask import Blueprint, abort, flash, g, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 
 from campaign.coalitions.access import coalition_required, get_scoped_or_404, scoped
 from campaign.coalitions.models import Role
 from campaign.core.i18n import speak
 from campaign.core.outbox import enqueue
 from campaign.extensions import csrf, db
-from campaign.notifications import services, tasks
+from campaign.notifications import audience, services, tasks
 from campaign.notifications.forms import (
     AlertForm,
     EmptyForm,
@@ -20,7 +19,6 @@ from campaign.notifications.forms import (
     alert_time,
 )
 from campaign.notifications.models import MESSAGE_STATE_LABELS, Message, MessageKind, SendingSettings
-from campaign.supporters.models import Supporter
 
 bp = Blueprint("notifications", __name__)
 
@@ -39,6 +37,12 @@ def _alert(alert_id: int) -> Message:
 
 def _to_alert(alert: Message):
     return redirect(url_for("notifications.alert", slug=g.coalition.slug, alert_id=alert.id))
+
+
+def _moved_on(alert: Message):
+    """The organizer's page was stale: the beat job or a teammate changed the alert's state."""
+    flash(_("That is not possible any more: the alert has moved on. Here is where it stands."), "info")
+    return _to_alert(alert)
 
 
 @bp.get("/coalitions/<slug>/alerts")
@@ -71,13 +75,13 @@ def _compose(alert: Message | None):
     if alert is not None and request.method == "GET":
         form.fill_from(alert)
     if form.validate_on_submit():
-        fields = form.fields_for_save()
-        if services.audience.count(g.coalition.id, fields["audience"]) == 0:
+        try:
+            alert = services.save_alert(g.coalition.id, current_user.id, form.fields_for_save(), alert)
+        except services.EmptyAudience:
             form.source.errors.append(
                 _("Nobody in this audience can receive email. Widen it, or wait for sign-ups.")
             )
         else:
-            alert = services.save_alert(g.coalition.id, current_user.id, fields, alert)
             db.session.commit()
             return _to_alert(alert)
     return render_template("notifications/compose.html", coalition=g.coalition, form=form, alert=alert)
@@ -95,7 +99,7 @@ def _alert_page(alert: Message, schedule_form: ScheduleForm, status: int = 200):
         coalition=g.coalition,
         alert=alert,
         audience_size=services.audience_size(alert) if alert.state in services.EDITABLE else None,
-        audience_description=services.audience.describe(alert.audience),
+        audience_description=audience.describe(alert.audience),
         progress=services.progress(alert),
         schedule_form=schedule_form,
         action_form=EmptyForm(),
@@ -133,8 +137,7 @@ def schedule(alert_id: int):
     try:
         services.schedule(alert, form.when_utc(), form.time_zone.data)
     except services.AlertStateError:
-        flash(_("That is not possible any more: the alert has moved on. Here is where it stands."), "info")
-        return _to_alert(alert)
+        return _moved_on(alert)
     db.session.commit()
     flash(_("Scheduled. You can still edit it or cancel the schedule until then."), "success")
     return _to_alert(alert)
@@ -169,8 +172,7 @@ def act(alert_id: int, action: str):
     try:
         ACTIONS[action](alert)
     except services.AlertStateError:
-        flash(_("That is not possible any more: the alert has moved on. Here is where it stands."), "info")
-        return _to_alert(alert)
+        return _moved_on(alert)
     db.session.commit()
     return _to_alert(alert)
 
@@ -188,13 +190,9 @@ def settings():
     return render_template("notifications/settings.html", coalition=g.coalition, form=form)
 
 
-def _supporter_for(token: str) -> Supporter | None:
-    return db.session.scalar(select(Supporter).where(Supporter.preferences_token == token))
-
-
 @bp.route("/u/<token>", methods=["GET", "POST"])
 def preferences(token: str):
-    supporter = _supporter_for(token)
+    supporter = services.supporter_for_token(token)
     if supporter is None:
         return render_template("notifications/preferences_unknown.html"), 404
     speak(supporter.language)
@@ -213,7 +211,7 @@ def preferences(token: str):
 @bp.post("/u/<token>/one-click")
 @csrf.exempt
 def one_click_unsubscribe(token: str):
-    supporter = _supporter_for(token)
+    supporter = services.supporter_for_token(token)
     if supporter is not None:
         services.unsubscribe_from_link(supporter)
         db.session.commit()

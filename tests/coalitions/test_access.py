@@ -13,6 +13,7 @@ from sqlalchemy import select
 from campaign.coalitions import services
 from campaign.coalitions.models import CoalitionRole, Role
 from campaign.notifications import services as alerts
+from campaign.supporters import services as supporters
 
 ALERT = {"subject": "Rally", "body": "Friday", "subject_es": "", "body_es": "", "audience": {}}
 
@@ -30,13 +31,18 @@ WRITE_ROUTES_WITH_FORMS = {
 
 @pytest.fixture
 def coalition_a(db, make_user, make_coalition, add_teammate, invite_org):
-    """Coalition A, with a member organization and a team, none of it shared with coalition B."""
+    """Coalition A, with a member organization, a team, a supporter and an alert, none of it
+    shared with coalition B."""
     founder = make_user(email="founder-a@example.org")
     coalition = make_coalition(founder, name="Coalition A")
     membership = invite_org(coalition, founder, "CHIRLA")
     services.accept(membership)
     db.session.commit()
     teammate = db.session.scalar(select(CoalitionRole).where(CoalitionRole.user_id == founder.id))
+    supporter = supporters.upsert_supporter(
+        coalition.id, email="ana@example.org", first_name="Ana", zip_code="90012", language="es"
+    )
+    supporters.record_consent(supporter, "Send me updates.", "es", source="test")
     alert = alerts.save_alert(coalition.id, founder.id, ALERT)
     db.session.commit()
     ids = {
