@@ -81,8 +81,9 @@ def zip_exists(zip_code: str) -> bool:
     return zip_code in _zip_places()
 
 
-def _zips_in_state(state: str) -> list[str]:
-    return [code for code, (zip_state, _, _) in _zip_places().items() if zip_state == state]
+@cache  # every count of a state-wide audience asks again; the answer never changes
+def _zips_in_state(state: str) -> tuple[str, ...]:
+    return tuple(code for code, (zip_state, _, _) in _zip_places().items() if zip_state == state)
 
 
 def _zips_within(center: str, miles: float) -> list[str]:
@@ -104,13 +105,13 @@ def recipients(coalition_id: int, audience: dict, subscribed_only: bool = True) 
     Alerts reach only subscribed supporters; notices (`subscribed_only=False`) go to the people
     a feature names, and the sender still skips the unsubscribed and suppressed (sending.py).
     """
+    key = audience.get("source") or SUBSCRIBERS
     if "supporter_ids" in audience:
         ids = audience["supporter_ids"]
-    elif (audience.get("source") or SUBSCRIBERS) not in SOURCES:  # its feature is gone: nobody
+    elif key not in SOURCES:  # its feature is gone: nobody
         return select(Supporter.id).where(false())
     else:
-        source = SOURCES[audience.get("source") or SUBSCRIBERS]
-        ids = source.supporter_ids(coalition_id, audience.get("source_id"))
+        ids = SOURCES[key].supporter_ids(coalition_id, audience.get("source_id"))
     query = select(Supporter.id).where(
         Supporter.coalition_id == coalition_id,
         Supporter.id.in_(ids),

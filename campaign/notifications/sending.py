@@ -154,7 +154,7 @@ def _send_rows(message: Message, token: str, rows: list, result: BatchResult) ->
     message_id, coalition_id = message.id, message.coalition_id
     transactional, is_alert = message.transactional, message.is_alert
     suppressed = suppression.suppressed_indexes(coalition_id, [row.email_index for row in rows])
-    sender = parseaddr(current_app.config["MAIL_FROM"])[1]
+    sender = _envelope_sender()
     languages = current_app.config["LANGUAGES"]
     hand_back_at = time.monotonic() + current_app.config["NOTIFY_LEASE_SECONDS"] / 2
     unsent = iter(rows)  # on StopBatch, what it still holds goes back to the queue
@@ -186,6 +186,10 @@ def _send_rows(message: Message, token: str, rows: list, result: BatchResult) ->
     finally:
         _write_marks(token, result)
         db.session.commit()
+
+
+def _envelope_sender() -> str:
+    return parseaddr(current_app.config["MAIL_FROM"])[1]
 
 
 def _prepared(message_id: int, message: Message, language: str) -> PreparedMessage:
@@ -371,7 +375,7 @@ def reclaim_stale() -> int:
 
 def send_test(message: Message, address: str, name: str) -> None:
     """One copy per language the message is written in; its links lead to a "not valid" page."""
-    sender = parseaddr(current_app.config["MAIL_FROM"])[1]
+    sender = _envelope_sender()
     languages = ["en", "es"] if message.is_alert and message.body_es else ["en"]
     for language in languages:
         prepared = prepare(message, language, subject_prefix="[TEST] ")
