@@ -10,6 +10,11 @@ def compose(client, coalition, **overrides):
     return client.post(f"/coalitions/{coalition.slug}/alerts/new", data=alert_form(**overrides))
 
 
+def schedule(client, coalition, alert, send_at: str, time_zone: str):
+    url = f"/coalitions/{coalition.slug}/alerts/{alert.id}/schedule"
+    return client.post(url, data={"send_at": send_at, "time_zone": time_zone})
+
+
 def draft(db, client, coalition, **overrides) -> Message:
     """An alert composed through the form, saved as a draft."""
     assert compose(client, coalition, **overrides).status_code == 302
@@ -76,10 +81,7 @@ def test_an_audience_of_nobody_is_refused(client, coalition, add_supporter):
 def test_schedule_in_the_past_is_refused(db, client, coalition, add_supporter):
     add_supporter("ana@example.org")
     alert = draft(db, client, coalition)
-    response = client.post(
-        f"/coalitions/{coalition.slug}/alerts/{alert.id}/schedule",
-        data={"send_at": "2020-01-01T09:00", "time_zone": "America/New_York"},
-    )
+    response = schedule(client, coalition, alert, "2020-01-01T09:00", "America/New_York")
     assert response.status_code == 400
     assert "Choose a time in the future." in response.get_data(as_text=True)
     assert db.session.scalar(select(Message)).state == MessageState.DRAFT
@@ -125,10 +127,7 @@ def test_the_sending_limit_refuses_a_negative_number(db, client, coalition):
 def test_a_scheduled_alert_shows_its_time(db, client, coalition, add_supporter):
     add_supporter("ana@example.org")
     alert = draft(db, client, coalition)
-    response = client.post(
-        f"/coalitions/{coalition.slug}/alerts/{alert.id}/schedule",
-        data={"send_at": "2099-05-01T09:00", "time_zone": "America/Los_Angeles"},
-    )
+    response = schedule(client, coalition, alert, "2099-05-01T09:00", "America/Los_Angeles")
     assert response.status_code == 302
     alert = db.session.scalar(select(Message))
     assert alert.state == MessageState.SCHEDULED and alert.scheduled_at.hour == 16  # 9:00 PDT in UTC
@@ -139,9 +138,6 @@ def test_a_scheduled_alert_shows_its_time(db, client, coalition, add_supporter):
 def test_a_forged_time_zone_is_refused_not_a_crash(db, client, coalition, add_supporter):
     add_supporter("ana@example.org")
     alert = draft(db, client, coalition)
-    response = client.post(
-        f"/coalitions/{coalition.slug}/alerts/{alert.id}/schedule",
-        data={"send_at": "2099-05-01T09:00", "time_zone": "Mars/Olympus_Mons"},
-    )
+    response = schedule(client, coalition, alert, "2099-05-01T09:00", "Mars/Olympus_Mons")
     assert response.status_code == 400
     assert "Not a valid choice" in response.get_data(as_text=True)
