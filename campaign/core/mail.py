@@ -155,13 +155,9 @@ class SmtpTransport:
         return connection
 
     def send(self, message: EmailMessage) -> None:
-        if self.connection is None:
-            self.connection = self._connect()
-        try:
-            self.connection.send_message(message)
-        except smtplib.SMTPServerDisconnected:
-            self.connection = self._connect()
-            self.connection.send_message(message)
+        """One message built with the email package (the features' own transactional mail)."""
+        data = message.as_bytes(policy=message.policy.clone(linesep="\r\n"))
+        self.send_raw(parseaddr(message["From"])[1], message["To"], data)
 
     def send_raw(self, sender: str, recipient: str, data: bytes, handing_over=_nothing) -> None:
         """Send one prepared message, calling `handing_over()` just before the final ".".
