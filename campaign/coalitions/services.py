@@ -1,8 +1,6 @@
 """Coalition rules: creating coalitions, inviting and removing members, the organizer team."""
 
-import re
 import secrets
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -15,6 +13,7 @@ from campaign.coalitions import tasks
 from campaign.coalitions.models import Coalition, CoalitionRole, Membership, MembershipStatus, Role
 from campaign.core import outbox
 from campaign.core.outbox import utcnow
+from campaign.core.slugs import unique_slug
 from campaign.extensions import db
 from campaign.organizations.models import SECTOR_LABELS, Organization
 from campaign.organizations.services import (
@@ -44,32 +43,13 @@ class AlreadyMember(RuleError):
 # -- coalitions ----------------------------------------------------------------------------
 
 
-def slugify(name: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", name)
-    ascii_name = decomposed.encode("ascii", "ignore").decode().lower()
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_name).strip("-")[:60].rstrip("-")
-    return slug or "coalition"
-
-
-def unique_slug(name: str) -> str:
-    """The slug of `name`, with -2, -3, ... added when it is taken or reserved."""
-    base = slugify(name)
-    taken = set(db.session.scalars(select(Coalition.slug).where(Coalition.slug.like(f"{base}%"))))
-    taken |= RESERVED_SLUGS
-    slug, number = base, 1
-    while slug in taken:
-        number += 1
-        slug = f"{base}-{number}"
-    return slug
-
-
 def create_coalition(creator: User, name: str, description: str = "", region: str = "", **extra) -> Coalition:
     """A new coalition, owned by its creator."""
     coalition = Coalition(
         name=name.strip(),
         description=description.strip(),
         region=region.strip(),
-        slug=unique_slug(name),
+        slug=unique_slug(name, Coalition.slug, "coalition", RESERVED_SLUGS),
         **extra,
     )
     coalition.roles.append(CoalitionRole(user=creator, role=Role.OWNER))

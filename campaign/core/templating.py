@@ -1,14 +1,22 @@
-"""What every template can use: the current language, the languages, the markdown filter."""
+"""What every template can use: the current language, the markdown filter, local times."""
 
 from flask import Flask
 from flask_babel import get_locale
 
 from campaign.core.markdown import render_markdown
+from campaign.core.zones import local_time
 
 
 def register(app: Flask) -> None:
     app.add_template_filter(render_markdown, "markdown")
+    app.add_template_global(local_time)
+    app.add_template_global(localized)
 
     @app.context_processor
     def language_context():
         return {"current_locale": lambda: str(get_locale() or "en")}
+
+
+def localized(english: str, spanish: str) -> str:
+    """The Spanish text on a Spanish page when there is one, else the English (emails' contexts)."""
+    return spanish if str(get_locale() or "en") == "es" and spanish else english

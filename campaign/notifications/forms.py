@@ -1,11 +1,8 @@
 """Composing and scheduling alerts; a supporter's email preferences."""
 
 from datetime import UTC, datetime
-from zoneinfo import ZoneInfo
 
 import us
-from babel.dates import format_datetime
-from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -22,33 +19,11 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from campaign.core.forms import strip_whitespace
 from campaign.core.markdown import has_unsafe_markup
+from campaign.core.zones import DEFAULT_TIME_ZONE, TIME_ZONES, to_utc
 from campaign.notifications import audience
 from campaign.notifications.audience import zip_exists
 
 MAX_RADIUS_MILES = 500
-
-# The zones organizers in the United States schedule in; the form converts to UTC.
-TIME_ZONES = [
-    SelectChoice("America/New_York", _l("Eastern time")),
-    SelectChoice("America/Chicago", _l("Central time")),
-    SelectChoice("America/Denver", _l("Mountain time")),
-    SelectChoice("America/Phoenix", _l("Arizona time")),
-    SelectChoice("America/Los_Angeles", _l("Pacific time")),
-    SelectChoice("America/Anchorage", _l("Alaska time")),
-    SelectChoice("Pacific/Honolulu", _l("Hawaii time")),
-    SelectChoice("America/Puerto_Rico", _l("Puerto Rico time")),
-]
-
-
-DEFAULT_TIME_ZONE = "America/New_York"
-TIME_ZONE_LABELS = {choice.value: choice.label for choice in TIME_ZONES}
-
-
-def alert_time(alert, moment: datetime) -> str:
-    """A UTC time of `alert` shown in the zone it was scheduled in (Eastern if never scheduled)."""
-    zone = alert.time_zone if alert.time_zone in TIME_ZONE_LABELS else DEFAULT_TIME_ZONE
-    local = format_datetime(moment.replace(tzinfo=UTC), "short", tzinfo=ZoneInfo(zone), locale=get_locale())
-    return f"{local} ({TIME_ZONE_LABELS[zone]})"
 
 
 def _no_scripts(form, field):
@@ -153,8 +128,7 @@ class ScheduleForm(FlaskForm):
             raise ValidationError(_l("Choose a time in the future."))
 
     def when_utc(self) -> datetime:
-        local = self.send_at.data.replace(tzinfo=ZoneInfo(self.time_zone.data))
-        return local.astimezone(UTC).replace(tzinfo=None)
+        return to_utc(self.send_at.data, self.time_zone.data)
 
 
 class RateForm(FlaskForm):

@@ -16,7 +16,6 @@ from campaign.notifications.forms import (
     PreferencesForm,
     RateForm,
     ScheduleForm,
-    alert_time,
 )
 from campaign.notifications.models import MESSAGE_STATE_LABELS, Message, MessageKind, SendingSettings
 
@@ -25,7 +24,7 @@ bp = Blueprint("notifications", __name__)
 
 @bp.app_context_processor
 def message_labels():
-    return {"MESSAGE_STATE_LABELS": MESSAGE_STATE_LABELS, "alert_time": alert_time}
+    return {"MESSAGE_STATE_LABELS": MESSAGE_STATE_LABELS}
 
 
 def _alert(alert_id: int) -> Message:

@@ -1,0 +1,40 @@
+"""The US time zones organizers plan in, and times stored in UTC shown back in one of them."""
+
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_datetime
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+from wtforms.fields.choices import SelectChoice
+
+TIME_ZONES = [
+    SelectChoice("America/New_York", _l("Eastern time")),
+    SelectChoice("America/Chicago", _l("Central time")),
+    SelectChoice("America/Denver", _l("Mountain time")),
+    SelectChoice("America/Phoenix", _l("Arizona time")),
+    SelectChoice("America/Los_Angeles", _l("Pacific time")),
+    SelectChoice("America/Anchorage", _l("Alaska time")),
+    SelectChoice("Pacific/Honolulu", _l("Hawaii time")),
+    SelectChoice("America/Puerto_Rico", _l("Puerto Rico time")),
+]
+
+DEFAULT_TIME_ZONE = "America/New_York"
+TIME_ZONE_LABELS = {choice.value: choice.label for choice in TIME_ZONES}
+
+
+def local_time(item, moment: datetime) -> str:
+    """A UTC time of `item` shown in `item.time_zone`, the zone it was planned in (else Eastern)."""
+    zone = item.time_zone if item.time_zone in TIME_ZONE_LABELS else DEFAULT_TIME_ZONE
+    local = format_datetime(moment.replace(tzinfo=UTC), "short", tzinfo=ZoneInfo(zone), locale=get_locale())
+    return f"{local} ({TIME_ZONE_LABELS[zone]})"
+
+
+def to_utc(local: datetime, zone: str) -> datetime:
+    """A wall-clock time typed in `zone`, as the naive UTC time the database keeps."""
+    return local.replace(tzinfo=ZoneInfo(zone)).astimezone(UTC).replace(tzinfo=None)
+
+
+def to_local(moment: datetime, zone: str) -> datetime:
+    """The naive wall-clock time in `zone` of a stored UTC time (to fill a form back in)."""
+    return moment.replace(tzinfo=UTC).astimezone(ZoneInfo(zone)).replace(tzinfo=None)
