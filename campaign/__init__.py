@@ -13,7 +13,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 # Order matters: a feature may import only features listed before it (and core). A lower
 # feature that must react to a higher one listens to a blinker signal instead.
-FEATURES = ("accounts", "organizations", "coalitions", "supporters", "notifications")
+FEATURES = ("accounts", "organizations", "coalitions", "supporters", "notifications", "letters")
 
 SECRET_SETTINGS = ("SECRET_KEY", "DATA_KEYS", "BLIND_INDEX_KEY", "IP_HASH_KEY")
 
@@ -67,7 +67,7 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_features(app: Flask) -> None:
-    from campaign.core import cli, errors, security, tasks, templating, views  # noqa: F401 - tasks
+    from campaign.core import cli, errors, exports, security, tasks, templating, views  # noqa: F401 - models, tasks
 
     app.register_blueprint(views.bp)
     errors.register(app)

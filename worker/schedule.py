@@ -4,6 +4,8 @@ BEAT_SCHEDULE = {
     "sweep-outbox": {"task": "campaign.core.tasks.sweep_outbox", "schedule": 15.0},
     # Scheduled alerts go out within this many seconds; dead senders' batches are taken back.
     "keep-sending": {"task": "campaign.notifications.tasks.keep_sending", "schedule": 10.0},
+    # Letters close at their sign-on deadline and embargoed letters go public within a minute.
+    "keep-letters-on-time": {"task": "campaign.letters.tasks.keep_letters_on_time", "schedule": 30.0},
     # Unanswered erasure links must not keep an address's blind index forever.
     "expire-data-requests": {
         "task": "campaign.supporters.tasks.expire_data_requests",

@@ -11,6 +11,8 @@ from campaign.coalitions.services import create_coalition
 from campaign.core.outbox import utcnow
 from campaign.demo.data import COALITIONS, DEMO_ORGANIZER, ORGANIZATIONS, SUPPORTERS
 from campaign.extensions import db
+from campaign.letters import services as letters
+from campaign.letters.models import Signature, SignatureState, SignerKind
 from campaign.notifications.services import save_alert
 from campaign.organizations.services import create_organization, find_matches
 from campaign.supporters.services import record_consent, upsert_supporter
@@ -78,4 +80,38 @@ def _coalition(organizer: User, spec: dict, organizations: dict) -> None:
         record_consent(supporter, CONSENT_WORDING, language, source="demo")
     for alert in spec.get("alerts", []):
         save_alert(coalition.id, organizer.id, alert)
+    for letter in spec.get("letters", []):
+        _letter(coalition, organizer, letter, organizations)
     db.session.flush()
+
+
+def _letter(coalition: Coalition, organizer: User, spec: dict, organizations: dict) -> None:
+    """An open, public letter already signed and approved by the coalition's organizations."""
+    fields = {name: spec[name] for name in ("title", "title_es", "body", "body_es")}
+    letter = letters.create_letter(coalition.id, organizer.id, fields, spec["targets"])
+    letter.is_demo = True
+    letters.open_letter(letter, utcnow())
+    for key in spec["signatories"]:
+        organization = organizations[key]
+        signer = upsert_supporter(
+            coalition.id, email=f"demo.signer.{key.lower()}@example.org", first_name="Demo", language="en"
+        )
+        db.session.add(
+            Signature(
+                letter=letter,
+                kind=SignerKind.ORGANIZATION,
+                organization=organization,
+                supporter=signer,
+                signer_key=f"org:{organization.id}",
+                signer_name=f"Demo signer for {key}",
+                signer_title="Director",
+                city=organization.city,
+                us_state=organization.state,
+                sector=organization.sector,
+                scope=organization.scope,
+                state=SignatureState.APPROVED,
+                confirmed_at=utcnow(),
+                decided_at=utcnow(),
+            )
+        )
+    letters.set_leads(letter, [organizations[key].id for key in spec["leads"]])

@@ -198,6 +198,41 @@ COALITIONS = [
         description="National and local groups that signed the letter to the Secretary of Homeland "
         "Security and the Director of ICE asking to terminate all 287(g) agreements.",
         members=["UWD", "ACLU", "NDWA", "NDLON", "GLAHR", "NCTE", "NIPNLG", "ILRC"],
+        letters=[
+            {
+                "title": "Terminate all 287(g) agreements (demo)",
+                "title_es": "Terminen todos los acuerdos 287(g) (demo)",
+                "body": "Dear Secretary Johnson and Director Saldaña,\n\n"
+                "We, the undersigned national and local organizations, write as ICE meets to review the "
+                "32 contracts it holds with state and local governments and a proposal to add 6 more.\n\n"
+                "The 287(g) program harms community trust in police and all residents' right to unbiased "
+                "law enforcement. It also creates the atmosphere that leads to civil rights violations and "
+                "racial profiling that primarily affect communities of color and immigrants.\n\n"
+                "**We urge DHS and ICE to terminate all existing 287(g) agreements and to reject all "
+                "pending applications immediately.**\n\n(Demo data, from the coalition's 2015 letter.)",
+                "body_es": "Estimado Secretario Johnson y estimada Directora Saldaña:\n\n"
+                "Las organizaciones nacionales y locales abajo firmantes les escribimos mientras ICE "
+                "revisa los 32 contratos que mantiene con gobiernos estatales y locales.\n\n"
+                "El programa 287(g) daña la confianza de la comunidad en la policía y fomenta el perfil "
+                "racial contra comunidades de color e inmigrantes.\n\n"
+                "**Pedimos al DHS y a ICE que terminen todos los acuerdos 287(g) vigentes y rechacen de "
+                "inmediato todas las solicitudes pendientes.**\n\n(Datos de demostración.)",
+                "targets": [
+                    {
+                        "name": "Jeh Johnson",
+                        "title": "Secretary",
+                        "office": "U.S. Department of Homeland Security",
+                    },
+                    {
+                        "name": "Sarah Saldaña",
+                        "title": "Director",
+                        "office": "U.S. Immigration and Customs Enforcement",
+                    },
+                ],
+                "signatories": ["UWD", "ACLU", "NDWA", "NDLON", "GLAHR", "NCTE", "NIPNLG", "ILRC"],
+                "leads": ["UWD", "ACLU", "NDWA"],
+            }
+        ],
     ),
 ]
 

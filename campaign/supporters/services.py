@@ -36,20 +36,21 @@ def upsert_supporter(
     *,
     email: str,
     first_name: str,
-    zip_code: str,
     language: str,
+    zip_code: str | None = None,
     last_name: str | None = None,
     phone: str | None = None,
 ) -> Supporter:
     """The coalition's one record for this person, created or updated with the fields given.
 
     Fields passed as None keep their stored value, so a petition that does not ask for a phone
-    number does not wipe the one an RSVP collected.
+    number does not wipe the one an RSVP collected (nor a letter's signer, asked for no ZIP code,
+    the ZIP code a petition collected).
     """
     given = {
         "email": email.strip(),
         "first_name": first_name.strip(),
-        "zip_code": zip_code.strip(),
+        "zip_code": zip_code.strip() if zip_code else None,
         "language": language,
         "last_name": last_name.strip() if last_name else None,
         "phone": phone.strip() if phone else None,

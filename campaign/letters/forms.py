@@ -1,0 +1,325 @@
+"""Writing a letter, signing on, vetting, naming the leads, recording delivery and response."""
+
+from datetime import UTC, date, datetime
+
+import us
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    DateTimeLocalField,
+    FieldList,
+    Form,
+    FormField,
+    RadioField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+
+from campaign.core.forms import email_field, strip_whitespace
+from campaign.core.markdown import has_unsafe_markup
+from campaign.core.zones import DEFAULT_TIME_ZONE, TIME_ZONE_LABELS, TIME_ZONES, to_local, to_utc
+from campaign.letters.models import SignerKind
+from campaign.organizations.models import SCOPE_LABELS, SECTOR_LABELS
+
+EXTRA_TARGET_ROWS = 2
+DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
+
+
+def _plain_text(form, field):
+    if field.data and ("<" in field.data or ">" in field.data):
+        raise ValidationError(_l("Use plain text here: remove the HTML tags."))
+
+
+def _no_scripts(form, field):
+    if has_unsafe_markup(field.data):
+        raise ValidationError(_l("Remove the script or embedded code. Use text, links and formatting."))
+
+
+def _now() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+class TargetForm(Form):
+    """One official; rows left empty are ignored."""
+
+    name = StringField(_l("Name"), filters=[strip_whitespace], validators=[Length(max=200), _plain_text])
+    title = StringField(_l("Title"), filters=[strip_whitespace], validators=[Length(max=200), _plain_text])
+    office = StringField(
+        _l("Office or agency"), filters=[strip_whitespace], validators=[Length(max=200), _plain_text]
+    )
+
+    def validate_name(self, field):
+        if not field.data and (self.title.data or self.office.data):
+            raise ValidationError(_l("Add the name of this official, or clear the row."))
+
+
+class LetterForm(FlaskForm):
+    title = StringField(
+        _l("Title"),
+        filters=[strip_whitespace],
+        validators=[DataRequired(_l("Give the letter a title.")), Length(max=200), _plain_text],
+    )
+    body = TextAreaField(
+        _l("Text of the letter"),
+        filters=[strip_whitespace],
+        validators=[DataRequired(_l("Write the text of the letter.")), Length(max=50000), _no_scripts],
+    )
+    title_es = StringField(
+        _l("Title in Spanish"), filters=[strip_whitespace], validators=[Length(max=200), _plain_text]
+    )
+    body_es = TextAreaField(
+        _l("Text in Spanish"), filters=[strip_whitespace], validators=[Length(max=50000), _no_scripts]
+    )
+    targets = FieldList(FormField(TargetForm), min_entries=1 + EXTRA_TARGET_ROWS)
+    deadline = DateTimeLocalField(_l("Sign-on deadline"), format=DATETIME_FORMAT, validators=[Optional()])
+    time_zone = SelectField(
+        _l("Time zone"), choices=TIME_ZONES, default=DEFAULT_TIME_ZONE, validators=[InputRequired()]
+    )
+    allow_individuals = BooleanField(_l("Individuals may sign too, listed apart from organizations"))
+    auto_approve_domains = BooleanField(
+        _l("Approve at once signers whose email address is at their organization's website domain")
+    )
+    embargoed = BooleanField(_l("Embargo: collect signatures privately before the letter is public"))
+    release_at = DateTimeLocalField(_l("Release time"), format=DATETIME_FORMAT, validators=[Optional()])
+    submit = SubmitField(_l("Save the letter"))
+
+    def validate_targets(self, field):
+        if not self.target_rows():
+            raise ValidationError(_l("Name at least one official the letter is addressed to."))
+
+    def validate_deadline(self, field):
+        if field.data and field.object_data != field.data and self._utc(field.data) <= _now():
+            raise ValidationError(_l("Choose a deadline in the future."))
+
+    def validate_release_at(self, field):
+        if field.data and not self.embargoed.data:
+            raise ValidationError(_l("Tick the embargo box to set a release time, or clear the time."))
+        if field.data and field.object_data != field.data and self._utc(field.data) <= _now():
+            raise ValidationError(_l("Choose a release time in the future, or release by hand."))
+
+    def _utc(self, local: datetime) -> datetime:
+        zone = self.time_zone.data if self.time_zone.data in TIME_ZONE_LABELS else DEFAULT_TIME_ZONE
+        return to_utc(local, zone)
+
+    def target_rows(self) -> list[dict]:
+        return [
+            {
+                "name": row.form.name.data,
+                "title": row.form.title.data or "",
+                "office": row.form.office.data or "",
+            }
+            for row in self.targets
+            if row.form.name.data
+        ]
+
+    def fields_for_save(self) -> dict:
+        return {
+            "title": self.title.data,
+            "title_es": self.title_es.data or "",
+            "body": self.body.data,
+            "body_es": self.body_es.data or "",
+            "deadline": self._utc(self.deadline.data) if self.deadline.data else None,
+            "time_zone": self.time_zone.data,
+            "allow_individuals": self.allow_individuals.data,
+            "auto_approve_domains": self.auto_approve_domains.data,
+            "embargoed": self.embargoed.data,
+            "release_at": self._utc(self.release_at.data) if self.release_at.data else None,
+        }
+
+    @classmethod
+    def for_letter(cls, letter):
+        """The form filled from a saved letter, with blank rows to add officials."""
+        targets = [{"name": t.name, "title": t.title, "office": t.office} for t in letter.targets]
+        targets += [{}] * EXTRA_TARGET_ROWS
+        zone = letter.time_zone
+        return cls(
+            title=letter.title,
+            title_es=letter.title_es,
+            body=letter.body,
+            body_es=letter.body_es,
+            targets=targets,
+            deadline=to_local(letter.deadline, zone) if letter.deadline else None,
+            time_zone=zone,
+            allow_individuals=letter.allow_individuals,
+            auto_approve_domains=letter.auto_approve_domains,
+            embargoed=letter.embargoed,
+            release_at=to_local(letter.release_at, zone) if letter.release_at else None,
+        )
+
+
+def _state_choices():
+    return [SelectChoice("", _l("Choose a state"))] + [
+        SelectChoice(state.abbr, state.name) for state in us.states.STATES_AND_TERRITORIES
+    ]
+
+
+class SignOnForm(FlaskForm):
+    kind = RadioField(
+        _l("Signing as"),
+        choices=[
+            SelectChoice(SignerKind.ORGANIZATION.value, _l("An organization")),
+            SelectChoice(SignerKind.INDIVIDUAL.value, _l("An individual")),
+        ],
+        default=SignerKind.ORGANIZATION.value,
+        validators=[InputRequired()],
+    )
+    organization_name = StringField(
+        _l("Organization name"), filters=[strip_whitespace], validators=[Length(max=200), _plain_text]
+    )
+    website = StringField(
+        _l("Organization website"), filters=[strip_whitespace], validators=[Length(max=300), _plain_text]
+    )
+    signer_name = StringField(
+        _l("Your full name"),
+        filters=[strip_whitespace],
+        validators=[DataRequired(_l("Enter your name.")), Length(max=120), _plain_text],
+    )
+    signer_title = StringField(
+        _l("Your title or role"), filters=[strip_whitespace], validators=[Length(max=120), _plain_text]
+    )
+    email = email_field(_l("Your email address"))
+    city = StringField(
+        _l("City"),
+        filters=[strip_whitespace],
+        validators=[DataRequired(_l("Enter the city.")), Length(max=100), _plain_text],
+    )
+    us_state = SelectField(_l("State"), validators=[DataRequired(_l("Choose the state."))])
+    sector = SelectField(
+        _l("Sector"),
+        choices=[SelectChoice("", _l("Choose a sector"))]
+        + [SelectChoice(value.value, label) for value, label in SECTOR_LABELS.items()],
+        validators=[Optional()],
+    )
+    scope = RadioField(
+        _l("Where the organization works"),
+        choices=[SelectChoice(value.value, label) for value, label in SCOPE_LABELS.items()],
+        validators=[Optional()],
+    )
+    authorized = BooleanField(_l("I am authorized to sign on behalf of this organization"))
+    show_name = BooleanField(_l("List my name with the letter"))
+    subscribe = BooleanField()  # labelled with the coalition's consent wording in the view
+    submit = SubmitField(_l("Sign the letter"))
+
+    def __init__(self, *args, allow_individuals: bool = False, consent_wording: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.us_state.choices = _state_choices()
+        self.subscribe.label.text = consent_wording
+        if not allow_individuals:
+            self.kind.data = SignerKind.ORGANIZATION.value
+
+    @property
+    def for_organization(self) -> bool:
+        return self.kind.data != SignerKind.INDIVIDUAL.value
+
+    def validate_organization_name(self, field):
+        if self.for_organization and not field.data:
+            raise ValidationError(_l("Enter your organization's name."))
+
+    def validate_sector(self, field):
+        if self.for_organization and not field.data:
+            raise ValidationError(_l("Choose the sector closest to your organization's work."))
+
+    def validate_scope(self, field):
+        if self.for_organization and not field.data:
+            raise ValidationError(
+                _l("Choose whether your organization works nationally, statewide or locally.")
+            )
+
+    def validate_authorized(self, field):
+        if self.for_organization and not field.data:
+            raise ValidationError(_l("Tick this box to confirm you may sign for your organization."))
+
+    def fields_for_save(self) -> dict:
+        fields = {
+            "kind": SignerKind.ORGANIZATION if self.for_organization else SignerKind.INDIVIDUAL,
+            "signer_name": self.signer_name.data,
+            "signer_title": self.signer_title.data or "",
+            "email": self.email.data,
+            "city": self.city.data,
+            "us_state": self.us_state.data,
+        }
+        if self.for_organization:
+            fields.update(
+                organization_name=self.organization_name.data,
+                website=self.website.data or "",
+                sector=self.sector.data,
+                scope=self.scope.data,
+            )
+        else:
+            fields["show_name"] = self.show_name.data
+        return fields
+
+
+class ConfirmForm(FlaskForm):
+    submit = SubmitField(_l("Confirm my signature"))
+
+
+class DecisionForm(FlaskForm):
+    """Approve or reject the ticked sign-ons (checkboxes named signature_id in the table)."""
+
+    approve = SubmitField(_l("Approve selected"))
+    reject = SubmitField(_l("Reject selected"))
+
+
+class LeadsForm(FlaskForm):
+    first = SelectField(_l("Named first"), coerce=int, validators=[Optional()])
+    second = SelectField(_l("Named second"), coerce=int, validators=[Optional()])
+    third = SelectField(_l("Named third"), coerce=int, validators=[Optional()])
+    submit = SubmitField(_l("Save the summary"))
+
+    def __init__(self, organizations: list[tuple[int, str]], *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [SelectChoice(0, _l("Default: national organizations first"))] + [
+            SelectChoice(org_id, name) for org_id, name in organizations
+        ]
+        for slot in (self.first, self.second, self.third):
+            slot.choices = choices
+
+    def chosen_ids(self) -> list[int]:
+        return [slot.data for slot in (self.first, self.second, self.third) if slot.data]
+
+    def validate_third(self, field):
+        chosen = self.chosen_ids()
+        if len(chosen) != len(set(chosen)):
+            raise ValidationError(_l("Choose a different organization for each place."))
+
+
+class DeliveryForm(FlaskForm):
+    delivered_on = DateField(
+        _l("Delivered on"), validators=[InputRequired(_l("Enter the date the letter was delivered."))]
+    )
+    delivery_method = StringField(
+        _l("How it was delivered"),
+        filters=[strip_whitespace],
+        validators=[
+            DataRequired(_l("Say how it was delivered, e.g. by email, in person, by mail.")),
+            Length(max=200),
+            _plain_text,
+        ],
+    )
+    delivered_to = StringField(
+        _l("Delivered to"),
+        filters=[strip_whitespace],
+        validators=[DataRequired(_l("Say who received it.")), Length(max=300), _plain_text],
+    )
+    submit = SubmitField(_l("Record the delivery"))
+
+    def validate_delivered_on(self, field):
+        if field.data and field.data > date.today():
+            raise ValidationError(_l("The delivery date cannot be in the future."))
+
+
+class ResponseForm(FlaskForm):
+    response_on = DateField(_l("Response received on"), validators=[InputRequired(_l("Enter the date."))])
+    response = TextAreaField(
+        _l("The response"),
+        filters=[strip_whitespace],
+        validators=[DataRequired(_l("Summarize or paste the response.")), Length(max=20000), _no_scripts],
+    )
+    submit = SubmitField(_l("Record the response"))

@@ -1,0 +1,223 @@
+"""Sign-on letters, their targets and text versions, and the signatures organizations give them."""
+
+import enum
+import secrets
+from datetime import date, datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import JSON, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from campaign.core.columns import enum_column
+from campaign.core.crypto import EncryptedText
+from campaign.core.outbox import utcnow
+from campaign.extensions import db
+from campaign.organizations.models import SECTOR_LABELS, Organization, Scope, Sector
+
+
+def new_key() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class LetterState(enum.StrEnum):
+    DRAFT = "draft"
+    OPEN = "open"  # collecting signatures
+    CLOSED = "closed"  # past the deadline: late sign-ons wait for an organizer
+    DELIVERED = "delivered"
+
+
+LETTER_STATE_LABELS = {
+    LetterState.DRAFT: _l("Draft"),
+    LetterState.OPEN: _l("Open for sign-on"),
+    LetterState.CLOSED: _l("Closed"),
+    LetterState.DELIVERED: _l("Delivered"),
+}
+
+
+class Letter(db.Model):
+    """A letter to named officials. `body`/`body_es` are the current version's text."""
+
+    __tablename__ = "letter"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    coalition_id: Mapped[int] = mapped_column(ForeignKey("coalition.id", ondelete="CASCADE"), index=True)
+    slug: Mapped[str] = mapped_column(String(100), unique=True)
+    title: Mapped[str] = mapped_column(String(200))
+    title_es: Mapped[str] = mapped_column(String(200), default="")
+    body: Mapped[str] = mapped_column(Text)
+    body_es: Mapped[str] = mapped_column(Text, default="")
+    state: Mapped[LetterState] = mapped_column(
+        enum_column(LetterState, 10), default=LetterState.DRAFT, index=True
+    )
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    version_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    allow_individuals: Mapped[bool] = mapped_column(default=False)
+    auto_approve_domains: Mapped[bool] = mapped_column(default=False)
+    deadline: Mapped[datetime | None] = mapped_column(DateTime, index=True)  # UTC
+    time_zone: Mapped[str] = mapped_column(String(40), default="America/New_York")
+    # Embargo: signatures are collected through the private sign-on link until published_at.
+    embargoed: Mapped[bool] = mapped_column(default=False)
+    release_at: Mapped[datetime | None] = mapped_column(DateTime, index=True)  # UTC; None: by hand
+    published_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # The unguessable part of the sign-on link, shared before the letter is public.
+    signon_key: Mapped[str] = mapped_column(String(40), unique=True, default=new_key)
+    # The organizations named first in the summary sentence, in order; empty: national first.
+    lead_organization_ids: Mapped[list] = mapped_column(JSON, default=list)
+    opened_at: Mapped[datetime | None] = mapped_column(DateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    delivered_on: Mapped[date | None] = mapped_column(Date)
+    delivery_method: Mapped[str] = mapped_column(String(200), default="")
+    delivered_to: Mapped[str] = mapped_column(String(300), default="")
+    response_on: Mapped[date | None] = mapped_column(Date)
+    response: Mapped[str] = mapped_column(Text, default="")
+    is_demo: Mapped[bool] = mapped_column(default=False)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    coalition = relationship("Coalition")
+    targets: Mapped[list["LetterTarget"]] = relationship(
+        back_populates="letter", cascade="all, delete-orphan", order_by="LetterTarget.position"
+    )
+    versions: Mapped[list["LetterVersion"]] = relationship(
+        back_populates="letter", cascade="all, delete-orphan", order_by="LetterVersion.number"
+    )
+
+    @property
+    def state_label(self) -> str:
+        return LETTER_STATE_LABELS[self.state]
+
+    @property
+    def is_public(self) -> bool:
+        return self.published_at is not None
+
+    @property
+    def accepts_signatures(self) -> bool:
+        return self.state in (LetterState.OPEN, LetterState.CLOSED)
+
+    def title_in(self, language: str) -> str:
+        return self.title_es if language == "es" and self.title_es else self.title
+
+    def body_in(self, language: str) -> str:
+        return self.body_es if language == "es" and self.body_es.strip() else self.body
+
+
+class LetterTarget(db.Model):
+    """An official the letter is addressed to, e.g. "Jeh Johnson, Secretary of Homeland Security"."""
+
+    __tablename__ = "letter_target"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    letter_id: Mapped[int] = mapped_column(ForeignKey("letter.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    name: Mapped[str] = mapped_column(String(200))
+    title: Mapped[str] = mapped_column(String(200), default="")
+    office: Mapped[str] = mapped_column(String(200), default="")
+
+    letter: Mapped[Letter] = relationship(back_populates="targets")
+
+    def __str__(self) -> str:
+        return ", ".join(part for part in (self.name, self.title, self.office) if part)
+
+
+class LetterVersion(db.Model):
+    """The text as it stood when signatures were given to it; kept so a signature can be read back."""
+
+    __tablename__ = "letter_version"
+    __table_args__ = (UniqueConstraint("letter_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    letter_id: Mapped[int] = mapped_column(ForeignKey("letter.id", ondelete="CASCADE"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    body: Mapped[str] = mapped_column(Text)
+    body_es: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    letter: Mapped[Letter] = relationship(back_populates="versions")
+
+
+class SignerKind(enum.StrEnum):
+    ORGANIZATION = "organization"
+    INDIVIDUAL = "individual"
+
+
+class SignatureState(enum.StrEnum):
+    UNCONFIRMED = "unconfirmed"  # waiting for the signer's click in the email
+    PENDING = "pending"  # confirmed, waiting for an organizer
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    DUPLICATE = "duplicate"  # confirmed after another sign-on of the same signer: merged into it
+
+
+SIGNATURE_STATE_LABELS = {
+    SignatureState.UNCONFIRMED: _l("Not yet confirmed by email"),
+    SignatureState.PENDING: _l("Waiting for approval"),
+    SignatureState.APPROVED: _l("Approved"),
+    SignatureState.REJECTED: _l("Rejected"),
+    SignatureState.DUPLICATE: _l("Already signed"),
+}
+
+
+class Signature(db.Model):
+    """One sign-on. The signer is a supporter of the coalition, so the one email path reaches them.
+
+    `signer_key` ("org:12" or "person:34") is set when the sign-on is confirmed; its unique index
+    makes a second confirmed sign-on of the same organization (or person) impossible, while any
+    number may wait unconfirmed (a colleague may sign after a first attempt went to a typo).
+    """
+
+    __tablename__ = "letter_signature"
+    __table_args__ = (UniqueConstraint("letter_id", "signer_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    letter_id: Mapped[int] = mapped_column(ForeignKey("letter.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[SignerKind] = mapped_column(enum_column(SignerKind, 12))
+    organization_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organization.id", ondelete="SET NULL"), index=True
+    )
+    supporter_id: Mapped[int | None] = mapped_column(
+        ForeignKey("supporter.id", ondelete="SET NULL"), index=True
+    )
+    signer_key: Mapped[str | None] = mapped_column(String(40))
+    # The person's name and title are personal data: encrypted like supporters' contact fields.
+    signer_name: Mapped[str | None] = mapped_column(EncryptedText)
+    signer_title: Mapped[str | None] = mapped_column(EncryptedText)
+    # What is listed publicly, as given for this letter.
+    city: Mapped[str] = mapped_column(String(100), default="")
+    us_state: Mapped[str] = mapped_column(String(2), default="")
+    sector: Mapped[Sector | None] = mapped_column(enum_column(Sector, 20))
+    scope: Mapped[Scope | None] = mapped_column(enum_column(Scope, 10))
+    show_name: Mapped[bool] = mapped_column(default=False)  # individuals are listed only if they ask
+    state: Mapped[SignatureState] = mapped_column(
+        enum_column(SignatureState, 12), default=SignatureState.UNCONFIRMED, index=True
+    )
+    version: Mapped[int] = mapped_column(Integer, default=1)  # the text version endorsed
+    late: Mapped[bool] = mapped_column(default=False)  # signed after the deadline
+    # The signer added the organization to the directory: its website proves nothing yet.
+    new_organization: Mapped[bool] = mapped_column(default=False)
+    language: Mapped[str] = mapped_column(String(5), default="en")
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    confirmed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+
+    letter: Mapped[Letter] = relationship()
+    organization: Mapped[Organization | None] = relationship()
+    supporter = relationship("Supporter")
+
+    @property
+    def state_label(self) -> str:
+        return SIGNATURE_STATE_LABELS[self.state]
+
+    @property
+    def sector_label(self) -> str:
+        return SECTOR_LABELS[self.sector] if self.sector else ""
+
+    @property
+    def is_organization(self) -> bool:
+        return self.kind == SignerKind.ORGANIZATION
+
+    @property
+    def display_name(self) -> str:
+        if self.is_organization:
+            return self.organization.name if self.organization else ""
+        return self.signer_name or ""

@@ -1,0 +1,108 @@
+"""The emails a letter sends its signers, all through notifications' one email path.
+
+A message that carries a signer's own link (confirm, re-confirm) is one notice per signature;
+news for every signatory (live, delivered, response) is one notice to all of them. Dedupe keys
+make each go out once, however often the action that raises it is repeated.
+"""
+
+from itsdangerous import BadSignature, SignatureExpired
+
+from campaign.core.outbox import enqueue
+from campaign.core.urls import external_url
+from campaign.letters.models import Letter, Signature
+from campaign.notifications import services as notifications
+from campaign.notifications import tasks as notification_tasks
+from campaign.supporters.tokens import serializer
+
+CONFIRM_SALT = "letters.confirm-signature"
+# Long enough for a signer who is travelling; a lost link is replaced by signing again.
+CONFIRM_LINK_DAYS = 30
+
+
+def confirm_token(signature: Signature) -> str:
+    return serializer(CONFIRM_SALT).dumps(signature.id)
+
+
+def signature_id_for_token(token: str) -> int | None:
+    try:
+        return serializer(CONFIRM_SALT).loads(token, max_age=CONFIRM_LINK_DAYS * 24 * 3600)
+    except (BadSignature, SignatureExpired):
+        return None
+
+
+def _letter_context(letter: Letter) -> dict:
+    # Public words and ids only: the context is stored as JSON with the message.
+    return {
+        "letter_id": letter.id,
+        "letter_title": letter.title,
+        "letter_title_es": letter.title_es,
+        "letter_url": external_url("letters.public_letter", slug=letter.slug),
+    }
+
+
+def _send(
+    letter: Letter, supporter_ids: list[int], name: str, key: str, transactional: bool, **extra
+) -> None:
+    if not supporter_ids:
+        return
+    message = notifications.notify(
+        letter.coalition_id,
+        supporter_ids,
+        f"letters/emails/{name}",
+        _letter_context(letter) | extra,
+        dedupe_key=f"letter:{letter.id}:{key}",
+        transactional=transactional,
+    )
+    if message is not None:
+        enqueue(notification_tasks.start_message, message_id=message.id)
+
+
+def ask_to_confirm(signature: Signature) -> None:
+    """The sign-on counts only once the signer confirms from this email (it is their address)."""
+    _send(
+        signature.letter,
+        [signature.supporter_id],
+        "confirm",
+        f"signature:{signature.id}:confirm",
+        transactional=True,
+        confirm_url=external_url("letters.confirm", token=confirm_token(signature)),
+        organization=signature.organization.name if signature.organization else "",
+    )
+
+
+def ask_to_reconfirm(signature: Signature) -> None:
+    letter = signature.letter
+    _send(
+        letter,
+        [signature.supporter_id],
+        "reconfirm",
+        f"signature:{signature.id}:v{letter.version}",
+        transactional=True,
+        confirm_url=external_url("letters.confirm", token=confirm_token(signature)),
+        organization=signature.organization.name if signature.organization else "",
+    )
+
+
+def tell_outcome(signature: Signature, approved: bool) -> None:
+    outcome = "approved" if approved else "rejected"
+    _send(
+        signature.letter,
+        [signature.supporter_id],
+        outcome,
+        f"signature:{signature.id}:{outcome}",
+        transactional=True,
+        organization=signature.organization.name if signature.organization else "",
+    )
+
+
+def tell_signatories(letter: Letter, news: str, supporter_ids: list[int]) -> None:
+    """ "live", "delivered" or "response": news of the letter for everyone who signed it."""
+    _send(
+        letter,
+        supporter_ids,
+        news,
+        news,
+        transactional=False,
+        delivered_to=letter.delivered_to,
+        response=letter.response,
+    )

@@ -1,0 +1,98 @@
+"""Public pages of a letter: the letter and its signatories, signing on, confirming by email."""
+
+from flask import abort, jsonify, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from campaign.core.i18n import speak
+from campaign.core.outbox import utcnow
+from campaign.extensions import db, limiter
+from campaign.letters import notices, signatories, signing
+from campaign.letters.forms import ConfirmForm, SignOnForm
+from campaign.letters.models import Letter, LetterState, Signature
+from campaign.letters.views import bp
+
+SIGN_ON_LIMIT = "30 per minute"  # per address: a coalition meeting signs from one network
+
+
+def _published_or_404(slug: str) -> Letter:
+    letter = db.first_or_404(select(Letter).where(Letter.slug == slug))
+    if letter.state == LetterState.DRAFT or not letter.is_public:
+        abort(404)  # a draft or an embargoed letter does not exist yet for the public
+    return letter
+
+
+def _by_key_or_404(key: str) -> Letter:
+    letter = db.first_or_404(select(Letter).where(Letter.signon_key == key))
+    if letter.state == LetterState.DRAFT:
+        abort(404)
+    return letter
+
+
+def _language() -> str:
+    return str(get_locale() or "en")
+
+
+@bp.get("/letters/<slug>")
+def public_letter(slug: str):
+    letter = _published_or_404(slug)
+    listed = signatories.public_list(letter)
+    return render_template(
+        "letters/public.html",
+        letter=letter,
+        listed=listed,
+        summary=signatories.summary_sentence(letter, listed, _language()),
+        fingerprint=signatories.fingerprint(letter, listed),
+    )
+
+
+def consent_wording(letter: Letter) -> str:
+    return _(
+        "Email me news and calls to action from %(coalition)s. I can unsubscribe at any time.",
+        coalition=letter.coalition.name,
+    )
+
+
+@bp.route("/letters/sign/<key>", methods=["GET", "POST"])
+@limiter.limit(SIGN_ON_LIMIT, methods=["POST"])
+def sign(key: str):
+    letter = _by_key_or_404(key)
+    form = SignOnForm(allow_individuals=letter.allow_individuals, consent_wording=consent_wording(letter))
+    if letter.accepts_signatures and form.validate_on_submit():
+        wording = str(form.subscribe.label.text) if form.subscribe.data else None
+        result = signing.sign_on(letter, form.fields_for_save(), _language(), wording)
+        db.session.commit()
+        outcome = "already-signed" if result.already_signed else "check-email"
+        return redirect(url_for("letters.signed", key=key, outcome=outcome))
+    status = 400 if form.errors else 200
+    return render_template("letters/sign.html", letter=letter, form=form), status
+
+
+@bp.get("/letters/sign/<key>/<any('check-email', 'already-signed'):outcome>")
+def signed(key: str, outcome: str):
+    return render_template("letters/signed.html", letter=_by_key_or_404(key), outcome=outcome)
+
+
+@bp.get("/letters/sign/<key>/organizations.json")
+def organization_suggestions(key: str):
+    """Names from the public directory as the signer types, so they pick the existing record."""
+    _by_key_or_404(key)
+    found = signing.suggest_organizations(request.args.get("q", "")[:200])
+    return jsonify([{"name": org.name, "place": org.place} for org in found])
+
+
+@bp.route("/letters/confirm/<token>", methods=["GET", "POST"])
+def confirm(token: str):
+    """A GET only shows the button: mail scanners open links, and must not sign for anyone."""
+    signature_id = notices.signature_id_for_token(token)
+    signature = db.session.get(Signature, signature_id) if signature_id else None
+    if signature is None:
+        return render_template("letters/confirm_unknown.html"), 404
+    speak(signature.language)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        outcome = signing.confirm(signature, utcnow())
+        db.session.commit()
+        return render_template("letters/confirmed.html", signature=signature, outcome=outcome.value)
+    return render_template("letters/confirm.html", signature=signature, letter=signature.letter, form=form)

@@ -1,0 +1,241 @@
+"""Signing on: one entry per organization (or person), confirmed by email, vetted by organizers."""
+
+import enum
+from dataclasses import dataclass
+from datetime import datetime
+from urllib.parse import urlsplit
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+
+from campaign.extensions import db
+from campaign.letters import notices
+from campaign.letters.models import Letter, LetterState, Signature, SignatureState, SignerKind
+from campaign.organizations.models import Organization
+from campaign.organizations.services import (
+    create_organization,
+    find_matches,
+    kept_record,
+    normalize_name,
+    organization_linked,
+)
+from campaign.supporters.services import record_consent, upsert_supporter
+from campaign.supporters.signals import supporter_erasing, supporter_exporting
+
+
+class SignOnClosed(Exception):
+    """The letter takes no more signatures (a draft, or already delivered)."""
+
+
+@dataclass(frozen=True)
+class SignOn:
+    signature: Signature | None  # None when this organization (or person) had already signed
+    already_signed: bool
+
+
+class Confirmation(enum.StrEnum):
+    WAITING_FOR_APPROVAL = "waiting"
+    APPROVED = "approved"
+    RECONFIRMED = "reconfirmed"
+    ALREADY_SIGNED = "already_signed"  # another sign-on of the same signer was confirmed first
+    NOTHING_TO_DO = "nothing"  # confirmed before, or rejected
+    CLOSED = "closed"
+
+
+def sign_on(letter: Letter, fields: dict, language: str, consent_wording: str | None) -> SignOn:
+    """Record a sign-on and email its confirmation link; nothing counts until the signer clicks."""
+    if not letter.accepts_signatures:
+        raise SignOnClosed
+    is_organization = fields["kind"] == SignerKind.ORGANIZATION
+    if not is_organization and not letter.allow_individuals:
+        raise SignOnClosed
+    first_name, _, last_name = fields["signer_name"].partition(" ")
+    supporter = upsert_supporter(
+        letter.coalition_id,
+        email=fields["email"],
+        first_name=first_name,
+        last_name=last_name or None,
+        language=language,
+    )
+    if consent_wording:
+        record_consent(supporter, consent_wording, language, source=f"letter:{letter.id}")
+    organization, new_organization = _organization_for(fields) if is_organization else (None, False)
+    if _signed(letter, _signer_key(organization.id if organization else None, supporter.id)):
+        return SignOn(signature=None, already_signed=True)
+    signature = Signature(
+        letter=letter,
+        kind=fields["kind"],
+        organization=organization,
+        supporter=supporter,
+        signer_name=fields["signer_name"],
+        signer_title=fields.get("signer_title", ""),
+        city=fields.get("city", ""),
+        us_state=fields.get("us_state", ""),
+        sector=fields.get("sector"),
+        scope=fields.get("scope"),
+        show_name=is_organization or fields.get("show_name", False),
+        version=letter.version,
+        late=letter.state == LetterState.CLOSED,
+        language=language,
+        new_organization=new_organization,
+    )
+    db.session.add(signature)
+    db.session.flush()
+    notices.ask_to_confirm(signature)
+    return SignOn(signature=signature, already_signed=False)
+
+
+def _organization_for(fields: dict) -> tuple[Organization, bool]:
+    """The directory's record for the name typed (by name, alias or acronym), or a new one."""
+    matches = find_matches(fields["organization_name"], limit=1)
+    if matches:
+        return kept_record(matches[0]), False
+    organization = create_organization(
+        fields["organization_name"],
+        sector=fields.get("sector"),
+        scope=fields.get("scope"),
+        city=fields.get("city", ""),
+        state=fields.get("us_state", ""),
+        website=fields.get("website", ""),
+    )
+    return organization, True
+
+
+def _signer_key(organization_id: int | None, supporter_id: int) -> str:
+    """Who a confirmed sign-on speaks for: its organization, or for an individual the person."""
+    return f"org:{organization_id}" if organization_id else f"person:{supporter_id}"
+
+
+def _signed(letter: Letter, signer_key: str) -> bool:
+    return (
+        db.session.scalar(
+            select(Signature.id).where(Signature.letter_id == letter.id, Signature.signer_key == signer_key)
+        )
+        is not None
+    )
+
+
+def suggest_organizations(typed: str, limit: int = 8) -> list[Organization]:
+    """Directory names that contain what was typed, so signers pick the existing record."""
+    normalized = normalize_name(typed)
+    if len(normalized) < 2:
+        return []
+    exact = find_matches(typed, limit=limit)
+    containing = db.session.scalars(
+        select(Organization)
+        .where(Organization.merged_into_id.is_(None), Organization.normalized_name.contains(normalized))
+        .order_by(Organization.name)
+        .limit(limit)
+    ).all()
+    return list(dict.fromkeys([*exact, *containing]))[:limit]
+
+
+def confirm(signature: Signature, now: datetime) -> Confirmation:
+    """The signer's click: their sign-on (or re-confirmation of a new version) now stands."""
+    letter = signature.letter
+    if signature.state == SignatureState.UNCONFIRMED:
+        if letter.state == LetterState.DELIVERED:
+            return Confirmation.CLOSED
+        return _first_confirmation(signature, now)
+    if signature.state in (SignatureState.PENDING, SignatureState.APPROVED):
+        if signature.version < letter.version:
+            signature.version = letter.version
+            db.session.flush()
+            return Confirmation.RECONFIRMED
+    return Confirmation.NOTHING_TO_DO
+
+
+def _first_confirmation(signature: Signature, now: datetime) -> Confirmation:
+    try:
+        with db.session.begin_nested():
+            signature.signer_key = _signer_key(signature.organization_id, signature.supporter_id)
+            signature.confirmed_at = now
+            signature.version = signature.letter.version
+            signature.state = SignatureState.APPROVED if _auto_approved(signature) else SignatureState.PENDING
+            db.session.flush()
+    except IntegrityError:  # a colleague's sign-on for the same organization came first
+        signature.state, signature.signer_key = SignatureState.DUPLICATE, None
+        db.session.flush()
+        return Confirmation.ALREADY_SIGNED
+    if signature.state == SignatureState.APPROVED:
+        signature.decided_at = now
+        return Confirmation.APPROVED
+    return Confirmation.WAITING_FOR_APPROVAL
+
+
+def email_domain_matches(email: str, website: str) -> bool:
+    domain = email.rpartition("@")[2].lower()
+    host = (urlsplit(website if "//" in website else f"//{website}").hostname or "").lower()
+    host = host.removeprefix("www.")
+    return bool(host) and (domain == host or domain.endswith("." + host))
+
+
+def _auto_approved(signature: Signature) -> bool:
+    """The organizer trusts addresses at the organization's own domain, as the directory knew it."""
+    organization = signature.organization
+    return (
+        signature.letter.auto_approve_domains
+        and not signature.late
+        and organization is not None
+        and not signature.new_organization
+        and email_domain_matches(signature.supporter.email or "", organization.website)
+    )
+
+
+def decide(signatures: list[Signature], approve: bool, user_id: int, now: datetime) -> int:
+    """Approve or reject confirmed sign-ons (a decision can be changed); each signer is told."""
+    to_state = SignatureState.APPROVED if approve else SignatureState.REJECTED
+    changed = 0
+    for signature in signatures:
+        allowed = (SignatureState.PENDING, SignatureState.REJECTED if approve else SignatureState.APPROVED)
+        result = db.session.execute(
+            update(Signature)
+            .where(Signature.id == signature.id, Signature.state.in_(allowed))
+            .values(state=to_state, decided_at=now, decided_by_id=user_id)
+        )
+        if result.rowcount:
+            db.session.refresh(signature)
+            notices.tell_outcome(signature, approve)
+            changed += 1
+    return changed
+
+
+@organization_linked.connect
+def move_signatures(kept: Organization, duplicate: Organization) -> None:
+    """Two records of one organization became one: so do its sign-ons, one per letter."""
+    for signature in db.session.scalars(select(Signature).where(Signature.organization_id == duplicate.id)):
+        signature.organization_id = kept.id
+        if signature.signer_key is None:
+            continue
+        new_key = _signer_key(kept.id, signature.supporter_id)
+        if _signed(signature.letter, new_key):
+            signature.state, signature.signer_key = SignatureState.DUPLICATE, None
+        else:
+            signature.signer_key = new_key
+    db.session.flush()
+
+
+@supporter_erasing.connect
+def forget_signer(supporter) -> None:
+    """An erased person's name leaves the letters; an organization's signature stays, unnamed."""
+    db.session.execute(
+        update(Signature)
+        .where(Signature.supporter_id == supporter.id)
+        # An organization's entry stays listed; a person's is listed no more.
+        .values(signer_name=None, signer_title=None, show_name=Signature.kind == SignerKind.ORGANIZATION)
+    )
+
+
+@supporter_exporting.connect
+def describe_signatures(supporter) -> list[str]:
+    rows = db.session.execute(
+        select(Signature.created_at, Letter.title, Organization.name)
+        .join(Letter, Letter.id == Signature.letter_id)
+        .outerjoin(Organization, Organization.id == Signature.organization_id)
+        .where(Signature.supporter_id == supporter.id)
+        .order_by(Signature.created_at)
+    )
+    return [
+        f"{signed_at:%Y-%m-%d} · letter · {title}" + (f" · {organization}" if organization else "")
+        for signed_at, title, organization in rows
+    ]

@@ -1,0 +1,267 @@
+"""Organizer pages of a letter: write, open, vet sign-ons, summarize, export, deliver.
+
+The public pages (the letter, signing on, confirming) are in public_views.py on the same blueprint.
+"""
+
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from campaign.coalitions.access import coalition_required, get_scoped_or_404, scoped
+from campaign.coalitions.models import Role
+from campaign.core.exports import csv_response, log_export
+from campaign.core.outbox import utcnow
+from campaign.extensions import db
+from campaign.letters import packet, services, signatories, signing
+from campaign.letters.forms import DecisionForm, DeliveryForm, LeadsForm, LetterForm, ResponseForm
+from campaign.letters.models import LETTER_STATE_LABELS, Letter, Signature, SignatureState
+from campaign.notifications.forms import EmptyForm
+
+bp = Blueprint("letters", __name__)
+
+
+@bp.app_context_processor
+def letter_labels():
+    return {"LETTER_STATE_LABELS": LETTER_STATE_LABELS}
+
+
+def _to_letter(letter: Letter, anchor: str | None = None):
+    return redirect(url_for("letters.letter", slug=g.coalition.slug, letter_id=letter.id, _anchor=anchor))
+
+
+def _moved_on(letter: Letter):
+    flash(_("That is not possible any more: the letter has moved on. Here is where it stands."), "info")
+    return _to_letter(letter)
+
+
+@bp.get("/coalitions/<slug>/letters")
+@coalition_required(Role.VIEWER)
+def letters():
+    rows = db.session.scalars(scoped(Letter).order_by(Letter.created_at.desc())).all()
+    return render_template("letters/letters.html", coalition=g.coalition, letters=rows)
+
+
+@bp.route("/coalitions/<slug>/letters/new", methods=["GET", "POST"])
+@coalition_required(Role.ORGANIZER)
+def new_letter():
+    form = LetterForm()
+    if form.validate_on_submit():
+        letter = services.create_letter(
+            g.coalition.id, current_user.id, form.fields_for_save(), form.target_rows()
+        )
+        db.session.commit()
+        return _to_letter(letter)
+    return render_template("letters/edit.html", coalition=g.coalition, form=form, letter=None)
+
+
+@bp.route("/coalitions/<slug>/letters/<int:letter_id>/edit", methods=["GET", "POST"])
+@coalition_required(Role.ORGANIZER)
+def edit_letter(letter_id: int):
+    letter = get_scoped_or_404(Letter, letter_id)
+    form = LetterForm() if request.method == "POST" else LetterForm.for_letter(letter)
+    if form.validate_on_submit():
+        try:
+            new_version = services.update_letter(letter, form.fields_for_save(), form.target_rows())
+        except services.LetterStateError:
+            return _moved_on(letter)
+        db.session.commit()
+        if new_version:
+            flash(
+                _(
+                    "Saved as version %(number)d. Earlier signers are asked to confirm it.",
+                    number=letter.version,
+                )
+            )
+        else:
+            flash(_("Saved."), "success")
+        return _to_letter(letter)
+    return render_template("letters/edit.html", coalition=g.coalition, form=form, letter=letter)
+
+
+@bp.get("/coalitions/<slug>/letters/<int:letter_id>")
+@coalition_required(Role.VIEWER)
+def letter(letter_id: int):
+    letter = get_scoped_or_404(Letter, letter_id)
+    return _letter_page(
+        letter,
+        DeliveryForm(obj=letter if letter.delivered_on else None),
+        ResponseForm(obj=letter if letter.response_on else None),
+    )
+
+
+def _letter_page(letter: Letter, delivery_form: DeliveryForm, response_form: ResponseForm, status: int = 200):
+    listed = signatories.public_list(letter)
+    return render_template(
+        "letters/letter.html",
+        coalition=g.coalition,
+        letter=letter,
+        listed=listed,
+        counts=signatories.counts_by_state(letter),
+        earlier_version=signatories.earlier_version_count(letter),
+        summaries={lang: signatories.summary_sentence(letter, listed, lang) for lang in ("en", "es")},
+        fingerprint=signatories.fingerprint(letter, listed),
+        action_form=EmptyForm(),
+        delivery_form=delivery_form,
+        response_form=response_form,
+    ), status
+
+
+ACTIONS = {
+    "open": lambda letter: services.open_letter(letter, utcnow()),
+    "release": lambda letter: services.release(letter, utcnow()),
+    "close": lambda letter: services.close(letter, utcnow()),
+    "reopen": services.reopen,
+}
+
+
+@bp.post("/coalitions/<slug>/letters/<int:letter_id>/<any(open, release, close, reopen):action>")
+@coalition_required(Role.ORGANIZER)
+def act(letter_id: int, action: str):
+    letter = get_scoped_or_404(Letter, letter_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        ACTIONS[action](letter)
+    except services.LetterStateError:
+        return _moved_on(letter)
+    db.session.commit()
+    return _to_letter(letter)
+
+
+# The organizer's lists of sign-ons: the queue first, since that is what needs a decision.
+REVIEW_TABS = {
+    "pending": (SignatureState.PENDING,),
+    "approved": (SignatureState.APPROVED,),
+    "rejected": (SignatureState.REJECTED,),
+    "unconfirmed": (SignatureState.UNCONFIRMED,),
+}
+
+
+@bp.get("/coalitions/<slug>/letters/<int:letter_id>/signatures")
+@coalition_required(Role.VIEWER)
+def signatures(letter_id: int):
+    letter = get_scoped_or_404(Letter, letter_id)
+    tab = request.args.get("show", "pending")
+    if tab not in REVIEW_TABS:
+        abort(404)
+    rows = db.session.scalars(
+        select(Signature)
+        .where(Signature.letter_id == letter.id, Signature.state.in_(REVIEW_TABS[tab]))
+        .order_by(Signature.late, Signature.created_at)
+    ).all()
+    return render_template(
+        "letters/signatures.html",
+        coalition=g.coalition,
+        letter=letter,
+        rows=rows,
+        tab=tab,
+        counts=signatories.counts_by_state(letter),
+        form=DecisionForm(),
+    )
+
+
+@bp.post("/coalitions/<slug>/letters/<int:letter_id>/signatures")
+@coalition_required(Role.ORGANIZER)
+def decide(letter_id: int):
+    letter = get_scoped_or_404(Letter, letter_id)
+    form = DecisionForm()
+    if not form.validate_on_submit():
+        abort(400)
+    ids = [int(value) for value in request.form.getlist("signature_id") if value.isdigit()]
+    chosen = db.session.scalars(
+        select(Signature).where(Signature.letter_id == letter.id, Signature.id.in_(ids))
+    ).all()
+    if not chosen:
+        flash(_("Tick the sign-ons to approve or reject first."), "error")
+    else:
+        changed = signing.decide(chosen, bool(form.approve.data), current_user.id, utcnow())
+        db.session.commit()
+        flash(_("%(count)d sign-ons updated; each signer is told by email.", count=changed), "success")
+    return redirect(
+        url_for(
+            "letters.signatures",
+            slug=g.coalition.slug,
+            letter_id=letter.id,
+            show=request.args.get("show", "pending"),
+        )
+    )
+
+
+@bp.route("/coalitions/<slug>/letters/<int:letter_id>/summary", methods=["GET", "POST"])
+@coalition_required(Role.ORGANIZER)
+def summary(letter_id: int):
+    letter = get_scoped_or_404(Letter, letter_id)
+    listed = signatories.public_list(letter)
+    choices = [(signatory.organization_id, signatory.name) for signatory in listed.organizations]
+    form = LeadsForm(choices)
+    if request.method == "GET":
+        for slot, org_id in zip(
+            (form.first, form.second, form.third), letter.lead_organization_ids, strict=False
+        ):
+            slot.data = org_id
+    if form.validate_on_submit():
+        services.set_leads(letter, form.chosen_ids())
+        db.session.commit()
+        flash(_("Summary saved."), "success")
+        return _to_letter(letter, "summary")
+    return render_template("letters/summary.html", coalition=g.coalition, letter=letter, form=form)
+
+
+@bp.get("/coalitions/<slug>/letters/<int:letter_id>/signatories.csv")
+@coalition_required(Role.ADMIN)
+def export(letter_id: int):
+    letter = get_scoped_or_404(Letter, letter_id)
+    rows = list(signatories.export_rows(letter))  # a letter has hundreds of signers, not millions
+    log_export(g.coalition.id, current_user.id, f"letter:{letter.id}:signatories", len(rows))
+    db.session.commit()
+    return csv_response(f"{letter.slug}-signatories.csv", signatories.EXPORT_HEADER, rows)
+
+
+@bp.get("/coalitions/<slug>/letters/<int:letter_id>/packet")
+@coalition_required(Role.VIEWER)
+def packet_page(letter_id: int):
+    return packet.page(get_scoped_or_404(Letter, letter_id))
+
+
+@bp.get("/coalitions/<slug>/letters/<int:letter_id>/packet.pdf")
+@coalition_required(Role.VIEWER)
+def packet_pdf(letter_id: int):
+    return packet.pdf(get_scoped_or_404(Letter, letter_id))
+
+
+@bp.post("/coalitions/<slug>/letters/<int:letter_id>/delivery")
+@coalition_required(Role.ORGANIZER)
+def record_delivery(letter_id: int):
+    letter = get_scoped_or_404(Letter, letter_id)
+    form = DeliveryForm()
+    if not form.validate_on_submit():
+        return _letter_page(letter, form, ResponseForm(formdata=None), 400)
+    try:
+        services.record_delivery(
+            letter, form.delivered_on.data, form.delivery_method.data, form.delivered_to.data
+        )
+    except services.LetterStateError:
+        return _moved_on(letter)
+    db.session.commit()
+    flash(_("Delivery recorded. Every signatory is told by email."), "success")
+    return _to_letter(letter, "delivery")
+
+
+@bp.post("/coalitions/<slug>/letters/<int:letter_id>/response")
+@coalition_required(Role.ORGANIZER)
+def record_response(letter_id: int):
+    letter = get_scoped_or_404(Letter, letter_id)
+    form = ResponseForm()
+    if not form.validate_on_submit():
+        return _letter_page(letter, DeliveryForm(formdata=None), form, 400)
+    try:
+        services.record_response(letter, form.response_on.data, form.response.data)
+    except services.LetterStateError:
+        return _moved_on(letter)
+    db.session.commit()
+    flash(_("Response recorded. Every signatory is told by email."), "success")
+    return _to_letter(letter, "delivery")
+
+
+from campaign.letters import public_views  # noqa: E402,F401 - registers the public pages on bp

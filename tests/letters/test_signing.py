@@ -1,0 +1,115 @@
+"""Signing on: confirmation by email, one entry per organization, vetting, the public list."""
+
+from sqlalchemy import select
+
+from campaign.letters.models import Signature, SignatureState
+from campaign.organizations.services import create_organization
+from tests.letters.conftest import approve_all, sign_form, text_of
+
+
+def test_a_sign_on_counts_only_after_the_email_confirmation_and_approval(
+    client, coalition, make_letter, sign, mailbox, db
+):
+    letter = make_letter()
+    sign(letter, confirm=False)
+    signature = db.session.scalar(select(Signature))
+    assert signature.state == SignatureState.UNCONFIRMED
+    assert "Juntos" not in text_of(client.get(f"/letters/{letter.slug}"))
+
+    page = sign(letter)  # the same organization again: told it is pending? no: a fresh unconfirmed row
+    assert "review each sign-on" in text_of(page)
+    assert db.session.scalar(select(Signature).where(Signature.state == SignatureState.PENDING))
+    approve_all(client, coalition, letter)
+    public = text_of(client.get(f"/letters/{letter.slug}"))
+    assert "Juntos" in public and "Philadelphia, PA" in public and "1 organization" in public
+    assert [m["Subject"] for m in mailbox.to("erika@juntos.example")][-1].startswith(
+        "Your signature is approved"
+    )
+
+
+def test_a_second_sign_on_for_the_same_organization_makes_no_second_entry(
+    client, coalition, make_letter, sign, db
+):
+    letter = make_letter()
+    sign(letter)
+    again = sign(letter, signer_name="Otra Persona", email="otra@juntos.example", organization_name="JUNTOS")
+    assert "already-signed" in again.location
+    assert "already signed" in text_of(client.get(again.location))
+    assert db.session.query(Signature).count() == 1
+
+
+def test_two_unconfirmed_sign_ons_merge_when_the_second_is_confirmed(client, make_letter, sign, mailbox, db):
+    letter = make_letter()
+    sign(letter, confirm=False)
+    sign(letter, confirm=False, email="colleague@juntos.example", signer_name="Colleague")
+    client.post(mailbox.last_link("colleague@juntos.example", "/letters/confirm/"))
+    late_click = client.post(mailbox.last_link("erika@juntos.example", "/letters/confirm/"))
+    assert "already counted once" in text_of(late_click)
+    states = sorted(s.state for s in db.session.scalars(select(Signature)))
+    assert states == [SignatureState.DUPLICATE, SignatureState.PENDING]
+
+
+def test_an_acronym_finds_the_existing_organization(client, make_letter, sign, db):
+    aclu = create_organization("American Civil Liberties Union", website="https://www.aclu.example")
+    db.session.commit()
+    letter = make_letter()
+    sign(letter, organization_name="ACLU", email="someone@aclu.example")
+    assert db.session.scalar(select(Signature)).organization_id == aclu.id
+    found = client.get(f"/letters/sign/{letter.signon_key}/organizations.json?q=civil liberties").get_json()
+    assert found[0]["name"] == "American Civil Liberties Union"
+
+
+def test_signers_at_the_organizations_domain_are_approved_at_once_when_the_organizer_says_so(
+    client, make_letter, sign, db
+):
+    create_organization("Make the Road New York", website="https://maketheroadny.example")
+    db.session.commit()
+    letter = make_letter(auto_approve_domains="y")
+    page = sign(letter, organization_name="Make the Road New York", email="ana@maketheroadny.example")
+    assert "you are on the letter" in text_of(page)
+    other = sign(letter, organization_name="Somebody New", email="x@gmail.example")
+    assert "review each sign-on" in text_of(other)  # a new organization's website proves nothing
+
+
+def test_rejection_tells_the_signer(client, coalition, make_letter, sign, mailbox, db):
+    letter = make_letter()
+    sign(letter)
+    signature = db.session.scalar(select(Signature))
+    client.post(
+        f"/coalitions/{coalition.slug}/letters/{letter.id}/signatures",
+        data={"signature_id": str(signature.id), "reject": "Reject selected"},
+    )
+    db.session.refresh(signature)
+    assert signature.state == SignatureState.REJECTED
+    assert mailbox.to("erika@juntos.example")[-1]["Subject"].startswith("About your signature")
+
+
+def test_individuals_are_counted_apart_and_listed_only_if_they_ask(client, coalition, make_letter, sign, db):
+    letter = make_letter(allow_individuals="y")
+    sign(letter)
+    sign(letter, kind="individual", signer_name="Rosa Parks", email="rosa@example.org", show_name="y")
+    sign(letter, kind="individual", signer_name="Hidden Person", email="hidden@example.org")
+    approve_all(client, coalition, letter)
+    public = text_of(client.get(f"/letters/{letter.slug}"))
+    assert "1 organization · 2 individuals" in public
+    assert "Rosa Parks" in public and "Hidden Person" not in public
+
+
+def test_a_confirmation_link_opened_by_a_mail_scanner_confirms_nothing(
+    client, make_letter, sign, mailbox, db
+):
+    letter = make_letter()
+    sign(letter, confirm=False)
+    client.get(mailbox.last_link("erika@juntos.example", "/letters/confirm/"))
+    assert db.session.scalar(select(Signature)).state == SignatureState.UNCONFIRMED
+    assert client.get("/letters/confirm/not-a-token").status_code == 404
+
+
+def test_the_sign_on_page_and_emails_speak_spanish(client, make_letter, mailbox, db):
+    letter = make_letter(title_es="Pongan fin a los acuerdos 287(g)", body_es="Estimado Secretario...")
+    client.get("/language/es")
+    page = text_of(client.get(f"/letters/sign/{letter.signon_key}"))
+    assert "Pongan fin a los acuerdos 287(g)" in page and "Firmar la carta" in page
+    client.post(f"/letters/sign/{letter.signon_key}", data=sign_form())
+    message = mailbox.to("erika@juntos.example")[-1]
+    assert message["Subject"] == "Confirme su firma: Pongan fin a los acuerdos 287(g)"
