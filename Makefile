@@ -11,12 +11,12 @@ DEV := CAMPAIGN_ENV=development
 FLASK := $(DEV) $(BIN)/flask --app app
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test database demo translations chromium services
+.PHONY: run test database demo translations chromium pango services
 
-run: $(STAMP) translations database demo
+run: $(STAMP) pango translations database demo
 	$(FLASK) serve --host 127.0.0.1 --port 5000
 
-test: $(TEST_STAMP) chromium translations services
+test: $(TEST_STAMP) chromium pango translations services
 	$(BIN)/pytest
 
 $(BIN)/python:
@@ -46,6 +46,13 @@ chromium:
 	@if [ ! -x /usr/bin/chromium ]; then \
 		echo "Installing Debian's chromium for the browser tests"; \
 		$(SUDO) apt-get update && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; \
+	fi
+
+# WeasyPrint (the letters' delivery packets) draws text with Pango, a system library.
+pango:
+	@if ! ldconfig -p | grep -q libpangoft2-1.0; then \
+		echo "Installing Pango for the PDF delivery packets"; \
+		$(SUDO) apt-get update && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y libpango-1.0-0 libpangoft2-1.0-0; \
 	fi
 
 # PostgreSQL and Redis must be up; if not, say how to start them (tests/services.py).

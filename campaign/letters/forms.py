@@ -210,6 +210,9 @@ class SignOnForm(FlaskForm):
         super().__init__(*args, **kwargs)
         self.us_state.choices = _state_choices()
         self.subscribe.label.text = consent_wording
+        # Required of organizations (checked below); shown as required, not as "(optional)".
+        for name in ("organization_name", "sector", "scope", "authorized"):
+            self[name].flags.required = True
         if not allow_individuals:
             self.kind.data = SignerKind.ORGANIZATION.value
 

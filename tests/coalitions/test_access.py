@@ -12,9 +12,11 @@ from sqlalchemy import select
 
 from campaign.coalitions import services
 from campaign.coalitions.models import CoalitionRole, Role
+from campaign.letters import services as letters
 from campaign.notifications import services as alerts
 from campaign.supporters import services as supporters
 
+LETTER = {"title": "End 287(g)", "body": "Dear Secretary,"}
 ALERT = {"subject": "Rally", "body": "Friday", "subject_es": "", "body_es": "", "audience": {}}
 
 WRITE_ROUTES_WITH_FORMS = {
@@ -26,12 +28,15 @@ WRITE_ROUTES_WITH_FORMS = {
     "notifications.new_alert",
     "notifications.edit_alert",
     "notifications.settings",
+    "letters.new_letter",
+    "letters.edit_letter",
+    "letters.summary",
 }
 
 
 @pytest.fixture
 def coalition_a(db, make_user, make_coalition, add_teammate, invite_org):
-    """Coalition A, with a member organization, a team, a supporter and an alert, none of it
+    """Coalition A, with a member organization, a team, a supporter, an alert and a letter, none of it
     shared with coalition B."""
     founder = make_user(email="founder-a@example.org")
     coalition = make_coalition(founder, name="Coalition A")
@@ -44,12 +49,14 @@ def coalition_a(db, make_user, make_coalition, add_teammate, invite_org):
     )
     supporters.record_consent(supporter, "Send me updates.", "es", source="test")
     alert = alerts.save_alert(coalition.id, founder.id, ALERT)
+    letter = letters.create_letter(coalition.id, founder.id, LETTER, [{"name": "Jeh Johnson"}])
     db.session.commit()
     ids = {
         "membership_id": membership.id,
         "organization_id": membership.organization_id,
         "teammate_id": teammate.id,
         "alert_id": alert.id,
+        "letter_id": letter.id,
     }
     return coalition, ids
 

@@ -41,7 +41,7 @@ def test_bad_input_on_the_sign_on_form_is_answered_in_spanish(client, make_lette
     letter = make_letter()
     client.get("/language/es")
     response = _post_sign(client, letter, authorized="")
-    assert "Marque esta casilla" in text_of(response)
+    assert "Marca esta casilla" in text_of(response)
 
 
 def test_a_script_tag_in_the_title_is_refused_and_the_text_kept(client, coalition, db):

@@ -112,4 +112,4 @@ def test_the_sign_on_page_and_emails_speak_spanish(client, make_letter, mailbox,
     assert "Pongan fin a los acuerdos 287(g)" in page and "Firmar la carta" in page
     client.post(f"/letters/sign/{letter.signon_key}", data=sign_form())
     message = mailbox.to("erika@juntos.example")[-1]
-    assert message["Subject"] == "Confirme su firma: Pongan fin a los acuerdos 287(g)"
+    assert message["Subject"] == "Confirma tu firma: Pongan fin a los acuerdos 287(g)"
