@@ -213,8 +213,9 @@ class SignOnForm(FlaskForm):
         # Required of organizations (checked below); shown as required, not as "(optional)".
         for name in ("organization_name", "sector", "scope", "authorized"):
             self[name].flags.required = True
-        if not allow_individuals:
+        if not allow_individuals:  # the choice is not shown: everyone signs for an organization
             self.kind.data = SignerKind.ORGANIZATION.value
+            self.kind.validators = []
 
     @property
     def for_organization(self) -> bool:

@@ -76,7 +76,7 @@ def test_an_organization_signs_on_in_spanish_from_a_phone(phone_page: Page, live
     page.get_by_label("Sector").select_option("grassroots")
     page.get_by_label("Local").check()
     page.get_by_label("Ciudad").fill("Filadelfia")
-    page.get_by_label("Estado", exact=True).select_option("PA")
+    page.get_by_role("combobox", name="Estado").select_option("PA")
     page.get_by_label(re.compile("Estoy autorizad")).check()
     page.get_by_role("button", name="Firmar la carta").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Revisa tu correo")

@@ -120,3 +120,13 @@ def test_viewers_read_but_cannot_decide(client, coalition, make_letter, sign, ad
         data={"signature_id": str(signature_id), "approve": "Approve selected"},
     )
     assert response.status_code == 403
+
+
+def test_a_letter_for_organizations_only_signs_everyone_as_an_organization(client, make_letter, db):
+    letter = make_letter()
+    form = sign_form()
+    del form["kind"]  # the page shows no choice
+    assert client.post(f"/letters/sign/{letter.signon_key}", data=form).status_code == 302
+    tricked = sign_form(kind="individual", email="someone@example.org", organization_name="Puentes de Salud")
+    assert client.post(f"/letters/sign/{letter.signon_key}", data=tricked).status_code == 302
+    assert {s.kind.value for s in db.session.scalars(select(Signature))} == {"organization"}
