@@ -69,12 +69,16 @@ class LetterForm(FlaskForm):
         _l("Text of the letter"),
         filters=[strip_whitespace],
         validators=[DataRequired(_l("Write the text of the letter.")), Length(max=50000), _no_scripts],
+        render_kw={"rows": 16},
     )
     title_es = StringField(
         _l("Title in Spanish"), filters=[strip_whitespace], validators=[Length(max=200), _plain_text]
     )
     body_es = TextAreaField(
-        _l("Text in Spanish"), filters=[strip_whitespace], validators=[Length(max=50000), _no_scripts]
+        _l("Text in Spanish"),
+        filters=[strip_whitespace],
+        validators=[Length(max=50000), _no_scripts],
+        render_kw={"rows": 16},
     )
     targets = FieldList(FormField(TargetForm), min_entries=1 + EXTRA_TARGET_ROWS)
     deadline = DateTimeLocalField(_l("Sign-on deadline"), format=DATETIME_FORMAT, validators=[Optional()])
