@@ -114,3 +114,43 @@ def test_the_sign_on_page_and_emails_speak_spanish(client, make_letter, mailbox,
     client.post(f"/letters/sign/{letter.signon_key}", data=sign_form())
     message = mailbox.to("erika@juntos.example")[-1]
     assert message["Subject"] == "Confirma tu firma: Pongan fin a los acuerdos 287(g)"
+
+
+def test_linking_duplicate_organizations_keeps_one_signature_per_letter(make_letter, sign, db):
+    from campaign.organizations.services import link_duplicate
+
+    letter = make_letter()
+    sign(letter, organization_name="Juntos")
+    sign(letter, organization_name="Juntos Philadelphia", email="otra@juntos.example")
+    kept, duplicate = (s.organization for s in db.session.scalars(select(Signature).order_by(Signature.id)))
+    link_duplicate(kept, duplicate)
+    db.session.commit()
+    states = sorted(s.state for s in db.session.scalars(select(Signature)))
+    assert states == [SignatureState.DUPLICATE, SignatureState.PENDING]
+
+
+def test_an_erased_signer_leaves_the_letter_but_the_organization_stays(client, coalition, make_letter, sign):
+    from campaign.extensions import db as _db
+    from campaign.supporters.services import erase_supporter_data
+
+    letter = make_letter(allow_individuals="y")
+    sign(letter)
+    sign(letter, kind="individual", signer_name="Rosa Parks", email="rosa@example.org", show_name="y")
+    approve_all(client, coalition, letter)
+    erase_supporter_data("rosa@example.org")
+    erase_supporter_data("erika@juntos.example")
+    _db.session.commit()
+    public = text_of(client.get(f"/letters/{letter.slug}"))
+    assert "Juntos" in public and "Rosa Parks" not in public and "1 individual" in public
+    assert all(s.signer_name is None for s in _db.session.scalars(select(Signature)))
+
+
+def test_an_alert_can_go_to_a_letters_signers_who_opted_in(client, coalition, make_letter, sign, db):
+    from campaign.notifications import audience
+
+    letter = make_letter()
+    sign(letter, subscribe="y")
+    sign(letter, organization_name="Puentes de Salud", email="no-news@puentes.example")
+    option = f"letter:{letter.id}"
+    assert option in dict(audience.options(coalition.id))
+    assert audience.count(coalition.id, audience.from_option(option)) == 1
