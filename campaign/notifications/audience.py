@@ -10,10 +10,10 @@ from dataclasses import dataclass
 from functools import cache
 
 import us
-import zipcodes
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, false, func, select
 
+from campaign.core.places import all_places, place_of
 from campaign.extensions import db
 from campaign.supporters.models import Subscription, Supporter
 
@@ -67,29 +67,22 @@ def from_option(value: str) -> dict:
     return {"source": key, "source_id": int(source_id)} if source_id else {"source": key}
 
 
-@cache
-def _zip_places() -> dict[str, tuple[str, float, float]]:
-    """ZIP -> (state, latitude, longitude), from the offline `zipcodes` data (loaded once)."""
-    return {
-        row["zip_code"]: (row["state"], float(row["lat"]), float(row["long"]))
-        for row in zipcodes.list_all()
-        if row["lat"] and row["long"]
-    }
-
-
 def zip_exists(zip_code: str) -> bool:
-    return zip_code in _zip_places()
+    return place_of(zip_code) is not None
 
 
 @cache  # every count of a state-wide audience asks again; the answer never changes
 def _zips_in_state(state: str) -> tuple[str, ...]:
-    return tuple(code for code, (zip_state, _, _) in _zip_places().items() if zip_state == state)
+    return tuple(code for code, place in all_places().items() if place.state == state)
 
 
 def _zips_within(center: str, miles: float) -> list[str]:
-    places = _zip_places()
-    _, lat0, lon0 = places[center]
-    return [code for code, (_, lat, lon) in places.items() if _miles(lat0, lon0, lat, lon) <= miles]
+    origin = place_of(center)
+    return [
+        code
+        for code, place in all_places().items()
+        if _miles(origin.lat, origin.lon, place.lat, place.lon) <= miles
+    ]
 
 
 def _miles(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
