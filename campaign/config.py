@@ -104,6 +104,12 @@ class Config:
     # Messages a coalition may send per minute; 0 means no limit. Organizers can set their own.
     NOTIFY_RATE_PER_MINUTE = int(os.environ.get("NOTIFY_RATE_PER_MINUTE", "0"))
 
+    # Petition signatures over these per-IP limits, faster than a person fills the form, or
+    # with the hidden field filled are quarantined (kept, not counted), never refused.
+    PETITION_BURST_LIMIT = os.environ.get("PETITION_BURST_LIMIT", "20 per minute")
+    PETITION_SUSTAINED_LIMIT = os.environ.get("PETITION_SUSTAINED_LIMIT", "200 per day")
+    PETITION_MIN_FILL_SECONDS = float(os.environ.get("PETITION_MIN_FILL_SECONDS", "3"))
+
     VERIFY_TOKEN_MAX_AGE = 3 * 24 * 3600
     RESET_TOKEN_MAX_AGE = 3600
     INVITATION_MAX_AGE = 30 * 24 * 3600
@@ -128,4 +134,5 @@ class TestConfig(Config):
     ARGON2_TIME_COST = 1
     ARGON2_MEMORY_KIB = 64
     RATELIMIT_STORAGE_URI = "memory://"
+    PETITION_MIN_FILL_SECONDS = 0  # tests post at once; the fill-time check has its own test
     PUBLIC_URL = "http://localhost"

@@ -6,6 +6,10 @@ BEAT_SCHEDULE = {
     "keep-sending": {"task": "campaign.notifications.tasks.keep_sending", "schedule": 10.0},
     # Letters close at their sign-on deadline and embargoed letters go public within a minute.
     "keep-letters-on-time": {"task": "campaign.letters.tasks.keep_letters_on_time", "schedule": 30.0},
+    # New petition confirmations reach the displayed counts within this many seconds.
+    "keep-tallies": {"task": "campaign.petitions.tasks.keep_tallies", "schedule": 3.0},
+    # The exact recount repairs any drift of the running tallies.
+    "recount-petitions": {"task": "campaign.petitions.tasks.recount_all", "schedule": 24 * 3600.0},
     # Unanswered erasure links must not keep an address's blind index forever.
     "expire-data-requests": {
         "task": "campaign.supporters.tasks.expire_data_requests",

@@ -2,7 +2,9 @@
 
 from flask_babel import lazy_gettext as _l
 from wtforms import EmailField
-from wtforms.validators import DataRequired, Email, Length
+from wtforms.validators import DataRequired, Email, Length, ValidationError
+
+from campaign.core.markdown import has_unsafe_markup
 
 
 def strip_whitespace(value):
@@ -23,3 +25,15 @@ def email_field(label, required_message=ENTER_YOUR_EMAIL) -> EmailField:
             Length(max=254),
         ],
     )
+
+
+def plain_text(form, field):
+    """Titles and names are plain text; markup there is a mistake or an attack."""
+    if field.data and ("<" in field.data or ">" in field.data):
+        raise ValidationError(_l("Use plain text here: remove the HTML tags."))
+
+
+def no_scripts(form, field):
+    """Markdown fields may hold formatting and links, never scripts or embedded code."""
+    if has_unsafe_markup(field.data):
+        raise ValidationError(_l("Remove the script or embedded code. Use text, links and formatting."))

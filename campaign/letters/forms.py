@@ -21,24 +21,13 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
-from campaign.core.forms import email_field, strip_whitespace
-from campaign.core.markdown import has_unsafe_markup
+from campaign.core.forms import email_field, no_scripts, plain_text, strip_whitespace
 from campaign.core.zones import DEFAULT_TIME_ZONE, TIME_ZONE_LABELS, TIME_ZONES, to_local, to_utc
 from campaign.letters.models import SignerKind
 from campaign.organizations.models import SCOPE_LABELS, SECTOR_LABELS
 
 EXTRA_TARGET_ROWS = 2
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
-
-
-def _plain_text(form, field):
-    if field.data and ("<" in field.data or ">" in field.data):
-        raise ValidationError(_l("Use plain text here: remove the HTML tags."))
-
-
-def _no_scripts(form, field):
-    if has_unsafe_markup(field.data):
-        raise ValidationError(_l("Remove the script or embedded code. Use text, links and formatting."))
 
 
 def _now() -> datetime:
@@ -48,10 +37,10 @@ def _now() -> datetime:
 class TargetForm(Form):
     """One official; rows left empty are ignored."""
 
-    name = StringField(_l("Name"), filters=[strip_whitespace], validators=[Length(max=200), _plain_text])
-    title = StringField(_l("Title"), filters=[strip_whitespace], validators=[Length(max=200), _plain_text])
+    name = StringField(_l("Name"), filters=[strip_whitespace], validators=[Length(max=200), plain_text])
+    title = StringField(_l("Title"), filters=[strip_whitespace], validators=[Length(max=200), plain_text])
     office = StringField(
-        _l("Office or agency"), filters=[strip_whitespace], validators=[Length(max=200), _plain_text]
+        _l("Office or agency"), filters=[strip_whitespace], validators=[Length(max=200), plain_text]
     )
 
     def validate_name(self, field):
@@ -63,21 +52,21 @@ class LetterForm(FlaskForm):
     title = StringField(
         _l("Title"),
         filters=[strip_whitespace],
-        validators=[DataRequired(_l("Give the letter a title.")), Length(max=200), _plain_text],
+        validators=[DataRequired(_l("Give the letter a title.")), Length(max=200), plain_text],
     )
     body = TextAreaField(
         _l("Text of the letter"),
         filters=[strip_whitespace],
-        validators=[DataRequired(_l("Write the text of the letter.")), Length(max=50000), _no_scripts],
+        validators=[DataRequired(_l("Write the text of the letter.")), Length(max=50000), no_scripts],
         render_kw={"rows": 16},
     )
     title_es = StringField(
-        _l("Title in Spanish"), filters=[strip_whitespace], validators=[Length(max=200), _plain_text]
+        _l("Title in Spanish"), filters=[strip_whitespace], validators=[Length(max=200), plain_text]
     )
     body_es = TextAreaField(
         _l("Text in Spanish"),
         filters=[strip_whitespace],
-        validators=[Length(max=50000), _no_scripts],
+        validators=[Length(max=50000), no_scripts],
         render_kw={"rows": 16},
     )
     targets = FieldList(FormField(TargetForm), min_entries=1 + EXTRA_TARGET_ROWS)
@@ -174,24 +163,24 @@ class SignOnForm(FlaskForm):
         validators=[InputRequired()],
     )
     organization_name = StringField(
-        _l("Organization name"), filters=[strip_whitespace], validators=[Length(max=200), _plain_text]
+        _l("Organization name"), filters=[strip_whitespace], validators=[Length(max=200), plain_text]
     )
     website = StringField(
-        _l("Organization website"), filters=[strip_whitespace], validators=[Length(max=300), _plain_text]
+        _l("Organization website"), filters=[strip_whitespace], validators=[Length(max=300), plain_text]
     )
     signer_name = StringField(
         _l("Your full name"),
         filters=[strip_whitespace],
-        validators=[DataRequired(_l("Enter your name.")), Length(max=120), _plain_text],
+        validators=[DataRequired(_l("Enter your name.")), Length(max=120), plain_text],
     )
     signer_title = StringField(
-        _l("Your title or role"), filters=[strip_whitespace], validators=[Length(max=120), _plain_text]
+        _l("Your title or role"), filters=[strip_whitespace], validators=[Length(max=120), plain_text]
     )
     email = email_field(_l("Your email address"))
     city = StringField(
         _l("City"),
         filters=[strip_whitespace],
-        validators=[DataRequired(_l("Enter the city.")), Length(max=100), _plain_text],
+        validators=[DataRequired(_l("Enter the city.")), Length(max=100), plain_text],
     )
     us_state = SelectField(_l("State"), validators=[DataRequired(_l("Choose the state."))])
     sector = SelectField(
@@ -308,13 +297,13 @@ class DeliveryForm(FlaskForm):
         validators=[
             DataRequired(_l("Say how it was delivered, e.g. by email, in person, by mail.")),
             Length(max=200),
-            _plain_text,
+            plain_text,
         ],
     )
     delivered_to = StringField(
         _l("Delivered to"),
         filters=[strip_whitespace],
-        validators=[DataRequired(_l("Say who received it.")), Length(max=300), _plain_text],
+        validators=[DataRequired(_l("Say who received it.")), Length(max=300), plain_text],
     )
     submit = SubmitField(_l("Record the delivery"))
 
@@ -328,6 +317,6 @@ class ResponseForm(FlaskForm):
     response = TextAreaField(
         _l("The response"),
         filters=[strip_whitespace],
-        validators=[DataRequired(_l("Summarize or paste the response.")), Length(max=20000), _no_scripts],
+        validators=[DataRequired(_l("Summarize or paste the response.")), Length(max=20000), no_scripts],
     )
     submit = SubmitField(_l("Record the response"))

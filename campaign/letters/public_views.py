@@ -2,7 +2,6 @@
 
 from flask import abort, jsonify, redirect, render_template, request, url_for
 from flask_babel import get_locale
-from flask_babel import gettext as _
 from sqlalchemy import select
 
 from campaign.core.i18n import speak
@@ -12,6 +11,7 @@ from campaign.letters import notices, signatories, signing
 from campaign.letters.forms import ConfirmForm, SignOnForm
 from campaign.letters.models import Letter, LetterState, Signature
 from campaign.letters.views import bp
+from campaign.supporters.forms import consent_wording
 
 SIGN_ON_LIMIT = "30 per minute"  # per address: a coalition meeting signs from one network
 
@@ -47,18 +47,13 @@ def public_letter(slug: str):
     )
 
 
-def consent_wording(letter: Letter) -> str:
-    return _(
-        "Email me news and calls to action from %(coalition)s. I can unsubscribe at any time.",
-        coalition=letter.coalition.name,
-    )
-
-
 @bp.route("/letters/sign/<key>", methods=["GET", "POST"])
 @limiter.limit(SIGN_ON_LIMIT, methods=["POST"])
 def sign(key: str):
     letter = _by_key_or_404(key)
-    form = SignOnForm(allow_individuals=letter.allow_individuals, consent_wording=consent_wording(letter))
+    form = SignOnForm(
+        allow_individuals=letter.allow_individuals, consent_wording=consent_wording(letter.coalition)
+    )
     if letter.accepts_signatures and form.validate_on_submit():
         wording = str(form.subscribe.label.text) if form.subscribe.data else None
         result = signing.sign_on(letter, form.fields_for_save(), _language(), wording)

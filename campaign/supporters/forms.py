@@ -1,5 +1,6 @@
-"""The public form for asking for a copy or erasure of one's data."""
+"""Public supporter forms: asking for a copy or erasure of one's data; the opt-in wording."""
 
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import RadioField, SubmitField
@@ -27,3 +28,11 @@ class ConfirmErasureForm(FlaskForm):
     """Only a CSRF token and a button: erasure happens on POST, never on opening the link."""
 
     submit = SubmitField(_l("Erase my data"))
+
+
+def consent_wording(coalition) -> str:
+    """The words of the opt-in box on public forms, stored verbatim with the consent."""
+    return gettext(
+        "Email me news and calls to action from %(coalition)s. I can unsubscribe at any time.",
+        coalition=coalition.name,
+    )

@@ -1,0 +1,41 @@
+"""Telling bots and floods from honest crowds without refusing anyone.
+
+A signature that trips a check is stored and quarantined (not counted, shown to organizers),
+never refused: a community meeting puts many honest signers behind one IP address.
+"""
+
+import time
+
+from flask import current_app
+from itsdangerous import BadSignature
+from limits import parse
+
+from campaign.extensions import limiter
+from campaign.supporters.tokens import serializer
+
+FORM_SALT = "petitions.form-shown"
+
+
+def form_stamp(petition_id: int) -> str:
+    """Put in the form when it is shown; its signed time tells how fast it was filled."""
+    return serializer(FORM_SALT).dumps(petition_id)
+
+
+def quarantine_reason(petition_id: int, honeypot: str, stamp: str, ip_hash: str) -> str:
+    """ "" when the signature may count; else why it is held back."""
+    if honeypot:
+        return "honeypot"
+    try:
+        shown_for, shown_at = serializer(FORM_SALT).loads(stamp or "", return_timestamp=True)
+    except BadSignature:
+        return "no_form"
+    if shown_for != petition_id:
+        return "no_form"
+    if time.time() - shown_at.timestamp() < current_app.config["PETITION_MIN_FILL_SECONDS"]:
+        return "too_fast"
+    for setting in ("PETITION_BURST_LIMIT", "PETITION_SUSTAINED_LIMIT"):
+        if not limiter.limiter.hit(
+            parse(current_app.config[setting]), "petition-sign", str(petition_id), ip_hash
+        ):
+            return "rate"
+    return ""

@@ -1,0 +1,155 @@
+"""Writing a petition, and the public sign form."""
+
+from datetime import UTC, datetime
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateTimeLocalField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
+
+from campaign.core.forms import email_field, no_scripts, plain_text, strip_whitespace
+from campaign.core.places import place_of
+from campaign.core.zones import DEFAULT_TIME_ZONE, TIME_ZONE_LABELS, TIME_ZONES, to_local, to_utc
+
+DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
+TEXT_FIELDS = ("title", "title_es", "target", "ask", "ask_es", "body", "body_es", "goal")
+
+
+class PetitionForm(FlaskForm):
+    title = StringField(
+        _l("Title"),
+        filters=[strip_whitespace],
+        validators=[DataRequired(_l("Give the petition a title.")), Length(max=200), plain_text],
+    )
+    target = StringField(
+        _l("Addressed to"),
+        filters=[strip_whitespace],
+        validators=[DataRequired(_l("Say who the petition is addressed to.")), Length(max=300), plain_text],
+    )
+    ask = TextAreaField(
+        _l("The ask"),
+        filters=[strip_whitespace],
+        validators=[DataRequired(_l("Write what the petition asks for.")), Length(max=500), plain_text],
+        render_kw={"rows": 3},
+    )
+    body = TextAreaField(
+        _l("Why it matters"),
+        filters=[strip_whitespace],
+        validators=[Length(max=50000), no_scripts],
+        render_kw={"rows": 10},
+    )
+    title_es = StringField(
+        _l("Title in Spanish"), filters=[strip_whitespace], validators=[Length(max=200), plain_text]
+    )
+    ask_es = TextAreaField(
+        _l("The ask in Spanish"),
+        filters=[strip_whitespace],
+        validators=[Length(max=500), plain_text],
+        render_kw={"rows": 3},
+    )
+    body_es = TextAreaField(
+        _l("Why it matters, in Spanish"),
+        filters=[strip_whitespace],
+        validators=[Length(max=50000), no_scripts],
+        render_kw={"rows": 10},
+    )
+    goal = IntegerField(
+        _l("Signature goal"),
+        default=1000,
+        validators=[
+            InputRequired(_l("Enter a goal, e.g. 1000.")),
+            NumberRange(1, 10_000_000, _l("Enter a goal from 1 to 10,000,000.")),
+        ],
+    )
+    deadline = DateTimeLocalField(_l("Closes on"), format=DATETIME_FORMAT, validators=[Optional()])
+    time_zone = SelectField(
+        _l("Time zone"), choices=TIME_ZONES, default=DEFAULT_TIME_ZONE, validators=[InputRequired()]
+    )
+    submit = SubmitField(_l("Save the petition"))
+
+    def validate_deadline(self, field):
+        if (
+            field.data
+            and field.object_data != field.data
+            and self._utc(field.data) <= datetime.now(UTC).replace(tzinfo=None)
+        ):
+            raise ValidationError(_l("Choose a closing time in the future."))
+
+    def _utc(self, local: datetime) -> datetime:
+        zone = self.time_zone.data if self.time_zone.data in TIME_ZONE_LABELS else DEFAULT_TIME_ZONE
+        return to_utc(local, zone)
+
+    def fields_for_save(self) -> dict:
+        fields = {name: getattr(self, name).data or "" for name in TEXT_FIELDS}
+        fields["goal"] = self.goal.data
+        fields["time_zone"] = self.time_zone.data
+        fields["deadline"] = self._utc(self.deadline.data) if self.deadline.data else None
+        return fields
+
+    @classmethod
+    def for_petition(cls, petition):
+        values = {name: getattr(petition, name) for name in TEXT_FIELDS}
+        deadline = to_local(petition.deadline, petition.time_zone) if petition.deadline else None
+        return cls(**values, deadline=deadline, time_zone=petition.time_zone)
+
+
+class SignForm(FlaskForm):
+    first_name = StringField(
+        _l("First name"),
+        filters=[strip_whitespace],
+        validators=[DataRequired(_l("Enter your first name.")), Length(max=80), plain_text],
+    )
+    last_name = StringField(
+        _l("Last name"), filters=[strip_whitespace], validators=[Length(max=80), plain_text]
+    )
+    email = email_field(_l("Email address"))
+    zip_code = StringField(
+        _l("ZIP code"),
+        filters=[strip_whitespace],
+        validators=[DataRequired(_l("Enter your ZIP code."))],
+    )
+    comment = TextAreaField(
+        _l("Why are you signing?"),
+        filters=[strip_whitespace],
+        validators=[Length(max=1000), plain_text],
+        render_kw={"rows": 3},
+    )
+    show_name = BooleanField(_l("Show my first name, last initial and city with the signers"))
+    subscribe = BooleanField()  # labelled with the coalition's consent wording in the view
+    # Bots fill every field; people never see this one (hidden with CSS and from screen readers).
+    website = StringField(_l("Leave this empty"))
+    started = HiddenField()  # a signed timestamp of when the form was shown
+    source = HiddenField()
+    submit = SubmitField(_l("Sign the petition"))
+
+    def __init__(self, *args, consent_wording: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.subscribe.label.text = consent_wording
+
+    def validate_zip_code(self, field):
+        if field.data and place_of(field.data) is None:
+            raise ValidationError(_l("We do not know this ZIP code. Enter five digits, like 19104."))
+
+    def fields_for_save(self) -> dict:
+        return {
+            "first_name": self.first_name.data,
+            "last_name": self.last_name.data or "",
+            "email": self.email.data,
+            "zip_code": self.zip_code.data,
+            "comment": self.comment.data or "",
+            "show_name": self.show_name.data,
+            "source": self.source.data or "",
+        }
+
+
+class ConfirmForm(FlaskForm):
+    submit = SubmitField(_l("Confirm my signature"))

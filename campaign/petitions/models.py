@@ -1,0 +1,150 @@
+"""Petitions, the signatures supporters give them, and the stored tallies public pages read."""
+
+import enum
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from campaign.core.columns import enum_column
+from campaign.core.crypto import EncryptedText
+from campaign.core.outbox import utcnow
+from campaign.extensions import db
+
+# The goal shown grows through these steps once the organizer's goal is reached.
+GOAL_STEPS = (100, 250, 500, 1_000, 2_500, 5_000, 10_000, 25_000, 50_000, 100_000, 250_000, 500_000)
+
+
+class PetitionState(enum.StrEnum):
+    DRAFT = "draft"
+    OPEN = "open"
+    CLOSED = "closed"  # still readable, takes no signatures
+
+
+PETITION_STATE_LABELS = {
+    PetitionState.DRAFT: _l("Draft"),
+    PetitionState.OPEN: _l("Open"),
+    PetitionState.CLOSED: _l("Closed"),
+}
+
+
+class Petition(db.Model):
+    """`signature_count` is the stored tally: only the tally task writes it, never a sign request."""
+
+    __tablename__ = "petition"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    coalition_id: Mapped[int] = mapped_column(ForeignKey("coalition.id", ondelete="CASCADE"), index=True)
+    slug: Mapped[str] = mapped_column(String(100), unique=True)
+    title: Mapped[str] = mapped_column(String(200))
+    title_es: Mapped[str] = mapped_column(String(200), default="")
+    target: Mapped[str] = mapped_column(String(300))
+    ask: Mapped[str] = mapped_column(String(500))
+    ask_es: Mapped[str] = mapped_column(String(500), default="")
+    body: Mapped[str] = mapped_column(Text, default="")
+    body_es: Mapped[str] = mapped_column(Text, default="")
+    goal: Mapped[int] = mapped_column(Integer, default=1000)
+    deadline: Mapped[datetime | None] = mapped_column(DateTime, index=True)  # UTC
+    time_zone: Mapped[str] = mapped_column(String(40), default="America/New_York")
+    state: Mapped[PetitionState] = mapped_column(
+        enum_column(PetitionState, 10), default=PetitionState.DRAFT, index=True
+    )
+    signature_count: Mapped[int] = mapped_column(Integer, default=0)
+    # The highest milestone organizers were told about (100, 1,000, ...), so each is told once.
+    milestone_told: Mapped[int] = mapped_column(Integer, default=0)
+    is_demo: Mapped[bool] = mapped_column(default=False)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    opened_at: Mapped[datetime | None] = mapped_column(DateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    coalition = relationship("Coalition")
+
+    @property
+    def state_label(self) -> str:
+        return PETITION_STATE_LABELS[self.state]
+
+    @property
+    def is_open(self) -> bool:
+        return self.state == PetitionState.OPEN
+
+    @property
+    def shown_goal(self) -> int:
+        """The organizer's goal, or once it is reached, the next step above the count."""
+        if self.signature_count < self.goal:
+            return self.goal
+        return next((step for step in GOAL_STEPS if step > self.signature_count), self.signature_count * 2)
+
+    @property
+    def percent(self) -> int:
+        return min(100, self.signature_count * 100 // max(self.shown_goal, 1))
+
+    def title_in(self, language: str) -> str:
+        return self.title_es if language == "es" and self.title_es else self.title
+
+    def ask_in(self, language: str) -> str:
+        return self.ask_es if language == "es" and self.ask_es else self.ask
+
+    def body_in(self, language: str) -> str:
+        return self.body_es if language == "es" and self.body_es.strip() else self.body
+
+
+class SignatureState(enum.StrEnum):
+    UNCONFIRMED = "unconfirmed"  # waiting for the signer's click in the email
+    CONFIRMED = "confirmed"  # counts (once the tally task has folded it in)
+    QUARANTINED = "quarantined"  # stored, not counted, shown to organizers
+    INVALID = "invalid"  # an organizer struck it out
+
+
+class PetitionSignature(db.Model):
+    """One person's signature. Contact lives on the supporter (encrypted); this row keeps what the
+    tallies and abuse checks need. One per person per petition, by the email's blind index."""
+
+    __tablename__ = "petition_signature"
+    __table_args__ = (
+        UniqueConstraint("petition_id", "email_index"),
+        # The tally task's work list: confirmed signatures not yet folded into the tallies.
+        Index("ix_petition_signature_to_count", "petition_id", "state", "counted"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    petition_id: Mapped[int] = mapped_column(ForeignKey("petition.id", ondelete="CASCADE"))
+    supporter_id: Mapped[int | None] = mapped_column(
+        ForeignKey("supporter.id", ondelete="SET NULL"), index=True
+    )
+    email_index: Mapped[str] = mapped_column(String(64))
+    zip_code: Mapped[str] = mapped_column(String(5))
+    us_state: Mapped[str] = mapped_column(String(2), default="")
+    county: Mapped[str] = mapped_column(String(80), default="")
+    city: Mapped[str] = mapped_column(String(80), default="")
+    comment: Mapped[str | None] = mapped_column(EncryptedText)
+    show_name: Mapped[bool] = mapped_column(default=False)
+    source: Mapped[str] = mapped_column(String(40), default="")
+    state: Mapped[SignatureState] = mapped_column(
+        enum_column(SignatureState, 12), default=SignatureState.UNCONFIRMED
+    )
+    counted: Mapped[bool] = mapped_column(default=False)
+    quarantine_reason: Mapped[str] = mapped_column(String(20), default="")
+    # A keyed hash, never the address; cleared after 30 days.
+    ip_hash: Mapped[str | None] = mapped_column(String(64), index=True)
+    language: Mapped[str] = mapped_column(String(5), default="en")
+    # "You have already signed" emails sent for repeat sign-ups, at most three.
+    repeat_emails: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    confirmed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    reminded_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    petition: Mapped[Petition] = relationship()
+    supporter = relationship("Supporter")
+
+
+class Tally(db.Model):
+    """Confirmed signatures of a petition in one place: a state, a county ("PA:Philadelphia") or a ZIP."""
+
+    __tablename__ = "petition_tally"
+
+    petition_id: Mapped[int] = mapped_column(ForeignKey("petition.id", ondelete="CASCADE"), primary_key=True)
+    level: Mapped[str] = mapped_column(String(8), primary_key=True)  # "state", "county", "zip"
+    place: Mapped[str] = mapped_column(String(90), primary_key=True)
+    count: Mapped[int] = mapped_column(Integer, default=0)

@@ -1,0 +1,94 @@
+"""Public pages of a petition: the page and its form, the thank-you page, confirming, count.json."""
+
+from flask import abort, jsonify, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from sqlalchemy import select
+
+from campaign.core.i18n import speak
+from campaign.core.network import client_ip_hash
+from campaign.core.outbox import utcnow
+from campaign.extensions import db
+from campaign.petitions import abuse, notices, services, signing, tally
+from campaign.petitions.forms import ConfirmForm, SignForm
+from campaign.petitions.models import Petition, PetitionSignature, PetitionState
+from campaign.petitions.views import bp
+from campaign.supporters.forms import consent_wording
+
+COUNT_MAX_AGE_SECONDS = 5
+
+
+def _public_or_404(slug: str) -> Petition:
+    petition = db.first_or_404(select(Petition).where(Petition.slug == slug))
+    if petition.state == PetitionState.DRAFT:
+        abort(404)
+    return petition
+
+
+def _page(petition: Petition, form: SignForm, status: int = 200):
+    form.started.data = abuse.form_stamp(petition.id)
+    if not form.source.data:
+        form.source.data = request.args.get("source", "")[:40]
+    return render_template(
+        "petitions/public.html",
+        petition=petition,
+        form=form,
+        signers=services.recent_public_signers(petition),
+    ), status
+
+
+@bp.get("/petitions/<slug>")
+def public_petition(slug: str):
+    petition = _public_or_404(slug)
+    return _page(petition, SignForm(consent_wording=consent_wording(petition.coalition)))
+
+
+@bp.post("/petitions/<slug>/sign")
+def sign(slug: str):
+    petition = _public_or_404(slug)
+    form = SignForm(consent_wording=consent_wording(petition.coalition))
+    if not petition.is_open:
+        return redirect(url_for("petitions.public_petition", slug=slug))
+    if not form.validate_on_submit():
+        return _page(petition, form, 400)
+    ip_hash = client_ip_hash()
+    reason = abuse.quarantine_reason(petition.id, form.website.data, form.started.data, ip_hash)
+    wording = str(form.subscribe.label.text) if form.subscribe.data else None
+    language = str(get_locale() or "en")
+    signing.sign(petition, form.fields_for_save(), language, ip_hash, wording, reason)
+    db.session.commit()
+    # The same page whether or not this address had signed: nobody learns who signed.
+    return redirect(url_for("petitions.thanks", slug=slug, source=form.source.data or None))
+
+
+@bp.get("/petitions/<slug>/thanks")
+def thanks(slug: str):
+    return render_template("petitions/thanks.html", petition=_public_or_404(slug))
+
+
+@bp.route("/petitions/confirm/<token>", methods=["GET", "POST"])
+def confirm(token: str):
+    """A GET only shows the button: mail scanners open links and must not sign for anyone."""
+    signature_id = notices.signature_id_for_token(token)
+    signature = db.session.get(PetitionSignature, signature_id) if signature_id else None
+    if signature is None:
+        return render_template("petitions/confirm_unknown.html"), 404
+    speak(signature.language)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        outcome = signing.confirm(signature, utcnow())
+        db.session.commit()
+        return render_template("petitions/confirmed.html", petition=signature.petition, outcome=outcome.value)
+    return render_template("petitions/confirm.html", petition=signature.petition, form=form)
+
+
+@bp.get("/petitions/<slug>/count.json")
+def count(slug: str):
+    """From the stored tallies only; cacheable for a few seconds by browsers and proxies."""
+    petition = _public_or_404(slug)
+    response = jsonify(
+        count=petition.signature_count,
+        goal=petition.shown_goal,
+        by_state=dict(tally.by_level(petition.id, "state")),
+    )
+    response.headers["Cache-Control"] = f"public, max-age={COUNT_MAX_AGE_SECONDS}"
+    return response

@@ -1,0 +1,99 @@
+"""Petition rules: writing, opening, closing at the deadline, and what the public page shows."""
+
+from datetime import datetime
+
+from sqlalchemy import select, update
+
+from campaign.core.slugs import unique_slug
+from campaign.extensions import db
+from campaign.petitions.models import Petition, PetitionSignature, PetitionState, SignatureState
+
+FIELDS = ("title", "title_es", "target", "ask", "ask_es", "body", "body_es", "goal", "deadline", "time_zone")
+RECENT_SIGNERS = 8
+
+
+class PetitionStateError(Exception):
+    """The petition is no longer in a state that allows this (a teammate or the clock moved it)."""
+
+
+def create_petition(coalition_id: int, author_id: int, fields: dict) -> Petition:
+    petition = Petition(
+        coalition_id=coalition_id,
+        created_by_id=author_id,
+        slug=unique_slug(fields["title"], Petition.slug, "petition"),
+        state=PetitionState.DRAFT,
+    )
+    update_petition(petition, fields)
+    db.session.add(petition)
+    db.session.flush()
+    return petition
+
+
+def update_petition(petition: Petition, fields: dict) -> None:
+    for name in FIELDS:
+        if name in fields:
+            setattr(petition, name, fields[name])
+    db.session.flush()
+
+
+def open_petition(petition: Petition, now: datetime) -> None:
+    _move(
+        petition,
+        (PetitionState.DRAFT, PetitionState.CLOSED),
+        PetitionState.OPEN,
+        opened_at=now,
+        closed_at=None,
+    )
+
+
+def close(petition: Petition, now: datetime) -> None:
+    _move(petition, (PetitionState.OPEN,), PetitionState.CLOSED, closed_at=now)
+
+
+def close_past_deadline(now: datetime) -> int:
+    result = db.session.execute(
+        update(Petition)
+        .where(Petition.state == PetitionState.OPEN, Petition.deadline.is_not(None), Petition.deadline <= now)
+        .values(state=PetitionState.CLOSED, closed_at=now)
+    )
+    return result.rowcount
+
+
+def _move(petition: Petition, allowed, to_state: PetitionState, **values) -> None:
+    result = db.session.execute(
+        update(Petition)
+        .where(Petition.id == petition.id, Petition.state.in_(allowed))
+        .values(state=to_state, **values)
+    )
+    if result.rowcount != 1:
+        raise PetitionStateError
+    db.session.refresh(petition)
+
+
+def recent_public_signers(petition: Petition) -> list[str]:
+    """ "Ana R., Philadelphia": only signers who chose to be shown, newest first."""
+    rows = db.session.scalars(
+        select(PetitionSignature)
+        .where(
+            PetitionSignature.petition_id == petition.id,
+            PetitionSignature.state == SignatureState.CONFIRMED,
+            PetitionSignature.show_name.is_(True),
+        )
+        .order_by(PetitionSignature.confirmed_at.desc())
+        .limit(RECENT_SIGNERS)
+    )
+    return [
+        _public_name(signature)
+        for signature in rows
+        if signature.supporter and signature.supporter.first_name
+    ]
+
+
+def _public_name(signature: PetitionSignature) -> str:
+    supporter = signature.supporter
+    initial = f" {supporter.last_name[0]}." if supporter.last_name else ""
+    return f"{supporter.first_name}{initial}" + (f", {signature.city}" if signature.city else "")
+
+
+def petition_ids() -> list[int]:
+    return list(db.session.scalars(select(Petition.id).where(Petition.state != PetitionState.DRAFT)))

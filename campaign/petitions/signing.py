@@ -1,0 +1,124 @@
+"""Signing: one row and one outbox entry per request, no counter touched; confirmation by email."""
+
+import enum
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from campaign.core.outbox import enqueue, utcnow
+from campaign.core.places import place_of
+from campaign.extensions import db
+from campaign.petitions import tasks
+from campaign.petitions.models import Petition, PetitionSignature, SignatureState
+from campaign.supporters.services import record_consent, upsert_supporter
+
+MAX_REPEAT_EMAILS = 3
+
+
+class PetitionClosed(Exception):
+    """The petition takes no signatures (a draft, or closed)."""
+
+
+@dataclass(frozen=True)
+class Signed:
+    signature_id: int
+    new: bool  # False: this address had signed; the page says the same, an email tells the owner
+
+
+class Confirmation(enum.StrEnum):
+    CONFIRMED = "confirmed"
+    ALREADY = "already"  # clicked before
+    CLOSED = "closed"  # the petition closed before the click: unconfirmed signatures expire
+
+
+def _insert(table):
+    """INSERT ... ON CONFLICT DO NOTHING in the database's own dialect (SQLite or PostgreSQL)."""
+    dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
+    return dialect.insert(table)
+
+
+def sign(
+    petition: Petition,
+    fields: dict,
+    language: str,
+    ip_hash: str | None,
+    consent_wording: str | None,
+    quarantine_reason: str = "",
+) -> Signed:
+    if not petition.is_open:
+        raise PetitionClosed
+    supporter = upsert_supporter(
+        petition.coalition_id,
+        email=fields["email"],
+        first_name=fields["first_name"],
+        last_name=fields.get("last_name") or None,
+        zip_code=fields["zip_code"],
+        language=language,
+    )
+    if consent_wording:
+        record_consent(supporter, consent_wording, language, source=f"petition:{petition.id}")
+    place = place_of(fields["zip_code"])
+    inserted = db.session.execute(
+        _insert(PetitionSignature)
+        .values(
+            petition_id=petition.id,
+            supporter_id=supporter.id,
+            email_index=supporter.email_index,
+            zip_code=fields["zip_code"],
+            us_state=place.state if place else "",
+            county=place.county if place else "",
+            city=place.city if place else "",
+            comment=fields.get("comment") or None,
+            show_name=bool(fields.get("show_name")),
+            source=fields.get("source", "")[:40],
+            state=SignatureState.QUARANTINED if quarantine_reason else SignatureState.UNCONFIRMED,
+            quarantine_reason=quarantine_reason,
+            ip_hash=ip_hash,
+            language=language,
+            created_at=utcnow(),
+        )
+        .on_conflict_do_nothing(index_elements=["petition_id", "email_index"])
+        .returning(PetitionSignature.id)
+    ).scalar()
+    if inserted is not None:
+        enqueue(tasks.send_confirmation, signature_id=inserted)
+        return Signed(inserted, new=True)
+    return _signed_before(petition, supporter.email_index)
+
+
+def _signed_before(petition: Petition, email_index: str) -> Signed:
+    """Tell the address's owner (not the person at the keyboard) that it had signed, three times at most."""
+    existing = db.session.scalar(
+        select(PetitionSignature.id).where(
+            PetitionSignature.petition_id == petition.id, PetitionSignature.email_index == email_index
+        )
+    )
+    told = db.session.execute(
+        update(PetitionSignature)
+        .where(PetitionSignature.id == existing, PetitionSignature.repeat_emails < MAX_REPEAT_EMAILS)
+        .values(repeat_emails=PetitionSignature.repeat_emails + 1)
+        .returning(PetitionSignature.repeat_emails)
+    ).scalar()
+    if told is not None:
+        enqueue(tasks.tell_already_signed, signature_id=existing, repeat=told)
+    return Signed(existing, new=False)
+
+
+def confirm(signature: PetitionSignature, now: datetime) -> Confirmation:
+    """The signer's click (a POST). A quarantined signature records it and stays quarantined."""
+    if signature.confirmed_at is not None:
+        return Confirmation.ALREADY
+    if signature.state == SignatureState.UNCONFIRMED and not signature.petition.is_open:
+        return Confirmation.CLOSED
+    values = {"confirmed_at": now}
+    if signature.state == SignatureState.UNCONFIRMED:
+        values["state"] = SignatureState.CONFIRMED
+    result = db.session.execute(
+        update(PetitionSignature)
+        .where(PetitionSignature.id == signature.id, PetitionSignature.confirmed_at.is_(None))
+        .values(**values)
+    )
+    db.session.refresh(signature)
+    return Confirmation.CONFIRMED if result.rowcount else Confirmation.ALREADY

@@ -1,0 +1,131 @@
+"""Tallies: confirmed signatures folded into stored counts in batches, and the exact recount.
+
+The sign request never touches a counter (the UK Parliament petitions site fell over on
+counter-row contention). `fold()` claims uncounted confirmed rows with SKIP LOCKED, so several
+workers can fold at once without counting a row twice, and adds them to the petition's count and
+its per-state, per-county and per-ZIP rows with atomic `count = count + n` upserts.
+"""
+
+import logging
+from collections import Counter
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from campaign.extensions import db
+from campaign.petitions.models import Petition, PetitionSignature, SignatureState, Tally
+
+log = logging.getLogger(__name__)
+
+FOLD_BATCH = 5000
+
+
+def _places(us_state: str, county: str, zip_code: str) -> list[tuple[str, str]]:
+    places = [("zip", zip_code)]
+    if us_state:
+        places.append(("state", us_state))
+        if county:
+            places.append(("county", f"{us_state}:{county}"))
+    return places
+
+
+def petitions_with_work() -> list[int]:
+    return list(
+        db.session.scalars(
+            select(PetitionSignature.petition_id)
+            .where(PetitionSignature.state == SignatureState.CONFIRMED, PetitionSignature.counted.is_(False))
+            .distinct()
+        )
+    )
+
+
+def fold(petition_id: int, batch: int = FOLD_BATCH) -> int:
+    """Add up to `batch` newly confirmed signatures to the tallies; the caller commits."""
+    rows = db.session.execute(
+        select(
+            PetitionSignature.id,
+            PetitionSignature.us_state,
+            PetitionSignature.county,
+            PetitionSignature.zip_code,
+        )
+        .where(
+            PetitionSignature.petition_id == petition_id,
+            PetitionSignature.state == SignatureState.CONFIRMED,
+            PetitionSignature.counted.is_(False),
+        )
+        .limit(batch)
+        .with_for_update(skip_locked=True)
+    ).all()
+    if not rows:
+        return 0
+    db.session.execute(
+        update(PetitionSignature)
+        .where(PetitionSignature.id.in_([row.id for row in rows]))
+        .values(counted=True)
+    )
+    counts = Counter(place for row in rows for place in _places(row.us_state, row.county, row.zip_code))
+    _add_to_tallies(petition_id, counts)
+    db.session.execute(
+        update(Petition)
+        .where(Petition.id == petition_id)
+        .values(signature_count=Petition.signature_count + len(rows))
+    )
+    return len(rows)
+
+
+def _add_to_tallies(petition_id: int, counts: Counter) -> None:
+    if not counts:
+        return
+    dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
+    statement = dialect.insert(Tally).values(
+        [
+            {"petition_id": petition_id, "level": level, "place": place, "count": n}
+            for (level, place), n in counts.items()
+        ]
+    )
+    db.session.execute(
+        statement.on_conflict_do_update(
+            index_elements=["petition_id", "level", "place"],
+            set_={"count": Tally.count + statement.excluded.count},
+        )
+    )
+
+
+def recount(petition_id: int) -> int:
+    """The exact count from the signatures themselves; repairs and logs any drift. Returns the drift."""
+    confirmed = (
+        PetitionSignature.petition_id == petition_id,
+        PetitionSignature.state == SignatureState.CONFIRMED,
+    )
+    db.session.execute(update(PetitionSignature).where(*confirmed).values(counted=True))
+    rows = db.session.execute(
+        select(PetitionSignature.us_state, PetitionSignature.county, PetitionSignature.zip_code, func.count())
+        .where(*confirmed)
+        .group_by(PetitionSignature.us_state, PetitionSignature.county, PetitionSignature.zip_code)
+    ).all()
+    counts = Counter()
+    for us_state, county, zip_code, n in rows:
+        for place in _places(us_state, county, zip_code):
+            counts[place] += n
+    total = sum(n for *_, n in rows)
+    petition = db.session.get(Petition, petition_id)
+    drift = total - petition.signature_count
+    if drift:
+        log.warning(
+            "petition %s: stored count %s, exact count %s", petition_id, petition.signature_count, total
+        )
+    db.session.execute(delete(Tally).where(Tally.petition_id == petition_id))
+    _add_to_tallies(petition_id, counts)
+    petition.signature_count = total
+    db.session.flush()
+    return drift
+
+
+def by_level(petition_id: int, level: str, prefix: str = "") -> list[tuple[str, int]]:
+    """Stored counts of one level ("state", "county", "zip"), largest first."""
+    query = select(Tally.place, Tally.count).where(Tally.petition_id == petition_id, Tally.level == level)
+    if prefix:
+        query = query.where(Tally.place.startswith(prefix))
+    return [
+        (place, count) for place, count in db.session.execute(query.order_by(Tally.count.desc(), Tally.place))
+    ]

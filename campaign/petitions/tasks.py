@@ -1,0 +1,42 @@
+"""Petition jobs: confirmation emails from the outbox, and the tally beat job every few seconds."""
+
+from celery import shared_task
+
+from campaign.core.outbox import dispatch_committed, outbox_task, utcnow
+from campaign.extensions import db
+from campaign.petitions import notices, services, tally
+from campaign.petitions.models import PetitionSignature
+
+
+@outbox_task
+def send_confirmation(signature_id: int) -> None:
+    signature = db.session.get(PetitionSignature, signature_id)
+    if signature is not None and signature.confirmed_at is None:
+        notices.ask_to_confirm(signature)
+
+
+@outbox_task
+def tell_already_signed(signature_id: int, repeat: int) -> None:
+    signature = db.session.get(PetitionSignature, signature_id)
+    if signature is not None:
+        notices.tell_already_signed(signature, repeat)
+
+
+@shared_task(name="campaign.petitions.tasks.keep_tallies")
+def keep_tallies() -> None:
+    """Every few seconds: fold new confirmations into the counts; close petitions at their deadline."""
+    services.close_past_deadline(utcnow())
+    db.session.commit()
+    for petition_id in tally.petitions_with_work():
+        while tally.fold(petition_id):
+            db.session.commit()
+    db.session.commit()
+    dispatch_committed()
+
+
+@shared_task(name="campaign.petitions.tasks.recount_all")
+def recount_all() -> None:
+    """Nightly: the exact count of every petition repairs any drift of the running tallies."""
+    for petition_id in services.petition_ids():
+        tally.recount(petition_id)
+        db.session.commit()

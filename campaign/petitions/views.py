@@ -1,0 +1,104 @@
+"""Organizer pages of a petition: write, open and close it, follow the count.
+
+The public pages (the petition, signing, confirming, count.json) are in public_views.py.
+"""
+
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import func, select
+
+from campaign.coalitions.access import coalition_required, get_scoped_or_404, scoped
+from campaign.coalitions.models import Role
+from campaign.core.outbox import utcnow
+from campaign.extensions import db
+from campaign.notifications.forms import EmptyForm
+from campaign.petitions import services, tally
+from campaign.petitions.forms import PetitionForm
+from campaign.petitions.models import PETITION_STATE_LABELS, Petition, PetitionSignature
+
+bp = Blueprint("petitions", __name__)
+
+
+@bp.app_context_processor
+def petition_labels():
+    return {"PETITION_STATE_LABELS": PETITION_STATE_LABELS}
+
+
+def _to_petition(petition: Petition):
+    return redirect(url_for("petitions.petition", slug=g.coalition.slug, petition_id=petition.id))
+
+
+@bp.get("/coalitions/<slug>/petitions")
+@coalition_required(Role.VIEWER)
+def petitions():
+    rows = db.session.scalars(scoped(Petition).order_by(Petition.created_at.desc())).all()
+    return render_template("petitions/petitions.html", coalition=g.coalition, petitions=rows)
+
+
+@bp.route("/coalitions/<slug>/petitions/new", methods=["GET", "POST"])
+@coalition_required(Role.ORGANIZER)
+def new_petition():
+    form = PetitionForm()
+    if form.validate_on_submit():
+        petition = services.create_petition(g.coalition.id, current_user.id, form.fields_for_save())
+        db.session.commit()
+        return _to_petition(petition)
+    return render_template("petitions/edit.html", coalition=g.coalition, form=form, petition=None)
+
+
+@bp.route("/coalitions/<slug>/petitions/<int:petition_id>/edit", methods=["GET", "POST"])
+@coalition_required(Role.ORGANIZER)
+def edit_petition(petition_id: int):
+    petition = get_scoped_or_404(Petition, petition_id)
+    form = PetitionForm() if request.method == "POST" else PetitionForm.for_petition(petition)
+    if form.validate_on_submit():
+        services.update_petition(petition, form.fields_for_save())
+        db.session.commit()
+        flash(_("Saved."), "success")
+        return _to_petition(petition)
+    return render_template("petitions/edit.html", coalition=g.coalition, form=form, petition=petition)
+
+
+@bp.get("/coalitions/<slug>/petitions/<int:petition_id>")
+@coalition_required(Role.VIEWER)
+def petition(petition_id: int):
+    petition = get_scoped_or_404(Petition, petition_id)
+    by_state = dict(
+        db.session.execute(
+            select(PetitionSignature.state, func.count())
+            .where(PetitionSignature.petition_id == petition.id)
+            .group_by(PetitionSignature.state)
+        ).all()
+    )
+    return render_template(
+        "petitions/petition.html",
+        coalition=g.coalition,
+        petition=petition,
+        by_state=by_state,
+        states=tally.by_level(petition.id, "state")[:10],
+        action_form=EmptyForm(),
+    )
+
+
+ACTIONS = {
+    "open": lambda petition: services.open_petition(petition, utcnow()),
+    "close": lambda petition: services.close(petition, utcnow()),
+}
+
+
+@bp.post("/coalitions/<slug>/petitions/<int:petition_id>/<any(open, close):action>")
+@coalition_required(Role.ORGANIZER)
+def act(petition_id: int, action: str):
+    petition = get_scoped_or_404(Petition, petition_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        ACTIONS[action](petition)
+    except services.PetitionStateError:
+        flash(_("That is not possible any more: the petition has moved on. Here is where it stands."), "info")
+    db.session.commit()
+    return _to_petition(petition)
+
+
+from campaign.petitions import public_views  # noqa: E402,F401 - registers the public pages on bp

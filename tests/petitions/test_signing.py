@@ -1,0 +1,148 @@
+"""Signing: double opt-in, one signature per person, counts from the stored tallies only."""
+
+from sqlalchemy import select
+
+from campaign.extensions import db
+from campaign.petitions import tally
+from campaign.petitions.models import PetitionSignature, SignatureState, Tally
+from tests.petitions.conftest import sign_form, tally_now, text_of
+
+
+def test_a_signature_counts_once_confirmed_and_tallied(client, make_petition, sign, mailbox):
+    petition = make_petition()
+    sign(petition, confirm=False)
+    tally_now()
+    assert client.get(f"/petitions/{petition.slug}/count.json").get_json()["count"] == 0
+
+    link = mailbox.last_link("ana@example.org", "/petitions/confirm/")
+    assert "Confirm my signature" in client.get(link).get_data(as_text=True)  # a GET changes nothing
+    assert db.session.scalar(select(PetitionSignature.state)) == SignatureState.UNCONFIRMED
+    assert "your signature counts" in text_of(client.post(link))
+    assert client.get(f"/petitions/{petition.slug}/count.json").get_json()["count"] == 0  # not yet folded
+    tally_now()
+    counted = client.get(f"/petitions/{petition.slug}/count.json")
+    assert counted.get_json() == {"count": 1, "goal": 100, "by_state": {"PA": 1}}
+    assert "max-age=5" in counted.headers["Cache-Control"]
+    assert "1 signature" in text_of(client.get(f"/petitions/{petition.slug}"))
+
+
+def test_signing_again_shows_the_same_page_and_emails_the_owner_at_most_three_times(
+    client, make_petition, sign, mailbox
+):
+    petition = make_petition()
+    first = sign(petition)
+    for _ in range(5):
+        again = sign(petition, confirm=False, first_name="Someone else")
+        assert again.location == first.location
+    subjects = [m["Subject"] for m in mailbox.to("ana@example.org")]
+    assert subjects.count("You have already signed: End ICE detainers in Philadelphia") == 3
+    assert db.session.query(PetitionSignature).count() == 1
+    tally_now()
+    assert client.get(f"/petitions/{petition.slug}/count.json").get_json()["count"] == 1
+
+
+def test_the_same_address_in_another_spelling_is_the_same_person(client, make_petition, sign):
+    petition = make_petition()
+    sign(petition, email="Ana.Reyes@Example.org")
+    sign(petition, confirm=False, email="ana.reyes@example.org ")
+    assert db.session.query(PetitionSignature).count() == 1
+
+
+def test_tallies_by_state_county_and_zip_and_the_exact_recount(client, make_petition, sign):
+    petition = make_petition()
+    for number, zip_code in enumerate(("19104", "19104", "19147", "90012", "10001")):
+        sign(petition, email=f"p{number}@example.org", zip_code=zip_code)
+    tally_now()
+    db.session.refresh(petition)
+    assert petition.signature_count == 5
+    assert dict(tally.by_level(petition.id, "state")) == {"PA": 3, "CA": 1, "NY": 1}
+    assert dict(tally.by_level(petition.id, "county", "PA:")) == {"PA:Philadelphia County": 3}
+    assert dict(tally.by_level(petition.id, "zip"))["19104"] == 2
+
+    petition.signature_count = 42  # drift, as a crash between two writes could leave
+    db.session.query(Tally).filter(Tally.level == "state").delete()
+    db.session.commit()
+    assert tally.recount(petition.id) == -37
+    db.session.commit()
+    assert petition.signature_count == 5 and dict(tally.by_level(petition.id, "state"))["PA"] == 3
+
+
+def test_the_goal_rises_to_the_next_step_when_reached(client, make_petition, sign):
+    petition = make_petition(goal="2")
+    for number in range(3):
+        sign(petition, email=f"g{number}@example.org")
+    tally_now()
+    assert client.get(f"/petitions/{petition.slug}/count.json").get_json()["goal"] == 100
+
+
+def test_public_signers_are_shown_only_when_they_ask(client, make_petition, sign):
+    petition = make_petition()
+    sign(petition, email="shown@example.org", first_name="Rosa", last_name="Parks", show_name="y")
+    sign(petition, email="hidden@example.org", first_name="Hidden", last_name="Person")
+    page = text_of(client.get(f"/petitions/{petition.slug}"))
+    assert "Rosa P., Philadelphia" in page and "Hidden" not in page
+
+
+def test_the_source_code_is_kept_with_the_signature(client, make_petition, sign):
+    petition = make_petition()
+    page = client.get(f"/petitions/{petition.slug}?source=juntos").get_data(as_text=True)
+    assert 'name="source" type="hidden" value="juntos"' in page
+    sign(petition, source="juntos")
+    assert db.session.scalar(select(PetitionSignature.source)) == "juntos"
+
+
+def test_bots_are_quarantined_not_refused(client, make_petition, sign, app):
+    petition = make_petition()
+    sign(petition, email="bot@example.org", website="http://spam.example")
+    sign(petition, email="nostamp@example.org", started="forged")
+    app.config["PETITION_MIN_FILL_SECONDS"] = 60
+    sign(petition, email="fast@example.org")
+    reasons = db.session.scalars(select(PetitionSignature.quarantine_reason)).all()
+    assert sorted(reasons) == ["honeypot", "no_form", "too_fast"]
+    tally_now()
+    assert client.get(f"/petitions/{petition.slug}/count.json").get_json()["count"] == 0
+
+
+def test_many_signers_behind_one_address_are_held_back_beyond_the_burst_limit(
+    client, make_petition, sign, app
+):
+    app.config["PETITION_BURST_LIMIT"] = "3 per minute"
+    petition = make_petition()
+    for number in range(5):
+        sign(petition, email=f"meeting{number}@example.org")
+    states = sorted(s.value for s in db.session.scalars(select(PetitionSignature.state)))
+    assert states == ["confirmed"] * 3 + ["quarantined"] * 2
+
+
+def test_bad_input_is_answered_and_kept(client, make_petition):
+    petition = make_petition()
+    form = sign_form(client, petition, first_name="Ana", email="ana@", zip_code="00000")
+    response = client.post(f"/petitions/{petition.slug}/sign", data=form)
+    page = text_of(response)
+    assert response.status_code == 400
+    assert "Enter an email address like name@example.org." in page
+    assert "We do not know this ZIP code" in page
+    assert 'value="Ana"' in response.get_data(as_text=True)
+    assert db.session.query(PetitionSignature).count() == 0
+
+
+def test_bad_input_in_spanish(client, make_petition):
+    petition = make_petition()
+    client.get("/language/es")
+    response = client.post(
+        f"/petitions/{petition.slug}/sign", data=sign_form(client, petition, first_name="")
+    )
+    assert "Escribe tu nombre." in text_of(response)
+
+
+def test_drafts_are_not_public_and_closed_petitions_take_no_signatures(
+    client, coalition, make_petition, sign
+):
+    draft = make_petition(open_it=False)
+    assert client.get(f"/petitions/{draft.slug}").status_code == 404
+    petition = make_petition(title="Another")
+    form = sign_form(client, petition)
+    client.post(f"/coalitions/{coalition.slug}/petitions/{petition.id}/close")
+    assert "This petition is closed" in text_of(client.get(f"/petitions/{petition.slug}"))
+    client.post(f"/petitions/{petition.slug}/sign", data=form)
+    assert db.session.query(PetitionSignature).count() == 0
