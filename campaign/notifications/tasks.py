@@ -1,5 +1,6 @@
 """Sending tasks: create an alert's deliveries, send them in batches, keep sending moving."""
 
+import math
 import time
 
 from celery import shared_task
@@ -20,13 +21,17 @@ def start_message(message_id: int) -> None:
     message = db.session.get(Message, message_id)
     if message is None or message.state != MessageState.SENDING:
         return
-    services.create_deliveries(message)
+    created = services.create_deliveries(message)
     services.finish_if_done(message)  # an audience that emptied since composing
-    publish_senders(message_id)
+    publish_senders(message_id, created)
 
 
-def publish_senders(message_id: int) -> None:
-    for _ in range(current_app.config["NOTIFY_PARALLEL_TASKS"]):
+def publish_senders(message_id: int, deliveries: int | None = None) -> None:
+    """Start parallel senders; a notice to one signer needs one sender, not one per worker slot."""
+    senders = current_app.config["NOTIFY_PARALLEL_TASKS"]
+    if deliveries is not None:
+        senders = min(senders, max(1, math.ceil(deliveries / current_app.config["NOTIFY_BATCH_SIZE"])))
+    for _ in range(senders):
         publish_after_commit(SEND_TASK, message_id)
 
 

@@ -14,8 +14,10 @@ from campaign.coalitions import services
 from campaign.coalitions.models import CoalitionRole, Role
 from campaign.letters import services as letters
 from campaign.notifications import services as alerts
+from campaign.petitions import services as petitions
 from campaign.supporters import services as supporters
 
+PETITION = {"title": "End ICE holds", "target": "The Mayor", "ask": "Sign the order.", "goal": 100}
 LETTER = {"title": "End 287(g)", "body": "Dear Secretary,"}
 ALERT = {"subject": "Rally", "body": "Friday", "subject_es": "", "body_es": "", "audience": {}}
 
@@ -31,13 +33,15 @@ WRITE_ROUTES_WITH_FORMS = {
     "letters.new_letter",
     "letters.edit_letter",
     "letters.summary",
+    "petitions.new_petition",
+    "petitions.edit_petition",
 }
 
 
 @pytest.fixture
 def coalition_a(db, make_user, make_coalition, add_teammate, invite_org):
-    """Coalition A, with a member organization, a team, a supporter, an alert and a letter, none of it
-    shared with coalition B."""
+    """Coalition A, with a member organization, a team, a supporter, an alert, a letter and a
+    petition, none of it shared with coalition B."""
     founder = make_user(email="founder-a@example.org")
     coalition = make_coalition(founder, name="Coalition A")
     membership = invite_org(coalition, founder, "CHIRLA")
@@ -50,6 +54,7 @@ def coalition_a(db, make_user, make_coalition, add_teammate, invite_org):
     supporters.record_consent(supporter, "Send me updates.", "es", source="test")
     alert = alerts.save_alert(coalition.id, founder.id, ALERT)
     letter = letters.create_letter(coalition.id, founder.id, LETTER, [{"name": "Jeh Johnson"}])
+    petition = petitions.create_petition(coalition.id, founder.id, PETITION)
     db.session.commit()
     ids = {
         "membership_id": membership.id,
@@ -57,6 +62,7 @@ def coalition_a(db, make_user, make_coalition, add_teammate, invite_org):
         "teammate_id": teammate.id,
         "alert_id": alert.id,
         "letter_id": letter.id,
+        "petition_id": petition.id,
     }
     return coalition, ids
 
