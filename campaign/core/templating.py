@@ -1,7 +1,7 @@
 """What every template can use: the current language, the markdown filter, local times."""
 
 from flask import Flask
-from flask_babel import get_locale
+from flask_babel import format_decimal, get_locale
 
 from campaign.core.markdown import render_markdown
 from campaign.core.zones import local_time
@@ -9,6 +9,7 @@ from campaign.core.zones import local_time
 
 def register(app: Flask) -> None:
     app.add_template_filter(render_markdown, "markdown")
+    app.add_template_filter(format_decimal, "number")  # 1,000 in English, 1.000 in Spanish
     app.add_template_global(local_time)
     app.add_template_global(localized)
 

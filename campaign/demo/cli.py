@@ -15,6 +15,10 @@ from campaign.letters import services as letters
 from campaign.letters.models import Signature, SignatureState, SignerKind
 from campaign.notifications.services import save_alert
 from campaign.organizations.services import create_organization, find_matches
+from campaign.petitions import services as petitions
+from campaign.petitions import signing as petition_signing
+from campaign.petitions import tally as petition_tally
+from campaign.petitions.models import PetitionSignature
 from campaign.supporters.services import record_consent, upsert_supporter
 
 group = click.Group("demo", help="Demo data drawn from shared/seeds.")
@@ -82,7 +86,21 @@ def _coalition(organizer: User, spec: dict, organizations: dict) -> None:
         save_alert(coalition.id, organizer.id, alert)
     for letter in spec.get("letters", []):
         _letter(coalition, organizer, letter, organizations)
+    for petition in spec.get("petitions", []):
+        _petition(coalition, organizer, petition)
     db.session.flush()
+
+
+def _petition(coalition: Coalition, organizer: User, spec: dict) -> None:
+    """An open petition the demo supporters have signed and confirmed, already tallied."""
+    petition = petitions.create_petition(coalition.id, organizer.id, spec)
+    petition.is_demo = True
+    petitions.open_petition(petition, utcnow())
+    for first_name, email, zip_code, language in SUPPORTERS:
+        fields = {"first_name": first_name, "email": email, "zip_code": zip_code, "show_name": True}
+        signed = petition_signing.sign(petition, fields, language, ip_hash=None, consent_wording=None)
+        petition_signing.confirm(db.session.get(PetitionSignature, signed.signature_id), utcnow())
+    petition_tally.recount(petition.id)
 
 
 def _letter(coalition: Coalition, organizer: User, spec: dict, organizations: dict) -> None:

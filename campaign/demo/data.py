@@ -191,6 +191,20 @@ COALITIONS = [
         description="Formed to push back on ICE detainers in Philadelphia after Secure Communities; "
         "Mayor Nutter's executive order later ended immigration holds without a judicial warrant.",
         members=["Juntos", "1Love", "NSM", "PICC", "VWS"],
+        petitions=[
+            {
+                "title": "End ICE holds in Philadelphia (demo)",
+                "title_es": "Fin a las retenciones de ICE en Filadelfia (demo)",
+                "target": "Mayor Michael Nutter",
+                "ask": "Sign an executive order: no one is held for ICE without a judicial warrant.",
+                "ask_es": "Firme una orden ejecutiva: nadie será retenido para ICE sin una orden judicial.",
+                "body": "Since Secure Communities, Philadelphia has held neighbors for ICE on a detainer "
+                "request alone. **Families are separated every week.**\n\n(Demo data.)",
+                "body_es": "Desde Comunidades Seguras, Filadelfia retiene a vecinos para ICE con una simple "
+                "solicitud. **Cada semana se separan familias.**\n\n(Datos de demostración.)",
+                "goal": 1000,
+            }
+        ],
     ),
     dict(
         name="End 287(g) Coalition (demo)",
