@@ -8,6 +8,8 @@ BEAT_SCHEDULE = {
     "keep-letters-on-time": {"task": "campaign.letters.tasks.keep_letters_on_time", "schedule": 30.0},
     # New petition confirmations reach the displayed counts within this many seconds.
     "keep-tallies": {"task": "campaign.petitions.tasks.keep_tallies", "schedule": 3.0},
+    # Reminders to confirm, expiry of closed petitions' unconfirmed signatures, old IP hashes.
+    "tidy-signatures": {"task": "campaign.petitions.tasks.tidy_signatures", "schedule": 3600.0},
     # The exact recount repairs any drift of the running tallies.
     "recount-petitions": {"task": "campaign.petitions.tasks.recount_all", "schedule": 24 * 3600.0},
     # Unanswered erasure links must not keep an address's blind index forever.

@@ -153,3 +153,12 @@ class SignForm(FlaskForm):
 
 class ConfirmForm(FlaskForm):
     submit = SubmitField(_l("Confirm my signature"))
+
+
+class ClusterForm(FlaskForm):
+    """An organizer's verdict on every signature sharing an IP hash or an email domain."""
+
+    kind = HiddenField(validators=[DataRequired()])
+    key = HiddenField(validators=[DataRequired()])
+    release = SubmitField(_l("Count them"))
+    invalidate = SubmitField(_l("Strike them out"))

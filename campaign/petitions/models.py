@@ -128,6 +128,8 @@ class PetitionSignature(db.Model):
     quarantine_reason: Mapped[str] = mapped_column(String(20), default="")
     # A keyed hash, never the address; cleared after 30 days.
     ip_hash: Mapped[str | None] = mapped_column(String(64), index=True)
+    # For spotting clusters of made-up addresses at one domain; the address itself is encrypted.
+    email_domain: Mapped[str] = mapped_column(String(120), default="", index=True)
     language: Mapped[str] = mapped_column(String(5), default="en")
     # "You have already signed" emails sent for repeat sign-ups, at most three.
     repeat_emails: Mapped[int] = mapped_column(Integer, default=0)

@@ -76,6 +76,7 @@ def sign(
             state=SignatureState.QUARANTINED if quarantine_reason else SignatureState.UNCONFIRMED,
             quarantine_reason=quarantine_reason,
             ip_hash=ip_hash,
+            email_domain=fields["email"].rpartition("@")[2].strip().lower()[:120],
             language=language,
             created_at=utcnow(),
         )

@@ -2,10 +2,10 @@
 
 from celery import shared_task
 
-from campaign.core.outbox import dispatch_committed, outbox_task, utcnow
+from campaign.core.outbox import dispatch_committed, enqueue, outbox_task, utcnow
 from campaign.extensions import db
-from campaign.petitions import notices, services, tally
-from campaign.petitions.models import PetitionSignature
+from campaign.petitions import notices, services, tally, upkeep
+from campaign.petitions.models import Petition, PetitionSignature
 
 
 @outbox_task
@@ -30,6 +30,28 @@ def keep_tallies() -> None:
     for petition_id in tally.petitions_with_work():
         while tally.fold(petition_id):
             db.session.commit()
+        reached = upkeep.milestone_to_tell(petition_id)
+        if reached:
+            enqueue(email_milestone, petition_id=petition_id, reached=reached)
+        db.session.commit()
+    dispatch_committed()
+
+
+@outbox_task
+def email_milestone(petition_id: int, reached: int) -> None:
+    petition = db.session.get(Petition, petition_id)
+    if petition is not None:
+        upkeep.email_milestone(petition, reached)
+
+
+@shared_task(name="campaign.petitions.tasks.tidy_signatures")
+def tidy_signatures() -> None:
+    """Hourly: a day-old unconfirmed signature gets one reminder; closed petitions' unconfirmed
+    signatures expire; IP hashes older than 30 days are forgotten."""
+    now = utcnow()
+    upkeep.send_reminders(now)
+    upkeep.expire_unconfirmed(now)
+    upkeep.forget_ip_hashes(now)
     db.session.commit()
     dispatch_committed()
 

@@ -9,12 +9,13 @@ from flask_login import current_user
 from sqlalchemy import func, select
 
 from campaign.coalitions.access import coalition_required, get_scoped_or_404, scoped
-from campaign.coalitions.models import Role
+from campaign.coalitions.models import Membership, MembershipStatus, Role
 from campaign.core.outbox import utcnow
+from campaign.core.slugs import slugify
 from campaign.extensions import db
 from campaign.notifications.forms import EmptyForm
-from campaign.petitions import services, tally
-from campaign.petitions.forms import PetitionForm
+from campaign.petitions import clusters, services, tally
+from campaign.petitions.forms import ClusterForm, PetitionForm
 from campaign.petitions.models import PETITION_STATE_LABELS, Petition, PetitionSignature
 
 bp = Blueprint("petitions", __name__)
@@ -79,6 +80,53 @@ def petition(petition_id: int):
         states=tally.by_level(petition.id, "state")[:10],
         action_form=EmptyForm(),
     )
+
+
+def source_code(organization) -> str:
+    """A member organization's `?source=` code: its name made URL-safe."""
+    return slugify(organization.name, "member")[:40]
+
+
+@bp.get("/coalitions/<slug>/petitions/<int:petition_id>/signers")
+@coalition_required(Role.VIEWER)
+def signers(petition_id: int):
+    petition = get_scoped_or_404(Petition, petition_id)
+    by_source = clusters.counts_by_source(petition)
+    members = db.session.scalars(
+        select(Membership).where(
+            Membership.coalition_id == g.coalition.id, Membership.status == MembershipStatus.ACTIVE
+        )
+    ).all()
+    member_sources = [(m.organization.name, source_code(m.organization)) for m in members]
+    return render_template(
+        "petitions/signers.html",
+        coalition=g.coalition,
+        petition=petition,
+        member_sources=member_sources,
+        by_source=by_source,
+        other_sources=sorted(set(by_source) - {code for _, code in member_sources}),
+        clusters=clusters.clusters(petition),
+        form=ClusterForm(),
+    )
+
+
+@bp.post("/coalitions/<slug>/petitions/<int:petition_id>/clusters")
+@coalition_required(Role.ORGANIZER)
+def judge_cluster(petition_id: int):
+    petition = get_scoped_or_404(Petition, petition_id)
+    form = ClusterForm()
+    if not form.validate_on_submit() or form.kind.data not in clusters.COLUMNS:
+        abort(400)
+    if form.release.data:
+        changed = clusters.release(petition, form.kind.data, form.key.data)
+        flash(
+            _("%(count)d held-back signatures released; they count once confirmed.", count=changed), "success"
+        )
+    else:
+        changed = clusters.invalidate(petition, form.kind.data, form.key.data)
+        flash(_("%(count)d signatures struck out; the count is corrected.", count=changed), "success")
+    db.session.commit()
+    return redirect(url_for("petitions.signers", slug=g.coalition.slug, petition_id=petition.id))
 
 
 ACTIONS = {

@@ -1,8 +1,8 @@
 """petitions: petitions, signatures, tallies
 
-Revision ID: 7adf2075cf8a
+Revision ID: 6409ef759635
 Revises: 26011facfcb8
-Create Date: 2026-11-24 16:27:12.577452
+Create Date: 2026-11-24 16:39:08.033609
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '7adf2075cf8a'
+revision = '6409ef759635'
 down_revision = '26011facfcb8'
 branch_labels = None
 depends_on = None
@@ -66,6 +66,7 @@ def upgrade():
     sa.Column('counted', sa.Boolean(), nullable=False),
     sa.Column('quarantine_reason', sa.String(length=20), nullable=False),
     sa.Column('ip_hash', sa.String(length=64), nullable=True),
+    sa.Column('email_domain', sa.String(length=120), nullable=False),
     sa.Column('language', sa.String(length=5), nullable=False),
     sa.Column('repeat_emails', sa.Integer(), nullable=False),
     sa.Column('created_at', sa.DateTime(), nullable=False),
@@ -78,6 +79,7 @@ def upgrade():
     )
     with op.batch_alter_table('petition_signature', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_petition_signature_created_at'), ['created_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_petition_signature_email_domain'), ['email_domain'], unique=False)
         batch_op.create_index(batch_op.f('ix_petition_signature_ip_hash'), ['ip_hash'], unique=False)
         batch_op.create_index(batch_op.f('ix_petition_signature_supporter_id'), ['supporter_id'], unique=False)
         batch_op.create_index('ix_petition_signature_to_count', ['petition_id', 'state', 'counted'], unique=False)
@@ -100,6 +102,7 @@ def downgrade():
         batch_op.drop_index('ix_petition_signature_to_count')
         batch_op.drop_index(batch_op.f('ix_petition_signature_supporter_id'))
         batch_op.drop_index(batch_op.f('ix_petition_signature_ip_hash'))
+        batch_op.drop_index(batch_op.f('ix_petition_signature_email_domain'))
         batch_op.drop_index(batch_op.f('ix_petition_signature_created_at'))
 
     op.drop_table('petition_signature')

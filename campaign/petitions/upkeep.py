@@ -1,0 +1,102 @@
+"""Signature upkeep on a schedule: one reminder to confirm, expiry, forgetting IP hashes, milestones."""
+
+from datetime import datetime, timedelta
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import delete, select, update
+
+from campaign.coalitions.models import CoalitionRole, Role
+from campaign.core.mail import send_templated
+from campaign.core.urls import external_url
+from campaign.extensions import db
+from campaign.petitions import notices
+from campaign.petitions.models import Petition, PetitionSignature, PetitionState, SignatureState
+
+REMIND_AFTER = timedelta(hours=24)
+FORGET_IP_AFTER = timedelta(days=30)
+REMINDERS_PER_RUN = 2000
+
+
+def send_reminders(now: datetime) -> int:
+    """One reminder, a day after signing, to signers of open petitions who have not confirmed."""
+    due = db.session.scalars(
+        select(PetitionSignature)
+        .join(Petition, Petition.id == PetitionSignature.petition_id)
+        .where(
+            Petition.state == PetitionState.OPEN,
+            PetitionSignature.state == SignatureState.UNCONFIRMED,
+            PetitionSignature.reminded_at.is_(None),
+            PetitionSignature.created_at <= now - REMIND_AFTER,
+        )
+        .limit(REMINDERS_PER_RUN)
+    ).all()
+    for signature in due:
+        signature.reminded_at = now
+        notices.remind_to_confirm(signature)
+    db.session.flush()
+    return len(due)
+
+
+def expire_unconfirmed(now: datetime) -> int:
+    """A closed petition's unconfirmed signatures never counted; they are deleted, not kept."""
+    closed = select(Petition.id).where(Petition.state == PetitionState.CLOSED)
+    result = db.session.execute(
+        delete(PetitionSignature).where(
+            PetitionSignature.petition_id.in_(closed), PetitionSignature.state == SignatureState.UNCONFIRMED
+        )
+    )
+    return result.rowcount
+
+
+def forget_ip_hashes(now: datetime) -> int:
+    result = db.session.execute(
+        update(PetitionSignature)
+        .where(PetitionSignature.ip_hash.is_not(None), PetitionSignature.created_at < now - FORGET_IP_AFTER)
+        .values(ip_hash=None)
+    )
+    return result.rowcount
+
+
+def milestone_reached(count: int, goal: int) -> int:
+    """The highest of 100, 1,000, 10,000, ... and the goal that `count` has reached (0 if none)."""
+    steps = [10**power for power in range(2, 10)] + [goal]
+    return max((step for step in steps if step <= count), default=0)
+
+
+def milestone_to_tell(petition_id: int) -> int:
+    """The milestone the organizers should now hear of, claimed so it is told once (0: none)."""
+    petition = db.session.get(Petition, petition_id)
+    reached = milestone_reached(petition.signature_count, petition.goal)
+    claimed = db.session.execute(
+        update(Petition)
+        .where(Petition.id == petition_id, Petition.milestone_told < reached)
+        .values(milestone_told=reached)
+    ).rowcount
+    return reached if claimed else 0
+
+
+def email_milestone(petition: Petition, reached: int) -> None:
+    """To each organizer of the coalition, in their own language."""
+    organizers = db.session.scalars(
+        select(CoalitionRole).where(
+            CoalitionRole.coalition_id == petition.coalition_id, CoalitionRole.role >= Role.ORGANIZER
+        )
+    )
+    is_goal = reached == petition.goal
+    subject = (
+        _l("Goal reached: %(title)s", title=petition.title)
+        if is_goal
+        else _l("%(count)s signatures: %(title)s", count=f"{reached:,}", title=petition.title)
+    )
+    link = external_url("petitions.petition", slug=petition.coalition.slug, petition_id=petition.id)
+    for role in organizers:
+        send_templated(
+            "petitions/emails/milestone",
+            role.user.email,
+            role.user.locale,
+            subject,
+            petition=petition,
+            reached=reached,
+            is_goal=is_goal,
+            link=link,
+        )

@@ -1,0 +1,109 @@
+"""Clusters and sources, milestones, reminders, expiry and forgetting IP hashes."""
+
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from campaign.core.outbox import utcnow
+from campaign.extensions import db
+from campaign.petitions import upkeep
+from campaign.petitions.models import PetitionSignature, SignatureState
+from campaign.petitions.tasks import tidy_signatures
+from tests.petitions.conftest import tally_now, text_of
+
+
+def _url(coalition, petition, rest=""):
+    return f"/coalitions/{coalition.slug}/petitions/{petition.id}{rest}"
+
+
+def test_a_cluster_at_one_domain_is_struck_out_in_one_action_and_the_count_corrected(
+    client, coalition, make_petition, sign
+):
+    petition = make_petition()
+    for number in range(4):
+        sign(petition, email=f"fake{number}@spam.example")
+    sign(petition, email="ana@example.org")
+    tally_now()
+    assert client.get(f"/petitions/{petition.slug}/count.json").get_json()["count"] == 5
+    page = text_of(client.get(_url(coalition, petition, "/signers")))
+    assert "Email @spam.example" in page
+    client.post(
+        _url(coalition, petition, "/clusters"),
+        data={"kind": "domain", "key": "spam.example", "invalidate": "1"},
+    )
+    tally_now()
+    assert client.get(f"/petitions/{petition.slug}/count.json").get_json()["count"] == 1
+
+
+def test_a_held_back_meeting_is_released_and_counted(client, coalition, make_petition, sign, app):
+    app.config["PETITION_BURST_LIMIT"] = "1 per minute"
+    petition = make_petition()
+    for number in range(3):
+        sign(petition, email=f"neighbor{number}@example.org")
+    tally_now()
+    assert client.get(f"/petitions/{petition.slug}/count.json").get_json()["count"] == 1
+    ip_hash = db.session.scalar(select(PetitionSignature.ip_hash))
+    client.post(_url(coalition, petition, "/clusters"), data={"kind": "ip", "key": ip_hash, "release": "1"})
+    tally_now()
+    assert client.get(f"/petitions/{petition.slug}/count.json").get_json()["count"] == 3
+
+
+def test_each_member_organization_has_a_source_code_and_sees_its_count(
+    client, coalition, make_petition, sign, db
+):
+    from campaign.coalitions.models import Membership, MembershipStatus
+    from campaign.organizations.services import create_organization
+
+    juntos = create_organization("Juntos")
+    db.session.add(Membership(coalition=coalition, organization=juntos, status=MembershipStatus.ACTIVE))
+    db.session.commit()
+    petition = make_petition()
+    sign(petition, email="a@example.org", source="juntos")
+    sign(petition, email="b@example.org", source="juntos")
+    sign(petition, email="c@example.org", source="share-whatsapp")
+    page = text_of(client.get(_url(coalition, petition, "/signers")))
+    assert f"/petitions/{petition.slug}?source=juntos" in page
+    assert "Juntos" in page and "share-whatsapp" in page
+
+
+def test_organizers_hear_of_each_milestone_once(client, coalition, make_petition, sign, mailbox):
+    petition = make_petition(goal="3")
+    for number in range(3):
+        sign(petition, email=f"m{number}@example.org")
+    tally_now()
+    tally_now()
+    told = [m for m in mailbox.to("organizer@example.org") if "Goal reached" in m["Subject"]]
+    assert len(told) == 1
+    assert upkeep.milestone_reached(150, 5000) == 100 and upkeep.milestone_reached(12000, 5000) == 10000
+
+
+def test_one_reminder_after_a_day_then_expiry_when_the_petition_closes(
+    client, coalition, make_petition, sign, mailbox
+):
+    petition = make_petition()
+    sign(petition, confirm=False)
+    signature = db.session.scalar(select(PetitionSignature))
+    signature.created_at = utcnow() - timedelta(hours=25)
+    db.session.commit()
+    tidy_signatures()
+    tidy_signatures()
+    reminders = [m for m in mailbox.to("ana@example.org") if m["Subject"].startswith("Reminder")]
+    assert len(reminders) == 1
+
+    client.post(_url(coalition, petition, "/close"))
+    tidy_signatures()
+    db.session.expire_all()
+    assert db.session.query(PetitionSignature).count() == 0
+
+
+def test_ip_hashes_are_forgotten_after_30_days(client, make_petition, sign):
+    petition = make_petition()
+    sign(petition)
+    signature = db.session.scalar(select(PetitionSignature))
+    assert signature.ip_hash and signature.ip_hash != "127.0.0.1"
+    signature.created_at = utcnow() - timedelta(days=31)
+    db.session.commit()
+    tidy_signatures()
+    db.session.expire_all()
+    assert db.session.scalar(select(PetitionSignature.ip_hash)) is None
+    assert db.session.scalar(select(PetitionSignature.state)) == SignatureState.CONFIRMED
