@@ -8,7 +8,7 @@ from campaign.core.i18n import speak
 from campaign.core.network import client_ip_hash
 from campaign.core.outbox import utcnow
 from campaign.extensions import db
-from campaign.petitions import abuse, notices, services, signing, tally
+from campaign.petitions import abuse, notices, services, signing, statemap, tally
 from campaign.petitions.forms import ConfirmForm, SignForm
 from campaign.petitions.models import Petition, PetitionSignature, PetitionState
 from campaign.petitions.views import bp
@@ -92,3 +92,22 @@ def count(slug: str):
     )
     response.headers["Cache-Control"] = f"public, max-age={COUNT_MAX_AGE_SECONDS}"
     return response
+
+
+@bp.get("/petitions/<slug>/places")
+def places(slug: str):
+    """Signatures by state (table and tile map), or by county within one state."""
+    petition = _public_or_404(slug)
+    state = request.args.get("state", "").upper()[:2]
+    by_state = tally.by_level(petition.id, "state")
+    counties = tally.by_level(petition.id, "county", f"{state}:") if state else []
+    tiles = statemap.tiles(dict(by_state))
+    return render_template(
+        "petitions/places.html",
+        petition=petition,
+        by_state=by_state,
+        tiles=tiles,
+        names={tile.code: tile.name for tile in tiles},
+        state=state,
+        counties=[(place.partition(":")[2], count) for place, count in counties],
+    )

@@ -146,3 +146,15 @@ def test_drafts_are_not_public_and_closed_petitions_take_no_signatures(
     assert "This petition is closed" in text_of(client.get(f"/petitions/{petition.slug}"))
     client.post(f"/petitions/{petition.slug}/sign", data=form)
     assert db.session.query(PetitionSignature).count() == 0
+
+
+def test_the_places_page_shows_states_on_a_map_and_counties_within_a_state(client, make_petition, sign):
+    petition = make_petition()
+    for number, zip_code in enumerate(("19104", "19147", "15213", "90012")):
+        sign(petition, email=f"place{number}@example.org", zip_code=zip_code)
+    tally_now()
+    page = client.get(f"/petitions/{petition.slug}/places").get_data(as_text=True)
+    assert "<svg" in page and "Pennsylvania: 3" in page and "California: 1" in page
+    counties = text_of(client.get(f"/petitions/{petition.slug}/places?state=PA"))
+    assert "Counties in Pennsylvania" in counties
+    assert "Philadelphia County 2" in counties and "Allegheny County 1" in counties
