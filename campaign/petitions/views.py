@@ -10,11 +10,12 @@ from sqlalchemy import func, select
 
 from campaign.coalitions.access import coalition_required, get_scoped_or_404, scoped
 from campaign.coalitions.models import Membership, MembershipStatus, Role
+from campaign.core.exports import csv_response, log_export
 from campaign.core.outbox import utcnow
 from campaign.core.slugs import slugify
 from campaign.extensions import db
 from campaign.notifications.forms import EmptyForm
-from campaign.petitions import clusters, services, tally
+from campaign.petitions import clusters, exports, services, tally
 from campaign.petitions.forms import ClusterForm, PetitionForm
 from campaign.petitions.models import PETITION_STATE_LABELS, Petition, PetitionSignature
 
@@ -127,6 +128,17 @@ def judge_cluster(petition_id: int):
         flash(_("%(count)d signatures struck out; the count is corrected.", count=changed), "success")
     db.session.commit()
     return redirect(url_for("petitions.signers", slug=g.coalition.slug, petition_id=petition.id))
+
+
+@bp.get("/coalitions/<slug>/petitions/<int:petition_id>/signers.csv")
+@coalition_required(Role.ADMIN)
+def export(petition_id: int):
+    petition = get_scoped_or_404(Petition, petition_id)
+    log_export(
+        g.coalition.id, current_user.id, f"petition:{petition.id}:signers", exports.row_count(petition)
+    )
+    db.session.commit()
+    return csv_response(f"{petition.slug}-signers.csv", exports.HEADER, exports.rows(petition))
 
 
 ACTIONS = {

@@ -107,3 +107,18 @@ def test_ip_hashes_are_forgotten_after_30_days(client, make_petition, sign):
     db.session.expire_all()
     assert db.session.scalar(select(PetitionSignature.ip_hash)) is None
     assert db.session.scalar(select(PetitionSignature.state)) == SignatureState.CONFIRMED
+
+
+def test_the_signers_csv_is_for_admins_logged_and_formula_safe(client, coalition, make_petition, sign):
+    import csv
+    import io
+
+    from campaign.core.exports import ExportLog
+
+    petition = make_petition()
+    sign(petition, first_name="=cmd|' /C calc'!A0", last_name="Núñez")
+    body = client.get(_url(coalition, petition, "/signers.csv")).get_data(as_text=True)
+    rows = list(csv.DictReader(io.StringIO(body.lstrip("\ufeff"))))
+    assert rows[0]["first_name"].startswith("'=") and rows[0]["last_name"] == "Núñez"
+    assert rows[0]["email"] == "ana@example.org" and rows[0]["state"] == "PA"
+    assert db.session.scalar(select(ExportLog.row_count)) == 1
