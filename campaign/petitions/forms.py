@@ -162,3 +162,49 @@ class ClusterForm(FlaskForm):
     key = HiddenField(validators=[DataRequired()])
     release = SubmitField(_l("Count them"))
     invalidate = SubmitField(_l("Strike them out"))
+
+
+class PaperForm(FlaskForm):
+    """A batch of paper signatures: how many, or the names and ZIP codes off the sheets."""
+
+    organization_id = SelectField(_l("Collected by"), coerce=int, validators=[InputRequired()])
+    count = IntegerField(
+        _l("Number of signatures"),
+        validators=[Optional(), NumberRange(1, 1_000_000, _l("Enter a number from 1 to 1,000,000."))],
+    )
+    names = TextAreaField(
+        _l("Or the names and ZIP codes, one signer per line"),
+        filters=[strip_whitespace],
+        validators=[Length(max=500_000), plain_text],
+        render_kw={"rows": 8, "placeholder": "Ana Reyes, 19104"},
+    )
+    submit = SubmitField(_l("Add the signatures"))
+
+    def __init__(self, organizations: list[tuple[int, str]], *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.organization_id.choices = [(0, _l("The coalition itself"))] + organizations
+        self.parsed: list[tuple[str, str]] = []
+
+    def validate_names(self, field):
+        problems = []
+        for number, line in enumerate(field.data.splitlines(), start=1):
+            if not line.strip():
+                continue
+            name, _, zip_code = line.rpartition(",")
+            name, zip_code = name.strip(), zip_code.strip()
+            if not name or place_of(zip_code) is None:
+                problems.append(number)
+            else:
+                self.parsed.append((name, zip_code))
+        if problems:
+            lines = ", ".join(str(number) for number in problems[:10])
+            raise ValidationError(
+                _l(
+                    "Write each line as a name, a comma and a known ZIP code (see lines %(lines)s).",
+                    lines=lines,
+                )
+            )
+
+    def validate_count(self, field):
+        if not field.data and not (self.names.data or "").strip():
+            raise ValidationError(_l("Enter how many signatures, or list the names and ZIP codes."))

@@ -50,7 +50,8 @@ class Petition(db.Model):
     state: Mapped[PetitionState] = mapped_column(
         enum_column(PetitionState, 10), default=PetitionState.DRAFT, index=True
     )
-    signature_count: Mapped[int] = mapped_column(Integer, default=0)
+    signature_count: Mapped[int] = mapped_column(Integer, default=0)  # online, confirmed
+    paper_count: Mapped[int] = mapped_column(Integer, default=0)  # entered by organizers
     # The highest milestone organizers were told about (100, 1,000, ...), so each is told once.
     milestone_told: Mapped[int] = mapped_column(Integer, default=0)
     is_demo: Mapped[bool] = mapped_column(default=False)
@@ -70,15 +71,20 @@ class Petition(db.Model):
         return self.state == PetitionState.OPEN
 
     @property
+    def total(self) -> int:
+        """Online and paper signatures together: the number the page shows."""
+        return self.signature_count + self.paper_count
+
+    @property
     def shown_goal(self) -> int:
         """The organizer's goal, or once it is reached, the next step above the count."""
-        if self.signature_count < self.goal:
+        if self.total < self.goal:
             return self.goal
-        return next((step for step in GOAL_STEPS if step > self.signature_count), self.signature_count * 2)
+        return next((step for step in GOAL_STEPS if step > self.total), self.total * 2)
 
     @property
     def percent(self) -> int:
-        return min(100, self.signature_count * 100 // max(self.shown_goal, 1))
+        return min(100, self.total * 100 // max(self.shown_goal, 1))
 
     def title_in(self, language: str) -> str:
         return self.title_es if language == "es" and self.title_es else self.title
@@ -150,3 +156,36 @@ class Tally(db.Model):
     level: Mapped[str] = mapped_column(String(8), primary_key=True)  # "state", "county", "zip"
     place: Mapped[str] = mapped_column(String(90), primary_key=True)
     count: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class PaperBatch(db.Model):
+    """Signatures collected on paper, entered by an organizer and credited to a member organization."""
+
+    __tablename__ = "petition_paper_batch"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    petition_id: Mapped[int] = mapped_column(ForeignKey("petition.id", ondelete="CASCADE"), index=True)
+    organization_id: Mapped[int | None] = mapped_column(ForeignKey("organization.id", ondelete="SET NULL"))
+    count: Mapped[int] = mapped_column(Integer)
+    entered_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    organization = relationship("Organization")
+    entries: Mapped[list["PaperEntry"]] = relationship(back_populates="batch", cascade="all, delete-orphan")
+
+
+class PaperEntry(db.Model):
+    """One name from a paper sheet (encrypted) and its ZIP code, which places it on the tallies."""
+
+    __tablename__ = "petition_paper_entry"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    batch_id: Mapped[int] = mapped_column(
+        ForeignKey("petition_paper_batch.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str | None] = mapped_column(EncryptedText)
+    zip_code: Mapped[str] = mapped_column(String(5))
+    us_state: Mapped[str] = mapped_column(String(2), default="")
+    county: Mapped[str] = mapped_column(String(80), default="")
+
+    batch: Mapped[PaperBatch] = relationship(back_populates="entries")

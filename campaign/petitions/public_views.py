@@ -86,7 +86,9 @@ def count(slug: str):
     """From the stored tallies only; cacheable for a few seconds by browsers and proxies."""
     petition = _public_or_404(slug)
     response = jsonify(
-        count=petition.signature_count,
+        count=petition.total,
+        online=petition.signature_count,
+        paper=petition.paper_count,
         goal=petition.shown_goal,
         by_state=dict(tally.by_level(petition.id, "state")),
     )

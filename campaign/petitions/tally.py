@@ -13,14 +13,21 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from campaign.extensions import db
-from campaign.petitions.models import Petition, PetitionSignature, SignatureState, Tally
+from campaign.petitions.models import (
+    PaperBatch,
+    PaperEntry,
+    Petition,
+    PetitionSignature,
+    SignatureState,
+    Tally,
+)
 
 log = logging.getLogger(__name__)
 
 FOLD_BATCH = 5000
 
 
-def _places(us_state: str, county: str, zip_code: str) -> list[tuple[str, str]]:
+def places(us_state: str, county: str, zip_code: str) -> list[tuple[str, str]]:
     places = [("zip", zip_code)]
     if us_state:
         places.append(("state", us_state))
@@ -63,8 +70,8 @@ def fold(petition_id: int, batch: int = FOLD_BATCH) -> int:
         .where(PetitionSignature.id.in_([row.id for row in rows]))
         .values(counted=True)
     )
-    counts = Counter(place for row in rows for place in _places(row.us_state, row.county, row.zip_code))
-    _add_to_tallies(petition_id, counts)
+    counts = Counter(place for row in rows for place in places(row.us_state, row.county, row.zip_code))
+    add_to_tallies(petition_id, counts)
     db.session.execute(
         update(Petition)
         .where(Petition.id == petition_id)
@@ -73,7 +80,7 @@ def fold(petition_id: int, batch: int = FOLD_BATCH) -> int:
     return len(rows)
 
 
-def _add_to_tallies(petition_id: int, counts: Counter) -> None:
+def add_to_tallies(petition_id: int, counts: Counter) -> None:
     if not counts:
         return
     dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
@@ -92,22 +99,25 @@ def _add_to_tallies(petition_id: int, counts: Counter) -> None:
 
 
 def recount(petition_id: int) -> int:
-    """The exact count from the signatures themselves; repairs and logs any drift. Returns the drift."""
+    """The exact count from the signatures and paper entries themselves; repairs and logs any drift
+    of the online count. Returns that drift."""
     confirmed = (
         PetitionSignature.petition_id == petition_id,
         PetitionSignature.state == SignatureState.CONFIRMED,
     )
     db.session.execute(update(PetitionSignature).where(*confirmed).values(counted=True))
-    rows = db.session.execute(
+    online = _place_counts(
         select(PetitionSignature.us_state, PetitionSignature.county, PetitionSignature.zip_code, func.count())
         .where(*confirmed)
         .group_by(PetitionSignature.us_state, PetitionSignature.county, PetitionSignature.zip_code)
-    ).all()
-    counts = Counter()
-    for us_state, county, zip_code, n in rows:
-        for place in _places(us_state, county, zip_code):
-            counts[place] += n
-    total = sum(n for *_, n in rows)
+    )
+    on_paper = _place_counts(
+        select(PaperEntry.us_state, PaperEntry.county, PaperEntry.zip_code, func.count())
+        .join(PaperBatch, PaperBatch.id == PaperEntry.batch_id)
+        .where(PaperBatch.petition_id == petition_id)
+        .group_by(PaperEntry.us_state, PaperEntry.county, PaperEntry.zip_code)
+    )
+    total = sum(count for (level, _), count in online.items() if level == "zip")
     petition = db.session.get(Petition, petition_id)
     drift = total - petition.signature_count
     if drift:
@@ -115,10 +125,21 @@ def recount(petition_id: int) -> int:
             "petition %s: stored count %s, exact count %s", petition_id, petition.signature_count, total
         )
     db.session.execute(delete(Tally).where(Tally.petition_id == petition_id))
-    _add_to_tallies(petition_id, counts)
+    add_to_tallies(petition_id, online + on_paper)
     petition.signature_count = total
+    petition.paper_count = db.session.scalar(
+        select(func.coalesce(func.sum(PaperBatch.count), 0)).where(PaperBatch.petition_id == petition_id)
+    )
     db.session.flush()
     return drift
+
+
+def _place_counts(query) -> Counter:
+    counts = Counter()
+    for us_state, county, zip_code, n in db.session.execute(query):
+        for place in places(us_state, county, zip_code):
+            counts[place] += n
+    return counts
 
 
 def by_level(petition_id: int, level: str, prefix: str = "") -> list[tuple[str, int]]:

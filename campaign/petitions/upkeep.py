@@ -66,7 +66,7 @@ def milestone_reached(count: int, goal: int) -> int:
 def milestone_to_tell(petition_id: int) -> int:
     """The milestone the organizers should now hear of, claimed so it is told once (0: none)."""
     petition = db.session.get(Petition, petition_id)
-    reached = milestone_reached(petition.signature_count, petition.goal)
+    reached = milestone_reached(petition.total, petition.goal)
     claimed = db.session.execute(
         update(Petition)
         .where(Petition.id == petition_id, Petition.milestone_told < reached)

@@ -16,8 +16,9 @@ from campaign.core.slugs import slugify
 from campaign.extensions import db
 from campaign.notifications.forms import EmptyForm
 from campaign.petitions import clusters, exports, services, tally
-from campaign.petitions.forms import ClusterForm, PetitionForm
-from campaign.petitions.models import PETITION_STATE_LABELS, Petition, PetitionSignature
+from campaign.petitions import paper as paper_batches
+from campaign.petitions.forms import ClusterForm, PaperForm, PetitionForm
+from campaign.petitions.models import PETITION_STATE_LABELS, PaperBatch, Petition, PetitionSignature
 
 bp = Blueprint("petitions", __name__)
 
@@ -93,12 +94,7 @@ def source_code(organization) -> str:
 def signers(petition_id: int):
     petition = get_scoped_or_404(Petition, petition_id)
     by_source = clusters.counts_by_source(petition)
-    members = db.session.scalars(
-        select(Membership).where(
-            Membership.coalition_id == g.coalition.id, Membership.status == MembershipStatus.ACTIVE
-        )
-    ).all()
-    member_sources = [(m.organization.name, source_code(m.organization)) for m in members]
+    member_sources = [(m.organization.name, source_code(m.organization)) for m in _active_members()]
     return render_template(
         "petitions/signers.html",
         coalition=g.coalition,
@@ -139,6 +135,36 @@ def export(petition_id: int):
     )
     db.session.commit()
     return csv_response(f"{petition.slug}-signers.csv", exports.HEADER, exports.rows(petition))
+
+
+@bp.route("/coalitions/<slug>/petitions/<int:petition_id>/paper", methods=["GET", "POST"])
+@coalition_required(Role.ORGANIZER)
+def paper(petition_id: int):
+    petition = get_scoped_or_404(Petition, petition_id)
+    members = _active_members()
+    form = PaperForm([(m.organization_id, m.organization.name) for m in members])
+    if form.validate_on_submit():
+        credited = form.organization_id.data or None
+        batch = paper_batches.add_batch(
+            petition, credited, form.count.data or 0, form.parsed, current_user.id
+        )
+        db.session.commit()
+        flash(_("%(count)d paper signatures added.", count=batch.count), "success")
+        return redirect(url_for("petitions.paper", slug=g.coalition.slug, petition_id=petition.id))
+    batches = db.session.scalars(
+        select(PaperBatch).where(PaperBatch.petition_id == petition.id).order_by(PaperBatch.created_at.desc())
+    ).all()
+    return render_template(
+        "petitions/paper.html", coalition=g.coalition, petition=petition, form=form, batches=batches
+    ), (400 if form.errors else 200)
+
+
+def _active_members() -> list[Membership]:
+    return db.session.scalars(
+        select(Membership).where(
+            Membership.coalition_id == g.coalition.id, Membership.status == MembershipStatus.ACTIVE
+        )
+    ).all()
 
 
 ACTIONS = {

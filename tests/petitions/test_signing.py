@@ -21,7 +21,7 @@ def test_a_signature_counts_once_confirmed_and_tallied(client, make_petition, si
     assert client.get(f"/petitions/{petition.slug}/count.json").get_json()["count"] == 0  # not yet folded
     tally_now()
     counted = client.get(f"/petitions/{petition.slug}/count.json")
-    assert counted.get_json() == {"count": 1, "goal": 100, "by_state": {"PA": 1}}
+    assert counted.get_json() == {"count": 1, "online": 1, "paper": 0, "goal": 100, "by_state": {"PA": 1}}
     assert "max-age=5" in counted.headers["Cache-Control"]
     assert "1 signature" in text_of(client.get(f"/petitions/{petition.slug}"))
 

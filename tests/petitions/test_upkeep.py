@@ -122,3 +122,28 @@ def test_the_signers_csv_is_for_admins_logged_and_formula_safe(client, coalition
     assert rows[0]["first_name"].startswith("'=") and rows[0]["last_name"] == "Núñez"
     assert rows[0]["email"] == "ana@example.org" and rows[0]["state"] == "PA"
     assert db.session.scalar(select(ExportLog.row_count)) == 1
+
+
+def test_paper_signatures_count_with_the_online_ones_and_by_place(client, coalition, make_petition, sign):
+    from campaign.petitions import tally
+
+    petition = make_petition()
+    sign(petition)
+    url = _url(coalition, petition, "/paper")
+    bad = client.post(
+        url, data={"organization_id": "0", "count": "", "names": "Rosa Parks, 19104\nNo zip here"}
+    )
+    assert bad.status_code == 400 and "see lines 2" in text_of(bad)
+    assert "No zip here" in bad.get_data(as_text=True)  # what was typed stays
+    client.post(
+        url, data={"organization_id": "0", "count": "", "names": "Rosa Parks, 19104\nLuis Ortiz, 90012"}
+    )
+    client.post(url, data={"organization_id": "0", "count": "40", "names": ""})
+    tally_now()
+    figures = client.get(f"/petitions/{petition.slug}/count.json").get_json()
+    assert (figures["count"], figures["online"], figures["paper"]) == (43, 1, 42)
+    assert figures["by_state"] == {"PA": 2, "CA": 1}
+    assert "including 42 on paper" in text_of(client.get(f"/petitions/{petition.slug}"))
+    assert tally.recount(petition.id) == 0
+    db.session.commit()
+    assert client.get(f"/petitions/{petition.slug}/count.json").get_json()["by_state"] == {"PA": 2, "CA": 1}
