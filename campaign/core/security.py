@@ -18,6 +18,15 @@ CONTENT_SECURITY_POLICY = "; ".join(
 )
 
 
+def embeddable(response: Response) -> Response:
+    """Let any site frame this response (a petition widget). Browsers ignore X-Frame-Options
+    when the CSP names frame-ancestors, so only this policy changes."""
+    response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY.replace(
+        "frame-ancestors 'none'", "frame-ancestors *"
+    )
+    return response
+
+
 def register(app: Flask) -> None:
     @app.after_request
     def add_security_headers(response: Response) -> Response:

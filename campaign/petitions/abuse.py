@@ -14,6 +14,8 @@ from campaign.extensions import limiter
 from campaign.supporters.tokens import serializer
 
 FORM_SALT = "petitions.form-shown"
+# The widget's form has no session-bound CSRF token: its stamp must be this recent.
+WIDGET_FORM_MAX_AGE_SECONDS = 2 * 3600
 
 
 def form_stamp(petition_id: int) -> str:
@@ -39,3 +41,11 @@ def quarantine_reason(petition_id: int, honeypot: str, stamp: str, ip_hash: str)
         ):
             return "rate"
     return ""
+
+
+def stamp_is_fresh(petition_id: int, stamp: str) -> bool:
+    try:
+        shown_for = serializer(FORM_SALT).loads(stamp or "", max_age=WIDGET_FORM_MAX_AGE_SECONDS)
+    except BadSignature:  # also raised when it is too old
+        return False
+    return shown_for == petition_id

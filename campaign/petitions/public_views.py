@@ -17,7 +17,7 @@ from campaign.supporters.forms import consent_wording
 COUNT_MAX_AGE_SECONDS = 5
 
 
-def _public_or_404(slug: str) -> Petition:
+def public_or_404(slug: str) -> Petition:
     petition = db.first_or_404(select(Petition).where(Petition.slug == slug))
     if petition.state == PetitionState.DRAFT:
         abort(404)
@@ -38,13 +38,13 @@ def _page(petition: Petition, form: SignForm, status: int = 200):
 
 @bp.get("/petitions/<slug>")
 def public_petition(slug: str):
-    petition = _public_or_404(slug)
+    petition = public_or_404(slug)
     return _page(petition, SignForm(consent_wording=consent_wording(petition.coalition)))
 
 
 @bp.post("/petitions/<slug>/sign")
 def sign(slug: str):
-    petition = _public_or_404(slug)
+    petition = public_or_404(slug)
     form = SignForm(consent_wording=consent_wording(petition.coalition))
     if not petition.is_open:
         return redirect(url_for("petitions.public_petition", slug=slug))
@@ -62,7 +62,7 @@ def sign(slug: str):
 
 @bp.get("/petitions/<slug>/thanks")
 def thanks(slug: str):
-    return render_template("petitions/thanks.html", petition=_public_or_404(slug))
+    return render_template("petitions/thanks.html", petition=public_or_404(slug))
 
 
 @bp.route("/petitions/confirm/<token>", methods=["GET", "POST"])
@@ -84,7 +84,7 @@ def confirm(token: str):
 @bp.get("/petitions/<slug>/count.json")
 def count(slug: str):
     """From the stored tallies only; cacheable for a few seconds by browsers and proxies."""
-    petition = _public_or_404(slug)
+    petition = public_or_404(slug)
     response = jsonify(
         count=petition.total,
         online=petition.signature_count,
@@ -99,7 +99,7 @@ def count(slug: str):
 @bp.get("/petitions/<slug>/places")
 def places(slug: str):
     """Signatures by state (table and tile map), or by county within one state."""
-    petition = _public_or_404(slug)
+    petition = public_or_404(slug)
     state = request.args.get("state", "").upper()[:2]
     by_state = tally.by_level(petition.id, "state")
     counties = tally.by_level(petition.id, "county", f"{state}:") if state else []

@@ -187,4 +187,4 @@ def act(petition_id: int, action: str):
     return _to_petition(petition)
 
 
-from campaign.petitions import public_views  # noqa: E402,F401 - registers the public pages on bp
+from campaign.petitions import embed, public_views  # noqa: E402,F401 - register the public pages on bp
