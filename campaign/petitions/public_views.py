@@ -109,7 +109,7 @@ def places(slug: str):
         petition=petition,
         by_state=by_state,
         tiles=tiles,
-        names={tile.code: tile.name for tile in tiles},
+        names=statemap.state_names(),
         state=state,
         counties=[(place.partition(":")[2], count) for place, count in counties],
     )

@@ -5,6 +5,7 @@ the map carries the same figures for screen readers and for copying.
 """
 
 from dataclasses import dataclass
+from functools import cache
 
 import us
 
@@ -43,11 +44,10 @@ def tiles(counts: dict[str, int], size: int = 44, gap: int = 4) -> list[Tile]:
     for code, (column, row) in GRID.items():
         count = counts.get(code, 0)
         shade = 0 if not count else 1 + min(3, (count * 4 - 1) // top)
-        state = us.states.lookup(code)
         drawn.append(
             Tile(
                 code=code,
-                name=state.name if state else code,
+                name=state_names()[code],
                 count=count,
                 x=column * (size + gap),
                 y=row * (size + gap),
@@ -56,3 +56,9 @@ def tiles(counts: dict[str, int], size: int = 44, gap: int = 4) -> list[Tile]:
             )
         )
     return drawn
+
+
+@cache
+def state_names() -> dict[str, str]:
+    """Code -> name of every square on the map (states, DC, Puerto Rico)."""
+    return {code: (us.states.lookup(code).name if us.states.lookup(code) else code) for code in GRID}

@@ -12,10 +12,11 @@ from campaign.coalitions.access import coalition_required, get_scoped_or_404, sc
 from campaign.coalitions.models import Membership, MembershipStatus, Role
 from campaign.core.exports import csv_response, log_export
 from campaign.core.outbox import utcnow
+from campaign.core.pdf import pdf_response
 from campaign.core.slugs import slugify
 from campaign.extensions import db
 from campaign.notifications.forms import EmptyForm
-from campaign.petitions import clusters, exports, services, tally
+from campaign.petitions import clusters, exports, services, statemap, tally
 from campaign.petitions import paper as paper_batches
 from campaign.petitions.forms import ClusterForm, PaperForm, PetitionForm
 from campaign.petitions.models import PETITION_STATE_LABELS, PaperBatch, Petition, PetitionSignature
@@ -165,6 +166,21 @@ def _active_members() -> list[Membership]:
             Membership.coalition_id == g.coalition.id, Membership.status == MembershipStatus.ACTIVE
         )
     ).all()
+
+
+@bp.get("/coalitions/<slug>/petitions/<int:petition_id>/delivery.pdf")
+@coalition_required(Role.VIEWER)
+def delivery_pdf(petition_id: int):
+    """For handing over: the petition and its counts by state; no names."""
+    petition = get_scoped_or_404(Petition, petition_id)
+    page = render_template(
+        "petitions/delivery.html",
+        petition=petition,
+        by_state=tally.by_level(petition.id, "state"),
+        names=statemap.state_names(),
+        generated_at=utcnow(),
+    )
+    return pdf_response(page, "packet.css", f"{petition.slug}-delivery.pdf")
 
 
 ACTIONS = {

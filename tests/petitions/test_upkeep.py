@@ -147,3 +147,18 @@ def test_paper_signatures_count_with_the_online_ones_and_by_place(client, coalit
     assert tally.recount(petition.id) == 0
     db.session.commit()
     assert client.get(f"/petitions/{petition.slug}/count.json").get_json()["by_state"] == {"PA": 2, "CA": 1}
+
+
+def test_the_delivery_pdf_gives_counts_by_state_and_no_names(client, coalition, make_petition, sign):
+    import io
+
+    from pypdf import PdfReader
+
+    petition = make_petition()
+    sign(petition, first_name="Secretname", zip_code="19104")
+    sign(petition, email="b@example.org", zip_code="90012")
+    tally_now()
+    response = client.get(_url(coalition, petition, "/delivery.pdf"))
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(response.data)).pages)
+    assert "2 signatures" in text and "Pennsylvania" in text and "California" in text
+    assert "Secretname" not in text
