@@ -184,6 +184,21 @@ def it_app(settings):
     return app
 
 
+CLOSED_REDIS = "redis://127.0.0.1:1/0"  # nothing listens on port 1
+
+
+@pytest.fixture(scope="module")
+def redis_down_app(it_app, settings):
+    """The web app as it is while Redis is down: same database, broker unreachable."""
+    return make_app(settings, REDIS_URL=CLOSED_REDIS, RATELIMIT_STORAGE_URI=CLOSED_REDIS)
+
+
+@pytest.fixture(scope="module")
+def sweeper_app(it_app, settings):
+    """The beat job's view: the real Redis, and rows count as left behind at once."""
+    return make_app(settings, OUTBOX_SWEEP_AFTER_SECONDS=0)
+
+
 @pytest.fixture
 def it_client(it_app):
     return it_app.test_client()

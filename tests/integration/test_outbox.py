@@ -7,25 +7,10 @@ from campaign.accounts.models import User
 from campaign.core import outbox
 from campaign.core.outbox import DONE, PENDING, OutboxEntry
 from campaign.extensions import db
-from tests.integration.conftest import make_app
 from tests.integration.helpers import mail_to, new_address, sign_up
 from tests.services import wait_until
 
 pytestmark = pytest.mark.integration
-
-CLOSED_REDIS = "redis://127.0.0.1:1/0"  # nothing listens on port 1
-
-
-@pytest.fixture(scope="module")
-def redis_down_app(it_app, settings):
-    """The web app as it is while Redis is down: same database, broker unreachable."""
-    return make_app(settings, REDIS_URL=CLOSED_REDIS, RATELIMIT_STORAGE_URI=CLOSED_REDIS)
-
-
-@pytest.fixture(scope="module")
-def sweeper_app(it_app, settings):
-    """The beat job's view: the real Redis, and rows count as left behind at once."""
-    return make_app(settings, OUTBOX_SWEEP_AFTER_SECONDS=0)
 
 
 def entries_for(app, address: str) -> list[OutboxEntry]:

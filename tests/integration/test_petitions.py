@@ -5,6 +5,7 @@ import re
 import pytest
 from sqlalchemy import func, select
 
+from campaign.core import outbox
 from campaign.core.outbox import publish_later
 from campaign.extensions import db
 from campaign.petitions.models import Petition, PetitionSignature, SignatureState, Tally
@@ -96,3 +97,39 @@ def test_1000_signatures_are_confirmed_tallied_and_agree_with_the_database(
     assert figures["by_state"] == by_state == stored_states
     assert quarantined == QUARANTINED
     assert figures["goal"] == 2500  # 500 was passed: the next step above the count shows
+
+
+def test_signatures_taken_while_redis_is_down_are_kept_and_confirmed_once_it_is_back(
+    it_app, it_client, redis_down_app, sweeper_app, celery_worker, smtp_server
+):
+    organizer = make_organizer(it_app)
+    slug_c = make_coalition(it_app, organizer, name="Redis Down Coalition")[1]
+    log_in(it_client, organizer)
+    it_client.post(
+        f"/coalitions/{slug_c}/petitions/new",
+        data={
+            "title": "Redis down",
+            "target": "Mayor",
+            "ask": "Act.",
+            "goal": "10",
+            "time_zone": "America/New_York",
+        },
+    )
+    with it_app.app_context():
+        petition = db.session.scalar(select(Petition).order_by(Petition.id.desc()))
+        petition_id, slug = petition.id, petition.slug
+    it_client.post(f"/coalitions/{slug_c}/petitions/{petition_id}/open")
+
+    offline = redis_down_app.test_client()
+    emails = [new_address(f"offline{number}") for number in range(5)]
+    for number, email in enumerate(emails):
+        sign(offline, slug, email, "19104", number)  # acknowledged with a redirect: 302
+    with it_app.app_context():
+        stored = db.session.scalar(select(func.count()).where(PetitionSignature.petition_id == petition_id))
+    assert stored == len(emails)
+
+    with sweeper_app.app_context():  # Redis is back: the beat job's sweep publishes what waited
+        assert outbox.sweep() >= len(emails)
+    for email in emails:
+        smtp_server.wait_for(mail_to(email), timeout=60)
+    assert {email: len(smtp_server.to(email)) for email in emails} == dict.fromkeys(emails, 1)
