@@ -105,7 +105,10 @@ def recount(petition_id: int) -> int:
         PetitionSignature.petition_id == petition_id,
         PetitionSignature.state == SignatureState.CONFIRMED,
     )
-    db.session.execute(update(PetitionSignature).where(*confirmed).values(counted=True))
+    # Everything confirmed is in the recount; mark the few not yet folded so fold() skips them.
+    db.session.execute(
+        update(PetitionSignature).where(*confirmed, PetitionSignature.counted.is_(False)).values(counted=True)
+    )
     online = _place_counts(
         select(PetitionSignature.us_state, PetitionSignature.county, PetitionSignature.zip_code, func.count())
         .where(*confirmed)
