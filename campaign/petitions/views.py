@@ -81,6 +81,7 @@ def petition(petition_id: int):
         petition=petition,
         by_state=by_state,
         states=tally.by_level(petition.id, "state")[:10],
+        names=statemap.state_names(),
         action_form=EmptyForm(),
     )
 
