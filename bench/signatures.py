@@ -1,0 +1,439 @@
+"""Signature benchmark: a viral petition on this small machine, over real HTTP.
+
+    .venv/bin/python -m bench.signatures                      # the full run (PostgreSQL, Redis up)
+    .venv/bin/python -m bench.signatures --seconds 5 --bulk-rows 100000   # quicker
+
+Everything runs on this machine at once: gunicorn serving the app, PostgreSQL, Redis, a Celery
+worker sending the confirmation emails to an aiosmtpd sink, and the load generators (wrk for
+throughput, an asyncio client in this process for fixed-rate latency). It measures:
+1. the ceiling: a Flask app whose POST does nothing (bench/minimal_app.py), same gunicorn settings;
+2. accepted signatures per second (302 after the form, CSRF, dedupe, commit, confirmation queued),
+   spread over many petitions and all on one petition;
+3. p50/p99 latency of the sign request at a fixed arrival rate;
+4. after the load: every signature confirmed (as if each signer clicked), the tally folded, and the
+   stored counts compared with the confirmed rows;
+5. the exact recount of a petition with --bulk-rows confirmed signatures by state, and the streamed
+   CSV export of that many signers (time and memory growth).
+It prints a table and writes JSON to bench/results/signatures.json.
+"""
+
+import argparse
+import asyncio
+import json
+import os
+import re
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+import urllib.request
+from contextlib import ExitStack
+from pathlib import Path
+
+from flask_migrate import upgrade
+from sqlalchemy import func, select, text
+
+from bench import smtp_sink
+from bench.fanout import RESULTS, ROOT, Workers, _free_port, fresh_database, make_settings, worker_env
+from campaign import create_app
+from campaign.coalitions.services import create_coalition
+from campaign.config import Config
+from campaign.core.exports import csv_lines
+from campaign.core.outbox import utcnow
+from campaign.extensions import db
+from campaign.petitions import exports, services, tally
+from campaign.petitions.models import Petition, PetitionSignature, SignatureState
+
+GUNICORN_READY_TIMEOUT = 30
+CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+STAMP = re.compile(r'name="started" type="hidden" value="([^"]+)"')
+
+
+def parse_args(argv=None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--seconds", type=int, default=15, help="length of each throughput run")
+    parser.add_argument("--connections", type=int, default=32, help="wrk connections")
+    parser.add_argument("--petitions", type=int, default=32, help="petitions in the spread run")
+    parser.add_argument("--gunicorn-workers", type=int, default=3)
+    parser.add_argument("--gunicorn-threads", type=int, default=4)
+    parser.add_argument("--rate", type=int, default=750, help="arrivals per second for latency")
+    parser.add_argument("--bulk-rows", type=int, default=1_000_000, help="rows for recount and export")
+    parser.add_argument("--keep-database", action="store_true")
+    parser.add_argument(
+        "--without-worker",
+        action="store_true",
+        help="no Celery worker: the request path alone, mail left queued",
+    )
+    # make_settings (shared with bench/fanout.py) reads these:
+    parser.add_argument("--lease", type=int, default=120)
+    parser.add_argument("--parallel-tasks", type=int, default=1)
+    parser.add_argument("--batch-size", type=int, default=0)
+    parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--concurrency", type=int, default=1)
+    return parser.parse_args(argv)
+
+
+def seed(count: int) -> list[str]:
+    """A coalition with `count` open petitions; returns their slugs."""
+    from campaign.accounts.models import User
+    from campaign.accounts.services import hash_password
+
+    owner = User(email="bench@example.org", name="Bench", password_hash=hash_password("x" * 12), locale="en")
+    db.session.add(owner)
+    coalition = create_coalition(owner, "Bench coalition", "", "")
+    slugs = []
+    for number in range(count):
+        petition = services.create_petition(
+            coalition.id,
+            owner.id,
+            {"title": f"Petition {number}", "target": "The Mayor", "ask": "Act now.", "goal": 1000},
+        )
+        services.open_petition(petition, utcnow())
+        slugs.append(petition.slug)
+    db.session.commit()
+    return slugs
+
+
+class Gunicorn:
+    def __init__(self, module: str, env: dict, workers: int, threads: int, log: Path):
+        self.port = _free_port()
+        command = [
+            str(Path(sys.executable).with_name("gunicorn")), module, "--bind", f"127.0.0.1:{self.port}",
+            "--workers", str(workers), "--worker-class", "gthread", "--threads", str(threads),
+            "--keep-alive", "30", "--log-level", "warning",
+        ]  # fmt: skip
+        self.process = subprocess.Popen(
+            command, cwd=ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT
+        )
+        deadline = time.monotonic() + GUNICORN_READY_TIMEOUT
+        while True:
+            try:
+                urllib.request.urlopen(f"{self.url}/healthz", timeout=1)  # noqa: S310 - our own server
+                break
+            except Exception:  # noqa: BLE001 - not up yet (the minimal app answers 404, which raises too)
+                if self._answers():
+                    break
+                if time.monotonic() > deadline or self.process.poll() is not None:
+                    raise RuntimeError(f"gunicorn {module} did not start; see {log}") from None
+                time.sleep(0.2)
+
+    def _answers(self) -> bool:
+        import http.client
+
+        try:
+            connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=1)
+            connection.request("GET", "/")
+            connection.getresponse().read()
+            return True
+        except OSError:
+            return False
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(20)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+
+
+def fetch_form(base: str, slug: str) -> dict:
+    """What a signer's browser holds after opening the page: a session cookie, the CSRF token and
+    the form stamp. The body lacks only the email, which wrk adds."""
+    with urllib.request.urlopen(f"{base}/petitions/{slug}") as response:  # noqa: S310 - our own server
+        cookie = response.headers["Set-Cookie"].split(";", 1)[0]
+        page = response.read().decode()
+    body = urllib.parse.urlencode(
+        {
+            "csrf_token": CSRF.search(page).group(1),
+            "started": STAMP.search(page).group(1),
+            "first_name": "Ana",
+            "zip_code": "19104",
+        }
+    )
+    return {"path": f"/petitions/{slug}/sign", "cookie": cookie, "body": body}
+
+
+def lua_string(value: str) -> str:
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def run_wrk(base: str, forms: list[dict], args: argparse.Namespace) -> dict:
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as data:
+        entries = ",\n".join(
+            "{" + ", ".join(f"{key}={lua_string(form[key])}" for key in ("path", "cookie", "body")) + "}"
+            for form in forms
+        )
+        data.write(f"forms = {{\n{entries}\n}}\n")
+    command = [
+        "wrk", "-t", "2", "-c", str(args.connections), "-d", f"{args.seconds}s", "--latency",
+        "-s", str(ROOT / "bench" / "sign.lua"), base, "--", data.name,
+    ]  # fmt: skip
+    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    os.unlink(data.name)
+    figures = dict(pair.split("=") for pair in re.search(r"RESULT (.*)", output).group(1).split())
+    accepted, seconds = int(figures["accepted"]), float(figures["seconds"])
+    return {
+        "accepted": accepted,
+        "refused": int(figures["refused"]),
+        "per_second": round(accepted / seconds, 1),
+        "p50_ms": float(figures["p50_ms"]),
+        "p99_ms": float(figures["p99_ms"]),
+    }
+
+
+async def _open_loop(base: str, forms: list[dict], rate: int, seconds: int, connections: int) -> dict:
+    """Requests arrive every 1/rate s whether or not earlier ones are done; latency counts from
+    the arrival time, so queueing in front of a busy server shows."""
+    host, port = urllib.parse.urlsplit(base).hostname, urllib.parse.urlsplit(base).port
+    arrivals: asyncio.Queue = asyncio.Queue()
+    latencies, statuses = [], []
+
+    async def connection_loop(number: int):
+        reader, writer = await asyncio.open_connection(host, port)
+        sent = 0
+        while True:
+            arrival = await arrivals.get()
+            if arrival is None:
+                writer.close()
+                return
+            sent += 1
+            form = forms[(number + sent) % len(forms)]
+            body = f"{form['body']}&email=o{number}x{sent}%40bench.example".encode()
+            writer.write(
+                (
+                    f"POST {form['path']} HTTP/1.1\r\nHost: {host}\r\nCookie: {form['cookie']}\r\n"
+                    "Content-Type: application/x-www-form-urlencoded\r\n"
+                    f"Content-Length: {len(body)}\r\n\r\n"
+                ).encode()
+                + body
+            )
+            head = await reader.readuntil(b"\r\n\r\n")
+            length = int(re.search(rb"content-length: (\d+)", head, re.I).group(1))
+            await reader.readexactly(length)
+            latencies.append(time.perf_counter() - arrival)
+            statuses.append(int(head.split(b" ", 2)[1]))
+
+    loops = [asyncio.create_task(connection_loop(number)) for number in range(connections)]
+    start = time.perf_counter()
+    for number in range(rate * seconds):
+        arrival = start + number / rate
+        delay = arrival - time.perf_counter()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        arrivals.put_nowait(arrival)
+    for _ in loops:
+        arrivals.put_nowait(None)
+    await asyncio.gather(*loops)
+    latencies.sort()
+    return {
+        "rate": rate,
+        "requests": len(latencies),
+        "accepted": statuses.count(302),
+        "p50_ms": round(latencies[len(latencies) // 2] * 1000, 2),
+        "p99_ms": round(latencies[int(len(latencies) * 0.99)] * 1000, 2),
+    }
+
+
+def confirm_and_tally() -> dict:
+    """Every signer clicks (one UPDATE stands for the clicks), then the tally folds as beat would."""
+    db.session.execute(
+        text(
+            "UPDATE petition_signature SET state = 'confirmed', confirmed_at = now()"
+            " WHERE state = 'unconfirmed'"
+        )
+    )
+    db.session.commit()
+    started = time.perf_counter()
+    for petition_id in tally.petitions_with_work():
+        while tally.fold(petition_id):
+            db.session.commit()
+    seconds = time.perf_counter() - started
+    confirmed = db.session.scalar(
+        select(func.count()).where(PetitionSignature.state == SignatureState.CONFIRMED)
+    )
+    stored = db.session.scalar(select(func.sum(Petition.signature_count)))
+    return {
+        "confirmed": confirmed,
+        "stored_count": stored,
+        "exact": confirmed == stored,
+        "fold_seconds": seconds,
+    }
+
+
+def bulk_petition(rows: int) -> int:
+    """A petition with `rows` confirmed signatures spread over 3,000 real ZIP codes, each with a
+    supporter whose contact is encrypted as the app encrypts it. Inserted in SQL from 2,000
+    encrypted templates, so seeding a million rows takes seconds, not the run's length."""
+    from campaign.core.crypto import encrypt
+    from campaign.core.places import all_places
+
+    first = db.session.scalar(select(Petition).order_by(Petition.id))
+    bulk = services.create_petition(first.coalition_id, None, {"title": "Bulk", "target": "x", "ask": "x"})
+    db.session.commit()
+    db.session.execute(text("CREATE TEMP TABLE bench_people (n int, email bytea, first bytea, last bytea)"))
+    db.session.execute(
+        text("INSERT INTO bench_people VALUES (:n, :email, :first, :last)"),
+        [
+            {
+                "n": n,
+                "email": encrypt(f"person{n}@bench.example"),
+                "first": encrypt("Ana"),
+                "last": encrypt("Reyes"),
+            }
+            for n in range(2000)
+        ],
+    )
+    places = list(all_places().values())
+    db.session.execute(
+        text("CREATE TEMP TABLE bench_zips (n int, zip text, state text, county text, city text)")
+    )
+    db.session.execute(
+        text("INSERT INTO bench_zips VALUES (:n, :zip, :state, :county, :city)"),
+        [
+            {"n": n, "zip": p.zip_code, "state": p.state, "county": p.county, "city": p.city}
+            for n, p in enumerate(places[:: len(places) // 3000][:3000])
+        ],
+    )
+    db.session.execute(
+        text(
+            """
+            INSERT INTO supporter (coalition_id, email, email_index, first_name, last_name, zip_code,
+                                   language, subscription, created_at, updated_at, preferences_token)
+            SELECT :coalition, p.email, 'bulk' || i, p.first, p.last, '19104',
+                   'en', 'not_asked', now(), now(), 'bulk' || i
+            FROM generate_series(1, :rows) AS i JOIN bench_people p ON p.n = i % 2000
+            """
+        ),
+        {"coalition": first.coalition_id, "rows": rows},
+    )
+    db.session.execute(
+        text(
+            """
+            INSERT INTO petition_signature (petition_id, supporter_id, email_index, zip_code, us_state,
+                county, city, show_name, source, state, counted, quarantine_reason, email_domain,
+                language, repeat_emails, created_at, confirmed_at)
+            SELECT :petition, s.id, s.email_index, z.zip, z.state, z.county, z.city, false, '', 'confirmed',
+                   true, '', 'bench.example', 'en', 0, now(), now()
+            FROM supporter s JOIN bench_zips z ON z.n = s.id % 3000
+            WHERE s.email_index LIKE 'bulk%'
+            """
+        ),
+        {"petition": bulk.id},
+    )
+    db.session.commit()
+    db.session.execute(text("ANALYZE petition_signature"))
+    db.session.commit()
+    return bulk.id
+
+
+def time_recount(petition_id: int) -> dict:
+    started = time.perf_counter()
+    tally.recount(petition_id)
+    db.session.commit()
+    seconds = time.perf_counter() - started
+    return {"rows": db.session.get(Petition, petition_id).signature_count, "seconds": round(seconds, 3)}
+
+
+def time_export(petition_id: int) -> dict:
+    """The CSV as the download streams it, written nowhere; memory growth from the peak RSS."""
+    petition = db.session.get(Petition, petition_id)
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    started = time.perf_counter()
+    size = sum(len(chunk) for chunk in csv_lines(exports.HEADER, exports.rows(petition)))
+    seconds = time.perf_counter() - started
+    grown_mb = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024
+    return {
+        "seconds": round(seconds, 2),
+        "megabytes": round(size / 1e6, 1),
+        "memory_growth_mb": round(grown_mb, 1),
+    }
+
+
+def main(argv=None) -> None:
+    args = parse_args(argv)
+    if shutil.which("wrk") is None:
+        sys.exit("bench/signatures.py needs wrk: apt-get install wrk")
+    logs = Path(tempfile.mkdtemp(prefix="bench-signatures-"))
+    results: dict = {"settings": {k: v for k, v in vars(args).items() if k not in ("lease", "batch_size")}}
+    with ExitStack() as stack:
+        sink = smtp_sink.start(_free_port())
+        stack.callback(sink.stop)
+        database_url = stack.enter_context(fresh_database(args.keep_database))
+        settings = make_settings(args, database_url, sink.url) | {
+            "PETITION_MIN_FILL_SECONDS": 0,  # the load generator posts at once
+            "PETITION_BURST_LIMIT": "100000000 per minute",  # checked (a Redis round trip), never hit
+            "PETITION_SUSTAINED_LIMIT": "100000000 per day",
+            "TRUSTED_HOSTS": "",
+            "SESSION_COOKIE_SECURE": "0",
+            "CAMPAIGN_ENV": "production",
+        }
+        app = create_app(Config, **{k: v for k, v in settings.items() if k != "CAMPAIGN_ENV"})
+        stack.enter_context(app.app_context())
+        upgrade()
+        slugs = seed(args.petitions)
+        env = worker_env(settings)
+        if not args.without_worker:
+            workers = Workers(env, logs, concurrency=1)
+            stack.callback(workers.stop_all)
+            workers.wait_ready([workers.start()])
+
+        minimal = Gunicorn(
+            "bench.minimal_app:app", env, args.gunicorn_workers, args.gunicorn_threads, logs / "min.log"
+        )
+        results["ceiling"] = run_wrk(
+            minimal.url, [{"path": "/sign", "cookie": "x=1", "body": "first_name=Ana"}], args
+        )
+        minimal.stop()
+        server = Gunicorn("app:app", env, args.gunicorn_workers, args.gunicorn_threads, logs / "app.log")
+        stack.callback(server.stop)
+        spread = [fetch_form(server.url, slug) for slug in slugs]
+        # Warm-up, not counted: each gunicorn process loads the ZIP data and compiles templates.
+        run_wrk(server.url, spread, argparse.Namespace(**vars(args) | {"seconds": 3}))
+        results["spread"] = run_wrk(server.url, spread, args)
+        one = [fetch_form(server.url, slugs[0]) for _ in range(8)]
+        results["all_on_one"] = run_wrk(server.url, one, args)
+        results["latency"] = asyncio.run(_open_loop(server.url, spread, args.rate, args.seconds, 64))
+        results["count_after_load"] = confirm_and_tally()
+        bulk = bulk_petition(args.bulk_rows)
+        results["recount"] = time_recount(bulk)
+        results["export"] = time_export(bulk)
+    report(results)
+
+
+def report(results: dict) -> None:
+    ceiling, spread, one = results["ceiling"], results["spread"], results["all_on_one"]
+    latency, count = results["latency"], results["count_after_load"]
+    rows = [
+        ("ceiling: minimal Flask POST", f"{ceiling['per_second']:,.0f}/s", "", ""),
+        ("signatures, spread over petitions", f"{spread['per_second']:,.0f}/s", ">= 1,500/s", ""),
+        ("signatures, all on one petition", f"{one['per_second']:,.0f}/s", ">= 90% of spread",
+         f"{one['per_second'] / max(spread['per_second'], 1):.0%}"),
+        (f"latency at {latency['rate']}/s p50", f"{latency['p50_ms']} ms", "<= 10 ms", ""),
+        (f"latency at {latency['rate']}/s p99", f"{latency['p99_ms']} ms", "<= 50 ms", ""),
+        ("count after tally = confirmed", f"{count['stored_count']:,} / {count['confirmed']:,}", "exact",
+         "yes" if count["exact"] else "NO"),
+        (f"recount of {results['recount']['rows']:,} by state", f"{results['recount']['seconds']} s",
+         "<= 0.5 s", ""),
+        ("streamed CSV export", f"{results['export']['seconds']} s", "<= 10 s",
+         f"+{results['export']['memory_growth_mb']} MB"),
+    ]  # fmt: skip
+    width = max(len(row[0]) for row in rows)
+    print()
+    for name, value, target, note in rows:
+        print(f"  {name:<{width}}  {value:>16}  {target:>16}  {note}")
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / "signatures.json").write_text(json.dumps(results, indent=2))
+    print(f"\n  JSON: {RESULTS / 'signatures.json'}")
+
+
+if __name__ == "__main__":
+    main()
