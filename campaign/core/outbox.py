@@ -66,7 +66,7 @@ def enqueue(task, **payload) -> OutboxEntry:
     entry = OutboxEntry(task_name=task.name, payload=payload)
     db.session.add(entry)
     db.session.flush()
-    db.session.info.setdefault("outbox_new", []).append(entry.id)
+    db.session.info.setdefault("outbox_new", []).append((entry.id, entry.task_name))
     return entry
 
 
@@ -97,14 +97,8 @@ def dispatch_committed() -> None:
     """Publish a task for each outbox row (and each task) committed since the last call."""
     for task_name, args in db.session.info.pop("publish_committed", []):
         _publish_task(task_name, args)
-    ids = db.session.info.pop("outbox_committed", [])
-    if not ids:
-        return
-    rows = db.session.execute(
-        select(OutboxEntry.id, OutboxEntry.task_name).where(OutboxEntry.id.in_(ids))
-    ).all()
-    db.session.commit()  # end the read transaction before eager tasks open their own
-    for entry_id, task_name in rows:
+    # The rows' ids and task names were kept at enqueue: no query on the request's path.
+    for entry_id, task_name in db.session.info.pop("outbox_committed", []):
         publish(entry_id, task_name)
 
 

@@ -7,12 +7,14 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
+from campaign.core.crypto import email_blind_index
 from campaign.core.outbox import enqueue, utcnow
 from campaign.core.places import place_of
 from campaign.extensions import db
 from campaign.petitions import tasks
 from campaign.petitions.models import Petition, PetitionSignature, SignatureState
-from campaign.supporters.services import record_consent, upsert_supporter
+from campaign.supporters.models import Supporter
+from campaign.supporters.services import record_consent, save_supporter
 
 MAX_REPEAT_EMAILS = 3
 
@@ -49,7 +51,7 @@ def sign(
 ) -> Signed:
     if not petition.is_open:
         raise PetitionClosed
-    supporter = upsert_supporter(
+    supporter_id = save_supporter(
         petition.coalition_id,
         email=fields["email"],
         first_name=fields["first_name"],
@@ -57,15 +59,17 @@ def sign(
         zip_code=fields["zip_code"],
         language=language,
     )
+    email_index = email_blind_index(fields["email"])
     if consent_wording:
+        supporter = db.session.get(Supporter, supporter_id)
         record_consent(supporter, consent_wording, language, source=f"petition:{petition.id}")
     place = place_of(fields["zip_code"])
     inserted = db.session.execute(
         _insert(PetitionSignature)
         .values(
             petition_id=petition.id,
-            supporter_id=supporter.id,
-            email_index=supporter.email_index,
+            supporter_id=supporter_id,
+            email_index=email_index,
             zip_code=fields["zip_code"],
             us_state=place.state if place else "",
             county=place.county if place else "",
@@ -86,7 +90,7 @@ def sign(
     if inserted is not None:
         enqueue(tasks.send_confirmation, signature_id=inserted)
         return Signed(inserted, new=True)
-    return _signed_before(petition, supporter.email_index)
+    return _signed_before(petition, email_index)
 
 
 def _signed_before(petition: Petition, email_index: str) -> Signed:

@@ -6,12 +6,13 @@ from datetime import timedelta
 from flask import current_app
 from itsdangerous import BadSignature
 from sqlalchemy import LargeBinary, Select, func, select, type_coerce, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects import postgresql, sqlite
 
 from campaign.core.crypto import email_blind_index, rotate
 from campaign.core.outbox import utcnow
 from campaign.extensions import db
 from campaign.supporters.models import (
+    ZIP_CODE,
     Consent,
     DataRequest,
     DataRequestKind,
@@ -31,7 +32,13 @@ def find_supporter(coalition_id: int, email: str) -> Supporter | None:
     )
 
 
-def upsert_supporter(
+def upsert_supporter(coalition_id: int, **fields) -> Supporter:
+    """The coalition's one record for this person, created or updated with the fields given
+    (the keyword arguments of `save_supporter`)."""
+    return db.session.get(Supporter, save_supporter(coalition_id, **fields), populate_existing=True)
+
+
+def save_supporter(
     coalition_id: int,
     *,
     email: str,
@@ -40,12 +47,14 @@ def upsert_supporter(
     zip_code: str | None = None,
     last_name: str | None = None,
     phone: str | None = None,
-) -> Supporter:
-    """The coalition's one record for this person, created or updated with the fields given.
+) -> int:
+    """Create or update the coalition's record for this person in one statement; returns its id.
 
     Fields passed as None keep their stored value, so a petition that does not ask for a phone
     number does not wipe the one an RSVP collected (nor a letter's signer, asked for no ZIP code,
-    the ZIP code a petition collected).
+    the ZIP code a petition collected). One `INSERT ... ON CONFLICT DO UPDATE` keyed by the blind
+    index serves the new and the returning signer alike, and two sign-ups of one person racing
+    each other meet in the unique index instead of failing: signing is the hot path.
     """
     given = {
         "email": email.strip(),
@@ -56,24 +65,20 @@ def upsert_supporter(
         "phone": phone.strip() if phone else None,
     }
     given = {name: value for name, value in given.items() if value is not None}
-    supporter = find_supporter(coalition_id, email)
-    if supporter is None:
-        supporter = _insert_or_find(coalition_id, email, given)
-    for name, value in given.items():
-        setattr(supporter, name, value)  # a no-op for a row just inserted with these values
-    db.session.flush()
-    return supporter
-
-
-def _insert_or_find(coalition_id: int, email: str, given: dict) -> Supporter:
-    # Two sign-ups of one person can race; the unique index decides and the loser reloads.
-    supporter = Supporter(coalition_id=coalition_id, email_index=email_blind_index(email), **given)
-    try:
-        with db.session.begin_nested():
-            db.session.add(supporter)
-    except IntegrityError:
-        return find_supporter(coalition_id, email)
-    return supporter
+    if "zip_code" in given and not ZIP_CODE.match(given["zip_code"]):
+        raise ValueError("a ZIP code is five digits")
+    if language not in current_app.config["LANGUAGES"]:
+        raise ValueError(f"unsupported language {language!r}")
+    dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
+    statement = dialect.insert(Supporter).values(
+        coalition_id=coalition_id, email_index=email_blind_index(email), **given
+    )
+    return db.session.execute(
+        statement.on_conflict_do_update(
+            index_elements=["coalition_id", "email_index"],
+            set_={name: statement.excluded[name] for name in given} | {"updated_at": utcnow()},
+        ).returning(Supporter.id)
+    ).scalar_one()
 
 
 def record_consent(supporter: Supporter, wording: str, language: str, source: str) -> Consent:
