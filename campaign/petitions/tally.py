@@ -9,7 +9,7 @@ its per-state, per-county and per-ZIP rows with atomic `count = count + n` upser
 import logging
 from collections import Counter
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, insert, literal, select, union_all, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from campaign.extensions import db
@@ -100,7 +100,8 @@ def add_to_tallies(petition_id: int, counts: Counter) -> None:
 
 def recount(petition_id: int) -> int:
     """The exact count from the signatures and paper entries themselves; repairs and logs any drift
-    of the online count. Returns that drift."""
+    of the online count. Returns that drift. The tallies are rebuilt by one INSERT ... SELECT, so
+    a million rows are grouped by the database, not carried through Python."""
     confirmed = (
         PetitionSignature.petition_id == petition_id,
         PetitionSignature.state == SignatureState.CONFIRMED,
@@ -109,18 +110,7 @@ def recount(petition_id: int) -> int:
     db.session.execute(
         update(PetitionSignature).where(*confirmed, PetitionSignature.counted.is_(False)).values(counted=True)
     )
-    online = _place_counts(
-        select(PetitionSignature.us_state, PetitionSignature.county, PetitionSignature.zip_code, func.count())
-        .where(*confirmed)
-        .group_by(PetitionSignature.us_state, PetitionSignature.county, PetitionSignature.zip_code)
-    )
-    on_paper = _place_counts(
-        select(PaperEntry.us_state, PaperEntry.county, PaperEntry.zip_code, func.count())
-        .join(PaperBatch, PaperBatch.id == PaperEntry.batch_id)
-        .where(PaperBatch.petition_id == petition_id)
-        .group_by(PaperEntry.us_state, PaperEntry.county, PaperEntry.zip_code)
-    )
-    total = sum(count for (level, _), count in online.items() if level == "zip")
+    total = db.session.scalar(select(func.count()).where(*confirmed))
     petition = db.session.get(Petition, petition_id)
     drift = total - petition.signature_count
     if drift:
@@ -128,7 +118,11 @@ def recount(petition_id: int) -> int:
             "petition %s: stored count %s, exact count %s", petition_id, petition.signature_count, total
         )
     db.session.execute(delete(Tally).where(Tally.petition_id == petition_id))
-    add_to_tallies(petition_id, online + on_paper)
+    db.session.execute(
+        insert(Tally).from_select(
+            ["petition_id", "level", "place", "count"], _tally_rows(petition_id, confirmed)
+        )
+    )
     petition.signature_count = total
     petition.paper_count = db.session.scalar(
         select(func.coalesce(func.sum(PaperBatch.count), 0)).where(PaperBatch.petition_id == petition_id)
@@ -137,12 +131,28 @@ def recount(petition_id: int) -> int:
     return drift
 
 
-def _place_counts(query) -> Counter:
-    counts = Counter()
-    for us_state, county, zip_code, n in db.session.execute(query):
-        for place in places(us_state, county, zip_code):
-            counts[place] += n
-    return counts
+def _tally_rows(petition_id: int, confirmed):
+    """(petition, level, place, count) for every ZIP, county and state of the confirmed online
+    signatures and the paper entries together."""
+    signers = union_all(
+        select(PetitionSignature.zip_code, PetitionSignature.us_state, PetitionSignature.county).where(
+            *confirmed
+        ),
+        select(PaperEntry.zip_code, PaperEntry.us_state, PaperEntry.county)
+        .join(PaperBatch, PaperBatch.id == PaperEntry.batch_id)
+        .where(PaperBatch.petition_id == petition_id),
+    ).subquery()
+    petition, count = literal(petition_id), func.count()
+    county = signers.c.us_state + ":" + signers.c.county
+    return union_all(
+        select(petition, literal("zip"), signers.c.zip_code, count).group_by(signers.c.zip_code),
+        select(petition, literal("state"), signers.c.us_state, count)
+        .where(signers.c.us_state != "")
+        .group_by(signers.c.us_state),
+        select(petition, literal("county"), county, count)
+        .where(signers.c.us_state != "", signers.c.county != "")
+        .group_by(county),
+    )
 
 
 def by_level(petition_id: int, level: str, prefix: str = "") -> list[tuple[str, int]]:
