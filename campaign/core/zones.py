@@ -21,6 +21,7 @@ TIME_ZONES = [
 
 DEFAULT_TIME_ZONE = "America/New_York"
 TIME_ZONE_LABELS = {choice.value: choice.label for choice in TIME_ZONES}
+LOCAL_INPUT_FORMAT = "%Y-%m-%dT%H:%M"  # what <input type="datetime-local"> sends
 
 
 def local_time(item, moment: datetime) -> str:
@@ -31,8 +32,18 @@ def local_time(item, moment: datetime) -> str:
 
 
 def to_utc(local: datetime, zone: str) -> datetime:
-    """A wall-clock time typed in `zone`, as the naive UTC time the database keeps."""
+    """A wall-clock time typed in `zone` (Eastern if it is not one of ours), as the naive UTC time
+    the database keeps."""
+    zone = zone if zone in TIME_ZONE_LABELS else DEFAULT_TIME_ZONE
     return local.replace(tzinfo=ZoneInfo(zone)).astimezone(UTC).replace(tzinfo=None)
+
+
+def changed_to_the_past(field, zone: str) -> bool:
+    """A date-time form field the user set to a moment already gone. A time left as it was saved
+    passes, so an old deadline does not block editing the rest of the form."""
+    if not field.data or field.data == field.object_data:
+        return False
+    return to_utc(field.data, zone) <= datetime.now(UTC).replace(tzinfo=None)
 
 
 def to_local(moment: datetime, zone: str) -> datetime:

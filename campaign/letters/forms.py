@@ -1,6 +1,6 @@
 """Writing a letter, signing on, vetting, naming the leads, recording delivery and response."""
 
-from datetime import UTC, date, datetime
+from datetime import date
 
 import us
 from flask_babel import lazy_gettext as _l
@@ -22,16 +22,18 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from campaign.core.forms import email_field, no_scripts, plain_text, strip_whitespace
-from campaign.core.zones import DEFAULT_TIME_ZONE, TIME_ZONE_LABELS, TIME_ZONES, to_local, to_utc
+from campaign.core.zones import (
+    DEFAULT_TIME_ZONE,
+    LOCAL_INPUT_FORMAT,
+    TIME_ZONES,
+    changed_to_the_past,
+    to_local,
+    to_utc,
+)
 from campaign.letters.models import SignerKind
 from campaign.organizations.models import SCOPE_LABELS, SECTOR_LABELS
 
 EXTRA_TARGET_ROWS = 2
-DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
-
-
-def _now() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
 
 
 class TargetForm(Form):
@@ -70,7 +72,7 @@ class LetterForm(FlaskForm):
         render_kw={"rows": 16},
     )
     targets = FieldList(FormField(TargetForm), min_entries=1 + EXTRA_TARGET_ROWS)
-    deadline = DateTimeLocalField(_l("Sign-on deadline"), format=DATETIME_FORMAT, validators=[Optional()])
+    deadline = DateTimeLocalField(_l("Sign-on deadline"), format=LOCAL_INPUT_FORMAT, validators=[Optional()])
     time_zone = SelectField(
         _l("Time zone"), choices=TIME_ZONES, default=DEFAULT_TIME_ZONE, validators=[InputRequired()]
     )
@@ -79,7 +81,7 @@ class LetterForm(FlaskForm):
         _l("Approve at once signers whose email address is at their organization's website domain")
     )
     embargoed = BooleanField(_l("Embargo: collect signatures privately before the letter is public"))
-    release_at = DateTimeLocalField(_l("Release time"), format=DATETIME_FORMAT, validators=[Optional()])
+    release_at = DateTimeLocalField(_l("Release time"), format=LOCAL_INPUT_FORMAT, validators=[Optional()])
     submit = SubmitField(_l("Save the letter"))
 
     def validate_targets(self, field):
@@ -87,18 +89,14 @@ class LetterForm(FlaskForm):
             raise ValidationError(_l("Name at least one official the letter is addressed to."))
 
     def validate_deadline(self, field):
-        if field.data and field.object_data != field.data and self._utc(field.data) <= _now():
+        if changed_to_the_past(field, self.time_zone.data):
             raise ValidationError(_l("Choose a deadline in the future."))
 
     def validate_release_at(self, field):
         if field.data and not self.embargoed.data:
             raise ValidationError(_l("Tick the embargo box to set a release time, or clear the time."))
-        if field.data and field.object_data != field.data and self._utc(field.data) <= _now():
+        if changed_to_the_past(field, self.time_zone.data):
             raise ValidationError(_l("Choose a release time in the future, or release by hand."))
-
-    def _utc(self, local: datetime) -> datetime:
-        zone = self.time_zone.data if self.time_zone.data in TIME_ZONE_LABELS else DEFAULT_TIME_ZONE
-        return to_utc(local, zone)
 
     def target_rows(self) -> list[dict]:
         return [
@@ -117,12 +115,12 @@ class LetterForm(FlaskForm):
             "title_es": self.title_es.data or "",
             "body": self.body.data,
             "body_es": self.body_es.data or "",
-            "deadline": self._utc(self.deadline.data) if self.deadline.data else None,
+            "deadline": to_utc(self.deadline.data, self.time_zone.data) if self.deadline.data else None,
             "time_zone": self.time_zone.data,
             "allow_individuals": self.allow_individuals.data,
             "auto_approve_domains": self.auto_approve_domains.data,
             "embargoed": self.embargoed.data,
-            "release_at": self._utc(self.release_at.data) if self.release_at.data else None,
+            "release_at": to_utc(self.release_at.data, self.time_zone.data) if self.release_at.data else None,
         }
 
     @classmethod

@@ -40,6 +40,11 @@ def _letter_context(letter: Letter) -> dict:
     }
 
 
+def _about_signature(signature: Signature) -> dict:
+    """What a mail about one sign-on names: the organization, if it was one."""
+    return {"organization": signature.organization.name if signature.organization else ""}
+
+
 def _send(
     letter: Letter, supporter_ids: list[int], name: str, key: str, transactional: bool, **extra
 ) -> None:
@@ -66,7 +71,7 @@ def ask_to_confirm(signature: Signature) -> None:
         f"signature:{signature.id}:confirm",
         transactional=True,
         confirm_url=external_url("letters.confirm", token=confirm_token(signature)),
-        organization=signature.organization.name if signature.organization else "",
+        **_about_signature(signature),
     )
 
 
@@ -79,7 +84,7 @@ def ask_to_reconfirm(signature: Signature) -> None:
         f"signature:{signature.id}:v{letter.version}",
         transactional=True,
         confirm_url=external_url("letters.confirm", token=confirm_token(signature)),
-        organization=signature.organization.name if signature.organization else "",
+        **_about_signature(signature),
     )
 
 
@@ -91,7 +96,7 @@ def tell_outcome(signature: Signature, approved: bool) -> None:
         outcome,
         f"signature:{signature.id}:{outcome}",
         transactional=True,
-        organization=signature.organization.name if signature.organization else "",
+        **_about_signature(signature),
     )
 
 

@@ -4,6 +4,7 @@ from datetime import date, datetime
 
 from sqlalchemy import select, update
 
+from campaign.core import transitions
 from campaign.core.outbox import utcnow
 from campaign.core.slugs import unique_slug
 from campaign.extensions import db
@@ -216,12 +217,5 @@ def _signatory_ids(letter: Letter, states) -> list[int]:
 
 
 def _move(letter: Letter, allowed, to_state: LetterState, **values) -> None:
-    """A conditional UPDATE, so two organizers (or an organizer and the beat job) cannot both win."""
-    result = db.session.execute(
-        update(Letter)
-        .where(Letter.id == letter.id, Letter.state.in_(allowed))
-        .values(state=to_state, **values)
-    )
-    if result.rowcount != 1:
+    if not transitions.move(letter, allowed, to_state, **values):
         raise LetterStateError
-    db.session.refresh(letter)

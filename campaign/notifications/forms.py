@@ -19,7 +19,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from campaign.core.forms import strip_whitespace
 from campaign.core.markdown import has_unsafe_markup
-from campaign.core.zones import DEFAULT_TIME_ZONE, TIME_ZONES, to_utc
+from campaign.core.zones import DEFAULT_TIME_ZONE, LOCAL_INPUT_FORMAT, TIME_ZONES, to_utc
 from campaign.notifications import audience
 from campaign.notifications.audience import zip_exists
 
@@ -113,7 +113,7 @@ class AlertForm(FlaskForm):
 class ScheduleForm(FlaskForm):
     send_at = DateTimeLocalField(
         _l("Send on"),
-        format="%Y-%m-%dT%H:%M",
+        format=LOCAL_INPUT_FORMAT,
         validators=[InputRequired(_l("Choose the date and time to send."))],
     )
     time_zone = SelectField(

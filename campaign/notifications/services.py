@@ -3,9 +3,10 @@
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, insert, literal, select, update
+from sqlalchemy import func, insert, literal, select
 from sqlalchemy.exc import IntegrityError
 
+from campaign.core import transitions
 from campaign.core.outbox import utcnow
 from campaign.extensions import db
 from campaign.notifications import audience
@@ -148,16 +149,7 @@ def finish_if_done(message: Message) -> bool:
 
 
 def _move(message: Message, allowed, to_state: MessageState, **values) -> None:
-    """Change state only from `allowed`, in one conditional UPDATE: the beat job, the workers and
-    the organizer's buttons may act on one message at the same moment."""
-    changed = db.session.execute(
-        update(Message)
-        .where(Message.id == message.id, Message.state.in_(allowed))
-        .values(state=to_state, **values)
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    db.session.refresh(message)
-    if not changed:
+    if not transitions.move(message, allowed, to_state, **values):
         raise AlertStateError(f"not allowed while the message is {message.state.value}")
 
 

@@ -1,7 +1,5 @@
 """Writing a petition, and the public sign form."""
 
-from datetime import UTC, datetime
-
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -18,9 +16,15 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from campaign.core.forms import email_field, no_scripts, plain_text, strip_whitespace
 from campaign.core.places import place_of
-from campaign.core.zones import DEFAULT_TIME_ZONE, TIME_ZONE_LABELS, TIME_ZONES, to_local, to_utc
+from campaign.core.zones import (
+    DEFAULT_TIME_ZONE,
+    LOCAL_INPUT_FORMAT,
+    TIME_ZONES,
+    changed_to_the_past,
+    to_local,
+    to_utc,
+)
 
-DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 TEXT_FIELDS = ("title", "title_es", "target", "ask", "ask_es", "body", "body_es", "goal")
 
 
@@ -70,29 +74,21 @@ class PetitionForm(FlaskForm):
             NumberRange(1, 10_000_000, _l("Enter a goal from 1 to 10,000,000.")),
         ],
     )
-    deadline = DateTimeLocalField(_l("Closes on"), format=DATETIME_FORMAT, validators=[Optional()])
+    deadline = DateTimeLocalField(_l("Closes on"), format=LOCAL_INPUT_FORMAT, validators=[Optional()])
     time_zone = SelectField(
         _l("Time zone"), choices=TIME_ZONES, default=DEFAULT_TIME_ZONE, validators=[InputRequired()]
     )
     submit = SubmitField(_l("Save the petition"))
 
     def validate_deadline(self, field):
-        if (
-            field.data
-            and field.object_data != field.data
-            and self._utc(field.data) <= datetime.now(UTC).replace(tzinfo=None)
-        ):
+        if changed_to_the_past(field, self.time_zone.data):
             raise ValidationError(_l("Choose a closing time in the future."))
-
-    def _utc(self, local: datetime) -> datetime:
-        zone = self.time_zone.data if self.time_zone.data in TIME_ZONE_LABELS else DEFAULT_TIME_ZONE
-        return to_utc(local, zone)
 
     def fields_for_save(self) -> dict:
         fields = {name: getattr(self, name).data or "" for name in TEXT_FIELDS}
         fields["goal"] = self.goal.data
         fields["time_zone"] = self.time_zone.data
-        fields["deadline"] = self._utc(self.deadline.data) if self.deadline.data else None
+        fields["deadline"] = to_utc(self.deadline.data, self.time_zone.data) if self.deadline.data else None
         return fields
 
     @classmethod

@@ -3,7 +3,9 @@
 from datetime import datetime
 
 from sqlalchemy import select, update
+from sqlalchemy.orm import joinedload
 
+from campaign.core import transitions
 from campaign.core.slugs import unique_slug
 from campaign.extensions import db
 from campaign.petitions.models import Petition, PetitionSignature, PetitionState, SignatureState
@@ -60,20 +62,15 @@ def close_past_deadline(now: datetime) -> int:
 
 
 def _move(petition: Petition, allowed, to_state: PetitionState, **values) -> None:
-    result = db.session.execute(
-        update(Petition)
-        .where(Petition.id == petition.id, Petition.state.in_(allowed))
-        .values(state=to_state, **values)
-    )
-    if result.rowcount != 1:
+    if not transitions.move(petition, allowed, to_state, **values):
         raise PetitionStateError
-    db.session.refresh(petition)
 
 
 def recent_public_signers(petition: Petition) -> list[str]:
     """ "Ana R., Philadelphia": only signers who chose to be shown, newest first."""
     rows = db.session.scalars(
         select(PetitionSignature)
+        .options(joinedload(PetitionSignature.supporter))  # one query for the names, not one per signer
         .where(
             PetitionSignature.petition_id == petition.id,
             PetitionSignature.state == SignatureState.CONFIRMED,

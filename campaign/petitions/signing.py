@@ -5,8 +5,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select, update
-from sqlalchemy.dialects import postgresql, sqlite
 
+from campaign.core import upserts
 from campaign.core.crypto import email_blind_index
 from campaign.core.outbox import enqueue, utcnow
 from campaign.core.places import place_of
@@ -35,12 +35,6 @@ class Confirmation(enum.StrEnum):
     CLOSED = "closed"  # the petition closed before the click: unconfirmed signatures expire
 
 
-def _insert(table):
-    """INSERT ... ON CONFLICT DO NOTHING in the database's own dialect (SQLite or PostgreSQL)."""
-    dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
-    return dialect.insert(table)
-
-
 def sign(
     petition: Petition,
     fields: dict,
@@ -65,7 +59,7 @@ def sign(
         record_consent(supporter, consent_wording, language, source=f"petition:{petition.id}")
     place = place_of(fields["zip_code"])
     inserted = db.session.execute(
-        _insert(PetitionSignature)
+        upserts.insert(PetitionSignature)
         .values(
             petition_id=petition.id,
             supporter_id=supporter_id,

@@ -10,8 +10,8 @@ import logging
 from collections import Counter
 
 from sqlalchemy import delete, func, insert, literal, select, union_all, update
-from sqlalchemy.dialects import postgresql, sqlite
 
+from campaign.core import upserts
 from campaign.extensions import db
 from campaign.petitions.models import (
     PaperBatch,
@@ -83,8 +83,7 @@ def fold(petition_id: int, batch: int = FOLD_BATCH) -> int:
 def add_to_tallies(petition_id: int, counts: Counter) -> None:
     if not counts:
         return
-    dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
-    statement = dialect.insert(Tally).values(
+    statement = upserts.insert(Tally).values(
         [
             {"petition_id": petition_id, "level": level, "place": place, "count": n}
             for (level, place), n in counts.items()

@@ -56,6 +56,12 @@ def tidy_signatures() -> None:
     dispatch_committed()
 
 
+@outbox_task
+def recount_petition(petition_id: int) -> None:
+    """After organizers strike signatures out: the exact count corrects the tallies."""
+    tally.recount(petition_id)
+
+
 @shared_task(name="campaign.petitions.tasks.recount_all")
 def recount_all() -> None:
     """Nightly: the exact count of every petition repairs any drift of the running tallies."""

@@ -11,12 +11,12 @@ from sqlalchemy import func, select
 from campaign.coalitions.access import coalition_required, get_scoped_or_404, scoped
 from campaign.coalitions.models import Membership, MembershipStatus, Role
 from campaign.core.exports import csv_response, log_export
-from campaign.core.outbox import utcnow
+from campaign.core.outbox import enqueue, utcnow
 from campaign.core.pdf import pdf_response
 from campaign.core.slugs import slugify
 from campaign.extensions import db
 from campaign.notifications.forms import EmptyForm
-from campaign.petitions import clusters, exports, services, statemap, tally
+from campaign.petitions import clusters, exports, services, statemap, tally, tasks
 from campaign.petitions import paper as paper_batches
 from campaign.petitions.forms import ClusterForm, PaperForm, PetitionForm
 from campaign.petitions.models import PETITION_STATE_LABELS, PaperBatch, Petition, PetitionSignature
@@ -123,6 +123,7 @@ def judge_cluster(petition_id: int):
         )
     else:
         changed = clusters.invalidate(petition, form.kind.data, form.key.data)
+        enqueue(tasks.recount_petition, petition_id=petition.id)
         flash(_("%(count)d signatures struck out; the count is corrected.", count=changed), "success")
     db.session.commit()
     return redirect(url_for("petitions.signers", slug=g.coalition.slug, petition_id=petition.id))

@@ -6,8 +6,8 @@ from datetime import timedelta
 from flask import current_app
 from itsdangerous import BadSignature
 from sqlalchemy import LargeBinary, Select, func, select, type_coerce, update
-from sqlalchemy.dialects import postgresql, sqlite
 
+from campaign.core import upserts
 from campaign.core.crypto import email_blind_index, rotate
 from campaign.core.outbox import utcnow
 from campaign.extensions import db
@@ -69,8 +69,7 @@ def save_supporter(
         raise ValueError("a ZIP code is five digits")
     if language not in current_app.config["LANGUAGES"]:
         raise ValueError(f"unsupported language {language!r}")
-    dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
-    statement = dialect.insert(Supporter).values(
+    statement = upserts.insert(Supporter).values(
         coalition_id=coalition_id, email_index=email_blind_index(email), **given
     )
     return db.session.execute(
