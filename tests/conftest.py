@@ -87,3 +87,15 @@ def login(client):
         return response
 
     return do_login
+
+
+@pytest.fixture
+def coalition(db, make_user, login):
+    """A coalition owned by the logged-in organizer (organizer@example.org)."""
+    from campaign.coalitions import services as coalitions
+
+    owner = make_user()
+    login()
+    coalition = coalitions.create_coalition(owner, "Philadelphia Family Unity Network", "", "Philadelphia")
+    db.session.commit()
+    return coalition

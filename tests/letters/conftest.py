@@ -1,22 +1,9 @@
-"""Letter fixtures: a coalition owned by the logged-in organizer, letters made through the pages."""
-
-import html
-import re
+"""Letter fixtures: letters made through the organizer's pages, signing on through the public form."""
 
 import pytest
 from sqlalchemy import select
 
-from campaign.coalitions import services as coalitions
 from campaign.letters.models import Letter
-
-
-@pytest.fixture
-def coalition(db, make_user, login):
-    owner = make_user()
-    login()
-    coalition = coalitions.create_coalition(owner, "Philadelphia Family Unity Network", "", "Philadelphia")
-    db.session.commit()
-    return coalition
 
 
 def letter_form(**overrides) -> dict:
@@ -104,11 +91,6 @@ def approve_all(client, coalition, letter):
     )
     assert response.status_code == 302
     return ids
-
-
-def text_of(response) -> str:
-    """The page's text as a reader sees it: tags gone, spaces collapsed."""
-    return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", response.get_data(as_text=True))))
 
 
 @pytest.fixture

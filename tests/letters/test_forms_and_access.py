@@ -4,7 +4,8 @@ from sqlalchemy import select
 
 from campaign.coalitions import services as coalitions
 from campaign.letters.models import Letter, Signature
-from tests.letters.conftest import letter_form, sign_form, text_of
+from tests.letters.conftest import letter_form, sign_form
+from tests.pages import text_of
 
 
 def _post_sign(client, letter, **overrides):

@@ -13,7 +13,8 @@ from campaign.extensions import db as _db
 from campaign.letters import services
 from campaign.letters.models import LetterState, Signature
 from campaign.letters.tasks import keep_letters_on_time
-from tests.letters.conftest import approve_all, letter_form, text_of
+from tests.letters.conftest import approve_all, letter_form
+from tests.pages import text_of
 
 
 def _url(coalition, letter, rest=""):

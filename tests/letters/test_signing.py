@@ -4,7 +4,8 @@ from sqlalchemy import select
 
 from campaign.letters.models import Signature, SignatureState
 from campaign.organizations.services import create_organization
-from tests.letters.conftest import approve_all, sign_form, text_of
+from tests.letters.conftest import approve_all, sign_form
+from tests.pages import text_of
 
 
 def test_a_sign_on_counts_only_after_the_email_confirmation_and_approval(

@@ -1,20 +1,10 @@
-"""Notification fixtures: a coalition owned by the logged-in organizer, with supporters."""
+"""Notification fixtures: supporters of the logged-in organizer's coalition, and an alert form."""
 
 import pytest
 
-from campaign.coalitions import services as coalitions
 from campaign.supporters import services as supporters
 
 CONSENT = "Send me updates from the coalition by email."
-
-
-@pytest.fixture
-def coalition(db, make_user, login):
-    owner = make_user()
-    login()
-    coalition = coalitions.create_coalition(owner, "Philadelphia Family Unity Network", "", "Philadelphia")
-    db.session.commit()
-    return coalition
 
 
 @pytest.fixture

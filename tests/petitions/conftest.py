@@ -1,24 +1,13 @@
-"""Petition fixtures: a coalition owned by the logged-in organizer, an open petition, signing helpers."""
+"""Petition fixtures: an open petition made through the pages, signing and tallying helpers."""
 
-import html
 import re
 
 import pytest
 from sqlalchemy import select
 
-from campaign.coalitions import services as coalitions
 from campaign.extensions import db as _db
 from campaign.petitions.models import Petition
 from campaign.petitions.tasks import keep_tallies
-
-
-@pytest.fixture
-def coalition(db, make_user, login):
-    owner = make_user()
-    login()
-    coalition = coalitions.create_coalition(owner, "Philadelphia Family Unity Network", "", "Philadelphia")
-    db.session.commit()
-    return coalition
 
 
 def petition_form(**overrides) -> dict:
@@ -89,7 +78,3 @@ def tally_now():
     test's session then forgets what it loaded, as a new request would."""
     keep_tallies()
     _db.session.expire_all()
-
-
-def text_of(response) -> str:
-    return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", response.get_data(as_text=True))))

@@ -5,7 +5,8 @@ from sqlalchemy import select
 from campaign.extensions import db
 from campaign.petitions import tally
 from campaign.petitions.models import PetitionSignature, SignatureState, Tally
-from tests.petitions.conftest import sign_form, tally_now, text_of
+from tests.pages import text_of
+from tests.petitions.conftest import sign_form, tally_now
 
 
 def test_a_signature_counts_once_confirmed_and_tallied(client, make_petition, sign, mailbox):

@@ -9,7 +9,8 @@ from campaign.extensions import db
 from campaign.petitions import upkeep
 from campaign.petitions.models import PetitionSignature, SignatureState
 from campaign.petitions.tasks import tidy_signatures
-from tests.petitions.conftest import tally_now, text_of
+from tests.pages import text_of
+from tests.petitions.conftest import tally_now
 
 
 def _url(coalition, petition, rest=""):
