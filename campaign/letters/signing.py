@@ -200,6 +200,22 @@ def decide(signatures: list[Signature], approve: bool, user_id: int, now: dateti
     return changed
 
 
+def signatures_in(letter: Letter, states) -> list[Signature]:
+    """The organizer's list for one tab of the queue: earlier sign-ons first, late ones last."""
+    return db.session.scalars(
+        select(Signature)
+        .where(Signature.letter_id == letter.id, Signature.state.in_(states))
+        .order_by(Signature.late, Signature.created_at)
+    ).all()
+
+
+def signatures_by_id(letter: Letter, ids: list[int]) -> list[Signature]:
+    """The ticked sign-ons, only among this letter's (ids from a form are not trusted)."""
+    return db.session.scalars(
+        select(Signature).where(Signature.letter_id == letter.id, Signature.id.in_(ids))
+    ).all()
+
+
 @organization_linked.connect
 def move_signatures(kept: Organization, duplicate: Organization) -> None:
     """Two records of one organization became one: so do its sign-ons, one per letter."""

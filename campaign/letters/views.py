@@ -6,7 +6,6 @@ The public pages (the letter, signing on, confirming) are in public_views.py on 
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 
 from campaign.coalitions.access import coalition_required, get_scoped_or_404, scoped
 from campaign.coalitions.models import Role
@@ -15,7 +14,7 @@ from campaign.core.outbox import utcnow
 from campaign.extensions import db
 from campaign.letters import packet, services, signatories, signing
 from campaign.letters.forms import DecisionForm, DeliveryForm, LeadsForm, LetterForm, ResponseForm
-from campaign.letters.models import LETTER_STATE_LABELS, Letter, Signature, SignatureState
+from campaign.letters.models import LETTER_STATE_LABELS, Letter, SignatureState
 from campaign.notifications.forms import EmptyForm
 
 bp = Blueprint("letters", __name__)
@@ -145,16 +144,11 @@ def signatures(letter_id: int):
     tab = request.args.get("show", "pending")
     if tab not in REVIEW_TABS:
         abort(404)
-    rows = db.session.scalars(
-        select(Signature)
-        .where(Signature.letter_id == letter.id, Signature.state.in_(REVIEW_TABS[tab]))
-        .order_by(Signature.late, Signature.created_at)
-    ).all()
     return render_template(
         "letters/signatures.html",
         coalition=g.coalition,
         letter=letter,
-        rows=rows,
+        rows=signing.signatures_in(letter, REVIEW_TABS[tab]),
         tab=tab,
         counts=signatories.counts_by_state(letter),
         form=DecisionForm(),
@@ -169,9 +163,7 @@ def decide(letter_id: int):
     if not form.validate_on_submit():
         abort(400)
     ids = [int(value) for value in request.form.getlist("signature_id") if value.isdigit()]
-    chosen = db.session.scalars(
-        select(Signature).where(Signature.letter_id == letter.id, Signature.id.in_(ids))
-    ).all()
+    chosen = signing.signatures_by_id(letter, ids)
     if not chosen:
         flash(_("Tick the sign-ons to approve or reject first."), "error")
     else:

@@ -2,7 +2,7 @@
 
 from collections import Counter
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from campaign.core.places import place_of
 from campaign.extensions import db
@@ -35,3 +35,9 @@ def add_batch(
     tally.add_to_tallies(petition.id, places)
     db.session.flush()
     return batch
+
+
+def batches(petition: Petition) -> list[PaperBatch]:
+    return db.session.scalars(
+        select(PaperBatch).where(PaperBatch.petition_id == petition.id).order_by(PaperBatch.created_at.desc())
+    ).all()

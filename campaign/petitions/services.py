@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import joinedload
 
 from campaign.core import transitions
@@ -94,3 +94,13 @@ def _public_name(signature: PetitionSignature) -> str:
 
 def petition_ids() -> list[int]:
     return list(db.session.scalars(select(Petition.id).where(Petition.state != PetitionState.DRAFT)))
+
+
+def counts_by_state(petition: Petition) -> dict[SignatureState, int]:
+    """How many signatures wait for confirmation, count, are held back or struck out."""
+    rows = db.session.execute(
+        select(PetitionSignature.state, func.count())
+        .where(PetitionSignature.petition_id == petition.id)
+        .group_by(PetitionSignature.state)
+    )
+    return dict(rows.all())

@@ -6,10 +6,10 @@ The public pages (the petition, signing, confirming, count.json) are in public_v
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import func, select
 
 from campaign.coalitions.access import coalition_required, get_scoped_or_404, scoped
-from campaign.coalitions.models import Membership, MembershipStatus, Role
+from campaign.coalitions.models import Role
+from campaign.coalitions.services import member_organizations
 from campaign.core.exports import csv_response, log_export
 from campaign.core.outbox import enqueue, utcnow
 from campaign.core.pdf import pdf_response
@@ -19,7 +19,7 @@ from campaign.notifications.forms import EmptyForm
 from campaign.petitions import clusters, exports, services, statemap, tally, tasks
 from campaign.petitions import paper as paper_batches
 from campaign.petitions.forms import ClusterForm, PaperForm, PetitionForm
-from campaign.petitions.models import PETITION_STATE_LABELS, PaperBatch, Petition, PetitionSignature
+from campaign.petitions.models import PETITION_STATE_LABELS, Petition
 
 bp = Blueprint("petitions", __name__)
 
@@ -68,18 +68,11 @@ def edit_petition(petition_id: int):
 @coalition_required(Role.VIEWER)
 def petition(petition_id: int):
     petition = get_scoped_or_404(Petition, petition_id)
-    by_state = dict(
-        db.session.execute(
-            select(PetitionSignature.state, func.count())
-            .where(PetitionSignature.petition_id == petition.id)
-            .group_by(PetitionSignature.state)
-        ).all()
-    )
     return render_template(
         "petitions/petition.html",
         coalition=g.coalition,
         petition=petition,
-        by_state=by_state,
+        by_state=services.counts_by_state(petition),
         states=tally.by_level(petition.id, "state")[:10],
         names=statemap.state_names(),
         action_form=EmptyForm(),
@@ -96,7 +89,7 @@ def source_code(organization) -> str:
 def signers(petition_id: int):
     petition = get_scoped_or_404(Petition, petition_id)
     by_source = clusters.counts_by_source(petition)
-    member_sources = [(m.organization.name, source_code(m.organization)) for m in _active_members()]
+    member_sources = [(org.name, source_code(org)) for org in member_organizations(g.coalition.id)]
     return render_template(
         "petitions/signers.html",
         coalition=g.coalition,
@@ -144,8 +137,7 @@ def export(petition_id: int):
 @coalition_required(Role.ORGANIZER)
 def paper(petition_id: int):
     petition = get_scoped_or_404(Petition, petition_id)
-    members = _active_members()
-    form = PaperForm([(m.organization_id, m.organization.name) for m in members])
+    form = PaperForm([(org.id, org.name) for org in member_organizations(g.coalition.id)])
     if form.validate_on_submit():
         credited = form.organization_id.data or None
         batch = paper_batches.add_batch(
@@ -154,20 +146,13 @@ def paper(petition_id: int):
         db.session.commit()
         flash(_("%(count)d paper signatures added.", count=batch.count), "success")
         return redirect(url_for("petitions.paper", slug=g.coalition.slug, petition_id=petition.id))
-    batches = db.session.scalars(
-        select(PaperBatch).where(PaperBatch.petition_id == petition.id).order_by(PaperBatch.created_at.desc())
-    ).all()
     return render_template(
-        "petitions/paper.html", coalition=g.coalition, petition=petition, form=form, batches=batches
+        "petitions/paper.html",
+        coalition=g.coalition,
+        petition=petition,
+        form=form,
+        batches=paper_batches.batches(petition),
     ), (400 if form.errors else 200)
-
-
-def _active_members() -> list[Membership]:
-    return db.session.scalars(
-        select(Membership).where(
-            Membership.coalition_id == g.coalition.id, Membership.status == MembershipStatus.ACTIVE
-        )
-    ).all()
 
 
 @bp.get("/coalitions/<slug>/petitions/<int:petition_id>/delivery.pdf")
