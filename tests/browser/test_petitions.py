@@ -1,0 +1,100 @@
+"""A supporter signs a petition on a phone, in Spanish, confirms from the email and sees the count rise."""
+
+import re
+from email import message_from_string, policy
+
+import pytest
+from playwright.sync_api import Page, expect
+from sqlalchemy import select
+
+from campaign.accounts.models import User
+from campaign.accounts.services import hash_password
+from campaign.coalitions import services as coalitions
+from campaign.core.mail import StoredMail
+from campaign.core.outbox import utcnow
+from campaign.extensions import db
+from campaign.petitions import services as petitions
+from campaign.petitions import tasks
+from tests.browser.test_organizer_journey import PASSWORD, assert_fits_the_screen
+
+pytestmark = pytest.mark.browser
+
+SIGNER = "marisol.petitions@example.net"
+
+
+@pytest.fixture(scope="module")
+def petition_slug(live_app):
+    with live_app.app_context():
+        organizer = User(
+            email="petitions-organizer@example.org",
+            name="Ana",
+            password_hash=hash_password(PASSWORD),
+            email_verified_at=utcnow(),
+            locale="es",
+        )
+        db.session.add(organizer)
+        coalition = coalitions.create_coalition(organizer, "Red de Familias Unidas", "", "")
+        petition = petitions.create_petition(
+            coalition.id,
+            organizer.id,
+            {
+                "title": "Keep families together",
+                "title_es": "Mantengan unidas a las familias",
+                "target": "Mayor of Philadelphia",
+                "ask": "End cooperation with ICE.",
+                "ask_es": "Terminen la cooperación con ICE.",
+                "body": "Families are being separated.",
+                "body_es": "Están separando a las familias.",
+                "goal": 100,
+            },
+        )
+        petitions.open_petition(petition, utcnow())
+        db.session.commit()
+        return petition.slug
+
+
+def confirm_link(live_app) -> str:
+    with live_app.app_context():
+        raw = db.session.scalars(select(StoredMail.raw).order_by(StoredMail.id.desc())).first()
+    message = message_from_string(raw, policy=policy.default)
+    assert message["To"] == SIGNER
+    text = message.get_body(preferencelist=("plain",)).get_content()
+    return re.search(r"https?://\S*/petitions/confirm/\S+", text).group(0)
+
+
+def fold_new_confirmations(live_app) -> None:
+    """What the beat job does every few seconds (the live server runs no beat)."""
+    with live_app.app_context():
+        tasks.keep_tallies()
+
+
+def test_a_supporter_signs_in_spanish_on_a_phone_and_sees_the_count_rise(phone_page: Page, live_app, petition_slug):
+    page = phone_page
+    page.goto("/language/es")
+    page.goto(f"/petitions/{petition_slug}")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Mantengan unidas a las familias")
+    expect(page.locator(".count-line")).to_contain_text("0 firmas")
+    assert_fits_the_screen(page)
+
+    page.get_by_label("Nombre", exact=True).fill("Marisol")
+    page.get_by_label("Correo electrónico").fill(SIGNER)
+    page.get_by_label("Código postal").fill("00000")  # a ZIP that does not exist first
+    page.get_by_label("¿Por qué firmas?").fill("Mi hermano fue detenido.")
+    page.get_by_role("button", name="Firmar la petición").click()
+    expect(page.get_by_role("alert")).to_contain_text("No conocemos este código postal")
+    expect(page.get_by_label("¿Por qué firmas?")).to_have_value("Mi hermano fue detenido.")  # nothing lost
+
+    page.get_by_label("Código postal").fill("19104")
+    page.get_by_label(re.compile("Mostrar mi nombre")).check()
+    page.get_by_role("button", name="Firmar la petición").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Revisa tu correo para confirmar")
+    assert_fits_the_screen(page)
+
+    page.goto(confirm_link(live_app))
+    page.get_by_role("button", name="Confirmar mi firma").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Gracias")
+
+    fold_new_confirmations(live_app)
+    page.goto(f"/petitions/{petition_slug}")
+    expect(page.locator(".count-line")).to_contain_text("1 firma")
+    expect(page.get_by_text("Marisol")).to_be_visible()  # shown, as she chose
