@@ -56,6 +56,8 @@ class Config:
 
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL")  # None: SQLite in instance/
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # Requests larger than this are refused before they are read: a petition image (8 MB) and its form.
+    MAX_CONTENT_LENGTH = 9 * 1024 * 1024
     REDIS_URL = os.environ.get("REDIS_URL")  # None: tasks run in-process after commit
     SMTP_URL = os.environ.get("SMTP_URL")  # None: mail is stored and shown at /_dev/mail
     SMTP_TIMEOUT_SECONDS = float(os.environ.get("SMTP_TIMEOUT_SECONDS", "10"))

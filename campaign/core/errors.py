@@ -10,6 +10,7 @@ MESSAGES = {
     400: (_l("Bad request"), _l("The request could not be understood. Please try again.")),
     403: (_l("Not allowed"), _l("Your account does not have access to this page.")),
     404: (_l("Page not found"), _l("We could not find that page. Check the address or go back.")),
+    413: (_l("File too large"), _l("What you sent is too large. Go back and choose a file under 8 MB.")),
     429: (_l("Too many attempts"), _l("Please wait a few minutes, then try again.")),
     500: (_l("Something went wrong"), _l("The error has been logged. Please try again shortly.")),
 }
@@ -21,7 +22,7 @@ def render_error(code: int, detail: str | None = None):
 
 
 def register(app: Flask) -> None:
-    for code in (400, 403, 404, 429):
+    for code in (400, 403, 404, 413, 429):
         app.register_error_handler(code, lambda error, code=code: render_error(code))
 
     @app.errorhandler(CSRFError)

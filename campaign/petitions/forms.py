@@ -2,6 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
     DateTimeLocalField,
@@ -14,6 +15,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
+from campaign.core import images
 from campaign.core.forms import email_field, no_scripts, plain_text, strip_whitespace
 from campaign.core.places import place_of
 from campaign.core.zones import (
@@ -25,7 +27,18 @@ from campaign.core.zones import (
     to_utc,
 )
 
-TEXT_FIELDS = ("title", "title_es", "target", "ask", "ask_es", "body", "body_es", "goal")
+TEXT_FIELDS = (
+    "title",
+    "title_es",
+    "target",
+    "ask",
+    "ask_es",
+    "body",
+    "body_es",
+    "goal",
+    "image_alt",
+    "image_alt_es",
+)
 
 
 class PetitionForm(FlaskForm):
@@ -78,7 +91,55 @@ class PetitionForm(FlaskForm):
     time_zone = SelectField(
         _l("Time zone"), choices=TIME_ZONES, default=DEFAULT_TIME_ZONE, validators=[InputRequired()]
     )
+    image = FileField(_l("Image"), render_kw={"accept": "image/jpeg,image/png,image/webp"})
+    image_alt = StringField(
+        _l("Describe the image"), filters=[strip_whitespace], validators=[Length(max=300), plain_text]
+    )
+    image_alt_es = StringField(
+        _l("Describe the image in Spanish"),
+        filters=[strip_whitespace],
+        validators=[Length(max=300), plain_text],
+    )
+    remove_image = BooleanField(_l("Remove the image"))
     submit = SubmitField(_l("Save the petition"))
+
+    def __init__(self, *args, has_image: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.has_image = has_image
+        self.prepared_image = None
+
+    def validate_image(self, field):
+        if not field.data:
+            return
+        try:
+            self.prepared_image = images.prepare(
+                field.data.stream,
+                too_big=_l("Choose an image under 8 MB."),
+                not_an_image=_l("Choose a JPEG, PNG or WebP image."),
+            )
+        except images.ImageRejected as error:
+            raise ValidationError(str(error)) from error
+
+    def validate_image_alt(self, field):
+        keeps_an_image = field.data == "" and not self.remove_image.data
+        if keeps_an_image and (self.image.data or self.has_image):
+            raise ValidationError(_l("Describe the image for people who cannot see it."))
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        if not valid and self.image.data and not self.image.errors:
+            # A browser cannot refill a file input; say so rather than drop the image silently.
+            self.image.errors.append(
+                _l("Choose the image again: it was not saved because of the other errors.")
+            )
+        return valid
+
+    @property
+    def image_change(self):
+        """(True, image) to set it, (True, None) to remove it, (False, None) to leave it."""
+        if self.prepared_image is not None:
+            return True, self.prepared_image
+        return bool(self.remove_image.data), None
 
     def validate_deadline(self, field):
         if changed_to_the_past(field, self.time_zone.data):
@@ -95,7 +156,9 @@ class PetitionForm(FlaskForm):
     def for_petition(cls, petition):
         values = {name: getattr(petition, name) for name in TEXT_FIELDS}
         deadline = to_local(petition.deadline, petition.time_zone) if petition.deadline else None
-        return cls(**values, deadline=deadline, time_zone=petition.time_zone)
+        return cls(
+            **values, deadline=deadline, time_zone=petition.time_zone, has_image=bool(petition.image_key)
+        )
 
 
 class SignForm(FlaskForm):

@@ -4,7 +4,7 @@ import enum
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import DateTime, ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from campaign.core.columns import enum_column
@@ -54,6 +54,13 @@ class Petition(db.Model):
     paper_count: Mapped[int] = mapped_column(Integer, default=0)  # entered by organizers
     # The highest milestone organizers were told about (100, 1,000, ...), so each is told once.
     milestone_told: Mapped[int] = mapped_column(Integer, default=0)
+    # The image's bytes live in petition_image, so loading a petition never loads them. The key
+    # is new at each upload: its URL can be cached forever and a draft's image cannot be guessed.
+    image_key: Mapped[str | None] = mapped_column(String(32))
+    image_width: Mapped[int] = mapped_column(Integer, default=0)
+    image_height: Mapped[int] = mapped_column(Integer, default=0)
+    image_alt: Mapped[str] = mapped_column(String(300), default="")
+    image_alt_es: Mapped[str] = mapped_column(String(300), default="")
     is_demo: Mapped[bool] = mapped_column(default=False)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
@@ -94,6 +101,20 @@ class Petition(db.Model):
 
     def body_in(self, language: str) -> str:
         return self.body_es if language == "es" and self.body_es.strip() else self.body
+
+    def image_alt_in(self, language: str) -> str:
+        return self.image_alt_es if language == "es" and self.image_alt_es else self.image_alt
+
+
+class PetitionImage(db.Model):
+    """A petition's image as served: re-encoded JPEG without metadata (core/images.py)."""
+
+    __tablename__ = "petition_image"
+
+    key: Mapped[str] = mapped_column(String(32), primary_key=True)
+    petition_id: Mapped[int] = mapped_column(ForeignKey("petition.id", ondelete="CASCADE"), index=True)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
 
 class SignatureState(enum.StrEnum):

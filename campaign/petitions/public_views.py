@@ -1,6 +1,6 @@
 """Public pages of a petition: the page and its form, the thank-you page, confirming, count.json."""
 
-from flask import abort, jsonify, redirect, render_template, request, url_for
+from flask import Response, abort, jsonify, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
@@ -83,6 +83,18 @@ def confirm(token: str):
         db.session.commit()
         return render_template("petitions/confirmed.html", petition=signature.petition, outcome=outcome.value)
     return render_template("petitions/confirm.html", petition=signature.petition, form=form)
+
+
+@bp.get("/petitions/images/<key>.jpg")
+def image(key: str):
+    """By its key, not the petition's slug: a new upload gets a new key, so the image can be cached
+    for good, and a draft's image cannot be found before the draft is published."""
+    data = services.image_bytes(key)
+    if data is None:
+        abort(404)
+    response = Response(data, mimetype="image/jpeg")
+    response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
+    return response
 
 
 @bp.get("/petitions/<slug>/count.json")

@@ -1,16 +1,37 @@
 """Petition rules: writing, opening, closing at the deadline, and what the public page shows."""
 
+import secrets
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import joinedload
 
 from campaign.core import transitions
+from campaign.core.images import PreparedImage
 from campaign.core.slugs import unique_slug
 from campaign.extensions import db
-from campaign.petitions.models import Petition, PetitionSignature, PetitionState, SignatureState
+from campaign.petitions.models import (
+    Petition,
+    PetitionImage,
+    PetitionSignature,
+    PetitionState,
+    SignatureState,
+)
 
-FIELDS = ("title", "title_es", "target", "ask", "ask_es", "body", "body_es", "goal", "deadline", "time_zone")
+FIELDS = (
+    "title",
+    "title_es",
+    "target",
+    "ask",
+    "ask_es",
+    "body",
+    "body_es",
+    "goal",
+    "deadline",
+    "time_zone",
+    "image_alt",
+    "image_alt_es",
+)
 RECENT_SIGNERS = 8
 
 
@@ -36,6 +57,22 @@ def update_petition(petition: Petition, fields: dict) -> None:
         if name in fields:
             setattr(petition, name, fields[name])
     db.session.flush()
+
+
+def set_image(petition: Petition, image: PreparedImage | None) -> None:
+    """Replace the petition's image (None removes it). The old bytes go: nothing links to them."""
+    db.session.execute(delete(PetitionImage).where(PetitionImage.petition_id == petition.id))
+    petition.image_key = None
+    petition.image_width = petition.image_height = 0
+    if image is not None:
+        petition.image_key = secrets.token_hex(16)
+        petition.image_width, petition.image_height = image.width, image.height
+        db.session.add(PetitionImage(key=petition.image_key, petition_id=petition.id, data=image.data))
+    db.session.flush()
+
+
+def image_bytes(key: str) -> bytes | None:
+    return db.session.scalar(select(PetitionImage.data).where(PetitionImage.key == key))
 
 
 def open_petition(petition: Petition, now: datetime) -> None:

@@ -46,6 +46,7 @@ def new_petition():
     form = PetitionForm()
     if form.validate_on_submit():
         petition = services.create_petition(g.coalition.id, current_user.id, form.fields_for_save())
+        _save_image(petition, form)
         db.session.commit()
         return _to_petition(petition)
     return render_template("petitions/edit.html", coalition=g.coalition, form=form, petition=None)
@@ -55,13 +56,23 @@ def new_petition():
 @coalition_required(Role.ORGANIZER)
 def edit_petition(petition_id: int):
     petition = get_scoped_or_404(Petition, petition_id)
-    form = PetitionForm() if request.method == "POST" else PetitionForm.for_petition(petition)
+    if request.method == "POST":
+        form = PetitionForm(has_image=bool(petition.image_key))
+    else:
+        form = PetitionForm.for_petition(petition)
     if form.validate_on_submit():
         services.update_petition(petition, form.fields_for_save())
+        _save_image(petition, form)
         db.session.commit()
         flash(_("Saved."), "success")
         return _to_petition(petition)
     return render_template("petitions/edit.html", coalition=g.coalition, form=form, petition=petition)
+
+
+def _save_image(petition: Petition, form: PetitionForm) -> None:
+    changed, image = form.image_change
+    if changed:
+        services.set_image(petition, image)
 
 
 @bp.get("/coalitions/<slug>/petitions/<int:petition_id>")

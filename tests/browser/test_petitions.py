@@ -68,7 +68,9 @@ def fold_new_confirmations(live_app) -> None:
         tasks.keep_tallies()
 
 
-def test_a_supporter_signs_in_spanish_on_a_phone_and_sees_the_count_rise(phone_page: Page, live_app, petition_slug):
+def test_a_supporter_signs_in_spanish_on_a_phone_and_sees_the_count_rise(
+    phone_page: Page, live_app, petition_slug
+):
     page = phone_page
     page.goto("/language/es")
     page.goto(f"/petitions/{petition_slug}")
