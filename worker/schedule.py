@@ -6,6 +6,8 @@ BEAT_SCHEDULE = {
     "keep-sending": {"task": "campaign.notifications.tasks.keep_sending", "schedule": 10.0},
     # Letters close at their sign-on deadline and embargoed letters go public within a minute.
     "keep-letters-on-time": {"task": "campaign.letters.tasks.keep_letters_on_time", "schedule": 30.0},
+    # Signers are asked to confirm by batches that sign requests kick; this catches lost kicks.
+    "send-confirmations": {"task": "campaign.petitions.tasks.send_confirmations", "schedule": 5.0},
     # New petition confirmations reach the displayed counts within this many seconds.
     "keep-tallies": {"task": "campaign.petitions.tasks.keep_tallies", "schedule": 3.0},
     # Reminders to confirm, expiry of closed petitions' unconfirmed signatures, old IP hashes.

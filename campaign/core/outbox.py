@@ -9,6 +9,7 @@ a message delivered twice runs its work once.
 
 import logging
 import re
+import time
 from datetime import UTC, datetime, timedelta
 from functools import wraps
 
@@ -79,24 +80,46 @@ def publish_after_commit(task_name: str, *args) -> None:
     db.session.info.setdefault("publish_new", []).append((task_name, args))
 
 
+# Task name -> when (time.monotonic) the kick this process last published will run.
+_kick_runs_at: dict[str, float] = {}
+
+
+def kick_after_commit(task_name: str, within: float) -> None:
+    """Have a task that claims its own work (and that a beat job also runs) start within `within`
+    seconds of this commit, publishing at most one message per `within` seconds per process.
+
+    For work every request adds, like a signature's confirmation email: under a surge, a thousand
+    commits a second share one publication instead of paying a broker round trip each. Without a
+    broker the task runs after each commit, as every task does in-process.
+    """
+    db.session.info.setdefault("kick_new", set()).add((task_name, within))
+
+
+# What a session collects until it commits, per kind of follow-up work.
+_UNCOMMITTED = ("outbox_new", "publish_new", "kick_new")
+
+
 @event.listens_for(Session, "after_commit")
 def _committed(session: Session) -> None:
-    for pending, committed in (("outbox_new", "outbox_committed"), ("publish_new", "publish_committed")):
-        new = session.info.pop(pending, [])
+    for pending in _UNCOMMITTED:
+        new = session.info.pop(pending, None)
         if new:
-            session.info.setdefault(committed, []).extend(new)
+            committed = session.info.setdefault(pending.replace("_new", "_committed"), [])
+            committed.extend(new)
 
 
 @event.listens_for(Session, "after_soft_rollback")
 def _rolled_back(session: Session, previous_transaction) -> None:
-    session.info.pop("outbox_new", None)
-    session.info.pop("publish_new", None)
+    for pending in _UNCOMMITTED:
+        session.info.pop(pending, None)
 
 
 def dispatch_committed() -> None:
     """Publish a task for each outbox row (and each task) committed since the last call."""
     for task_name, args in db.session.info.pop("publish_committed", []):
         _publish_task(task_name, args)
+    for task_name, within in set(db.session.info.pop("kick_committed", [])):
+        _kick(task_name, within)
     # The rows' ids and task names were kept at enqueue: no query on the request's path.
     for entry_id, task_name in db.session.info.pop("outbox_committed", []):
         publish(entry_id, task_name)
@@ -127,6 +150,18 @@ def publish_later(task_name: str, args: tuple, countdown: float) -> bool:
     In-process (no broker) there is no later: the beat job picks the work up instead.
     """
     return _uses_broker() and _publish_task(task_name, args, countdown)
+
+
+def _kick(task_name: str, within: float) -> None:
+    if not _uses_broker():
+        _publish_task(task_name, ())
+        return
+    now = time.monotonic()
+    if _kick_runs_at.get(task_name, 0.0) > now:
+        return  # the kick already on its way runs after this commit and takes its work too
+    _kick_runs_at[task_name] = now + within
+    # If the broker is down this fails quietly; the beat job runs the task when it is back.
+    _publish_task(task_name, (), countdown=within)
 
 
 def _uses_broker() -> bool:

@@ -4,7 +4,7 @@ import enum
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import DateTime, ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import DateTime, ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from campaign.core.columns import enum_column
@@ -133,6 +133,13 @@ class PetitionSignature(db.Model):
         UniqueConstraint("petition_id", "email_index"),
         # The tally task's work list: confirmed signatures not yet folded into the tallies.
         Index("ix_petition_signature_to_count", "petition_id", "state", "counted"),
+        # The confirmation sender's work list: signatures whose signer has not been emailed yet.
+        Index(
+            "ix_petition_signature_to_ask",
+            "id",
+            postgresql_where=text("asked_at IS NULL"),
+            sqlite_where=text("asked_at IS NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -161,6 +168,9 @@ class PetitionSignature(db.Model):
     # "You have already signed" emails sent for repeat sign-ups, at most three.
     repeat_emails: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    # When the email asking to confirm was handed to notifications; None: not yet (the sender's
+    # batches take these, so a sign request writes this row and nothing else).
+    asked_at: Mapped[datetime | None] = mapped_column(DateTime)
     confirmed_at: Mapped[datetime | None] = mapped_column(DateTime)
     reminded_at: Mapped[datetime | None] = mapped_column(DateTime)
 

@@ -7,12 +7,15 @@ from campaign.extensions import db
 from campaign.petitions import notices, services, tally, upkeep
 from campaign.petitions.models import Petition, PetitionSignature
 
+SEND_CONFIRMATIONS = "campaign.petitions.tasks.send_confirmations"
 
-@outbox_task
-def send_confirmation(signature_id: int) -> None:
-    signature = db.session.get(PetitionSignature, signature_id)
-    if signature is not None and signature.confirmed_at is None:
-        notices.ask_to_confirm(signature)
+
+@shared_task(name=SEND_CONFIRMATIONS)
+def send_confirmations() -> None:
+    """Ask new signers to confirm, in batches: kicked after sign requests, and a beat job."""
+    while notices.ask_waiting_signers(utcnow()):
+        db.session.commit()
+        dispatch_committed()
 
 
 @outbox_task

@@ -5,6 +5,7 @@ from sqlalchemy import select
 from campaign.extensions import db
 from campaign.petitions import tally
 from campaign.petitions.models import PetitionSignature, SignatureState, Tally
+from campaign.petitions.tasks import send_confirmations
 from tests.pages import text_of
 from tests.petitions.conftest import sign_form, tally_now
 
@@ -159,3 +160,17 @@ def test_the_places_page_shows_states_on_a_map_and_counties_within_a_state(clien
     counties = text_of(client.get(f"/petitions/{petition.slug}/places?state=PA"))
     assert "Counties in Pennsylvania" in counties
     assert "Philadelphia County 2" in counties and "Allegheny County 1" in counties
+
+
+def test_each_signer_is_asked_to_confirm_once_however_often_the_sender_runs(make_petition, sign, mailbox):
+    petition = make_petition()
+    addresses = [f"signer{number}@example.org" for number in range(3)]
+    for address in addresses:
+        sign(petition, confirm=False, email=address)
+    send_confirmations()  # the beat job's run after the kicks that followed each sign request
+    send_confirmations()
+    assert [len(mailbox.to(address)) for address in addresses] == [1, 1, 1]
+    asked = db.session.scalars(
+        select(PetitionSignature.asked_at).where(PetitionSignature.petition_id == petition.id)
+    )
+    assert None not in asked.all()
