@@ -61,33 +61,41 @@ def sign(
         supporter = db.session.get(Supporter, supporter_id)
         record_consent(supporter, consent_wording, language, source=f"petition:{petition.id}")
     place = place_of(fields["zip_code"])
-    inserted = db.session.execute(
-        upserts.insert(PetitionSignature)
-        .values(
-            petition_id=petition.id,
-            supporter_id=supporter_id,
-            email_index=email_index,
-            zip_code=fields["zip_code"],
-            us_state=place.state if place else "",
-            county=place.county if place else "",
-            city=place.city if place else "",
-            comment=fields.get("comment") or None,
-            show_name=bool(fields.get("show_name")),
-            source=fields.get("source", "")[:40],
-            state=SignatureState.QUARANTINED if quarantine_reason else SignatureState.UNCONFIRMED,
-            quarantine_reason=quarantine_reason,
-            ip_hash=ip_hash,
-            email_domain=fields["email"].rpartition("@")[2].strip().lower()[:120],
-            language=language,
-            created_at=utcnow(),
-        )
-        .on_conflict_do_nothing(index_elements=["petition_id", "email_index"])
-        .returning(PetitionSignature.id)
+    inserted = upserts.run_prepared(
+        _insert_signature,
+        "insert_signature",
+        {
+            "petition_id": petition.id,
+            "supporter_id": supporter_id,
+            "email_index": email_index,
+            "zip_code": fields["zip_code"],
+            "us_state": place.state if place else "",
+            "county": place.county if place else "",
+            "city": place.city if place else "",
+            "comment": fields.get("comment") or None,
+            "show_name": bool(fields.get("show_name")),
+            "source": fields.get("source", "")[:40],
+            "state": SignatureState.QUARANTINED if quarantine_reason else SignatureState.UNCONFIRMED,
+            "quarantine_reason": quarantine_reason,
+            "ip_hash": ip_hash,
+            "email_domain": fields["email"].rpartition("@")[2].strip().lower()[:120],
+            "language": language,
+            "created_at": utcnow(),
+        },
     ).scalar()
     if inserted is not None:
         kick_after_commit(tasks.SEND_CONFIRMATIONS, within=CONFIRMATION_WAIT_SECONDS)
         return Signed(inserted, new=True)
     return _signed_before(petition, email_index)
+
+
+def _insert_signature(insert):
+    table = PetitionSignature.__table__
+    return (
+        insert(table)
+        .on_conflict_do_nothing(index_elements=["petition_id", "email_index"])
+        .returning(table.c.id)
+    )
 
 
 def _signed_before(petition: Petition, email_index: str) -> Signed:

@@ -69,15 +69,21 @@ def save_supporter(
         raise ValueError("a ZIP code is five digits")
     if language not in current_app.config["LANGUAGES"]:
         raise ValueError(f"unsupported language {language!r}")
-    statement = upserts.insert(Supporter).values(
-        coalition_id=coalition_id, email_index=email_blind_index(email), **given
-    )
-    return db.session.execute(
-        statement.on_conflict_do_update(
+    changed = (*sorted(given), "updated_at")
+
+    def build(insert):
+        statement = insert(Supporter.__table__)
+        return statement.on_conflict_do_update(
             index_elements=["coalition_id", "email_index"],
-            set_={name: statement.excluded[name] for name in given} | {"updated_at": utcnow()},
-        ).returning(Supporter.id)
-    ).scalar_one()
+            set_={name: statement.excluded[name] for name in changed},
+        ).returning(Supporter.__table__.c.id)
+
+    params = given | {
+        "coalition_id": coalition_id,
+        "email_index": email_blind_index(email),
+        "updated_at": utcnow(),
+    }
+    return upserts.run_prepared(build, ("save_supporter", changed), params).scalar_one()
 
 
 def record_consent(supporter: Supporter, wording: str, language: str, source: str) -> Consent:
