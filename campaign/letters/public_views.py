@@ -52,7 +52,7 @@ def public_letter(slug: str):
 def sign(key: str):
     letter = _by_key_or_404(key)
     form = SignOnForm(
-        allow_individuals=letter.allow_individuals, consent_wording=consent_wording(letter.coalition)
+        allow_individuals=letter.allow_individuals, consent_wording=consent_wording(letter.coalition.name)
     )
     if letter.accepts_signatures and form.validate_on_submit():
         wording = str(form.subscribe.label.text) if form.subscribe.data else None

@@ -30,7 +30,7 @@ def _widget(petition: Petition, form: SignForm, status: int = 200):
 
 
 def _form(petition: Petition) -> SignForm:
-    return SignForm(meta={"csrf": False}, consent_wording=consent_wording(petition.coalition))
+    return SignForm(meta={"csrf": False}, consent_wording=consent_wording(petition.coalition.name))
 
 
 @bp.get("/petitions/<slug>/embed")

@@ -43,22 +43,25 @@ def _page(petition: Petition, form: SignForm, status: int = 200):
 @bp.get("/petitions/<slug>")
 def public_petition(slug: str):
     petition = public_or_404(slug)
-    return _page(petition, SignForm(consent_wording=consent_wording(petition.coalition)))
+    return _page(petition, SignForm(consent_wording=consent_wording(petition.coalition.name)))
 
 
 @bp.post("/petitions/<slug>/sign")
 def sign(slug: str):
-    petition = public_or_404(slug)
-    form = SignForm(consent_wording=consent_wording(petition.coalition))
-    if not petition.is_open:
+    # The hot path reads only what signing needs; the whole petition only to show the form again.
+    target = services.sign_target(slug)
+    if target is None or target.state == PetitionState.DRAFT:
+        abort(404)
+    form = SignForm(consent_wording=consent_wording(target.coalition_name))
+    if not target.is_open:
         return redirect(url_for("petitions.public_petition", slug=slug))
     if not form.validate_on_submit():
-        return _page(petition, form, 400)
+        return _page(public_or_404(slug), form, 400)
     ip_hash = client_ip_hash()
-    reason = abuse.quarantine_reason(petition.id, form.website.data, form.started.data, ip_hash)
+    reason = abuse.quarantine_reason(target.id, form.website.data, form.started.data, ip_hash)
     wording = str(form.subscribe.label.text) if form.subscribe.data else None
     language = str(get_locale() or "en")
-    signing.sign(petition, form.fields_for_save(), language, ip_hash, wording, reason)
+    signing.sign(target, form.fields_for_save(), language, ip_hash, wording, reason)
     db.session.commit()
     # The same page whether or not this address had signed: nobody learns who signed.
     return redirect(url_for("petitions.thanks", slug=slug, source=form.source.data or None))

@@ -1,11 +1,13 @@
 """Petition rules: writing, opening, closing at the deadline, and what the public page shows."""
 
 import secrets
+from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import bindparam, delete, func, select, update
 from sqlalchemy.orm import joinedload
 
+from campaign.coalitions.models import Coalition
 from campaign.core import transitions
 from campaign.core.images import PreparedImage
 from campaign.core.slugs import unique_slug
@@ -57,6 +59,33 @@ def update_petition(petition: Petition, fields: dict) -> None:
         if name in fields:
             setattr(petition, name, fields[name])
     db.session.flush()
+
+
+@dataclass(frozen=True)
+class SignTarget:
+    """What a sign request needs of its petition, read by one light query: the hot path."""
+
+    id: int
+    coalition_id: int
+    state: PetitionState
+    coalition_name: str
+
+    @property
+    def is_open(self) -> bool:
+        return self.state == PetitionState.OPEN
+
+
+_SIGN_TARGET = (
+    select(Petition.id, Petition.coalition_id, Petition.state, Coalition.name)
+    .join(Coalition, Coalition.id == Petition.coalition_id)
+    .where(Petition.slug == bindparam("slug"))
+)
+
+
+def sign_target(slug: str) -> SignTarget | None:
+    # On the session's connection, past the ORM: plain columns need no identity map.
+    row = db.session.connection().execute(_SIGN_TARGET, {"slug": slug}).first()
+    return SignTarget(*row) if row else None
 
 
 def set_image(petition: Petition, image: PreparedImage | None) -> None:

@@ -1,4 +1,4 @@
-"""Signing: one row and one outbox entry per request, no counter touched; confirmation by email."""
+"""Signing: one row per request, no counter touched, the confirmation email sent in batches."""
 
 import enum
 from dataclasses import dataclass
@@ -13,6 +13,7 @@ from campaign.core.places import place_of
 from campaign.extensions import db
 from campaign.petitions import tasks
 from campaign.petitions.models import Petition, PetitionSignature, SignatureState
+from campaign.petitions.services import SignTarget
 from campaign.supporters.models import Supporter
 from campaign.supporters.services import record_consent, save_supporter
 
@@ -39,7 +40,7 @@ class Confirmation(enum.StrEnum):
 
 
 def sign(
-    petition: Petition,
+    petition: Petition | SignTarget,
     fields: dict,
     language: str,
     ip_hash: str | None,
@@ -98,7 +99,7 @@ def _insert_signature(insert):
     )
 
 
-def _signed_before(petition: Petition, email_index: str) -> Signed:
+def _signed_before(petition: Petition | SignTarget, email_index: str) -> Signed:
     """Tell the address's owner (not the person at the keyboard) that it had signed, three times at most."""
     existing = db.session.scalar(
         select(PetitionSignature.id).where(

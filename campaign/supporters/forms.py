@@ -30,9 +30,9 @@ class ConfirmErasureForm(FlaskForm):
     submit = SubmitField(_l("Erase my data"))
 
 
-def consent_wording(coalition) -> str:
+def consent_wording(coalition_name: str) -> str:
     """The words of the opt-in box on public forms, stored verbatim with the consent."""
     return gettext(
         "Email me news and calls to action from %(coalition)s. I can unsubscribe at any time.",
-        coalition=coalition.name,
+        coalition=coalition_name,
     )
