@@ -49,7 +49,7 @@ class Config:
     DEVELOPMENT = ENV_NAME == "development"
 
     SECRET_KEY = os.environ.get("SECRET_KEY")
-    # Comma-separated Fernet keys; the first encrypts, all decrypt (rotation).
+    # Comma-separated keys (Fernet key format); the first encrypts, all decrypt (rotation).
     DATA_KEYS = os.environ.get("DATA_KEYS")
     BLIND_INDEX_KEY = os.environ.get("BLIND_INDEX_KEY")
     IP_HASH_KEY = os.environ.get("IP_HASH_KEY")

@@ -86,3 +86,20 @@ def test_key_rotation_new_key_first(app, db):
     app.config["DATA_KEYS"] = old_key  # data written under the new key is unreadable with the old alone
     with pytest.raises(ValueError, match="DATA_KEYS"):
         db.session.get(StoredMail, newer_id)
+
+
+def test_values_written_as_fernet_tokens_still_decrypt_and_rotate_to_the_current_format(app, db):
+    """Data written before the AES-GCM format keeps working until a rotation rewrites it."""
+    key = app.config["DATA_KEYS"].split(",")[0]
+    legacy = Fernet(key).encrypt("Rosa Martínez".encode())
+    assert crypto.decrypt(legacy) == "Rosa Martínez"
+    rotated = crypto.rotate(legacy)
+    assert rotated[:1] == crypto.VERSION
+    assert crypto.decrypt(rotated) == "Rosa Martínez"
+
+
+def test_a_tampered_value_is_refused(app):
+    token = bytearray(crypto.encrypt("rosa@example.org"))
+    token[-1] ^= 1
+    with pytest.raises(ValueError, match="DATA_KEYS"):
+        crypto.decrypt(bytes(token))
