@@ -132,7 +132,8 @@ def recount(petition_id: int) -> int:
 
 def _tally_rows(petition_id: int, confirmed):
     """(petition, level, place, count) for every ZIP, county and state of the confirmed online
-    signatures and the paper entries together."""
+    signatures and the paper entries together. The signatures are read once, grouped by ZIP (a
+    few thousand rows at most); counties and states are summed from those groups."""
     signers = union_all(
         select(PetitionSignature.zip_code, PetitionSignature.us_state, PetitionSignature.county).where(
             *confirmed
@@ -141,15 +142,20 @@ def _tally_rows(petition_id: int, confirmed):
         .join(PaperBatch, PaperBatch.id == PaperEntry.batch_id)
         .where(PaperBatch.petition_id == petition_id),
     ).subquery()
-    petition, count = literal(petition_id), func.count()
-    county = signers.c.us_state + ":" + signers.c.county
+    by_zip = (
+        select(signers.c.zip_code, signers.c.us_state, signers.c.county, func.count().label("signers"))
+        .group_by(signers.c.zip_code, signers.c.us_state, signers.c.county)
+        .cte("by_zip")
+    )
+    petition, total = literal(petition_id), func.sum(by_zip.c.signers)
+    county = by_zip.c.us_state + ":" + by_zip.c.county
     return union_all(
-        select(petition, literal("zip"), signers.c.zip_code, count).group_by(signers.c.zip_code),
-        select(petition, literal("state"), signers.c.us_state, count)
-        .where(signers.c.us_state != "")
-        .group_by(signers.c.us_state),
-        select(petition, literal("county"), county, count)
-        .where(signers.c.us_state != "", signers.c.county != "")
+        select(petition, literal("zip"), by_zip.c.zip_code, total).group_by(by_zip.c.zip_code),
+        select(petition, literal("state"), by_zip.c.us_state, total)
+        .where(by_zip.c.us_state != "")
+        .group_by(by_zip.c.us_state),
+        select(petition, literal("county"), county, total)
+        .where(by_zip.c.us_state != "", by_zip.c.county != "")
         .group_by(county),
     )
 
