@@ -2,8 +2,9 @@
 
 from collections.abc import Iterator
 
-from sqlalchemy import func, select
+from sqlalchemy import LargeBinary, func, select, type_coerce
 
+from campaign.core.crypto import decryptor
 from campaign.extensions import db
 from campaign.petitions.models import Petition, PetitionSignature, SignatureState
 from campaign.supporters.models import Supporter
@@ -35,11 +36,16 @@ def row_count(petition: Petition) -> int:
 
 
 def rows(petition: Petition) -> Iterator[tuple]:
+    """Read on the session's connection, past the ORM, and the contact columns decrypted here with
+    the keys looked up once: per row, that is what a million-row export spends its time on."""
+    decrypt = decryptor()
+    contact = [
+        type_coerce(column, LargeBinary)
+        for column in (Supporter.first_name, Supporter.last_name, Supporter.email)
+    ]
     query = (
         select(
-            Supporter.first_name,
-            Supporter.last_name,
-            Supporter.email,
+            *contact,
             PetitionSignature.zip_code,
             PetitionSignature.city,
             PetitionSignature.us_state,
@@ -53,11 +59,13 @@ def rows(petition: Petition) -> Iterator[tuple]:
         .join(Supporter, Supporter.id == PetitionSignature.supporter_id)
         .where(*_of(petition))
         .order_by(PetitionSignature.id)
-        .execution_options(yield_per=CHUNK)
     )
-    for row in db.session.execute(query):
-        *values, signed_at, confirmed_at = row
+    for row in db.session.connection().execution_options(yield_per=CHUNK).execute(query):
+        first_name, last_name, email, *values, signed_at, confirmed_at = row
         yield (
+            decrypt(first_name),
+            decrypt(last_name) if last_name is not None else "",
+            decrypt(email),
             *values,
             f"{signed_at:%Y-%m-%d %H:%M}",
             f"{confirmed_at:%Y-%m-%d %H:%M}" if confirmed_at else "",
