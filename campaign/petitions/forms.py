@@ -26,19 +26,7 @@ from campaign.core.zones import (
     to_local,
     to_utc,
 )
-
-TEXT_FIELDS = (
-    "title",
-    "title_es",
-    "target",
-    "ask",
-    "ask_es",
-    "body",
-    "body_es",
-    "goal",
-    "image_alt",
-    "image_alt_es",
-)
+from campaign.petitions.models import WRITTEN_FIELDS
 
 
 class PetitionForm(FlaskForm):
@@ -146,7 +134,7 @@ class PetitionForm(FlaskForm):
             raise ValidationError(_l("Choose a closing time in the future."))
 
     def fields_for_save(self) -> dict:
-        fields = {name: getattr(self, name).data or "" for name in TEXT_FIELDS}
+        fields = {name: getattr(self, name).data or "" for name in WRITTEN_FIELDS}
         fields["goal"] = self.goal.data
         fields["time_zone"] = self.time_zone.data
         fields["deadline"] = to_utc(self.deadline.data, self.time_zone.data) if self.deadline.data else None
@@ -154,7 +142,7 @@ class PetitionForm(FlaskForm):
 
     @classmethod
     def for_petition(cls, petition):
-        values = {name: getattr(petition, name) for name in TEXT_FIELDS}
+        values = {name: getattr(petition, name) for name in WRITTEN_FIELDS}
         deadline = to_local(petition.deadline, petition.time_zone) if petition.deadline else None
         return cls(
             **values, deadline=deadline, time_zone=petition.time_zone, has_image=bool(petition.image_key)

@@ -16,6 +16,21 @@ from campaign.extensions import db
 GOAL_STEPS = (100, 250, 500, 1_000, 2_500, 5_000, 10_000, 25_000, 50_000, 100_000, 250_000, 500_000)
 
 
+# What organizers write on a petition's form; its state, counts and image change by other paths.
+WRITTEN_FIELDS = (
+    "title",
+    "title_es",
+    "target",
+    "ask",
+    "ask_es",
+    "body",
+    "body_es",
+    "goal",
+    "image_alt",
+    "image_alt_es",
+)
+
+
 class PetitionState(enum.StrEnum):
     DRAFT = "draft"
     OPEN = "open"

@@ -13,6 +13,7 @@ from campaign.core.images import PreparedImage
 from campaign.core.slugs import unique_slug
 from campaign.extensions import db
 from campaign.petitions.models import (
+    WRITTEN_FIELDS,
     Petition,
     PetitionImage,
     PetitionSignature,
@@ -20,20 +21,7 @@ from campaign.petitions.models import (
     SignatureState,
 )
 
-FIELDS = (
-    "title",
-    "title_es",
-    "target",
-    "ask",
-    "ask_es",
-    "body",
-    "body_es",
-    "goal",
-    "deadline",
-    "time_zone",
-    "image_alt",
-    "image_alt_es",
-)
+FIELDS = (*WRITTEN_FIELDS, "deadline", "time_zone")
 RECENT_SIGNERS = 8
 
 

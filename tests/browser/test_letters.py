@@ -1,20 +1,16 @@
 """An organization signs a letter on a phone, in Spanish, and confirms from the email."""
 
 import re
-from email import message_from_string, policy
 
 import pytest
 from playwright.sync_api import Page, expect
-from sqlalchemy import select
 
-from campaign.accounts.models import User
-from campaign.accounts.services import hash_password
 from campaign.coalitions import services as coalitions
-from campaign.core.mail import StoredMail
 from campaign.core.outbox import utcnow
 from campaign.extensions import db
 from campaign.letters import services as letters
-from tests.browser.test_organizer_journey import PASSWORD, assert_fits_the_screen
+from tests.browser.helpers import add_organizer, link_in_last_mail
+from tests.browser.test_organizer_journey import assert_fits_the_screen
 
 pytestmark = pytest.mark.browser
 
@@ -24,14 +20,7 @@ SIGNER = "erika.letters@juntos.example"
 @pytest.fixture(scope="module")
 def signon_key(live_app):
     with live_app.app_context():
-        organizer = User(
-            email="letters-organizer@example.org",
-            name="Rosa",
-            password_hash=hash_password(PASSWORD),
-            email_verified_at=utcnow(),
-            locale="es",
-        )
-        db.session.add(organizer)
+        organizer = add_organizer("letters-organizer@example.org", "Rosa")
         coalition = coalitions.create_coalition(organizer, "Coalición contra el 287(g)", "", "")
         letter = letters.create_letter(
             coalition.id,
@@ -50,12 +39,7 @@ def signon_key(live_app):
 
 
 def confirm_link(live_app) -> str:
-    with live_app.app_context():
-        raw = db.session.scalars(select(StoredMail.raw).order_by(StoredMail.id.desc())).first()
-    message = message_from_string(raw, policy=policy.default)
-    assert message["To"] == SIGNER
-    text = message.get_body(preferencelist=("plain",)).get_content()
-    return re.search(r"https?://\S*/letters/confirm/\S+", text).group(0)
+    return link_in_last_mail(live_app, SIGNER, "/letters/confirm/")
 
 
 def test_an_organization_signs_on_in_spanish_from_a_phone(phone_page: Page, live_app, signon_key):

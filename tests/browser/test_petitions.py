@@ -1,21 +1,17 @@
 """A supporter signs a petition on a phone, in Spanish, confirms from the email and sees the count rise."""
 
 import re
-from email import message_from_string, policy
 
 import pytest
 from playwright.sync_api import Page, expect
-from sqlalchemy import select
 
-from campaign.accounts.models import User
-from campaign.accounts.services import hash_password
 from campaign.coalitions import services as coalitions
-from campaign.core.mail import StoredMail
 from campaign.core.outbox import utcnow
 from campaign.extensions import db
 from campaign.petitions import services as petitions
 from campaign.petitions import tasks
-from tests.browser.test_organizer_journey import PASSWORD, assert_fits_the_screen
+from tests.browser.helpers import add_organizer, link_in_last_mail
+from tests.browser.test_organizer_journey import assert_fits_the_screen
 
 pytestmark = pytest.mark.browser
 
@@ -25,14 +21,7 @@ SIGNER = "marisol.petitions@example.net"
 @pytest.fixture(scope="module")
 def petition_slug(live_app):
     with live_app.app_context():
-        organizer = User(
-            email="petitions-organizer@example.org",
-            name="Ana",
-            password_hash=hash_password(PASSWORD),
-            email_verified_at=utcnow(),
-            locale="es",
-        )
-        db.session.add(organizer)
+        organizer = add_organizer("petitions-organizer@example.org", "Ana")
         coalition = coalitions.create_coalition(organizer, "Red de Familias Unidas", "", "")
         petition = petitions.create_petition(
             coalition.id,
@@ -54,12 +43,7 @@ def petition_slug(live_app):
 
 
 def confirm_link(live_app) -> str:
-    with live_app.app_context():
-        raw = db.session.scalars(select(StoredMail.raw).order_by(StoredMail.id.desc())).first()
-    message = message_from_string(raw, policy=policy.default)
-    assert message["To"] == SIGNER
-    text = message.get_body(preferencelist=("plain",)).get_content()
-    return re.search(r"https?://\S*/petitions/confirm/\S+", text).group(0)
+    return link_in_last_mail(live_app, SIGNER, "/petitions/confirm/")
 
 
 def fold_new_confirmations(live_app) -> None:

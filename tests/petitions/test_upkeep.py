@@ -1,5 +1,6 @@
 """Clusters and sources, milestones, reminders, expiry and forgetting IP hashes."""
 
+import re
 from datetime import timedelta
 
 from sqlalchemy import select
@@ -122,6 +123,8 @@ def test_the_signers_csv_is_for_admins_logged_and_formula_safe(client, coalition
     rows = list(csv.DictReader(io.StringIO(body.lstrip("\ufeff"))))
     assert rows[0]["first_name"].startswith("'=") and rows[0]["last_name"] == "Núñez"
     assert rows[0]["email"] == "ana@example.org" and rows[0]["state"] == "PA"
+    assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d", rows[0]["signed_at_utc"])
+    assert rows[0]["status"] == "confirmed" and rows[0]["confirmed_at_utc"] >= rows[0]["signed_at_utc"]
     assert db.session.scalar(select(ExportLog.row_count)) == 1
 
 
