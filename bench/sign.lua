@@ -1,6 +1,7 @@
 -- wrk script for bench/signatures.py: POST the petition sign form with a fresh address each time.
--- `wrk ... -s bench/sign.lua -- DATA.lua`; DATA.lua sets `forms`, a list of
--- {path=, cookie=, body=} whose body lacks only the email (one session and CSRF token each).
+-- `wrk ... -s bench/sign.lua -- DATA.lua`; DATA.lua sets `run` (a tag unique to this run) and
+-- `forms`, a list of {path=, cookie=, body=} whose body lacks only the email (one session and
+-- CSRF token each).
 
 local counter = 0
 local thread_id = 0
@@ -20,7 +21,7 @@ end
 function request()
   counter = counter + 1
   local form = forms[(counter % #forms) + 1]
-  local body = form.body .. "&email=w" .. thread_id .. "x" .. counter .. "%40bench.example"
+  local body = form.body .. "&email=" .. run .. "w" .. thread_id .. "x" .. counter .. "%40bench.example"
   return wrk.format("POST", form.path, {
     ["Content-Type"] = "application/x-www-form-urlencoded",
     ["Cookie"] = form.cookie,

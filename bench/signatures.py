@@ -19,6 +19,7 @@ It prints a table and writes JSON to bench/results/signatures.json.
 
 import argparse
 import asyncio
+import itertools
 import json
 import os
 import re
@@ -33,11 +34,22 @@ import urllib.request
 from contextlib import ExitStack
 from pathlib import Path
 
+import redis
 from flask_migrate import upgrade
 from sqlalchemy import func, select, text
 
 from bench import smtp_sink
-from bench.fanout import RESULTS, ROOT, Workers, _free_port, fresh_database, make_settings, worker_env
+from bench.fanout import (
+    REDIS,
+    REDIS_DB,
+    RESULTS,
+    ROOT,
+    Workers,
+    _free_port,
+    fresh_database,
+    make_settings,
+    worker_env,
+)
 from campaign import create_app
 from campaign.coalitions.services import create_coalition
 from campaign.config import Config
@@ -166,8 +178,14 @@ def lua_string(value: str) -> str:
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
+_wrk_runs = itertools.count(1)
+
+
 def run_wrk(base: str, forms: list[dict], args: argparse.Namespace) -> dict:
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as data:
+        # Addresses carry the run's number: wrk's counters start again each run, and a repeat of
+        # an earlier run's address would take the (costlier) "already signed" path.
+        data.write(f"run = {lua_string(f'r{next(_wrk_runs)}')}\n")
         entries = ",\n".join(
             "{" + ", ".join(f"{key}={lua_string(form[key])}" for key in ("path", "cookie", "body")) + "}"
             for form in forms
@@ -363,6 +381,9 @@ def main(argv=None) -> None:
     if shutil.which("wrk") is None:
         sys.exit("bench/signatures.py needs wrk: apt-get install wrk")
     logs = Path(tempfile.mkdtemp(prefix="bench-signatures-"))
+    # Tasks an earlier run left queued (a run without the worker leaves them all) would keep this
+    # run's worker busy from the start, ceiling included.
+    redis.Redis.from_url(f"{REDIS}/{REDIS_DB}").flushdb()
     results: dict = {"settings": {k: v for k, v in vars(args).items() if k not in ("lease", "batch_size")}}
     with ExitStack() as stack:
         sink = smtp_sink.start(_free_port())
