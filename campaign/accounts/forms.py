@@ -1,11 +1,10 @@
 """Account forms."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length
 
-from campaign.core.forms import email_field
+from campaign.core.forms import AppForm, email_field
 
 MIN_PASSWORD = 10
 
@@ -36,23 +35,23 @@ def _confirm_password():
     )
 
 
-class SignupForm(EmailMixin, FlaskForm):
+class SignupForm(EmailMixin, AppForm):
     name = StringField(_l("Your name"), validators=[DataRequired(_l("Enter your name.")), Length(max=120)])
     password = _new_password(_l("Password"))
     confirm = _confirm_password()
     submit = SubmitField(_l("Create account"))
 
 
-class LoginForm(EmailMixin, FlaskForm):
+class LoginForm(EmailMixin, AppForm):
     password = PasswordField(_l("Password"), validators=[DataRequired(_l("Enter your password."))])
     submit = SubmitField(_l("Log in"))
 
 
-class EmailOnlyForm(EmailMixin, FlaskForm):
+class EmailOnlyForm(EmailMixin, AppForm):
     submit = SubmitField(_l("Send the link"))
 
 
-class NewPasswordForm(FlaskForm):
+class NewPasswordForm(AppForm):
     password = _new_password(_l("New password"))
     confirm = _confirm_password()
     submit = SubmitField(_l("Save the new password"))

@@ -1,20 +1,19 @@
 """Coalition forms: create a coalition, invite a member organization, manage the team."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import RadioField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from campaign.coalitions.models import ROLE_LABELS, Role
-from campaign.core.forms import email_field
+from campaign.core.forms import AppForm, email_field
 from campaign.core.forms import strip_whitespace as _strip
 from campaign.organizations.forms import ProfileFieldsMixin, organization_name_field
 
 NEW_ORGANIZATION = "new"
 
 
-class CoalitionForm(FlaskForm):
+class CoalitionForm(AppForm):
     name = StringField(
         _l("Name"),
         filters=[_strip],
@@ -27,7 +26,7 @@ class CoalitionForm(FlaskForm):
     submit = SubmitField(_l("Create coalition"))
 
 
-class InviteForm(ProfileFieldsMixin, FlaskForm):
+class InviteForm(ProfileFieldsMixin, AppForm):
     organization_name = organization_name_field()
     # Offered only when the name matches organizations we know, so the organizer can pick one
     # rather than create a duplicate record.
@@ -68,7 +67,7 @@ def _role_field():
     )
 
 
-class AddTeammateForm(FlaskForm):
+class AddTeammateForm(AppForm):
     email = email_field(
         _l("Email of their organizer account"), _l("Enter the email address of their account.")
     )
@@ -76,6 +75,6 @@ class AddTeammateForm(FlaskForm):
     submit = SubmitField(_l("Add to the team"))
 
 
-class ChangeRoleForm(FlaskForm):
+class ChangeRoleForm(AppForm):
     role = _role_field()
     submit = SubmitField(_l("Change role"))

@@ -4,7 +4,6 @@ from datetime import date
 
 import us
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -21,7 +20,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
-from campaign.core.forms import email_field, no_scripts, plain_text, strip_whitespace
+from campaign.core.forms import AppForm, email_field, no_scripts, plain_text, strip_whitespace
 from campaign.core.zones import (
     DEFAULT_TIME_ZONE,
     LOCAL_INPUT_FORMAT,
@@ -50,7 +49,7 @@ class TargetForm(Form):
             raise ValidationError(_l("Add the name of this official, or clear the row."))
 
 
-class LetterForm(FlaskForm):
+class LetterForm(AppForm):
     title = StringField(
         _l("Title"),
         filters=[strip_whitespace],
@@ -150,7 +149,7 @@ def _state_choices():
     ]
 
 
-class SignOnForm(FlaskForm):
+class SignOnForm(AppForm):
     kind = RadioField(
         _l("Signing as"),
         choices=[
@@ -251,18 +250,18 @@ class SignOnForm(FlaskForm):
         return fields
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(AppForm):
     submit = SubmitField(_l("Confirm my signature"))
 
 
-class DecisionForm(FlaskForm):
+class DecisionForm(AppForm):
     """Approve or reject the ticked sign-ons (checkboxes named signature_id in the table)."""
 
     approve = SubmitField(_l("Approve selected"))
     reject = SubmitField(_l("Reject selected"))
 
 
-class LeadsForm(FlaskForm):
+class LeadsForm(AppForm):
     first = SelectField(_l("Named first"), coerce=int, validators=[Optional()])
     second = SelectField(_l("Named second"), coerce=int, validators=[Optional()])
     third = SelectField(_l("Named third"), coerce=int, validators=[Optional()])
@@ -285,7 +284,7 @@ class LeadsForm(FlaskForm):
             raise ValidationError(_l("Choose a different organization for each place."))
 
 
-class DeliveryForm(FlaskForm):
+class DeliveryForm(AppForm):
     delivered_on = DateField(
         _l("Delivered on"), validators=[InputRequired(_l("Enter the date the letter was delivered."))]
     )
@@ -310,7 +309,7 @@ class DeliveryForm(FlaskForm):
             raise ValidationError(_l("The delivery date cannot be in the future."))
 
 
-class ResponseForm(FlaskForm):
+class ResponseForm(AppForm):
     response_on = DateField(_l("Response received on"), validators=[InputRequired(_l("Enter the date."))])
     response = TextAreaField(
         _l("The response"),

@@ -4,7 +4,6 @@ from datetime import UTC, datetime
 
 import us
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateTimeLocalField,
@@ -17,7 +16,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
-from campaign.core.forms import strip_whitespace
+from campaign.core.forms import AppForm, strip_whitespace
 from campaign.core.markdown import has_unsafe_markup
 from campaign.core.zones import DEFAULT_TIME_ZONE, LOCAL_INPUT_FORMAT, TIME_ZONES, to_utc
 from campaign.notifications import audience
@@ -33,7 +32,7 @@ def _no_scripts(form, field):
         )
 
 
-class AlertForm(FlaskForm):
+class AlertForm(AppForm):
     subject = StringField(
         _l("Subject"),
         filters=[strip_whitespace],
@@ -110,7 +109,7 @@ class AlertForm(FlaskForm):
         self.miles.data = alert.audience.get("miles")
 
 
-class ScheduleForm(FlaskForm):
+class ScheduleForm(AppForm):
     send_at = DateTimeLocalField(
         _l("Send on"),
         format=LOCAL_INPUT_FORMAT,
@@ -131,7 +130,7 @@ class ScheduleForm(FlaskForm):
         return to_utc(self.send_at.data, self.time_zone.data)
 
 
-class RateForm(FlaskForm):
+class RateForm(AppForm):
     messages_per_minute = IntegerField(
         _l("Messages per minute"),
         validators=[
@@ -142,7 +141,7 @@ class RateForm(FlaskForm):
     submit = SubmitField(_l("Save"))
 
 
-class PreferencesForm(FlaskForm):
+class PreferencesForm(AppForm):
     subscribed = BooleanField(_l("Send me email from this coalition"))
     language = SelectField(
         _l("Language of the email"),
@@ -152,5 +151,5 @@ class PreferencesForm(FlaskForm):
     submit = SubmitField(_l("Save my choices"))
 
 
-class EmptyForm(FlaskForm):
+class EmptyForm(AppForm):
     """A CSRF token and a button, for actions (send, pause, cancel) that take no input."""

@@ -4,11 +4,11 @@ from datetime import date
 
 import us
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import IntegerField, SelectField, StringField, SubmitField, TextAreaField, URLField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import URL, DataRequired, Length, Optional, ValidationError
 
+from campaign.core.forms import AppForm
 from campaign.organizations.models import SCOPE_LABELS, SECTOR_LABELS, Scope, Sector
 
 EARLIEST_FOUNDING_YEAR = 1800  # older than nearly every advocacy group still at work
@@ -93,7 +93,7 @@ class ProfileFieldsMixin:
         }
 
 
-class OrganizationForm(ProfileFieldsMixin, FlaskForm):
+class OrganizationForm(ProfileFieldsMixin, AppForm):
     name = organization_name_field()
     description = TextAreaField(
         _l("Short description"),
@@ -113,7 +113,7 @@ class OrganizationForm(ProfileFieldsMixin, FlaskForm):
         }
 
 
-class LinkForm(FlaskForm):
+class LinkForm(AppForm):
     duplicate = SelectField(_l("Duplicate record"), coerce=int, validate_choice=True)
     submit = SubmitField(_l("Link as one organization"))
 

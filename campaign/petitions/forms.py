@@ -1,7 +1,6 @@
 """Writing a petition, and the public sign form."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
@@ -16,7 +15,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from campaign.core import images
-from campaign.core.forms import email_field, no_scripts, plain_text, strip_whitespace
+from campaign.core.forms import AppForm, email_field, no_scripts, plain_text, strip_whitespace
 from campaign.core.places import place_of
 from campaign.core.zones import (
     DEFAULT_TIME_ZONE,
@@ -29,7 +28,7 @@ from campaign.core.zones import (
 from campaign.petitions.models import WRITTEN_FIELDS
 
 
-class PetitionForm(FlaskForm):
+class PetitionForm(AppForm):
     title = StringField(
         _l("Title"),
         filters=[strip_whitespace],
@@ -149,7 +148,7 @@ class PetitionForm(FlaskForm):
         )
 
 
-class SignForm(FlaskForm):
+class SignForm(AppForm):
     first_name = StringField(
         _l("First name"),
         filters=[strip_whitespace],
@@ -198,11 +197,11 @@ class SignForm(FlaskForm):
         }
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(AppForm):
     submit = SubmitField(_l("Confirm my signature"))
 
 
-class ClusterForm(FlaskForm):
+class ClusterForm(AppForm):
     """An organizer's verdict on every signature sharing an IP hash or an email domain."""
 
     kind = HiddenField(validators=[DataRequired()])
@@ -211,7 +210,7 @@ class ClusterForm(FlaskForm):
     invalidate = SubmitField(_l("Strike them out"))
 
 
-class PaperForm(FlaskForm):
+class PaperForm(AppForm):
     """A batch of paper signatures: how many, or the names and ZIP codes off the sheets."""
 
     organization_id = SelectField(_l("Collected by"), coerce=int, validators=[InputRequired()])

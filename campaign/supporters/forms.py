@@ -2,16 +2,15 @@
 
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import RadioField, SubmitField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired
 
-from campaign.core.forms import email_field
+from campaign.core.forms import AppForm, email_field
 from campaign.supporters.models import DataRequestKind
 
 
-class DataRequestForm(FlaskForm):
+class DataRequestForm(AppForm):
     email = email_field(_l("Your email address"))
     kind = RadioField(
         _l("What would you like us to do?"),
@@ -24,7 +23,7 @@ class DataRequestForm(FlaskForm):
     submit = SubmitField(_l("Send my request"))
 
 
-class ConfirmErasureForm(FlaskForm):
+class ConfirmErasureForm(AppForm):
     """Only a CSRF token and a button: erasure happens on POST, never on opening the link."""
 
     submit = SubmitField(_l("Erase my data"))
