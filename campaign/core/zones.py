@@ -31,9 +31,11 @@ def local_time(item, moment: datetime) -> str:
     return f"{local} ({TIME_ZONE_LABELS[zone]})"
 
 
-def to_utc(local: datetime, zone: str) -> datetime:
+def to_utc(local: datetime | None, zone: str) -> datetime | None:
     """A wall-clock time typed in `zone` (Eastern if it is not one of ours), as the naive UTC time
-    the database keeps."""
+    the database keeps; None for a field left empty."""
+    if local is None:
+        return None
     zone = zone if zone in TIME_ZONE_LABELS else DEFAULT_TIME_ZONE
     return local.replace(tzinfo=ZoneInfo(zone)).astimezone(UTC).replace(tzinfo=None)
 
@@ -46,6 +48,8 @@ def changed_to_the_past(field, zone: str) -> bool:
     return to_utc(field.data, zone) <= datetime.now(UTC).replace(tzinfo=None)
 
 
-def to_local(moment: datetime, zone: str) -> datetime:
+def to_local(moment: datetime | None, zone: str) -> datetime | None:
     """The naive wall-clock time in `zone` of a stored UTC time (to fill a form back in)."""
+    if moment is None:
+        return None
     return moment.replace(tzinfo=UTC).astimezone(ZoneInfo(zone)).replace(tzinfo=None)

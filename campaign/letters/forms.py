@@ -114,12 +114,12 @@ class LetterForm(AppForm):
             "title_es": self.title_es.data or "",
             "body": self.body.data,
             "body_es": self.body_es.data or "",
-            "deadline": to_utc(self.deadline.data, self.time_zone.data) if self.deadline.data else None,
+            "deadline": to_utc(self.deadline.data, self.time_zone.data),
             "time_zone": self.time_zone.data,
             "allow_individuals": self.allow_individuals.data,
             "auto_approve_domains": self.auto_approve_domains.data,
             "embargoed": self.embargoed.data,
-            "release_at": to_utc(self.release_at.data, self.time_zone.data) if self.release_at.data else None,
+            "release_at": to_utc(self.release_at.data, self.time_zone.data),
         }
 
     @classmethod
@@ -134,12 +134,12 @@ class LetterForm(AppForm):
             body=letter.body,
             body_es=letter.body_es,
             targets=targets,
-            deadline=to_local(letter.deadline, zone) if letter.deadline else None,
+            deadline=to_local(letter.deadline, zone),
             time_zone=zone,
             allow_individuals=letter.allow_individuals,
             auto_approve_domains=letter.auto_approve_domains,
             embargoed=letter.embargoed,
-            release_at=to_local(letter.release_at, zone) if letter.release_at else None,
+            release_at=to_local(letter.release_at, zone),
         )
 
 

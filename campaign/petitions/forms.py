@@ -136,13 +136,13 @@ class PetitionForm(AppForm):
         fields = {name: getattr(self, name).data or "" for name in WRITTEN_FIELDS}
         fields["goal"] = self.goal.data
         fields["time_zone"] = self.time_zone.data
-        fields["deadline"] = to_utc(self.deadline.data, self.time_zone.data) if self.deadline.data else None
+        fields["deadline"] = to_utc(self.deadline.data, self.time_zone.data)
         return fields
 
     @classmethod
     def for_petition(cls, petition):
         values = {name: getattr(petition, name) for name in WRITTEN_FIELDS}
-        deadline = to_local(petition.deadline, petition.time_zone) if petition.deadline else None
+        deadline = to_local(petition.deadline, petition.time_zone)
         return cls(
             **values, deadline=deadline, time_zone=petition.time_zone, has_image=bool(petition.image_key)
         )
