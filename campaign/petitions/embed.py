@@ -7,16 +7,14 @@ honeypot and the per-IP limits, like the page's own form.
 """
 
 from flask import make_response, redirect, render_template, url_for
-from flask_babel import get_locale
 from flask_babel import gettext as _
 
-from campaign.core.network import client_ip_hash
 from campaign.core.security import embeddable
 from campaign.extensions import csrf, db
-from campaign.petitions import abuse, signing
+from campaign.petitions import abuse
 from campaign.petitions.forms import SignForm
 from campaign.petitions.models import Petition
-from campaign.petitions.public_views import public_or_404
+from campaign.petitions.public_views import public_or_404, sign_from
 from campaign.petitions.views import bp
 from campaign.supporters.forms import consent_wording
 
@@ -54,10 +52,7 @@ def embed_sign(slug: str):
         )
         return _widget(petition, form, 400)
     form.source.data = form.source.data or "widget"
-    ip_hash = client_ip_hash()
-    reason = abuse.quarantine_reason(petition.id, form.website.data, form.started.data, ip_hash)
-    wording = str(form.subscribe.label.text) if form.subscribe.data else None
-    signing.sign(petition, form.fields_for_save(), str(get_locale() or "en"), ip_hash, wording, reason)
+    sign_from(form, petition)
     db.session.commit()
     return redirect(url_for("petitions.embed_thanks", slug=slug))
 

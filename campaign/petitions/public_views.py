@@ -57,14 +57,19 @@ def sign(slug: str):
         return redirect(url_for("petitions.public_petition", slug=slug))
     if not form.validate_on_submit():
         return _page(public_or_404(slug), form, 400)
-    ip_hash = client_ip_hash()
-    reason = abuse.quarantine_reason(target.id, form.website.data, form.started.data, ip_hash)
-    wording = str(form.subscribe.label.text) if form.subscribe.data else None
-    language = str(get_locale() or "en")
-    signing.sign(target, form.fields_for_save(), language, ip_hash, wording, reason)
+    sign_from(form, target)
     db.session.commit()
     # The same page whether or not this address had signed: nobody learns who signed.
     return redirect(url_for("petitions.thanks", slug=slug, source=form.source.data or None))
+
+
+def sign_from(form: SignForm, petition) -> None:
+    """Sign with a valid form (the page's or the widget's): quarantined if it looks like a bot or
+    this IP is over its limits, with the consent wording the signer saw if they ticked the box."""
+    ip_hash = client_ip_hash()
+    reason = abuse.quarantine_reason(petition.id, form.website.data, form.started.data, ip_hash)
+    wording = str(form.subscribe.label.text) if form.subscribe.data else None
+    signing.sign(petition, form.fields_for_save(), str(get_locale() or "en"), ip_hash, wording, reason)
 
 
 @bp.get("/petitions/<slug>/thanks")
