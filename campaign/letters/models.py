@@ -148,15 +148,6 @@ class SignatureState(enum.StrEnum):
     DUPLICATE = "duplicate"  # confirmed after another sign-on of the same signer: merged into it
 
 
-SIGNATURE_STATE_LABELS = {
-    SignatureState.UNCONFIRMED: _l("Not yet confirmed by email"),
-    SignatureState.PENDING: _l("Waiting for approval"),
-    SignatureState.APPROVED: _l("Approved"),
-    SignatureState.REJECTED: _l("Rejected"),
-    SignatureState.DUPLICATE: _l("Already signed"),
-}
-
-
 class Signature(db.Model):
     """One sign-on. The signer is a supporter of the coalition, so the one email path reaches them.
 
@@ -203,10 +194,6 @@ class Signature(db.Model):
     letter: Mapped[Letter] = relationship()
     organization: Mapped[Organization | None] = relationship()
     supporter = relationship("Supporter")
-
-    @property
-    def state_label(self) -> str:
-        return SIGNATURE_STATE_LABELS[self.state]
 
     @property
     def sector_label(self) -> str:

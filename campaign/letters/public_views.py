@@ -3,6 +3,7 @@
 from flask import abort, jsonify, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from campaign.core.i18n import speak
 from campaign.core.outbox import utcnow
@@ -24,7 +25,10 @@ def _published_or_404(slug: str) -> Letter:
 
 
 def _by_key_or_404(key: str) -> Letter:
-    letter = db.first_or_404(select(Letter).where(Letter.signon_key == key))
+    # With its coalition, whose name the form's consent wording needs: one query, not two.
+    letter = db.first_or_404(
+        select(Letter).options(joinedload(Letter.coalition)).where(Letter.signon_key == key)
+    )
     if letter.state == LetterState.DRAFT:
         abort(404)
     return letter
@@ -56,9 +60,9 @@ def sign(key: str):
     )
     if letter.accepts_signatures and form.validate_on_submit():
         wording = str(form.subscribe.label.text) if form.subscribe.data else None
-        result = signing.sign_on(letter, form.fields_for_save(), _language(), wording)
+        already_signed = signing.sign_on(letter, form.fields_for_save(), _language(), wording)
         db.session.commit()
-        outcome = "already-signed" if result.already_signed else "check-email"
+        outcome = "already-signed" if already_signed else "check-email"
         return redirect(url_for("letters.signed", key=key, outcome=outcome))
     status = 400 if form.errors else 200
     return render_template("letters/sign.html", letter=letter, form=form), status

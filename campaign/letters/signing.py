@@ -1,12 +1,12 @@
 """Signing on: one entry per organization (or person), confirmed by email, vetted by organizers."""
 
 import enum
-from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import urlsplit
 
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 
 from campaign.extensions import db
 from campaign.letters import notices
@@ -27,12 +27,6 @@ class SignOnClosed(Exception):
     """The letter takes no more signatures (a draft, or already delivered)."""
 
 
-@dataclass(frozen=True)
-class SignOn:
-    signature: Signature | None  # None when this organization (or person) had already signed
-    already_signed: bool
-
-
 class Confirmation(enum.StrEnum):
     WAITING_FOR_APPROVAL = "waiting"
     APPROVED = "approved"
@@ -42,8 +36,9 @@ class Confirmation(enum.StrEnum):
     CLOSED = "closed"
 
 
-def sign_on(letter: Letter, fields: dict, language: str, consent_wording: str | None) -> SignOn:
-    """Record a sign-on and email its confirmation link; nothing counts until the signer clicks."""
+def sign_on(letter: Letter, fields: dict, language: str, consent_wording: str | None) -> bool:
+    """Record a sign-on and email its confirmation link; nothing counts until the signer clicks.
+    True when this organization (or person) had already signed: nothing is recorded then."""
     if not letter.accepts_signatures:
         raise SignOnClosed
     is_organization = fields["kind"] == SignerKind.ORGANIZATION
@@ -61,7 +56,7 @@ def sign_on(letter: Letter, fields: dict, language: str, consent_wording: str | 
         record_consent(supporter, consent_wording, language, source=f"letter:{letter.id}")
     organization, new_organization = _organization_for(fields) if is_organization else (None, False)
     if _signed(letter, _signer_key(organization.id if organization else None, supporter.id)):
-        return SignOn(signature=None, already_signed=True)
+        return True
     signature = Signature(
         letter=letter,
         kind=fields["kind"],
@@ -82,7 +77,7 @@ def sign_on(letter: Letter, fields: dict, language: str, consent_wording: str | 
     db.session.add(signature)
     db.session.flush()
     notices.ask_to_confirm(signature)
-    return SignOn(signature=signature, already_signed=False)
+    return False
 
 
 def _organization_for(fields: dict) -> tuple[Organization, bool]:
@@ -204,6 +199,8 @@ def signatures_in(letter: Letter, states) -> list[Signature]:
     """The organizer's list for one tab of the queue: earlier sign-ons first, late ones last."""
     return db.session.scalars(
         select(Signature)
+        # The queue shows each signer's organization and email domain: loaded with the rows.
+        .options(joinedload(Signature.organization), joinedload(Signature.supporter))
         .where(Signature.letter_id == letter.id, Signature.state.in_(states))
         .order_by(Signature.late, Signature.created_at)
     ).all()
