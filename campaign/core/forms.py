@@ -54,7 +54,18 @@ def plain_text(form, field):
         raise ValidationError(_l("Use plain text here: remove the HTML tags."))
 
 
-def no_scripts(form, field):
+REMOVE_SCRIPTS = _l("Remove the script or embedded code. Use text, links and formatting.")
+
+
+class NoScripts:
     """Markdown fields may hold formatting and links, never scripts or embedded code."""
-    if has_unsafe_markup(field.data):
-        raise ValidationError(_l("Remove the script or embedded code. Use text, links and formatting."))
+
+    def __init__(self, message=REMOVE_SCRIPTS):
+        self.message = message
+
+    def __call__(self, form, field):
+        if has_unsafe_markup(field.data):
+            raise ValidationError(self.message)
+
+
+no_scripts = NoScripts()

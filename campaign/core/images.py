@@ -26,8 +26,7 @@ class ImageRejected(ValueError):
 class PreparedImage:
     data: bytes
     width: int
-    height: int
-    mimetype: str = "image/jpeg"
+    height: int  # the data is always a JPEG
 
 
 def prepare(stream, too_big: str, not_an_image: str) -> PreparedImage:

@@ -16,20 +16,17 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
-from campaign.core.forms import AppForm, strip_whitespace
-from campaign.core.markdown import has_unsafe_markup
-from campaign.core.zones import DEFAULT_TIME_ZONE, LOCAL_INPUT_FORMAT, TIME_ZONES, to_utc
+from campaign.core.forms import AppForm, NoScripts, strip_whitespace
+from campaign.core.zones import DEFAULT_TIME_ZONE, LOCAL_INPUT_FORMAT, TIME_ZONE_LABELS, TIME_ZONES, to_utc
 from campaign.notifications import audience
 from campaign.notifications.audience import zip_exists
 
 MAX_RADIUS_MILES = 500
 
 
-def _no_scripts(form, field):
-    if has_unsafe_markup(field.data):
-        raise ValidationError(
-            _l("Remove the script or embedded code: email cannot run it. Use text, links and formatting.")
-        )
+_no_scripts = NoScripts(
+    _l("Remove the script or embedded code: email cannot run it. Use text, links and formatting.")
+)
 
 
 class AlertForm(AppForm):
@@ -121,7 +118,7 @@ class ScheduleForm(AppForm):
     submit = SubmitField(_l("Schedule"))
 
     def validate_send_at(self, field):
-        if self.time_zone.data not in {choice.value for choice in TIME_ZONES}:
+        if self.time_zone.data not in TIME_ZONE_LABELS:
             return  # the time zone's own check reports it
         if field.data and self.when_utc() <= datetime.now(UTC).replace(tzinfo=None):
             raise ValidationError(_l("Choose a time in the future."))
