@@ -6,7 +6,7 @@ from babel import support
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField
+from wtforms import EmailField, SubmitField
 from wtforms.i18n import messages_path
 from wtforms.validators import DataRequired, Email, Length, ValidationError
 
@@ -69,3 +69,10 @@ class NoScripts:
 
 
 no_scripts = NoScripts()
+
+
+class ConfirmSignatureForm(AppForm):
+    """The button on the page an email's confirm link opens: the click (a POST) confirms, since
+    mail scanners follow links (GETs) and must not sign for anyone."""
+
+    submit = SubmitField(_l("Confirm my signature"))

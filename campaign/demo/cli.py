@@ -98,8 +98,8 @@ def _petition(coalition: Coalition, organizer: User, spec: dict) -> None:
     petitions.open_petition(petition, utcnow())
     for first_name, email, zip_code, language in SUPPORTERS:
         fields = {"first_name": first_name, "email": email, "zip_code": zip_code, "show_name": True}
-        signed = petition_signing.sign(petition, fields, language, ip_hash=None, consent_wording=None)
-        petition_signing.confirm(db.session.get(PetitionSignature, signed.signature_id), utcnow())
+        signature_id = petition_signing.sign(petition, fields, language, ip_hash=None, consent_wording=None)
+        petition_signing.confirm(db.session.get(PetitionSignature, signature_id), utcnow())
     petition_tally.recount(petition.id)
 
 

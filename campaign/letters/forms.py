@@ -250,10 +250,6 @@ class SignOnForm(AppForm):
         return fields
 
 
-class ConfirmForm(AppForm):
-    submit = SubmitField(_l("Confirm my signature"))
-
-
 class DecisionForm(AppForm):
     """Approve or reject the ticked sign-ons (checkboxes named signature_id in the table)."""
 

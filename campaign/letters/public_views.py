@@ -5,11 +5,12 @@ from flask_babel import get_locale
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from campaign.core.forms import ConfirmSignatureForm
 from campaign.core.i18n import speak
 from campaign.core.outbox import utcnow
 from campaign.extensions import db, limiter
 from campaign.letters import notices, signatories, signing
-from campaign.letters.forms import ConfirmForm, SignOnForm
+from campaign.letters.forms import SignOnForm
 from campaign.letters.models import Letter, LetterState, Signature
 from campaign.letters.views import bp
 from campaign.supporters.forms import consent_wording
@@ -89,7 +90,7 @@ def confirm(token: str):
     if signature is None:
         return render_template("letters/confirm_unknown.html"), 404
     speak(signature.language)
-    form = ConfirmForm()
+    form = ConfirmSignatureForm()
     if form.validate_on_submit():
         outcome = signing.confirm(signature, utcnow())
         db.session.commit()

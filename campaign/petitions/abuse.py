@@ -4,7 +4,6 @@ A signature that trips a check is stored and quarantined (not counted, shown to 
 never refused: a community meeting puts many honest signers behind one IP address.
 """
 
-import logging
 import time
 
 from flask import current_app
@@ -13,8 +12,6 @@ from limits import parse
 
 from campaign.extensions import limiter
 from campaign.supporters.tokens import serializer
-
-log = logging.getLogger(__name__)
 
 FORM_SALT = "petitions.form-shown"
 # The widget's form has no session-bound CSRF token: its stamp must be this recent.

@@ -197,10 +197,6 @@ class SignForm(AppForm):
         }
 
 
-class ConfirmForm(AppForm):
-    submit = SubmitField(_l("Confirm my signature"))
-
-
 class ClusterForm(AppForm):
     """An organizer's verdict on every signature sharing an IP hash or an email domain."""
 

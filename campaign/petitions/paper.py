@@ -3,6 +3,7 @@
 from collections import Counter
 
 from sqlalchemy import select, update
+from sqlalchemy.orm import selectinload
 
 from campaign.core.places import place_of
 from campaign.extensions import db
@@ -39,5 +40,8 @@ def add_batch(
 
 def batches(petition: Petition) -> list[PaperBatch]:
     return db.session.scalars(
-        select(PaperBatch).where(PaperBatch.petition_id == petition.id).order_by(PaperBatch.created_at.desc())
+        select(PaperBatch)
+        .options(selectinload(PaperBatch.organization))  # the page names who collected each batch
+        .where(PaperBatch.petition_id == petition.id)
+        .order_by(PaperBatch.created_at.desc())
     ).all()

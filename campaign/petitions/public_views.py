@@ -5,12 +5,13 @@ from flask_babel import get_locale
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from campaign.core.forms import ConfirmSignatureForm
 from campaign.core.i18n import speak
 from campaign.core.network import client_ip_hash
 from campaign.core.outbox import utcnow
 from campaign.extensions import db
 from campaign.petitions import abuse, notices, services, signing, statemap, tally
-from campaign.petitions.forms import ConfirmForm, SignForm
+from campaign.petitions.forms import SignForm
 from campaign.petitions.models import Petition, PetitionSignature, PetitionState
 from campaign.petitions.views import bp
 from campaign.supporters.forms import consent_wording
@@ -85,7 +86,7 @@ def confirm(token: str):
     if signature is None:
         return render_template("petitions/confirm_unknown.html"), 404
     speak(signature.language)
-    form = ConfirmForm()
+    form = ConfirmSignatureForm()
     if form.validate_on_submit():
         outcome = signing.confirm(signature, utcnow())
         db.session.commit()

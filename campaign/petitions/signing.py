@@ -1,7 +1,6 @@
 """Signing: one row per request, no counter touched, the confirmation email sent in batches."""
 
 import enum
-from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select, update
@@ -27,12 +26,6 @@ class PetitionClosed(Exception):
     """The petition takes no signatures (a draft, or closed)."""
 
 
-@dataclass(frozen=True)
-class Signed:
-    signature_id: int
-    new: bool  # False: this address had signed; the page says the same, an email tells the owner
-
-
 class Confirmation(enum.StrEnum):
     CONFIRMED = "confirmed"
     ALREADY = "already"  # clicked before
@@ -46,7 +39,9 @@ def sign(
     ip_hash: str | None,
     consent_wording: str | None,
     quarantine_reason: str = "",
-) -> Signed:
+) -> int:
+    """The signature's id, the earlier one if this address had signed: the page says the same
+    either way, and an email tells the address's owner."""
     if not petition.is_open:
         raise PetitionClosed
     supporter_id = save_supporter(
@@ -86,7 +81,7 @@ def sign(
     ).scalar()
     if inserted is not None:
         kick_after_commit(tasks.SEND_CONFIRMATIONS, within=CONFIRMATION_WAIT_SECONDS)
-        return Signed(inserted, new=True)
+        return inserted
     return _signed_before(petition, email_index)
 
 
@@ -99,7 +94,7 @@ def _insert_signature(insert):
     )
 
 
-def _signed_before(petition: Petition | SignTarget, email_index: str) -> Signed:
+def _signed_before(petition: Petition | SignTarget, email_index: str) -> int:
     """Tell the address's owner (not the person at the keyboard) that it had signed, three times at most."""
     existing = db.session.scalar(
         select(PetitionSignature.id).where(
@@ -114,7 +109,7 @@ def _signed_before(petition: Petition | SignTarget, email_index: str) -> Signed:
     ).scalar()
     if told is not None:
         enqueue(tasks.tell_already_signed, signature_id=existing, repeat=told)
-    return Signed(existing, new=False)
+    return existing
 
 
 def confirm(signature: PetitionSignature, now: datetime) -> Confirmation:

@@ -5,6 +5,7 @@ from datetime import datetime, timedelta
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select, update
 
+from campaign.accounts.models import User
 from campaign.coalitions.models import CoalitionRole, Role
 from campaign.core.mail import send_templated
 from campaign.core.urls import external_url
@@ -78,9 +79,9 @@ def milestone_to_tell(petition_id: int) -> int:
 def email_milestone(petition: Petition, reached: int) -> None:
     """To each organizer of the coalition, in their own language."""
     organizers = db.session.scalars(
-        select(CoalitionRole).where(
-            CoalitionRole.coalition_id == petition.coalition_id, CoalitionRole.role >= Role.ORGANIZER
-        )
+        select(User)
+        .join(CoalitionRole, CoalitionRole.user_id == User.id)
+        .where(CoalitionRole.coalition_id == petition.coalition_id, CoalitionRole.role >= Role.ORGANIZER)
     )
     is_goal = reached == petition.goal
     subject = (
@@ -89,11 +90,11 @@ def email_milestone(petition: Petition, reached: int) -> None:
         else _l("%(count)s signatures: %(title)s", count=f"{reached:,}", title=petition.title)
     )
     link = external_url("petitions.petition", slug=petition.coalition.slug, petition_id=petition.id)
-    for role in organizers:
+    for organizer in organizers:
         send_templated(
             "petitions/emails/milestone",
-            role.user.email,
-            role.user.locale,
+            organizer.email,
+            organizer.locale,
             subject,
             petition=petition,
             reached=reached,

@@ -19,14 +19,9 @@ from campaign.notifications.forms import EmptyForm
 from campaign.petitions import clusters, exports, services, statemap, tally, tasks
 from campaign.petitions import paper as paper_batches
 from campaign.petitions.forms import ClusterForm, PaperForm, PetitionForm
-from campaign.petitions.models import PETITION_STATE_LABELS, Petition
+from campaign.petitions.models import Petition
 
 bp = Blueprint("petitions", __name__)
-
-
-@bp.app_context_processor
-def petition_labels():
-    return {"PETITION_STATE_LABELS": PETITION_STATE_LABELS}
 
 
 def _to_petition(petition: Petition):
