@@ -139,6 +139,10 @@ class SignatureState(enum.StrEnum):
     INVALID = "invalid"  # an organizer struck it out
 
 
+# Exactly the condition recent_public_signers() filters on, so the index above serves it.
+PUBLICLY_SHOWN = "show_name IS true AND state = 'confirmed'"
+
+
 class PetitionSignature(db.Model):
     """One person's signature. Contact lives on the supporter (encrypted); this row keeps what the
     tallies and abuse checks need. One per person per petition, by the email's blind index."""
@@ -148,6 +152,14 @@ class PetitionSignature(db.Model):
         UniqueConstraint("petition_id", "email_index"),
         # The tally task's work list: confirmed signatures not yet folded into the tallies.
         Index("ix_petition_signature_to_count", "petition_id", "state", "counted"),
+        # The public page's recent signers, newest first, without reading a big petition's rows.
+        Index(
+            "ix_petition_signature_public_recent",
+            "petition_id",
+            "confirmed_at",
+            postgresql_where=text(PUBLICLY_SHOWN),
+            sqlite_where=text(PUBLICLY_SHOWN),
+        ),
         # The confirmation sender's work list: signatures whose signer has not been emailed yet.
         Index(
             "ix_petition_signature_to_ask",
