@@ -3,12 +3,13 @@
 from datetime import date, datetime
 
 from sqlalchemy import select, update
+from sqlalchemy.orm import joinedload
 
 from campaign.core import transitions
-from campaign.core.outbox import utcnow
+from campaign.core.outbox import enqueue, utcnow
 from campaign.core.slugs import unique_slug
 from campaign.extensions import db
-from campaign.letters import notices
+from campaign.letters import notices, tasks
 from campaign.letters.models import (
     Letter,
     LetterState,
@@ -105,8 +106,16 @@ def _new_version(letter: Letter) -> None:
         LetterVersion(letter=letter, number=letter.version, body=letter.body, body_es=letter.body_es)
     )
     db.session.flush()
+    # One email per signer: a worker's job, not the organizer's save request.
+    enqueue(tasks.ask_signers_to_reconfirm, letter_id=letter.id)
+
+
+def ask_signers_to_reconfirm(letter: Letter) -> None:
+    """Email each confirmed signer of an earlier version (once per version: notices dedupe)."""
     earlier = db.session.scalars(
-        select(Signature).where(
+        select(Signature)
+        .options(joinedload(Signature.organization))
+        .where(
             Signature.letter_id == letter.id,
             Signature.state.in_(CONFIRMED),
             Signature.version < letter.version,
