@@ -15,6 +15,7 @@ from campaign.petitions.models import Petition, PetitionSignature, SignatureStat
 from campaign.petitions.services import SignTarget
 from campaign.supporters.models import Supporter
 from campaign.supporters.services import record_consent, save_supporter
+from campaign.supporters.signals import supporter_erasing, supporter_exporting
 
 MAX_REPEAT_EMAILS = 3
 # Under load, new signers' confirmation emails are claimed in batches at most this long after
@@ -128,3 +129,28 @@ def confirm(signature: PetitionSignature, now: datetime) -> Confirmation:
     )
     db.session.refresh(signature)
     return Confirmation.CONFIRMED if result.rowcount else Confirmation.ALREADY
+
+
+@supporter_erasing.connect
+def forget_signer(supporter) -> None:
+    """An erased person's comment and public name leave the petitions; the signature still
+    counts, as a number that names nobody."""
+    db.session.execute(
+        update(PetitionSignature)
+        .where(PetitionSignature.supporter_id == supporter.id)
+        .values(comment=None, show_name=False)
+    )
+
+
+@supporter_exporting.connect
+def describe_signatures(supporter) -> list[str]:
+    rows = db.session.execute(
+        select(PetitionSignature.created_at, Petition.title, PetitionSignature.comment)
+        .join(Petition, Petition.id == PetitionSignature.petition_id)
+        .where(PetitionSignature.supporter_id == supporter.id)
+        .order_by(PetitionSignature.created_at)
+    )
+    return [
+        f"{signed_at:%Y-%m-%d} · petition · {title}" + (f" · {comment}" if comment else "")
+        for signed_at, title, comment in rows
+    ]

@@ -174,3 +174,26 @@ def test_each_signer_is_asked_to_confirm_once_however_often_the_sender_runs(make
         select(PetitionSignature.asked_at).where(PetitionSignature.petition_id == petition.id)
     )
     assert None not in asked.all()
+
+
+def test_an_erased_signer_leaves_no_comment_or_name_but_still_counts(client, make_petition, sign):
+    from campaign.supporters.services import erase_supporter_data, export_supporter_data
+
+    petition = make_petition()
+    sign(
+        petition,
+        email="rosa@example.org",
+        first_name="Rosa",
+        comment="Mi hermano fue detenido.",
+        show_name="y",
+    )
+    tally_now()
+    activity = export_supporter_data("rosa@example.org")[0]["activity"]
+    assert any("petition · End ICE detainers" in line and "Mi hermano" in line for line in activity)
+
+    erase_supporter_data("rosa@example.org")
+    db.session.commit()
+    signature = db.session.scalar(select(PetitionSignature))
+    assert signature.comment is None and signature.show_name is False
+    assert "Rosa" not in text_of(client.get(f"/petitions/{petition.slug}"))
+    assert client.get(f"/petitions/{petition.slug}/count.json").get_json()["count"] == 1
