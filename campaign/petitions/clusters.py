@@ -4,6 +4,8 @@ from dataclasses import dataclass
 
 from sqlalchemy import case, func, select, update
 
+from campaign.coalitions.services import member_organizations
+from campaign.core.slugs import slugify
 from campaign.extensions import db
 from campaign.petitions.models import Petition, PetitionSignature, SignatureState
 
@@ -78,7 +80,26 @@ def invalidate(petition: Petition, kind: str, key: str) -> int:
     return result.rowcount
 
 
-def counts_by_source(petition: Petition) -> dict[str, int]:
+@dataclass(frozen=True)
+class Sources:
+    members: list[tuple[str, str]]  # (member organization, its code), in the coalition's order
+    counts: dict[str, int]  # confirmed signatures by code ("" for none)
+    others: list[str]  # codes that are no member's (share-whatsapp, widget, ...)
+
+
+def source_code(organization) -> str:
+    """A member organization's `?source=` code: its name made URL-safe."""
+    return slugify(organization.name, "member")[:40]
+
+
+def sources(petition: Petition) -> Sources:
+    """Where the confirmed signatures came from: each member organization's link, and the rest."""
+    members = [(org.name, source_code(org)) for org in member_organizations(petition.coalition_id)]
+    counts = _counts_by_source(petition)
+    return Sources(members, counts, sorted(set(counts) - {code for _, code in members}))
+
+
+def _counts_by_source(petition: Petition) -> dict[str, int]:
     """Confirmed signatures per `?source=` code ("" for none)."""
     return dict(
         db.session.execute(

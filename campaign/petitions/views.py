@@ -13,7 +13,6 @@ from campaign.coalitions.services import member_organizations
 from campaign.core.exports import csv_response, log_export
 from campaign.core.outbox import enqueue, utcnow
 from campaign.core.pdf import pdf_response
-from campaign.core.slugs import slugify
 from campaign.extensions import db
 from campaign.notifications.forms import EmptyForm
 from campaign.petitions import clusters, exports, services, statemap, tally, tasks
@@ -85,24 +84,18 @@ def petition(petition_id: int):
     )
 
 
-def source_code(organization) -> str:
-    """A member organization's `?source=` code: its name made URL-safe."""
-    return slugify(organization.name, "member")[:40]
-
-
 @bp.get("/coalitions/<slug>/petitions/<int:petition_id>/signers")
 @coalition_required(Role.VIEWER)
 def signers(petition_id: int):
     petition = get_scoped_or_404(Petition, petition_id)
-    by_source = clusters.counts_by_source(petition)
-    member_sources = [(org.name, source_code(org)) for org in member_organizations(g.coalition.id)]
+    sources = clusters.sources(petition)
     return render_template(
         "petitions/signers.html",
         coalition=g.coalition,
         petition=petition,
-        member_sources=member_sources,
-        by_source=by_source,
-        other_sources=sorted(set(by_source) - {code for _, code in member_sources}),
+        member_sources=sources.members,
+        by_source=sources.counts,
+        other_sources=sources.others,
         clusters=clusters.clusters(petition),
         form=ClusterForm(),
     )
