@@ -29,6 +29,19 @@ class Subscription(enum.StrEnum):
     UNSUBSCRIBED = "unsubscribed"
 
 
+def check_zip_code(value: str | None) -> str | None:
+    """The model's rule, for writes that skip the ORM too (the signing path's upsert)."""
+    if value is not None and not ZIP_CODE.match(value):
+        raise ValueError("a ZIP code is five digits")
+    return value
+
+
+def check_language(value: str) -> str:
+    if value not in current_app.config["LANGUAGES"]:
+        raise ValueError(f"unsupported language {value!r}")
+    return value
+
+
 class Supporter(db.Model):
     """One person in one coalition: coalition A never sees coalition B's copy of them.
 
@@ -68,15 +81,11 @@ class Supporter(db.Model):
 
     @validates("zip_code")
     def _check_zip_code(self, key, value):
-        if value is not None and not ZIP_CODE.match(value):
-            raise ValueError("a ZIP code is five digits")
-        return value
+        return check_zip_code(value)
 
     @validates("language")
     def _check_language(self, key, value):
-        if value not in current_app.config["LANGUAGES"]:
-            raise ValueError(f"unsupported language {value!r}")
-        return value
+        return check_language(value)
 
     @property
     def is_erased(self) -> bool:

@@ -12,13 +12,14 @@ from campaign.core.crypto import email_blind_index, rotate
 from campaign.core.outbox import utcnow
 from campaign.extensions import db
 from campaign.supporters.models import (
-    ZIP_CODE,
     Consent,
     DataRequest,
     DataRequestKind,
     DataRequestState,
     Subscription,
     Supporter,
+    check_language,
+    check_zip_code,
 )
 from campaign.supporters.signals import supporter_erasing, supporter_exporting
 from campaign.supporters.tokens import ERASURE_SALT, serializer
@@ -65,10 +66,8 @@ def save_supporter(
         "phone": phone.strip() if phone else None,
     }
     given = {name: value for name, value in given.items() if value is not None}
-    if "zip_code" in given and not ZIP_CODE.match(given["zip_code"]):
-        raise ValueError("a ZIP code is five digits")
-    if language not in current_app.config["LANGUAGES"]:
-        raise ValueError(f"unsupported language {language!r}")
+    check_zip_code(given.get("zip_code"))
+    check_language(language)
     changed = (*sorted(given), "updated_at")
 
     def build(insert):

@@ -5,12 +5,10 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from campaign.accounts.models import User
-from campaign.accounts.services import hash_password
 from campaign.coalitions import services as coalitions
-from campaign.core.outbox import utcnow
 from campaign.extensions import db
 from campaign.supporters import services as supporters
+from tests.browser.helpers import add_organizer
 from tests.browser.test_organizer_journey import PASSWORD, assert_fits_the_screen
 
 pytestmark = pytest.mark.browser
@@ -21,14 +19,7 @@ ORGANIZER = "alerts-organizer@example.org"
 @pytest.fixture(scope="module")
 def coalition_slug(live_app):
     with live_app.app_context():
-        organizer = User(
-            email=ORGANIZER,
-            name="Rosa",
-            password_hash=hash_password(PASSWORD),
-            email_verified_at=utcnow(),
-            locale="en",
-        )
-        db.session.add(organizer)
+        organizer = add_organizer(ORGANIZER, "Rosa", locale="en")
         coalition = coalitions.create_coalition(organizer, "Juntos Alerts Test", "", "Philadelphia")
         for email, language in (("ana.alerts@example.org", "en"), ("luis.alerts@example.org", "es")):
             supporter = supporters.upsert_supporter(
