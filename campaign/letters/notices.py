@@ -5,14 +5,12 @@ news for every signatory (live, delivered, response) is one notice to all of the
 make each go out once, however often the action that raises it is repeated.
 """
 
-from itsdangerous import BadSignature, SignatureExpired
-
 from campaign.core.outbox import enqueue
 from campaign.core.urls import external_url
 from campaign.letters.models import Letter, Signature
 from campaign.notifications import services as notifications
 from campaign.notifications import tasks as notification_tasks
-from campaign.supporters.tokens import serializer
+from campaign.supporters.tokens import loads_or_none, serializer
 
 CONFIRM_SALT = "letters.confirm-signature"
 # Long enough for a signer who is travelling; a lost link is replaced by signing again.
@@ -24,10 +22,7 @@ def confirm_token(signature: Signature) -> str:
 
 
 def signature_id_for_token(token: str) -> int | None:
-    try:
-        return serializer(CONFIRM_SALT).loads(token, max_age=CONFIRM_LINK_DAYS * 24 * 3600)
-    except (BadSignature, SignatureExpired):
-        return None
+    return loads_or_none(CONFIRM_SALT, token, max_age=CONFIRM_LINK_DAYS * 24 * 3600)
 
 
 def _letter_context(letter: Letter) -> dict:

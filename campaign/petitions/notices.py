@@ -2,7 +2,6 @@
 
 from datetime import datetime
 
-from itsdangerous import BadSignature
 from sqlalchemy import select, update
 from sqlalchemy.orm import selectinload
 
@@ -12,7 +11,7 @@ from campaign.extensions import db
 from campaign.notifications import services as notifications
 from campaign.notifications import tasks as notification_tasks
 from campaign.petitions.models import PetitionSignature
-from campaign.supporters.tokens import serializer
+from campaign.supporters.tokens import loads_or_none, serializer
 
 CONFIRM_SALT = "petitions.confirm-signature"
 ASK_BATCH = 200
@@ -24,10 +23,7 @@ def confirm_token(signature: PetitionSignature) -> str:
 
 def signature_id_for_token(token: str) -> int | None:
     """No expiry: an unconfirmed signature stops counting when its petition closes instead."""
-    try:
-        return serializer(CONFIRM_SALT).loads(token)
-    except BadSignature:
-        return None
+    return loads_or_none(CONFIRM_SALT, token)
 
 
 def _send(signature: PetitionSignature, name: str, key: str, **extra) -> None:

@@ -4,7 +4,6 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from flask import current_app
-from itsdangerous import BadSignature
 from sqlalchemy import LargeBinary, Select, func, select, type_coerce, update
 
 from campaign.core import upserts
@@ -22,7 +21,7 @@ from campaign.supporters.models import (
     check_zip_code,
 )
 from campaign.supporters.signals import supporter_erasing, supporter_exporting
-from campaign.supporters.tokens import ERASURE_SALT, serializer
+from campaign.supporters.tokens import ERASURE_SALT, loads_or_none, serializer
 
 
 def find_supporter(coalition_id: int, email: str) -> Supporter | None:
@@ -224,9 +223,8 @@ def erasure_token(data_request: DataRequest) -> str:
 
 
 def erasure_request_for_token(token: str) -> DataRequest | None:
-    try:
-        data = serializer(ERASURE_SALT).loads(token, max_age=current_app.config["DATA_REQUEST_MAX_AGE"])
-    except BadSignature:
+    data = loads_or_none(ERASURE_SALT, token, max_age=current_app.config["DATA_REQUEST_MAX_AGE"])
+    if data is None:
         return None
     data_request = db.session.get(DataRequest, data.get("request"))
     if data_request is None or data_request.kind != DataRequestKind.ERASURE:
