@@ -148,6 +148,10 @@ class SignatureState(enum.StrEnum):
     DUPLICATE = "duplicate"  # confirmed after another sign-on of the same signer: merged into it
 
 
+# Confirmed by the signer's click, whether or not an organizer has approved it yet.
+CONFIRMED = (SignatureState.PENDING, SignatureState.APPROVED)
+
+
 class Signature(db.Model):
     """One sign-on. The signer is a supporter of the coalition, so the one email path reaches them.
 

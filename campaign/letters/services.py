@@ -11,6 +11,7 @@ from campaign.core.slugs import unique_slug
 from campaign.extensions import db
 from campaign.letters import notices, tasks
 from campaign.letters.models import (
+    CONFIRMED,
     Letter,
     LetterState,
     LetterTarget,
@@ -31,7 +32,6 @@ SETTINGS = (
     "release_at",
 )
 # Signatures that stand on a version of the text: a new version asks them to re-confirm.
-CONFIRMED = (SignatureState.PENDING, SignatureState.APPROVED)
 
 
 class LetterStateError(Exception):

@@ -14,7 +14,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import joinedload
 
 from campaign.extensions import db
-from campaign.letters.models import Letter, LetterState, Signature, SignatureState, SignerKind
+from campaign.letters.models import CONFIRMED, Letter, LetterState, Signature, SignatureState, SignerKind
 from campaign.notifications.audience import AudienceSource, register_source
 from campaign.organizations.models import SCOPE_LABELS, SECTOR_LABELS, Scope
 
@@ -167,7 +167,7 @@ def earlier_version_count(letter: Letter) -> int:
     return db.session.scalar(
         select(func.count()).where(
             Signature.letter_id == letter.id,
-            Signature.state.in_((SignatureState.PENDING, SignatureState.APPROVED)),
+            Signature.state.in_(CONFIRMED),
             Signature.version < letter.version,
         )
     )
@@ -226,7 +226,7 @@ def export_rows(letter: Letter) -> Iterator[tuple]:
 def _signer_ids(coalition_id: int, letter_id: int | None) -> Select:
     return select(Signature.supporter_id).where(
         Signature.letter_id == letter_id,
-        Signature.state.in_((SignatureState.PENDING, SignatureState.APPROVED)),
+        Signature.state.in_(CONFIRMED),
     )
 
 

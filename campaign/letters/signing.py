@@ -10,7 +10,7 @@ from sqlalchemy.orm import joinedload
 
 from campaign.extensions import db
 from campaign.letters import notices
-from campaign.letters.models import Letter, LetterState, Signature, SignatureState, SignerKind
+from campaign.letters.models import CONFIRMED, Letter, LetterState, Signature, SignatureState, SignerKind
 from campaign.organizations.models import Organization
 from campaign.organizations.services import (
     create_organization,
@@ -132,7 +132,7 @@ def confirm(signature: Signature, now: datetime) -> Confirmation:
         if letter.state == LetterState.DELIVERED:
             return Confirmation.CLOSED
         return _first_confirmation(signature, now)
-    if signature.state in (SignatureState.PENDING, SignatureState.APPROVED):
+    if signature.state in CONFIRMED:
         if signature.version < letter.version:
             signature.version = letter.version
             db.session.flush()
