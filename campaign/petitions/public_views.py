@@ -5,12 +5,13 @@ from flask_babel import get_locale
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from campaign.core import statemap
 from campaign.core.forms import ConfirmSignatureForm
 from campaign.core.i18n import speak
 from campaign.core.network import client_ip_hash
 from campaign.core.outbox import utcnow
 from campaign.extensions import db
-from campaign.petitions import abuse, notices, services, signing, statemap, tally
+from campaign.petitions import abuse, notices, services, signing, tally
 from campaign.petitions.forms import SignForm
 from campaign.petitions.models import Petition, PetitionSignature, PetitionState
 from campaign.petitions.views import bp

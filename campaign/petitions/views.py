@@ -10,12 +10,13 @@ from flask_login import current_user
 from campaign.coalitions.access import coalition_required, get_scoped_or_404, scoped
 from campaign.coalitions.models import Role
 from campaign.coalitions.services import member_organizations
+from campaign.core import statemap
 from campaign.core.exports import csv_response, log_export
 from campaign.core.outbox import enqueue, utcnow
 from campaign.core.pdf import pdf_response
 from campaign.extensions import db
 from campaign.notifications.forms import EmptyForm
-from campaign.petitions import clusters, exports, services, statemap, tally, tasks
+from campaign.petitions import clusters, exports, services, tally, tasks
 from campaign.petitions import paper as paper_batches
 from campaign.petitions.forms import ClusterForm, PaperForm, PetitionForm
 from campaign.petitions.models import Petition
