@@ -13,7 +13,16 @@ ROOT = Path(__file__).resolve().parent.parent
 
 # Order matters: a feature may import only features listed before it (and core). A lower
 # feature that must react to a higher one listens to a blinker signal instead.
-FEATURES = ("accounts", "organizations", "coalitions", "supporters", "notifications", "letters", "petitions")
+FEATURES = (
+    "accounts",
+    "organizations",
+    "coalitions",
+    "supporters",
+    "notifications",
+    "letters",
+    "petitions",
+    "actions",
+)
 
 SECRET_SETTINGS = ("SECRET_KEY", "DATA_KEYS", "BLIND_INDEX_KEY", "IP_HASH_KEY")
 

@@ -14,6 +14,8 @@ BEAT_SCHEDULE = {
     "tidy-signatures": {"task": "campaign.petitions.tasks.tidy_signatures", "schedule": 3600.0},
     # The exact recount repairs any drift of the running tallies.
     "recount-petitions": {"task": "campaign.petitions.tasks.recount_all", "schedule": 24 * 3600.0},
+    # Event reminders (the day before, the morning of) go out within a minute of their time.
+    "send-event-reminders": {"task": "campaign.actions.tasks.send_reminders", "schedule": 60.0},
     # Unanswered erasure links must not keep an address's blind index forever.
     "expire-data-requests": {
         "task": "campaign.supporters.tasks.expire_data_requests",

@@ -5,6 +5,7 @@ recipient's name and links go; each recipient then costs a few string replacemen
 quoted-printable encoding, so building 100,000 messages never dominates sending them.
 """
 
+import base64
 import binascii
 import html
 from dataclasses import dataclass
@@ -19,6 +20,8 @@ from flask_babel import gettext as _
 
 from campaign.core.markdown import render_markdown
 from campaign.core.urls import external_url
+from campaign.notifications import attachments
+from campaign.notifications.attachments import Attachment
 from campaign.notifications.models import Message
 
 GREETING = "%%GREETING%%"
@@ -26,6 +29,7 @@ UNSUBSCRIBE_URL = "%%UNSUBSCRIBE_URL%%"
 PREFERENCES_URL = "%%PREFERENCES_URL%%"
 _KEY_SLOT = "SUPPORTER-KEY-SLOT"
 _BOUNDARY = "=_campaign_desk_alternative"
+_MIXED_BOUNDARY = "=_campaign_desk_mixed"
 CRLF = "\r\n"
 
 
@@ -49,6 +53,8 @@ class PreparedMessage:
     domain: str
     preferences_url: str  # with _KEY_SLOT where the supporter's token goes
     unsubscribe_url: str
+    # Wraps the text and HTML parts in multipart/mixed with the file after them; shared by all.
+    attachment_part: bytes = b""
 
     def build(self, recipient: Recipient) -> bytes:
         if "\r" in recipient.address or "\n" in recipient.address:
@@ -74,14 +80,19 @@ class PreparedMessage:
             f"List-Unsubscribe: <{unsubscribe}>\r\n"
             "List-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n\r\n"
         )
-        return b"".join(
-            (
-                head.encode("ascii"),
-                _part("plain", text),
-                _part("html", body_html),
-                f"--{_BOUNDARY}--\r\n".encode("ascii"),
-            )
+        alternative = b"".join(
+            (_part("plain", text), _part("html", body_html), f"--{_BOUNDARY}--\r\n".encode("ascii"))
         )
+        if self.attachment_part:
+            alternative = b"".join(
+                (
+                    f"--{_MIXED_BOUNDARY}\r\n".encode("ascii"),
+                    f'Content-Type: multipart/alternative; boundary="{_BOUNDARY}"\r\n\r\n'.encode("ascii"),
+                    alternative,
+                    self.attachment_part,
+                )
+            )
+        return head.encode("ascii") + alternative
 
     def _message_id(self, recipient: Recipient) -> str:
         # A delivery's id, so a resend could be recognized; a test copy (no delivery) a fresh one.
@@ -102,6 +113,18 @@ def _part(subtype: str, content: str) -> bytes:
     )
 
 
+def _attachment_part(attachment: Attachment) -> bytes:
+    filename = attachment.filename.replace('"', "")
+    return (
+        f"--{_MIXED_BOUNDARY}\r\n"
+        f'Content-Type: {attachment.content_type}; charset=utf-8; name="{filename}"\r\n'
+        f'Content-Disposition: attachment; filename="{filename}"\r\n'
+        "Content-Transfer-Encoding: base64\r\n\r\n"
+        f"{base64.encodebytes(attachment.data).decode('ascii').replace(chr(10), CRLF)}\r\n"
+        f"--{_MIXED_BOUNDARY}--\r\n"
+    ).encode("ascii")
+
+
 def prepare(message: Message, language: str, subject_prefix: str = "") -> PreparedMessage:
     """Render `message` once in `language`, with placeholders for each recipient."""
     with force_locale(language):
@@ -111,11 +134,17 @@ def prepare(message: Message, language: str, subject_prefix: str = "") -> Prepar
     sender_name, from_address = parseaddr(current_app.config["MAIL_FROM"])
     from_header = formataddr((_one_line(message.coalition.name or sender_name), from_address), "utf-8")
     subject_header = Header(_one_line(subject_prefix + subject), "utf-8").encode(linesep=CRLF)  # folded
+    attachment = None if message.is_alert else attachments.build(message.context.get("attachment"))
+    content_type = (
+        f'multipart/mixed; boundary="{_MIXED_BOUNDARY}"'
+        if attachment
+        else f'multipart/alternative; boundary="{_BOUNDARY}"'
+    )
     headers = (
         f"From: {from_header}\r\n"
         f"Subject: {subject_header}\r\n"
         "MIME-Version: 1.0\r\n"
-        f'Content-Type: multipart/alternative; boundary="{_BOUNDARY}"\r\n'
+        f"Content-Type: {content_type}\r\n"
     )
     return PreparedMessage(
         headers=headers,
@@ -126,6 +155,7 @@ def prepare(message: Message, language: str, subject_prefix: str = "") -> Prepar
         domain=Address(addr_spec=from_address).domain,
         preferences_url=external_url("notifications.preferences", token=_KEY_SLOT),
         unsubscribe_url=external_url("notifications.one_click_unsubscribe", token=_KEY_SLOT),
+        attachment_part=_attachment_part(attachment) if attachment else b"",
     )
 
 

@@ -1,0 +1,320 @@
+"""Writing a day of action and its events, proposing an event, RSVPing, and the host's forms."""
+
+from flask_babel import lazy_gettext as _l
+from wtforms import (
+    BooleanField,
+    DateField,
+    DateTimeLocalField,
+    EmailField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import (
+    URL,
+    DataRequired,
+    Email,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from campaign.actions.models import DAY_FIELDS, EVENT_FIELDS, EVENT_KIND_LABELS, EVENT_LANGUAGES, EventKind
+from campaign.core.forms import AppForm, email_field, no_scripts, plain_text, strip_whitespace
+from campaign.core.phones import PhoneNumber, readable
+from campaign.core.places import place_of
+from campaign.core.zones import LOCAL_INPUT_FORMAT
+
+UNKNOWN_ZIP = _l("We do not know this ZIP code. Enter five digits, like 19104.")
+
+
+def known_zip(form, field):
+    if field.data and place_of(field.data) is None:
+        raise ValidationError(UNKNOWN_ZIP)
+
+
+ZIP_LABEL = _l("ZIP code")
+
+
+def zip_field(label=ZIP_LABEL) -> StringField:
+    return StringField(
+        label, filters=[strip_whitespace], validators=[DataRequired(_l("Enter a ZIP code.")), known_zip]
+    )
+
+
+def _text(label, required_message=None, max_length=200, **kwargs) -> StringField:
+    validators = [DataRequired(required_message)] if required_message else []
+    return StringField(
+        label,
+        filters=[strip_whitespace],
+        validators=[*validators, Length(max=max_length), plain_text],
+        **kwargs,
+    )
+
+
+def _markdown(label, rows=6) -> TextAreaField:
+    return TextAreaField(
+        label,
+        filters=[strip_whitespace],
+        validators=[Length(max=20000), no_scripts],
+        render_kw={"rows": rows},
+    )
+
+
+class DayForm(AppForm):
+    title = _text(_l("Title"), _l("Give the day of action a title."))
+    description = _markdown(_l("What is happening"))
+    demand = _markdown(_l("What it delivers or demands"), rows=4)
+    title_es = _text(_l("Title in Spanish"))
+    description_es = _markdown(_l("What is happening, in Spanish"))
+    demand_es = _markdown(_l("What it delivers or demands, in Spanish"), rows=4)
+    starts_on = DateField(_l("Date"), validators=[InputRequired(_l("Enter the date, e.g. 2027-05-29."))])
+    ends_on = DateField(_l("Last day, for an action over several days"), validators=[Optional()])
+    proposals_open = BooleanField(_l("Member organizations and supporters may propose events"))
+    submit = SubmitField(_l("Save the day of action"))
+
+    def validate_ends_on(self, field):
+        if field.data and self.starts_on.data and field.data < self.starts_on.data:
+            raise ValidationError(_l("The last day cannot be before the first."))
+
+    def fields_for_save(self) -> dict:
+        fields = {name: getattr(self, name).data or "" for name in DAY_FIELDS}
+        fields["starts_on"] = self.starts_on.data
+        fields["ends_on"] = self.ends_on.data or self.starts_on.data
+        fields["proposals_open"] = self.proposals_open.data
+        return fields
+
+    @classmethod
+    def for_day(cls, day):
+        values = {name: getattr(day, name) for name in DAY_FIELDS}
+        ends_on = day.ends_on if day.ends_on != day.starts_on else None
+        return cls(**values, starts_on=day.starts_on, ends_on=ends_on, proposals_open=day.proposals_open)
+
+
+class CheckboxesField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class EventForm(AppForm):
+    """What a host and the organizers write about an event; times are in the event's local time."""
+
+    title = _text(_l("Event title"), _l("Give the event a title."))
+    kind = SelectField(
+        _l("Type of event"),
+        choices=[SelectChoice(kind.value, label) for kind, label in EVENT_KIND_LABELS.items()],
+        validators=[InputRequired()],
+    )
+    description = _markdown(_l("About the event"), rows=5)
+    title_es = _text(_l("Event title in Spanish"))
+    description_es = _markdown(_l("About the event, in Spanish"), rows=5)
+    starts_at = DateTimeLocalField(
+        _l("Starts"),
+        format=LOCAL_INPUT_FORMAT,
+        validators=[InputRequired(_l("Enter when the event starts."))],
+    )
+    ends_at = DateTimeLocalField(
+        _l("Ends"), format=LOCAL_INPUT_FORMAT, validators=[InputRequired(_l("Enter when the event ends."))]
+    )
+    zip_code = zip_field()
+    venue = _text(_l("Place name"), max_length=200)
+    address = _text(_l("Street address, or the meeting link of a virtual event"), max_length=300)
+    address_public = RadioField(
+        _l("Who sees the address"),
+        choices=[
+            SelectChoice("public", _l("Everyone, on the public page")),
+            SelectChoice("rsvps", _l("Only people with a place: it is emailed when they RSVP")),
+        ],
+        default="public",
+        validators=[InputRequired(_l("Choose who sees the address."))],
+    )
+    capacity = IntegerField(
+        _l("Capacity"),
+        validators=[
+            Optional(),
+            NumberRange(1, 100_000, _l("Enter a capacity of 1 or more, or leave it empty for no limit.")),
+        ],
+    )
+    accessibility = TextAreaField(
+        _l("Accessibility"),
+        filters=[strip_whitespace],
+        validators=[Length(max=2000), plain_text],
+        render_kw={"rows": 3},
+    )
+    languages = CheckboxesField(
+        _l("Languages spoken or interpreted"),
+        choices=[SelectChoice(code, label) for code, label in EVENT_LANGUAGES.items()],
+        default=["en"],
+        validators=[DataRequired(_l("Choose at least one language."))],
+    )
+    marshals = BooleanField(_l("Trained marshals on site"))
+    legal_observers = BooleanField(_l("Legal observers on site"))
+    hotline = StringField(
+        _l("Rapid-response hotline"), filters=[strip_whitespace], validators=[PhoneNumber()]
+    )
+    safety_notes = TextAreaField(
+        _l("Safety information"),
+        filters=[strip_whitespace],
+        validators=[Length(max=2000), plain_text],
+        render_kw={"rows": 3},
+    )
+    submit = SubmitField(_l("Save the event"))
+
+    def validate_ends_at(self, field):
+        if field.data and self.starts_at.data and field.data <= self.starts_at.data:
+            raise ValidationError(_l("The end must be after the start."))
+
+    def validate_address(self, field):
+        if not field.data and self.kind.data != EventKind.VIRTUAL:
+            raise ValidationError(_l("Enter the address, or choose Virtual event as the type."))
+
+    def fields_for_save(self) -> dict:
+        fields = {name: getattr(self, name).data for name in EVENT_FIELDS}
+        for name in (
+            "title_es",
+            "description",
+            "description_es",
+            "venue",
+            "address",
+            "accessibility",
+            "hotline",
+            "safety_notes",
+        ):
+            fields[name] = fields[name] or ""
+        fields["kind"] = EventKind(self.kind.data)
+        fields["address_public"] = self.address_public.data == "public"
+        fields["languages"] = ",".join(self.languages.data)
+        fields["starts_at"], fields["ends_at"] = self.starts_at.data, self.ends_at.data
+        fields["zip_code"] = self.zip_code.data
+        return fields
+
+    @classmethod
+    def values_of(cls, event, local_start, local_end) -> dict:
+        values = {name: getattr(event, name) for name in EVENT_FIELDS}
+        values.update(
+            kind=event.kind.value,
+            address_public="public" if event.address_public else "rsvps",
+            languages=event.language_codes,
+            hotline=readable(event.hotline),
+            starts_at=local_start,
+            ends_at=local_end,
+            zip_code=event.zip_code,
+        )
+        return values
+
+
+class OrganizerEventForm(EventForm):
+    host_organization_id = SelectField(_l("Hosted by"), coerce=int, validators=[InputRequired()])
+    host_email = EmailField(
+        _l("Host's email"),
+        filters=[strip_whitespace],
+        validators=[
+            Optional(),
+            Email(_l("Enter an email address like name@example.org."), check_deliverability=False),
+            Length(max=254),
+        ],
+    )
+
+    def __init__(self, organizations: list[tuple[int, str]], *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.host_organization_id.choices = [(0, _l("The coalition itself"))] + organizations
+
+
+class ProposalForm(EventForm):
+    """A member organization or a supporter proposes an event; organizers approve or decline it."""
+
+    organization_id = SelectField(_l("Your organization"), coerce=int, validators=[InputRequired()])
+    group_name = _text(_l("Your group's name, if not listed"), max_length=200)
+    first_name = _text(_l("Your first name"), _l("Enter your first name."), max_length=80)
+    email = email_field(_l("Your email address"))
+    submit = SubmitField(_l("Propose the event"))
+
+    def __init__(self, organizations: list[tuple[int, str]], *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.organization_id.choices = [
+            (0, _l("Not listed: I am a supporter or another group"))
+        ] + organizations
+
+
+class RsvpForm(AppForm):
+    first_name = _text(_l("First name"), _l("Enter your first name."), max_length=80)
+    last_name = _text(_l("Last name"), max_length=80)
+    email = email_field(_l("Email address"))
+    zip_code = zip_field()
+    phone = StringField(_l("Mobile phone"), filters=[strip_whitespace], validators=[PhoneNumber()])
+    subscribe = BooleanField()  # labelled with the coalition's consent wording in the view
+    submit = SubmitField(_l("RSVP"))
+
+    def __init__(self, *args, consent_wording: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.subscribe.label.text = consent_wording
+
+    def fields_for_save(self) -> dict:
+        return {
+            "first_name": self.first_name.data,
+            "last_name": self.last_name.data or "",
+            "email": self.email.data,
+            "zip_code": self.zip_code.data,
+            "phone": self.phone.data or "",
+        }
+
+
+class CancelRsvpForm(AppForm):
+    """A button on the RSVP's own page: cancelling is a POST, since mail scanners open links."""
+
+    submit = SubmitField(_l("Cancel my RSVP"))
+
+
+class ZipSearchForm(AppForm):
+    """The public "events near me" search: a GET, so no CSRF token."""
+
+    class Meta(AppForm.Meta):
+        csrf = False
+
+    zip = StringField(_l("Your ZIP code"), filters=[strip_whitespace], validators=[Optional(), known_zip])
+
+
+class MessageForm(AppForm):
+    subject = _text(_l("Subject"), _l("Write a subject."))
+    body = TextAreaField(
+        _l("Message"),
+        filters=[strip_whitespace],
+        validators=[DataRequired(_l("Write the message.")), Length(max=10000), no_scripts],
+        render_kw={"rows": 8},
+    )
+    include_waitlist = BooleanField(_l("Send it to the waitlist too"))
+    submit = SubmitField(_l("Send to attendees"))
+
+
+class ReportForm(AppForm):
+    turnout = IntegerField(
+        _l("How many people came"),
+        validators=[
+            InputRequired(_l("Enter how many people came.")),
+            NumberRange(0, 1_000_000, _l("Enter a number from 0 to 1,000,000.")),
+        ],
+    )
+    report_notes = TextAreaField(
+        _l("How it went"),
+        filters=[strip_whitespace],
+        validators=[Length(max=5000), plain_text],
+        render_kw={"rows": 5},
+    )
+    photos_url = StringField(
+        _l("Link to photos"),
+        filters=[strip_whitespace],
+        validators=[
+            Optional(),
+            URL(message=_l("Enter a full link, starting with https://.")),
+            Length(max=500),
+        ],
+    )
+    submit = SubmitField(_l("Save the report"))

@@ -1,0 +1,131 @@
+"""The host's tools, opened by the host link: roster, check-in, messages, report, edits.
+
+The link (a signed event id and the event's host key) is the host's whole access: it opens one
+event and no other, and organizers can replace the key to shut an old link. Coalition
+organizers reach the same pages from the event's organizer page.
+"""
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from campaign.actions import notices, rsvps, services
+from campaign.actions.forms import EventForm, MessageForm, ReportForm
+from campaign.actions.models import Event, EventState, Rsvp
+from campaign.actions.views import bp
+from campaign.core.outbox import utcnow
+from campaign.extensions import db
+from campaign.notifications.forms import EmptyForm
+
+
+def hosted_or_404(token: str) -> Event:
+    event = notices.event_for_host_token(token)
+    if event is None or event.state in (EventState.PROPOSED, EventState.DECLINED):
+        abort(404)
+    return event
+
+
+def _to_host(token: str, endpoint: str = "actions.host", **values):
+    return redirect(url_for(endpoint, token=token, **values))
+
+
+@bp.get("/actions/host/<token>")
+def host(token: str):
+    event = hosted_or_404(token)
+    return render_template(
+        "actions/host.html",
+        token=token,
+        event=event,
+        roster=rsvps.roster(event),
+        counts=services.rsvp_counts([event.id])[event.id],
+        checked_in=services.checked_in_counts([event.id]).get(event.id, 0),
+    )
+
+
+@bp.get("/actions/host/<token>/check-in")
+def check_in_list(token: str):
+    event = hosted_or_404(token)
+    query = request.args.get("q", "")[:80]
+    return render_template(
+        "actions/check_in.html",
+        token=token,
+        event=event,
+        query=query,
+        roster=rsvps.roster(event, query),
+        checked_in=services.checked_in_counts([event.id]).get(event.id, 0),
+        form=EmptyForm(),
+    )
+
+
+@bp.post("/actions/host/<token>/check-in/<int:rsvp_id>")
+def check_in(token: str, rsvp_id: int):
+    event = hosted_or_404(token)
+    attendance = db.first_or_404(db.select(Rsvp).where(Rsvp.id == rsvp_id, Rsvp.event_id == event.id))
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    rsvps.check_in(attendance, None if request.form.get("undo") else utcnow())
+    db.session.commit()
+    query = request.form.get("q", "")[:80] or None
+    return redirect(url_for("actions.check_in_list", token=token, q=query, _anchor=f"rsvp-{attendance.id}"))
+
+
+@bp.route("/actions/host/<token>/message", methods=["GET", "POST"])
+def message(token: str):
+    event = hosted_or_404(token)
+    form = MessageForm()
+    if form.validate_on_submit():
+        sent_to = notices.message_attendees(
+            event, form.subject.data, form.body.data, form.include_waitlist.data
+        )
+        db.session.commit()
+        flash(_("Your message is on its way to %(count)d people.", count=sent_to), "success")
+        return _to_host(token)
+    return render_template("actions/message.html", token=token, event=event, form=form), (
+        400 if form.errors else 200
+    )
+
+
+@bp.route("/actions/host/<token>/report", methods=["GET", "POST"])
+def report(token: str):
+    event = hosted_or_404(token)
+    form = ReportForm(obj=event)
+    if form.validate_on_submit():
+        services.save_report(
+            event, form.turnout.data, form.report_notes.data or "", form.photos_url.data or "", utcnow()
+        )
+        db.session.commit()
+        flash(_("Thank you: your report is saved."), "success")
+        return _to_host(token)
+    return render_template("actions/report.html", token=token, event=event, form=form), (
+        400 if form.errors else 200
+    )
+
+
+@bp.route("/actions/host/<token>/edit", methods=["GET", "POST"])
+def edit(token: str):
+    event = hosted_or_404(token)
+    form = EventForm(**EventForm.values_of(event, services.local_start(event), services.local_end(event)))
+    if form.validate_on_submit():
+        try:
+            told = services.update_event(event, form.fields_for_save(), utcnow())
+        except services.EventStateError:
+            abort(409)
+        db.session.commit()
+        flash(_("Saved. Attendees are emailed the new time and place.") if told else _("Saved."), "success")
+        return _to_host(token)
+    return render_template("actions/edit_event.html", token=token, event=event, form=form, day=event.day), (
+        400 if form.errors else 200
+    )
+
+
+@bp.post("/actions/host/<token>/cancel")
+def cancel(token: str):
+    event = hosted_or_404(token)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        services.cancel(event)
+        flash(_("The event is cancelled; everyone who RSVPed is told by email."), "success")
+    except services.EventStateError:
+        flash(_("That is not possible any more: the event has moved on. Here is where it stands."), "info")
+    db.session.commit()
+    return _to_host(token)

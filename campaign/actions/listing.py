@@ -1,0 +1,97 @@
+"""What the public pages show of a day of action: events by state and city, nearest to a ZIP
+code, the map's counts, and the summary after the day (numbers only, never names)."""
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from campaign.actions.models import Event, EventState, RsvpState
+from campaign.actions.services import checked_in_counts, rsvp_counts
+from campaign.core.places import place_of
+from campaign.core.statemap import state_names
+
+EARTH_RADIUS_MILES = 3958.8
+
+
+def by_state_and_city(events: list[Event]) -> list[tuple[str, list[tuple[str, list[Event]]]]]:
+    """[(state name, [(city, events by start)])], states and cities in alphabetical order."""
+    grouped: dict[str, dict[str, list[Event]]] = defaultdict(lambda: defaultdict(list))
+    for event in events:
+        grouped[event.us_state][event.city].append(event)
+    names = state_names()
+    return [
+        (names.get(state, state), sorted(cities.items()))
+        for state, cities in sorted(grouped.items(), key=lambda item: names.get(item[0], item[0]))
+    ]
+
+
+def miles_between(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance (haversine)."""
+    phi1, phi2 = math.radians(lat1), math.radians(lat2)
+    d_phi, d_lambda = phi2 - phi1, math.radians(lon2 - lon1)
+    a = math.sin(d_phi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(d_lambda / 2) ** 2
+    return 2 * EARTH_RADIUS_MILES * math.asin(math.sqrt(a))
+
+
+def nearest(events: list[Event], zip_code: str) -> list[tuple[Event, float]]:
+    """Events with their distance in miles from the ZIP code's center, nearest first; virtual
+    events (anyone can join) after the others."""
+    place = place_of(zip_code)
+    if place is None:
+        return []
+    measured = [(event, miles_between(place.lat, place.lon, event.lat, event.lon)) for event in events]
+    return sorted(measured, key=lambda pair: (pair[0].kind == "virtual", pair[1]))
+
+
+def events_per_state(events: list[Event]) -> dict[str, int]:
+    counts: dict[str, int] = defaultdict(int)
+    for event in events:
+        counts[event.us_state] += 1
+    return dict(counts)
+
+
+@dataclass
+class Line:
+    """One city's (or the whole day's) figures."""
+
+    city: str
+    events: int = 0
+    rsvps: int = 0
+    attended: int = 0
+    reported: int = 0  # events whose host sent a report
+
+
+@dataclass
+class Summary:
+    total: Line
+    cities: list[Line] = field(default_factory=list)
+    rows: list[tuple[Event, int, int, int]] = field(
+        default_factory=list
+    )  # event, going, waitlisted, attended
+
+
+def attendance(event: Event, checked_in: int) -> int:
+    """The host's reported turnout when there is one (walk-ins included), else the check-ins."""
+    return event.turnout if event.turnout is not None else checked_in
+
+
+def summarize(events: list[Event]) -> Summary:
+    """Cities, events, RSVPs and attendance, in total and per city; cancelled events left out."""
+    held = [event for event in events if event.state == EventState.SCHEDULED]
+    ids = [event.id for event in held]
+    counts, checked_in = rsvp_counts(ids), checked_in_counts(ids)
+    total, cities = Line(city=""), {}
+    summary = Summary(total=total)
+    for event in held:
+        going = counts[event.id].get(RsvpState.GOING, 0)
+        waiting = counts[event.id].get(RsvpState.WAITLISTED, 0)
+        came = attendance(event, checked_in.get(event.id, 0))
+        summary.rows.append((event, going, waiting, came))
+        line = cities.setdefault((event.us_state, event.city), Line(city=f"{event.city}, {event.us_state}"))
+        for target in (line, total):
+            target.events += 1
+            target.rsvps += going
+            target.attended += came
+            target.reported += event.reported_at is not None
+    summary.cities = [cities[key] for key in sorted(cities)]
+    return summary

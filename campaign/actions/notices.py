@@ -1,0 +1,175 @@
+"""The emails of days of action: to attendees through notifications' one path, to hosts directly."""
+
+import secrets
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from campaign.actions.models import Event, Rsvp, RsvpState
+from campaign.core.mail import send_templated
+from campaign.core.outbox import enqueue, outbox_task
+from campaign.core.urls import external_url
+from campaign.extensions import db
+from campaign.notifications import services as notifications
+from campaign.notifications import tasks as notification_tasks
+from campaign.supporters.tokens import loads_or_none, serializer
+
+RSVP_SALT = "actions.rsvp"
+HOST_SALT = "actions.host"
+
+# What each attendee email says first; the event's details and links follow in every one.
+ATTENDEE_EMAILS = (
+    "going",
+    "waitlisted",
+    "promoted",
+    "already",
+    "day_before",
+    "morning",
+    "changed",
+    "cancelled",
+)
+# These carry the event as an .ics file: the person holds a place (or a waitlisted one's reminder).
+WITH_CALENDAR = ("going", "promoted", "already", "day_before", "morning", "changed")
+
+
+def rsvp_token(rsvp: Rsvp) -> str:
+    return serializer(RSVP_SALT).dumps(rsvp.id)
+
+
+def rsvp_id_for_token(token: str) -> int | None:
+    """No expiry: the link in an RSVP's emails works for as long as the RSVP exists."""
+    return loads_or_none(RSVP_SALT, token)
+
+
+def host_token(event: Event) -> str:
+    return serializer(HOST_SALT).dumps([event.id, event.host_key])
+
+
+def event_for_host_token(token: str) -> Event | None:
+    """The event this host link opens; None once the organizers gave the event a new host key."""
+    value = loads_or_none(HOST_SALT, token)
+    if not isinstance(value, list) or len(value) != 2:
+        return None
+    event = db.session.get(Event, value[0])
+    return event if event is not None and secrets.compare_digest(event.host_key, str(value[1])) else None
+
+
+def event_context(event: Event, with_address: bool) -> dict:
+    """What attendee emails show of the event: public words, the address only for those holding a
+    place (stored with the queued email as JSON, so no attendee's personal data)."""
+    day = event.day
+    return {
+        "event_id": event.id,
+        "event_title": event.title,
+        "event_title_es": event.title_es,
+        "day_title": day.title,
+        "day_title_es": day.title_es,
+        "host_name": event.host_name,
+        "starts_at": event.starts_at.isoformat(),
+        "ends_at": event.ends_at.isoformat(),
+        "time_zone": event.time_zone,
+        "venue": event.venue,
+        "address": event.address if (with_address or event.address_public) else "",
+        "address_private": not event.address_public,
+        "city": f"{event.city}, {event.us_state}",
+        "hotline": event.hotline,
+        "event_url": external_url("actions.event", slug=day.slug, event_id=event.id),
+    }
+
+
+def tell_rsvp(rsvp: Rsvp, kind: str, key: str | None = None) -> None:
+    """One email to one attendee, queued once per `key` (the kind by default)."""
+    event = rsvp.event
+    holds_place = rsvp.state == RsvpState.GOING
+    context = event_context(event, with_address=holds_place) | {
+        "kind": kind,
+        "holds_place": holds_place,
+        "rsvp_url": external_url("actions.manage_rsvp", token=rsvp_token(rsvp)),
+    }
+    if kind in WITH_CALENDAR and holds_place:
+        context["attachment"] = {"kind": "event_ics", "event_id": event.id}
+    message = notifications.notify(
+        event.coalition_id,
+        [rsvp.supporter_id],
+        "actions/emails/attendee",
+        context,
+        dedupe_key=f"event:{event.id}:rsvp:{rsvp.id}:{key or kind}",
+        transactional=True,  # the person asked for it by RSVPing
+    )
+    if message is not None:
+        enqueue(notification_tasks.start_message, message_id=message.id)
+
+
+def tell_attendees(event: Event, kind: str, key: str, include_waitlist: bool = True) -> int:
+    """Everyone holding a place (and waiting, unless told not to), each their own email: their
+    own cancel link."""
+    states = (RsvpState.GOING, RsvpState.WAITLISTED) if include_waitlist else (RsvpState.GOING,)
+    rsvps = db.session.scalars(select(Rsvp).where(Rsvp.event_id == event.id, Rsvp.state.in_(states))).all()
+    for rsvp in rsvps:
+        tell_rsvp(rsvp, kind, key=key)
+    return len(rsvps)
+
+
+def message_attendees(event: Event, subject: str, body: str, include_waitlist: bool) -> int:
+    """A host's message (through notifications) to the people holding a place, and the waitlist
+    if asked; returns how many it goes to."""
+    states = (RsvpState.GOING, RsvpState.WAITLISTED) if include_waitlist else (RsvpState.GOING,)
+    supporter_ids = db.session.scalars(
+        select(Rsvp.supporter_id).where(
+            Rsvp.event_id == event.id, Rsvp.state.in_(states), Rsvp.supporter_id.is_not(None)
+        )
+    ).all()
+    if not supporter_ids:
+        return 0
+    context = event_context(event, with_address=False) | {"subject": subject, "body": body}
+    message = notifications.notify(
+        event.coalition_id,
+        list(supporter_ids),
+        "actions/emails/host_message",
+        context,
+        dedupe_key=f"event:{event.id}:host-message:{secrets.token_hex(8)}",
+        transactional=True,
+    )
+    enqueue(notification_tasks.start_message, message_id=message.id)
+    return len(supporter_ids)
+
+
+def send_host_link(event: Event) -> None:
+    if event.host_email:
+        enqueue(email_host, event_id=event.id, what="host_link")
+
+
+def tell_host_declined(event: Event) -> None:
+    if event.host_email:
+        enqueue(email_host, event_id=event.id, what="declined")
+
+
+def tell_host_proposal_received(event: Event) -> None:
+    if event.host_email:
+        enqueue(email_host, event_id=event.id, what="proposed")
+
+
+HOST_SUBJECTS = {
+    "host_link": _l("Your host tools: %(title)s"),
+    "declined": _l("About your proposed event: %(title)s"),
+    "proposed": _l("We received your proposed event: %(title)s"),
+}
+
+
+@outbox_task
+def email_host(event_id: int, what: str) -> None:
+    """To the host's contact address, in the language they wrote in; the host link only once the
+    event is approved."""
+    event = db.session.get(Event, event_id)
+    if event is None or not event.host_email:
+        return
+    send_templated(
+        f"actions/emails/host_{what}",
+        event.host_email,
+        event.host_language,
+        HOST_SUBJECTS[what] % {"title": event.title},
+        event=event,
+        coalition=event.day.coalition,
+        host_url=external_url("actions.host", token=host_token(event)) if event.is_scheduled else "",
+        event_url=external_url("actions.event", slug=event.day.slug, event_id=event.id),
+    )

@@ -1,0 +1,179 @@
+"""Public pages of a day of action: the day and its events, RSVPs, calendars, proposals, summary."""
+
+from flask import Response, abort, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from campaign.actions import calendar, listing, notices, rsvps, services
+from campaign.actions.forms import CancelRsvpForm, ProposalForm, RsvpForm, ZipSearchForm
+from campaign.actions.models import DayOfAction, Event, EventState, Rsvp, RsvpState
+from campaign.actions.views import bp
+from campaign.coalitions.services import member_organizations
+from campaign.core.i18n import speak
+from campaign.core.outbox import utcnow
+from campaign.core.statemap import state_names, tiles
+from campaign.extensions import db
+from campaign.supporters.forms import consent_wording
+
+
+def public_day_or_404(slug: str) -> DayOfAction:
+    day = db.first_or_404(
+        select(DayOfAction).options(joinedload(DayOfAction.coalition)).where(DayOfAction.slug == slug)
+    )
+    if not day.is_public:
+        abort(404)
+    return day
+
+
+def public_event_or_404(day: DayOfAction, event_id: int) -> Event:
+    """Scheduled and cancelled events are public; proposals and declined ones are not."""
+    return db.first_or_404(
+        select(Event).where(
+            Event.id == event_id,
+            Event.day_id == day.id,
+            Event.state.in_((EventState.SCHEDULED, EventState.CANCELLED)),
+        )
+    )
+
+
+def _language() -> str:
+    return str(get_locale() or "en")
+
+
+@bp.get("/actions/<slug>")
+def public_day(slug: str):
+    day = public_day_or_404(slug)
+    events = services.events_of(day)
+    search = ZipSearchForm(request.args)
+    searched = bool(search.zip.data) and search.validate()
+    return render_template(
+        "actions/public_day.html",
+        day=day,
+        events=events,
+        groups=listing.by_state_and_city(events),
+        cities=len({(event.us_state, event.city) for event in events if event.is_scheduled}),
+        scheduled=sum(event.is_scheduled for event in events),
+        search=search,
+        nearest=listing.nearest(events, search.zip.data) if searched else None,
+        tiles=tiles(listing.events_per_state([event for event in events if event.is_scheduled])),
+        is_over=services.is_over(day, utcnow().date()),
+    ), (400 if search.errors else 200)
+
+
+@bp.get("/actions/<slug>/calendar.ics")
+def day_calendar(slug: str):
+    """Every event of the day: subscribe once, see them all. Private addresses stay out."""
+    day = public_day_or_404(slug)
+    return _ics(calendar.calendar_of(services.events_of(day), day.title), f"{day.slug}.ics")
+
+
+def _ics(data: bytes, filename: str) -> Response:
+    response = Response(data, mimetype="text/calendar")
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _event_page(day: DayOfAction, event: Event, form: RsvpForm, status: int = 200):
+    return render_template(
+        "actions/public_event.html",
+        day=day,
+        event=event,
+        form=form,
+        has_room=rsvps.has_room(event),
+        is_past=event.ends_at <= utcnow(),
+    ), status
+
+
+def _rsvp_form(day: DayOfAction) -> RsvpForm:
+    return RsvpForm(consent_wording=consent_wording(day.coalition.name))
+
+
+@bp.get("/actions/<slug>/events/<int:event_id>")
+def event(slug: str, event_id: int):
+    day = public_day_or_404(slug)
+    return _event_page(day, public_event_or_404(day, event_id), _rsvp_form(day))
+
+
+@bp.get("/actions/<slug>/events/<int:event_id>/calendar.ics")
+def event_calendar(slug: str, event_id: int):
+    day = public_day_or_404(slug)
+    event = public_event_or_404(day, event_id)
+    return _ics(calendar.calendar_of([event], event.title), f"event-{event.id}.ics")
+
+
+@bp.post("/actions/<slug>/events/<int:event_id>/rsvp")
+def rsvp(slug: str, event_id: int):
+    day = public_day_or_404(slug)
+    event = public_event_or_404(day, event_id)
+    form = _rsvp_form(day)
+    if not form.validate_on_submit():
+        return _event_page(day, event, form, 400)
+    wording = str(form.subscribe.label.text) if form.subscribe.data else None
+    try:
+        outcome = rsvps.rsvp(event, form.fields_for_save(), _language(), wording, utcnow())
+    except rsvps.EventClosed:
+        return redirect(url_for("actions.event", slug=slug, event_id=event_id))
+    db.session.commit()
+    return redirect(url_for("actions.rsvp_thanks", slug=slug, event_id=event_id, state=outcome.state.value))
+
+
+@bp.get("/actions/<slug>/events/<int:event_id>/thanks")
+def rsvp_thanks(slug: str, event_id: int):
+    day = public_day_or_404(slug)
+    waitlisted = request.args.get("state") == RsvpState.WAITLISTED
+    return render_template(
+        "actions/rsvp_thanks.html", day=day, event=public_event_or_404(day, event_id), waitlisted=waitlisted
+    )
+
+
+@bp.route("/actions/rsvp/<token>", methods=["GET", "POST"])
+def manage_rsvp(token: str):
+    """The link in every RSVP email: the details (the private address once the person holds a
+    place) and a button to cancel. Cancelling is a POST: mail scanners open links."""
+    rsvp_id = notices.rsvp_id_for_token(token)
+    attendance = db.session.get(Rsvp, rsvp_id) if rsvp_id else None
+    if attendance is None:
+        abort(404)
+    speak(attendance.language)
+    form = CancelRsvpForm()
+    if form.validate_on_submit():
+        rsvps.cancel(attendance, utcnow())
+        db.session.commit()
+    return render_template("actions/rsvp.html", rsvp=attendance, event=attendance.event, form=form)
+
+
+@bp.route("/actions/<slug>/propose", methods=["GET", "POST"])
+def propose(slug: str):
+    day = public_day_or_404(slug)
+    if not day.proposals_open:
+        abort(404)
+    organizations = [(org.id, org.name) for org in member_organizations(day.coalition_id)]
+    form = ProposalForm(organizations)
+    if form.validate_on_submit():
+        chosen = dict(organizations).get(form.organization_id.data)
+        name = chosen or form.group_name.data or form.first_name.data
+        host = services.Host(name, form.organization_id.data or None, form.email.data, _language())
+        event = services.create_event(day, host, form.fields_for_save(), EventState.PROPOSED, utcnow())
+        notices.tell_host_proposal_received(event)
+        db.session.commit()
+        return redirect(url_for("actions.proposed", slug=slug))
+    return render_template("actions/propose.html", day=day, form=form), (400 if form.errors else 200)
+
+
+@bp.get("/actions/<slug>/proposed")
+def proposed(slug: str):
+    return render_template("actions/proposed.html", day=public_day_or_404(slug))
+
+
+@bp.get("/actions/<slug>/summary")
+def summary(slug: str):
+    """For the press and the coalition after the day: figures in total and per city, no names."""
+    day = public_day_or_404(slug)
+    return render_template(
+        "actions/summary.html",
+        day=day,
+        summary=listing.summarize(services.events_of(day)),
+        is_over=services.is_over(day, utcnow().date()),
+        names=state_names(),
+    )

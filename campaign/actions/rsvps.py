@@ -1,0 +1,167 @@
+"""RSVPs: one per person per event, a waitlist when the event is full, cancelling, check-in."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select, update
+
+from campaign.actions import notices
+from campaign.actions.models import Event, Rsvp, RsvpState
+from campaign.core.crypto import email_blind_index
+from campaign.extensions import db
+from campaign.supporters.models import Supporter
+from campaign.supporters.services import record_consent, save_supporter
+from campaign.supporters.signals import supporter_exporting
+
+MAX_REPEAT_EMAILS = 3
+
+
+class EventClosed(Exception):
+    """The event takes no RSVPs (cancelled, not yet approved, or already over)."""
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What the page tells the person at the keyboard: `state` is what a newcomer gets right now
+    (going, or the waitlist), so the page never reveals whether this address had RSVPed."""
+
+    rsvp_id: int
+    state: RsvpState
+
+
+def rsvp(event: Event, fields: dict, language: str, consent_wording: str | None, now: datetime) -> Outcome:
+    if not event.is_scheduled or event.ends_at <= now:
+        raise EventClosed
+    _lock(event)
+    supporter_id = save_supporter(
+        event.coalition_id,
+        email=fields["email"],
+        first_name=fields["first_name"],
+        last_name=fields.get("last_name") or None,
+        zip_code=fields["zip_code"],
+        phone=fields.get("phone") or None,
+        language=language,
+    )
+    if consent_wording:
+        supporter = db.session.get(Supporter, supporter_id)
+        record_consent(supporter, consent_wording, language, source=f"event:{event.id}")
+    state = RsvpState.GOING if has_room(event) else RsvpState.WAITLISTED
+    email_index = email_blind_index(fields["email"])
+    existing = db.session.scalar(
+        select(Rsvp).where(Rsvp.event_id == event.id, Rsvp.email_index == email_index)
+    )
+    if existing is not None and existing.state != RsvpState.CANCELLED:
+        _tell_already(existing)
+        return Outcome(existing.id, state)
+    if existing is None:
+        existing = Rsvp(event_id=event.id, email_index=email_index)
+        db.session.add(existing)
+    # Coming back after cancelling joins at the end of the line, like anyone new.
+    existing.supporter_id, existing.language, existing.state = supporter_id, language, state
+    existing.created_at, existing.cancelled_at, existing.promoted_at = now, None, None
+    db.session.flush()
+    notices.tell_rsvp(existing, "going" if state == RsvpState.GOING else "waitlisted")
+    return Outcome(existing.id, state)
+
+
+def _lock(event: Event) -> None:
+    """Two RSVPs racing for the last place: the event row's lock makes them take turns."""
+    db.session.execute(select(Event.id).where(Event.id == event.id).with_for_update())
+
+
+def going_count(event: Event) -> int:
+    return db.session.scalar(
+        select(func.count()).where(Rsvp.event_id == event.id, Rsvp.state == RsvpState.GOING)
+    )
+
+
+def has_room(event: Event) -> bool:
+    return event.capacity is None or going_count(event) < event.capacity
+
+
+def _tell_already(existing: Rsvp) -> None:
+    """The address's owner (not the person typing) is reminded of their RSVP, three times at most."""
+    told = db.session.execute(
+        update(Rsvp)
+        .where(Rsvp.id == existing.id, Rsvp.repeat_emails < MAX_REPEAT_EMAILS)
+        .values(repeat_emails=Rsvp.repeat_emails + 1)
+        .returning(Rsvp.repeat_emails)
+    ).scalar()
+    if told is not None:
+        notices.tell_rsvp(existing, "already", key=f"already:{told}")
+
+
+def cancel(rsvp: Rsvp, now: datetime) -> bool:
+    """False if it was cancelled already. A freed place goes to the first person waiting."""
+    if rsvp.state == RsvpState.CANCELLED:
+        return False
+    _lock(rsvp.event)
+    held_a_place = rsvp.holds_a_place
+    rsvp.state, rsvp.cancelled_at, rsvp.checked_in_at = RsvpState.CANCELLED, now, None
+    db.session.flush()
+    if held_a_place:
+        promote_waitlist(rsvp.event, now)
+    return True
+
+
+def promote_waitlist(event: Event, now: datetime) -> int:
+    """Give freed places (a cancellation, a bigger capacity) to the waitlist in order; each
+    promoted person is emailed the details, the private address included."""
+    _lock(event)
+    room = None if event.capacity is None else max(0, event.capacity - going_count(event))
+    waiting = select(Rsvp).where(Rsvp.event_id == event.id, Rsvp.state == RsvpState.WAITLISTED)
+    promoted = db.session.scalars(waiting.order_by(Rsvp.created_at, Rsvp.id).limit(room)).all()
+    for person in promoted:
+        person.state, person.promoted_at = RsvpState.GOING, now
+        notices.tell_rsvp(person, "promoted")
+    db.session.flush()
+    return len(promoted)
+
+
+def check_in(rsvp: Rsvp, now: datetime | None) -> None:
+    """One tap at the door; `now=None` undoes a mistaken tap."""
+    if rsvp.state == RsvpState.CANCELLED:
+        return
+    rsvp.checked_in_at = now
+    db.session.flush()
+
+
+@dataclass(frozen=True)
+class RosterRow:
+    rsvp: Rsvp
+    name: str
+    email: str
+    phone: str
+
+
+def roster(event: Event, search: str = "") -> list[RosterRow]:
+    """The event's RSVPs with their contact (decrypted here, for the host of this event only),
+    going first then the waitlist in order; `search` keeps names containing it."""
+    rsvps = db.session.execute(
+        select(Rsvp, Supporter)
+        .join(Supporter, Supporter.id == Rsvp.supporter_id)
+        .where(Rsvp.event_id == event.id, Rsvp.state != RsvpState.CANCELLED)
+        .order_by(Rsvp.state, Rsvp.created_at, Rsvp.id)
+    ).all()
+    rows = [
+        RosterRow(
+            rsvp=rsvp,
+            name=" ".join(part for part in (supporter.first_name, supporter.last_name) if part),
+            email=supporter.email or "",
+            phone=supporter.phone or "",
+        )
+        for rsvp, supporter in rsvps
+    ]
+    needle = search.strip().casefold()
+    return [row for row in rows if needle in row.name.casefold()] if needle else rows
+
+
+@supporter_exporting.connect
+def describe_rsvps(supporter) -> list[str]:
+    rows = db.session.execute(
+        select(Rsvp.created_at, Event.title, Rsvp.state)
+        .join(Event, Event.id == Rsvp.event_id)
+        .where(Rsvp.supporter_id == supporter.id)
+        .order_by(Rsvp.created_at)
+    )
+    return [f"{made_at:%Y-%m-%d} · RSVP · {title} · {state}" for made_at, title, state in rows]

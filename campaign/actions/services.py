@@ -1,0 +1,215 @@
+"""Days of action and their events: writing, publishing, proposals, changes and cancellations."""
+
+import secrets
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select
+
+from campaign.actions import notices, rsvps
+from campaign.actions.models import (
+    DAY_FIELDS,
+    EVENT_FIELDS,
+    DayOfAction,
+    DayState,
+    Event,
+    EventState,
+    Rsvp,
+    RsvpState,
+)
+from campaign.core import transitions
+from campaign.core.places import place_of
+from campaign.core.slugs import unique_slug
+from campaign.core.zones import to_local
+from campaign.extensions import db
+
+# Reminders go out at these local times: the day before, and the morning of the event (or this
+# long before an early start).
+DAY_BEFORE_AT = time(10, 0)
+MORNING_AT = time(8, 0)
+EARLY_START_NOTICE = timedelta(hours=2)
+
+
+# Paths under /actions/ that a day's slug must not take.
+RESERVED_SLUGS = frozenset({"host", "rsvp"})
+
+
+class EventStateError(Exception):
+    """The event is no longer in a state that allows this (a teammate or the host moved it)."""
+
+
+def create_day(coalition_id: int, author_id: int, fields: dict) -> DayOfAction:
+    day = DayOfAction(
+        coalition_id=coalition_id,
+        created_by_id=author_id,
+        slug=unique_slug(fields["title"], DayOfAction.slug, "day-of-action", reserved=RESERVED_SLUGS),
+    )
+    update_day(day, fields)
+    db.session.add(day)
+    db.session.flush()
+    return day
+
+
+def update_day(day: DayOfAction, fields: dict) -> None:
+    for name in (*DAY_FIELDS, "starts_on", "ends_on", "proposals_open"):
+        setattr(day, name, fields[name])
+    db.session.flush()
+
+
+def publish(day: DayOfAction) -> None:
+    day.state = DayState.PUBLISHED
+    db.session.flush()
+
+
+def is_over(day: DayOfAction, today: date) -> bool:
+    return day.ends_on < today
+
+
+@dataclass(frozen=True)
+class Host:
+    """Who hosts an event: a member organization, or for a supporter's proposal their group's name."""
+
+    name: str
+    organization_id: int | None = None
+    email: str | None = None
+    language: str = "en"
+
+
+def create_event(day: DayOfAction, host: Host, fields: dict, state: EventState, now: datetime) -> Event:
+    """`fields` as the event form gives them: local start and end, ZIP code and the written fields."""
+    event = Event(
+        day=day,
+        coalition_id=day.coalition_id,
+        host_name=host.name,
+        host_organization_id=host.organization_id,
+        host_email=host.email,
+        host_language=host.language,
+        host_key=secrets.token_hex(16),
+        state=state,
+    )
+    _write(event, fields, now)
+    db.session.add(event)
+    db.session.flush()
+    return event
+
+
+def update_event(event: Event, fields: dict, now: datetime) -> bool:
+    """Save the form; attendees are emailed when the time or the place changed (True if they
+    were), and a bigger capacity lets people in from the waitlist."""
+    if event.state in (EventState.CANCELLED, EventState.DECLINED):
+        raise EventStateError("a cancelled or declined event cannot be changed")
+    before = _time_and_place(event)
+    _write(event, fields, now)
+    changed = _time_and_place(event) != before
+    if changed and event.is_scheduled:
+        notices.tell_attendees(event, "changed", key=f"changed:{now.isoformat()}")
+    db.session.flush()
+    rsvps.promote_waitlist(event, now)
+    return changed and event.is_scheduled
+
+
+def _time_and_place(event: Event) -> tuple:
+    return (event.starts_at, event.ends_at, event.venue, event.address, event.zip_code)
+
+
+def _write(event: Event, fields: dict, now: datetime) -> None:
+    for name in EVENT_FIELDS:
+        setattr(event, name, fields[name])
+    place = place_of(fields["zip_code"])
+    event.zip_code, event.city, event.us_state = place.zip_code, place.city, place.state
+    event.lat, event.lon, event.time_zone = place.lat, place.lon, place.time_zone
+    zone = ZoneInfo(place.time_zone)
+    event.starts_at = _utc(fields["starts_at"], zone)
+    event.ends_at = _utc(fields["ends_at"], zone)
+    _schedule_reminders(event, zone, now)
+
+
+def _utc(local: datetime, zone: ZoneInfo) -> datetime:
+    return local.replace(tzinfo=zone).astimezone(ZoneInfo("UTC")).replace(tzinfo=None)
+
+
+def _schedule_reminders(event: Event, zone: ZoneInfo, now: datetime) -> None:
+    """Reminder times follow the event's local time. A reminder whose time has already passed
+    (an event set up late) is not sent: the RSVP or change email has just said it all. A moved
+    event gets its reminders again, for the new time."""
+    local_start = event.starts_at.replace(tzinfo=ZoneInfo("UTC")).astimezone(zone).replace(tzinfo=None)
+    day_before = datetime.combine(local_start.date() - timedelta(days=1), DAY_BEFORE_AT)
+    morning = min(datetime.combine(local_start.date(), MORNING_AT), local_start - EARLY_START_NOTICE)
+    for name, local in (("day_before", day_before), ("morning", morning)):
+        due = _utc(local, zone)
+        if getattr(event, f"{name}_due_at") != due:
+            setattr(event, f"{name}_due_at", due if due > now else None)
+            setattr(event, f"{name}_sent_at", None)
+
+
+def local_start(event: Event) -> datetime:
+    return to_local(event.starts_at, event.time_zone)
+
+
+def local_end(event: Event) -> datetime:
+    return to_local(event.ends_at, event.time_zone)
+
+
+def approve(event: Event) -> None:
+    """A proposal becomes a scheduled, public event; its host receives the host link."""
+    _move(event, (EventState.PROPOSED,), EventState.SCHEDULED)
+    notices.send_host_link(event)
+
+
+def decline(event: Event) -> None:
+    _move(event, (EventState.PROPOSED,), EventState.DECLINED)
+    notices.tell_host_declined(event)
+
+
+def cancel(event: Event) -> None:
+    """Cancelled events stay listed as cancelled; everyone holding a place or waiting is told."""
+    _move(event, (EventState.SCHEDULED,), EventState.CANCELLED)
+    notices.tell_attendees(event, "cancelled", key="cancelled")
+
+
+def _move(event: Event, allowed, to_state: EventState) -> None:
+    if not transitions.move(event, allowed, to_state):
+        raise EventStateError(f"not allowed while the event is {event.state.value}")
+
+
+def new_host_key(event: Event) -> None:
+    """Earlier host links stop working (one was forwarded too far)."""
+    event.host_key = secrets.token_hex(16)
+    db.session.flush()
+
+
+def events_of(day: DayOfAction, states=(EventState.SCHEDULED, EventState.CANCELLED)) -> list[Event]:
+    return list(
+        db.session.scalars(
+            select(Event).where(Event.day_id == day.id, Event.state.in_(states)).order_by(Event.starts_at)
+        )
+    )
+
+
+def rsvp_counts(event_ids: list[int]) -> dict[int, dict[RsvpState, int]]:
+    """Event id -> {state: number of RSVPs}, for the organizer's and the host's tables."""
+    counts: dict[int, dict[RsvpState, int]] = {event_id: {} for event_id in event_ids}
+    rows = db.session.execute(
+        select(Rsvp.event_id, Rsvp.state, func.count())
+        .where(Rsvp.event_id.in_(event_ids))
+        .group_by(Rsvp.event_id, Rsvp.state)
+    )
+    for event_id, state, number in rows:
+        counts[event_id][RsvpState(state)] = number
+    return counts
+
+
+def checked_in_counts(event_ids: list[int]) -> dict[int, int]:
+    return dict(
+        db.session.execute(
+            select(Rsvp.event_id, func.count())
+            .where(Rsvp.event_id.in_(event_ids), Rsvp.checked_in_at.is_not(None))
+            .group_by(Rsvp.event_id)
+        ).all()
+    )
+
+
+def save_report(event: Event, turnout: int, notes: str, photos_url: str, now: datetime) -> None:
+    event.turnout, event.report_notes, event.photos_url, event.reported_at = turnout, notes, photos_url, now
+    db.session.flush()

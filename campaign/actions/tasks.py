@@ -1,0 +1,15 @@
+"""Day-of-action jobs: event reminders from the times stored on each event."""
+
+from celery import shared_task
+
+from campaign.actions import calendar, notices, reminders  # noqa: F401 - the .ics attachment, host emails
+from campaign.core.outbox import dispatch_committed, utcnow
+from campaign.extensions import db
+
+
+@shared_task(name="campaign.actions.tasks.send_reminders")
+def send_reminders() -> None:
+    """Every minute: the day-before and morning reminders whose time has come, each once."""
+    reminders.send_due_reminders(utcnow())
+    db.session.commit()
+    dispatch_committed()

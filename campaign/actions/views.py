@@ -1,0 +1,242 @@
+"""Organizer pages of days of action: write a day, add and approve events, follow RSVPs.
+
+The public pages are in public_views.py, the host's tools in host_views.py.
+"""
+
+from flask import Blueprint, abort, flash, g, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from campaign.actions import listing, notices, services
+from campaign.actions.forms import DayForm, OrganizerEventForm
+from campaign.actions.models import DayOfAction, Event, EventState
+from campaign.coalitions.access import coalition_required, get_scoped_or_404, scoped
+from campaign.coalitions.models import Role
+from campaign.coalitions.services import member_organizations
+from campaign.core.exports import csv_response
+from campaign.core.outbox import utcnow
+from campaign.extensions import db
+from campaign.notifications.forms import EmptyForm
+
+bp = Blueprint("actions", __name__)
+
+
+def _to_day(day: DayOfAction):
+    return redirect(url_for("actions.day", slug=g.coalition.slug, day_id=day.id))
+
+
+@bp.get("/coalitions/<slug>/actions")
+@coalition_required(Role.VIEWER)
+def days():
+    rows = db.session.scalars(scoped(DayOfAction).order_by(DayOfAction.starts_on.desc())).all()
+    return render_template("actions/days.html", coalition=g.coalition, days=rows)
+
+
+@bp.route("/coalitions/<slug>/actions/new", methods=["GET", "POST"])
+@coalition_required(Role.ORGANIZER)
+def new_day():
+    form = DayForm()
+    if form.validate_on_submit():
+        day = services.create_day(g.coalition.id, current_user.id, form.fields_for_save())
+        db.session.commit()
+        return _to_day(day)
+    return render_template("actions/edit_day.html", coalition=g.coalition, form=form, day=None)
+
+
+@bp.route("/coalitions/<slug>/actions/<int:day_id>/edit", methods=["GET", "POST"])
+@coalition_required(Role.ORGANIZER)
+def edit_day(day_id: int):
+    day = get_scoped_or_404(DayOfAction, day_id)
+    form = DayForm.for_day(day)
+    if form.validate_on_submit():
+        services.update_day(day, form.fields_for_save())
+        db.session.commit()
+        flash(_("Saved."), "success")
+        return _to_day(day)
+    return render_template("actions/edit_day.html", coalition=g.coalition, form=form, day=day)
+
+
+@bp.get("/coalitions/<slug>/actions/<int:day_id>")
+@coalition_required(Role.VIEWER)
+def day(day_id: int):
+    day = get_scoped_or_404(DayOfAction, day_id)
+    events = services.events_of(day, states=tuple(EventState))
+    return render_template(
+        "actions/day.html",
+        coalition=g.coalition,
+        day=day,
+        events=events,
+        proposals=[event for event in events if event.state == EventState.PROPOSED],
+        counts=services.rsvp_counts([event.id for event in events]),
+        checked_in=services.checked_in_counts([event.id for event in events]),
+        summary=listing.summarize(events),
+        action_form=EmptyForm(),
+    )
+
+
+@bp.post("/coalitions/<slug>/actions/<int:day_id>/publish")
+@coalition_required(Role.ORGANIZER)
+def publish(day_id: int):
+    day = get_scoped_or_404(DayOfAction, day_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    services.publish(day)
+    db.session.commit()
+    flash(_("Published: the day of action's page is public."), "success")
+    return _to_day(day)
+
+
+def _event_of(day: DayOfAction, event_id: int) -> Event:
+    return db.first_or_404(scoped(Event).where(Event.id == event_id, Event.day_id == day.id))
+
+
+def _organizations() -> list[tuple[int, str]]:
+    return [(org.id, org.name) for org in member_organizations(g.coalition.id)]
+
+
+@bp.route("/coalitions/<slug>/actions/<int:day_id>/events/new", methods=["GET", "POST"])
+@coalition_required(Role.ORGANIZER)
+def new_event(day_id: int):
+    day = get_scoped_or_404(DayOfAction, day_id)
+    form = OrganizerEventForm(_organizations())
+    if form.validate_on_submit():
+        host = _host_of(form)
+        event = services.create_event(day, host, form.fields_for_save(), EventState.SCHEDULED, utcnow())
+        notices.send_host_link(event)
+        db.session.commit()
+        flash(_("Event added."), "success")
+        return _to_day(day)
+    return render_template("actions/edit_event.html", coalition=g.coalition, day=day, form=form, event=None)
+
+
+def _host_of(form: OrganizerEventForm) -> services.Host:
+    organization_id = form.host_organization_id.data or None
+    names = dict(form.host_organization_id.choices)
+    name = names[organization_id] if organization_id else g.coalition.name
+    return services.Host(
+        str(name), organization_id, form.host_email.data or None, current_user.locale or "en"
+    )
+
+
+@bp.route("/coalitions/<slug>/actions/<int:day_id>/events/<int:event_id>/edit", methods=["GET", "POST"])
+@coalition_required(Role.ORGANIZER)
+def edit_event(day_id: int, event_id: int):
+    day = get_scoped_or_404(DayOfAction, day_id)
+    event = _event_of(day, event_id)
+    values = OrganizerEventForm.values_of(event, services.local_start(event), services.local_end(event))
+    form = OrganizerEventForm(
+        _organizations(),
+        **values,
+        host_organization_id=event.host_organization_id or 0,
+        host_email=event.host_email,
+    )
+    if form.validate_on_submit():
+        try:
+            told = services.update_event(event, form.fields_for_save(), utcnow())
+        except services.EventStateError:
+            abort(409)
+        host = _host_of(form)
+        event.host_organization_id, event.host_name, event.host_email = (
+            host.organization_id,
+            host.name,
+            host.email,
+        )
+        db.session.commit()
+        flash(_("Saved. Attendees are emailed the new time and place.") if told else _("Saved."), "success")
+        return _to_day(day)
+    return render_template("actions/edit_event.html", coalition=g.coalition, day=day, form=form, event=event)
+
+
+EVENT_ACTIONS = {
+    "approve": (
+        services.approve,
+        _l("Approved: the event is public and its host has been sent the host link."),
+    ),
+    "decline": (services.decline, _l("Declined: the person who proposed it is told by email.")),
+    "cancel": (services.cancel, _l("Cancelled: everyone who RSVPed is told by email.")),
+    "rekey": (services.new_host_key, _l("The old host link no longer works. Here is the new one.")),
+}
+
+
+@bp.post(
+    "/coalitions/<slug>/actions/<int:day_id>/events/<int:event_id>/"
+    "<any(approve, decline, cancel, rekey):action>"
+)
+@coalition_required(Role.ORGANIZER)
+def act(day_id: int, event_id: int, action: str):
+    day = get_scoped_or_404(DayOfAction, day_id)
+    event = _event_of(day, event_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    change, done = EVENT_ACTIONS[action]
+    try:
+        change(event)
+        flash(str(done), "success")
+    except services.EventStateError:
+        flash(_("That is not possible any more: the event has moved on. Here is where it stands."), "info")
+    db.session.commit()
+    return redirect(url_for("actions.event_admin", slug=g.coalition.slug, day_id=day.id, event_id=event.id))
+
+
+@bp.get("/coalitions/<slug>/actions/<int:day_id>/events/<int:event_id>")
+@coalition_required(Role.VIEWER)
+def event_admin(day_id: int, event_id: int):
+    day = get_scoped_or_404(DayOfAction, day_id)
+    event = _event_of(day, event_id)
+    host_url = (
+        url_for("actions.host", token=notices.host_token(event), _external=True) if can_host() else None
+    )
+    return render_template(
+        "actions/event_admin.html",
+        coalition=g.coalition,
+        day=day,
+        event=event,
+        counts=services.rsvp_counts([event.id])[event.id],
+        host_url=host_url,
+        action_form=EmptyForm(),
+    )
+
+
+def can_host() -> bool:
+    """Organizers may act as any event's host; viewers see the figures only."""
+    return g.role >= Role.ORGANIZER
+
+
+@bp.get("/coalitions/<slug>/actions/<int:day_id>/summary.csv")
+@coalition_required(Role.VIEWER)
+def summary_csv(day_id: int):
+    """Per event figures, no names: any teammate may take it."""
+    day = get_scoped_or_404(DayOfAction, day_id)
+    summary = listing.summarize(services.events_of(day))
+    header = (
+        "event",
+        "host",
+        "city",
+        "state",
+        "starts (local)",
+        "type",
+        "going",
+        "waitlist",
+        "attended",
+        "report",
+    )
+    rows = (
+        (
+            event.title,
+            event.host_name,
+            event.city,
+            event.us_state,
+            f"{services.local_start(event):%Y-%m-%d %H:%M}",
+            event.kind.value,
+            going,
+            waiting,
+            came,
+            event.photos_url,
+        )
+        for event, going, waiting, came in summary.rows
+    )
+    return csv_response(f"{day.slug}-summary.csv", header, rows)
+
+
+from campaign.actions import host_views, public_views  # noqa: E402,F401 - register the other pages on bp
