@@ -3,14 +3,18 @@
 The public pages are in public_views.py, the host's tools in host_views.py.
 """
 
+from datetime import date
+
+from babel.dates import format_date, format_interval
 from flask import Blueprint, abort, flash, g, redirect, render_template, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from campaign.actions import listing, notices, services
 from campaign.actions.forms import DayForm, OrganizerEventForm
-from campaign.actions.models import DayOfAction, Event, EventState
+from campaign.actions.models import DayOfAction, Event, EventState, RsvpState
 from campaign.coalitions.access import coalition_required, get_scoped_or_404, scoped
 from campaign.coalitions.models import Role
 from campaign.coalitions.services import member_organizations
@@ -20,6 +24,20 @@ from campaign.extensions import db
 from campaign.notifications.forms import EmptyForm
 
 bp = Blueprint("actions", __name__)
+
+
+@bp.app_context_processor
+def action_names():
+    return {"RsvpState": RsvpState}
+
+
+@bp.app_template_filter("date_range")
+def date_range(first: date, last: date) -> str:
+    """ "Saturday, May 29, 2027", or "May 29 – 30, 2027" for an action over several days."""
+    locale = get_locale()
+    if first == last:
+        return format_date(first, "full", locale=locale)
+    return format_interval(first, last, "yMMMMd", locale=locale)
 
 
 def _to_day(day: DayOfAction):

@@ -4,7 +4,8 @@ from flask import Flask
 from flask_babel import format_decimal, get_locale
 
 from campaign.core.markdown import render_markdown
-from campaign.core.zones import local_time
+from campaign.core.phones import readable
+from campaign.core.zones import local_time, span_in_zone
 
 
 def register(app: Flask) -> None:
@@ -12,6 +13,8 @@ def register(app: Flask) -> None:
     app.add_template_filter(format_decimal, "number")  # 1,000 in English, 1.000 in Spanish
     app.add_template_global(local_time)
     app.add_template_global(localized)
+    app.add_template_global(span_in_zone)
+    app.add_template_filter(readable, "phone")
 
     @app.context_processor
     def language_context():

@@ -3,7 +3,7 @@
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_datetime
+from babel.dates import format_date, format_datetime, format_time, get_timezone_name
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from wtforms.fields.choices import SelectChoice
@@ -53,3 +53,32 @@ def to_local(moment: datetime | None, zone: str) -> datetime | None:
     if moment is None:
         return None
     return moment.replace(tzinfo=UTC).astimezone(ZoneInfo(zone)).replace(tzinfo=None)
+
+
+def span_in_zone(starts: datetime | str, ends: datetime | str, zone: str) -> str:
+    """The span "Saturday, May 29, 2027, 10:00 AM – 12:00 PM EDT": UTC times (or their ISO text, as emails'
+    contexts keep them) shown where the event happens, in the reader's language."""
+    tz = ZoneInfo(zone)
+    start, end = (
+        (datetime.fromisoformat(moment) if isinstance(moment, str) else moment)
+        .replace(tzinfo=UTC)
+        .astimezone(tz)
+        for moment in (starts, ends)
+    )
+    locale = get_locale()
+    day = format_date(start, "full", locale=locale)
+    first = format_time(start, "short", tzinfo=tz, locale=locale)
+    last = f"{format_time(end, 'short', tzinfo=tz, locale=locale)} {_zone_name(end, locale)}"
+    if end.date() != start.date():
+        last = format_date(end, "full", locale=locale) + ", " + last
+    return f"{day}, {first} – {last}"
+
+
+def _zone_name(moment: datetime, locale) -> str:
+    """ "CDT" where the language has short names for US zones, else e.g. "hora de verano central"."""
+    short = get_timezone_name(moment, "short", locale=locale)
+    return (
+        short
+        if short[:1].isalpha() and not short.startswith("GMT")
+        else get_timezone_name(moment, "long", locale=locale)
+    )
