@@ -75,8 +75,13 @@ def going_count(event: Event) -> int:
     )
 
 
+def places_left(event: Event) -> int | None:
+    """None when the event has no limit."""
+    return None if event.capacity is None else max(0, event.capacity - going_count(event))
+
+
 def has_room(event: Event) -> bool:
-    return event.capacity is None or going_count(event) < event.capacity
+    return places_left(event) != 0
 
 
 def _tell_already(existing: Rsvp) -> None:
@@ -108,7 +113,7 @@ def promote_waitlist(event: Event, now: datetime) -> int:
     """Give freed places (a cancellation, a bigger capacity) to the waitlist in order; each
     promoted person is emailed the details, the private address included."""
     _lock(event)
-    room = None if event.capacity is None else max(0, event.capacity - going_count(event))
+    room = places_left(event)
     waiting = select(Rsvp).where(Rsvp.event_id == event.id, Rsvp.state == RsvpState.WAITLISTED)
     promoted = db.session.scalars(waiting.order_by(Rsvp.created_at, Rsvp.id).limit(room)).all()
     for person in promoted:

@@ -1,11 +1,16 @@
 """`flask demo load`: the seed articles' coalitions and organizations, for trying the app."""
 
+from datetime import datetime, time, timedelta
+
 import click
 from flask import current_app
 from sqlalchemy import select
 
 from campaign.accounts.models import User
 from campaign.accounts.services import hash_password
+from campaign.actions import rsvps as action_rsvps
+from campaign.actions import services as action_services
+from campaign.actions.models import DAY_FIELDS, EventKind, EventState
 from campaign.coalitions.models import Coalition, Membership, MembershipStatus
 from campaign.coalitions.services import create_coalition
 from campaign.core.outbox import utcnow
@@ -88,6 +93,8 @@ def _coalition(organizer: User, spec: dict, organizations: dict) -> None:
         _letter(coalition, organizer, letter, organizations)
     for petition in spec.get("petitions", []):
         _petition(coalition, organizer, petition)
+    for day in spec.get("actions", []):
+        _day_of_action(coalition, organizer, day, organizations)
     db.session.flush()
 
 
@@ -101,6 +108,52 @@ def _petition(coalition: Coalition, organizer: User, spec: dict) -> None:
         signature_id = petition_signing.sign(petition, fields, language, ip_hash=None, consent_wording=None)
         petition_signing.confirm(db.session.get(PetitionSignature, signature_id), utcnow())
     petition_tally.recount(petition.id)
+
+
+def _day_of_action(coalition: Coalition, organizer: User, spec: dict, organizations: dict) -> None:
+    """A published day of action some weeks ahead, its events in six cities, demo RSVPs."""
+    first = utcnow().date() + timedelta(days=spec["days_from_now"])
+    fields = {name: spec[name] for name in DAY_FIELDS}
+    fields |= {"starts_on": first, "ends_on": first, "proposals_open": spec["proposals_open"]}
+    day = action_services.create_day(coalition.id, organizer.id, fields)
+    day.is_demo = True
+    action_services.publish(day)
+    for number, event_spec in enumerate(spec["events"]):
+        host = organizations[event_spec["host"]]
+        start = datetime.combine(first, time(*event_spec["start"]))
+        event = action_services.create_event(
+            day,
+            action_services.Host(host.name, host.id),
+            _event_fields(event_spec, start),
+            EventState.SCHEDULED,
+            utcnow(),
+        )
+        first_name, email, zip_code, language = SUPPORTERS[number % len(SUPPORTERS)]
+        person = {"first_name": first_name, "email": email, "zip_code": zip_code}
+        action_rsvps.rsvp(event, person, language, consent_wording=None, now=utcnow())
+
+
+def _event_fields(spec: dict, start: datetime) -> dict:
+    return {
+        "title": spec["title"],
+        "title_es": spec["title_es"],
+        "kind": EventKind(spec["kind"]),
+        "description": "",
+        "description_es": "",
+        "venue": spec["venue"],
+        "address": spec["address"],
+        "address_public": spec.get("address_public", True),
+        "capacity": spec.get("capacity"),
+        "accessibility": spec.get("accessibility", ""),
+        "languages": spec["languages"],
+        "marshals": spec.get("marshals", False),
+        "legal_observers": spec.get("legal_observers", False),
+        "hotline": spec.get("hotline", ""),
+        "safety_notes": spec.get("safety_notes", ""),
+        "zip_code": spec["zip"],
+        "starts_at": start,
+        "ends_at": start + timedelta(hours=spec["hours"]),
+    }
 
 
 def _letter(coalition: Coalition, organizer: User, spec: dict, organizations: dict) -> None:

@@ -247,6 +247,121 @@ COALITIONS = [
                 "leads": ["UWD", "ACLU", "NDWA"],
             }
         ],
+        actions=[
+            {
+                "title": "National day of action: end Secure Communities (demo)",
+                "title_es": "Jornada nacional de acción: terminen Comunidades Seguras (demo)",
+                "description": "Immigrant rights organizations join in six U.S. cities to deliver "
+                "**“Restoring Community”**, a report documenting the abuses of ICE's Secure Communities "
+                "program, and to demand that the administration end it now.\n\n(Demo data, drawn from "
+                "the coalition's day of action.)",
+                "description_es": "Organizaciones por los derechos de los inmigrantes se unen en seis "
+                "ciudades para entregar el informe **“Restoring Community”** sobre los abusos del programa "
+                "Comunidades Seguras de ICE y exigir que se termine ya.\n\n(Datos de demostración.)",
+                "demand": "1. End the Secure Communities program.\n"
+                "2. Complete the Inspector General's audit and investigate the FBI's role.\n"
+                "3. Stop entangling local police with federal immigration enforcement.\n"
+                "4. Never compel states and localities to forward fingerprints to DHS.",
+                "demand_es": "1. Terminar el programa Comunidades Seguras.\n"
+                "2. Completar la auditoría del Inspector General e investigar el papel del FBI.\n"
+                "3. Separar a la policía local de la aplicación federal de leyes migratorias.\n"
+                "4. No obligar a estados y localidades a enviar huellas digitales al DHS.",
+                "days_from_now": 21,
+                "proposals_open": True,
+                "events": [
+                    dict(
+                        host="UWD",
+                        kind="delivery",
+                        zip="20528",
+                        start=(10, 0),
+                        hours=2,
+                        title="Deliver the report to DHS",
+                        title_es="Entrega del informe al DHS",
+                        venue="DHS headquarters",
+                        address="2707 Martin Luther King Jr Ave SE",
+                        capacity=None,
+                        languages="en,es",
+                        marshals=True,
+                        legal_observers=True,
+                        hotline="+12025550147",
+                        accessibility="Step-free route from the Metro; seating.",
+                    ),
+                    dict(
+                        host="NDLON",
+                        kind="rally",
+                        zip="90012",
+                        start=(11, 0),
+                        hours=2,
+                        title="Stop the Raids rally outside ICE",
+                        title_es="Mitin Alto a las Redadas frente a ICE",
+                        venue="Federal building",
+                        address="300 N Los Angeles St",
+                        capacity=None,
+                        languages="es,en",
+                        marshals=True,
+                        legal_observers=True,
+                        hotline="+12135550199",
+                        safety_notes="Stay with your group; marshals wear orange vests.",
+                    ),
+                    dict(
+                        host="GLAHR",
+                        kind="vigil",
+                        zip="30093",
+                        start=(18, 30),
+                        hours=1,
+                        title="Vigil for families separated by S-Comm",
+                        title_es="Vigilia por las familias separadas",
+                        venue="Church hall",
+                        address="5500 Jimmy Carter Blvd",
+                        address_public=False,
+                        capacity=40,
+                        languages="es,en",
+                        legal_observers=True,
+                        hotline="+17705550123",
+                        safety_notes="The address is shared with people who RSVP only.",
+                    ),
+                    dict(
+                        host="ILRC",
+                        kind="training",
+                        zip="94103",
+                        start=(17, 0),
+                        hours=2,
+                        title="Know-your-rights training",
+                        title_es="Taller de conoce tus derechos",
+                        venue="Mission community center",
+                        address="362 Capp St",
+                        capacity=3,
+                        languages="es,en,zh",
+                        accessibility="Wheelchair accessible; childcare on site.",
+                    ),
+                    dict(
+                        host="ACLU",
+                        kind="press_conference",
+                        zip="10007",
+                        start=(10, 30),
+                        hours=1,
+                        title="Press conference at 26 Federal Plaza",
+                        title_es="Conferencia de prensa",
+                        venue="Foley Square",
+                        address="26 Federal Plaza",
+                        languages="en,es",
+                    ),
+                    dict(
+                        host="NDWA",
+                        kind="march",
+                        zip="33130",
+                        start=(16, 0),
+                        hours=2,
+                        title="March to the ICE field office",
+                        title_es="Marcha a la oficina de ICE",
+                        venue="Riverside Park",
+                        address="100 SW 3rd Ave",
+                        languages="es,en,ht",
+                        marshals=True,
+                    ),
+                ],
+            }
+        ],
     ),
 ]
 
