@@ -78,7 +78,11 @@ def event_context(event: Event, with_address: bool) -> dict:
 
 
 def tell_rsvp(rsvp: Rsvp, kind: str, key: str | None = None) -> None:
-    """One email to one attendee, queued once per `key` (the kind by default)."""
+    """One email to one attendee, queued once per `key`. By default the key is the kind and when
+    it happened: someone who cancels and RSVPs again (or is promoted again) is told again."""
+    if key is None:
+        happened = rsvp.promoted_at if kind == "promoted" else rsvp.created_at
+        key = f"{kind}:{happened.isoformat()}"
     event = rsvp.event
     holds_place = rsvp.state == RsvpState.GOING
     context = event_context(event, with_address=holds_place) | {
@@ -93,7 +97,7 @@ def tell_rsvp(rsvp: Rsvp, kind: str, key: str | None = None) -> None:
         [rsvp.supporter_id],
         "actions/emails/attendee",
         context,
-        dedupe_key=f"event:{event.id}:rsvp:{rsvp.id}:{key or kind}",
+        dedupe_key=f"event:{event.id}:rsvp:{rsvp.id}:{key}",
         transactional=True,  # the person asked for it by RSVPing
     )
     if message is not None:

@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 
 from campaign.actions import notices
 from campaign.actions.models import Event, EventState
@@ -16,17 +16,21 @@ def send_due_reminders(now: datetime) -> int:
 
     Each reminder is claimed with a conditional update before its emails are queued, in the same
     transaction, so two beat runs (or two workers) never send it twice. A reminder still unsent
-    when its event starts is dropped: late is worse than never.
+    when its event starts is dropped (late is worse than never), and so is a day-before reminder
+    still unsent once the morning one is due (the beat job was down): that would say it twice.
     """
     sent = 0
     for name in REMINDERS:
         due_at, sent_at = getattr(Event, f"{name}_due_at"), getattr(Event, f"{name}_sent_at")
-        due = db.session.scalars(
-            select(Event).where(
-                Event.state == EventState.SCHEDULED, due_at <= now, sent_at.is_(None), Event.starts_at > now
-            )
-        ).all()
-        for event in due:
+        conditions = [
+            Event.state == EventState.SCHEDULED,
+            due_at <= now,
+            sent_at.is_(None),
+            Event.starts_at > now,
+        ]
+        if name == "day_before":
+            conditions.append(or_(Event.morning_due_at.is_(None), Event.morning_due_at > now))
+        for event in db.session.scalars(select(Event).where(*conditions)).all():
             claimed = db.session.execute(
                 update(Event).where(Event.id == event.id, sent_at.is_(None)).values({sent_at: now})
             ).rowcount

@@ -111,7 +111,10 @@ def cancel(rsvp: Rsvp, now: datetime) -> bool:
 
 def promote_waitlist(event: Event, now: datetime) -> int:
     """Give freed places (a cancellation, a bigger capacity) to the waitlist in order; each
-    promoted person is emailed the details, the private address included."""
+    promoted person is emailed the details, the private address included. Nobody is promoted to
+    an event that is cancelled or over."""
+    if not event.is_scheduled or event.ends_at <= now:
+        return 0
     _lock(event)
     room = places_left(event)
     waiting = select(Rsvp).where(Rsvp.event_id == event.id, Rsvp.state == RsvpState.WAITLISTED)

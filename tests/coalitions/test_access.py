@@ -5,11 +5,14 @@ covered without changing this file.
 """
 
 import re
+from datetime import date, datetime
 
 import pytest
 from flask import url_for
 from sqlalchemy import select
 
+from campaign.actions import services as actions
+from campaign.actions.models import EventKind, EventState
 from campaign.coalitions import services
 from campaign.coalitions.models import CoalitionRole, Role
 from campaign.letters import services as letters
@@ -19,6 +22,37 @@ from campaign.supporters import services as supporters
 
 PETITION = {"title": "End ICE holds", "target": "The Mayor", "ask": "Sign the order.", "goal": 100}
 LETTER = {"title": "End 287(g)", "body": "Dear Secretary,"}
+DAY = {
+    "title": "Day of action",
+    "title_es": "",
+    "description": "",
+    "description_es": "",
+    "demand": "",
+    "demand_es": "",
+    "starts_on": date(2030, 5, 29),
+    "ends_on": date(2030, 5, 29),
+    "proposals_open": True,
+}
+EVENT = {
+    "title": "Vigil",
+    "title_es": "",
+    "kind": EventKind.VIGIL,
+    "description": "",
+    "description_es": "",
+    "venue": "",
+    "address": "1 Main St",
+    "address_public": False,
+    "capacity": None,
+    "accessibility": "",
+    "languages": "en",
+    "marshals": False,
+    "legal_observers": False,
+    "hotline": "",
+    "safety_notes": "",
+    "zip_code": "90012",
+    "starts_at": datetime(2030, 5, 29, 18),
+    "ends_at": datetime(2030, 5, 29, 19),
+}
 ALERT = {"subject": "Rally", "body": "Friday", "subject_es": "", "body_es": "", "audience": {}}
 
 WRITE_ROUTES_WITH_FORMS = {
@@ -35,13 +69,17 @@ WRITE_ROUTES_WITH_FORMS = {
     "letters.summary",
     "petitions.new_petition",
     "petitions.edit_petition",
+    "actions.new_day",
+    "actions.edit_day",
+    "actions.new_event",
+    "actions.edit_event",
 }
 
 
 @pytest.fixture
 def coalition_a(db, make_user, make_coalition, add_teammate, invite_org):
-    """Coalition A, with a member organization, a team, a supporter, an alert, a letter and a
-    petition, none of it shared with coalition B."""
+    """Coalition A, with a member organization, a team, a supporter, an alert, a letter, a
+    petition and a day of action with an event, none of it shared with coalition B."""
     founder = make_user(email="founder-a@example.org")
     coalition = make_coalition(founder, name="Coalition A")
     membership = invite_org(coalition, founder, "CHIRLA")
@@ -55,6 +93,10 @@ def coalition_a(db, make_user, make_coalition, add_teammate, invite_org):
     alert = alerts.save_alert(coalition.id, founder.id, ALERT)
     letter = letters.create_letter(coalition.id, founder.id, LETTER, [{"name": "Jeh Johnson"}])
     petition = petitions.create_petition(coalition.id, founder.id, PETITION)
+    day = actions.create_day(coalition.id, founder.id, DAY)
+    event = actions.create_event(
+        day, actions.Host("CHIRLA"), EVENT, EventState.SCHEDULED, datetime(2030, 1, 1)
+    )
     db.session.commit()
     ids = {
         "membership_id": membership.id,
@@ -63,6 +105,8 @@ def coalition_a(db, make_user, make_coalition, add_teammate, invite_org):
         "alert_id": alert.id,
         "letter_id": letter.id,
         "petition_id": petition.id,
+        "day_id": day.id,
+        "event_id": event.id,
     }
     return coalition, ids
 
