@@ -1,5 +1,8 @@
 """Writing a day of action and its events, proposing an event, RSVPing, and the host's forms."""
 
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
@@ -31,7 +34,7 @@ from campaign.actions.models import DAY_FIELDS, EVENT_FIELDS, EVENT_KIND_LABELS,
 from campaign.core.forms import AppForm, email_field, no_scripts, plain_text, strip_whitespace
 from campaign.core.phones import PhoneNumber, readable
 from campaign.core.places import place_of
-from campaign.core.zones import LOCAL_INPUT_FORMAT
+from campaign.core.zones import LOCAL_INPUT_FORMAT, date_range
 
 UNKNOWN_ZIP = _l("We do not know this ZIP code. Enter five digits, like 19104.")
 
@@ -167,6 +170,26 @@ class EventForm(AppForm):
         render_kw={"rows": 3},
     )
     submit = SubmitField(_l("Save the event"))
+
+    def __init__(self, *args, day=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.day = day
+
+    def validate_starts_at(self, field):
+        """On the day of action, and not moved into the past (a start left as saved passes, so
+        a past event's other details stay editable)."""
+        if not field.data or field.data == field.object_data:
+            return
+        if self.day and not self.day.starts_on <= field.data.date() <= self.day.ends_on:
+            raise ValidationError(
+                _l(
+                    "Choose a start on the day of action (%(dates)s).",
+                    dates=date_range(self.day.starts_on, self.day.ends_on),
+                )
+            )
+        place = place_of(self.zip_code.data or "")
+        if place and field.data.replace(tzinfo=ZoneInfo(place.time_zone)) <= datetime.now(UTC):
+            raise ValidationError(_l("Choose a start in the future."))
 
     def validate_ends_at(self, field):
         if field.data and self.starts_at.data and field.data <= self.starts_at.data:

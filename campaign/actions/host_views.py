@@ -103,7 +103,8 @@ def report(token: str):
 @bp.route("/actions/host/<token>/edit", methods=["GET", "POST"])
 def edit(token: str):
     event = hosted_or_404(token)
-    form = EventForm(**EventForm.values_of(event, services.local_start(event), services.local_end(event)))
+    values = EventForm.values_of(event, services.local_start(event), services.local_end(event))
+    form = EventForm(**values, day=event.day)
     if form.validate_on_submit():
         try:
             told = services.update_event(event, form.fields_for_save(), utcnow())

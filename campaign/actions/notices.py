@@ -125,7 +125,7 @@ def message_attendees(event: Event, subject: str, body: str, include_waitlist: b
     ).all()
     if not supporter_ids:
         return 0
-    context = event_context(event, with_address=False) | {"subject": subject, "body": body}
+    context = event_context(event, with_address=False) | {"host_subject": subject, "body": body}
     message = notifications.notify(
         event.coalition_id,
         list(supporter_ids),

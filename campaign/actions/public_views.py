@@ -150,7 +150,7 @@ def propose(slug: str):
     if not day.proposals_open:
         abort(404)
     organizations = [(org.id, org.name) for org in member_organizations(day.coalition_id)]
-    form = ProposalForm(organizations)
+    form = ProposalForm(organizations, day=day)
     if form.validate_on_submit():
         chosen = dict(organizations).get(form.organization_id.data)
         name = chosen or form.group_name.data or form.first_name.data

@@ -3,11 +3,7 @@
 The public pages are in public_views.py, the host's tools in host_views.py.
 """
 
-from datetime import date
-
-from babel.dates import format_date, format_interval
 from flask import Blueprint, abort, flash, g, redirect, render_template, url_for
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -31,15 +27,6 @@ def action_names():
     return {"RsvpState": RsvpState}
 
 
-@bp.app_template_filter("date_range")
-def date_range(first: date, last: date) -> str:
-    """ "Saturday, May 29, 2027", or "May 29 – 30, 2027" for an action over several days."""
-    locale = get_locale()
-    if first == last:
-        return format_date(first, "full", locale=locale)
-    return format_interval(first, last, "yMMMMd", locale=locale)
-
-
 def _to_day(day: DayOfAction):
     return redirect(url_for("actions.day", slug=g.coalition.slug, day_id=day.id))
 
@@ -59,7 +46,8 @@ def new_day():
         day = services.create_day(g.coalition.id, current_user.id, form.fields_for_save())
         db.session.commit()
         return _to_day(day)
-    return render_template("actions/edit_day.html", coalition=g.coalition, form=form, day=None)
+    page = render_template("actions/edit_day.html", coalition=g.coalition, form=form, day=None)
+    return page, (400 if form.errors else 200)
 
 
 @bp.route("/coalitions/<slug>/actions/<int:day_id>/edit", methods=["GET", "POST"])
@@ -72,7 +60,8 @@ def edit_day(day_id: int):
         db.session.commit()
         flash(_("Saved."), "success")
         return _to_day(day)
-    return render_template("actions/edit_day.html", coalition=g.coalition, form=form, day=day)
+    page = render_template("actions/edit_day.html", coalition=g.coalition, form=form, day=day)
+    return page, (400 if form.errors else 200)
 
 
 @bp.get("/coalitions/<slug>/actions/<int:day_id>")
@@ -117,7 +106,7 @@ def _organizations() -> list[tuple[int, str]]:
 @coalition_required(Role.ORGANIZER)
 def new_event(day_id: int):
     day = get_scoped_or_404(DayOfAction, day_id)
-    form = OrganizerEventForm(_organizations())
+    form = OrganizerEventForm(_organizations(), day=day)
     if form.validate_on_submit():
         host = _host_of(form)
         event = services.create_event(day, host, form.fields_for_save(), EventState.SCHEDULED, utcnow())
@@ -125,7 +114,8 @@ def new_event(day_id: int):
         db.session.commit()
         flash(_("Event added."), "success")
         return _to_day(day)
-    return render_template("actions/edit_event.html", coalition=g.coalition, day=day, form=form, event=None)
+    page = render_template("actions/edit_event.html", coalition=g.coalition, day=day, form=form, event=None)
+    return page, (400 if form.errors else 200)
 
 
 def _host_of(form: OrganizerEventForm) -> services.Host:
@@ -145,6 +135,7 @@ def edit_event(day_id: int, event_id: int):
     values = OrganizerEventForm.values_of(event, services.local_start(event), services.local_end(event))
     form = OrganizerEventForm(
         _organizations(),
+        day=day,
         **values,
         host_organization_id=event.host_organization_id or 0,
         host_email=event.host_email,
@@ -163,7 +154,8 @@ def edit_event(day_id: int, event_id: int):
         db.session.commit()
         flash(_("Saved. Attendees are emailed the new time and place.") if told else _("Saved."), "success")
         return _to_day(day)
-    return render_template("actions/edit_event.html", coalition=g.coalition, day=day, form=form, event=event)
+    page = render_template("actions/edit_event.html", coalition=g.coalition, day=day, form=form, event=event)
+    return page, (400 if form.errors else 200)
 
 
 EVENT_ACTIONS = {

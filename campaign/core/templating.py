@@ -5,7 +5,7 @@ from flask_babel import format_decimal, get_locale
 
 from campaign.core.markdown import render_markdown
 from campaign.core.phones import readable
-from campaign.core.zones import local_time, span_in_zone
+from campaign.core.zones import date_range, local_time, span_in_zone
 
 
 def register(app: Flask) -> None:
@@ -15,6 +15,7 @@ def register(app: Flask) -> None:
     app.add_template_global(localized)
     app.add_template_global(span_in_zone)
     app.add_template_filter(readable, "phone")
+    app.add_template_filter(date_range)
 
     @app.context_processor
     def language_context():

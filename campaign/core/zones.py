@@ -1,9 +1,9 @@
 """The US time zones organizers plan in, and times stored in UTC shown back in one of them."""
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_date, format_datetime, format_time, get_timezone_name
+from babel.dates import format_date, format_datetime, format_interval, format_time, get_timezone_name
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from wtforms.fields.choices import SelectChoice
@@ -82,3 +82,11 @@ def _zone_name(moment: datetime, locale) -> str:
         if short[:1].isalpha() and not short.startswith("GMT")
         else get_timezone_name(moment, "long", locale=locale)
     )
+
+
+def date_range(first: date, last: date) -> str:
+    """ "Saturday, May 29, 2027", or "May 29 – 30, 2027" for days in a row, in the reader's language."""
+    locale = get_locale()
+    if first == last:
+        return format_date(first, "full", locale=locale)
+    return format_interval(first, last, "yMMMMd", locale=locale)
