@@ -106,11 +106,13 @@ class EventState(enum.StrEnum):
     CANCELLED = "cancelled"  # still shown, marked cancelled; takes no RSVPs
 
 
+# Words of their own, not the letters' and alerts' "Scheduled" and "Cancelled": in Spanish an
+# event (masculine) does not take the same form as a letter or an alert (feminine).
 EVENT_STATE_LABELS = {
     EventState.PROPOSED: _l("Proposed"),
-    EventState.DECLINED: _l("Declined"),
-    EventState.SCHEDULED: _l("Scheduled"),
-    EventState.CANCELLED: _l("Cancelled"),
+    EventState.DECLINED: _l("Not approved"),
+    EventState.SCHEDULED: _l("Listed"),
+    EventState.CANCELLED: _l("Called off"),
 }
 
 # What hosts and organizers write on an event's form; its times, place and state change by services.
