@@ -255,7 +255,7 @@ class ProposalForm(EventForm):
     """A member organization or a supporter proposes an event; organizers approve or decline it."""
 
     organization_id = SelectField(_l("Your organization"), coerce=int, validators=[InputRequired()])
-    group_name = _text(_l("Your group's name, if not listed"), max_length=200)
+    group_name = _text(_l("Your group's name, if not listed"), max_length=200)  # shown publicly
     first_name = _text(_l("Your first name"), _l("Enter your first name."), max_length=80)
     email = email_field(_l("Your email address"))
     submit = SubmitField(_l("Propose the event"))
@@ -265,6 +265,11 @@ class ProposalForm(EventForm):
         self.organization_id.choices = [
             (0, _l("Not listed: I am a supporter or another group"))
         ] + organizations
+
+    def validate_group_name(self, field):
+        # The host's name is shown publicly: a person's own name never becomes it by default.
+        if not field.data and not self.organization_id.data:
+            raise ValidationError(_l("Enter your group's name, or choose your organization."))
 
 
 class RsvpForm(AppForm):

@@ -7,6 +7,7 @@ organizers reach the same pages from the event's organizer page.
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from campaign.actions import notices, rsvps, services
 from campaign.actions.forms import EventForm, MessageForm, ReportForm
@@ -77,7 +78,14 @@ def message(token: str):
             event, form.subject.data, form.body.data, form.include_waitlist.data
         )
         db.session.commit()
-        flash(_("Your message is on its way to %(count)d people.", count=sent_to), "success")
+        flash(
+            ngettext(
+                "Your message is on its way to %(num)d person.",
+                "Your message is on its way to %(num)d people.",
+                sent_to,
+            ),
+            "success",
+        )
         return _to_host(token)
     return render_template("actions/message.html", token=token, event=event, form=form), (
         400 if form.errors else 200

@@ -153,7 +153,7 @@ def propose(slug: str):
     form = ProposalForm(organizations, day=day)
     if form.validate_on_submit():
         chosen = dict(organizations).get(form.organization_id.data)
-        name = chosen or form.group_name.data or form.first_name.data
+        name = chosen or form.group_name.data
         host = services.Host(name, form.organization_id.data or None, form.email.data, _language())
         event = services.create_event(day, host, form.fields_for_save(), EventState.PROPOSED, utcnow())
         notices.tell_host_proposal_received(event)

@@ -108,7 +108,7 @@ def new_event(day_id: int):
     day = get_scoped_or_404(DayOfAction, day_id)
     form = OrganizerEventForm(_organizations(), day=day)
     if form.validate_on_submit():
-        host = _host_of(form)
+        host = _host_of(form, g.coalition.name)
         event = services.create_event(day, host, form.fields_for_save(), EventState.SCHEDULED, utcnow())
         notices.send_host_link(event)
         db.session.commit()
@@ -118,10 +118,11 @@ def new_event(day_id: int):
     return page, (400 if form.errors else 200)
 
 
-def _host_of(form: OrganizerEventForm) -> services.Host:
+def _host_of(form: OrganizerEventForm, unlisted_name: str) -> services.Host:
+    """The member organization chosen, or `unlisted_name` for "the coalition itself" (a group
+    that proposed the event keeps its own name when organizers edit it)."""
     organization_id = form.host_organization_id.data or None
-    names = dict(form.host_organization_id.choices)
-    name = names[organization_id] if organization_id else g.coalition.name
+    name = dict(form.host_organization_id.choices)[organization_id] if organization_id else unlisted_name
     return services.Host(
         str(name), organization_id, form.host_email.data or None, current_user.locale or "en"
     )
@@ -145,7 +146,7 @@ def edit_event(day_id: int, event_id: int):
             told = services.update_event(event, form.fields_for_save(), utcnow())
         except services.EventStateError:
             abort(409)
-        host = _host_of(form)
+        host = _host_of(form, g.coalition.name if event.host_organization_id else event.host_name)
         event.host_organization_id, event.host_name, event.host_email = (
             host.organization_id,
             host.name,
