@@ -58,7 +58,9 @@ def new_letter():
 @coalition_required(Role.ORGANIZER)
 def edit_letter(letter_id: int):
     letter = get_scoped_or_404(Letter, letter_id)
-    form = LetterForm() if request.method == "POST" else LetterForm.for_letter(letter)
+    # Filled from the saved letter on POST too, so the form knows what was saved and an old
+    # deadline left as it was does not count as "moved into the past".
+    form = LetterForm.for_letter(letter)
     if form.validate_on_submit():
         try:
             new_version = services.update_letter(letter, form.fields_for_save(), form.target_rows())

@@ -3,7 +3,7 @@
 The public pages (the petition, signing, confirming, count.json) are in public_views.py.
 """
 
-from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, g, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -51,10 +51,9 @@ def new_petition():
 @coalition_required(Role.ORGANIZER)
 def edit_petition(petition_id: int):
     petition = get_scoped_or_404(Petition, petition_id)
-    if request.method == "POST":
-        form = PetitionForm(has_image=bool(petition.image_key))
-    else:
-        form = PetitionForm.for_petition(petition)
+    # Filled from the saved petition on POST too, so the form knows what was saved and an old
+    # deadline left as it was does not count as "moved into the past".
+    form = PetitionForm.for_petition(petition)
     if form.validate_on_submit():
         services.update_petition(petition, form.fields_for_save())
         _save_image(petition, form)

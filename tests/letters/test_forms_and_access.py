@@ -1,5 +1,7 @@
 """Bad input answered clearly with nothing lost; other coalitions see nothing of a letter."""
 
+from datetime import datetime
+
 from sqlalchemy import select
 
 from campaign.coalitions import services as coalitions
@@ -131,3 +133,19 @@ def test_a_letter_for_organizations_only_signs_everyone_as_an_organization(clien
     tricked = sign_form(kind="individual", email="someone@example.org", organization_name="Puentes de Salud")
     assert client.post(f"/letters/sign/{letter.signon_key}", data=tricked).status_code == 302
     assert {s.kind.value for s in db.session.scalars(select(Signature))} == {"organization"}
+
+
+def test_a_deadline_already_passed_and_left_as_it_was_does_not_block_editing(
+    client, coalition, db, make_letter
+):
+    letter = make_letter(open_it=False, deadline="2030-01-01T12:00")
+    letter.deadline = datetime(2020, 1, 1, 17, 0)  # noon in New York, now gone
+    db.session.commit()
+    edited = letter_form(title="End 287(g) agreements today", deadline="2020-01-01T12:00")
+    response = client.post(f"/coalitions/{coalition.slug}/letters/{letter.id}/edit", data=edited)
+    assert response.status_code == 302, text_of(response)
+    db.session.refresh(letter)
+    assert letter.title == "End 287(g) agreements today"
+    moved = letter_form(deadline="2021-01-01T12:00")
+    response = client.post(f"/coalitions/{coalition.slug}/letters/{letter.id}/edit", data=moved)
+    assert "Choose a deadline in the future." in text_of(response)

@@ -1,5 +1,7 @@
 """Signing: double opt-in, one signature per person, counts from the stored tallies only."""
 
+from datetime import datetime
+
 from sqlalchemy import select
 
 from campaign.extensions import db
@@ -7,7 +9,7 @@ from campaign.petitions import tally
 from campaign.petitions.models import PetitionSignature, SignatureState, Tally
 from campaign.petitions.tasks import send_confirmations
 from tests.pages import text_of
-from tests.petitions.conftest import sign_form, tally_now
+from tests.petitions.conftest import petition_form, sign_form, tally_now
 
 
 def test_a_signature_counts_once_confirmed_and_tallied(client, make_petition, sign, mailbox):
@@ -197,3 +199,16 @@ def test_an_erased_signer_leaves_no_comment_or_name_but_still_counts(client, mak
     assert signature.comment is None and signature.show_name is False
     assert "Rosa" not in text_of(client.get(f"/petitions/{petition.slug}"))
     assert client.get(f"/petitions/{petition.slug}/count.json").get_json()["count"] == 1
+
+
+def test_a_deadline_already_passed_and_left_as_it_was_does_not_block_editing(
+    client, coalition, db, make_petition
+):
+    petition = make_petition(open_it=False, deadline="2030-01-01T12:00")
+    petition.deadline = datetime(2020, 1, 1, 17, 0)  # noon in New York, now gone
+    db.session.commit()
+    edited = petition_form(title="End ICE holds today", deadline="2020-01-01T12:00")
+    response = client.post(f"/coalitions/{coalition.slug}/petitions/{petition.id}/edit", data=edited)
+    assert response.status_code == 302, text_of(response)
+    db.session.refresh(petition)
+    assert petition.title == "End ICE holds today"
