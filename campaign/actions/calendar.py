@@ -7,6 +7,7 @@ from icalendar import Calendar
 from icalendar import Event as CalendarEvent
 
 from campaign.actions.models import Event, EventState
+from campaign.core.outbox import utcnow
 from campaign.core.urls import external_url
 from campaign.extensions import db
 from campaign.notifications.attachments import Attachment, register
@@ -29,7 +30,8 @@ def _entry(event: Event, with_private_address: bool) -> CalendarEvent:
     entry.add("summary", event.title)
     entry.add("dtstart", event.starts_at.replace(tzinfo=UTC))
     entry.add("dtend", event.ends_at.replace(tzinfo=UTC))
-    entry.add("dtstamp", event.created_at.replace(tzinfo=UTC))
+    entry.add("dtstamp", utcnow().replace(tzinfo=UTC))
+    entry.add("sequence", event.revision)
     shown_address = event.address if (with_private_address or event.address_public) else ""
     entry.add(
         "location",

@@ -179,6 +179,9 @@ class Event(db.Model):
     hotline: Mapped[str] = mapped_column(String(20), default="")  # E.164, e.g. +12155550100
     safety_notes: Mapped[str] = mapped_column(Text, default="")
     state: Mapped[EventState] = mapped_column(enum_column(EventState, 10), default=EventState.SCHEDULED)
+    # Raised at each change of time, place or state: calendars replace an event whose .ics comes
+    # with a higher SEQUENCE.
+    revision: Mapped[int] = mapped_column(Integer, default=0)
     # When the reminders fall due (UTC, computed from the local time) and when they went out.
     day_before_due_at: Mapped[datetime | None] = mapped_column(DateTime, index=True)
     morning_due_at: Mapped[datetime | None] = mapped_column(DateTime, index=True)

@@ -102,6 +102,8 @@ def update_event(event: Event, fields: dict, now: datetime) -> bool:
     before = _time_and_place(event)
     _write(event, fields, now)
     changed = _time_and_place(event) != before
+    if changed:
+        event.revision += 1
     if changed and event.is_scheduled:
         notices.tell_attendees(event, "changed", key=f"changed:{now.isoformat()}")
     db.session.flush()
@@ -165,6 +167,7 @@ def decline(event: Event) -> None:
 def cancel(event: Event) -> None:
     """Cancelled events stay listed as cancelled; everyone holding a place or waiting is told."""
     _move(event, (EventState.SCHEDULED,), EventState.CANCELLED)
+    event.revision += 1
     notices.tell_attendees(event, "cancelled", key="cancelled")
 
 

@@ -6,6 +6,7 @@ from icalendar import Calendar
 
 from campaign.actions import calendar, services
 from campaign.notifications import attachments
+from tests.actions.conftest import NOW, event_fields
 
 PRIVATE = "12 Safe House Lane"
 PUBLIC = "1 Penn Square"
@@ -46,3 +47,11 @@ def test_the_file_attached_to_an_attendee_email_includes_the_private_address(mak
 
 def test_no_file_for_an_event_that_no_longer_exists(make_event):
     assert attachments.build({"kind": "event_ics", "event_id": 999999}) is None
+
+
+def test_a_moved_event_comes_with_a_higher_sequence_so_calendars_replace_it(make_event):
+    event = make_event(zip_code="19104", start=datetime(2027, 5, 29, 10, 0))
+    (before,) = Calendar.from_ical(calendar.calendar_of([event], "Day")).walk("VEVENT")
+    services.update_event(event, event_fields(start=datetime(2027, 5, 29, 11, 0)), NOW)
+    (after,) = Calendar.from_ical(calendar.calendar_of([event], "Day")).walk("VEVENT")
+    assert (before["uid"], before["sequence"]) == (after["uid"], 0) and after["sequence"] == 1

@@ -76,6 +76,7 @@ def upgrade():
     sa.Column('hotline', sa.String(length=20), nullable=False),
     sa.Column('safety_notes', sa.Text(), nullable=False),
     sa.Column('state', sa.Enum('proposed', 'declined', 'scheduled', 'cancelled', name='eventstate', native_enum=False, length=10), nullable=False),
+    sa.Column('revision', sa.Integer(), nullable=False),
     sa.Column('day_before_due_at', sa.DateTime(), nullable=True),
     sa.Column('morning_due_at', sa.DateTime(), nullable=True),
     sa.Column('day_before_sent_at', sa.DateTime(), nullable=True),
