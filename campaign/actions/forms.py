@@ -63,6 +63,15 @@ def _text(label, required_message=None, max_length=200, **kwargs) -> StringField
     )
 
 
+def _plain_area(label, rows=3, max_length=2000) -> TextAreaField:
+    return TextAreaField(
+        label,
+        filters=[strip_whitespace],
+        validators=[Length(max=max_length), plain_text],
+        render_kw={"rows": rows},
+    )
+
+
 def _markdown(label, rows=6) -> TextAreaField:
     return TextAreaField(
         label,
@@ -146,12 +155,7 @@ class EventForm(AppForm):
             NumberRange(1, 100_000, _l("Enter a capacity of 1 or more, or leave it empty for no limit.")),
         ],
     )
-    accessibility = TextAreaField(
-        _l("Accessibility"),
-        filters=[strip_whitespace],
-        validators=[Length(max=2000), plain_text],
-        render_kw={"rows": 3},
-    )
+    accessibility = _plain_area(_l("Accessibility"))
     languages = CheckboxesField(
         _l("Languages spoken or interpreted"),
         choices=[SelectChoice(code, label) for code, label in EVENT_LANGUAGES.items()],
@@ -163,12 +167,7 @@ class EventForm(AppForm):
     hotline = StringField(
         _l("Rapid-response hotline"), filters=[strip_whitespace], validators=[PhoneNumber()]
     )
-    safety_notes = TextAreaField(
-        _l("Safety information"),
-        filters=[strip_whitespace],
-        validators=[Length(max=2000), plain_text],
-        render_kw={"rows": 3},
-    )
+    safety_notes = _plain_area(_l("Safety information"))
     submit = SubmitField(_l("Save the event"))
 
     def __init__(self, *args, day=None, **kwargs):
@@ -330,12 +329,7 @@ class ReportForm(AppForm):
             NumberRange(0, 1_000_000, _l("Enter a number from 0 to 1,000,000.")),
         ],
     )
-    report_notes = TextAreaField(
-        _l("How it went"),
-        filters=[strip_whitespace],
-        validators=[Length(max=5000), plain_text],
-        render_kw={"rows": 5},
-    )
+    report_notes = _plain_area(_l("How it went"), rows=5, max_length=5000)
     photos_url = StringField(
         _l("Link to photos"),
         filters=[strip_whitespace],
