@@ -153,11 +153,14 @@ def tell_host_proposal_received(event: Event) -> None:
         enqueue(email_host, event_id=event.id, what="proposed")
 
 
-HOST_SUBJECTS = {
-    "host_link": _l("Your host tools: %(title)s"),
-    "declined": _l("About your proposed event: %(title)s"),
-    "proposed": _l("We received your proposed event: %(title)s"),
-}
+def _host_subject(what: str, title: str):
+    """Lazy, so it is translated inside `send_templated`, in the host's language (a worker has
+    no request whose language could be used instead)."""
+    return {
+        "host_link": _l("Your host tools: %(title)s", title=title),
+        "declined": _l("About your proposed event: %(title)s", title=title),
+        "proposed": _l("We received your proposed event: %(title)s", title=title),
+    }[what]
 
 
 @outbox_task
@@ -171,7 +174,7 @@ def email_host(event_id: int, what: str) -> None:
         f"actions/emails/host_{what}",
         event.host_email,
         event.host_language,
-        HOST_SUBJECTS[what] % {"title": event.title},
+        _host_subject(what, event.title),
         event=event,
         coalition=event.day.coalition,
         host_url=external_url("actions.host", token=host_token(event)) if event.is_scheduled else "",
