@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from campaign.actions.models import Event, Rsvp, RsvpState
+from campaign.coalitions.services import organizers
 from campaign.core.mail import send_templated
 from campaign.core.outbox import enqueue, outbox_task
 from campaign.core.urls import external_url
@@ -151,6 +152,30 @@ def tell_host_declined(event: Event) -> None:
 def tell_host_proposal_received(event: Event) -> None:
     if event.host_email:
         enqueue(email_host, event_id=event.id, what="proposed")
+
+
+def tell_organizers_of_proposal(event: Event) -> None:
+    enqueue(email_organizers_proposal, event_id=event.id)
+
+
+@outbox_task
+def email_organizers_proposal(event_id: int) -> None:
+    """To each organizer of the coalition, in their own language: an event waits for review."""
+    event = db.session.get(Event, event_id)
+    if event is None:
+        return
+    link = external_url(
+        "actions.event_admin", slug=event.day.coalition.slug, day_id=event.day_id, event_id=event.id
+    )
+    for organizer in organizers(event.coalition_id):
+        send_templated(
+            "actions/emails/proposal_to_review",
+            organizer.email,
+            organizer.locale,
+            _l("Event proposed for review: %(title)s", title=event.title),
+            event=event,
+            link=link,
+        )
 
 
 def _host_subject(what: str, title: str):

@@ -157,6 +157,7 @@ def propose(slug: str):
         host = services.Host(name, form.organization_id.data or None, form.email.data, _language())
         event = services.create_event(day, host, form.fields_for_save(), EventState.PROPOSED, utcnow())
         notices.tell_host_proposal_received(event)
+        notices.tell_organizers_of_proposal(event)
         db.session.commit()
         return redirect(url_for("actions.proposed", slug=slug))
     return render_template("actions/propose.html", day=day, form=form), (400 if form.errors else 200)

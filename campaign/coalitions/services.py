@@ -98,6 +98,18 @@ def dashboard_rows(user: User) -> list[DashboardRow]:
 # -- member organizations ------------------------------------------------------------------
 
 
+def organizers(coalition_id: int) -> list[User]:
+    """The accounts that run the coalition's campaigns (organizers, admins, owners): who is told
+    of milestones and of events proposed by members."""
+    return list(
+        db.session.scalars(
+            select(User)
+            .join(CoalitionRole, CoalitionRole.user_id == User.id)
+            .where(CoalitionRole.coalition_id == coalition_id, CoalitionRole.role >= Role.ORGANIZER)
+        )
+    )
+
+
 def member_organizations(coalition_id: int, statuses=(MembershipStatus.ACTIVE,)) -> list[Organization]:
     """The coalition's member organizations (active ones unless told), by name."""
     return list(

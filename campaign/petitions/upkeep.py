@@ -5,8 +5,7 @@ from datetime import datetime, timedelta
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select, update
 
-from campaign.accounts.models import User
-from campaign.coalitions.models import CoalitionRole, Role
+from campaign.coalitions.services import organizers
 from campaign.core.mail import send_templated
 from campaign.core.urls import external_url
 from campaign.extensions import db
@@ -78,11 +77,6 @@ def milestone_to_tell(petition_id: int) -> int:
 
 def email_milestone(petition: Petition, reached: int) -> None:
     """To each organizer of the coalition, in their own language."""
-    organizers = db.session.scalars(
-        select(User)
-        .join(CoalitionRole, CoalitionRole.user_id == User.id)
-        .where(CoalitionRole.coalition_id == petition.coalition_id, CoalitionRole.role >= Role.ORGANIZER)
-    )
     is_goal = reached == petition.goal
     subject = (
         _l("Goal reached: %(title)s", title=petition.title)
@@ -90,7 +84,7 @@ def email_milestone(petition: Petition, reached: int) -> None:
         else _l("%(count)s signatures: %(title)s", count=f"{reached:,}", title=petition.title)
     )
     link = external_url("petitions.petition", slug=petition.coalition.slug, petition_id=petition.id)
-    for organizer in organizers:
+    for organizer in organizers(petition.coalition_id):
         send_templated(
             "petitions/emails/milestone",
             organizer.email,

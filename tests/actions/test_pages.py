@@ -1004,6 +1004,11 @@ def test_a_supporter_proposes_an_event_and_the_organizers_approve_it(
     ]
     assert "/actions/host/" not in everything_in(mailbox.to("rosa@vecinos.example")[0])
     assert event.host_name == "Vecinos Unidos"
+    assert subjects(mailbox, "organizer@example.org") == [
+        "Event proposed for review: Know your rights teach-in"
+    ]
+    review = mailbox.last_link("organizer@example.org", "/actions/")
+    assert text_of(client.get(review)).count("Know your rights teach-in") >= 1
 
     day_page = text_of(client.get(admin_url(coalition, day)))
     assert "1 proposed event to review" in day_page
