@@ -17,6 +17,7 @@ def calendar_of(events: list[Event], name: str, with_private_addresses: bool = F
     calendar = Calendar()
     calendar.add("prodid", "-//Campaign desk//Days of action//EN")
     calendar.add("version", "2.0")
+    calendar.add("method", "PUBLISH")
     calendar.add("x-wr-calname", name)
     for event in events:
         calendar.add_component(_entry(event, with_private_addresses))
@@ -32,11 +33,8 @@ def _entry(event: Event, with_private_address: bool) -> CalendarEvent:
     entry.add("dtend", event.ends_at.replace(tzinfo=UTC))
     entry.add("dtstamp", utcnow().replace(tzinfo=UTC))
     entry.add("sequence", event.revision)
-    shown_address = event.address if (with_private_address or event.address_public) else ""
-    entry.add(
-        "location",
-        ", ".join(part for part in (event.venue, shown_address, event.city, event.us_state) if part),
-    )
+    venue, address = event.place_for(with_private_address)
+    entry.add("location", ", ".join(part for part in (venue, address, event.city, event.us_state) if part))
     url = external_url("actions.event", slug=event.day.slug, event_id=event.id)
     entry.add("url", url)
     entry.add("description", f"{event.host_name}\n{url}")

@@ -140,10 +140,10 @@ class EventForm(AppForm):
     venue = _text(_l("Place name"), max_length=200)
     address = _text(_l("Street address, or the meeting link of a virtual event"), max_length=300)
     address_public = RadioField(
-        _l("Who sees the address"),
+        _l("Who sees the place name and address"),
         choices=[
             SelectChoice("public", _l("Everyone, on the public page")),
-            SelectChoice("rsvps", _l("Only people with a place: it is emailed when they RSVP")),
+            SelectChoice("rsvps", _l("Only people with a place: it is emailed to them when they RSVP")),
         ],
         default="public",
         validators=[InputRequired(_l("Choose who sees the address."))],

@@ -3,9 +3,10 @@ code, the map's counts, and the summary after the day (numbers only, never names
 
 import math
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from campaign.actions.models import Event, EventState, RsvpState
+from campaign.actions.models import Event, EventKind, EventState, RsvpState
 from campaign.actions.services import checked_in_counts, rsvp_counts
 from campaign.core.places import place_of
 from campaign.core.statemap import state_names
@@ -34,13 +35,14 @@ def miles_between(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
 
 
 def nearest(events: list[Event], zip_code: str) -> list[tuple[Event, float]]:
-    """Events with their distance in miles from the ZIP code's center, nearest first; virtual
-    events (anyone can join) after the others."""
+    """Events still held, with their distance in miles from the ZIP code's center, nearest
+    first; virtual events (anyone can join) after the others."""
     place = place_of(zip_code)
     if place is None:
         return []
-    measured = [(event, miles_between(place.lat, place.lon, event.lat, event.lon)) for event in events]
-    return sorted(measured, key=lambda pair: (pair[0].kind == "virtual", pair[1]))
+    held = [event for event in events if event.is_scheduled]
+    measured = [(event, miles_between(place.lat, place.lon, event.lat, event.lon)) for event in held]
+    return sorted(measured, key=lambda pair: (pair[0].kind == EventKind.VIRTUAL, pair[1]))
 
 
 def events_per_state(events: list[Event]) -> dict[str, int]:
@@ -95,3 +97,36 @@ def summarize(events: list[Event]) -> Summary:
             target.reported += event.reported_at is not None
     summary.cities = [cities[key] for key in sorted(cities)]
     return summary
+
+
+CSV_HEADER = (
+    "event",
+    "host",
+    "city",
+    "state",
+    "starts (local)",
+    "type",
+    "going",
+    "waitlist",
+    "attended",
+    "turnout reported",
+    "photos",
+)
+
+
+def csv_rows(summary: Summary, local_start) -> Iterator[tuple]:
+    """The organizers' figures per event: no names, no contact."""
+    for event, going, waiting, came in summary.rows:
+        yield (
+            event.title,
+            event.host_name,
+            event.city,
+            event.us_state,
+            f"{local_start(event):%Y-%m-%d %H:%M}",
+            event.kind.value,
+            going,
+            waiting,
+            came,
+            "" if event.turnout is None else event.turnout,
+            event.photos_url,
+        )

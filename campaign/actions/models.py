@@ -152,6 +152,8 @@ class Event(db.Model):
     host_name: Mapped[str] = mapped_column(String(200))
     # Where the host link and proposal answers go; a person's address, so encrypted.
     host_email: Mapped[str | None] = mapped_column(EncryptedText)
+    # Who proposed it, for the organizers reviewing it: anyone can name a member organization.
+    host_contact_name: Mapped[str | None] = mapped_column(EncryptedText)
     host_language: Mapped[str] = mapped_column(String(5), default="en")
     # Part of the host link; a new key makes earlier host links stop working.
     host_key: Mapped[str] = mapped_column(String(32))
@@ -163,6 +165,8 @@ class Event(db.Model):
     starts_at: Mapped[datetime] = mapped_column(DateTime, index=True)
     ends_at: Mapped[datetime] = mapped_column(DateTime)
     time_zone: Mapped[str] = mapped_column(String(40))
+    # A private place's name and address both reach only people holding a place: a venue's name
+    # ("St. Anne's parish hall") can give the place away as well as its street address.
     venue: Mapped[str] = mapped_column(String(200), default="")
     address: Mapped[str] = mapped_column(String(300), default="")  # or a virtual event's link
     address_public: Mapped[bool] = mapped_column(default=True)
@@ -208,6 +212,12 @@ class Event(db.Model):
     @property
     def is_scheduled(self) -> bool:
         return self.state == EventState.SCHEDULED
+
+    def place_for(self, holds_a_place: bool) -> tuple[str, str]:
+        """(venue, address) as this reader may see them: both empty when private and not theirs."""
+        if self.address_public or holds_a_place:
+            return self.venue, self.address
+        return "", ""
 
     @property
     def language_codes(self) -> list[str]:

@@ -5,6 +5,7 @@ import secrets
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from campaign.accounts.models import User
 from campaign.actions.models import Event, Rsvp, RsvpState
 from campaign.coalitions.services import organizers
 from campaign.core.mail import send_templated
@@ -29,8 +30,9 @@ ATTENDEE_EMAILS = (
     "changed",
     "cancelled",
 )
-# These carry the event as an .ics file: the person holds a place (or a waitlisted one's reminder).
-WITH_CALENDAR = ("going", "promoted", "already", "day_before", "morning", "changed")
+# These carry the event as an .ics file, to people holding a place: a cancelled event's file
+# (STATUS:CANCELLED, a higher SEQUENCE) takes it out of their calendars.
+WITH_CALENDAR = ("going", "promoted", "already", "day_before", "morning", "changed", "cancelled")
 
 
 def rsvp_token(rsvp: Rsvp) -> str:
@@ -56,9 +58,10 @@ def event_for_host_token(token: str) -> Event | None:
 
 
 def event_context(event: Event, with_address: bool) -> dict:
-    """What attendee emails show of the event: public words, the address only for those holding a
-    place (stored with the queued email as JSON, so no attendee's personal data)."""
+    """What attendee emails show of the event: public words, a private place only for those
+    holding a place (stored with the queued email as JSON, so no attendee's personal data)."""
     day = event.day
+    venue, address = event.place_for(with_address)
     return {
         "event_id": event.id,
         "event_title": event.title,
@@ -69,12 +72,13 @@ def event_context(event: Event, with_address: bool) -> dict:
         "starts_at": event.starts_at.isoformat(),
         "ends_at": event.ends_at.isoformat(),
         "time_zone": event.time_zone,
-        "venue": event.venue,
-        "address": event.address if (with_address or event.address_public) else "",
+        "venue": venue,
+        "address": address,
         "address_private": not event.address_public,
         "city": f"{event.city}, {event.us_state}",
         "hotline": event.hotline,
         "event_url": external_url("actions.event", slug=day.slug, event_id=event.id),
+        "day_url": external_url("actions.public_day", slug=day.slug),
     }
 
 
@@ -108,8 +112,7 @@ def tell_rsvp(rsvp: Rsvp, kind: str, key: str | None = None) -> None:
 def tell_attendees(event: Event, kind: str, key: str, include_waitlist: bool = True) -> int:
     """Everyone holding a place (and waiting, unless told not to), each their own email: their
     own cancel link."""
-    states = (RsvpState.GOING, RsvpState.WAITLISTED) if include_waitlist else (RsvpState.GOING,)
-    rsvps = db.session.scalars(select(Rsvp).where(Rsvp.event_id == event.id, Rsvp.state.in_(states))).all()
+    rsvps = db.session.scalars(_attendees(event, include_waitlist)).all()
     for rsvp in rsvps:
         tell_rsvp(rsvp, kind, key=key)
     return len(rsvps)
@@ -118,12 +121,8 @@ def tell_attendees(event: Event, kind: str, key: str, include_waitlist: bool = T
 def message_attendees(event: Event, subject: str, body: str, include_waitlist: bool) -> int:
     """A host's message (through notifications) to the people holding a place, and the waitlist
     if asked; returns how many it goes to."""
-    states = (RsvpState.GOING, RsvpState.WAITLISTED) if include_waitlist else (RsvpState.GOING,)
-    supporter_ids = db.session.scalars(
-        select(Rsvp.supporter_id).where(
-            Rsvp.event_id == event.id, Rsvp.state.in_(states), Rsvp.supporter_id.is_not(None)
-        )
-    ).all()
+    attendees = _attendees(event, include_waitlist).subquery()
+    supporter_ids = db.session.scalars(select(attendees.c.supporter_id)).all()
     if not supporter_ids:
         return 0
     context = event_context(event, with_address=False) | {"host_subject": subject, "body": body}
@@ -133,14 +132,24 @@ def message_attendees(event: Event, subject: str, body: str, include_waitlist: b
         "actions/emails/host_message",
         context,
         dedupe_key=f"event:{event.id}:host-message:{secrets.token_hex(8)}",
-        transactional=True,
+        # Not a confirmation the person asked for: unsubscribed and bounced addresses are skipped.
+        transactional=False,
     )
     enqueue(notification_tasks.start_message, message_id=message.id)
     return len(supporter_ids)
 
 
+def _attendees(event: Event, include_waitlist: bool):
+    """The RSVPs holding a place (and waiting, if asked) whose person can still be reached."""
+    states = (RsvpState.GOING, RsvpState.WAITLISTED) if include_waitlist else (RsvpState.GOING,)
+    return select(Rsvp).where(
+        Rsvp.event_id == event.id, Rsvp.state.in_(states), Rsvp.supporter_id.is_not(None)
+    )
+
+
 def send_host_link(event: Event) -> None:
-    if event.host_email:
+    """Once the event is scheduled on a published day: the email sends the host to its page."""
+    if event.host_email and event.is_scheduled and event.day.is_public:
         enqueue(email_host, event_id=event.id, what="host_link")
 
 
@@ -155,27 +164,28 @@ def tell_host_proposal_received(event: Event) -> None:
 
 
 def tell_organizers_of_proposal(event: Event) -> None:
-    enqueue(email_organizers_proposal, event_id=event.id)
+    """One outbox entry per organizer, so a retry after a failed send mails nobody twice."""
+    for organizer in organizers(event.coalition_id):
+        enqueue(email_organizer_proposal, event_id=event.id, user_id=organizer.id)
 
 
 @outbox_task
-def email_organizers_proposal(event_id: int) -> None:
-    """To each organizer of the coalition, in their own language: an event waits for review."""
-    event = db.session.get(Event, event_id)
-    if event is None:
+def email_organizer_proposal(event_id: int, user_id: int) -> None:
+    """To one organizer, in their own language: an event waits for review."""
+    event, organizer = db.session.get(Event, event_id), db.session.get(User, user_id)
+    if event is None or organizer is None:
         return
     link = external_url(
         "actions.event_admin", slug=event.day.coalition.slug, day_id=event.day_id, event_id=event.id
     )
-    for organizer in organizers(event.coalition_id):
-        send_templated(
-            "actions/emails/proposal_to_review",
-            organizer.email,
-            organizer.locale,
-            _l("Event proposed for review: %(title)s", title=event.title),
-            event=event,
-            link=link,
-        )
+    send_templated(
+        "actions/emails/proposal_to_review",
+        organizer.email,
+        organizer.locale,
+        _l("Event proposed for review: %(title)s", title=event.title),
+        event=event,
+        link=link,
+    )
 
 
 def _host_subject(what: str, title: str):

@@ -13,8 +13,12 @@ from campaign.coalitions.services import member_organizations
 from campaign.core.i18n import speak
 from campaign.core.outbox import utcnow
 from campaign.core.statemap import state_names, tiles
-from campaign.extensions import db
+from campaign.extensions import db, limiter
 from campaign.supporters.forms import consent_wording
+
+# Per address: a whole community meeting RSVPs from one network, a bot from many requests.
+RSVP_LIMIT = "30 per minute"
+PROPOSAL_LIMIT = "10 per hour"
 
 
 def public_day_or_404(slug: str) -> DayOfAction:
@@ -57,7 +61,7 @@ def public_day(slug: str):
         search=search,
         nearest=listing.nearest(events, search.zip.data) if searched else None,
         tiles=tiles(listing.events_per_state([event for event in events if event.is_scheduled])),
-        is_over=services.is_over(day, utcnow().date()),
+        is_over=services.is_over(events, day, utcnow()),
     ), (400 if search.errors else 200)
 
 
@@ -104,6 +108,7 @@ def event_calendar(slug: str, event_id: int):
 
 
 @bp.post("/actions/<slug>/events/<int:event_id>/rsvp")
+@limiter.limit(RSVP_LIMIT)
 def rsvp(slug: str, event_id: int):
     day = public_day_or_404(slug)
     event = public_event_or_404(day, event_id)
@@ -145,6 +150,7 @@ def manage_rsvp(token: str):
 
 
 @bp.route("/actions/<slug>/propose", methods=["GET", "POST"])
+@limiter.limit(PROPOSAL_LIMIT, methods=["POST"])
 def propose(slug: str):
     day = public_day_or_404(slug)
     if not day.proposals_open:
@@ -154,7 +160,9 @@ def propose(slug: str):
     if form.validate_on_submit():
         chosen = dict(organizations).get(form.organization_id.data)
         name = chosen or form.group_name.data
-        host = services.Host(name, form.organization_id.data or None, form.email.data, _language())
+        host = services.Host(
+            name, form.organization_id.data or None, form.email.data, _language(), form.first_name.data
+        )
         event = services.create_event(day, host, form.fields_for_save(), EventState.PROPOSED, utcnow())
         notices.tell_host_proposal_received(event)
         notices.tell_organizers_of_proposal(event)
@@ -172,10 +180,11 @@ def proposed(slug: str):
 def summary(slug: str):
     """For the press and the coalition after the day: figures in total and per city, no names."""
     day = public_day_or_404(slug)
+    events = services.events_of(day)
     return render_template(
         "actions/summary.html",
         day=day,
-        summary=listing.summarize(services.events_of(day)),
-        is_over=services.is_over(day, utcnow().date()),
+        summary=listing.summarize(events),
+        is_over=services.is_over(events, day, utcnow()),
         names=state_names(),
     )

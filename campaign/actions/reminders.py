@@ -35,7 +35,7 @@ def send_due_reminders(now: datetime) -> int:
                 update(Event).where(Event.id == event.id, sent_at.is_(None)).values({sent_at: now})
             ).rowcount
             if claimed:
-                key = f"{name}:{event.starts_at.isoformat()}"
+                key = f"{name}:{event.revision}"  # a moved event is reminded again
                 notices.tell_attendees(event, name, key=key, include_waitlist=False)
                 sent += 1
     db.session.flush()

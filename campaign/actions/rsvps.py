@@ -8,10 +8,11 @@ from sqlalchemy import func, select, update
 from campaign.actions import notices
 from campaign.actions.models import Event, Rsvp, RsvpState
 from campaign.core.crypto import email_blind_index
+from campaign.core.outbox import utcnow
 from campaign.extensions import db
 from campaign.supporters.models import Supporter
 from campaign.supporters.services import record_consent, save_supporter
-from campaign.supporters.signals import supporter_exporting
+from campaign.supporters.signals import supporter_erasing, supporter_exporting
 
 MAX_REPEAT_EMAILS = 3
 
@@ -30,9 +31,9 @@ class Outcome:
 
 
 def rsvp(event: Event, fields: dict, language: str, consent_wording: str | None, now: datetime) -> Outcome:
+    _lock(event)
     if not event.is_scheduled or event.ends_at <= now:
         raise EventClosed
-    _lock(event)
     supporter_id = save_supporter(
         event.coalition_id,
         email=fields["email"],
@@ -65,8 +66,9 @@ def rsvp(event: Event, fields: dict, language: str, consent_wording: str | None,
 
 
 def _lock(event: Event) -> None:
-    """Two RSVPs racing for the last place: the event row's lock makes them take turns."""
-    db.session.execute(select(Event.id).where(Event.id == event.id).with_for_update())
+    """Two RSVPs racing for the last place take turns on the event's row, and each reads it
+    afresh once its turn comes (a cancellation or a new capacity may have landed meanwhile)."""
+    db.session.refresh(event, with_for_update=True)
 
 
 def going_count(event: Event) -> int:
@@ -113,9 +115,9 @@ def promote_waitlist(event: Event, now: datetime) -> int:
     """Give freed places (a cancellation, a bigger capacity) to the waitlist in order; each
     promoted person is emailed the details, the private address included. Nobody is promoted to
     an event that is cancelled or over."""
+    _lock(event)
     if not event.is_scheduled or event.ends_at <= now:
         return 0
-    _lock(event)
     room = places_left(event)
     waiting = select(Rsvp).where(Rsvp.event_id == event.id, Rsvp.state == RsvpState.WAITLISTED)
     promoted = db.session.scalars(waiting.order_by(Rsvp.created_at, Rsvp.id).limit(room)).all()
@@ -162,6 +164,16 @@ def roster(event: Event, search: str = "") -> list[RosterRow]:
     ]
     needle = search.strip().casefold()
     return [row for row in rows if needle in row.name.casefold()] if needle else rows
+
+
+@supporter_erasing.connect
+def forget_attendee(supporter) -> None:
+    """An erased person's RSVPs are cancelled (their places go to the waitlist) and lose the
+    email's blind index, which would tie the erased address to the events."""
+    for attendance in db.session.scalars(select(Rsvp).where(Rsvp.supporter_id == supporter.id)).all():
+        cancel(attendance, utcnow())
+        attendance.email_index = f"erased:{attendance.id}"
+    db.session.flush()
 
 
 @supporter_exporting.connect

@@ -2,7 +2,7 @@
 
 import secrets
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
@@ -58,12 +58,18 @@ def update_day(day: DayOfAction, fields: dict) -> None:
 
 
 def publish(day: DayOfAction) -> None:
+    """The day goes public, and hosts of its events receive their host links (not before: the
+    link's email sends them to the event's public page)."""
     day.state = DayState.PUBLISHED
     db.session.flush()
+    for event in events_of(day, states=(EventState.SCHEDULED,)):
+        notices.send_host_link(event)
 
 
-def is_over(day: DayOfAction, today: date) -> bool:
-    return day.ends_on < today
+def is_over(events: list[Event], day: DayOfAction, now: datetime) -> bool:
+    """Once its last event has ended, wherever it was (Hawaii's evening is Philadelphia's night)."""
+    ends = [event.ends_at for event in events if event.state == EventState.SCHEDULED]
+    return max(ends) <= now if ends else day.ends_on < now.date()
 
 
 @dataclass(frozen=True)
@@ -74,6 +80,7 @@ class Host:
     organization_id: int | None = None
     email: str | None = None
     language: str = "en"
+    contact_name: str | None = None  # who proposed the event
 
 
 def create_event(day: DayOfAction, host: Host, fields: dict, state: EventState, now: datetime) -> Event:
@@ -85,6 +92,7 @@ def create_event(day: DayOfAction, host: Host, fields: dict, state: EventState, 
         host_organization_id=host.organization_id,
         host_email=host.email,
         host_language=host.language,
+        host_contact_name=host.contact_name,
         host_key=secrets.token_hex(16),
         state=state,
     )
@@ -176,10 +184,24 @@ def _move(event: Event, allowed, to_state: EventState) -> None:
         raise EventStateError(f"not allowed while the event is {event.state.value}")
 
 
+def set_host(event: Event, host: Host) -> None:
+    """A new host address gets a new host link; the old address's link stops working."""
+    new_address = (host.email or None) != (event.host_email or None)
+    event.host_organization_id, event.host_name, event.host_email = (
+        host.organization_id,
+        host.name,
+        host.email,
+    )
+    if new_address:
+        new_host_key(event)
+    db.session.flush()
+
+
 def new_host_key(event: Event) -> None:
-    """Earlier host links stop working (one was forwarded too far)."""
+    """Earlier host links stop working (one was forwarded too far); the host is sent the new one."""
     event.host_key = secrets.token_hex(16)
     db.session.flush()
+    notices.send_host_link(event)
 
 
 def events_of(day: DayOfAction, states=(EventState.SCHEDULED, EventState.CANCELLED)) -> list[Event]:

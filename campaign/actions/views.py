@@ -11,7 +11,7 @@ from flask_login import current_user
 from campaign.actions import listing, notices, services
 from campaign.actions.forms import DayForm, OrganizerEventForm
 from campaign.actions.models import DayOfAction, Event, EventState, RsvpState
-from campaign.coalitions.access import coalition_required, get_scoped_or_404, scoped
+from campaign.coalitions.access import can, coalition_required, get_scoped_or_404, scoped
 from campaign.coalitions.models import Role
 from campaign.coalitions.services import member_organizations
 from campaign.core.exports import csv_response
@@ -146,11 +146,8 @@ def edit_event(day_id: int, event_id: int):
             told = services.update_event(event, form.fields_for_save(), utcnow())
         except services.EventStateError:
             abort(409)
-        host = _host_of(form, g.coalition.name if event.host_organization_id else event.host_name)
-        event.host_organization_id, event.host_name, event.host_email = (
-            host.organization_id,
-            host.name,
-            host.email,
+        services.set_host(
+            event, _host_of(form, g.coalition.name if event.host_organization_id else event.host_name)
         )
         db.session.commit()
         flash(_("Saved. Attendees are emailed the new time and place.") if told else _("Saved."), "success")
@@ -166,7 +163,10 @@ EVENT_ACTIONS = {
     ),
     "decline": (services.decline, _l("Declined: the person who proposed it is told by email.")),
     "cancel": (services.cancel, _l("Cancelled: everyone who RSVPed is told by email.")),
-    "rekey": (services.new_host_key, _l("The old host link no longer works. Here is the new one.")),
+    "rekey": (
+        services.new_host_key,
+        _l("The old host link no longer works. The host is emailed the new one."),
+    ),
 }
 
 
@@ -195,8 +195,11 @@ def act(day_id: int, event_id: int, action: str):
 def event_admin(day_id: int, event_id: int):
     day = get_scoped_or_404(DayOfAction, day_id)
     event = _event_of(day, event_id)
+    # Organizers may act as any event's host; viewers see the figures only.
     host_url = (
-        url_for("actions.host", token=notices.host_token(event), _external=True) if can_host() else None
+        url_for("actions.host", token=notices.host_token(event), _external=True)
+        if can(Role.ORGANIZER)
+        else None
     )
     return render_template(
         "actions/event_admin.html",
@@ -209,45 +212,14 @@ def event_admin(day_id: int, event_id: int):
     )
 
 
-def can_host() -> bool:
-    """Organizers may act as any event's host; viewers see the figures only."""
-    return g.role >= Role.ORGANIZER
-
-
 @bp.get("/coalitions/<slug>/actions/<int:day_id>/summary.csv")
 @coalition_required(Role.VIEWER)
 def summary_csv(day_id: int):
     """Per event figures, no names: any teammate may take it."""
     day = get_scoped_or_404(DayOfAction, day_id)
     summary = listing.summarize(services.events_of(day))
-    header = (
-        "event",
-        "host",
-        "city",
-        "state",
-        "starts (local)",
-        "type",
-        "going",
-        "waitlist",
-        "attended",
-        "report",
-    )
-    rows = (
-        (
-            event.title,
-            event.host_name,
-            event.city,
-            event.us_state,
-            f"{services.local_start(event):%Y-%m-%d %H:%M}",
-            event.kind.value,
-            going,
-            waiting,
-            came,
-            event.photos_url,
-        )
-        for event, going, waiting, came in summary.rows
-    )
-    return csv_response(f"{day.slug}-summary.csv", header, rows)
+    rows = listing.csv_rows(summary, services.local_start)
+    return csv_response(f"{day.slug}-summary.csv", listing.CSV_HEADER, rows)
 
 
 from campaign.actions import host_views, public_views  # noqa: E402,F401 - register the other pages on bp

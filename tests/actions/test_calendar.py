@@ -23,7 +23,7 @@ def test_the_public_feed_never_shows_a_private_address(make_event):
     feed = calendar.calendar_of([hidden, shown], "Families Belong Together")
     assert PRIVATE.encode() not in feed
     assert locations(feed) == {
-        "Vigil": "Clark Park, Philadelphia, PA",
+        "Vigil": "Philadelphia, PA",  # a private place keeps its venue name out too
         "Rally": f"Clark Park, {PUBLIC}, Philadelphia, PA",
     }
 

@@ -750,7 +750,7 @@ def test_after_the_organizer_makes_a_new_host_link_the_old_one_stops_working(
     assert visitor.get(old).status_code == 200
     response = client.post(admin_url(coalition, day, event, "rekey"))
     admin_page = client.get(response.location)
-    assert "The old host link no longer works. Here is the new one." in text_of(admin_page)
+    assert "The old host link no longer works. The host is emailed the new one." in text_of(admin_page)
     shown = re.search(
         r'id="host-link"[^>]*value="http://localhost([^"]+)"', admin_page.get_data(as_text=True)
     )

@@ -50,6 +50,7 @@ def upgrade():
     sa.Column('host_organization_id', sa.Integer(), nullable=True),
     sa.Column('host_name', sa.String(length=200), nullable=False),
     sa.Column('host_email', sa.LargeBinary(), nullable=True),
+    sa.Column('host_contact_name', sa.LargeBinary(), nullable=True),
     sa.Column('host_language', sa.String(length=5), nullable=False),
     sa.Column('host_key', sa.String(length=32), nullable=False),
     sa.Column('title', sa.String(length=200), nullable=False),
