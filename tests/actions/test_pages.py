@@ -242,7 +242,7 @@ def test_an_organizer_plans_a_day_adds_events_publishes_and_the_public_sees_them
 
     organizer_page = text_of(client.get(f"/coalitions/{coalition.slug}/actions/{day.id}"))
     assert "Published: the day of action's page is public." in organizer_page
-    assert "3 events 2 cities 0 RSVPs" in organizer_page
+    assert "3 events 2 cities 0 people going" in organizer_page
     public = text_of(visitor.get(f"/actions/{day.slug}"))
     assert "A day of action from Philadelphia Family Unity Network" in public
     assert "3 events 2 cities" in public

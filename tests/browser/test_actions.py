@@ -188,6 +188,7 @@ def test_a_supporter_finds_the_nearest_event_rsvps_on_a_phone_and_its_host_check
 
     page.get_by_role("button", name=f"Registrar llegada {MARISOL}").tap()
     expect(count).to_have_text("1 persona con llegada registrada")
-    expect(page.get_by_role("button", name=f"✓ Llegó · deshacer el registro de llegada de {MARISOL}")).to_be_visible()
+    undo = f"✓ Llegó · deshacer el registro de llegada de {MARISOL}"
+    expect(page.get_by_role("button", name=undo)).to_be_visible()
     expect(page.get_by_label("Buscar por nombre")).to_have_value("marisol")  # the search is kept
     snap(page, "6-checked-in")
