@@ -56,6 +56,7 @@ from campaign.config import Config
 from campaign.core.exports import csv_lines
 from campaign.core.outbox import utcnow
 from campaign.extensions import db
+from campaign.notifications.models import Delivery, DeliveryState
 from campaign.petitions import exports, services, tally
 from campaign.petitions.models import Petition, PetitionSignature, SignatureState
 
@@ -287,6 +288,21 @@ def confirm_and_tally() -> dict:
     }
 
 
+def wait_for_mail_to_drain(limit_seconds: float = 600) -> float:
+    """Seconds until no confirmation is left to ask for or to send (or the limit)."""
+    started = time.perf_counter()
+    while time.perf_counter() - started < limit_seconds:
+        db.session.rollback()  # a fresh snapshot each time
+        waiting = db.session.scalar(select(func.count()).where(PetitionSignature.asked_at.is_(None)))
+        unsent = db.session.scalar(
+            select(func.count()).where(Delivery.state.in_((DeliveryState.QUEUED, DeliveryState.SENDING)))
+        )
+        if not waiting and not unsent:
+            break
+        time.sleep(1)
+    return round(time.perf_counter() - started, 1)
+
+
 def bulk_petition(rows: int) -> int:
     """A petition with `rows` confirmed signatures spread over 3,000 real ZIP codes, each with a
     supporter whose contact is encrypted as the app encrypts it. Inserted in SQL from 2,000
@@ -424,6 +440,9 @@ def main(argv=None) -> None:
         results["all_on_one"] = run_wrk(server.url, one, args)
         results["latency"] = asyncio.run(_open_loop(server.url, spread, args.rate, args.seconds, 64))
         results["count_after_load"] = confirm_and_tally()
+        # The load leaves the worker thousands of confirmation emails to send; the recount and the
+        # export are measured once it has, so they are not timed against that backlog.
+        results["mail_drain_seconds"] = wait_for_mail_to_drain()
         bulk = bulk_petition(args.bulk_rows)
         results["recount"] = time_recount(bulk)
         results["export"] = time_export(bulk)
@@ -446,6 +465,7 @@ def report(results: dict) -> None:
          "<= 0.5 s", ""),
         ("streamed CSV export", f"{results['export']['seconds']} s", "<= 10 s",
          f"+{results['export']['memory_growth_mb']} MB"),
+        ("(worker's mail backlog drained in)", f"{results['mail_drain_seconds']} s", "", ""),
     ]  # fmt: skip
     width = max(len(row[0]) for row in rows)
     print()

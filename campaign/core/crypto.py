@@ -44,6 +44,8 @@ VERSION = b"\x01"
 KEY_ID_BYTES = 4
 NONCE_BYTES = 12  # random per value: safe far beyond the 2**32 values per key NIST allows for
 _AEAD_INFO = b"campaign-desk data key: aes-256-gcm"
+_NONCE_AT = 1 + KEY_ID_BYTES
+_BODY_AT = _NONCE_AT + NONCE_BYTES
 
 
 @dataclass(frozen=True)
@@ -65,11 +67,10 @@ class _Keys:
         try:
             if token[:1] != VERSION:
                 return self.fernet.decrypt(token).decode()
-            cipher = self.aead.get(token[1 : 1 + KEY_ID_BYTES])
+            cipher = self.aead.get(token[1:_NONCE_AT])
             if cipher is None:
                 raise InvalidTag
-            body = token[1 + KEY_ID_BYTES :]
-            return cipher.decrypt(body[:NONCE_BYTES], body[NONCE_BYTES:], None).decode()
+            return cipher.decrypt(token[_NONCE_AT:_BODY_AT], token[_BODY_AT:], None).decode()
         except (InvalidToken, InvalidTag) as error:
             raise ValueError("personal data cannot be decrypted with the configured DATA_KEYS") from error
 
