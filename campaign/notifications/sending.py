@@ -60,6 +60,9 @@ class BatchResult:
     sent: int = 0
     claimed: int = 0
     retry_in: float | None = None  # seconds until more can go (rate limit, backoff, server down)
+    # Fewer rows were waiting than the batch could take: another claim now would find none (a
+    # notice to one person is one claim, not two).
+    exhausted: bool = False
     marks: dict = field(default_factory=lambda: defaultdict(list))
 
 
@@ -74,7 +77,7 @@ def send_batch(message_id: int) -> BatchResult:
         result.retry_in = 5.0
         return result
     token, rows = _claim(message_id, limit)
-    result.claimed = len(rows)
+    result.claimed, result.exhausted = len(rows), len(rows) < limit
     if rows:
         _send_rows(message, token, rows, result)
     return result

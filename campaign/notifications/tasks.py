@@ -22,7 +22,8 @@ def start_message(message_id: int) -> None:
     if message is None or message.state != MessageState.SENDING:
         return
     created = services.create_deliveries(message)
-    services.finish_if_done(message)  # an audience that emptied since composing
+    if not created:
+        services.finish_if_done(message)  # an audience that emptied since composing, or a rerun
     publish_senders(message_id, created)
 
 
@@ -53,7 +54,7 @@ def send_message(message_id: int) -> None:
         if batch.retry_in is not None:
             publish_later(SEND_TASK, (message_id,), batch.retry_in)
             break
-        if not batch.claimed:
+        if not batch.claimed or batch.exhausted:
             break
         if time.monotonic() > deadline:  # let other messages and pause/cancel have their turn
             publish_later(SEND_TASK, (message_id,), 0)
