@@ -112,6 +112,10 @@ class Config:
     PETITION_SUSTAINED_LIMIT = os.environ.get("PETITION_SUSTAINED_LIMIT", "200 per day")
     PETITION_MIN_FILL_SECONDS = float(os.environ.get("PETITION_MIN_FILL_SECONDS", "3"))
 
+    # Days after an event ends until who RSVPed is forgotten (the figures stay): a list of who
+    # went to a rally outside ICE is the kind of data an enforcement agency could seek.
+    EVENT_ATTENDEES_KEPT_DAYS = int(os.environ.get("EVENT_ATTENDEES_KEPT_DAYS", "90"))
+
     VERIFY_TOKEN_MAX_AGE = 3 * 24 * 3600
     RESET_TOKEN_MAX_AGE = 3600
     INVITATION_MAX_AGE = 30 * 24 * 3600

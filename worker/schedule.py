@@ -16,6 +16,8 @@ BEAT_SCHEDULE = {
     "recount-petitions": {"task": "campaign.petitions.tasks.recount_all", "schedule": 24 * 3600.0},
     # Event reminders (the day before, the morning of) go out within a minute of their time.
     "send-event-reminders": {"task": "campaign.actions.tasks.send_reminders", "schedule": 60.0},
+    # Who RSVPed to an event is forgotten EVENT_ATTENDEES_KEPT_DAYS after it; the figures stay.
+    "forget-event-attendees": {"task": "campaign.actions.tasks.forget_attendees", "schedule": 24 * 3600.0},
     # Unanswered erasure links must not keep an address's blind index forever.
     "expire-data-requests": {
         "task": "campaign.supporters.tasks.expire_data_requests",

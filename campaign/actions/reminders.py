@@ -1,11 +1,12 @@
-"""Reminders from times stored on each event: the day before, and the morning of the event."""
+"""Upkeep from times stored on each event: reminders the day before and on the morning of the
+event, and forgetting who came once the event is long over."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import String, cast, or_, select, update
 
 from campaign.actions import notices
-from campaign.actions.models import Event, EventState
+from campaign.actions.models import Event, EventState, Rsvp
 from campaign.extensions import db
 
 REMINDERS = ("day_before", "morning")
@@ -40,3 +41,21 @@ def send_due_reminders(now: datetime) -> int:
                 sent += 1
     db.session.flush()
     return sent
+
+
+def forget_attendees(now: datetime, kept_days: int) -> int:
+    """Events that ended more than `kept_days` ago lose the link from each RSVP to its person
+    (and the email's blind index) and their host's contact; states, check-ins and the host's
+    report stay, so the summary's figures do not change. Returns how many RSVPs were unlinked."""
+    ended = select(Event.id).where(Event.ends_at < now - timedelta(days=kept_days))
+    unlinked = db.session.execute(
+        update(Rsvp)
+        .where(Rsvp.event_id.in_(ended), Rsvp.supporter_id.is_not(None))
+        .values(supporter_id=None, email_index="forgotten:" + cast(Rsvp.id, String))
+    ).rowcount
+    db.session.execute(
+        update(Event)
+        .where(Event.id.in_(ended), Event.host_email.is_not(None))
+        .values(host_email=None, host_contact_name=None)
+    )
+    return unlinked

@@ -5,7 +5,8 @@ from datetime import datetime, timedelta
 from icalendar import Calendar
 from sqlalchemy import select
 
-from campaign.actions import calendar, notices, services
+from campaign.actions import calendar, listing, notices, reminders, services
+from campaign.actions import rsvps as rsvps_module
 from campaign.actions.models import Rsvp, RsvpState
 from campaign.core.outbox import OutboxEntry
 from campaign.notifications import attachments
@@ -112,3 +113,27 @@ def test_the_day_is_over_when_its_last_event_has_ended_wherever_it_is(make_event
     events = [philadelphia, honolulu]
     assert not services.is_over(events, day, datetime(2027, 5, 30, 1, 0))  # 9 pm in Philadelphia
     assert services.is_over(events, day, honolulu.ends_at)
+
+
+def test_who_came_is_forgotten_some_time_after_the_event_and_the_figures_stay(db, make_event):
+    event = make_event(capacity=1)
+    ana = row(rsvp_as(event, "ana@example.org"))
+    rsvp_as(event, "luis@example.org", now=NOW + timedelta(minutes=1))
+    rsvps_module.check_in(ana, event.starts_at)
+    services.save_report(event, 12, "Good turnout", "", event.ends_at)
+    before = listing.summarize([event]).total
+    assert reminders.forget_attendees(event.ends_at + timedelta(days=89), kept_days=90) == 0
+    assert reminders.forget_attendees(event.ends_at + timedelta(days=91), kept_days=90) == 2
+    db.session.commit()
+    assert db.session.scalars(select(Rsvp.supporter_id).where(Rsvp.event_id == event.id)).all() == [
+        None,
+        None,
+    ]
+    assert state_of(event, "ana@example.org") is None and event.host_email is None
+    assert rsvps_module.roster(event) == []
+    after = listing.summarize([event]).total
+    assert (
+        (after.events, after.rsvps, after.attended)
+        == (before.events, before.rsvps, before.attended)
+        == (1, 1, 12)
+    )
