@@ -1,17 +1,14 @@
 """What the public pages show of a day of action: events by state and city, nearest to a ZIP
 code, the map's counts, and the summary after the day (numbers only, never names)."""
 
-import math
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from campaign.actions.models import Event, EventKind, EventState, RsvpState
 from campaign.actions.services import checked_in_counts, rsvp_counts
-from campaign.core.places import place_of
+from campaign.core.places import miles_between, place_of
 from campaign.core.statemap import state_names
-
-EARTH_RADIUS_MILES = 3958.8
 
 
 def by_state_and_city(events: list[Event]) -> list[tuple[str, list[tuple[str, list[Event]]]]]:
@@ -24,14 +21,6 @@ def by_state_and_city(events: list[Event]) -> list[tuple[str, list[tuple[str, li
         (names.get(state, state), sorted(cities.items()))
         for state, cities in sorted(grouped.items(), key=lambda item: names.get(item[0], item[0]))
     ]
-
-
-def miles_between(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance (haversine)."""
-    phi1, phi2 = math.radians(lat1), math.radians(lat2)
-    d_phi, d_lambda = phi2 - phi1, math.radians(lon2 - lon1)
-    a = math.sin(d_phi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(d_lambda / 2) ** 2
-    return 2 * EARTH_RADIUS_MILES * math.asin(math.sqrt(a))
 
 
 def nearest(events: list[Event], zip_code: str) -> list[tuple[Event, float]]:

@@ -1,9 +1,12 @@
 """US ZIP codes from the offline `zipcodes` data: city, county, state, coordinates, time zone."""
 
+import math
 from dataclasses import dataclass
 from functools import cache
 
 import zipcodes
+
+EARTH_RADIUS_MILES = 3958.8
 
 
 @dataclass(frozen=True)
@@ -37,3 +40,11 @@ def all_places() -> dict[str, Place]:
 
 def place_of(zip_code: str) -> Place | None:
     return all_places().get(zip_code)
+
+
+def miles_between(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance (haversine)."""
+    phi1, phi2 = math.radians(lat1), math.radians(lat2)
+    d_phi, d_lambda = phi2 - phi1, math.radians(lon2 - lon1)
+    a = math.sin(d_phi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(d_lambda / 2) ** 2
+    return 2 * EARTH_RADIUS_MILES * math.asin(math.sqrt(a))

@@ -4,7 +4,6 @@ Features after this one add sources (a petition's opted-in signers, a letter's s
 day of action's RSVPs) with `register_source()`; the compose form lists whatever is registered.
 """
 
-import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
@@ -13,12 +12,11 @@ import us
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, false, func, select
 
-from campaign.core.places import all_places, place_of
+from campaign.core.places import all_places, miles_between, place_of
 from campaign.extensions import db
 from campaign.supporters.models import Subscription, Supporter
 
 SUBSCRIBERS = "subscribers"
-EARTH_RADIUS_MILES = 3958.8
 
 
 @dataclass(frozen=True)
@@ -81,15 +79,8 @@ def _zips_within(center: str, miles: float) -> list[str]:
     return [
         code
         for code, place in all_places().items()
-        if _miles(origin.lat, origin.lon, place.lat, place.lon) <= miles
+        if miles_between(origin.lat, origin.lon, place.lat, place.lon) <= miles
     ]
-
-
-def _miles(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    phi1, phi2 = math.radians(lat1), math.radians(lat2)
-    dphi, dlambda = phi2 - phi1, math.radians(lon2 - lon1)
-    a = math.sin(dphi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(dlambda / 2) ** 2
-    return 2 * EARTH_RADIUS_MILES * math.asin(math.sqrt(a))
 
 
 def recipients(coalition_id: int, audience: dict, subscribed_only: bool = True) -> Select:
