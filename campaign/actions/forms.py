@@ -31,18 +31,10 @@ from wtforms.validators import (
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from campaign.actions.models import DAY_FIELDS, EVENT_FIELDS, EVENT_KIND_LABELS, EVENT_LANGUAGES, EventKind
-from campaign.core.forms import AppForm, email_field, no_scripts, plain_text, strip_whitespace
+from campaign.core.forms import AppForm, email_field, known_zip, no_scripts, plain_text, strip_whitespace
 from campaign.core.phones import PhoneNumber, readable
 from campaign.core.places import place_of
 from campaign.core.zones import LOCAL_INPUT_FORMAT, date_range
-
-UNKNOWN_ZIP = _l("We do not know this ZIP code. Enter five digits, like 19104.")
-
-
-def known_zip(form, field):
-    if field.data and place_of(field.data) is None:
-        raise ValidationError(UNKNOWN_ZIP)
-
 
 ZIP_LABEL = _l("ZIP code")
 

@@ -11,6 +11,7 @@ from wtforms.i18n import messages_path
 from wtforms.validators import DataRequired, Email, Length, ValidationError
 
 from campaign.core.markdown import has_unsafe_markup
+from campaign.core.places import place_of
 
 
 @functools.cache
@@ -52,6 +53,15 @@ def plain_text(form, field):
     """Titles and names are plain text; markup there is a mistake or an attack."""
     if field.data and ("<" in field.data or ">" in field.data):
         raise ValidationError(_l("Use plain text here: remove the HTML tags."))
+
+
+UNKNOWN_ZIP = _l("We do not know this ZIP code. Enter five digits, like 19104.")
+
+
+def known_zip(form, field):
+    """A US ZIP code in the offline data (an empty field passes: required is said elsewhere)."""
+    if field.data and place_of(field.data) is None:
+        raise ValidationError(UNKNOWN_ZIP)
 
 
 REMOVE_SCRIPTS = _l("Remove the script or embedded code. Use text, links and formatting.")

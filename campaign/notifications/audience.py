@@ -65,10 +65,6 @@ def from_option(value: str) -> dict:
     return {"source": key, "source_id": int(source_id)} if source_id else {"source": key}
 
 
-def zip_exists(zip_code: str) -> bool:
-    return place_of(zip_code) is not None
-
-
 @cache  # every count of a state-wide audience asks again; the answer never changes
 def _zips_in_state(state: str) -> tuple[str, ...]:
     return tuple(code for code, place in all_places().items() if place.state == state)

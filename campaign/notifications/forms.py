@@ -16,10 +16,9 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
-from campaign.core.forms import AppForm, NoScripts, strip_whitespace
+from campaign.core.forms import AppForm, NoScripts, known_zip, strip_whitespace
 from campaign.core.zones import DEFAULT_TIME_ZONE, LOCAL_INPUT_FORMAT, TIME_ZONE_LABELS, TIME_ZONES, to_utc
 from campaign.notifications import audience
-from campaign.notifications.audience import zip_exists
 
 MAX_RADIUS_MILES = 500
 
@@ -66,8 +65,7 @@ class AlertForm(AppForm):
         ]
 
     def validate_zip_code(self, field):
-        if field.data and not zip_exists(field.data):
-            raise ValidationError(_l("We do not know this ZIP code. Enter five digits, like 19104."))
+        known_zip(self, field)
         if self.miles.data and not field.data:
             raise ValidationError(_l("Enter the ZIP code to measure the distance from."))
 

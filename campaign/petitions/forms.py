@@ -15,7 +15,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from campaign.core import images
-from campaign.core.forms import AppForm, email_field, no_scripts, plain_text, strip_whitespace
+from campaign.core.forms import AppForm, email_field, known_zip, no_scripts, plain_text, strip_whitespace
 from campaign.core.places import place_of
 from campaign.core.zones import (
     DEFAULT_TIME_ZONE,
@@ -161,7 +161,7 @@ class SignForm(AppForm):
     zip_code = StringField(
         _l("ZIP code"),
         filters=[strip_whitespace],
-        validators=[DataRequired(_l("Enter your ZIP code."))],
+        validators=[DataRequired(_l("Enter your ZIP code.")), known_zip],
     )
     comment = TextAreaField(
         _l("Why are you signing?"),
@@ -180,10 +180,6 @@ class SignForm(AppForm):
     def __init__(self, *args, consent_wording: str = "", **kwargs):
         super().__init__(*args, **kwargs)
         self.subscribe.label.text = consent_wording
-
-    def validate_zip_code(self, field):
-        if field.data and place_of(field.data) is None:
-            raise ValidationError(_l("We do not know this ZIP code. Enter five digits, like 19104."))
 
     def fields_for_save(self) -> dict:
         return {
