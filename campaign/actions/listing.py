@@ -66,11 +66,14 @@ def attendance(event: Event, checked_in: int) -> int:
     return event.turnout if event.turnout is not None else checked_in
 
 
-def summarize(events: list[Event]) -> Summary:
-    """Cities, events, RSVPs and attendance, in total and per city; cancelled events left out."""
+def summarize(events: list[Event], counts: dict | None = None, checked_in: dict | None = None) -> Summary:
+    """Cities, events, RSVPs and attendance, in total and per city; cancelled events left out.
+    A page that already read the RSVP figures of these events (`rsvp_counts`,
+    `checked_in_counts`) passes them rather than having them read again."""
     held = [event for event in events if event.state == EventState.SCHEDULED]
-    ids = [event.id for event in held]
-    counts, checked_in = rsvp_counts(ids), checked_in_counts(ids)
+    if counts is None or checked_in is None:
+        ids = [event.id for event in held]
+        counts, checked_in = rsvp_counts(ids), checked_in_counts(ids)
     total, cities = Line(city=""), {}
     summary = Summary(total=total)
     for event in held:

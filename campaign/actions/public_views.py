@@ -85,7 +85,6 @@ def _event_page(day: DayOfAction, event: Event, form: RsvpForm, status: int = 20
         event=event,
         form=form,
         places_left=rsvps.places_left(event),
-        has_room=rsvps.has_room(event),
         is_past=event.ends_at <= utcnow(),
     ), status
 

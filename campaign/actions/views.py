@@ -69,15 +69,17 @@ def edit_day(day_id: int):
 def day(day_id: int):
     day = get_scoped_or_404(DayOfAction, day_id)
     events = services.events_of(day, states=tuple(EventState))
+    counts = services.rsvp_counts([event.id for event in events])
+    checked_in = services.checked_in_counts([event.id for event in events])
     return render_template(
         "actions/day.html",
         coalition=g.coalition,
         day=day,
         events=events,
         proposals=[event for event in events if event.state == EventState.PROPOSED],
-        counts=services.rsvp_counts([event.id for event in events]),
-        checked_in=services.checked_in_counts([event.id for event in events]),
-        summary=listing.summarize(events),
+        counts=counts,
+        checked_in=checked_in,
+        summary=listing.summarize(events, counts, checked_in),
         action_form=EmptyForm(),
     )
 
