@@ -109,6 +109,19 @@ def tell_rsvp(rsvp: Rsvp, kind: str, key: str | None = None) -> None:
         enqueue(notification_tasks.start_message, message_id=message.id)
 
 
+def tell_attendees_later(event: Event, kind: str, key: str) -> None:
+    """From a request: one outbox task writes the attendees' emails, however many RSVPed,
+    instead of a notice each inside the host's or organizer's save."""
+    enqueue(tell_attendees_of, event_id=event.id, kind=kind, key=key)
+
+
+@outbox_task
+def tell_attendees_of(event_id: int, kind: str, key: str) -> None:
+    event = db.session.get(Event, event_id)
+    if event is not None:
+        tell_attendees(event, kind, key)
+
+
 def tell_attendees(event: Event, kind: str, key: str, include_waitlist: bool = True) -> int:
     """Everyone holding a place (and waiting, unless told not to), each their own email: their
     own cancel link."""

@@ -113,7 +113,7 @@ def update_event(event: Event, fields: dict, now: datetime) -> bool:
     if changed:
         event.revision += 1
     if changed and event.is_scheduled:
-        notices.tell_attendees(event, "changed", key=f"changed:{now.isoformat()}")
+        notices.tell_attendees_later(event, "changed", key=f"changed:{now.isoformat()}")
     db.session.flush()
     rsvps.promote_waitlist(event, now)
     return changed and event.is_scheduled
@@ -176,7 +176,7 @@ def cancel(event: Event) -> None:
     """Cancelled events stay listed as cancelled; everyone holding a place or waiting is told."""
     _move(event, (EventState.SCHEDULED,), EventState.CANCELLED)
     event.revision += 1
-    notices.tell_attendees(event, "cancelled", key="cancelled")
+    notices.tell_attendees_later(event, "cancelled", key="cancelled")
 
 
 def _move(event: Event, allowed, to_state: EventState) -> None:

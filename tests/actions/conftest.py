@@ -14,6 +14,7 @@ from campaign.accounts.models import User
 from campaign.actions import rsvps, services
 from campaign.actions.models import EventKind, EventState, Rsvp, RsvpState
 from campaign.core.crypto import email_blind_index
+from campaign.core.outbox import dispatch_committed
 from campaign.extensions import db as _db
 from campaign.notifications.models import Message
 from campaign.supporters.models import Supporter
@@ -111,7 +112,10 @@ def state_of(event, email) -> RsvpState | None:
 
 
 def notices(kind=None) -> list[Message]:
-    """Attendee notices queued so far (of one kind if given), oldest first."""
+    """Attendee notices queued so far (of one kind if given), oldest first. Change and
+    cancellation notices are written by an outbox task: committing runs it (in-process here)."""
+    _db.session.commit()
+    dispatch_committed()
     messages = _db.session.scalars(
         select(Message).where(Message.template == ATTENDEE_TEMPLATE).order_by(Message.id)
     ).all()
