@@ -14,7 +14,7 @@ from flask_babel import ngettext
 from campaign.actions import notices, rsvps, services
 from campaign.actions.forms import EventForm, MessageForm, ReportForm
 from campaign.actions.models import Event, EventState, Rsvp
-from campaign.actions.views import bp
+from campaign.actions.views import bp, event_form_status, save_event_form
 from campaign.core.outbox import utcnow
 from campaign.extensions import db
 from campaign.notifications.forms import EmptyForm
@@ -121,16 +121,13 @@ def edit(token: str):
     values = EventForm.values_of(event, services.local_start(event), services.local_end(event))
     form = EventForm(**values, day=event.day)
     if form.validate_on_submit():
-        try:
-            told = services.update_event(event, form.fields_for_save(), utcnow())
-        except services.EventStateError:
-            abort(409)
-        db.session.commit()
-        flash(_("Saved. Attendees are emailed the new time and place.") if told else _("Saved."), "success")
-        return _to_host(token)
-    return render_template("actions/edit_event.html", token=token, event=event, form=form, day=event.day), (
-        400 if form.errors else 200
-    )
+        saved = save_event_form(form, event)
+        if saved:
+            db.session.commit()
+            flash(saved, "success")
+            return _to_host(token)
+    page = render_template("actions/edit_event.html", token=token, event=event, form=form, day=event.day)
+    return page, event_form_status(form)
 
 
 @bp.post("/actions/host/<token>/cancel")

@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from campaign.actions import listing, notices, services
-from campaign.actions.forms import DayForm, OrganizerEventForm
+from campaign.actions.forms import DayForm, EventForm, OrganizerEventForm
 from campaign.actions.models import DayOfAction, Event, EventState, RsvpState
 from campaign.coalitions.access import can, coalition_required, get_scoped_or_404, scoped
 from campaign.coalitions.models import Role
@@ -144,18 +144,38 @@ def edit_event(day_id: int, event_id: int):
         host_email=event.host_email,
     )
     if form.validate_on_submit():
-        try:
-            told = services.update_event(event, form.fields_for_save(), utcnow())
-        except services.EventStateError:
-            abort(409)
-        services.set_host(
-            event, _host_of(form, g.coalition.name if event.host_organization_id else event.host_name)
-        )
-        db.session.commit()
-        flash(_("Saved. Attendees are emailed the new time and place.") if told else _("Saved."), "success")
-        return _to_day(day)
+        saved = save_event_form(form, event)
+        if saved:
+            services.set_host(
+                event, _host_of(form, g.coalition.name if event.host_organization_id else event.host_name)
+            )
+            db.session.commit()
+            flash(saved, "success")
+            return _to_day(day)
     page = render_template("actions/edit_event.html", coalition=g.coalition, day=day, form=form, event=event)
-    return page, (400 if form.errors else 200)
+    return page, event_form_status(form)
+
+
+EVENT_MOVED_ON = _l("This event was cancelled or declined meanwhile: it can no longer be changed.")
+
+
+def save_event_form(form: EventForm, event: Event) -> str | None:
+    """Save a valid event form (the organizers' or the host's): the message to show, or None
+    when the event was cancelled or declined meanwhile, said on the form, which keeps what was
+    typed."""
+    try:
+        told = services.update_event(event, form.fields_for_save(), utcnow())
+    except services.EventStateError:
+        form.form_errors.append(EVENT_MOVED_ON)
+        return None
+    return _("Saved. Attendees are emailed the new time and place.") if told else _("Saved.")
+
+
+def event_form_status(form: EventForm) -> int:
+    """409 when the event moved on under the form, 400 for other errors, else 200."""
+    if EVENT_MOVED_ON in form.form_errors:
+        return 409
+    return 400 if form.errors else 200
 
 
 EVENT_ACTIONS = {
