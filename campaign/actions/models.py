@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from campaign.core.columns import enum_column
 from campaign.core.crypto import EncryptedText
+from campaign.core.i18n import in_language
 from campaign.core.outbox import utcnow
 from campaign.extensions import db
 
@@ -57,13 +58,13 @@ class DayOfAction(db.Model):
         return self.state == DayState.PUBLISHED
 
     def title_in(self, language: str) -> str:
-        return self.title_es if language == "es" and self.title_es else self.title
+        return in_language(language, self.title, self.title_es)
 
     def description_in(self, language: str) -> str:
-        return self.description_es if language == "es" and self.description_es.strip() else self.description
+        return in_language(language, self.description, self.description_es)
 
     def demand_in(self, language: str) -> str:
-        return self.demand_es if language == "es" and self.demand_es.strip() else self.demand
+        return in_language(language, self.demand, self.demand_es)
 
 
 class EventKind(enum.StrEnum):
@@ -228,10 +229,10 @@ class Event(db.Model):
         return [EVENT_LANGUAGES[code] for code in self.language_codes]
 
     def title_in(self, language: str) -> str:
-        return self.title_es if language == "es" and self.title_es else self.title
+        return in_language(language, self.title, self.title_es)
 
     def description_in(self, language: str) -> str:
-        return self.description_es if language == "es" and self.description_es.strip() else self.description
+        return in_language(language, self.description, self.description_es)
 
 
 class RsvpState(enum.StrEnum):

@@ -21,3 +21,8 @@ def speak(language: str) -> None:
     """Render this page in `language` (a supporter's saved choice) unless the visitor switched."""
     g.page_language = language
     refresh()
+
+
+def in_language(language: str, english: str, spanish: str) -> str:
+    """The Spanish version for a Spanish reader when one was written, else the English."""
+    return spanish if language == "es" and spanish and spanish.strip() else english

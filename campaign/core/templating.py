@@ -3,6 +3,7 @@
 from flask import Flask
 from flask_babel import format_decimal, get_locale
 
+from campaign.core.i18n import in_language
 from campaign.core.markdown import render_markdown
 from campaign.core.phones import readable
 from campaign.core.zones import date_range, local_time, span_in_zone
@@ -24,4 +25,4 @@ def register(app: Flask) -> None:
 
 def localized(english: str, spanish: str) -> str:
     """The Spanish text on a Spanish page when there is one, else the English (emails' contexts)."""
-    return spanish if str(get_locale() or "en") == "es" and spanish else english
+    return in_language(str(get_locale() or "en"), english, spanish)

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from campaign.core.columns import enum_column
 from campaign.core.crypto import EncryptedText
+from campaign.core.i18n import in_language
 from campaign.core.outbox import utcnow
 from campaign.extensions import db
 from campaign.organizations.models import SECTOR_LABELS, Organization, Scope, Sector
@@ -95,10 +96,10 @@ class Letter(db.Model):
         return self.state in (LetterState.OPEN, LetterState.CLOSED)
 
     def title_in(self, language: str) -> str:
-        return self.title_es if language == "es" and self.title_es else self.title
+        return in_language(language, self.title, self.title_es)
 
     def body_in(self, language: str) -> str:
-        return self.body_es if language == "es" and self.body_es.strip() else self.body
+        return in_language(language, self.body, self.body_es)
 
 
 class LetterTarget(db.Model):

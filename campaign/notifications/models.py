@@ -8,6 +8,7 @@ from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, Integer, Stri
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from campaign.core.columns import enum_column
+from campaign.core.i18n import in_language
 from campaign.core.outbox import utcnow
 from campaign.extensions import db
 
@@ -87,7 +88,7 @@ class Message(db.Model):
         return self.kind == MessageKind.ALERT
 
     def subject_in(self, language: str) -> str:
-        return self.subject_es if language == "es" and self.subject_es else self.subject
+        return in_language(language, self.subject, self.subject_es)
 
 
 class Delivery(db.Model):

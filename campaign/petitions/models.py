@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from campaign.core.columns import enum_column
 from campaign.core.crypto import EncryptedText
+from campaign.core.i18n import in_language
 from campaign.core.outbox import utcnow
 from campaign.extensions import db
 
@@ -109,16 +110,16 @@ class Petition(db.Model):
         return min(100, self.total * 100 // max(self.shown_goal, 1))
 
     def title_in(self, language: str) -> str:
-        return self.title_es if language == "es" and self.title_es else self.title
+        return in_language(language, self.title, self.title_es)
 
     def ask_in(self, language: str) -> str:
-        return self.ask_es if language == "es" and self.ask_es else self.ask
+        return in_language(language, self.ask, self.ask_es)
 
     def body_in(self, language: str) -> str:
-        return self.body_es if language == "es" and self.body_es.strip() else self.body
+        return in_language(language, self.body, self.body_es)
 
     def image_alt_in(self, language: str) -> str:
-        return self.image_alt_es if language == "es" and self.image_alt_es else self.image_alt
+        return in_language(language, self.image_alt, self.image_alt_es)
 
 
 class PetitionImage(db.Model):
