@@ -35,6 +35,7 @@ from campaign.core.forms import AppForm, email_field, known_zip, no_scripts, pla
 from campaign.core.phones import PhoneNumber, readable
 from campaign.core.places import place_of
 from campaign.core.zones import LOCAL_INPUT_FORMAT, date_range
+from campaign.supporters.forms import ConsentForm
 
 ZIP_LABEL = _l("ZIP code")
 
@@ -263,18 +264,13 @@ class ProposalForm(EventForm):
             raise ValidationError(_l("Enter your group's name, or choose your organization."))
 
 
-class RsvpForm(AppForm):
+class RsvpForm(ConsentForm):
     first_name = _text(_l("First name"), _l("Enter your first name."), max_length=80)
     last_name = _text(_l("Last name"), max_length=80)
     email = email_field(_l("Email address"))
     zip_code = zip_field()
     phone = StringField(_l("Mobile phone"), filters=[strip_whitespace], validators=[PhoneNumber()])
-    subscribe = BooleanField()  # labelled with the coalition's consent wording in the view
     submit = SubmitField(_l("RSVP"))
-
-    def __init__(self, *args, consent_wording: str = "", **kwargs):
-        super().__init__(*args, **kwargs)
-        self.subscribe.label.text = consent_wording
 
     def fields_for_save(self) -> dict:
         return {

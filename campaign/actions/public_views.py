@@ -114,7 +114,7 @@ def rsvp(slug: str, event_id: int):
     form = _rsvp_form(day)
     if not form.validate_on_submit():
         return _event_page(day, event, form, 400)
-    wording = str(form.subscribe.label.text) if form.subscribe.data else None
+    wording = form.consent_given
     try:
         outcome = rsvps.rsvp(event, form.fields_for_save(), _language(), wording, utcnow())
     except rsvps.EventClosed:

@@ -31,6 +31,7 @@ from campaign.core.zones import (
 )
 from campaign.letters.models import SignerKind
 from campaign.organizations.models import SCOPE_LABELS, SECTOR_LABELS
+from campaign.supporters.forms import ConsentForm
 
 EXTRA_TARGET_ROWS = 2
 
@@ -149,7 +150,7 @@ def _state_choices():
     ]
 
 
-class SignOnForm(AppForm):
+class SignOnForm(ConsentForm):
     kind = RadioField(
         _l("Signing as"),
         choices=[
@@ -193,13 +194,11 @@ class SignOnForm(AppForm):
     )
     authorized = BooleanField(_l("I am authorized to sign on behalf of this organization"))
     show_name = BooleanField(_l("List my name with the letter"))
-    subscribe = BooleanField()  # labelled with the coalition's consent wording in the view
     submit = SubmitField(_l("Sign the letter"))
 
-    def __init__(self, *args, allow_individuals: bool = False, consent_wording: str = "", **kwargs):
+    def __init__(self, *args, allow_individuals: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.us_state.choices = _state_choices()
-        self.subscribe.label.text = consent_wording
         # Required of organizations (checked below); shown as required, not as "(optional)".
         for name in ("organization_name", "sector", "scope", "authorized"):
             self[name].flags.required = True

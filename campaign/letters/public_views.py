@@ -60,7 +60,7 @@ def sign(key: str):
         allow_individuals=letter.allow_individuals, consent_wording=consent_wording(letter.coalition.name)
     )
     if letter.accepts_signatures and form.validate_on_submit():
-        wording = str(form.subscribe.label.text) if form.subscribe.data else None
+        wording = form.consent_given
         already_signed = signing.sign_on(letter, form.fields_for_save(), _language(), wording)
         db.session.commit()
         outcome = "already-signed" if already_signed else "check-email"

@@ -26,6 +26,7 @@ from campaign.core.zones import (
     to_utc,
 )
 from campaign.petitions.models import WRITTEN_FIELDS
+from campaign.supporters.forms import ConsentForm
 
 
 class PetitionForm(AppForm):
@@ -148,7 +149,7 @@ class PetitionForm(AppForm):
         )
 
 
-class SignForm(AppForm):
+class SignForm(ConsentForm):
     first_name = StringField(
         _l("First name"),
         filters=[strip_whitespace],
@@ -170,16 +171,11 @@ class SignForm(AppForm):
         render_kw={"rows": 3},
     )
     show_name = BooleanField(_l("Show my first name, last initial and city with the signers"))
-    subscribe = BooleanField()  # labelled with the coalition's consent wording in the view
     # Bots fill every field; people never see this one (hidden with CSS and from screen readers).
     website = StringField(_l("Leave this empty"))
     started = HiddenField()  # a signed timestamp of when the form was shown
     source = HiddenField()
     submit = SubmitField(_l("Sign the petition"))
-
-    def __init__(self, *args, consent_wording: str = "", **kwargs):
-        super().__init__(*args, **kwargs)
-        self.subscribe.label.text = consent_wording
 
     def fields_for_save(self) -> dict:
         return {

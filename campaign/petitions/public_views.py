@@ -70,7 +70,7 @@ def sign_from(form: SignForm, petition) -> None:
     this IP is over its limits, with the consent wording the signer saw if they ticked the box."""
     ip_hash = client_ip_hash()
     reason = abuse.quarantine_reason(petition.id, form.website.data, form.started.data, ip_hash)
-    wording = str(form.subscribe.label.text) if form.subscribe.data else None
+    wording = form.consent_given
     signing.sign(petition, form.fields_for_save(), str(get_locale() or "en"), ip_hash, wording, reason)
 
 

@@ -2,7 +2,7 @@
 
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
-from wtforms import RadioField, SubmitField
+from wtforms import BooleanField, RadioField, SubmitField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired
 
@@ -27,6 +27,22 @@ class ConfirmErasureForm(AppForm):
     """Only a CSRF token and a button: erasure happens on POST, never on opening the link."""
 
     submit = SubmitField(_l("Erase my data"))
+
+
+class ConsentForm(AppForm):
+    """A public form with the unticked opt-in box, labelled with the coalition's wording; the
+    exact words shown are what is stored with the consent."""
+
+    subscribe = BooleanField()
+
+    def __init__(self, *args, consent_wording: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.subscribe.label.text = consent_wording
+
+    @property
+    def consent_given(self) -> str | None:
+        """The wording the person agreed to, or None if they left the box unticked."""
+        return str(self.subscribe.label.text) if self.subscribe.data else None
 
 
 def consent_wording(coalition_name: str) -> str:
