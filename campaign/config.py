@@ -55,7 +55,10 @@ class Config:
     IP_HASH_KEY = os.environ.get("IP_HASH_KEY")
 
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL")  # None: SQLite in instance/
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # No ping before each checkout: it is a database round trip per request, a tenth of a
+    # signature's work. A connection that died with a database restart fails one request, and
+    # SQLAlchemy then replaces the whole pool.
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": False}
     # Requests larger than this are refused before they are read: a petition image (8 MB) and its form.
     MAX_CONTENT_LENGTH = 9 * 1024 * 1024
     REDIS_URL = os.environ.get("REDIS_URL")  # None: tasks run in-process after commit

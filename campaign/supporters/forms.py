@@ -1,7 +1,7 @@
 """Public supporter forms: asking for a copy or erasure of one's data; the opt-in wording."""
 
-from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
 from wtforms import BooleanField, RadioField, SubmitField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired
@@ -45,9 +45,13 @@ class ConsentForm(AppForm):
         return str(self.subscribe.label.text) if self.subscribe.data else None
 
 
-def consent_wording(coalition_name: str) -> str:
-    """The words of the opt-in box on public forms, stored verbatim with the consent."""
-    return gettext(
+def consent_wording(coalition_name: str) -> LazyString:
+    """The words of the opt-in box on public forms, stored verbatim with the consent.
+
+    Translated when shown or stored, not when the form is built: most signers leave the box
+    unticked and are sent on without a page, and a surge of them need not pay for it.
+    """
+    return _l(
         "Email me news and calls to action from %(coalition)s. I can unsubscribe at any time.",
         coalition=coalition_name,
     )
