@@ -233,13 +233,15 @@ def time_loading(coalition_id: int) -> dict:
 class Workers:
     """`celery -A worker.celery_app worker` processes, each in a process group of its own."""
 
-    def __init__(self, env: dict, logs: Path, concurrency: int):
+    def __init__(self, env: dict, logs: Path, concurrency: int, nice: int = 0):
         self.env, self.logs, self.concurrency, self.processes = env, logs, concurrency, []
+        self.nice = nice
 
     def start(self) -> int:
         number = len(self.processes)
         log_path = self.logs / f"worker-{number}.log"
         command = [
+            "nice", "-n", str(self.nice),
             str(Path(sys.executable).with_name("celery")), "-A", "worker.celery_app", "worker",
             "--loglevel=INFO", f"--concurrency={self.concurrency}", "--pool=prefork", "-Q", "celery",
             "-n", f"bench{number}-{os.getpid()}@%h", "--without-gossip", "--without-mingle",
