@@ -42,7 +42,7 @@ class DeliveryState(enum.StrEnum):
     SENDING = "sending"  # claimed by a worker
     SENT = "sent"
     FAILED = "failed"
-    SUPPRESSED = "suppressed"  # unsubscribed, suppressed or erased when its turn came
+    SUPPRESSED = "suppressed"  # unsubscribed, suppressed, erased or its own link gone when its turn came
 
 
 class Message(db.Model):

@@ -27,6 +27,8 @@ from campaign.notifications.models import Message
 GREETING = "%%GREETING%%"
 UNSUBSCRIBE_URL = "%%UNSUBSCRIBE_URL%%"
 PREFERENCES_URL = "%%PREFERENCES_URL%%"
+# A link of the recipient's own that the notice asks for (personal_links.py), e.g. to confirm.
+PERSONAL_URL = "%%PERSONAL_URL%%"
 _KEY_SLOT = "SUPPORTER-KEY-SLOT"
 _BOUNDARY = "=_campaign_desk_alternative"
 _MIXED_BOUNDARY = "=_campaign_desk_mixed"
@@ -39,6 +41,7 @@ class Recipient:
     address: str
     first_name: str
     preferences_token: str
+    personal_url: str = ""  # none asked for (a test copy, most notices)
 
 
 @dataclass
@@ -67,11 +70,13 @@ class PreparedMessage:
             self.text.replace(GREETING, greeting)
             .replace(UNSUBSCRIBE_URL, unsubscribe)
             .replace(PREFERENCES_URL, preferences)
+            .replace(PERSONAL_URL, recipient.personal_url)
         )
         body_html = (
             self.html.replace(GREETING, html.escape(greeting))
             .replace(UNSUBSCRIBE_URL, unsubscribe)
             .replace(PREFERENCES_URL, preferences)
+            .replace(PERSONAL_URL, recipient.personal_url)
         )
         head = (
             f"{self.headers}To: {recipient.address}\r\n"
@@ -170,6 +175,7 @@ def _render(message: Message, language: str) -> tuple[str, str, str]:
         "greeting": GREETING,
         "unsubscribe_url": UNSUBSCRIBE_URL,
         "preferences_url": PREFERENCES_URL,
+        "personal_url": PERSONAL_URL,
     }
     if message.is_alert:
         spanish = language == "es" and message.body_es.strip()

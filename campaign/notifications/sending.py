@@ -37,7 +37,7 @@ from sqlalchemy import and_, func, or_, select, update
 from campaign.core.mail import transport
 from campaign.core.outbox import describe_error, utcnow
 from campaign.extensions import db
-from campaign.notifications import handover, suppression
+from campaign.notifications import handover, personal_links, suppression
 from campaign.notifications.models import Delivery, DeliveryState, Message, MessageState, SendingSettings
 from campaign.notifications.rendering import PreparedMessage, Recipient, prepare
 from campaign.supporters.models import Subscription, Supporter
@@ -143,7 +143,7 @@ def _claim(message_id: int, limit: int) -> tuple[str, list]:
     )
     db.session.commit()
     rows = db.session.execute(
-        select(Delivery.id, Delivery.attempts, *RECIPIENT_COLUMNS)
+        select(Delivery.id, Delivery.attempts, Delivery.supporter_id, *RECIPIENT_COLUMNS)
         .join(Supporter, Supporter.id == Delivery.supporter_id)
         .where(Delivery.claim_token == token)
         .order_by(Delivery.id)
@@ -156,6 +156,8 @@ def _send_rows(message: Message, token: str, rows: list, result: BatchResult) ->
     # attribute is a SELECT per recipient.
     message_id, coalition_id = message.id, message.coalition_id
     transactional, is_alert = message.transactional, message.is_alert
+    link_spec = message.context.get("personal_link")  # each recipient's own link, if it has one
+    links = personal_links.links_for(link_spec, [row.supporter_id for row in rows])  # once a batch
     suppressed = suppression.suppressed_indexes(coalition_id, [row.email_index for row in rows])
     sender = _envelope_sender()
     languages = current_app.config["LANGUAGES"]
@@ -165,11 +167,15 @@ def _send_rows(message: Message, token: str, rows: list, result: BatchResult) ->
         with handover.hand_over_marks() as mark:
             batch = _Batch(coalition_id, token, result, transport(), sender, mark)
             for row in unsent:
-                if _may_not_receive(transactional, is_alert, row, suppressed):
+                # Without its link the email would ask for nothing (the signature was deleted
+                # since, say): suppressed, like an erased supporter's, not failed: sending is fine.
+                link_gone = link_spec and row.supporter_id not in links
+                if link_gone or _may_not_receive(transactional, is_alert, row, suppressed):
                     result.marks[DeliveryState.SUPPRESSED].append(row.id)
                     continue
                 language = row.language if row.language in languages else "en"
-                recipient = Recipient(row.id, row.email, row.first_name or "", row.preferences_token)
+                name, link = row.first_name or "", links.get(row.supporter_id, "")
+                recipient = Recipient(row.id, row.email, name, row.preferences_token, link)
                 prepared = _prepared(message_id, message, language)
                 try:
                     data = prepared.build(recipient)

@@ -1,24 +1,32 @@
 """The emails a petition sends its signers, through notifications' one email path."""
 
+from collections import defaultdict
+from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import select, update
-from sqlalchemy.orm import selectinload
+from sqlalchemy import Row, select, update
 
 from campaign.core.outbox import enqueue
 from campaign.core.urls import external_url
 from campaign.extensions import db
+from campaign.notifications import personal_links
 from campaign.notifications import services as notifications
 from campaign.notifications import tasks as notification_tasks
-from campaign.petitions.models import PetitionSignature
+from campaign.petitions.models import Petition, PetitionSignature
 from campaign.supporters.tokens import loads_or_none, serializer
 
 CONFIRM_SALT = "petitions.confirm-signature"
 ASK_BATCH = 200
+CONFIRM_LINK = "petition_confirm"  # the personal link the sender puts in each signer's email
+_SLOT = "SIGNATURE-SLOT"  # where each signer's token goes in the link
 
 
 def confirm_token(signature: PetitionSignature) -> str:
-    return serializer(CONFIRM_SALT).dumps(signature.id)
+    return confirm_token_for_id(signature.id)
+
+
+def confirm_token_for_id(signature_id: int) -> str:
+    return serializer(CONFIRM_SALT).dumps(signature_id)
 
 
 def signature_id_for_token(token: str) -> int | None:
@@ -26,29 +34,59 @@ def signature_id_for_token(token: str) -> int | None:
     return loads_or_none(CONFIRM_SALT, token)
 
 
-def _send(signature: PetitionSignature, name: str, key: str, **extra) -> None:
-    petition = signature.petition
+def _confirm_links(supporter_ids: list[int], petition_id: int) -> dict[int, str]:
+    """Each signer's confirm link, for the sender; a signature deleted since has none."""
+    rows = db.session.execute(
+        select(PetitionSignature.id, PetitionSignature.supporter_id).where(
+            PetitionSignature.petition_id == petition_id, PetitionSignature.supporter_id.in_(supporter_ids)
+        )
+    )
+    # url_for once, not per signer: outside a request each call builds a request context.
+    url = external_url("petitions.confirm", token=_SLOT)
+    return {supporter_id: url.replace(_SLOT, confirm_token_for_id(id_)) for id_, supporter_id in rows}
+
+
+personal_links.register(CONFIRM_LINK, _confirm_links)
+
+
+def _notify(petition: Petition, supporter_ids: list[int], name: str, key: str, context: dict) -> None:
+    words = {
+        "petition_id": petition.id,
+        "petition_title": petition.title,
+        "petition_title_es": petition.title_es,
+        "petition_url": external_url("petitions.public_petition", slug=petition.slug),
+    }
     message = notifications.notify(
         petition.coalition_id,
-        [signature.supporter_id],
+        supporter_ids,
         f"petitions/emails/{name}",
-        {
-            "petition_id": petition.id,
-            "petition_title": petition.title,
-            "petition_title_es": petition.title_es,
-            "petition_url": external_url("petitions.public_petition", slug=petition.slug),
-            "confirm_url": external_url("petitions.confirm", token=confirm_token(signature)),
-        }
-        | extra,
-        dedupe_key=f"petition:{petition.id}:signature:{signature.id}:{key}",
+        words | context,
+        dedupe_key=f"petition:{petition.id}:{key}",
         transactional=True,  # the signer asked for it by signing
     )
     if message is not None:
         enqueue(notification_tasks.start_message, message_id=message.id)
 
 
-def ask_to_confirm(signature: PetitionSignature) -> None:
-    _send(signature, "confirm", "confirm")
+def _notify_each_petition(signatures: Sequence[Row], name: str) -> None:
+    """One `name` email per petition to these signers (rows of id, petition_id, supporter_id),
+    each signer's confirm link put in by the sender: a message per signer cost the worker a
+    task, a claim and a render each, and a surge's confirmations took hours."""
+    by_petition = defaultdict(list)
+    for signature in signatures:
+        if signature.supporter_id is not None:  # None: the supporter was deleted meanwhile
+            by_petition[signature.petition_id].append(signature)
+    for petition in db.session.scalars(select(Petition).where(Petition.id.in_(list(by_petition)))):
+        signers = by_petition[petition.id]
+        # Batches are claimed disjoint, so their lowest signature id names each one for good.
+        first = min(signature.id for signature in signers)
+        _notify(
+            petition,
+            [signature.supporter_id for signature in signers],
+            name,
+            f"{name}-from:{first}",
+            {"personal_link": {"kind": CONFIRM_LINK, "petition_id": petition.id}},
+        )
 
 
 def ask_waiting_signers(now: datetime, batch: int = ASK_BATCH) -> int:
@@ -68,19 +106,30 @@ def ask_waiting_signers(now: datetime, batch: int = ASK_BATCH) -> int:
     if not ids:
         return 0
     db.session.execute(update(PetitionSignature).where(PetitionSignature.id.in_(ids)).values(asked_at=now))
-    signatures = db.session.scalars(
-        select(PetitionSignature)
-        .options(selectinload(PetitionSignature.petition))
-        .where(PetitionSignature.id.in_(ids), PetitionSignature.confirmed_at.is_(None))
-    )
-    for signature in signatures:
-        ask_to_confirm(signature)
+    waiting = db.session.execute(
+        select(PetitionSignature.id, PetitionSignature.petition_id, PetitionSignature.supporter_id).where(
+            PetitionSignature.id.in_(ids), PetitionSignature.confirmed_at.is_(None)
+        )
+    ).all()
+    _notify_each_petition(waiting, "confirm")
     return len(ids)
 
 
-def remind_to_confirm(signature: PetitionSignature) -> None:
-    _send(signature, "reminder", "reminder")
+def remind_to_confirm(signatures: Sequence[Row]) -> None:
+    """The one reminder, to signatures (rows of id, petition_id, supporter_id) already claimed."""
+    _notify_each_petition(signatures, "reminder")
 
 
 def tell_already_signed(signature: PetitionSignature, repeat: int) -> None:
-    _send(signature, "already_signed", f"repeat:{repeat}", confirmed=signature.confirmed_at is not None)
+    """One email per repeat sign-up (three at most), so its link is written in, not personal."""
+    context = {
+        "confirm_url": external_url("petitions.confirm", token=confirm_token(signature)),
+        "confirmed": signature.confirmed_at is not None,
+    }
+    _notify(
+        signature.petition,
+        [signature.supporter_id],
+        "already_signed",
+        f"signature:{signature.id}:repeat:{repeat}",
+        context,
+    )

@@ -18,22 +18,29 @@ REMINDERS_PER_RUN = 2000
 
 
 def send_reminders(now: datetime) -> int:
-    """One reminder, a day after signing, to signers of open petitions who have not confirmed."""
-    due = db.session.scalars(
-        select(PetitionSignature)
-        .join(Petition, Petition.id == PetitionSignature.petition_id)
+    """One reminder, a day after signing, to signers of open petitions who have not confirmed.
+
+    Claimed like new signers are (`reminded_at`, SKIP LOCKED), and marked in the transaction that
+    queues the reminders, so no signer is reminded twice and two runs take disjoint batches.
+    """
+    open_petitions = select(Petition.id).where(Petition.state == PetitionState.OPEN)
+    due = db.session.execute(
+        select(PetitionSignature.id, PetitionSignature.petition_id, PetitionSignature.supporter_id)
         .where(
-            Petition.state == PetitionState.OPEN,
+            PetitionSignature.petition_id.in_(open_petitions),
             PetitionSignature.state == SignatureState.UNCONFIRMED,
             PetitionSignature.reminded_at.is_(None),
             PetitionSignature.created_at <= now - REMIND_AFTER,
         )
         .limit(REMINDERS_PER_RUN)
+        .with_for_update(skip_locked=True)
     ).all()
-    for signature in due:
-        signature.reminded_at = now
-        notices.remind_to_confirm(signature)
-    db.session.flush()
+    if due:
+        ids = [signature.id for signature in due]
+        db.session.execute(
+            update(PetitionSignature).where(PetitionSignature.id.in_(ids)).values(reminded_at=now)
+        )
+        notices.remind_to_confirm(due)
     return len(due)
 
 

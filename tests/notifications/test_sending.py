@@ -7,7 +7,7 @@ from sqlalchemy import func, select, update
 
 from campaign.core.mail import StoredMail
 from campaign.core.outbox import dispatch_committed, utcnow
-from campaign.notifications import sending, services, suppression, tasks
+from campaign.notifications import personal_links, sending, services, suppression, tasks
 from campaign.notifications.models import Delivery, DeliveryState, Message, MessageState
 from campaign.notifications.services import audience
 from campaign.supporters.models import Supporter
@@ -55,6 +55,49 @@ def test_a_notice_with_the_same_key_is_queued_once(app, db, coalition, add_suppo
     assert notice["Subject"] == "Goal reached"
     assert "Hello Ana, 100" in notice.get_body(preferencelist=("plain",)).get_content()
     assert db.session.scalar(select(func.count()).select_from(Message)) == 1
+
+
+LINK_TEMPLATES = {
+    "petitions/emails/door.subject.txt": "Your door",
+    "petitions/emails/door.txt": (
+        "{{ greeting }} {{ personal_url }} {% include 'notifications/emails/_footer.txt' %}"
+    ),
+    "petitions/emails/door.html": (
+        "{% extends 'notifications/emails/_layout.html' %}"
+        "{% block body %}<a href='{{ personal_url }}'>Open</a>{% endblock %}"
+    ),
+}
+
+
+def test_each_recipient_of_a_notice_gets_their_own_link_or_no_email(
+    app, db, coalition, add_supporter, mailbox, monkeypatch
+):
+    app.jinja_env.loader = ChoiceLoader([DictLoader(LINK_TEMPLATES), app.jinja_env.loader])
+    ana, ben, gone = (add_supporter(f"{name}@example.org") for name in ("ana", "ben", "gone"))
+    asked = []
+
+    def doors(supporter_ids, street):
+        asked.append(sorted(supporter_ids))
+        return {id_: f"https://example.org/{street}/{id_}" for id_ in supporter_ids if id_ != gone.id}
+
+    monkeypatch.setitem(personal_links._BUILDERS, "door", doors)
+    context = {"personal_link": {"kind": "door", "street": "elm"}}
+    notice = services.notify(
+        coalition.id, [ana.id, ben.id, gone.id], "petitions/emails/door", context, "doors"
+    )
+    db.session.commit()
+    tasks.start_message.apply(args=[_outbox_entry(db, notice)])
+
+    assert asked == [sorted([ana.id, ben.id, gone.id])]  # once for the batch, not per recipient
+    for address, supporter in (("ana@example.org", ana), ("ben@example.org", ben)):
+        [email] = mailbox.to(address)
+        link = f"https://example.org/elm/{supporter.id}"
+        assert link in email.get_body(preferencelist=("plain",)).get_content()
+        assert f'href="{link}"' in email.get_body(preferencelist=("html",)).get_content()
+    assert mailbox.to("gone@example.org") == []  # no email with the link left out
+    assert states(db, notice) == [DeliveryState.SENT, DeliveryState.SENT, DeliveryState.SUPPRESSED]
+    sending.send_test(notice, "organizer@example.org", "Ana")  # a test copy has no link of its own
+    assert all("%%" not in raw for raw in db.session.scalars(select(StoredMail.raw)))
 
 
 def _outbox_entry(db, message):
