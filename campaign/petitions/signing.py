@@ -19,8 +19,10 @@ from campaign.supporters.signals import supporter_erasing, supporter_exporting
 
 MAX_REPEAT_EMAILS = 3
 # Under load, new signers' confirmation emails are claimed in batches at most this long after
-# they sign (one task per batch instead of a task and a broker message per signature).
-CONFIRMATION_WAIT_SECONDS = 1.0
+# they sign (one task per batch instead of a task and a broker message per signature). Each
+# claim sends one message per petition: the longer the wait, the more signers share a message
+# (its task, its claim, its render) in a surge, and the sooner the worker is through.
+CONFIRMATION_WAIT_SECONDS = 5.0
 
 
 class PetitionClosed(Exception):
