@@ -152,6 +152,22 @@ def test_drafts_are_not_public_and_closed_petitions_take_no_signatures(
     assert db.session.query(PetitionSignature).count() == 0
 
 
+def test_a_remembered_petition_follows_its_opening_and_closing_in_this_process(
+    client, coalition, make_petition, sign
+):
+    """Sign requests remember an open petition for a few seconds; a draft is never remembered
+    and a close in this process is seen at once."""
+    petition = make_petition(open_it=False)
+    refused = client.post(f"/petitions/{petition.slug}/sign", data={"first_name": "Ana"})
+    assert refused.status_code == 404
+    client.post(f"/coalitions/{coalition.slug}/petitions/{petition.id}/open")
+    sign(petition, confirm=False)
+    form = sign_form(client, petition, email="ben@example.org")
+    client.post(f"/coalitions/{coalition.slug}/petitions/{petition.id}/close")
+    client.post(f"/petitions/{petition.slug}/sign", data=form)
+    assert db.session.query(PetitionSignature).count() == 1
+
+
 def test_the_places_page_shows_states_on_a_map_and_counties_within_a_state(client, make_petition, sign):
     petition = make_petition()
     for number, zip_code in enumerate(("19104", "19147", "15213", "90012")):
