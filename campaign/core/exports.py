@@ -2,6 +2,7 @@
 
 import csv
 import io
+import itertools
 import queue
 import threading
 from collections.abc import Iterable, Iterator
@@ -9,7 +10,9 @@ from datetime import datetime
 
 from flask import Response, stream_with_context
 from sqlalchemy import DateTime, ForeignKey, Integer, Select, String
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.sql.functions import FunctionElement
 
 from campaign.core.outbox import utcnow
 from campaign.extensions import db
@@ -58,17 +61,40 @@ def _safe_row(row: Iterable) -> list[str]:
     ]
 
 
+ROWS_PER_WRITE = 500
+
+
 def csv_lines(header: Iterable[str], rows: Iterable[Iterable]) -> Iterator[str]:
-    """The CSV text a line at a time, so a large export never sits in memory whole."""
+    """The CSV text some rows at a time, so a large export never sits in memory whole."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     yield EXCEL_UTF8_MARK
     writer.writerow(_safe_row(header))
-    for row in rows:
-        writer.writerow(_safe_row(row))
+    rows = iter(rows)
+    # Written a few hundred rows per call: a call per row cost a million-row export a second.
+    while batch := list(itertools.islice(rows, ROWS_PER_WRITE)):
+        writer.writerows(map(_safe_row, batch))
         if buffer.tell() > 64 * 1024:
             yield _drain(buffer)
     yield _drain(buffer)
+
+
+class minutes(FunctionElement):
+    """A timestamp as "2026-11-24 18:05" text, written by the database: in a million-row export,
+    formatting there costs the web process nothing, and PostgreSQL runs on the other core."""
+
+    type = String()
+    inherit_cache = True
+
+
+@compiles(minutes, "postgresql")
+def _minutes_in_postgresql(element, compiler, **kw):
+    return f"to_char({compiler.process(element.clauses, **kw)}, 'YYYY-MM-DD HH24:MI')"
+
+
+@compiles(minutes)
+def _minutes_in_sqlite(element, compiler, **kw):
+    return f"strftime('%Y-%m-%d %H:%M', {compiler.process(element.clauses, **kw)})"
 
 
 def stream_rows(query: Select, chunk: int) -> Iterator[tuple]:

@@ -5,7 +5,7 @@ from collections.abc import Iterator
 from sqlalchemy import LargeBinary, String, func, select, type_coerce
 
 from campaign.core.crypto import decryptor
-from campaign.core.exports import stream_rows
+from campaign.core.exports import minutes, stream_rows
 from campaign.extensions import db
 from campaign.petitions.models import Petition, PetitionSignature, SignatureState
 from campaign.supporters.models import Supporter
@@ -26,7 +26,6 @@ HEADER = (
 )
 EXPORTED = (SignatureState.CONFIRMED, SignatureState.QUARANTINED)
 CHUNK = 5000
-MINUTES = len("2026-11-24 18:05")  # str(datetime) cut after the minutes: 3x faster than strftime
 
 
 def _of(petition: Petition):
@@ -54,8 +53,8 @@ def rows(petition: Petition) -> Iterator[tuple]:
             PetitionSignature.county,
             PetitionSignature.source,
             type_coerce(PetitionSignature.state, String),
-            PetitionSignature.created_at,
-            PetitionSignature.confirmed_at,
+            minutes(PetitionSignature.created_at),
+            minutes(PetitionSignature.confirmed_at),
         )
         .join(Supporter, Supporter.id == PetitionSignature.supporter_id)
         .where(*_of(petition))
@@ -88,6 +87,6 @@ def rows(petition: Petition) -> Iterator[tuple]:
             source,
             state,
             decrypt(comment) if comment is not None else "",
-            str(signed)[:MINUTES],
-            str(confirmed)[:MINUTES] if confirmed else "",
+            signed,
+            confirmed or "",
         )
