@@ -92,7 +92,7 @@ def _minutes_in_postgresql(element, compiler, **kw):
     return f"to_char({compiler.process(element.clauses, **kw)}, 'YYYY-MM-DD HH24:MI')"
 
 
-@compiles(minutes)
+@compiles(minutes, "sqlite")
 def _minutes_in_sqlite(element, compiler, **kw):
     return f"strftime('%Y-%m-%d %H:%M', {compiler.process(element.clauses, **kw)})"
 

@@ -21,11 +21,7 @@ CONFIRM_LINK = "petition_confirm"  # the personal link the sender puts in each s
 _SLOT = "SIGNATURE-SLOT"  # where each signer's token goes in the link
 
 
-def confirm_token(signature: PetitionSignature) -> str:
-    return confirm_token_for_id(signature.id)
-
-
-def confirm_token_for_id(signature_id: int) -> str:
+def confirm_token(signature_id: int) -> str:
     return serializer(CONFIRM_SALT).dumps(signature_id)
 
 
@@ -41,9 +37,10 @@ def _confirm_links(supporter_ids: list[int], petition_id: int) -> dict[int, str]
             PetitionSignature.petition_id == petition_id, PetitionSignature.supporter_id.in_(supporter_ids)
         )
     )
-    # url_for once, not per signer: outside a request each call builds a request context.
-    url = external_url("petitions.confirm", token=_SLOT)
-    return {supporter_id: url.replace(_SLOT, confirm_token_for_id(id_)) for id_, supporter_id in rows}
+    # url_for and the serializer once, not per signer: outside a request each url_for builds a
+    # request context.
+    url, token = external_url("petitions.confirm", token=_SLOT), serializer(CONFIRM_SALT).dumps
+    return {supporter_id: url.replace(_SLOT, token(id_)) for id_, supporter_id in rows}
 
 
 personal_links.register(CONFIRM_LINK, _confirm_links)
@@ -76,6 +73,8 @@ def _notify_each_petition(signatures: Sequence[Row], name: str) -> None:
     for signature in signatures:
         if signature.supporter_id is not None:  # None: the supporter was deleted meanwhile
             by_petition[signature.petition_id].append(signature)
+    if not by_petition:
+        return
     for petition in db.session.scalars(select(Petition).where(Petition.id.in_(list(by_petition)))):
         signers = by_petition[petition.id]
         # Batches are claimed disjoint, so their lowest signature id names each one for good.
@@ -96,23 +95,24 @@ def ask_waiting_signers(now: datetime, batch: int = ASK_BATCH) -> int:
     dies before its commit leaves the batch to the next run, and two workers skip each other's
     rows. Oldest first, so a surge is answered in the order people signed.
     """
-    ids = db.session.scalars(
-        select(PetitionSignature.id)
+    claimed = db.session.execute(
+        select(
+            PetitionSignature.id,
+            PetitionSignature.petition_id,
+            PetitionSignature.supporter_id,
+            PetitionSignature.confirmed_at,
+        )
         .where(PetitionSignature.asked_at.is_(None))
         .order_by(PetitionSignature.id)
         .limit(batch)
         .with_for_update(skip_locked=True)
     ).all()
-    if not ids:
+    if not claimed:
         return 0
+    ids = [signature.id for signature in claimed]
     db.session.execute(update(PetitionSignature).where(PetitionSignature.id.in_(ids)).values(asked_at=now))
-    waiting = db.session.execute(
-        select(PetitionSignature.id, PetitionSignature.petition_id, PetitionSignature.supporter_id).where(
-            PetitionSignature.id.in_(ids), PetitionSignature.confirmed_at.is_(None)
-        )
-    ).all()
-    _notify_each_petition(waiting, "confirm")
-    return len(ids)
+    _notify_each_petition([signature for signature in claimed if signature.confirmed_at is None], "confirm")
+    return len(claimed)
 
 
 def remind_to_confirm(signatures: Sequence[Row]) -> None:
@@ -123,7 +123,7 @@ def remind_to_confirm(signatures: Sequence[Row]) -> None:
 def tell_already_signed(signature: PetitionSignature, repeat: int) -> None:
     """One email per repeat sign-up (three at most), so its link is written in, not personal."""
     context = {
-        "confirm_url": external_url("petitions.confirm", token=confirm_token(signature)),
+        "confirm_url": external_url("petitions.confirm", token=confirm_token(signature.id)),
         "confirmed": signature.confirmed_at is not None,
     }
     _notify(

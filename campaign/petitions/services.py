@@ -26,9 +26,9 @@ from campaign.petitions.models import (
 FIELDS = (*WRITTEN_FIELDS, "deadline", "time_zone")
 RECENT_SIGNERS = 8
 # A sign request takes an open petition from the process's memory for this long: one query less
-# per signature in a surge. A petition closed in another process meanwhile takes signatures for
-# at most this long, and they never count: confirming refuses a closed petition's signatures,
-# and they expire.
+# per signature in a surge. A petition closed elsewhere (another process, another thread before
+# the close commits, the beat job's deadline check) takes signatures for at most this long, and
+# they never count: confirming refuses a closed petition's signatures, and they expire.
 OPEN_TARGET_SECONDS = 2.0
 
 

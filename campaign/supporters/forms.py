@@ -35,7 +35,7 @@ class ConsentForm(AppForm):
 
     subscribe = BooleanField()
 
-    def __init__(self, *args, consent_wording: str = "", **kwargs):
+    def __init__(self, *args, consent_wording: str | LazyString = "", **kwargs):
         super().__init__(*args, **kwargs)
         self.subscribe.label.text = consent_wording
 
