@@ -34,7 +34,7 @@ from campaign.actions.models import DAY_FIELDS, EVENT_FIELDS, EVENT_KIND_LABELS,
 from campaign.core.forms import AppForm, email_field, known_zip, no_scripts, plain_text, strip_whitespace
 from campaign.core.phones import PhoneNumber, readable
 from campaign.core.places import place_of
-from campaign.core.zones import LOCAL_INPUT_FORMAT, date_range
+from campaign.core.zones import LOCAL_INPUT_FORMAT, date_range, to_local
 from campaign.supporters.forms import ConsentForm
 
 ZIP_LABEL = _l("ZIP code")
@@ -212,15 +212,15 @@ class EventForm(AppForm):
         return fields
 
     @classmethod
-    def values_of(cls, event, local_start, local_end) -> dict:
+    def values_of(cls, event) -> dict:
         values = {name: getattr(event, name) for name in EVENT_FIELDS}
         values.update(
             kind=event.kind.value,
             address_public="public" if event.address_public else "rsvps",
             languages=event.language_codes,
             hotline=readable(event.hotline),
-            starts_at=local_start,
-            ends_at=local_end,
+            starts_at=to_local(event.starts_at, event.time_zone),  # as typed, in the event's zone
+            ends_at=to_local(event.ends_at, event.time_zone),
             zip_code=event.zip_code,
         )
         return values

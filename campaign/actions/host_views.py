@@ -118,7 +118,7 @@ def report(token: str):
 @bp.route("/actions/host/<token>/edit", methods=["GET", "POST"])
 def edit(token: str):
     event = hosted_or_404(token)
-    values = EventForm.values_of(event, services.local_start(event), services.local_end(event))
+    values = EventForm.values_of(event)
     form = EventForm(**values, day=event.day)
     if form.validate_on_submit():
         saved = save_event_form(form, event)

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from campaign.actions.models import Event, EventKind, EventState, RsvpState
-from campaign.actions.services import checked_in_counts, rsvp_counts
+from campaign.actions.services import checked_in_counts, local_start, rsvp_counts
 from campaign.core.places import miles_between, place_of
 from campaign.core.statemap import state_names
 
@@ -106,7 +106,7 @@ CSV_HEADER = (
 )
 
 
-def csv_rows(summary: Summary, local_start) -> Iterator[tuple]:
+def csv_rows(summary: Summary) -> Iterator[tuple]:
     """The organizers' figures per event: no names, no contact."""
     for event, going, waiting, came in summary.rows:
         yield (

@@ -19,17 +19,6 @@ from campaign.supporters.tokens import loads_or_none, serializer
 RSVP_SALT = "actions.rsvp"
 HOST_SALT = "actions.host"
 
-# What each attendee email says first; the event's details and links follow in every one.
-ATTENDEE_EMAILS = (
-    "going",
-    "waitlisted",
-    "promoted",
-    "already",
-    "day_before",
-    "morning",
-    "changed",
-    "cancelled",
-)
 # These carry the event as an .ics file, to people holding a place: a cancelled event's file
 # (STATUS:CANCELLED, a higher SEQUENCE) takes it out of their calendars.
 WITH_CALENDAR = ("going", "promoted", "already", "day_before", "morning", "changed", "cancelled")

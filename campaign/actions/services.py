@@ -143,9 +143,9 @@ def _schedule_reminders(event: Event, zone: ZoneInfo, now: datetime) -> None:
     """Reminder times follow the event's local time. A reminder whose time has already passed
     (an event set up late) is not sent: the RSVP or change email has just said it all. A moved
     event gets its reminders again, for the new time."""
-    local_start = event.starts_at.replace(tzinfo=ZoneInfo("UTC")).astimezone(zone).replace(tzinfo=None)
-    day_before = datetime.combine(local_start.date() - timedelta(days=1), DAY_BEFORE_AT)
-    morning = min(datetime.combine(local_start.date(), MORNING_AT), local_start - EARLY_START_NOTICE)
+    starts = local_start(event)
+    day_before = datetime.combine(starts.date() - timedelta(days=1), DAY_BEFORE_AT)
+    morning = min(datetime.combine(starts.date(), MORNING_AT), starts - EARLY_START_NOTICE)
     for name, local in (("day_before", day_before), ("morning", morning)):
         due = _utc(local, zone)
         if getattr(event, f"{name}_due_at") != due:
@@ -155,10 +155,6 @@ def _schedule_reminders(event: Event, zone: ZoneInfo, now: datetime) -> None:
 
 def local_start(event: Event) -> datetime:
     return to_local(event.starts_at, event.time_zone)
-
-
-def local_end(event: Event) -> datetime:
-    return to_local(event.ends_at, event.time_zone)
 
 
 def approve(event: Event) -> None:

@@ -135,7 +135,7 @@ def _host_of(form: OrganizerEventForm, unlisted_name: str) -> services.Host:
 def edit_event(day_id: int, event_id: int):
     day = get_scoped_or_404(DayOfAction, day_id)
     event = _event_of(day, event_id)
-    values = OrganizerEventForm.values_of(event, services.local_start(event), services.local_end(event))
+    values = OrganizerEventForm.values_of(event)
     form = OrganizerEventForm(
         _organizations(),
         day=day,
@@ -240,7 +240,7 @@ def summary_csv(day_id: int):
     """Per event figures, no names: any teammate may take it."""
     day = get_scoped_or_404(DayOfAction, day_id)
     summary = listing.summarize(services.events_of(day))
-    rows = listing.csv_rows(summary, services.local_start)
+    rows = listing.csv_rows(summary)
     return csv_response(f"{day.slug}-summary.csv", listing.CSV_HEADER, rows)
 
 
