@@ -39,13 +39,14 @@ def _to_host(token: str, endpoint: str = "actions.host", **values):
 @bp.get("/actions/host/<token>")
 def host(token: str):
     event = hosted_or_404(token)
+    counts, checked_in = services.rsvp_figures([event.id])
     return render_template(
         "actions/host.html",
         token=token,
         event=event,
         roster=rsvps.roster(event),
-        counts=services.rsvp_counts([event.id])[event.id],
-        checked_in=services.checked_in_counts([event.id]).get(event.id, 0),
+        counts=counts[event.id],
+        checked_in=checked_in.get(event.id, 0),
     )
 
 
@@ -59,7 +60,7 @@ def check_in_list(token: str):
         event=event,
         query=query,
         roster=rsvps.roster(event, query),
-        checked_in=services.checked_in_counts([event.id]).get(event.id, 0),
+        checked_in=services.rsvp_figures([event.id])[1].get(event.id, 0),
         form=EmptyForm(),
     )
 

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from campaign.actions.models import Event, EventKind, EventState, RsvpState
-from campaign.actions.services import checked_in_counts, local_start, rsvp_counts
+from campaign.actions.services import RsvpFigures, local_start, rsvp_figures
 from campaign.core.places import miles_between, place_of
 from campaign.core.statemap import state_names
 
@@ -66,14 +66,12 @@ def attendance(event: Event, checked_in: int) -> int:
     return event.turnout if event.turnout is not None else checked_in
 
 
-def summarize(events: list[Event], counts: dict | None = None, checked_in: dict | None = None) -> Summary:
+def summarize(events: list[Event], figures: RsvpFigures | None = None) -> Summary:
     """Cities, events, RSVPs and attendance, in total and per city; cancelled events left out.
-    A page that already read the RSVP figures of these events (`rsvp_counts`,
-    `checked_in_counts`) passes them rather than having them read again."""
+    A page that already read the RSVP figures of these events (`rsvp_figures`) passes them
+    rather than having them read again."""
     held = [event for event in events if event.state == EventState.SCHEDULED]
-    if counts is None or checked_in is None:
-        ids = [event.id for event in held]
-        counts, checked_in = rsvp_counts(ids), checked_in_counts(ids)
+    counts, checked_in = figures or rsvp_figures([event.id for event in held])
     total, cities = Line(city=""), {}
     summary = Summary(total=total)
     for event in held:

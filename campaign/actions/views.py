@@ -69,8 +69,7 @@ def edit_day(day_id: int):
 def day(day_id: int):
     day = get_scoped_or_404(DayOfAction, day_id)
     events = services.events_of(day, states=tuple(EventState))
-    counts = services.rsvp_counts([event.id for event in events])
-    checked_in = services.checked_in_counts([event.id for event in events])
+    figures = counts, checked_in = services.rsvp_figures([event.id for event in events])
     return render_template(
         "actions/day.html",
         coalition=g.coalition,
@@ -79,7 +78,7 @@ def day(day_id: int):
         proposals=[event for event in events if event.state == EventState.PROPOSED],
         counts=counts,
         checked_in=checked_in,
-        summary=listing.summarize(events, counts, checked_in),
+        summary=listing.summarize(events, figures),
         action_form=EmptyForm(),
     )
 
@@ -228,7 +227,7 @@ def event_admin(day_id: int, event_id: int):
         coalition=g.coalition,
         day=day,
         event=event,
-        counts=services.rsvp_counts([event.id])[event.id],
+        counts=services.rsvp_figures([event.id])[0][event.id],
         host_url=host_url,
         action_form=EmptyForm(),
     )
