@@ -1,7 +1,7 @@
 """What the public pages show of a day of action: events by state and city, nearest to a ZIP
 code, the map's counts, and the summary after the day (numbers only, never names)."""
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -35,10 +35,7 @@ def nearest(events: list[Event], zip_code: str) -> list[tuple[Event, float]]:
 
 
 def events_per_state(events: list[Event]) -> dict[str, int]:
-    counts: dict[str, int] = defaultdict(int)
-    for event in events:
-        counts[event.us_state] += 1
-    return dict(counts)
+    return dict(Counter(event.us_state for event in events))
 
 
 @dataclass

@@ -51,16 +51,17 @@ def public_day(slug: str):
     events = services.events_of(day)
     search = ZipSearchForm(request.args)
     searched = bool(search.zip.data) and search.validate()
+    held = [event for event in events if event.is_scheduled]
     return render_template(
         "actions/public_day.html",
         day=day,
         events=events,
         groups=listing.by_state_and_city(events),
-        cities=len({(event.us_state, event.city) for event in events if event.is_scheduled}),
-        scheduled=sum(event.is_scheduled for event in events),
+        cities=len({(event.us_state, event.city) for event in held}),
+        scheduled=len(held),
         search=search,
         nearest=listing.nearest(events, search.zip.data) if searched else None,
-        tiles=tiles(listing.events_per_state([event for event in events if event.is_scheduled])),
+        tiles=tiles(listing.events_per_state(held)),
         is_over=services.is_over(events, day, utcnow()),
     ), (400 if search.errors else 200)
 
