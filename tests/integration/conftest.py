@@ -73,6 +73,7 @@ class SmtpInbox:
 
     def __init__(self):
         self._messages = []
+        self._by_recipient = {}  # To header -> messages: read per signer, in tests of thousands
         self._rcpts = []
         self._refused = {}
         self._changed = threading.Condition()
@@ -99,6 +100,7 @@ class SmtpInbox:
         message = message_from_bytes(envelope.original_content or envelope.content, policy=policy.default)
         with self._changed:
             self._messages.append(message)
+            self._by_recipient.setdefault(str(message["To"]), []).append(message)
             self._changed.notify_all()
 
     def rcpt_attempts(self, address: str) -> int:
@@ -111,7 +113,16 @@ class SmtpInbox:
             return list(self._messages)
 
     def to(self, address: str) -> list:
-        return [message for message in self.messages() if message["To"] == address]
+        with self._changed:
+            return list(self._by_recipient.get(address, []))
+
+    def wait_for_mail_to(self, address: str, timeout: float = 30) -> list:
+        """Block until a message to `address` arrives; the messages sent to it so far."""
+        with self._changed:
+            received = self._changed.wait_for(lambda: self._by_recipient.get(address), timeout)
+        if not received:
+            raise AssertionError(f"no mail to {address} within {timeout}s; got {self._summary()}")
+        return list(received)
 
     def wait_for(self, predicate, timeout: float = 30):
         """Block until `predicate(messages)` is truthy and return its value."""

@@ -6,7 +6,7 @@ from sqlalchemy import select
 from campaign.accounts.models import User
 from campaign.core.outbox import DONE, OutboxEntry
 from campaign.extensions import db
-from tests.integration.helpers import link_path, mail_to, new_address, sign_up
+from tests.integration.helpers import link_path, new_address, sign_up
 
 pytestmark = pytest.mark.integration
 
@@ -19,7 +19,7 @@ def test_signup_mail_goes_through_the_worker_and_the_link_verifies(
     assert response.status_code == 302
     assert response.headers["Location"].endswith("/accounts/check-email/verify")
 
-    (message,) = smtp_server.wait_for(mail_to(address))
+    (message,) = smtp_server.wait_for_mail_to(address)
     assert message["Subject"] == "Confirm your email address"
     response = it_client.get(link_path(message, "/accounts/verify/"))
     assert response.status_code == 302

@@ -88,7 +88,7 @@ def test_63_organizations_sign_are_approved_and_delivered(it_app, it_client, cel
 
     # Confirm each from the link in the email the real SMTP server received.
     for email in signers:
-        message = smtp_server.wait_for(mail_to(email))[0]
+        message = smtp_server.wait_for_mail_to(email)[0]
         assert message["Subject"] == "Confirm your signature: End 287(g) agreements"
         path = link_path(message, "/letters/confirm/")
         assert "Confirm my signature" in it_client.get(path).get_data(as_text=True)

@@ -7,7 +7,7 @@ from campaign.accounts.models import User
 from campaign.core import outbox
 from campaign.core.outbox import DONE, PENDING, OutboxEntry
 from campaign.extensions import db
-from tests.integration.helpers import mail_to, new_address, sign_up
+from tests.integration.helpers import new_address, sign_up
 from tests.services import wait_until
 
 pytestmark = pytest.mark.integration
@@ -33,7 +33,7 @@ def drain(it_client, smtp_server) -> None:
     """
     address = new_address("sentinel")
     assert sign_up(it_client, address).status_code == 302
-    smtp_server.wait_for(mail_to(address))
+    smtp_server.wait_for_mail_to(address)
 
 
 def wait_for_state(app, address: str, state: str) -> OutboxEntry:
@@ -56,7 +56,7 @@ def test_signup_succeeds_while_redis_is_down_and_the_sweeper_delivers_once(
 
     with sweeper_app.app_context():
         assert outbox.sweep() >= 1
-    (message,) = smtp_server.wait_for(mail_to(address))
+    (message,) = smtp_server.wait_for_mail_to(address)
     assert message["Subject"] == "Confirm your email address"
     entry = wait_for_state(sweeper_app, address, DONE)
     assert entry.attempts == 1

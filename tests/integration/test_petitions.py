@@ -9,7 +9,7 @@ from campaign.core.outbox import publish_later
 from campaign.extensions import db
 from campaign.petitions.models import Petition, PetitionSignature, SignatureState, Tally
 from campaign.petitions.tasks import send_confirmations
-from tests.integration.helpers import link_path, log_in, mail_to, make_coalition, make_organizer, new_address
+from tests.integration.helpers import link_path, log_in, make_coalition, make_organizer, new_address
 from tests.services import wait_until
 
 pytestmark = pytest.mark.integration
@@ -57,7 +57,7 @@ def test_1000_signatures_are_confirmed_tallied_and_agree_with_the_database(
         sign(it_client, slug, new_address("bot"), "19104", number, website="http://spam.example")
 
     for email in emails:
-        message = smtp_server.wait_for(mail_to(email), timeout=120)[0]
+        message = smtp_server.wait_for_mail_to(email, timeout=120)[0]
         assert it_client.post(link_path(message, "/petitions/confirm/")).status_code == 200
 
     def already_signed(messages):
@@ -131,5 +131,5 @@ def test_signatures_taken_while_redis_is_down_are_kept_and_confirmed_once_it_is_
     with sweeper_app.app_context():  # Redis is back: the beat job asks the signers who waited
         send_confirmations()
     for email in emails:
-        smtp_server.wait_for(mail_to(email), timeout=60)
+        smtp_server.wait_for_mail_to(email, timeout=60)
     assert {email: len(smtp_server.to(email)) for email in emails} == dict.fromkeys(emails, 1)
