@@ -153,6 +153,7 @@ def test_a_member_that_accepted_from_its_own_domain_is_approved_at_once_on_its_c
 ):
     letter = make_letter(auto_approve_domains="y")
     assert _db.session.scalar(select(Membership.verified_domain)) == "aclu.example"
+    assert "verified domain: aclu.example" in text_of(client.get(f"/coalitions/{coalition.slug}/members"))
     page = sign(letter, organization_name="ACLU", email="director@ny.aclu.example", city="New York")
     assert "you are on the letter" in text_of(page)
     assert ACLU in text_of(client.get(f"/letters/{letter.slug}"))
