@@ -1,7 +1,7 @@
 """Coalition rules: creating coalitions, inviting and removing members, the organizer team."""
 
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
@@ -31,8 +31,8 @@ from campaign.organizations.services import (
 CAMPAIGN_COUNTERS: list[Callable[[list[int]], dict[int, int]]] = []
 
 # Each later feature whose rows tie an organization to a coalition (a signature on a letter)
-# appends a function: given an organization id, the ids of the coalitions whose rows name it.
-ORGANIZATION_USERS: list[Callable[[int], set[int]]] = []
+# appends a function: given organization ids, the (organization id, coalition id) pairs of its rows.
+ORGANIZATION_USERS: list[Callable[[list[int]], Iterable[tuple[int, int]]]] = []
 
 # Addresses anyone can open: accepting an invitation from one proves nothing about a domain.
 FREE_MAIL_DOMAINS = frozenset(
@@ -339,20 +339,23 @@ def move_memberships(kept: Organization, duplicate: Organization, **extra) -> No
     db.session.flush()
 
 
-def coalitions_using(organization_id: int) -> set[int]:
-    """The coalitions whose memberships (in any status) or later features' rows name the record."""
-    users = set(
-        db.session.scalars(
-            select(Membership.coalition_id).where(Membership.organization_id == organization_id)
+def coalitions_using(organization_ids: list[int]) -> dict[int, set[int]]:
+    """Per record, the coalitions whose memberships (in any status) or later features' rows name it."""
+    users = {organization_id: set() for organization_id in organization_ids}
+    pairs = db.session.execute(
+        select(Membership.organization_id, Membership.coalition_id).where(
+            Membership.organization_id.in_(organization_ids)
         )
-    )
-    for more_users in ORGANIZATION_USERS:
-        users |= more_users(organization_id)
+    ).all()
+    for more_pairs in ORGANIZATION_USERS:
+        pairs.extend(more_pairs(organization_ids))
+    for organization_id, coalition_id in pairs:
+        users[organization_id].add(coalition_id)
     return users
 
 
 def used_by_another_coalition(organization_id: int, coalition_id: int) -> bool:
-    return bool(coalitions_using(organization_id) - {coalition_id})
+    return bool(coalitions_using([organization_id])[organization_id] - {coalition_id})
 
 
 def can_edit_profile(organization: Organization, coalition_id: int) -> bool:
@@ -384,11 +387,11 @@ def link_candidates(coalition_id: int, organization: Organization) -> list[Organ
     unique = {
         o.id: o
         for o in candidates + find_matches(organization.name)
-        if o.id != organization.id
-        and o.merged_into_id is None
-        and not used_by_another_coalition(o.id, coalition_id)
+        if o.id != organization.id and o.merged_into_id is None
     }
-    return sorted(unique.values(), key=lambda o: o.name.lower())
+    users = coalitions_using(list(unique))
+    free = [o for o in unique.values() if users[o.id] <= {coalition_id}]
+    return sorted(free, key=lambda o: o.name.lower())
 
 
 def link_records(coalition_id: int, kept: Organization, duplicate: Organization) -> None:

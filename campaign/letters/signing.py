@@ -214,14 +214,13 @@ def signatures_by_id(letter: Letter, ids: list[int]) -> list[Signature]:
     ).all()
 
 
-def _coalitions_signed_for(organization_id: int) -> set[int]:
-    return set(
-        db.session.scalars(
-            select(Letter.coalition_id)
-            .join(Signature, Signature.letter_id == Letter.id)
-            .where(Signature.organization_id == organization_id)
-        )
-    )
+def _coalitions_signed_for(organization_ids: list[int]) -> list[tuple[int, int]]:
+    return db.session.execute(
+        select(Signature.organization_id, Letter.coalition_id)
+        .join(Letter, Letter.id == Signature.letter_id)
+        .where(Signature.organization_id.in_(organization_ids))
+        .distinct()
+    ).all()
 
 
 # A coalition whose letter an organization signed uses its record, as a member's does.
