@@ -107,6 +107,12 @@ class Membership(db.Model):
     invited_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
     invited_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     responded_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # This coalition's own name for the member, when it may not change the shared profile's;
+    # None shows the profile's name.
+    display_name: Mapped[str | None] = mapped_column(String(200))
+    # The domain of the contact address the invitation was accepted from (the link reached that
+    # mailbox), unless a free-mail one: this coalition's letters may trust signers at it.
+    verified_domain: Mapped[str | None] = mapped_column(String(255))
 
     coalition: Mapped[Coalition] = relationship(back_populates="memberships")
     organization: Mapped[Organization] = relationship()
@@ -115,3 +121,8 @@ class Membership(db.Model):
     @property
     def status_label(self) -> str:
         return STATUS_LABELS[self.status]
+
+    @property
+    def name(self) -> str:
+        """The member's name as this coalition shows it."""
+        return self.display_name or self.organization.name

@@ -1,7 +1,7 @@
 """Coalition rules: creating coalitions, inviting and removing members, the organizer team."""
 
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
@@ -15,17 +15,46 @@ from campaign.core import outbox
 from campaign.core.outbox import utcnow
 from campaign.core.slugs import unique_slug
 from campaign.extensions import db
-from campaign.organizations.models import SECTOR_LABELS, Organization
+from campaign.organizations.models import SECTOR_LABELS, Organization, Sector
 from campaign.organizations.services import (
+    LinkError,
     create_organization,
     find_matches,
     kept_record,
+    link_duplicate,
     organization_linked,
+    update_organization,
 )
 
 # Each later feature appends a function: given coalition ids, its number of campaigns per id
 # (ids without campaigns may be left out). The dashboard shows the sum of them all.
 CAMPAIGN_COUNTERS: list[Callable[[list[int]], dict[int, int]]] = []
+
+# Each later feature whose rows tie an organization to a coalition (a signature on a letter)
+# appends a function: given organization ids, the (organization id, coalition id) pairs of its rows.
+ORGANIZATION_USERS: list[Callable[[list[int]], Iterable[tuple[int, int]]]] = []
+
+# Addresses anyone can open: accepting an invitation from one proves nothing about a domain.
+FREE_MAIL_DOMAINS = frozenset(
+    {
+        "gmail.com",
+        "googlemail.com",
+        "yahoo.com",
+        "hotmail.com",
+        "outlook.com",
+        "live.com",
+        "msn.com",
+        "aol.com",
+        "icloud.com",
+        "me.com",
+        "mail.com",
+        "gmx.com",
+        "proton.me",
+        "protonmail.com",
+        "zoho.com",
+        "yandex.com",
+    }
+)
 
 # Slugs that would collide with fixed paths under /coalitions/.
 RESERVED_SLUGS = frozenset({"new"})
@@ -110,24 +139,53 @@ def organizers(coalition_id: int) -> list[User]:
     )
 
 
-def member_organizations(coalition_id: int, statuses=(MembershipStatus.ACTIVE,)) -> list[Organization]:
-    """The coalition's member organizations (active ones unless told), by name."""
-    return list(
-        db.session.scalars(
-            select(Organization)
-            .join(Membership, Membership.organization_id == Organization.id)
-            .where(Membership.coalition_id == coalition_id, Membership.status.in_(statuses))
-            .order_by(Organization.name)
-        )
+@dataclass(frozen=True)
+class Member:
+    """A member organization as one coalition shows it: its own name, the shared profile's rest."""
+
+    organization: Organization
+    name: str
+
+    @property
+    def id(self) -> int:
+        return self.organization.id
+
+    @property
+    def sector(self) -> Sector:
+        return self.organization.sector
+
+    @property
+    def place(self) -> str:
+        return self.organization.place
+
+    @property
+    def website(self) -> str:
+        return self.organization.website
+
+    @property
+    def is_demo(self) -> bool:
+        return self.organization.is_demo
+
+
+def _shown_name():
+    return func.coalesce(Membership.display_name, Organization.name)
+
+
+def member_organizations(coalition_id: int, statuses=(MembershipStatus.ACTIVE,)) -> list[Member]:
+    """The coalition's member organizations (active ones unless told), by the name it shows."""
+    rows = db.session.execute(
+        select(Organization, _shown_name())
+        .join(Membership, Membership.organization_id == Organization.id)
+        .where(Membership.coalition_id == coalition_id, Membership.status.in_(statuses))
+        .order_by(_shown_name())
     )
+    return [Member(organization, name) for organization, name in rows]
 
 
-def members_by_sector(coalition_id: int) -> list[tuple[str, list[Organization]]]:
+def members_by_sector(coalition_id: int) -> list[tuple[str, list[Member]]]:
     """Active members grouped under their sector's label, sectors in their usual order."""
-    organizations = member_organizations(coalition_id)
-    groups = [
-        (label, [o for o in organizations if o.sector == sector]) for sector, label in SECTOR_LABELS.items()
-    ]
+    members = member_organizations(coalition_id)
+    groups = [(label, [m for m in members if m.sector == sector]) for sector, label in SECTOR_LABELS.items()]
     return [(label, group) for label, group in groups if group]
 
 
@@ -137,7 +195,7 @@ def memberships(coalition_id: int) -> list[Membership]:
             select(Membership)
             .join(Organization, Membership.organization_id == Organization.id)
             .where(Membership.coalition_id == coalition_id)
-            .order_by(Organization.name)
+            .order_by(_shown_name())
         )
     )
 
@@ -158,14 +216,17 @@ def invite(
     An organization invited before gets the same membership row back with a fresh link;
     one that is already an active member raises AlreadyMember.
     """
-    organization = kept_record(organization) if organization else create_organization(name, **(profile or {}))
+    if organization:
+        organization = kept_record(organization)
+    else:
+        organization = create_organization(name, owner_coalition_id=coalition.id, **(profile or {}))
     membership = db.session.scalar(
         select(Membership).where(
             Membership.coalition_id == coalition.id, Membership.organization_id == organization.id
         )
     )
     if membership and membership.status == MembershipStatus.ACTIVE:
-        raise AlreadyMember(_l("%(name)s is already a member of this coalition.", name=organization.name))
+        raise AlreadyMember(_l("%(name)s is already a member of this coalition.", name=membership.name))
     if membership is None:
         membership = Membership(coalition=coalition, organization=organization)
         db.session.add(membership)
@@ -195,9 +256,36 @@ def _respond(membership: Membership, allowed_from: tuple, status: MembershipStat
 
 
 def accept(membership: Membership) -> bool:
-    """True if accepted; an organization that declined may still change its mind."""
-    return _respond(
+    """True if accepted; an organization that declined may still change its mind.
+
+    Only the invitation link emailed to the contact address accepts, so the contact's domain
+    is verified for this coalition (see FREE_MAIL_DOMAINS).
+    """
+    accepted = _respond(
         membership, (MembershipStatus.INVITED, MembershipStatus.DECLINED), MembershipStatus.ACTIVE
+    )
+    if accepted:
+        membership.verified_domain = _organization_domain(membership.contact_email or "")
+        db.session.flush()
+    return accepted
+
+
+def _organization_domain(email: str) -> str | None:
+    domain = email.rpartition("@")[2].strip().lower()
+    return domain if domain and domain not in FREE_MAIL_DOMAINS else None
+
+
+def verified_domains(coalition_id: int, organization_id: int) -> list[str]:
+    """The domains an active member proved to this coalition by accepting from an address there."""
+    return list(
+        db.session.scalars(
+            select(Membership.verified_domain).where(
+                Membership.coalition_id == coalition_id,
+                Membership.organization_id == organization_id,
+                Membership.status == MembershipStatus.ACTIVE,
+                Membership.verified_domain.is_not(None),
+            )
+        )
     )
 
 
@@ -238,19 +326,79 @@ def move_memberships(kept: Organization, duplicate: Organization, **extra) -> No
             moving.organization = kept
             continue
         if _STATUS_RANK.index(moving.status) > _STATUS_RANK.index(staying.status):
-            for column in ("status", "contact_email", "invitation_key", "invited_at", "responded_at"):
+            for column in (
+                "status",
+                "contact_email",
+                "verified_domain",
+                "invitation_key",
+                "invited_at",
+                "responded_at",
+            ):
                 setattr(staying, column, getattr(moving, column))
         db.session.delete(moving)
     db.session.flush()
 
 
-def link_candidates(coalition_id: int, organization: Organization) -> list[Organization]:
-    """Records an admin may link into `organization`: this coalition's members and name matches."""
-    candidates = member_organizations(coalition_id, statuses=tuple(MembershipStatus)) + find_matches(
-        organization.name
+def coalitions_using(organization_ids: list[int]) -> dict[int, set[int]]:
+    """Per record, the coalitions whose memberships (in any status) or later features' rows name it."""
+    users = {organization_id: set() for organization_id in organization_ids}
+    pairs = db.session.execute(
+        select(Membership.organization_id, Membership.coalition_id).where(
+            Membership.organization_id.in_(organization_ids)
+        )
+    ).all()
+    for more_pairs in ORGANIZATION_USERS:
+        pairs.extend(more_pairs(organization_ids))
+    for organization_id, coalition_id in pairs:
+        users[organization_id].add(coalition_id)
+    return users
+
+
+def used_by_another_coalition(organization_id: int, coalition_id: int) -> bool:
+    return bool(coalitions_using([organization_id])[organization_id] - {coalition_id})
+
+
+def can_edit_profile(organization: Organization, coalition_id: int) -> bool:
+    """The shared profile is the creator coalition's to change while no other coalition uses it;
+    any other coalition changes only its own name for the member (rename_member)."""
+    return organization.owner_coalition_id == coalition_id and not used_by_another_coalition(
+        organization.id, coalition_id
     )
-    unique = {o.id: o for o in candidates if o.id != organization.id and o.merged_into_id is None}
-    return sorted(unique.values(), key=lambda o: o.name.lower())
+
+
+def save_profile(membership: Membership, name: str, profile: dict) -> None:
+    update_organization(membership.organization, name, **profile)
+    membership.display_name = None  # the coalition shows the profile's name, just saved
+    db.session.flush()
+
+
+def rename_member(membership: Membership, name: str) -> None:
+    name = " ".join(name.split())
+    membership.display_name = None if name == membership.organization.name else name
+    db.session.flush()
+
+
+def link_candidates(coalition_id: int, organization: Organization) -> list[Organization]:
+    """Records an admin may link into `organization`: this coalition's members and name matches
+    that no other coalition uses (linking moves every row of the duplicate)."""
+    candidates = [
+        m.organization for m in member_organizations(coalition_id, statuses=tuple(MembershipStatus))
+    ]
+    unique = {
+        o.id: o
+        for o in candidates + find_matches(organization.name)
+        if o.id != organization.id and o.merged_into_id is None
+    }
+    users = coalitions_using(list(unique))
+    free = [o for o in unique.values() if users[o.id] <= {coalition_id}]
+    return sorted(free, key=lambda o: o.name.lower())
+
+
+def link_records(coalition_id: int, kept: Organization, duplicate: Organization) -> None:
+    """Link `duplicate` into `kept` for this coalition, if no other coalition uses the duplicate."""
+    if used_by_another_coalition(duplicate.id, coalition_id):
+        raise LinkError(_l("Another coalition uses this record, so it cannot be linked from here."))
+    link_duplicate(kept, duplicate, fill_profile=can_edit_profile(kept, coalition_id))
 
 
 # -- the organizer team --------------------------------------------------------------------

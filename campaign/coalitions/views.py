@@ -21,8 +21,8 @@ from campaign.coalitions.models import (
 from campaign.coalitions.tokens import membership_for_token
 from campaign.core.errors import render_error
 from campaign.extensions import db
-from campaign.organizations.forms import LinkForm, OrganizationForm
-from campaign.organizations.services import LinkError, find_matches, link_duplicate, update_organization
+from campaign.organizations.forms import LinkForm, MemberNameForm, OrganizationForm
+from campaign.organizations.services import LinkError, find_matches
 
 bp = Blueprint("coalitions", __name__)
 
@@ -101,7 +101,7 @@ def invite():
             flash(str(error), "info")
             return _to("coalitions.members")
         db.session.commit()
-        flash(_("Invitation sent to %(name)s.", name=membership.organization.name), "success")
+        flash(_("Invitation sent to %(name)s.", name=membership.name), "success")
         return _to("coalitions.members")
     return render_template("coalitions/invite.html", coalition=g.coalition, form=form)
 
@@ -114,7 +114,7 @@ def resend_invitation(membership_id: int):
         abort(404)
     services.send_invitation(membership)
     db.session.commit()
-    flash(_("Invitation sent again to %(name)s.", name=membership.organization.name), "success")
+    flash(_("Invitation sent again to %(name)s.", name=membership.name), "success")
     return _to("coalitions.members")
 
 
@@ -127,7 +127,7 @@ def remove_member(membership_id: int):
     if request.method == "POST":
         services.remove_member(membership)
         db.session.commit()
-        flash(_("%(name)s is no longer a member.", name=membership.organization.name), "success")
+        flash(_("%(name)s is no longer a member.", name=membership.name), "success")
         return _to("coalitions.members")
     return render_template("coalitions/remove_member.html", coalition=g.coalition, membership=membership)
 
@@ -200,40 +200,49 @@ def _after_team_change(teammate: CoalitionRole):
     return _to("coalitions.team" if teammate.role >= Role.ADMIN else "coalitions.overview")
 
 
-def _member_organization_or_404(organization_id: int):
-    membership = db.first_or_404(
+def _current_membership_or_404(organization_id: int) -> Membership:
+    return db.first_or_404(
         scoped(Membership).where(
             Membership.organization_id == organization_id, Membership.status.in_(services.CURRENT_STATUSES)
         )
     )
-    return membership.organization
 
 
 @bp.route("/coalitions/<slug>/organizations/<int:organization_id>/edit", methods=["GET", "POST"])
 @coalition_required(Role.ORGANIZER)
 def edit_organization(organization_id: int):
-    organization = _member_organization_or_404(organization_id)
-    form = OrganizationForm(obj=organization)
+    membership = _current_membership_or_404(organization_id)
+    organization = membership.organization
+    shared = not services.can_edit_profile(organization, g.coalition.id)
+    form = MemberNameForm(name=membership.name) if shared else OrganizationForm(obj=organization)
     if form.validate_on_submit():
-        update_organization(organization, form.name.data, **form.profile())
+        if shared:
+            services.rename_member(membership, form.name.data)
+        else:
+            services.save_profile(membership, form.name.data, form.profile())
         db.session.commit()
-        flash(_("The profile of %(name)s is saved.", name=organization.name), "success")
+        flash(_("The profile of %(name)s is saved.", name=membership.name), "success")
         return _to("coalitions.members")
     return render_template(
-        "coalitions/edit_organization.html", coalition=g.coalition, organization=organization, form=form
+        "coalitions/edit_organization.html",
+        coalition=g.coalition,
+        membership=membership,
+        shared=shared,
+        form=form,
     )
 
 
 @bp.route("/coalitions/<slug>/organizations/<int:organization_id>/link", methods=["GET", "POST"])
 @coalition_required(Role.ADMIN)
 def link_organization(organization_id: int):
-    organization = _member_organization_or_404(organization_id)
+    membership = _current_membership_or_404(organization_id)
+    organization = membership.organization
     form = LinkForm()
     form.offer(services.link_candidates(g.coalition.id, organization))
     if form.validate_on_submit():
         duplicate = form.chosen()
         try:
-            link_duplicate(organization, duplicate)
+            services.link_records(g.coalition.id, organization, duplicate)
         except LinkError as error:
             form.duplicate.errors.append(str(error))
         else:
@@ -242,13 +251,13 @@ def link_organization(organization_id: int):
                 _(
                     "%(duplicate)s is now linked to %(name)s.",
                     duplicate=duplicate.name,
-                    name=organization.name,
+                    name=membership.name,
                 ),
                 "success",
             )
             return _to("coalitions.members")
     return render_template(
-        "coalitions/link_organization.html", coalition=g.coalition, organization=organization, form=form
+        "coalitions/link_organization.html", coalition=g.coalition, membership=membership, form=form
     )
 
 
@@ -284,7 +293,7 @@ def respond(token: str, action: str):
     if respond_with(membership):
         db.session.commit()
         flash(
-            str(message) % {"name": membership.organization.name, "coalition": membership.coalition.name},
+            str(message) % {"name": membership.name, "coalition": membership.coalition.name},
             "success",
         )
     return redirect(url_for("coalitions.invitation", token=token))

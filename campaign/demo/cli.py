@@ -172,6 +172,7 @@ def _letter(coalition: Coalition, organizer: User, spec: dict, organizations: di
                 letter=letter,
                 kind=SignerKind.ORGANIZATION,
                 organization=organization,
+                organization_name=organization.name,
                 supporter=signer,
                 signer_key=f"org:{organization.id}",
                 signer_name=f"Demo signer for {key}",

@@ -78,7 +78,10 @@ class LetterForm(AppForm):
     )
     allow_individuals = BooleanField(_l("Individuals may sign too, listed apart from organizations"))
     auto_approve_domains = BooleanField(
-        _l("Approve at once signers whose email address is at their organization's website domain")
+        _l(
+            "Approve at once signers whose email address is at the domain their organization "
+            "verified when it accepted this coalition's invitation"
+        )
     )
     embargoed = BooleanField(_l("Embargo: collect signatures privately before the letter is public"))
     release_at = DateTimeLocalField(_l("Release time"), format=LOCAL_INPUT_FORMAT, validators=[Optional()])

@@ -177,7 +177,9 @@ class Signature(db.Model):
     # The person's name and title are personal data: encrypted like supporters' contact fields.
     signer_name: Mapped[str | None] = mapped_column(EncryptedText)
     signer_title: Mapped[str | None] = mapped_column(EncryptedText)
-    # What is listed publicly, as given for this letter.
+    # What is listed publicly, as the signer gave and confirmed it for this letter: a later change
+    # to the directory's profile leaves a signed letter as it was.
+    organization_name: Mapped[str] = mapped_column(String(200), default="")
     city: Mapped[str] = mapped_column(String(100), default="")
     us_state: Mapped[str] = mapped_column(String(2), default="")
     sector: Mapped[Sector | None] = mapped_column(enum_column(Sector, 20))
@@ -188,7 +190,7 @@ class Signature(db.Model):
     )
     version: Mapped[int] = mapped_column(Integer, default=1)  # the text version endorsed
     late: Mapped[bool] = mapped_column(default=False)  # signed after the deadline
-    # The signer added the organization to the directory: its website proves nothing yet.
+    # The signer added the organization to the directory (the queue says so).
     new_organization: Mapped[bool] = mapped_column(default=False)
     language: Mapped[str] = mapped_column(String(5), default="en")
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
@@ -210,6 +212,4 @@ class Signature(db.Model):
 
     @property
     def display_name(self) -> str:
-        if self.is_organization:
-            return self.organization.name if self.organization else ""
-        return self.signer_name or ""
+        return self.organization_name if self.is_organization else self.signer_name or ""

@@ -37,7 +37,7 @@ def _letter_context(letter: Letter) -> dict:
 
 def _about_signature(signature: Signature) -> dict:
     """What a mail about one sign-on names: the organization, if it was one."""
-    return {"organization": signature.organization.name if signature.organization else ""}
+    return {"organization": signature.organization_name}
 
 
 def _send(

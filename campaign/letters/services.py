@@ -3,7 +3,6 @@
 from datetime import date, datetime
 
 from sqlalchemy import select, update
-from sqlalchemy.orm import joinedload
 
 from campaign.core import transitions
 from campaign.core.outbox import enqueue, utcnow
@@ -113,9 +112,7 @@ def _new_version(letter: Letter) -> None:
 def ask_signers_to_reconfirm(letter: Letter) -> None:
     """Email each confirmed signer of an earlier version (once per version: notices dedupe)."""
     earlier = db.session.scalars(
-        select(Signature)
-        .options(joinedload(Signature.organization))
-        .where(
+        select(Signature).where(
             Signature.letter_id == letter.id,
             Signature.state.in_(CONFIRMED),
             Signature.version < letter.version,

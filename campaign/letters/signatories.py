@@ -70,9 +70,7 @@ class SignatoryList:
 def current_signatures(letter: Letter) -> list[Signature]:
     """Approved signatures of the current text: those shown to the public and in the packet."""
     return db.session.scalars(
-        select(Signature)
-        .options(joinedload(Signature.organization))
-        .where(
+        select(Signature).where(
             Signature.letter_id == letter.id,
             Signature.state == SignatureState.APPROVED,
             Signature.version == letter.version,
@@ -196,7 +194,7 @@ def export_rows(letter: Letter) -> Iterator[tuple]:
     """Every confirmed sign-on, for the organizers' spreadsheet (personal data: admins only)."""
     query = (
         select(Signature)
-        .options(joinedload(Signature.organization), joinedload(Signature.supporter))
+        .options(joinedload(Signature.supporter))
         .where(
             Signature.letter_id == letter.id,
             Signature.state.in_((SignatureState.PENDING, SignatureState.APPROVED, SignatureState.REJECTED)),
@@ -205,7 +203,7 @@ def export_rows(letter: Letter) -> Iterator[tuple]:
     )
     for signature in db.session.scalars(query):
         yield (
-            signature.organization.name if signature.organization else "",
+            signature.organization_name,
             signature.signer_name or "",
             signature.signer_title or "",
             signature.supporter.email if signature.supporter else "",

@@ -2,12 +2,12 @@
 
 import enum
 from datetime import datetime
-from urllib.parse import urlsplit
 
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
+from campaign.coalitions import services as coalitions
 from campaign.extensions import db
 from campaign.letters import notices
 from campaign.letters.models import CONFIRMED, Letter, LetterState, Signature, SignatureState, SignerKind
@@ -61,6 +61,7 @@ def sign_on(letter: Letter, fields: dict, language: str, consent_wording: str | 
         letter=letter,
         kind=fields["kind"],
         organization=organization,
+        organization_name=organization.name if organization else "",
         supporter=supporter,
         signer_name=fields["signer_name"],
         signer_title=fields.get("signer_title", ""),
@@ -158,22 +159,22 @@ def _first_confirmation(signature: Signature, now: datetime) -> Confirmation:
     return Confirmation.WAITING_FOR_APPROVAL
 
 
-def email_domain_matches(email: str, website: str) -> bool:
-    domain = email.rpartition("@")[2].lower()
-    host = (urlsplit(website if "//" in website else f"//{website}").hostname or "").lower()
-    host = host.removeprefix("www.")
-    return bool(host) and (domain == host or domain.endswith("." + host))
+def email_at_domain(email: str, domain: str) -> bool:
+    """The address is at `domain` or at one of its subdomains."""
+    email_domain = email.rpartition("@")[2].lower()
+    return email_domain == domain or email_domain.endswith("." + domain)
 
 
 def _auto_approved(signature: Signature) -> bool:
-    """The organizer trusts addresses at the organization's own domain, as the directory knew it."""
-    organization = signature.organization
-    return (
-        signature.letter.auto_approve_domains
-        and not signature.late
-        and organization is not None
-        and not signature.new_organization
-        and email_domain_matches(signature.supporter.email or "", organization.website)
+    """The organizer trusts addresses at a domain the organization verified to the letter's own
+    coalition (by accepting its invitation from there); never a website anyone could type."""
+    letter, organization = signature.letter, signature.organization
+    if not letter.auto_approve_domains or signature.late or organization is None:
+        return False
+    email = signature.supporter.email or ""
+    return any(
+        email_at_domain(email, domain)
+        for domain in coalitions.verified_domains(letter.coalition_id, organization.id)
     )
 
 
@@ -213,6 +214,19 @@ def signatures_by_id(letter: Letter, ids: list[int]) -> list[Signature]:
     ).all()
 
 
+def _coalitions_signed_for(organization_ids: list[int]) -> list[tuple[int, int]]:
+    return db.session.execute(
+        select(Signature.organization_id, Letter.coalition_id)
+        .join(Letter, Letter.id == Signature.letter_id)
+        .where(Signature.organization_id.in_(organization_ids))
+        .distinct()
+    ).all()
+
+
+# A coalition whose letter an organization signed uses its record, as a member's does.
+coalitions.ORGANIZATION_USERS.append(_coalitions_signed_for)
+
+
 @organization_linked.connect
 def move_signatures(kept: Organization, duplicate: Organization) -> None:
     """Two records of one organization became one: so do its sign-ons, one per letter."""
@@ -242,9 +256,8 @@ def forget_signer(supporter) -> None:
 @supporter_exporting.connect
 def describe_signatures(supporter) -> list[str]:
     rows = db.session.execute(
-        select(Signature.created_at, Letter.title, Organization.name)
+        select(Signature.created_at, Letter.title, Signature.organization_name)
         .join(Letter, Letter.id == Signature.letter_id)
-        .outerjoin(Organization, Organization.id == Signature.organization_id)
         .where(Signature.supporter_id == supporter.id)
         .order_by(Signature.created_at)
     )

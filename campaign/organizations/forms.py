@@ -113,6 +113,13 @@ class OrganizationForm(ProfileFieldsMixin, AppForm):
         }
 
 
+class MemberNameForm(AppForm):
+    """A coalition's own name for a member whose shared profile it may not change."""
+
+    name = organization_name_field()
+    submit = SubmitField(_l("Save name"))
+
+
 class LinkForm(AppForm):
     duplicate = SelectField(_l("Duplicate record"), coerce=int, validate_choice=True)
     submit = SubmitField(_l("Link as one organization"))

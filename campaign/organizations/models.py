@@ -63,6 +63,12 @@ class Organization(db.Model):
     founded_year: Mapped[int | None] = mapped_column(Integer)
     is_demo: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    # The coalition that added this record by inviting it; None for records a letter's signer
+    # added and demo records. Only that coalition may change the profile, and only while no
+    # other coalition uses the record (campaign/coalitions/services.py: can_edit_profile).
+    owner_coalition_id: Mapped[int | None] = mapped_column(
+        ForeignKey("coalition.id", ondelete="SET NULL"), index=True
+    )
     # Set when an organizer linked this record as a duplicate of another: that one is kept.
     merged_into_id: Mapped[int | None] = mapped_column(
         ForeignKey("organization.id", ondelete="SET NULL"), index=True

@@ -78,8 +78,10 @@ def _set_name(organization: Organization, name: str) -> None:
     organization.acronym = acronym_of(organization.normalized_name)
 
 
-def create_organization(name: str, is_demo: bool = False, **profile) -> Organization:
-    organization = Organization(is_demo=is_demo)
+def create_organization(
+    name: str, is_demo: bool = False, owner_coalition_id: int | None = None, **profile
+) -> Organization:
+    organization = Organization(is_demo=is_demo, owner_coalition_id=owner_coalition_id)
     update_organization(organization, name, **profile)
     db.session.add(organization)
     db.session.flush()
@@ -110,14 +112,24 @@ def _add_alias(kept: Organization, name: str) -> None:
     existing = db.session.scalar(
         select(OrganizationAlias).where(OrganizationAlias.normalized_name == normalized)
     )
+    # An alias that already names a third record stays with it: a link must not take its name.
     if existing is None:
         db.session.add(OrganizationAlias(organization=kept, name=name, normalized_name=normalized))
-    else:
-        existing.organization = kept
 
 
-def link_duplicate(kept: Organization, duplicate: Organization) -> None:
-    """Make `duplicate` an alias of `kept`: its rows move there and matching finds `kept` by either name."""
+def _fill_profile(kept: Organization, duplicate: Organization) -> None:
+    """Keep what the duplicate knew and the kept record did not."""
+    for field in PROFILE_FIELDS:
+        if getattr(kept, field) in (None, "") and getattr(duplicate, field) not in (None, ""):
+            setattr(kept, field, getattr(duplicate, field))
+
+
+def link_duplicate(kept: Organization, duplicate: Organization, fill_profile: bool = True) -> None:
+    """Make `duplicate` an alias of `kept`: its rows move there and matching finds `kept` by either name.
+
+    With `fill_profile`, what only the duplicate knew (city, website...) is copied to `kept`; the
+    caller passes False when it may not change `kept`'s shared profile.
+    """
     if kept.id == duplicate.id:
         raise LinkError(_l("Choose a different organization: a record cannot be linked to itself."))
     if kept.merged_into_id or duplicate.merged_into_id:
@@ -126,9 +138,8 @@ def link_duplicate(kept: Organization, duplicate: Organization) -> None:
     for alias in list(duplicate.aliases):
         alias.organization = kept
     _add_alias(kept, duplicate.name)
-    for field in PROFILE_FIELDS:  # keep what the duplicate knew and the kept record did not
-        if getattr(kept, field) in (None, "") and getattr(duplicate, field) not in (None, ""):
-            setattr(kept, field, getattr(duplicate, field))
+    if fill_profile:
+        _fill_profile(kept, duplicate)
     for earlier in db.session.scalars(
         select(Organization).where(Organization.merged_into_id == duplicate.id)
     ):

@@ -16,7 +16,10 @@ from campaign.actions.models import EventKind, EventState
 from campaign.coalitions import services
 from campaign.coalitions.models import CoalitionRole, Role
 from campaign.letters import services as letters
+from campaign.letters import signing
+from campaign.letters.models import Letter
 from campaign.notifications import services as alerts
+from campaign.organizations.models import Organization
 from campaign.petitions import services as petitions
 from campaign.supporters import services as supporters
 
@@ -52,6 +55,14 @@ EVENT = {
     "zip_code": "90012",
     "starts_at": datetime(2030, 5, 29, 18),
     "ends_at": datetime(2030, 5, 29, 19),
+}
+SIGN_ON = {
+    "kind": "organization",
+    "organization_name": "Signer's Own Group",
+    "signer_name": "Sam Signer",
+    "email": "sam@signers.example",
+    "city": "Fresno",
+    "us_state": "CA",
 }
 ALERT = {"subject": "Rally", "body": "Friday", "subject_es": "", "body_es": "", "audience": {}}
 
@@ -162,6 +173,52 @@ def test_ids_of_another_coalition_are_not_found_under_ones_own_slug(
         url = build(app, rule, "coalition-b", ids)
         for method in methods:
             assert client.open(url, method=method).status_code == 404, (method, url)
+
+
+def test_another_coalition_reaches_no_organization_of_coalition_a_through_its_own_routes(
+    app, client, db, make_user, login, make_coalition, invite_org, coalition_a
+):
+    coalition, ids = coalition_a
+    founder = coalition.roles[0].user
+    invited = invite_org(coalition, founder, "Invited Only", email="x@invited.example").organization_id
+    letter = db.session.get(Letter, ids["letter_id"])
+    letters.open_letter(letter, datetime(2030, 1, 1))
+    signing.sign_on(letter, SIGN_ON, "en", None)  # the signer adds its organization to the directory
+    signed = db.session.scalar(
+        select(Organization.id).where(Organization.name == SIGN_ON["organization_name"])
+    )
+    db.session.commit()
+    outsider = make_user(email="owner-b@example.org")
+    coalition_b = make_coalition(outsider, name="Coalition B")
+    # B's own new records, named like A's, so that name matching offers A's records to link.
+    own = [
+        invite_org(coalition_b, outsider, name, email=f"b{number}@b.example").organization_id
+        for number, name in enumerate(("CHIRLA", "Invited Only", SIGN_ON["organization_name"]))
+    ]
+    login("owner-b@example.org")
+
+    directory_rules = [(r, m) for r, m in coalition_rules(app) if "organization_id" in r.arguments]
+    endpoints = {r.endpoint for r, _ in directory_rules}
+    assert endpoints >= {"coalitions.edit_organization", "coalitions.link_organization"}
+    link_rule = next(r for r, _ in directory_rules if r.endpoint == "coalitions.link_organization")
+    for organization_id in (ids["organization_id"], invited, signed):
+        for rule, methods in directory_rules:
+            url = build(app, rule, "coalition-b", {"organization_id": organization_id})
+            for method in methods:
+                response = client.open(url, method=method, data={"name": "Renamed by B", "duplicate": "1"})
+                assert response.status_code == 404, (method, url)
+        for own_id in own:
+            link = build(app, link_rule, "coalition-b", {"organization_id": own_id})
+            assert f'value="{organization_id}"' not in client.get(link).get_data(as_text=True)
+            assert client.post(link, data={"duplicate": str(organization_id)}).status_code == 200, link
+    db.session.expire_all()
+    a_records = (ids["organization_id"], invited, signed)
+    assert db.session.scalars(select(Organization.name).where(Organization.id.in_(a_records))).all() == [
+        "CHIRLA",
+        "Invited Only",
+        SIGN_ON["organization_name"],
+    ]
+    assert db.session.scalar(select(Organization.id).where(Organization.merged_into_id.is_not(None))) is None
 
 
 def test_viewer_gets_403_on_every_management_route(app, client, db, login, add_teammate, coalition_a):

@@ -60,16 +60,26 @@ def test_an_acronym_finds_the_existing_organization(client, make_letter, sign, d
     assert found[0]["name"] == "American Civil Liberties Union"
 
 
-def test_signers_at_the_organizations_domain_are_approved_at_once_when_the_organizer_says_so(
-    client, make_letter, sign, db
+def test_signers_at_a_members_verified_domain_are_approved_at_once_when_the_organizer_says_so(
+    client, coalition, make_letter, sign, db
 ):
-    create_organization("Make the Road New York", website="https://maketheroadny.example")
+    from campaign.coalitions import services as coalitions
+
+    # The domain is verified by accepting the invitation from it; the website alone proves nothing.
+    membership = coalitions.invite(
+        coalition,
+        coalition.roles[0].user,
+        contact_email="ana@maketheroadny.example",
+        name="Make the Road New York",
+    )
+    coalitions.accept(membership)
+    create_organization("Somewhere Else", website="https://somewhere.example")
     db.session.commit()
     letter = make_letter(auto_approve_domains="y")
-    page = sign(letter, organization_name="Make the Road New York", email="ana@maketheroadny.example")
+    page = sign(letter, organization_name="Make the Road New York", email="jo@maketheroadny.example")
     assert "you are on the letter" in text_of(page)
-    other = sign(letter, organization_name="Somebody New", email="x@gmail.example")
-    assert "review each sign-on" in text_of(other)  # a new organization's website proves nothing
+    other = sign(letter, organization_name="Somewhere Else", email="x@somewhere.example")
+    assert "review each sign-on" in text_of(other)  # a website anyone could have typed
 
 
 def test_rejection_tells_the_signer(client, coalition, make_letter, sign, mailbox, db):

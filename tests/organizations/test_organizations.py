@@ -92,3 +92,11 @@ def test_linking_a_record_to_itself_or_twice_is_refused(db):
     with pytest.raises(LinkError):
         link_duplicate(kept, duplicate)
     assert db.session.scalar(select(Organization).where(Organization.merged_into_id.is_(None))) == kept
+
+
+def test_linking_a_duplicate_cannot_take_the_alias_another_organization_is_known_by(db):
+    aclu = create_organization("American Civil Liberties Union")
+    link_duplicate(aclu, create_organization("ACLU Foundation"))
+    other = create_organization("Another Group")
+    link_duplicate(other, create_organization("ACLU Foundation"))
+    assert find_matches("ACLU Foundation") == [aclu]
