@@ -82,11 +82,14 @@ def rekey_email_indexes(
                 table.c.email_index == sa.bindparam("old_index")
             )
             _execute_many(connection, table, where, matched)
-    live = sa.select(_supporter.c.id).where(_supporter.c.email_index.is_not(None))
     for table in followers:
+        # NOT EXISTS, not NOT IN: PostgreSQL may run a NOT IN over a million ids row by row.
+        linked = sa.select(_supporter.c.id).where(
+            _supporter.c.id == table.c.supporter_id, _supporter.c.email_index.is_not(None)
+        )
         connection.execute(
             sa.update(table)
-            .where(_is_hash(table), sa.or_(table.c.supporter_id.is_(None), table.c.supporter_id.not_in(live)))
+            .where(_is_hash(table), ~linked.exists())
             .values(email_index="unlinked:" + sa.cast(table.c.id, sa.String))
         )
     for table in coalition_lists:
