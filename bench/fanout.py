@@ -177,7 +177,7 @@ def seed(count: int) -> tuple[int, list[tuple[str, str, str, str]]]:
             {
                 "coalition_id": coalition.id,
                 "email": email,  # encrypted by EncryptedText on the way in
-                "email_index": email_blind_index(email),
+                "email_index": email_blind_index(email, coalition_id=coalition.id),
                 "first_name": name or None,
                 "zip_code": f"{19100 + number % 50:05d}",
                 "language": language,

@@ -47,7 +47,7 @@ def rsvp(event: Event, fields: dict, language: str, consent_wording: str | None,
         supporter = db.session.get(Supporter, supporter_id)
         record_consent(supporter, consent_wording, language, source=f"event:{event.id}")
     state = RsvpState.GOING if has_room(event) else RsvpState.WAITLISTED
-    email_index = email_blind_index(fields["email"])
+    email_index = email_blind_index(fields["email"], coalition_id=event.coalition_id)
     existing = db.session.scalar(
         select(Rsvp).where(Rsvp.event_id == event.id, Rsvp.email_index == email_index)
     )

@@ -120,8 +120,19 @@ def keyed_hash(value: str, key_name: str = "BLIND_INDEX_KEY") -> str:
     return hmac.new(key, value.encode(), hashlib.sha256).hexdigest()
 
 
-def email_blind_index(address: str) -> str:
-    return keyed_hash(canonical_email(address))
+@functools.lru_cache(maxsize=1024)
+def _coalition_key(key: str, coalition_id: int) -> bytes:
+    return hmac.new(key.encode(), b"coalition:%d" % coalition_id, hashlib.sha256).digest()
+
+
+def email_blind_index(address: str, *, coalition_id: int) -> str:
+    """The keyed hash that finds this address in one coalition's rows.
+
+    Each coalition has its own key (derived from BLIND_INDEX_KEY), so the same person's rows in
+    two coalitions carry unrelated values: a database dump cannot join them.
+    """
+    key = _coalition_key(current_app.config["BLIND_INDEX_KEY"], coalition_id)
+    return hmac.new(key, canonical_email(address).encode(), hashlib.sha256).hexdigest()
 
 
 class EncryptedText(TypeDecorator):

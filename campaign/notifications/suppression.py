@@ -22,7 +22,7 @@ def suppressed_indexes(coalition_id: int, email_indexes: list[str | None]) -> se
 
 
 def is_suppressed(coalition_id: int, address: str) -> bool:
-    return bool(suppressed_indexes(coalition_id, [email_blind_index(address)]))
+    return bool(suppressed_indexes(coalition_id, [email_blind_index(address, coalition_id=coalition_id)]))
 
 
 def suppress(coalition_id: int, address: str, reason: str) -> None:
@@ -30,7 +30,11 @@ def suppress(coalition_id: int, address: str, reason: str) -> None:
     try:
         with db.session.begin_nested():
             db.session.add(
-                Suppression(coalition_id=coalition_id, email_index=email_blind_index(address), reason=reason)
+                Suppression(
+                    coalition_id=coalition_id,
+                    email_index=email_blind_index(address, coalition_id=coalition_id),
+                    reason=reason,
+                )
             )
     except IntegrityError:
         pass

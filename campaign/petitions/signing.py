@@ -55,7 +55,7 @@ def sign(
         zip_code=fields["zip_code"],
         language=language,
     )
-    email_index = email_blind_index(fields["email"])
+    email_index = email_blind_index(fields["email"], coalition_id=petition.coalition_id)
     if consent_wording:
         supporter = db.session.get(Supporter, supporter_id)
         record_consent(supporter, consent_wording, language, source=f"petition:{petition.id}")

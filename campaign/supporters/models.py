@@ -123,8 +123,10 @@ class DataRequestState(enum.StrEnum):
 class DataRequest(db.Model):
     """A supporter's request for a copy or erasure of their data.
 
-    The address is kept, encrypted, only until the task has emailed it; the blind index only
-    until the request is completed. What remains is that a request was made and when.
+    The address is kept, encrypted, only until the request is completed (an erasure finds the
+    person's records by it when confirmed) or expires. No blind index is stored: one that found
+    the person in every coalition would link their records across coalitions. What remains is
+    that a request was made and when.
     """
 
     __tablename__ = "data_request"
@@ -135,7 +137,6 @@ class DataRequest(db.Model):
         enum_column(DataRequestState, 12), default=DataRequestState.PENDING, index=True
     )
     email: Mapped[str | None] = mapped_column(EncryptedText)
-    email_index: Mapped[str | None] = mapped_column(String(64))
     language: Mapped[str] = mapped_column(String(5), default="en")
     requested_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     completed_at: Mapped[datetime | None] = mapped_column(DateTime)

@@ -4,8 +4,9 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import LargeBinary, Select, func, select, type_coerce, update
+from sqlalchemy import LargeBinary, Select, func, select, tuple_, type_coerce, update
 
+from campaign.coalitions.models import Coalition
 from campaign.core import upserts
 from campaign.core.crypto import email_blind_index, rotate
 from campaign.core.outbox import utcnow
@@ -27,7 +28,8 @@ from campaign.supporters.tokens import ERASURE_SALT, loads_or_none, serializer
 def find_supporter(coalition_id: int, email: str) -> Supporter | None:
     return db.session.scalar(
         select(Supporter).where(
-            Supporter.coalition_id == coalition_id, Supporter.email_index == email_blind_index(email)
+            Supporter.coalition_id == coalition_id,
+            Supporter.email_index == email_blind_index(email, coalition_id=coalition_id),
         )
     )
 
@@ -78,7 +80,7 @@ def save_supporter(
 
     params = given | {
         "coalition_id": coalition_id,
-        "email_index": email_blind_index(email),
+        "email_index": email_blind_index(email, coalition_id=coalition_id),
         "updated_at": utcnow(),
     }
     return upserts.run_prepared(build, ("save_supporter", changed), params).scalar_one()
@@ -113,23 +115,28 @@ def _withdraw_consents(supporter: Supporter) -> None:
     )
 
 
-def _supporters_with_index(email_index: str | None) -> list[Supporter]:
-    if not email_index:
+def supporters_for_email(email: str | None) -> list[Supporter]:
+    """This person's record in every coalition, found by each coalition's own blind index."""
+    if not email:
+        return []
+    pairs = [
+        (coalition_id, email_blind_index(email, coalition_id=coalition_id))
+        for coalition_id in db.session.scalars(select(Coalition.id))
+    ]
+    if not pairs:
         return []
     return list(
         db.session.scalars(
-            select(Supporter).where(Supporter.email_index == email_index).order_by(Supporter.id)
+            select(Supporter)
+            .where(tuple_(Supporter.coalition_id, Supporter.email_index).in_(pairs))
+            .order_by(Supporter.id)
         )
     )
 
 
-def export_supporter_data(email: str) -> list[dict]:
+def export_supporter_data(email: str | None) -> list[dict]:
     """Everything every coalition holds about this person, one dict per coalition."""
-    return export_by_index(email_blind_index(email))
-
-
-def export_by_index(email_index: str | None) -> list[dict]:
-    return [_export_record(supporter) for supporter in _supporters_with_index(email_index)]
+    return [_export_record(supporter) for supporter in supporters_for_email(email)]
 
 
 def _export_record(supporter: Supporter) -> dict:
@@ -163,13 +170,9 @@ def _export_record(supporter: Supporter) -> dict:
     }
 
 
-def erase_supporter_data(email: str) -> int:
+def erase_supporter_data(email: str | None) -> int:
     """Anonymize this person in every coalition; returns how many records were erased."""
-    return erase_by_index(email_blind_index(email))
-
-
-def erase_by_index(email_index: str | None) -> int:
-    supporters = _supporters_with_index(email_index)
+    supporters = supporters_for_email(email)
     for supporter in supporters:
         supporter_erasing.send(supporter)
         _withdraw_consents(supporter)
@@ -183,17 +186,15 @@ def erase_by_index(email_index: str | None) -> int:
 
 def open_data_request(kind: DataRequestKind, email: str, language: str) -> DataRequest:
     """Record the request; the outbox task looks the address up and answers by email."""
-    data_request = DataRequest(
-        kind=kind, email=email.strip(), email_index=email_blind_index(email), language=language
-    )
+    data_request = DataRequest(kind=kind, email=email.strip(), language=language)
     db.session.add(data_request)
     db.session.flush()
     return data_request
 
 
 def mark_emailed(data_request: DataRequest, awaiting_confirmation: bool) -> None:
-    """The requester has their answer: the address is no longer needed."""
-    data_request.email = None
+    """The requester has their answer: the address is no longer needed, unless an erasure
+    waits for its confirmation (it finds the person's records by it then)."""
     if awaiting_confirmation:
         data_request.state = DataRequestState.AWAITING_CONFIRMATION
     else:
@@ -203,7 +204,7 @@ def mark_emailed(data_request: DataRequest, awaiting_confirmation: bool) -> None
 
 def _complete(data_request: DataRequest) -> None:
     data_request.state = DataRequestState.COMPLETED
-    data_request.email_index = None
+    data_request.email = None
     data_request.completed_at = utcnow()
 
 
@@ -213,7 +214,7 @@ def expire_data_requests() -> int:
     result = db.session.execute(
         update(DataRequest)
         .where(DataRequest.state != DataRequestState.COMPLETED, DataRequest.requested_at < cutoff)
-        .values(state=DataRequestState.COMPLETED, email=None, email_index=None, completed_at=utcnow())
+        .values(state=DataRequestState.COMPLETED, email=None, completed_at=utcnow())
     )
     return result.rowcount
 
@@ -236,7 +237,7 @@ def confirm_erasure(data_request: DataRequest) -> int:
     """Erase what the confirmed request points at; a second confirmation erases nothing more."""
     if data_request.state != DataRequestState.AWAITING_CONFIRMATION:
         return 0
-    erased = erase_by_index(data_request.email_index)
+    erased = erase_supporter_data(data_request.email)
     _complete(data_request)
     db.session.flush()
     return erased

@@ -16,7 +16,7 @@ def answer_data_request(data_request_id: int) -> None:
     data_request = db.session.get(DataRequest, data_request_id)
     if data_request is None or data_request.state != DataRequestState.PENDING:
         return
-    records = services.export_by_index(data_request.email_index)
+    records = services.export_supporter_data(data_request.email)
     erasing = bool(records) and data_request.kind == DataRequestKind.ERASURE
     if not records:
         _send(data_request, "no_data", _l("Your data request: we hold no data about this address"))

@@ -107,7 +107,10 @@ def row(outcome) -> Rsvp:
 def state_of(event, email) -> RsvpState | None:
     """The RSVP state of the person with this address (None: never RSVPed)."""
     return _db.session.scalar(
-        select(Rsvp.state).where(Rsvp.event_id == event.id, Rsvp.email_index == email_blind_index(email))
+        select(Rsvp.state).where(
+            Rsvp.event_id == event.id,
+            Rsvp.email_index == email_blind_index(email, coalition_id=event.coalition_id),
+        )
     )
 
 

@@ -23,17 +23,35 @@ def test_canonical_email(address, canonical):
     assert canonical_email(address) == canonical
 
 
+def index(address: str) -> str:
+    return email_blind_index(address, coalition_id=1)
+
+
 def test_blind_index_folds_gmail_variants_only(app):
-    assert email_blind_index("rosa.maria+x@gmail.com") == email_blind_index("RosaMaria@googlemail.com")
-    assert email_blind_index("rosa.maria@example.org") != email_blind_index("rosamaria@example.org")
-    assert email_blind_index("rosa+a@example.org") != email_blind_index("rosa@example.org")
-    assert "rosa" not in email_blind_index("rosa@example.org")
+    assert index("rosa.maria+x@gmail.com") == index("RosaMaria@googlemail.com")
+    assert index("rosa.maria@example.org") != index("rosamaria@example.org")
+    assert index("rosa+a@example.org") != index("rosa@example.org")
+    assert "rosa" not in index("rosa@example.org")
 
 
 def test_blind_index_depends_on_the_key(app):
-    before = email_blind_index("rosa@example.org")
+    before = index("rosa@example.org")
     app.config["BLIND_INDEX_KEY"] = "another key"
-    assert email_blind_index("rosa@example.org") != before
+    assert index("rosa@example.org") != before
+
+
+def test_one_address_in_two_coalitions_cannot_be_joined_by_its_blind_index(app):
+    assert index("rosa@example.org") != email_blind_index("rosa@example.org", coalition_id=2)
+    # Nor matched against the single-key index used before coalitions had their own keys.
+    assert index("rosa@example.org") != crypto.keyed_hash("rosa@example.org")
+
+
+def test_blind_index_format_is_pinned(app):
+    app.config["BLIND_INDEX_KEY"] = "test vector key"
+    # HMAC-SHA256(HMAC-SHA256(key, "coalition:7"), canonical address): changing it orphans every index.
+    assert email_blind_index("Rosa@Example.org", coalition_id=7) == (
+        "13e7ac3125719267eef573fcf41c214d6d29fdf2651334023cae42aa03561055"
+    )
 
 
 def _store(db, subject: str) -> int:
