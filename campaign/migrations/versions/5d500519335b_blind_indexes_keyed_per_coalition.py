@@ -1,7 +1,7 @@
 """blind indexes keyed per coalition; data requests keep no blind index
 
 Revision ID: 5d500519335b
-Revises: 120192d1ff77
+Revises: fc8c91bc3eec
 Create Date: 2026-12-04 20:40:00.000000
 
 Every email blind index is recomputed from the decrypted address under its coalition's key, so
@@ -18,7 +18,7 @@ from campaign.supporters.rekey import keep_addresses_of_awaiting_erasures, rekey
 
 # revision identifiers, used by Alembic.
 revision = '5d500519335b'
-down_revision = '120192d1ff77'
+down_revision = 'fc8c91bc3eec'
 branch_labels = None
 depends_on = None
 
