@@ -80,3 +80,18 @@ def test_a_reset_link_stops_working_after_an_hour(db, make_user, signed_ago):
         recent = reset_token(user)
     assert user_for_reset_token(old) is None
     assert user_for_reset_token(recent) == db.session.scalar(select(User))
+
+
+def test_a_shared_computer_keeps_no_copy_of_the_account_pages(client, make_user):
+    user = make_user()
+    pages = [
+        "/accounts/login?email=organizer%40example.org",
+        "/accounts/signup",
+        "/accounts/reset",
+        "/accounts/verify",
+        f"/accounts/reset/{reset_token(user)}",
+    ]
+    for path in pages:
+        response = client.get(path)
+        assert response.status_code == 200, path
+        assert response.headers["Cache-Control"] == "no-store", path
