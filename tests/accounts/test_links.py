@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from campaign.accounts.models import User
 from campaign.accounts.services import reset_password, user_for_reset_token
-from campaign.accounts.tokens import reset_token
+from campaign.accounts.tokens import reset_token, verification_token
 
 PASSWORD = "correct horse battery"
 
@@ -95,3 +95,18 @@ def test_a_shared_computer_keeps_no_copy_of_the_account_pages(client, make_user)
         response = client.get(path)
         assert response.status_code == 200, path
         assert response.headers["Cache-Control"] == "no-store", path
+
+
+def test_an_email_verification_link_stops_working_after_three_days(client, db, make_user, signed_ago):
+    user = make_user()
+    user.email_verified_at = None
+    db.session.commit()
+    with signed_ago(days=3, minutes=1):
+        old = verification_token(user)
+    response = client.get(f"/accounts/verify/{old}")
+    assert response.status_code == 302 and response.location.endswith("/accounts/verify")
+    assert db.session.get(User, user.id).email_verified_at is None
+    with signed_ago(days=2, hours=23):
+        recent = verification_token(user)
+    assert client.get(f"/accounts/verify/{recent}").location.startswith("/accounts/login")
+    assert db.session.get(User, user.id).email_verified_at is not None
