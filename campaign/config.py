@@ -118,10 +118,12 @@ class Config:
     # Days after an event ends until who RSVPed is forgotten (the figures stay): a list of who
     # went to a rally outside ICE is the kind of data an enforcement agency could seek.
     EVENT_ATTENDEES_KEPT_DAYS = int(os.environ.get("EVENT_ATTENDEES_KEPT_DAYS", "90"))
+    # An invitation link names the coalition and lets its holder join as the organization: a
+    # forwarded or leaked email should not keep that power for long.
+    INVITATION_MAX_AGE_DAYS = int(os.environ.get("INVITATION_MAX_AGE_DAYS", "14"))
 
     VERIFY_TOKEN_MAX_AGE = 3 * 24 * 3600
     RESET_TOKEN_MAX_AGE = 3600
-    INVITATION_MAX_AGE = 30 * 24 * 3600
     DATA_REQUEST_MAX_AGE = 3 * 24 * 3600
 
 

@@ -22,13 +22,14 @@ login_manager = LoginManager()
 babel = Babel()
 
 
-def _client_ip() -> str:
-    from campaign.core.network import client_ip
+def _client_ip_hash() -> str:
+    """Limits count per client address, stored (in Redis) under its keyed hash, never the IP."""
+    from campaign.core.network import client_ip_hash
 
-    return client_ip()
+    return client_ip_hash()
 
 
-limiter = Limiter(key_func=_client_ip, default_limits=[], headers_enabled=True)
+limiter = Limiter(key_func=_client_ip_hash, default_limits=[], headers_enabled=True)
 
 
 def celery_init_app(app: Flask) -> Celery:

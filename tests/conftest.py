@@ -1,10 +1,14 @@
 """Fast-test fixtures: an app on in-memory SQLite with tasks run in-process."""
 
 import re
+import time
+from contextlib import contextmanager
+from datetime import timedelta
 from email import message_from_string, policy
 
 import pytest
 from flask_babel import refresh
+from itsdangerous import TimestampSigner
 from sqlalchemy import select
 
 from campaign import create_app
@@ -99,3 +103,19 @@ def coalition(db, make_user, login):
     coalition = coalitions.create_coalition(owner, "Philadelphia Family Unity Network", "", "Philadelphia")
     db.session.commit()
     return coalition
+
+
+@pytest.fixture
+def signed_ago(monkeypatch):
+    """Time travel for signed links: `with signed_ago(days=15): token = make_token(...)` signs
+    with a timestamp that old. Only for making tokens: a session cookie signed inside would be
+    old too."""
+
+    @contextmanager
+    def back_then(**age):
+        past = int(time.time() - timedelta(**age).total_seconds())
+        with monkeypatch.context() as patch:
+            patch.setattr(TimestampSigner, "get_timestamp", lambda self: past)
+            yield
+
+    return back_then

@@ -12,7 +12,7 @@ from sqlalchemy import delete, select
 
 from campaign.accounts import tasks
 from campaign.accounts.models import LoginSession, User
-from campaign.accounts.tokens import RESET_SALT, VERIFY_SALT, serializer
+from campaign.accounts.tokens import RESET_SALT, VERIFY_SALT, password_stamp, serializer
 from campaign.core import outbox
 from campaign.core.outbox import utcnow
 from campaign.extensions import db
@@ -129,7 +129,7 @@ def user_for_reset_token(token: str) -> User | None:
     except BadSignature:
         return None
     user = db.session.get(User, data["user"])
-    if user is None or user.password_hash[-16:] != data["password"]:
+    if user is None or not secrets.compare_digest(password_stamp(user), str(data.get("stamp"))):
         return None
     return user
 

@@ -10,15 +10,16 @@ import time
 from flask import current_app
 from limits import parse
 
-from campaign.core.network import client_ip
+from campaign.core.crypto import keyed_hash
+from campaign.core.network import client_ip_hash
 from campaign.extensions import limiter
 
 
 def _limits(email: str):
     config = current_app.config
     return [
-        (parse(config["LOGIN_LIMIT_PER_IP"]), ("login-ip", client_ip())),
-        (parse(config["LOGIN_LIMIT_PER_ACCOUNT"]), ("login-account", email.strip().lower())),
+        (parse(config["LOGIN_LIMIT_PER_IP"]), ("login-ip", client_ip_hash())),
+        (parse(config["LOGIN_LIMIT_PER_ACCOUNT"]), ("login-account", keyed_hash(email.strip().lower()))),
     ]
 
 

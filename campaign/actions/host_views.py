@@ -5,8 +5,6 @@ event and no other, and organizers can replace the key to shut an old link. Coal
 organizers reach the same pages from the event's organizer page.
 """
 
-from datetime import timedelta
-
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
@@ -19,15 +17,12 @@ from campaign.core.outbox import utcnow
 from campaign.extensions import db
 from campaign.notifications.forms import EmptyForm
 
-# The roster holds people's contact details: a host link stops working a while after the event.
-HOST_LINK_DAYS_AFTER = timedelta(days=30)
-
 
 def hosted_or_404(token: str) -> Event:
     event = notices.event_for_host_token(token)
     if event is None or event.state in (EventState.PROPOSED, EventState.DECLINED):
         abort(404)
-    if event.ends_at + HOST_LINK_DAYS_AFTER < utcnow():
+    if event.links_have_expired(utcnow()):
         abort(404)
     return event
 

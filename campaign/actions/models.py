@@ -1,7 +1,7 @@
 """Days of action, the events under them (hosted by member organizations), and their RSVPs."""
 
 import enum
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Date, DateTime, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
@@ -20,6 +20,10 @@ class DayState(enum.StrEnum):
 
 
 DAY_STATE_LABELS = {DayState.DRAFT: _l("Draft"), DayState.PUBLISHED: _l("Published")}
+
+# Days after an event ends that its host and RSVP links keep working (for the host's report,
+# a late cancellation, the private address looked up once more).
+LINKS_WORK_DAYS_AFTER = 30
 
 # What organizers write on a day of action's form.
 DAY_FIELDS = ("title", "title_es", "description", "description_es", "demand", "demand_es")
@@ -213,6 +217,11 @@ class Event(db.Model):
     @property
     def is_scheduled(self) -> bool:
         return self.state == EventState.SCHEDULED
+
+    def links_have_expired(self, now: datetime) -> bool:
+        """The host link (the roster) and the attendees' RSVP links show people's details:
+        they stop working LINKS_WORK_DAYS_AFTER the event ends."""
+        return self.ends_at + timedelta(days=LINKS_WORK_DAYS_AFTER) < now
 
     def place_for(self, holds_a_place: bool) -> tuple[str, str]:
         """(venue, address) as this reader may see them: both empty when private and not theirs."""

@@ -29,7 +29,7 @@ def rsvp_token(rsvp: Rsvp) -> str:
 
 
 def rsvp_id_for_token(token: str) -> int | None:
-    """No expiry: the link in an RSVP's emails works for as long as the RSVP exists."""
+    """No expiry of its own: the page refuses it once the event's links expire (30 days after)."""
     return loads_or_none(RSVP_SALT, token)
 
 

@@ -139,7 +139,7 @@ def manage_rsvp(token: str):
     place) and a button to cancel. Cancelling is a POST: mail scanners open links."""
     rsvp_id = notices.rsvp_id_for_token(token)
     attendance = db.session.get(Rsvp, rsvp_id) if rsvp_id else None
-    if attendance is None:
+    if attendance is None or attendance.event.links_have_expired(utcnow()):
         abort(404)
     speak(attendance.language)
     form = CancelRsvpForm()

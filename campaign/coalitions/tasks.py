@@ -30,6 +30,6 @@ def send_invitation(membership_id: int) -> None:
         coalition=coalition,
         organization=organization,
         inviter=membership.invited_by,
-        valid_days=current_app.config["INVITATION_MAX_AGE"] // 86400,
+        valid_days=current_app.config["INVITATION_MAX_AGE_DAYS"],
         link=external_url("coalitions.invitation", token=invitation_token(membership)),
     )

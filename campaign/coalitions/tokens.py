@@ -20,7 +20,7 @@ def invitation_token(membership: Membership) -> str:
 def membership_for_token(token: str) -> Membership | None:
     """The membership a link is for, or None if the link is forged, expired or superseded."""
     try:
-        data = _serializer().loads(token, max_age=current_app.config["INVITATION_MAX_AGE"])
+        data = _serializer().loads(token, max_age=current_app.config["INVITATION_MAX_AGE_DAYS"] * 86400)
     except BadSignature:
         return None
     membership = db.session.get(Membership, data.get("membership"))

@@ -2,9 +2,19 @@
 
 import click
 from flask import Flask, current_app
-from werkzeug.serving import run_simple
+from werkzeug.serving import WSGIRequestHandler, run_simple
 
 from campaign.core import embedded_beat, outbox
+
+
+class NamelessRequestHandler(WSGIRequestHandler):
+    """Werkzeug's handler without its `Server: Werkzeug/3.x Python/3.11` header: versions tell
+    an attacker which exploits to try and no visitor needs them. (gunicorn sends only
+    `Server: gunicorn`.)"""
+
+    def send_header(self, keyword: str, value: str) -> None:
+        if keyword.lower() != "server":
+            super().send_header(keyword, value)
 
 
 def register(app: Flask) -> None:
@@ -24,4 +34,4 @@ def register(app: Flask) -> None:
             raise click.UsageError("with REDIS_URL set, run gunicorn, a Celery worker and celery beat")
         app = current_app._get_current_object()
         embedded_beat.start(app, BEAT_SCHEDULE)
-        run_simple(host, port, app, threaded=True)
+        run_simple(host, port, app, threaded=True, request_handler=NamelessRequestHandler)

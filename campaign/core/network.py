@@ -11,5 +11,6 @@ def client_ip() -> str:
 
 
 def client_ip_hash() -> str:
-    """IPs are never stored in clear; this keyed hash is what abuse checks keep."""
+    """IPs are never stored in clear; this keyed hash is what abuse checks and rate-limit keys
+    (Redis, or memory) keep."""
     return keyed_hash(client_ip(), "IP_HASH_KEY")

@@ -19,8 +19,8 @@ CONTENT_SECURITY_POLICY = "; ".join(
 
 
 def embeddable(response: Response) -> Response:
-    """Let any site frame this response (a petition widget). Browsers ignore X-Frame-Options
-    when the CSP names frame-ancestors, so only this policy changes."""
+    """Let any site frame this response (a petition widget): frame-ancestors decides, and no
+    X-Frame-Options is sent (it has no value meaning "any site")."""
     response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY.replace(
         "frame-ancestors 'none'", "frame-ancestors *"
     )
@@ -30,10 +30,18 @@ def embeddable(response: Response) -> Response:
 def register(app: Flask) -> None:
     @app.after_request
     def add_security_headers(response: Response) -> Response:
+        """Caching is private by default: `no-store` unless the view chose its own caching
+        (count.json, the badge, petition images; static files and downloads set theirs).
+        Rosters, RSVP pages, the dashboard, supporter lists and exports show people's details
+        to whoever holds a login or a link; a rule per page or per path leaks on the first page
+        someone forgets, while a public page that forgets to ask for caching is only fetched
+        again."""
         headers = response.headers
         headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         headers.setdefault("X-Content-Type-Options", "nosniff")
-        headers.setdefault("X-Frame-Options", "DENY")
+        if "frame-ancestors 'none'" in headers["Content-Security-Policy"]:
+            headers.setdefault("X-Frame-Options", "DENY")  # the same rule for browsers without CSP
+        headers.setdefault("Cache-Control", "no-store")
         headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
         headers.setdefault("Permissions-Policy", "geolocation=(), camera=(), microphone=()")
         if current_app.config["SESSION_COOKIE_SECURE"]:

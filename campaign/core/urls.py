@@ -1,17 +1,35 @@
 """Safe redirect targets and absolute links."""
 
-from urllib.parse import urlsplit
+from urllib.parse import unquote
 
 from flask import current_app, has_request_context, url_for
 
+# Far above any page's own path and query; a longer `next` is someone's experiment.
+NEXT_MAX_LENGTH = 2000
+
 
 def safe_next(target: str | None, default_endpoint: str = "core.home") -> str:
-    """`target` if it stays on this site, else the default page."""
-    if target:
-        parts = urlsplit(target)
-        if not parts.scheme and not parts.netloc and target.startswith("/") and "\\" not in target:
-            return target
+    """`target` if it is a path on this site, else the default page.
+
+    Browsers take `//host`, `/\\host` and `\\t//host` (they drop tabs and newlines, and read a
+    backslash as a slash) for another site, and Python's URL parser takes `////host` for a path;
+    so rather than parse, this accepts only what starts with exactly one "/" and has no
+    backslash and no control character, as sent and once percent-decoded (a decoded CR/LF
+    would split the Location header)."""
+    if target and _is_plain_path(target) and _is_plain_path(unquote(target)):
+        return target
     return url_for(default_endpoint)
+
+
+def _is_plain_path(target: str) -> bool:
+    return (
+        len(target) <= NEXT_MAX_LENGTH
+        and target.startswith("/")
+        and not target.startswith("//")
+        and "\\" not in target
+        # Not printable: control characters (C0, DEL, C1), lone surrogates, line separators.
+        and target.isprintable()
+    )
 
 
 def external_url(endpoint: str, **values) -> str:

@@ -26,7 +26,7 @@ def confirm_token(signature_id: int) -> str:
 
 
 def signature_id_for_token(token: str) -> int | None:
-    """No expiry: an unconfirmed signature stops counting when its petition closes instead."""
+    """No expiry of its own: the link stops working when its petition closes."""
     return loads_or_none(CONFIRM_SALT, token)
 
 

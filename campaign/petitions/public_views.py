@@ -88,6 +88,9 @@ def confirm(token: str):
     if signature is None:
         return render_template("petitions/confirm_unknown.html"), 404
     speak(signature.language)
+    if signature.confirmed_at is None and not signature.petition.is_open:
+        closed = signing.Confirmation.CLOSED.value
+        return render_template("petitions/confirmed.html", petition=signature.petition, outcome=closed), 410
     form = ConfirmSignatureForm()
     if form.validate_on_submit():
         outcome = signing.confirm(signature, utcnow())

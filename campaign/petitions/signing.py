@@ -32,7 +32,7 @@ class PetitionClosed(Exception):
 class Confirmation(enum.StrEnum):
     CONFIRMED = "confirmed"
     ALREADY = "already"  # clicked before
-    CLOSED = "closed"  # the petition closed before the click: unconfirmed signatures expire
+    CLOSED = "closed"  # the petition closed before the click: the link no longer works
 
 
 def sign(
@@ -119,7 +119,7 @@ def confirm(signature: PetitionSignature, now: datetime) -> Confirmation:
     """The signer's click (a POST). A quarantined signature records it and stays quarantined."""
     if signature.confirmed_at is not None:
         return Confirmation.ALREADY
-    if signature.state == SignatureState.UNCONFIRMED and not signature.petition.is_open:
+    if not signature.petition.is_open:  # a quarantined one too: approving it must not add it late
         return Confirmation.CLOSED
     values = {"confirmed_at": now}
     if signature.state == SignatureState.UNCONFIRMED:

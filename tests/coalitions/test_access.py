@@ -236,3 +236,19 @@ def test_viewer_gets_403_on_every_management_route(app, client, db, login, add_t
         db.session.scalar(select(CoalitionRole.role).where(CoalitionRole.id == ids["teammate_id"]))
         == Role.OWNER
     )
+
+
+def test_a_shared_computer_keeps_no_copy_of_any_organizer_page_or_export(app, client, db, login, coalition_a):
+    """The dashboard, supporters, rosters, the vetting queue, CSV and PDF exports: the next
+    person at the computer, or a proxy, must not get them from a cache after logout."""
+    coalition, ids = coalition_a
+    founder = db.session.get(CoalitionRole, ids["teammate_id"]).user
+    login(founder.email)
+    pages = [
+        build(app, rule, coalition.slug, ids) for rule, methods in coalition_rules(app) if "GET" in methods
+    ]
+    assert len(pages) >= 25
+    for path in ["/dashboard", *pages]:
+        response = client.get(path)
+        assert response.status_code == 200, (path, response.status_code)
+        assert response.headers["Cache-Control"] == "no-store", path

@@ -5,6 +5,7 @@ import re
 from sqlalchemy import select, text
 
 from campaign.coalitions.models import Membership, MembershipStatus
+from campaign.coalitions.tokens import invitation_token
 from campaign.organizations.models import Organization
 from campaign.organizations.services import create_organization
 
@@ -82,7 +83,7 @@ def test_forged_expired_or_superseded_links_fail(app, client, db, owner, make_co
     assert first != second
     assert client.get(first).status_code == 404  # a new invitation replaces the old link
     assert client.post(first + "/accept").status_code == 404
-    app.config["INVITATION_MAX_AGE"] = -1
+    app.config["INVITATION_MAX_AGE_DAYS"] = -1
     assert client.get(second).status_code == 404
 
 
@@ -184,3 +185,20 @@ def test_link_duplicate_from_the_members_page(client, db, owner, make_coalition,
     assert client.post(path, data={"duplicate": "99999"}).status_code == 200  # not a candidate
     assert client.post(path, data={"duplicate": str(duplicate.organization_id)}).status_code == 302
     assert [m.organization_id for m in db.session.scalars(select(Membership))] == [kept.organization_id]
+
+
+def test_an_invitation_link_found_in_an_old_email_no_longer_lets_anyone_join(
+    client, db, owner, make_coalition, invite_org, mailbox, signed_ago
+):
+    membership = invite_org(make_coalition(owner), owner)
+    assert (
+        "The link works for 14 days"
+        in mailbox.to("contact@chirla.example")[-1].get_body(("plain",)).get_content()
+    )
+    with signed_ago(days=15):
+        old = f"/invitations/{invitation_token(membership)}"
+    with signed_ago(days=13):
+        recent = f"/invitations/{invitation_token(membership)}"
+    assert client.get(old).status_code == 404
+    assert client.post(old + "/accept").status_code == 404
+    assert client.get(recent).status_code == 200

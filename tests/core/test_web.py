@@ -1,8 +1,15 @@
 """Pages that belong to no feature: security headers, health, language switch, dev mailbox, errors."""
 
 import re
+import threading
+import urllib.request
 
 import pytest
+from gunicorn.http.wsgi import Response as gunicorn_response
+from werkzeug.serving import make_server
+
+from campaign.core.cli import NamelessRequestHandler
+from campaign.core.urls import safe_next
 
 
 def html_lang(response) -> str:
@@ -26,6 +33,36 @@ def test_security_headers_on_every_page(client):
     assert headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
     assert "geolocation=()" in headers["Permissions-Policy"]
     assert "Strict-Transport-Security" not in headers  # plain http in tests and development
+
+
+def test_a_page_is_kept_by_no_browser_or_proxy_unless_its_view_chose_caching(client):
+    assert client.get("/accounts/login").headers["Cache-Control"] == "no-store"
+    assert client.get("/no-such-page").headers["Cache-Control"] == "no-store"
+    assert client.get("/static/css/app.css").headers["Cache-Control"] == "no-cache"  # Flask's own
+
+
+def test_the_app_names_no_server_software(client):
+    assert "Server" not in client.get("/accounts/login").headers
+
+
+def test_the_development_server_sends_no_server_version(app):
+    """`flask serve` (make run) uses this handler; Werkzeug's own sends `Werkzeug/x Python/y`."""
+    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=NamelessRequestHandler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{server.server_port}/accounts/login") as response:
+            assert response.status == 200
+            assert response.headers["Server"] is None
+    finally:
+        server.shutdown()
+        thread.join()
+
+
+def test_gunicorn_names_itself_without_a_version():
+    """gunicorn writes `Server: <this>` itself (no setting changes it); since 20.0 it carries no
+    version. Pinned here so an upgrade that brings the version back is noticed."""
+    assert gunicorn_response(None, None, None).version == "gunicorn"
 
 
 def test_hsts_when_cookies_are_secure(app, client):
@@ -60,13 +97,62 @@ def test_language_switch_back_to_english(client):
     assert html_lang(client.get("/accounts/login", headers={"Accept-Language": "es"})) == "en"
 
 
-@pytest.mark.parametrize(
-    "target", ["https://evil.example", "//evil.example/path", "/\\evil.example", "javascript:alert(1)"]
-)
+# Each of these, as a Location, sends a browser to another site or injects a header.
+OFF_SITE_TARGETS = [
+    "https://evil.example",
+    "//evil.example/path",
+    "////evil.example",
+    "/\\evil.example",
+    "/%5cevil.example",
+    "\t//evil.example",
+    "/\t/evil.example",
+    "javascript:alert(1)",
+    "/%0d%0aX: y",
+    "/\r\nSet-Cookie: x=1",
+    "/" + "a" * 10_000,
+    "/\ud800",
+]
+
+
+@pytest.mark.parametrize("target", OFF_SITE_TARGETS)
+def test_next_cannot_send_a_visitor_off_site_or_inject_a_header(app, target):
+    with app.test_request_context("/"):
+        assert safe_next(target) == "/"
+
+
+@pytest.mark.parametrize("target", [t for t in OFF_SITE_TARGETS if "\ud800" not in t])
 def test_language_switch_refuses_open_redirects(client, target):
     response = client.get("/language/es", query_string={"next": target})
     assert response.status_code == 302
     assert response.headers["Location"] == "/"
+
+
+def on_this_site(location: str) -> bool:
+    return (
+        location.startswith("/")
+        and not location.startswith("//")
+        and not re.search(r"[\\\x00-\x1f]", location)
+    )
+
+
+@pytest.mark.parametrize(
+    "raw_query",
+    ["next=%0d%0aSet-Cookie:x", "next=////evil.example", "next=%2F%2Fevil.example", "next=/%ED%A0%80"],
+)
+def test_a_crafted_next_in_the_raw_query_stays_on_this_site_and_is_no_500(client, raw_query):
+    """As a browser sends them: percent-encoded CR/LF, slashes, and a lone surrogate's bytes."""
+    response = client.get(f"/language/en?{raw_query}")
+    assert response.status_code == 302
+    assert on_this_site(response.headers["Location"])
+
+
+def test_next_keeps_a_path_on_this_site_with_its_query(app):
+    with app.test_request_context("/"):
+        assert (
+            safe_next("/petitions/end-287g?source=email&lang=es")
+            == "/petitions/end-287g?source=email&lang=es"
+        )
+        assert safe_next("/c/caf%C3%A9") == "/c/caf%C3%A9"
 
 
 def test_unknown_language_is_404(client):

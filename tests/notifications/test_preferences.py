@@ -52,3 +52,10 @@ def test_a_scanner_opening_the_one_click_link_unsubscribes_nobody(db, client, ad
     assert response.status_code == 302
     db.session.refresh(supporter)
     assert supporter.subscription == Subscription.SUBSCRIBED
+
+
+def test_a_shared_computer_keeps_no_copy_of_a_supporters_preferences_page(app, add_supporter):
+    supporter = add_supporter("ana@example.org")
+    response = app.test_client().get(f"/u/{supporter.preferences_token}")
+    assert response.status_code == 200
+    assert response.headers["Cache-Control"] == "no-store"

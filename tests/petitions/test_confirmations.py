@@ -117,3 +117,23 @@ def test_a_spanish_signer_gets_the_spanish_email_with_their_own_link(make_petiti
     assert signature_of(link) == signature_id
     html = email.get_body(("html",)).get_content()
     assert "Confirmar mi firma" in html and f'href="{link}"' in html
+
+
+def test_a_confirmation_link_kept_until_the_petition_closed_adds_no_signature(
+    app, client, coalition, make_petition, sign, mailbox
+):
+    petition = make_petition()
+    sign(petition, confirm=False, email="late@example.org")
+    sign(petition, confirm=False, email="bot@example.org", website="http://spam.example")  # quarantined
+    links = [
+        mailbox.last_link(address, "/petitions/confirm/")
+        for address in ("late@example.org", "bot@example.org")
+    ]
+    client.post(f"/coalitions/{coalition.slug}/petitions/{petition.id}/close")
+    signer = app.test_client()
+    for link in links:
+        page = signer.get(link)
+        assert page.status_code == 410
+        assert "This petition has closed" in text_of(page) and "Confirm your signature" not in text_of(page)
+        assert "This petition has closed" in text_of(signer.post(link))
+    assert db.session.scalars(select(PetitionSignature.confirmed_at)).all() == [None, None]

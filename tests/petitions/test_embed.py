@@ -46,3 +46,15 @@ def test_a_forged_or_stale_stamp_is_refused_in_the_widget(app, make_petition):
     )
     assert response.status_code == 400 and "refreshed" in response.get_data(as_text=True)
     assert db.session.query(PetitionSignature).count() == 0
+
+
+def test_a_partner_site_can_frame_the_widget_because_no_x_frame_options_forbids_it(app, make_petition):
+    """X-Frame-Options DENY beside `frame-ancestors *` broke the widget in browsers that read
+    only the older header; every other page keeps both (tests/core/test_web.py)."""
+    petition = make_petition()
+    partner_visitor = app.test_client()
+    for path in (f"/petitions/{petition.slug}/embed", f"/petitions/{petition.slug}/embed/thanks"):
+        response = partner_visitor.get(path)
+        assert response.status_code == 200, path
+        assert "X-Frame-Options" not in response.headers, path
+        assert "frame-ancestors *" in response.headers["Content-Security-Policy"], path
