@@ -1,8 +1,10 @@
 """Data-request emails, sent from the outbox: a copy of the data, or an erasure link."""
 
 from celery import shared_task
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 
+from campaign.core import counters
 from campaign.core.mail import send_templated
 from campaign.core.outbox import outbox_task
 from campaign.core.urls import external_url
@@ -16,6 +18,9 @@ def answer_data_request(data_request_id: int) -> None:
     data_request = db.session.get(DataRequest, data_request_id)
     if data_request is None or data_request.state != DataRequestState.PENDING:
         return
+    if not _under_daily_cap(data_request):
+        services.mark_emailed(data_request, awaiting_confirmation=False)
+        return
     records = services.export_by_index(data_request.email_index)
     erasing = bool(records) and data_request.kind == DataRequestKind.ERASURE
     if not records:
@@ -26,6 +31,14 @@ def answer_data_request(data_request_id: int) -> None:
         link = external_url("supporters.confirm_erasure", token=services.erasure_token(data_request))
         _send(data_request, "confirm_erasure", _l("Confirm: erase your data"), link=link, records=records)
     services.mark_emailed(data_request, awaiting_confirmation=erasing)
+
+
+def _under_daily_cap(data_request: DataRequest) -> bool:
+    """Requests from many addresses for one person send them a few emails a day, not a flood.
+
+    Checked here, not in the request, so that the request answers alike in every case."""
+    limit = current_app.config["EMAILS_PER_RECIPIENT"]
+    return counters.hit(limit, "data-request-email", data_request.email_index or "")
 
 
 def _send(data_request: DataRequest, template: str, subject, **context) -> None:

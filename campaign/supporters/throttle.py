@@ -6,12 +6,12 @@ import time
 from flask import current_app
 from limits import parse
 
-from campaign.core.network import client_ip
+from campaign.core.network import client_ip_hash
 from campaign.extensions import limiter
 
 
 def _limit():
-    return parse(current_app.config["PUBLIC_FORM_LIMIT"]), ("privacy-request", client_ip())
+    return parse(current_app.config["PUBLIC_FORM_LIMIT"]), ("privacy-request", client_ip_hash())
 
 
 def minutes_until_allowed() -> int:

@@ -7,6 +7,7 @@ from campaign.coalitions.models import Coalition
 from campaign.core.outbox import OutboxEntry
 from campaign.supporters import services
 from campaign.supporters.models import Consent, DataRequest, DataRequestState, Subscription, Supporter
+from tests.enumeration import assert_same_answer
 
 EMAIL = "maria.lopez@example.org"
 
@@ -29,8 +30,13 @@ def maria(db, coalition):
     return supporter
 
 
-def request_data(client, email=EMAIL, kind="copy", **headers):
-    return client.post("/privacy/request", data={"email": email, "kind": kind}, headers=headers)
+def request_data(client, email=EMAIL, kind="copy", REMOTE_ADDR="127.0.0.1", **headers):
+    return client.post(
+        "/privacy/request",
+        data={"email": email, "kind": kind},
+        headers=headers,
+        environ_base={"REMOTE_ADDR": REMOTE_ADDR},
+    )
 
 
 def body(message, kind="plain"):
@@ -76,6 +82,23 @@ def test_unknown_address_gets_the_same_page_and_a_no_data_email(client, db, mari
     assert client.get(known.headers["Location"]).data == client.get(unknown.headers["Location"]).data
     [message] = mailbox.to("nobody@example.org")
     assert "We hold no data about this address." in body(message)
+
+
+@pytest.mark.parametrize("kind", ["copy", "erasure"])
+def test_a_data_request_does_not_tell_whether_the_address_is_on_file(client, maria, monkeypatch, kind):
+    assert_same_answer(
+        monkeypatch,
+        lambda: request_data(client, kind=kind),
+        lambda: request_data(client, email="nobody@example.org", kind=kind),
+    )
+
+
+def test_requests_from_many_addresses_cannot_flood_one_supporters_inbox(client, db, maria, mailbox):
+    for number in range(20):
+        assert request_data(client, REMOTE_ADDR=f"203.0.113.{number}").status_code == 302
+    assert len(mailbox.to(EMAIL)) == 3
+    # Every request was answered (and forgot the address), whether or not it was emailed.
+    assert {r.state for r in db.session.scalars(select(DataRequest))} == {DataRequestState.COMPLETED}
 
 
 def test_erasure_link_page_does_not_erase_post_does(client, db, coalition, maria, mailbox):
