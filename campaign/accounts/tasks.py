@@ -33,7 +33,7 @@ def _send_verification(user: User) -> None:
     )
 
 
-@outbox_task
+@outbox_task(after_response=True)
 def answer_email_request(request_id: int) -> None:
     """A reset link, or a confirmation link again, to the account the address belongs to."""
     queued = db.session.get(EmailRequest, request_id)

@@ -13,7 +13,7 @@ from campaign.supporters import services
 from campaign.supporters.models import DataRequest, DataRequestKind, DataRequestState
 
 
-@outbox_task
+@outbox_task(after_response=True)
 def answer_data_request(data_request_id: int) -> None:
     data_request = db.session.get(DataRequest, data_request_id)
     if data_request is None or data_request.state != DataRequestState.PENDING:
