@@ -42,11 +42,13 @@ def answer_email_request(request_id: int) -> None:
     # The address is kept no longer than it takes to answer.
     db.session.delete(queued)
     user = db.session.scalar(select(User).where(User.email == queued.email))  # stored normalized
-    if user is None or not _under_daily_cap(user):
+    if user is None or (queued.kind == EmailRequest.VERIFY and user.is_verified):
+        return  # no account, or nothing left to confirm
+    if not _under_daily_cap(user):
         return
     if queued.kind == EmailRequest.RESET:
         _send_reset(user)
-    elif not user.is_verified:
+    else:
         _send_verification(user)
 
 

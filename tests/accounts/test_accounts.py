@@ -137,6 +137,18 @@ def test_guessing_many_accounts_from_one_address_is_capped(app, client, make_use
     assert log_in(client, ip="198.51.100.7").status_code == 302
 
 
+def test_rate_limit_storage_holds_no_address_or_email_in_clear(client, make_user):
+    from campaign.extensions import limiter
+
+    make_user()
+    for _ in range(4):
+        log_in(client, password="nope", ip="203.0.113.66")
+    storage = limiter.limiter.storage
+    keys = " ".join([*storage.storage, *storage.events])
+    assert "login-pair/" in keys and "login-ip/" in keys
+    assert "203.0.113.66" not in keys and "organizer@example.org" not in keys
+
+
 def test_login_works_while_the_rate_limit_storage_is_down(client, make_user, monkeypatch):
     from campaign.extensions import limiter
 
