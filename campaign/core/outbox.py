@@ -14,7 +14,7 @@ from datetime import UTC, datetime, timedelta
 from functools import wraps
 
 from celery import shared_task
-from flask import Response, current_app, g, has_request_context
+from flask import Response, current_app, has_request_context, request
 from sqlalchemy import JSON, DateTime, Integer, String, Text, event, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
@@ -47,8 +47,10 @@ class OutboxEntry(db.Model):
     last_error: Mapped[str | None] = mapped_column(Text)
 
 
-# Tasks whose work must not lengthen the response of the request that queued them.
+# Tasks whose work must not lengthen the response of the request that queued them, and where
+# a request keeps those it committed until its response is sent.
 _AFTER_RESPONSE: set[str] = set()
+_DEFERRED = "campaign.outbox_after_response"
 
 
 def outbox_task(fn=None, *, after_response: bool = False):
@@ -137,14 +139,15 @@ def dispatch_committed() -> None:
     # The rows' ids and task names were kept at enqueue: no query on the request's path.
     for entry_id, task_name in db.session.info.pop("outbox_committed", []):
         if task_name in _AFTER_RESPONSE and has_request_context() and not _uses_broker():
-            g.setdefault("outbox_after_response", []).append((entry_id, task_name))
+            # On the request, not `g`: a task run in-process has an app context of its own.
+            request.environ.setdefault(_DEFERRED, []).append((entry_id, task_name))
         else:
             publish(entry_id, task_name)
 
 
 def run_after_response(response: Response) -> None:
     """Have the tasks this request deferred (see `outbox_task`) run once `response` is sent."""
-    deferred = g.pop("outbox_after_response", None)
+    deferred = request.environ.pop(_DEFERRED, None)
     if not deferred:
         return
     app = current_app._get_current_object()

@@ -100,6 +100,14 @@ def test_a_data_request_does_not_tell_whether_the_address_is_on_file(client, mar
     assert len(mailbox.to(EMAIL)) == len(mailbox.to("nobody@example.org")) == 1
 
 
+def test_without_a_broker_the_answer_is_emailed_after_the_response_is_sent(client, maria, mailbox):
+    response = post_request(client)
+    assert response.status_code == 302
+    assert mailbox.messages() == []  # the lookup and the email are not on the request's path
+    response.close()
+    assert len(mailbox.to(EMAIL)) == 1
+
+
 def test_requests_from_many_addresses_cannot_flood_one_supporters_inbox(client, db, maria, mailbox):
     for number in range(20):
         assert request_data(client, REMOTE_ADDR=f"203.0.113.{number}").status_code == 302
