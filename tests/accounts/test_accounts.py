@@ -50,12 +50,25 @@ def test_signup_bad_input_keeps_what_was_typed(client, db):
     assert db.session.scalar(select(User)) is None
 
 
-def test_signing_up_with_a_taken_address_does_not_reveal_the_account(client, db, make_user, mailbox):
+def test_signing_up_with_a_taken_address_does_not_reveal_the_account(
+    client, db, make_user, mailbox, monkeypatch
+):
+    from campaign.accounts import services
+
     ana = make_user(email="ana@example.org", password="ana's own password")
     ana.locale = "es"
     db.session.commit()
+    hashed = []
+    real_hash = services.hash_password
+
+    def counted_hash(password):
+        hashed.append(password)
+        return real_hash(password)
+
+    monkeypatch.setattr(services, "hash_password", counted_hash)
     taken = sign_up(client, email="ANA@example.org")
     new = sign_up(client, email="someone-new@example.org")
+    assert hashed == [PASSWORD, PASSWORD]  # the same work, so the same time, either way
     assert taken.status_code == new.status_code == 302
     assert taken.headers["Location"] == new.headers["Location"]
     page = client.get(taken.headers["Location"]).get_data(as_text=True)
@@ -149,7 +162,7 @@ def test_rate_limit_storage_holds_no_address_or_email_in_clear(client, make_user
     assert "203.0.113.66" not in keys and "organizer@example.org" not in keys
 
 
-def test_login_works_while_the_rate_limit_storage_is_down(client, make_user, monkeypatch):
+def test_login_works_while_the_rate_limit_storage_is_down(client, make_user, monkeypatch, caplog):
     from campaign.extensions import limiter
 
     def broken(*args, **kwargs):
@@ -162,6 +175,7 @@ def test_login_works_while_the_rate_limit_storage_is_down(client, make_user, mon
     monkeypatch.setattr(limiter.limiter, "test", broken)
     assert log_in(client, password="nope").status_code == 200
     assert log_in(client).status_code == 302
+    assert "rate-limit storage unavailable" in caplog.text
 
 
 def test_password_reset_is_single_use_and_ends_sessions(client, db, make_user, mailbox, login):
