@@ -79,8 +79,13 @@ class Config:
     BABEL_DEFAULT_LOCALE = "en"
     LANGUAGES = ("en", "es")
 
-    LOGIN_LIMIT_PER_IP = os.environ.get("LOGIN_LIMIT_PER_IP", "20 per 10 minutes")
-    LOGIN_LIMIT_PER_ACCOUNT = os.environ.get("LOGIN_LIMIT_PER_ACCOUNT", "5 per 15 minutes")
+    # Failed logins from one IP, whatever the accounts; over it, that IP waits.
+    LOGIN_LIMIT_PER_IP = os.environ.get("LOGIN_LIMIT_PER_IP", "30 per 15 minutes")
+    # Failures of one account from one IP before each further try waits 2, 4, 8... seconds.
+    LOGIN_FREE_FAILURES = int(os.environ.get("LOGIN_FREE_FAILURES", "3"))
+    LOGIN_MAX_DELAY_SECONDS = int(os.environ.get("LOGIN_MAX_DELAY_SECONDS", "900"))
+    # Reset, confirmation and data-request emails one address may receive per day.
+    EMAILS_PER_RECIPIENT = os.environ.get("EMAILS_PER_RECIPIENT", "3 per day")
     PUBLIC_FORM_LIMIT = os.environ.get("PUBLIC_FORM_LIMIT", "10 per hour")
 
     # Argon2id cost: OWASP's first recommended setting (m=19 MiB is their minimum).

@@ -6,6 +6,7 @@ from flask_login import UserMixin
 from sqlalchemy import DateTime, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from campaign.core.crypto import EncryptedText
 from campaign.core.outbox import utcnow
 from campaign.extensions import db
 
@@ -48,3 +49,20 @@ class LoginSession(db.Model):
     expires_at: Mapped[datetime] = mapped_column(DateTime)
 
     user: Mapped[User] = relationship(back_populates="sessions")
+
+
+class EmailRequest(db.Model):
+    """A reset or confirmation link asked for by address, waiting for its task.
+
+    The request only writes this row, so it answers alike whether or not an account uses the
+    address; the task looks the address up, emails the account (or no one) and deletes the row.
+    """
+
+    __tablename__ = "account_email_request"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(10))  # RESET or VERIFY
+    email: Mapped[str] = mapped_column(EncryptedText)
+    requested_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    RESET, VERIFY = "reset", "verify"

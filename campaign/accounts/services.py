@@ -11,15 +11,11 @@ from itsdangerous import BadSignature
 from sqlalchemy import delete, select
 
 from campaign.accounts import tasks
-from campaign.accounts.models import LoginSession, User
+from campaign.accounts.models import EmailRequest, LoginSession, User
 from campaign.accounts.tokens import RESET_SALT, VERIFY_SALT, password_stamp, serializer
 from campaign.core import outbox
 from campaign.core.outbox import utcnow
 from campaign.extensions import db
-
-
-class EmailTaken(Exception):
-    pass
 
 
 def _hasher() -> PasswordHasher:
@@ -39,12 +35,19 @@ def find_by_email(email: str) -> User | None:
     return db.session.scalar(select(User).where(User.email == normalize_email(email)))
 
 
-def sign_up(name: str, email: str, password: str, locale: str | None) -> User:
-    if find_by_email(email):
-        raise EmailTaken(email)
-    user = User(
-        name=name.strip(), email=normalize_email(email), password_hash=hash_password(password), locale=locale
-    )
+def sign_up(name: str, email: str, password: str, locale: str | None) -> User | None:
+    """The new account, with its confirmation email queued; None if the address has one already.
+
+    Then the owner is emailed how to log in instead, and the caller answers as for a new account,
+    so the form never tells whether an address has an account. The password is hashed either
+    way, so the answer takes as long.
+    """
+    password_hash = hash_password(password)
+    existing = find_by_email(email)
+    if existing:
+        outbox.enqueue(tasks.send_account_exists, user_id=existing.id)
+        return None
+    user = User(name=name.strip(), email=normalize_email(email), password_hash=password_hash, locale=locale)
     db.session.add(user)
     db.session.flush()
     outbox.enqueue(tasks.send_verification_email, user_id=user.id)
@@ -65,9 +68,16 @@ def verify_email(token: str) -> User | None:
 
 
 def resend_verification(email: str) -> None:
-    user = find_by_email(email)
-    if user and not user.is_verified:
-        outbox.enqueue(tasks.send_verification_email, user_id=user.id)
+    _queue_email_request(EmailRequest.VERIFY, email)
+
+
+def _queue_email_request(kind: str, email: str) -> None:
+    """Record the request and queue its task, without looking the address up: the request runs
+    the same statements whether or not an account uses it."""
+    queued = EmailRequest(kind=kind, email=normalize_email(email))
+    db.session.add(queued)
+    db.session.flush()
+    outbox.enqueue(tasks.answer_email_request, request_id=queued.id)
 
 
 def authenticate(email: str, password: str) -> User | None:
@@ -118,9 +128,7 @@ def end_session(token: str | None) -> None:
 
 
 def request_password_reset(email: str) -> None:
-    user = find_by_email(email)
-    if user:
-        outbox.enqueue(tasks.send_password_reset, user_id=user.id)
+    _queue_email_request(EmailRequest.RESET, email)
 
 
 def user_for_reset_token(token: str) -> User | None:

@@ -1,7 +1,7 @@
 """Account pages: /accounts/..."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
@@ -25,15 +25,10 @@ def load_user(token: str):
 def signup():
     form = SignupForm()
     if form.validate_on_submit():
-        try:
-            services.sign_up(form.name.data, form.email.data, form.password.data, str(get_locale()))
-        except services.EmailTaken:
-            form.email.errors.append(
-                _("An account with this email already exists. Log in or reset your password.")
-            )
-        else:
-            db.session.commit()
-            return redirect(url_for("accounts.check_email", kind="verify"))
+        # The same answer for an address that has an account: its owner is emailed instead.
+        services.sign_up(form.name.data, form.email.data, form.password.data, str(get_locale()))
+        db.session.commit()
+        return redirect(url_for("accounts.check_email", kind="verify"))
     return render_template("accounts/signup.html", form=form)
 
 
@@ -71,20 +66,28 @@ def login():
     if form.validate_on_submit():
         wait = throttle.seconds_until_allowed(form.email.data)
         if wait:
+            minutes = max(1, (wait + 59) // 60)
             form.form_errors.append(
-                _(
-                    "Too many failed attempts. Try again in %(minutes)d minutes, or reset your password.",
-                    minutes=max(1, (wait + 59) // 60),
+                ngettext(
+                    "Too many attempts from here; try again in a minute.",
+                    "Too many attempts from here; try again in %(num)d minutes.",
+                    minutes,
                 )
             )
             return render_template("accounts/login.html", form=form), 429
         user = services.authenticate(form.email.data, form.password.data)
-        if user is None:
+        if user is None or not user.is_verified:
+            # An unconfirmed account gets the same answer as a wrong password: the page must
+            # not tell that the password was right.
             throttle.record_failure(form.email.data)
-            form.form_errors.append(_("That email and password do not match an account."))
-        elif not user.is_verified:
-            form.form_errors.append(_("Confirm your email address first: use the link we sent you."))
+            form.form_errors.append(
+                _(
+                    "That email and password do not match a confirmed account. New here? Confirm "
+                    "your address with the link we emailed you first."
+                )
+            )
         else:
+            throttle.record_success(form.email.data)
             services.start_session(user)
             db.session.commit()
             login_user(user)

@@ -68,11 +68,9 @@ def _role_field():
 
 
 class AddTeammateForm(AppForm):
-    email = email_field(
-        _l("Email of their organizer account"), _l("Enter the email address of their account.")
-    )
+    email = email_field(_l("Their email address"), _l("Enter the email address to send the invitation to."))
     role = _role_field()
-    submit = SubmitField(_l("Add to the team"))
+    submit = SubmitField(_l("Send the invitation"))
 
 
 class ChangeRoleForm(AppForm):

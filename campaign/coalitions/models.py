@@ -126,3 +126,31 @@ class Membership(db.Model):
     def name(self) -> str:
         """The member's name as this coalition shows it."""
         return self.display_name or self.organization.name
+
+class TeamInvitation(db.Model):
+    """An invitation to a coalition's organizer team, emailed to an address.
+
+    Sent whether or not the address has an account, so the admin who sends it never learns
+    which; the role is granted when an account with that very address accepts (logging in or
+    signing up first). The link stops working after INVITATION_MAX_AGE_DAYS or once used.
+    """
+
+    __tablename__ = "team_invitation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    coalition_id: Mapped[int] = mapped_column(ForeignKey("coalition.id", ondelete="CASCADE"), index=True)
+    email: Mapped[str] = mapped_column(EncryptedText)  # stored lowercased, like account emails
+    role: Mapped[Role] = mapped_column(Enum(Role, native_enum=False, length=12))
+    # Changes with every invitation sent to the address, so only the latest link works.
+    key: Mapped[str] = mapped_column(String(32))
+    locale: Mapped[str | None] = mapped_column(String(5))
+    invited_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    accepted_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    coalition: Mapped[Coalition] = relationship()
+    invited_by: Mapped[User | None] = relationship()
+
+    @property
+    def role_label(self) -> str:
+        return ROLE_LABELS[self.role]

@@ -3,8 +3,8 @@
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
-from campaign.coalitions.models import Membership, MembershipStatus
-from campaign.coalitions.tokens import invitation_token
+from campaign.coalitions.models import Membership, MembershipStatus, TeamInvitation
+from campaign.coalitions.tokens import invitation_token, team_invitation_token
 from campaign.core.mail import send_templated
 from campaign.core.outbox import outbox_task
 from campaign.core.urls import external_url
@@ -32,4 +32,23 @@ def send_invitation(membership_id: int) -> None:
         inviter=membership.invited_by,
         valid_days=current_app.config["INVITATION_MAX_AGE_DAYS"],
         link=external_url("coalitions.invitation", token=invitation_token(membership)),
+    )
+
+
+@outbox_task
+def send_team_invitation(invitation_id: int) -> None:
+    invitation = db.session.get(TeamInvitation, invitation_id)
+    if invitation is None or invitation.accepted_at is not None:
+        return
+    coalition = invitation.coalition
+    send_templated(
+        "coalitions/emails/team_invitation",
+        invitation.email,
+        invitation.locale,
+        _l("Join the team of %(coalition)s on Campaign desk", coalition=coalition.name),
+        invitation=invitation,
+        coalition=coalition,
+        inviter=invitation.invited_by,
+        valid_days=current_app.config["INVITATION_MAX_AGE_DAYS"],
+        link=external_url("coalitions.team_invitation", token=team_invitation_token(invitation)),
     )

@@ -17,8 +17,9 @@ from campaign.coalitions.models import (
     Membership,
     MembershipStatus,
     Role,
+    TeamInvitation,
 )
-from campaign.coalitions.tokens import membership_for_token
+from campaign.coalitions.tokens import membership_for_token, team_invitation_for_token
 from campaign.core.errors import render_error
 from campaign.extensions import db
 from campaign.organizations.forms import LinkForm, MemberNameForm, OrganizationForm
@@ -138,12 +139,21 @@ def team():
     form = AddTeammateForm()
     if form.validate_on_submit():
         try:
-            teammate = services.add_teammate(g.coalition, g.role, form.email.data, Role(form.role.data))
+            invitation = services.invite_teammate(
+                g.coalition, current_user, g.role, form.email.data, Role(form.role.data), str(get_locale())
+            )
         except services.RuleError as error:
             form.email.errors.append(str(error))
         else:
             db.session.commit()
-            flash(_("%(name)s is on the team now.", name=teammate.user.name), "success")
+            # The same words whether or not the address has an account.
+            flash(
+                _(
+                    "We emailed an invitation to %(email)s. They join the team when they accept it.",
+                    email=invitation.email,
+                ),
+                "success",
+            )
             return _to("coalitions.team")
     return _render_team(form)
 
@@ -154,8 +164,26 @@ def _render_team(form: AddTeammateForm):
         t.id: ChangeRoleForm(prefix=f"t{t.id}", formdata=None, role=t.role.value) for t in teammates
     }
     return render_template(
-        "coalitions/team.html", coalition=g.coalition, form=form, teammates=teammates, role_forms=role_forms
+        "coalitions/team.html",
+        coalition=g.coalition,
+        form=form,
+        teammates=teammates,
+        role_forms=role_forms,
+        invitations=services.pending_team_invitations(g.coalition.id),
     )
+
+
+@bp.post("/coalitions/<slug>/team/invitations/<int:invitation_id>/revoke")
+@coalition_required(Role.ADMIN)
+def revoke_team_invitation(invitation_id: int):
+    invitation = get_scoped_or_404(TeamInvitation, invitation_id)
+    services.revoke_team_invitation(invitation)
+    db.session.commit()
+    flash(
+        _("The invitation to %(email)s is withdrawn: its link no longer works.", email=invitation.email),
+        "success",
+    )
+    return _to("coalitions.team")
 
 
 @bp.post("/coalitions/<slug>/team/<int:teammate_id>/role")
@@ -275,6 +303,36 @@ def invitation(token: str):
     return render_template(
         "coalitions/invitation.html", membership=membership, coalition=membership.coalition, token=token
     )
+
+
+@bp.get("/team-invitations/<token>")
+def team_invitation(token: str):
+    invitation = team_invitation_for_token(token)
+    if invitation is None:
+        return _invalid_link()
+    return render_template(
+        "coalitions/team_invitation.html",
+        invitation=invitation,
+        coalition=invitation.coalition,
+        token=token,
+        addressed_to_me=current_user.is_authenticated and current_user.email == invitation.email,
+    )
+
+
+@bp.post("/team-invitations/<token>/accept")
+@login_required
+def accept_team_invitation(token: str):
+    invitation = team_invitation_for_token(token)
+    if invitation is None:
+        return _invalid_link()
+    try:
+        services.accept_team_invitation(invitation, current_user)
+    except services.RuleError as error:
+        flash(str(error), "error")
+        return redirect(url_for("coalitions.team_invitation", token=token))
+    db.session.commit()
+    flash(_("Welcome to the team of %(coalition)s.", coalition=invitation.coalition.name), "success")
+    return redirect(url_for("coalitions.overview", slug=invitation.coalition.slug))
 
 
 RESPONSES = {

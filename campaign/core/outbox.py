@@ -14,7 +14,7 @@ from datetime import UTC, datetime, timedelta
 from functools import wraps
 
 from celery import shared_task
-from flask import current_app
+from flask import Response, current_app, has_request_context, request
 from sqlalchemy import JSON, DateTime, Integer, String, Text, event, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
@@ -47,14 +47,30 @@ class OutboxEntry(db.Model):
     last_error: Mapped[str | None] = mapped_column(Text)
 
 
-def outbox_task(fn):
+# Tasks whose work must not lengthen the response of the request that queued them, and where
+# a request keeps those it committed until its response is sent.
+_AFTER_RESPONSE: set[str] = set()
+_DEFERRED = "campaign.outbox_after_response"
+
+
+def outbox_task(fn=None, *, after_response: bool = False):
     """Make `fn(**payload)` a Celery task that runs once per outbox row.
 
     The task takes the row's id, claims it, calls `fn` with the row's payload, and commits the
     work together with the row's `done` state. `fn` loads what it needs by id and calls services.
-    """
 
-    @shared_task(name=f"{fn.__module__}.{fn.__name__}")
+    `after_response=True` is for tasks answering a request about an address (a password reset,
+    a data copy): how long the request takes must not tell whether the address is on file. With
+    a broker a worker runs every task anyway; in-process, such a task runs once the response
+    has been sent, not before.
+    """
+    if fn is None:
+        return lambda fn: outbox_task(fn, after_response=after_response)
+    name = f"{fn.__module__}.{fn.__name__}"
+    if after_response:
+        _AFTER_RESPONSE.add(name)
+
+    @shared_task(name=name)
     @wraps(fn)
     def task(entry_id: int) -> None:
         run_entry(entry_id, fn)
@@ -122,7 +138,26 @@ def dispatch_committed() -> None:
         _kick(task_name, within)
     # The rows' ids and task names were kept at enqueue: no query on the request's path.
     for entry_id, task_name in db.session.info.pop("outbox_committed", []):
-        publish(entry_id, task_name)
+        if task_name in _AFTER_RESPONSE and has_request_context() and not _uses_broker():
+            # On the request, not `g`: a task run in-process has an app context of its own.
+            request.environ.setdefault(_DEFERRED, []).append((entry_id, task_name))
+        else:
+            publish(entry_id, task_name)
+
+
+def run_after_response(response: Response) -> None:
+    """Have the tasks this request deferred (see `outbox_task`) run once `response` is sent."""
+    deferred = request.environ.pop(_DEFERRED, None)
+    if not deferred:
+        return
+    app = current_app._get_current_object()
+
+    def run() -> None:
+        with app.app_context():
+            for entry_id, task_name in deferred:
+                publish(entry_id, task_name)
+
+    response.call_on_close(run)
 
 
 def publish(entry_id: int, task_name: str) -> bool:

@@ -2,7 +2,7 @@
 
 from flask import Flask, Response, current_app
 
-from campaign.core.outbox import dispatch_committed
+from campaign.core.outbox import dispatch_committed, run_after_response
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -51,4 +51,5 @@ def register(app: Flask) -> None:
     @app.after_request
     def publish_outbox(response: Response) -> Response:
         dispatch_committed()
+        run_after_response(response)
         return response

@@ -1,8 +1,11 @@
 """Data-request emails, sent from the outbox: a copy of the data, or an erasure link."""
 
 from celery import shared_task
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 
+from campaign.core import counters
+from campaign.core.crypto import canonical_email, keyed_hash
 from campaign.core.mail import send_templated
 from campaign.core.outbox import outbox_task
 from campaign.core.urls import external_url
@@ -11,10 +14,13 @@ from campaign.supporters import services
 from campaign.supporters.models import DataRequest, DataRequestKind, DataRequestState
 
 
-@outbox_task
+@outbox_task(after_response=True)
 def answer_data_request(data_request_id: int) -> None:
     data_request = db.session.get(DataRequest, data_request_id)
     if data_request is None or data_request.state != DataRequestState.PENDING:
+        return
+    if not _under_daily_cap(data_request):
+        services.mark_emailed(data_request, awaiting_confirmation=False)
         return
     records = services.export_supporter_data(data_request.email)
     erasing = bool(records) and data_request.kind == DataRequestKind.ERASURE
@@ -26,6 +32,14 @@ def answer_data_request(data_request_id: int) -> None:
         link = external_url("supporters.confirm_erasure", token=services.erasure_token(data_request))
         _send(data_request, "confirm_erasure", _l("Confirm: erase your data"), link=link, records=records)
     services.mark_emailed(data_request, awaiting_confirmation=erasing)
+
+
+def _under_daily_cap(data_request: DataRequest) -> bool:
+    """Requests from many addresses for one person send them a few emails a day, not a flood.
+
+    Checked here, not in the request, so that the request answers alike in every case."""
+    limit = current_app.config["EMAILS_PER_RECIPIENT"]
+    return counters.hit(limit, "data-request-email", keyed_hash(canonical_email(data_request.email or "")))
 
 
 def _send(data_request: DataRequest, template: str, subject, **context) -> None:

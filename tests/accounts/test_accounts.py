@@ -1,8 +1,9 @@
 """Sign up, verification, login, logout, throttling and password reset."""
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from campaign.accounts.models import LoginSession, User
+from tests.enumeration import assert_same_answer
 
 PASSWORD = "correct horse battery"
 
@@ -29,11 +30,13 @@ def test_signup_sends_verification_and_link_verifies(client, db, mailbox):
     assert user.is_verified
 
 
-def test_unverified_account_cannot_log_in(client, db):
+def test_login_to_an_unconfirmed_account_does_not_say_the_password_was_right(client, db):
     sign_up(client)
-    response = client.post("/accounts/login", data={"email": "new@example.org", "password": PASSWORD})
-    assert response.status_code == 200
-    assert "Confirm your email address first" in response.get_data(as_text=True)
+    right = client.post("/accounts/login", data={"email": "new@example.org", "password": PASSWORD})
+    wrong = client.post("/accounts/login", data={"email": "new@example.org", "password": "wrong password"})
+    assert right.status_code == wrong.status_code == 200
+    assert right.get_data(as_text=True) == wrong.get_data(as_text=True)
+    assert "do not match a confirmed account" in right.get_data(as_text=True)
 
 
 def test_signup_bad_input_keeps_what_was_typed(client, db):
@@ -47,10 +50,39 @@ def test_signup_bad_input_keeps_what_was_typed(client, db):
     assert db.session.scalar(select(User)) is None
 
 
-def test_signup_duplicate_email_is_explained(client, make_user):
-    make_user(email="ana@example.org")
-    page = sign_up(client, email="ANA@example.org").get_data(as_text=True)
-    assert "already exists" in page
+def test_signing_up_with_a_taken_address_does_not_reveal_the_account(
+    client, db, make_user, mailbox, monkeypatch
+):
+    from campaign.accounts import services
+
+    ana = make_user(email="ana@example.org", password="ana's own password")
+    ana.locale = "es"
+    db.session.commit()
+    hashed = []
+    real_hash = services.hash_password
+
+    def counted_hash(password):
+        hashed.append(password)
+        return real_hash(password)
+
+    monkeypatch.setattr(services, "hash_password", counted_hash)
+    taken = sign_up(client, email="ANA@example.org")
+    new = sign_up(client, email="someone-new@example.org")
+    assert hashed == [PASSWORD, PASSWORD]  # the same work, so the same time, either way
+    assert taken.status_code == new.status_code == 302
+    assert taken.headers["Location"] == new.headers["Location"]
+    page = client.get(taken.headers["Location"]).get_data(as_text=True)
+    assert "already exists" not in page
+
+    # Nothing changed on Ana's account; she is told, in her language, how to get in.
+    accounts = select(func.count()).select_from(User).where(User.email == "ana@example.org")
+    assert db.session.scalar(accounts) == 1
+    db.session.refresh(ana)
+    assert ana.name == "Ana Organizer"
+    [message] = mailbox.to("ana@example.org")
+    text = message.get_body(preferencelist=("plain",)).get_content()
+    assert "Ya tienes una cuenta" in message["Subject"]
+    assert "http://localhost/accounts/login" in text and "http://localhost/accounts/reset" in text
 
 
 def test_signup_in_spanish(client):
@@ -73,31 +105,83 @@ def test_login_and_logout_ends_the_session(client, db, make_user, login):
     assert client.get("/dashboard").status_code == 302
 
 
-def test_wrong_password_is_throttled_per_account(app, client, make_user):
-    app.config["LOGIN_LIMIT_PER_ACCOUNT"] = "3 per 15 minutes"
+def log_in(client, email="organizer@example.org", password=PASSWORD, ip="192.0.2.1"):
+    return client.post(
+        "/accounts/login", data={"email": email, "password": password}, environ_base={"REMOTE_ADDR": ip}
+    )
+
+
+def test_an_attackers_wrong_passwords_do_not_lock_the_owner_out(client, make_user):
+    make_user()
+    for _ in range(20):
+        assert log_in(client, password="guess", ip="203.0.113.66").status_code in (200, 429)
+    response = log_in(client, ip="198.51.100.7")
+    assert response.status_code == 302
+
+
+def test_wrong_passwords_slow_down_the_address_they_come_from(client, make_user):
     make_user()
     for _ in range(3):
-        page = client.post("/accounts/login", data={"email": "organizer@example.org", "password": "nope"})
-        assert "do not match" in page.get_data(as_text=True)
-    response = client.post("/accounts/login", data={"email": "organizer@example.org", "password": PASSWORD})
+        page = log_in(client, password="nope", ip="203.0.113.66").get_data(as_text=True)
+        assert "do not match" in page
+    # The third failure makes this address wait (2 s, then 4, 8...), even with the right password.
+    response = log_in(client, ip="203.0.113.66")
     assert response.status_code == 429
     page = response.get_data(as_text=True)
-    assert "Too many failed attempts" in page
+    assert "Too many attempts from here; try again in a minute." in page
     assert 'value="organizer@example.org"' in page
 
 
-def test_wrong_password_is_throttled_per_ip(app, client, make_user):
+def test_delay_doubles_with_each_failure_up_to_the_cap(app):
+    from campaign.accounts.throttle import delay_after
+
+    app.config["LOGIN_MAX_DELAY_SECONDS"] = 900
+    assert [delay_after(n) for n in (1, 2, 3, 4, 5)] == [0, 0, 2, 4, 8]
+    assert delay_after(40) == 900
+
+
+def test_guessing_many_accounts_from_one_address_is_capped(app, client, make_user):
     app.config["LOGIN_LIMIT_PER_IP"] = "4 per 10 minutes"
+    make_user()
     for number in range(4):
-        client.post("/accounts/login", data={"email": f"guess{number}@example.org", "password": "x"})
-    response = client.post("/accounts/login", data={"email": "other@example.org", "password": "x"})
-    assert response.status_code == 429
+        log_in(client, email=f"guess{number}@example.org", password="x", ip="203.0.113.66")
+    # Another account from the same address is refused; from elsewhere the owner gets in.
+    assert log_in(client, ip="203.0.113.66").status_code == 429
+    assert log_in(client, ip="198.51.100.7").status_code == 302
+
+
+def test_rate_limit_storage_holds_no_address_or_email_in_clear(client, make_user):
+    from campaign.extensions import limiter
+
+    make_user()
+    for _ in range(4):
+        log_in(client, password="nope", ip="203.0.113.66")
+    storage = limiter.limiter.storage
+    keys = " ".join([*storage.storage, *storage.events])
+    assert "login-pair/" in keys and "login-ip/" in keys
+    assert "203.0.113.66" not in keys and "organizer@example.org" not in keys
+
+
+def test_login_works_while_the_rate_limit_storage_is_down(client, make_user, monkeypatch, caplog):
+    from campaign.extensions import limiter
+
+    def broken(*args, **kwargs):
+        raise ConnectionError("redis is down")
+
+    make_user()
+    for method in ("incr", "get", "get_expiry", "clear"):
+        monkeypatch.setattr(limiter.limiter.storage, method, broken)
+    monkeypatch.setattr(limiter.limiter, "hit", broken)
+    monkeypatch.setattr(limiter.limiter, "test", broken)
+    assert log_in(client, password="nope").status_code == 200
+    assert log_in(client).status_code == 302
+    assert "rate-limit storage unavailable" in caplog.text
 
 
 def test_password_reset_is_single_use_and_ends_sessions(client, db, make_user, mailbox, login):
     make_user()
     login()
-    client.post("/accounts/reset", data={"email": "organizer@example.org"})
+    client.post("/accounts/reset", data={"email": "organizer@example.org"}).close()  # sent, then emailed
     path = mailbox.last_link("organizer@example.org", "/accounts/reset/").replace("http://localhost", "")
     bad = client.post(path, data={"password": "new password 123", "confirm": "different"})
     assert "do not match" in bad.get_data(as_text=True)
@@ -112,3 +196,35 @@ def test_reset_for_unknown_address_reveals_nothing(client, mailbox):
     response = client.post("/accounts/reset", data={"email": "nobody@example.org"})
     assert response.status_code == 302
     assert mailbox.messages() == []
+
+
+def test_reset_requests_do_not_tell_known_from_unknown_addresses(client, db, make_user, mailbox):
+    make_user()
+    assert_same_answer(
+        lambda: client.post("/accounts/reset", data={"email": "organizer@example.org"}),
+        lambda: client.post("/accounts/reset", data={"email": "nobody@example.org"}),
+    )
+    # Once the responses are sent, the owner gets the link; no one else gets anything.
+    assert mailbox.last_link("organizer@example.org", "/accounts/reset/")
+    assert [message["To"] for message in mailbox.messages()] == ["organizer@example.org"]
+
+
+def test_resend_confirmation_does_not_tell_known_from_unknown_addresses(client, db, mailbox):
+    sign_up(client, email="unconfirmed@example.org")
+    assert_same_answer(
+        lambda: client.post("/accounts/verify", data={"email": "unconfirmed@example.org"}),
+        lambda: client.post("/accounts/verify", data={"email": "nobody@example.org"}),
+    )
+    assert len(mailbox.to("unconfirmed@example.org")) == 2
+    assert mailbox.to("nobody@example.org") == []
+
+
+def test_reset_and_confirmation_emails_are_capped_per_account(client, db, make_user, mailbox):
+    make_user()
+    for number in range(6):
+        client.post(
+            "/accounts/reset",
+            data={"email": "organizer@example.org"},
+            environ_base={"REMOTE_ADDR": f"203.0.113.{number}"},
+        ).close()
+    assert len(mailbox.to("organizer@example.org")) == 3

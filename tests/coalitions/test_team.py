@@ -1,8 +1,12 @@
-"""The organizer team: adding accounts, changing roles, removing, and the owner rules."""
+"""The organizer team: invitations, changing roles, removing, and the owner rules."""
+
+import re
+from datetime import timedelta
 
 from sqlalchemy import select
 
-from campaign.coalitions.models import CoalitionRole, Role
+from campaign.accounts.models import User
+from campaign.coalitions.models import CoalitionRole, Role, TeamInvitation
 
 TEAM = "/coalitions/ice-out-of-la/team"
 
@@ -15,28 +19,122 @@ def teammate_id(db, user):
     return db.session.scalar(select(CoalitionRole.id).where(CoalitionRole.user_id == user.id))
 
 
-def test_add_existing_account_with_a_role(client, db, owner, make_coalition, make_user):
+def invite(client, email, role=Role.ADMIN):
+    return client.post(TEAM, data={"email": email, "role": role.value})
+
+
+def invitation_path(mailbox, email):
+    return mailbox.last_link(email, "/team-invitations/").replace("http://localhost", "")
+
+
+def test_an_invited_account_joins_with_its_role_once_it_accepts(
+    client, db, owner, make_coalition, make_user, login, mailbox
+):
     make_coalition(owner)
     rosa = make_user(email="rosa@example.org", name="Rosa")
-    response = client.post(TEAM, data={"email": "Rosa@Example.org", "role": Role.ADMIN.value})
-    assert response.status_code == 302
+    assert invite(client, "Rosa@Example.org").status_code == 302
+    assert role_of(db, rosa) is None  # nothing is granted before Rosa accepts
+    page = client.get(TEAM).get_data(as_text=True)
+    assert "Invitations not yet accepted" in page and "rosa@example.org" in page
+
+    path = invitation_path(mailbox, "rosa@example.org")
+    client.post("/accounts/logout")
+    page = client.get(path).get_data(as_text=True)
+    assert "log in with the email address this invitation was sent to" in page
+    login("rosa@example.org")
+    assert "Join the team" in client.get(path).get_data(as_text=True)
+    response = client.post(f"{path}/accept")
+    assert response.headers["Location"] == "/coalitions/ice-out-of-la"
     assert role_of(db, rosa) == Role.ADMIN
-    page = client.post(TEAM, data={"email": "rosa@example.org", "role": Role.VIEWER.value}).get_data(
-        as_text=True
-    )
-    assert "already on this coalition" in page
+    assert client.get(path).status_code == 404  # used once
+
+    client.post("/accounts/logout")
+    login()
+    assert "already on this coalition" in invite(client, "rosa@example.org").get_data(as_text=True)
 
 
-def test_add_unknown_account_is_explained_and_keeps_input(client, db, owner, make_coalition):
+def test_the_team_form_does_not_tell_whether_an_address_has_an_account(
+    client, db, owner, make_coalition, make_user, mailbox
+):
     make_coalition(owner)
-    page = client.post(TEAM, data={"email": "nobody@example.org", "role": Role.ADMIN.value}).get_data(
-        as_text=True
-    )
-    assert "No organizer account uses nobody@example.org" in page
-    assert 'value="nobody@example.org"' in page
-    assert f'<option selected value="{Role.ADMIN.value}">' in page
+    make_user(email="has-account@example.org")
+    answers = []
+    for email in ("has-account@example.org", "no-account@example.org"):
+        response = invite(client, email)
+        page = client.get(response.headers["Location"]).get_data(as_text=True)
+        [flashed] = re.findall(r'<p class="flash flash-\w+">[^<]*</p>', page)
+        answers.append(
+            (response.status_code, response.headers["Location"], flashed.replace(email, "ADDRESS"))
+        )
+        assert len(mailbox.to(email)) == 1
+    assert answers[0] == answers[1]
+    # Both wait alike in the list of pending invitations.
+    assert page.count("Withdraw the invitation") == 2
+
+
+def test_bad_address_on_the_team_form_keeps_what_was_typed(client, db, owner, make_coalition):
+    make_coalition(owner)
     bad = client.post(TEAM, data={"email": "not an email", "role": Role.ADMIN.value}).get_data(as_text=True)
     assert "Enter an email address like" in bad and 'value="not an email"' in bad
+    assert f'<option selected value="{Role.ADMIN.value}">' in bad
+
+
+def test_someone_else_cannot_use_a_teammates_invitation_link(
+    client, db, owner, make_coalition, make_user, login, mailbox
+):
+    make_coalition(owner)
+    invite(client, "rosa@example.org")
+    path = invitation_path(mailbox, "rosa@example.org")
+    mallory = make_user(email="mallory@example.org")
+    client.post("/accounts/logout")
+    login("mallory@example.org")
+    assert "sent to another email address" in client.get(path).get_data(as_text=True)
+    page = client.post(f"{path}/accept", follow_redirects=True).get_data(as_text=True)
+    assert "sent to another email address" in page
+    assert role_of(db, mallory) is None
+
+
+def test_a_new_person_signs_up_then_accepts(client, db, owner, make_coalition, login, mailbox):
+    make_coalition(owner)
+    invite(client, "nuevo@example.org", Role.VIEWER)
+    path = invitation_path(mailbox, "nuevo@example.org")
+    client.post("/accounts/logout")
+    client.post(
+        "/accounts/signup",
+        data={
+            "name": "Nuevo",
+            "email": "nuevo@example.org",
+            "password": "a long password",
+            "confirm": "a long password",
+        },
+    )
+    client.get(mailbox.last_link("nuevo@example.org", "/accounts/verify/").replace("http://localhost", ""))
+    login("nuevo@example.org", "a long password")
+    client.post(f"{path}/accept")
+    nuevo = db.session.scalar(select(User).where(User.email == "nuevo@example.org"))
+    assert role_of(db, nuevo) == Role.VIEWER
+
+
+def test_a_withdrawn_or_old_invitation_link_no_longer_works(
+    app, client, db, owner, make_coalition, make_user, login, mailbox
+):
+    make_coalition(owner)
+    rosa = make_user(email="rosa@example.org")
+    invite(client, "rosa@example.org")
+    path = invitation_path(mailbox, "rosa@example.org")
+    invitation = db.session.scalar(select(TeamInvitation))
+    client.post(f"{TEAM}/invitations/{invitation.id}/revoke")
+    assert "Invitations not yet accepted" not in client.get(TEAM).get_data(as_text=True)
+    invite(client, "rosa@example.org")
+    fresh = invitation_path(mailbox, "rosa@example.org")
+    db.session.scalar(select(TeamInvitation)).created_at -= timedelta(days=15)
+    db.session.commit()
+    client.post("/accounts/logout")
+    login("rosa@example.org")
+    for link in (path, fresh):
+        assert client.get(link).status_code == 404
+        assert client.post(f"{link}/accept").status_code == 404
+    assert role_of(db, rosa) is None
 
 
 def test_last_owner_cannot_be_demoted_or_removed(client, db, owner, make_coalition):

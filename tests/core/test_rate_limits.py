@@ -15,10 +15,10 @@ def test_a_dump_of_the_limiters_keys_names_no_ip_or_email(client, make_user):
     make_user(email=EMAIL)
     visitor = {"REMOTE_ADDR": IP}
     client.post("/accounts/login", data={"email": EMAIL, "password": "wrong"}, environ_base=visitor)
-    client.post("/privacy/request", data={"email": EMAIL, "kind": "copy"}, environ_base=visitor)
+    client.post("/privacy/request", data={"email": EMAIL, "kind": "copy"}, environ_base=visitor).close()
     client.post("/actions/no-such-day/events/1/rsvp", data={"email": EMAIL}, environ_base=visitor)
     keys = limiter_keys()
-    assert [key for key in keys if "login-account" in key]
+    assert [key for key in keys if "login-pair" in key]
     assert [key for key in keys if "privacy-request" in key]
     assert len(keys) >= 4  # the login per IP and the RSVP route's limit too
     for secret in (IP, EMAIL, EMAIL.split("@")[0], IP.replace(".", "")):

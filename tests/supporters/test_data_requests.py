@@ -7,6 +7,7 @@ from campaign.coalitions.models import Coalition
 from campaign.core.outbox import OutboxEntry
 from campaign.supporters import services
 from campaign.supporters.models import Consent, DataRequest, DataRequestState, Subscription, Supporter
+from tests.enumeration import assert_same_answer
 
 EMAIL = "maria.lopez@example.org"
 
@@ -29,8 +30,20 @@ def maria(db, coalition):
     return supporter
 
 
-def request_data(client, email=EMAIL, kind="copy", **headers):
-    return client.post("/privacy/request", data={"email": email, "kind": kind}, headers=headers)
+def post_request(client, email=EMAIL, kind="copy", REMOTE_ADDR="127.0.0.1", **headers):
+    return client.post(
+        "/privacy/request",
+        data={"email": email, "kind": kind},
+        headers=headers,
+        environ_base={"REMOTE_ADDR": REMOTE_ADDR},
+    )
+
+
+def request_data(client, *args, **kwargs):
+    """Post the form and let the response be sent, so that the task answering it runs."""
+    response = post_request(client, *args, **kwargs)
+    response.close()
+    return response
 
 
 def body(message, kind="plain"):
@@ -76,6 +89,41 @@ def test_unknown_address_gets_the_same_page_and_a_no_data_email(client, db, mari
     assert client.get(known.headers["Location"]).data == client.get(unknown.headers["Location"]).data
     [message] = mailbox.to("nobody@example.org")
     assert "We hold no data about this address." in body(message)
+
+
+@pytest.mark.parametrize("kind", ["copy", "erasure"])
+def test_a_data_request_does_not_tell_whether_the_address_is_on_file(client, maria, mailbox, kind):
+    assert_same_answer(
+        lambda: post_request(client, kind=kind),
+        lambda: post_request(client, email="nobody@example.org", kind=kind),
+    )
+    assert len(mailbox.to(EMAIL)) == len(mailbox.to("nobody@example.org")) == 1
+
+
+def test_without_a_broker_the_answer_is_emailed_after_the_response_is_sent(client, maria, mailbox):
+    response = post_request(client)
+    assert response.status_code == 302
+    assert mailbox.messages() == []  # the lookup and the email are not on the request's path
+    response.close()
+    assert len(mailbox.to(EMAIL)) == 1
+
+
+def test_requests_from_many_addresses_cannot_flood_one_supporters_inbox(client, db, maria, mailbox):
+    for number in range(20):
+        assert request_data(client, REMOTE_ADDR=f"203.0.113.{number}").status_code == 302
+    assert len(mailbox.to(EMAIL)) == 3
+    # Every request was answered (and forgot the address), whether or not it was emailed.
+    assert {r.state for r in db.session.scalars(select(DataRequest))} == {DataRequestState.COMPLETED}
+
+
+def test_rate_limit_keys_of_the_privacy_form_hold_no_ip_or_address(client, maria):
+    from campaign.extensions import limiter
+
+    request_data(client, REMOTE_ADDR="203.0.113.9")
+    storage = limiter.limiter.storage
+    keys = " ".join([*storage.storage, *storage.events])
+    assert "privacy-request" in keys and "data-request-email" in keys
+    assert "203.0.113.9" not in keys and EMAIL not in keys
 
 
 def test_erasure_link_page_does_not_erase_post_does(client, db, coalition, maria, mailbox):

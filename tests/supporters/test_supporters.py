@@ -83,7 +83,7 @@ def test_database_dump_holds_no_plaintext_personal_data(client, db, make_coaliti
     supporter = add_maria(coalition, last_name="Zamudio-Ortega", phone="615-555-0142")
     services.record_consent(supporter, "Keep me updated by email.", "en", "petition:12")
     db.session.commit()
-    client.post("/privacy/request", data={"email": EMAIL, "kind": "erasure"})
+    client.post("/privacy/request", data={"email": EMAIL, "kind": "erasure"}).close()
 
     raw = db.session.execute(text("SELECT email, first_name, last_name, phone FROM supporter")).one()
     assert all(isinstance(value, bytes) for value in raw)
