@@ -12,6 +12,7 @@ from campaign.petitions.models import PetitionSignature
 from campaign.supporters.forms import consent_wording
 from campaign.supporters.models import Consent, Subscription, Supporter
 from campaign.supporters.services import find_supporter
+from tests.pages import text_of
 from tests.petitions.conftest import sign_form
 
 ROSA = "rosa@example.org"
@@ -104,12 +105,15 @@ def test_a_strangers_signature_never_confirmed_changes_nothing_ever(
 
 
 def test_rosa_confirming_the_signature_herself_applies_what_was_typed_and_the_consent(
-    client, coalition, rosa_unsubscribed, mallory_signs, mailbox
+    app, client, coalition, rosa_unsubscribed, mallory_signs, mailbox
 ):
     consents_before = consents()
     petition = mallory_signs()
     link = mailbox.last_link(ROSA, "/petitions/confirm/")
-    client.get(link)  # a mail scanner, or Rosa opening it: a GET changes nothing
+    # A mail scanner, or Rosa opening it: a GET changes nothing. The page speaks her language and
+    # says what confirming would save.
+    page = text_of(app.test_client().get(link))
+    assert "Confirma tu firma" in page and "Mallory Stone" in page and "te suscribes" in page
     assert_rosa_as_she_left_it(coalition, consents_before)
     client.post(link)  # she owns the mailbox: her click is the proof
     record = rosa(coalition)
