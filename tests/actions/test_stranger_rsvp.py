@@ -75,6 +75,12 @@ def test_a_stranger_rsvping_with_rosas_address_cannot_rename_or_resubscribe_her(
     assert all("Mallory" not in message.as_string() for message in to_rosa)
     (asked,) = [m for m in to_rosa if m["Subject"] == f"¿Quieres recibir noticias de {coalition.name}?"]
     assert "Hola, Rosa:" in text_of_mail(asked)
+    # The RSVP's own page, from the link in her email, speaks her language too.
+    (rsvp_link,) = {
+        link for m in to_rosa for link in re.findall(r"https?://\S*/actions/rsvp/\S+", text_of_mail(m))
+    }
+    rsvp_page = app.test_client().get(rsvp_link)
+    assert "Cancelar mi confirmación" in rsvp_page.get_data(as_text=True)
 
     # Only Rosa, from her mailbox, subscribes again, by POSTing her choices; opening the link does not.
     (link,) = re.findall(r"https?://\S*/u/[\w-]+(?=\s)", text_of_mail(asked))  # her choices, not one-click

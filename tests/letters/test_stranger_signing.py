@@ -48,7 +48,7 @@ def test_a_stranger_signing_on_with_rosas_address_cannot_rename_resubscribe_or_c
 
     # Rosa owns the mailbox: confirming that sign-on herself applies what was typed with it.
     link = mailbox.last_link(ROSA, "/letters/confirm/")
-    client.get(link)
+    assert "Confirma tu firma" in app.test_client().get(link).get_data(as_text=True)  # her language
     assert rosa(coalition).first_name == "Rosa" and consents() == consents_before
     client.post(link)
     record = rosa(coalition)

@@ -172,3 +172,21 @@ def test_a_new_signer_who_never_confirms_is_never_subscribed(client, coalition, 
     db.session.commit()
     assert find_supporter(coalition.id, "never@example.org").subscription == Subscription.NOT_ASKED
     assert consents() == 0
+
+
+def test_a_quarantined_strangers_details_are_dropped_when_the_petition_closes(
+    app, client, coalition, rosa_unsubscribed, make_petition
+):
+    petition = make_petition(title="Close the Berks detention center")
+    stranger = app.test_client()
+    form = sign_form(stranger, petition, email=ROSA, first_name="Mallory", website="http://bot.example")
+    stranger.post(f"/petitions/{petition.slug}/sign", data=form | {"subscribe": "y"})
+    signature = db.session.scalar(
+        select(PetitionSignature).where(PetitionSignature.petition_id == petition.id)
+    )
+    assert signature.state == "quarantined" and signature.pending_first_name == "Mallory"
+    client.post(f"/coalitions/{coalition.slug}/petitions/{petition.id}/close")
+    upkeep.expire_unconfirmed(utcnow())
+    db.session.commit()
+    db.session.refresh(signature)
+    assert (signature.pending_first_name, signature.pending_consent) == (None, None)
