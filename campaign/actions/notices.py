@@ -98,6 +98,21 @@ def tell_rsvp(rsvp: Rsvp, kind: str, key: str | None = None) -> None:
         enqueue(notification_tasks.start_message, message_id=message.id)
 
 
+def ask_to_subscribe(event: Event, supporter_id: int) -> None:
+    """Someone RSVPed with an address on file and ticked the box: its owner subscribes, if they
+    want to, from their preferences page (a POST: mail scanners open links). Once per event."""
+    message = notifications.notify(
+        event.coalition_id,
+        [supporter_id],
+        "actions/emails/subscribe",
+        event_context(event, with_address=False),
+        dedupe_key=f"event:{event.id}:subscribe:{supporter_id}",
+        transactional=True,  # an unsubscribed person is asked only because the box was ticked
+    )
+    if message is not None:
+        enqueue(notification_tasks.start_message, message_id=message.id)
+
+
 def tell_attendees_later(event: Event, kind: str, key: str) -> None:
     """From a request: one outbox task writes the attendees' emails, however many RSVPed,
     instead of a notice each inside the host's or organizer's save."""

@@ -141,7 +141,8 @@ def manage_rsvp(token: str):
     attendance = db.session.get(Rsvp, rsvp_id) if rsvp_id else None
     if attendance is None or attendance.event.links_have_expired(utcnow()):
         abort(404)
-    speak(attendance.language)
+    # The address's owner reads this page: in their own language, not the one someone RSVPed in.
+    speak(attendance.supporter.language if attendance.supporter else attendance.language)
     form = CancelRsvpForm()
     if form.validate_on_submit():
         rsvps.cancel(attendance, utcnow())

@@ -10,8 +10,8 @@ from campaign.actions.models import Event, Rsvp, RsvpState
 from campaign.core.crypto import email_blind_index
 from campaign.core.outbox import utcnow
 from campaign.extensions import db
-from campaign.supporters.models import Supporter
-from campaign.supporters.services import record_consent, save_supporter
+from campaign.supporters.models import Subscription, Supporter
+from campaign.supporters.services import SavedSupporter, record_consent, save_supporter
 from campaign.supporters.signals import supporter_erasing, supporter_exporting
 
 MAX_REPEAT_EMAILS = 3
@@ -34,7 +34,7 @@ def rsvp(event: Event, fields: dict, language: str, consent_wording: str | None,
     _lock(event)
     if not event.is_scheduled or event.ends_at <= now:
         raise EventClosed
-    supporter_id = save_supporter(
+    supporter = save_supporter(
         event.coalition_id,
         email=fields["email"],
         first_name=fields["first_name"],
@@ -43,9 +43,9 @@ def rsvp(event: Event, fields: dict, language: str, consent_wording: str | None,
         phone=fields.get("phone") or None,
         language=language,
     )
+    supporter_id = supporter.id
     if consent_wording:
-        supporter = db.session.get(Supporter, supporter_id)
-        record_consent(supporter, consent_wording, language, source=f"event:{event.id}")
+        _consent(event, supporter, consent_wording, language)
     state = RsvpState.GOING if has_room(event) else RsvpState.WAITLISTED
     email_index = email_blind_index(fields["email"], coalition_id=event.coalition_id)
     existing = db.session.scalar(
@@ -63,6 +63,16 @@ def rsvp(event: Event, fields: dict, language: str, consent_wording: str | None,
     db.session.flush()
     notices.tell_rsvp(existing, "going" if state == RsvpState.GOING else "waitlisted")
     return Outcome(existing.id, state)
+
+
+def _consent(event: Event, supporter: SavedSupporter, wording: str, language: str) -> None:
+    """A new address's consent is recorded now, as it has no other owner to ask. An RSVP has no
+    confirmation step, so for an address on file the owner is emailed a link to subscribe: a
+    stranger who types it can neither resubscribe nor record consent for them."""
+    if supporter.is_new:
+        record_consent(db.session.get(Supporter, supporter.id), wording, language, source=f"event:{event.id}")
+    elif supporter.subscription != Subscription.SUBSCRIBED:
+        notices.ask_to_subscribe(event, supporter.id)
 
 
 def _lock(event: Event) -> None:

@@ -193,6 +193,9 @@ class Signature(db.Model):
     # The signer added the organization to the directory (the queue says so).
     new_organization: Mapped[bool] = mapped_column(default=False)
     language: Mapped[str] = mapped_column(String(5), default="en")
+    # The opt-in words shown if the box was ticked: recorded as consent when the signer confirms,
+    # with the name and language above, which then reach the supporter's record.
+    pending_consent: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     confirmed_at: Mapped[datetime | None] = mapped_column(DateTime)
     decided_at: Mapped[datetime | None] = mapped_column(DateTime)

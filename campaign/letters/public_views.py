@@ -89,7 +89,8 @@ def confirm(token: str):
     signature = db.session.get(Signature, signature_id) if signature_id else None
     if signature is None:
         return render_template("letters/confirm_unknown.html"), 404
-    speak(signature.language)
+    # The address's owner reads this page: in their own language, not the one someone signed in.
+    speak(signature.supporter.language if signature.supporter else signature.language)
     form = ConfirmSignatureForm()
     if form.validate_on_submit():
         outcome = signing.confirm(signature, utcnow())

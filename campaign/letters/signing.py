@@ -19,7 +19,7 @@ from campaign.organizations.services import (
     normalize_name,
     organization_linked,
 )
-from campaign.supporters.services import record_consent, upsert_supporter
+from campaign.supporters.services import apply_confirmed, upsert_supporter
 from campaign.supporters.signals import supporter_erasing, supporter_exporting
 
 
@@ -38,7 +38,8 @@ class Confirmation(enum.StrEnum):
 
 def sign_on(letter: Letter, fields: dict, language: str, consent_wording: str | None) -> bool:
     """Record a sign-on and email its confirmation link; nothing counts until the signer clicks.
-    True when this organization (or person) had already signed: nothing is recorded then."""
+    True when this organization (or person) had already signed: nothing is recorded then.
+    An address on file keeps its record as it is until the click (`_apply_what_was_typed`)."""
     if not letter.accepts_signatures:
         raise SignOnClosed
     is_organization = fields["kind"] == SignerKind.ORGANIZATION
@@ -52,8 +53,6 @@ def sign_on(letter: Letter, fields: dict, language: str, consent_wording: str | 
         last_name=last_name or None,
         language=language,
     )
-    if consent_wording:
-        record_consent(supporter, consent_wording, language, source=f"letter:{letter.id}")
     organization, new_organization = _organization_for(fields) if is_organization else (None, False)
     if _signed(letter, _signer_key(organization.id if organization else None, supporter.id)):
         return True
@@ -74,6 +73,7 @@ def sign_on(letter: Letter, fields: dict, language: str, consent_wording: str | 
         late=letter.state == LetterState.CLOSED,
         language=language,
         new_organization=new_organization,
+        pending_consent=consent_wording,
     )
     db.session.add(signature)
     db.session.flush()
@@ -151,8 +151,9 @@ def _first_confirmation(signature: Signature, now: datetime) -> Confirmation:
             db.session.flush()
     except IntegrityError:  # a colleague's sign-on for the same organization came first
         signature.state, signature.signer_key = SignatureState.DUPLICATE, None
-        db.session.flush()
+        _apply_what_was_typed(signature)
         return Confirmation.ALREADY_SIGNED
+    _apply_what_was_typed(signature)
     if signature.state == SignatureState.APPROVED:
         signature.decided_at = now
         return Confirmation.APPROVED
@@ -163,6 +164,15 @@ def email_at_domain(email: str, domain: str) -> bool:
     """The address is at `domain` or at one of its subdomains."""
     email_domain = email.rpartition("@")[2].lower()
     return email_domain == domain or email_domain.endswith("." + domain)
+
+
+def _apply_what_was_typed(signature: Signature) -> None:
+    """The click proves the address: its record takes the name, language and consent signed with."""
+    first_name, _, last_name = (signature.signer_name or "").partition(" ")
+    typed = {"first_name": first_name or None, "last_name": last_name or None, "language": signature.language}
+    apply_confirmed(signature.supporter, typed, signature.pending_consent, f"letter:{signature.letter_id}")
+    signature.pending_consent = None
+    db.session.flush()
 
 
 def _auto_approved(signature: Signature) -> bool:
@@ -249,7 +259,12 @@ def forget_signer(supporter) -> None:
         update(Signature)
         .where(Signature.supporter_id == supporter.id)
         # An organization's entry stays listed; a person's is listed no more.
-        .values(signer_name=None, signer_title=None, show_name=Signature.kind == SignerKind.ORGANIZATION)
+        .values(
+            signer_name=None,
+            signer_title=None,
+            show_name=Signature.kind == SignerKind.ORGANIZATION,
+            pending_consent=None,
+        )
     )
 
 

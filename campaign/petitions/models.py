@@ -193,6 +193,12 @@ class PetitionSignature(db.Model):
     # For spotting clusters of made-up addresses at one domain; the address itself is encrypted.
     email_domain: Mapped[str] = mapped_column(String(120), default="", index=True)
     language: Mapped[str] = mapped_column(String(5), default="en")
+    # What was typed for an address already on file, where it differs from the record, and the
+    # opt-in words shown if the box was ticked: they wait here (the ZIP code and language above
+    # too) and reach the supporter's record only when its owner confirms from the email.
+    pending_first_name: Mapped[str | None] = mapped_column(EncryptedText)
+    pending_last_name: Mapped[str | None] = mapped_column(EncryptedText)
+    pending_consent: Mapped[str | None] = mapped_column(Text)
     # "You have already signed" emails sent for repeat sign-ups, at most three.
     repeat_emails: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)

@@ -87,7 +87,8 @@ def confirm(token: str):
     signature = db.session.get(PetitionSignature, signature_id) if signature_id else None
     if signature is None:
         return render_template("petitions/confirm_unknown.html"), 404
-    speak(signature.language)
+    # The address's owner reads this page: in their own language, not the one someone signed in.
+    speak(signature.supporter.language if signature.supporter else signature.language)
     if signature.confirmed_at is None and not signature.petition.is_open:
         closed = signing.Confirmation.CLOSED.value
         return render_template("petitions/confirmed.html", petition=signature.petition, outcome=closed), 410
@@ -96,7 +97,9 @@ def confirm(token: str):
         outcome = signing.confirm(signature, utcnow())
         db.session.commit()
         return render_template("petitions/confirmed.html", petition=signature.petition, outcome=outcome.value)
-    return render_template("petitions/confirm.html", petition=signature.petition, form=form)
+    return render_template(
+        "petitions/confirm.html", petition=signature.petition, signature=signature, form=form
+    )
 
 
 @bp.get("/petitions/images/<key>.jpg")

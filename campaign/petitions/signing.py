@@ -13,8 +13,7 @@ from campaign.extensions import db
 from campaign.petitions import tasks
 from campaign.petitions.models import Petition, PetitionSignature, SignatureState
 from campaign.petitions.services import SignTarget
-from campaign.supporters.models import Supporter
-from campaign.supporters.services import record_consent, save_supporter
+from campaign.supporters.services import apply_confirmed, save_supporter
 from campaign.supporters.signals import supporter_erasing, supporter_exporting
 
 MAX_REPEAT_EMAILS = 3
@@ -47,25 +46,23 @@ def sign(
     either way, and an email tells the address's owner."""
     if not petition.is_open:
         raise PetitionClosed
-    supporter_id = save_supporter(
+    first_name, last_name = fields["first_name"].strip(), (fields.get("last_name") or "").strip() or None
+    supporter = save_supporter(
         petition.coalition_id,
         email=fields["email"],
-        first_name=fields["first_name"],
-        last_name=fields.get("last_name") or None,
+        first_name=first_name,
+        last_name=last_name,
         zip_code=fields["zip_code"],
         language=language,
     )
     email_index = email_blind_index(fields["email"], coalition_id=petition.coalition_id)
-    if consent_wording:
-        supporter = db.session.get(Supporter, supporter_id)
-        record_consent(supporter, consent_wording, language, source=f"petition:{petition.id}")
     place = place_of(fields["zip_code"])
     inserted = upserts.run_prepared(
         _insert_signature,
         "insert_signature",
         {
             "petition_id": petition.id,
-            "supporter_id": supporter_id,
+            "supporter_id": supporter.id,
             "email_index": email_index,
             "zip_code": fields["zip_code"],
             "us_state": place.state if place else "",
@@ -79,6 +76,10 @@ def sign(
             "ip_hash": ip_hash,
             "email_domain": fields["email"].rpartition("@")[2].strip().lower()[:120],
             "language": language,
+            # Only a returning address's differing names wait here: a new record holds them already.
+            "pending_first_name": first_name if first_name != supporter.first_name else None,
+            "pending_last_name": last_name if last_name != supporter.last_name else None,
+            "pending_consent": consent_wording,
             "created_at": utcnow(),
         },
     ).scalar()
@@ -130,7 +131,24 @@ def confirm(signature: PetitionSignature, now: datetime) -> Confirmation:
         .values(**values)
     )
     db.session.refresh(signature)
-    return Confirmation.CONFIRMED if result.rowcount else Confirmation.ALREADY
+    if not result.rowcount:
+        return Confirmation.ALREADY
+    _apply_what_was_typed(signature)
+    return Confirmation.CONFIRMED
+
+
+def _apply_what_was_typed(signature: PetitionSignature) -> None:
+    """The click proves the address: its record takes the details and consent signed with."""
+    typed = {
+        "first_name": signature.pending_first_name,
+        "last_name": signature.pending_last_name,
+        "zip_code": signature.zip_code,
+        "language": signature.language,
+    }
+    source = f"petition:{signature.petition_id}"
+    apply_confirmed(signature.supporter, typed, signature.pending_consent, source)
+    signature.pending_first_name = signature.pending_last_name = signature.pending_consent = None
+    db.session.flush()
 
 
 @supporter_erasing.connect
@@ -140,7 +158,13 @@ def forget_signer(supporter) -> None:
     db.session.execute(
         update(PetitionSignature)
         .where(PetitionSignature.supporter_id == supporter.id)
-        .values(comment=None, show_name=False)
+        .values(
+            comment=None,
+            show_name=False,
+            pending_first_name=None,
+            pending_last_name=None,
+            pending_consent=None,
+        )
     )
 
 

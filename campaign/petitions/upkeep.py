@@ -3,7 +3,7 @@
 from datetime import datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, or_, select, update
 
 from campaign.coalitions.services import organizers
 from campaign.core.mail import send_templated
@@ -45,12 +45,26 @@ def send_reminders(now: datetime) -> int:
 
 
 def expire_unconfirmed(now: datetime) -> int:
-    """A closed petition's unconfirmed signatures never counted; they are deleted, not kept."""
+    """A closed petition's unconfirmed signatures never counted; they are deleted, not kept. The
+    quarantined ones stay for the organizers, without the details that waited for a click."""
     closed = select(Petition.id).where(Petition.state == PetitionState.CLOSED)
     result = db.session.execute(
         delete(PetitionSignature).where(
             PetitionSignature.petition_id.in_(closed), PetitionSignature.state == SignatureState.UNCONFIRMED
         )
+    )
+    db.session.execute(
+        update(PetitionSignature)
+        .where(
+            PetitionSignature.petition_id.in_(closed),
+            PetitionSignature.confirmed_at.is_(None),
+            or_(
+                PetitionSignature.pending_first_name.is_not(None),
+                PetitionSignature.pending_last_name.is_not(None),
+                PetitionSignature.pending_consent.is_not(None),
+            ),
+        )
+        .values(pending_first_name=None, pending_last_name=None, pending_consent=None)
     )
     return result.rowcount
 

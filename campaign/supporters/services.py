@@ -20,6 +20,7 @@ from campaign.supporters.models import (
     Supporter,
     check_language,
     check_zip_code,
+    new_token,
 )
 from campaign.supporters.signals import supporter_erasing, supporter_exporting
 from campaign.supporters.tokens import ERASURE_SALT, loads_or_none, serializer
@@ -34,10 +35,20 @@ def find_supporter(coalition_id: int, email: str) -> Supporter | None:
     )
 
 
+@dataclass(frozen=True)
+class SavedSupporter:
+    """The coalition's record for an address, as stored: for an address on file, not what was typed."""
+
+    id: int
+    is_new: bool  # created by this call
+    first_name: str | None
+    last_name: str | None
+    subscription: Subscription
+
+
 def upsert_supporter(coalition_id: int, **fields) -> Supporter:
-    """The coalition's one record for this person, created or updated with the fields given
-    (the keyword arguments of `save_supporter`)."""
-    return db.session.get(Supporter, save_supporter(coalition_id, **fields), populate_existing=True)
+    """The coalition's one record for this person (the keyword arguments of `save_supporter`)."""
+    return db.session.get(Supporter, save_supporter(coalition_id, **fields).id)
 
 
 def save_supporter(
@@ -49,14 +60,16 @@ def save_supporter(
     zip_code: str | None = None,
     last_name: str | None = None,
     phone: str | None = None,
-) -> int:
-    """Create or update the coalition's record for this person in one statement; returns its id.
+) -> SavedSupporter:
+    """The coalition's record for this person, in one statement: a new address gets a record with
+    these fields; an address on file keeps its record exactly as it is.
 
-    Fields passed as None keep their stored value, so a petition that does not ask for a phone
-    number does not wipe the one an RSVP collected (nor a letter's signer, asked for no ZIP code,
-    the ZIP code a petition collected). One `INSERT ... ON CONFLICT DO UPDATE` keyed by the blind
-    index serves the new and the returning signer alike, and two sign-ups of one person racing
-    each other meet in the unique index instead of failing: signing is the hot path.
+    Whoever types an address need not own it, so a sign-up never renames, re-languages or
+    resubscribes the person on file: what they typed waits with the action and applies when the
+    owner confirms from the email (`apply_confirmed`). One `INSERT ... ON CONFLICT DO UPDATE`
+    keyed by the blind index serves the new and the returning signer alike; the update sets the
+    key to itself, only so that the stored row comes back without a second query, and two
+    sign-ups of one person racing each other meet in the unique index instead of failing.
     """
     given = {
         "email": email.strip(),
@@ -69,21 +82,44 @@ def save_supporter(
     given = {name: value for name, value in given.items() if value is not None}
     check_zip_code(given.get("zip_code"))
     check_language(language)
-    changed = (*sorted(given), "updated_at")
-
-    def build(insert):
-        statement = insert(Supporter.__table__)
-        return statement.on_conflict_do_update(
-            index_elements=["coalition_id", "email_index"],
-            set_={name: statement.excluded[name] for name in changed},
-        ).returning(Supporter.__table__.c.id)
-
+    # A fresh token comes back only from a row this statement created.
+    token = new_token()
     params = given | {
         "coalition_id": coalition_id,
         "email_index": email_blind_index(email, coalition_id=coalition_id),
-        "updated_at": utcnow(),
+        "preferences_token": token,
     }
-    return upserts.run_prepared(build, ("save_supporter", changed), params).scalar_one()
+    row = upserts.run_prepared(_insert_supporter, "save_supporter", params).one()
+    return SavedSupporter(
+        row.id, row.preferences_token == token, row.first_name, row.last_name, Subscription(row.subscription)
+    )
+
+
+def _insert_supporter(insert):
+    table = Supporter.__table__
+    statement = insert(table)
+    return statement.on_conflict_do_update(
+        index_elements=["coalition_id", "email_index"],
+        set_={"email_index": statement.excluded.email_index},
+    ).returning(
+        table.c.id, table.c.preferences_token, table.c.first_name, table.c.last_name, table.c.subscription
+    )
+
+
+def apply_confirmed(
+    supporter: Supporter | None, typed: dict, consent_wording: str | None, source: str
+) -> None:
+    """The address's owner confirmed an action from the email: what was typed with it replaces
+    the stored details (None keeps a value), and the consent ticked with it is recorded now, in
+    the language of the action. An erased person stays erased."""
+    if supporter is None or supporter.is_erased:
+        return
+    for name, value in typed.items():
+        if value is not None:
+            setattr(supporter, name, value)
+    if consent_wording:
+        record_consent(supporter, consent_wording, typed["language"], source)
+    db.session.flush()
 
 
 def record_consent(supporter: Supporter, wording: str, language: str, source: str) -> Consent:

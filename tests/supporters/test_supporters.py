@@ -35,7 +35,9 @@ def test_upsert_dedupes_gmail_variants_within_a_coalition(db, make_coalition):
     )
     db.session.commit()
     assert first.id == second.id
-    assert db.session.scalar(select(Supporter).where(Supporter.id == first.id)).zip_code == "37204"
+    # What was typed for an address on file waits for its owner's confirmation.
+    stored = db.session.scalar(select(Supporter).where(Supporter.id == first.id))
+    assert (stored.first_name, stored.zip_code, stored.language) == ("María", "37203", "es")
     assert len(db.session.scalars(select(Supporter)).all()) == 1
     assert services.find_supporter(coalition.id, "maria.lopez@gmail.com").id == first.id
 
@@ -202,9 +204,52 @@ def test_one_statement_meets_an_existing_record_instead_of_failing(db, make_coal
         coalition.id, email="MariaLopez@Gmail.com ", first_name="Mari", language="es"
     )
     db.session.commit()
-    supporter = db.session.get(Supporter, first)
-    assert again == first and supporter.first_name == "Mari" and supporter.phone == "+12155550100"
+    supporter = db.session.get(Supporter, first.id)
+    assert again.id == first.id and (first.is_new, again.is_new) == (True, False)
+    # The record comes back as stored, not as typed: the caller keeps what differs for later.
+    assert (again.first_name, supporter.first_name, supporter.phone) == ("María", "María", "+12155550100")
     assert len(db.session.scalars(select(Supporter)).all()) == 1
+
+
+def test_a_stranger_signing_up_with_an_address_on_file_changes_nothing_on_the_record(db, make_coalition):
+    coalition = make_coalition()
+    rosa = services.upsert_supporter(
+        coalition.id, email="rosa@example.org", first_name="Rosa", zip_code="37203", language="es"
+    )
+    services.record_consent(rosa, "Email me.", "es", "petition:1")
+    services.unsubscribe(rosa)
+    db.session.commit()
+    services.save_supporter(
+        coalition.id,
+        email="rosa@example.org",
+        first_name="Mallory",
+        last_name="Stranger",
+        zip_code="90001",
+        phone="+12155550199",
+        language="en",
+    )
+    db.session.commit()
+    db.session.expire_all()
+    rosa = db.session.get(Supporter, rosa.id)
+    assert (rosa.first_name, rosa.last_name, rosa.zip_code, rosa.phone, rosa.language) == (
+        "Rosa",
+        None,
+        "37203",
+        None,
+        "es",
+    )
+    assert rosa.subscription == Subscription.UNSUBSCRIBED
+    assert len(db.session.scalars(select(Consent)).all()) == 1
+
+
+def test_an_erased_record_takes_nothing_from_a_late_confirmation(db, make_coalition):
+    coalition = make_coalition()
+    supporter = add_maria(coalition)
+    services.erase_supporter_data(EMAIL)
+    services.apply_confirmed(supporter, {"first_name": "María", "language": "es"}, "Email me.", "petition:1")
+    db.session.commit()
+    assert supporter.first_name is None and supporter.subscription == Subscription.UNSUBSCRIBED
+    assert db.session.scalars(select(Consent)).all() == []
 
 
 def test_reencrypt_command(app, db, make_coalition):

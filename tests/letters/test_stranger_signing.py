@@ -1,0 +1,77 @@
+"""A stranger who signs a letter on with someone else's address changes nothing of theirs."""
+
+from sqlalchemy import func, select
+
+from campaign.extensions import db
+from campaign.letters.models import Signature
+from campaign.supporters.models import Consent, Subscription
+from campaign.supporters.services import find_supporter
+from tests.letters.conftest import sign_form
+
+ROSA = "rosa@juntos.example"
+
+
+def rosa(coalition):
+    db.session.expire_all()
+    return find_supporter(coalition.id, ROSA)
+
+
+def consents() -> int:
+    return db.session.scalar(select(func.count()).select_from(Consent))
+
+
+def test_a_stranger_signing_on_with_rosas_address_cannot_rename_resubscribe_or_consent_for_her(
+    app, client, coalition, make_letter, mailbox
+):
+    first, second = make_letter(), make_letter(title="Stop the raids in Norristown")
+    client.get("/language/es")
+    form = sign_form(email=ROSA, signer_name="Rosa Díaz", subscribe="y")
+    assert client.post(f"/letters/sign/{first.signon_key}", data=form).status_code == 302
+    client.post(mailbox.last_link(ROSA, "/letters/confirm/"))
+    assert rosa(coalition).subscription == Subscription.SUBSCRIBED
+    client.post(f"/u/{rosa(coalition).preferences_token}", data={"language": "es"})
+    assert rosa(coalition).subscription == Subscription.UNSUBSCRIBED
+    consents_before = consents()
+
+    stranger = app.test_client()
+    stranger.get("/language/en")
+    form = sign_form(email=ROSA, signer_name="Mallory Stone", organization_name="Juntos", subscribe="y")
+    assert stranger.post(f"/letters/sign/{second.signon_key}", data=form).status_code == 302
+
+    record = rosa(coalition)
+    assert (record.first_name, record.last_name, record.language) == ("Rosa", "Díaz", "es")
+    assert record.subscription == Subscription.UNSUBSCRIBED and consents() == consents_before
+    message = mailbox.to(ROSA)[-1]
+    text = message.get_body(preferencelist=("plain",)).get_content()
+    assert "Hola, Rosa:" in text and "Mallory" not in text
+    assert message["Subject"].startswith("Confirma tu firma")
+
+    # Rosa owns the mailbox: confirming that sign-on herself applies what was typed with it.
+    link = mailbox.last_link(ROSA, "/letters/confirm/")
+    assert "Confirma tu firma" in app.test_client().get(link).get_data(as_text=True)  # her language
+    assert rosa(coalition).first_name == "Rosa" and consents() == consents_before
+    client.post(link)
+    record = rosa(coalition)
+    assert (record.first_name, record.last_name, record.language) == ("Mallory", "Stone", "en")
+    assert record.subscription == Subscription.SUBSCRIBED
+    consent = db.session.scalars(select(Consent).order_by(Consent.id.desc())).first()
+    assert (consent.language, consent.source) == ("en", f"letter:{second.id}")
+    assert consent.wording.startswith("Email me news and calls to action from")
+    assert db.session.scalars(select(Signature.pending_consent)).all() == [None, None]
+
+
+def test_a_new_signers_consent_waits_for_the_confirmation(client, coalition, make_letter, sign, mailbox):
+    letter = make_letter()
+    sign(letter, confirm=False, email="new@casa.example", organization_name="Casa", subscribe="y")
+    signer = find_supporter(coalition.id, "new@casa.example")
+    assert signer.first_name == "Erika" and signer.subscription == Subscription.NOT_ASKED
+    assert consents() == 0
+    client.post(mailbox.last_link("new@casa.example", "/letters/confirm/"))
+    (consent,) = db.session.scalars(select(Consent)).all()
+    assert consent.wording == (
+        f"Email me news and calls to action from {coalition.name}. I can unsubscribe at any time."
+    )
+    assert (consent.supporter_id, consent.language) == (signer.id, "en")
+    assert rosa(coalition) is None and find_supporter(coalition.id, "new@casa.example").subscription == (
+        Subscription.SUBSCRIBED
+    )

@@ -1,0 +1,192 @@
+"""A stranger who signs with someone else's address changes nothing of theirs until they confirm."""
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from campaign.core.outbox import utcnow
+from campaign.extensions import db
+from campaign.petitions import upkeep
+from campaign.petitions.models import PetitionSignature
+from campaign.supporters.forms import consent_wording
+from campaign.supporters.models import Consent, Subscription, Supporter
+from campaign.supporters.services import find_supporter
+from tests.pages import text_of
+from tests.petitions.conftest import sign_form
+
+ROSA = "rosa@example.org"
+
+
+def rosa(coalition) -> Supporter:
+    db.session.expire_all()
+    return find_supporter(coalition.id, ROSA)
+
+
+def consents() -> int:
+    return db.session.scalar(select(func.count()).select_from(Consent))
+
+
+def body_of(message) -> str:
+    return message.get_body(preferencelist=("plain",)).get_content()
+
+
+@pytest.fixture
+def rosa_unsubscribed(client, coalition, make_petition, sign):
+    """Rosa signed in Spanish with the box ticked, confirmed, then unsubscribed."""
+    client.get("/language/es")
+    sign(make_petition(), email=ROSA, first_name="Rosa", last_name="Díaz", zip_code="19104", subscribe="y")
+    client.post(f"/u/{rosa(coalition).preferences_token}", data={"language": "es"})
+    assert rosa(coalition).subscription == Subscription.UNSUBSCRIBED
+    client.get("/language/en")
+    return rosa(coalition)
+
+
+@pytest.fixture
+def mallory_signs(app, make_petition):
+    """A stranger signs another petition of the coalition with Rosa's address, an English
+    browser, another name and ZIP code, and the box ticked; returns that petition."""
+
+    def do_sign():
+        petition = make_petition(title="Close the Berks detention center")
+        stranger = app.test_client()
+        stranger.get("/language/en")
+        form = sign_form(
+            stranger, petition, email=ROSA, first_name="Mallory", last_name="Stone", zip_code="90012"
+        )
+        response = stranger.post(f"/petitions/{petition.slug}/sign", data=form | {"subscribe": "y"})
+        assert response.status_code == 302
+        return petition
+
+    return do_sign
+
+
+def assert_rosa_as_she_left_it(coalition, consents_before):
+    record = rosa(coalition)
+    assert (record.first_name, record.last_name, record.zip_code, record.language) == (
+        "Rosa",
+        "Díaz",
+        "19104",
+        "es",
+    )
+    assert record.subscription == Subscription.UNSUBSCRIBED
+    assert consents() == consents_before
+
+
+def test_a_stranger_signing_with_rosas_address_cannot_rename_resubscribe_or_consent_for_her(
+    coalition, rosa_unsubscribed, mallory_signs, mailbox
+):
+    consents_before = consents()
+    mallory_signs()
+    assert_rosa_as_she_left_it(coalition, consents_before)
+    # The next email to Rosa (asking her to confirm the signature she did not give) is hers.
+    message = mailbox.to(ROSA)[-1]
+    assert "Hola, Rosa:" in body_of(message) and "Mallory" not in message.as_string()
+    assert message["Subject"].startswith("Confirma")
+
+
+def test_a_strangers_signature_never_confirmed_changes_nothing_ever(
+    client, coalition, rosa_unsubscribed, mallory_signs, mailbox
+):
+    consents_before = consents()
+    petition = mallory_signs()
+    upkeep.send_reminders(utcnow() + timedelta(days=2))  # the one reminder, a day later
+    db.session.commit()
+    reminder = mailbox.to(ROSA)[-1]
+    assert "Hola, Rosa:" in body_of(reminder) and "Mallory" not in reminder.as_string()
+    client.post(f"/coalitions/{coalition.slug}/petitions/{petition.id}/close")
+    upkeep.expire_unconfirmed(utcnow())
+    db.session.commit()
+    assert (
+        db.session.scalar(select(PetitionSignature).where(PetitionSignature.petition_id == petition.id))
+        is None
+    )
+    assert_rosa_as_she_left_it(coalition, consents_before)
+
+
+def test_rosa_confirming_the_signature_herself_applies_what_was_typed_and_the_consent(
+    app, client, coalition, rosa_unsubscribed, mallory_signs, mailbox
+):
+    consents_before = consents()
+    petition = mallory_signs()
+    link = mailbox.last_link(ROSA, "/petitions/confirm/")
+    # A mail scanner, or Rosa opening it: a GET changes nothing. The page speaks her language and
+    # says what confirming would save.
+    page = text_of(app.test_client().get(link))
+    assert "Confirma tu firma" in page and "Mallory Stone" in page and "te suscribes" in page
+    assert_rosa_as_she_left_it(coalition, consents_before)
+    client.post(link)  # she owns the mailbox: her click is the proof
+    record = rosa(coalition)
+    assert (record.first_name, record.last_name, record.zip_code, record.language) == (
+        "Mallory",
+        "Stone",
+        "90012",
+        "en",
+    )
+    assert record.subscription == Subscription.SUBSCRIBED
+    consent = db.session.scalars(select(Consent).order_by(Consent.id.desc())).first()
+    assert consents() == consents_before + 1
+    assert (consent.wording, consent.language, consent.source) == (
+        str(consent_wording(coalition.name)),
+        "en",
+        f"petition:{petition.id}",
+    )
+    signature = db.session.scalar(
+        select(PetitionSignature).where(PetitionSignature.petition_id == petition.id)
+    )
+    assert (signature.pending_first_name, signature.pending_last_name, signature.pending_consent) == (
+        None,
+    ) * 3
+
+
+def test_a_new_signers_consent_is_recorded_only_when_confirmed_with_the_words_shown(
+    client, coalition, make_petition, sign, mailbox
+):
+    petition = make_petition()
+    client.get("/language/es")
+    sign(petition, confirm=False, email="new@example.org", first_name="Nueva", subscribe="y")
+    signer = find_supporter(coalition.id, "new@example.org")
+    assert (signer.first_name, signer.language) == ("Nueva", "es")  # a new address: a new record
+    assert signer.subscription == Subscription.NOT_ASKED and consents() == 0
+    link = mailbox.last_link("new@example.org", "/petitions/confirm/")
+    client.get(link)
+    assert consents() == 0
+    client.post(link)
+    db.session.expire_all()
+    (consent,) = db.session.scalars(select(Consent)).all()
+    # The words the Spanish page showed, exactly.
+    shown = (
+        f"Quiero recibir por correo noticias y llamados a la acción de {coalition.name}. "
+        "Puedo darme de baja en cualquier momento."
+    )
+    assert shown in client.get(f"/petitions/{petition.slug}").get_data(as_text=True)
+    assert (consent.supporter_id, consent.wording, consent.language) == (signer.id, shown, "es")
+    assert db.session.get(Supporter, signer.id).subscription == Subscription.SUBSCRIBED
+
+
+def test_a_new_signer_who_never_confirms_is_never_subscribed(client, coalition, make_petition, sign):
+    petition = make_petition()
+    sign(petition, confirm=False, email="never@example.org", subscribe="y")
+    client.post(f"/coalitions/{coalition.slug}/petitions/{petition.id}/close")
+    upkeep.expire_unconfirmed(utcnow())
+    db.session.commit()
+    assert find_supporter(coalition.id, "never@example.org").subscription == Subscription.NOT_ASKED
+    assert consents() == 0
+
+
+def test_a_quarantined_strangers_details_are_dropped_when_the_petition_closes(
+    app, client, coalition, rosa_unsubscribed, make_petition
+):
+    petition = make_petition(title="Close the Berks detention center")
+    stranger = app.test_client()
+    form = sign_form(stranger, petition, email=ROSA, first_name="Mallory", website="http://bot.example")
+    stranger.post(f"/petitions/{petition.slug}/sign", data=form | {"subscribe": "y"})
+    signature = db.session.scalar(
+        select(PetitionSignature).where(PetitionSignature.petition_id == petition.id)
+    )
+    assert signature.state == "quarantined" and signature.pending_first_name == "Mallory"
+    client.post(f"/coalitions/{coalition.slug}/petitions/{petition.id}/close")
+    upkeep.expire_unconfirmed(utcnow())
+    db.session.commit()
+    db.session.refresh(signature)
+    assert (signature.pending_first_name, signature.pending_consent) == (None, None)
