@@ -118,6 +118,13 @@ class Config:
     # Days after an event ends until who RSVPed is forgotten (the figures stay): a list of who
     # went to a rally outside ICE is the kind of data an enforcement agency could seek.
     EVENT_ATTENDEES_KEPT_DAYS = int(os.environ.get("EVENT_ATTENDEES_KEPT_DAYS", "90"))
+    # Days after a petition closes until its signatures no longer say who signed (as the UK
+    # Parliament's petitions site keeps signers' data); the counts, tallies and sources stay.
+    PETITION_SIGNERS_KEPT_DAYS = int(os.environ.get("PETITION_SIGNERS_KEPT_DAYS", "180"))
+    # The same for a letter's individual signers, counted from its delivery (or its close).
+    LETTER_SIGNERS_KEPT_DAYS = int(os.environ.get("LETTER_SIGNERS_KEPT_DAYS", "180"))
+    # Days a record that someone asked for a copy or erasure of their data is kept.
+    DATA_REQUESTS_KEPT_DAYS = int(os.environ.get("DATA_REQUESTS_KEPT_DAYS", "180"))
 
     VERIFY_TOKEN_MAX_AGE = 3 * 24 * 3600
     RESET_TOKEN_MAX_AGE = 3600

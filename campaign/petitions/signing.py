@@ -3,7 +3,7 @@
 import enum
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import String, cast, select, update
 
 from campaign.core import upserts
 from campaign.core.crypto import email_blind_index
@@ -133,14 +133,27 @@ def confirm(signature: PetitionSignature, now: datetime) -> Confirmation:
     return Confirmation.CONFIRMED if result.rowcount else Confirmation.ALREADY
 
 
+def unlinked(prefix: str) -> dict:
+    """The values that no longer tie a signature to its person: for erasure, and for retention
+    (retention.py). The blind index is replaced, not emptied: the unique (petition, email_index)
+    index needs a value, and one made of the row's id collides with none."""
+    return {
+        "email_index": prefix + cast(PetitionSignature.id, String),
+        "comment": None,
+        "show_name": False,
+        "ip_hash": None,
+        "email_domain": "",
+    }
+
+
 @supporter_erasing.connect
 def forget_signer(supporter) -> None:
-    """An erased person's comment and public name leave the petitions; the signature still
-    counts, as a number that names nobody."""
+    """An erased person's comment, public name and hashes leave the petitions; the signature
+    still counts, as a number that names nobody (its place and source stay, for the tallies)."""
     db.session.execute(
         update(PetitionSignature)
         .where(PetitionSignature.supporter_id == supporter.id)
-        .values(comment=None, show_name=False)
+        .values(unlinked("erased:"))
     )
 
 

@@ -1,12 +1,12 @@
 """Supporter rules: dedupe by blind index, consent, unsubscribe, export, erasure, counts."""
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import LargeBinary, Select, func, select, type_coerce, update
+from sqlalchemy import LargeBinary, Select, delete, func, select, type_coerce, update
 
-from campaign.core import upserts
+from campaign.core import mail, upserts
 from campaign.core.crypto import email_blind_index, rotate
 from campaign.core.outbox import utcnow
 from campaign.extensions import db
@@ -173,6 +173,8 @@ def erase_by_index(email_index: str | None) -> int:
     for supporter in supporters:
         supporter_erasing.send(supporter)
         _withdraw_consents(supporter)
+        if supporter.email:
+            mail.forget_recipient(supporter.email)
         supporter.email = supporter.first_name = supporter.last_name = supporter.phone = None
         supporter.email_index = supporter.zip_code = supporter.preferences_token = None
         supporter.subscription = Subscription.UNSUBSCRIBED
@@ -214,6 +216,15 @@ def expire_data_requests() -> int:
         update(DataRequest)
         .where(DataRequest.state != DataRequestState.COMPLETED, DataRequest.requested_at < cutoff)
         .values(state=DataRequestState.COMPLETED, email=None, email_index=None, completed_at=utcnow())
+    )
+    return result.rowcount
+
+
+def forget_old_data_requests(now: datetime, kept_days: int) -> int:
+    """Delete the records of requests made more than `kept_days` ago; returns how many. What a
+    completed one still held (its kind, language and dates) says that someone asked, and when."""
+    result = db.session.execute(
+        delete(DataRequest).where(DataRequest.requested_at < now - timedelta(days=kept_days))
     )
     return result.rowcount
 
