@@ -3,7 +3,7 @@
 import enum
 from datetime import datetime
 
-from sqlalchemy import String, cast, select, update
+from sqlalchemy import select, update
 
 from campaign.core import upserts
 from campaign.core.crypto import email_blind_index
@@ -12,6 +12,7 @@ from campaign.core.places import place_of
 from campaign.extensions import db
 from campaign.petitions import tasks
 from campaign.petitions.models import Petition, PetitionSignature, SignatureState
+from campaign.petitions.retention import unlinked
 from campaign.petitions.services import SignTarget
 from campaign.supporters.models import Supporter
 from campaign.supporters.services import record_consent, save_supporter
@@ -131,19 +132,6 @@ def confirm(signature: PetitionSignature, now: datetime) -> Confirmation:
     )
     db.session.refresh(signature)
     return Confirmation.CONFIRMED if result.rowcount else Confirmation.ALREADY
-
-
-def unlinked(prefix: str) -> dict:
-    """The values that no longer tie a signature to its person: for erasure, and for retention
-    (retention.py). The blind index is replaced, not emptied: the unique (petition, email_index)
-    index needs a value, and one made of the row's id collides with none."""
-    return {
-        "email_index": prefix + cast(PetitionSignature.id, String),
-        "comment": None,
-        "show_name": False,
-        "ip_hash": None,
-        "email_domain": "",
-    }
 
 
 @supporter_erasing.connect
