@@ -7,14 +7,16 @@ from sqlalchemy import String, and_, case, cast, or_, select, update
 
 from campaign.extensions import db
 from campaign.letters.models import Letter, LetterState, Signature, SignerKind
+from campaign.notifications import services as notifications
 
 FORGET_BATCH = 5000
 
 
 def forget_individual_signers(now: datetime, kept_days: int, batch: int = FORGET_BATCH) -> int:
     """Unlink one batch of individual sign-ons of letters done with more than `kept_days` ago
-    from their people, with their names and titles. Returns how many; the caller commits and
-    calls again until 0. States, places and versions stay: the counts of individuals do too."""
+    from their people, with their names and titles, and delete the letters' notices (their
+    recipient lists name the signers). Returns how many; the caller commits and calls again
+    until 0. States, places and versions stay: the counts of individuals do too."""
     cutoff = now - timedelta(days=kept_days)
     done_long_ago = select(Letter.id).where(
         or_(
@@ -22,8 +24,8 @@ def forget_individual_signers(now: datetime, kept_days: int, batch: int = FORGET
             and_(Letter.state == LetterState.CLOSED, Letter.closed_at < cutoff),
         )
     )
-    ids = db.session.scalars(
-        select(Signature.id)
+    rows = db.session.execute(
+        select(Signature.id, Signature.letter_id)
         .where(
             Signature.letter_id.in_(done_long_ago),
             Signature.kind == SignerKind.INDIVIDUAL,
@@ -31,6 +33,9 @@ def forget_individual_signers(now: datetime, kept_days: int, batch: int = FORGET
         )
         .limit(batch)
     ).all()
+    ids = [signature_id for signature_id, _ in rows]
+    for letter_id in {letter_id for _, letter_id in rows}:
+        notifications.forget_notices(f"letter:{letter_id}:")
     if ids:
         db.session.execute(
             update(Signature)

@@ -223,6 +223,17 @@ def notify(
     return message
 
 
+def forget_notices(dedupe_prefix: str) -> int:
+    """Delete the notices whose key starts with `dedupe_prefix` ("petition:12:") and their
+    deliveries, once what they were about is forgotten: their recipient lists would still say
+    who signed. Returns how many notices."""
+    notices = select(Message.id).where(
+        Message.kind == MessageKind.NOTICE, Message.dedupe_key.startswith(dedupe_prefix, autoescape=True)
+    )
+    db.session.execute(delete(Delivery).where(Delivery.message_id.in_(notices)))
+    return db.session.execute(delete(Message).where(Message.id.in_(notices))).rowcount
+
+
 def mark_stale_sending_messages_done() -> int:
     """Messages whose every delivery is settled are finished (a worker may have died last)."""
     finished = 0

@@ -5,6 +5,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import String, cast, select, update
 
 from campaign.extensions import db
+from campaign.notifications import services as notifications
 from campaign.petitions.models import PaperBatch, PaperEntry, Petition, PetitionSignature, PetitionState
 
 FORGET_BATCH = 5000
@@ -25,8 +26,9 @@ def unlinked(prefix: str) -> dict:
 
 def forget_signers(now: datetime, kept_days: int, batch: int = FORGET_BATCH) -> int:
     """Unlink one batch of the signatures of petitions closed more than `kept_days` ago from
-    their people, with their comments, hashes and email domains, and clear those petitions'
-    paper names. Returns how many signatures; the caller commits and calls again until 0.
+    their people, with their comments, hashes and email domains, delete the petitions' notices
+    (confirmation requests, reminders: their recipients are the signers) and clear their paper
+    names. Returns how many signatures; the caller commits and calls again until 0.
 
     Each row keeps its state, place and source, so the count, the tallies by place, the counts
     by source, the recount and the delivery PDF come out as before.
@@ -34,13 +36,16 @@ def forget_signers(now: datetime, kept_days: int, batch: int = FORGET_BATCH) -> 
     closed_long_ago = select(Petition.id).where(
         Petition.state == PetitionState.CLOSED, Petition.closed_at < now - timedelta(days=kept_days)
     )
-    ids = db.session.scalars(
-        select(PetitionSignature.id)
+    rows = db.session.execute(
+        select(PetitionSignature.id, PetitionSignature.petition_id)
         .where(
             PetitionSignature.petition_id.in_(closed_long_ago), PetitionSignature.supporter_id.is_not(None)
         )
         .limit(batch)
     ).all()
+    ids = [signature_id for signature_id, _ in rows]
+    for petition_id in {petition_id for _, petition_id in rows}:
+        notifications.forget_notices(f"petition:{petition_id}:")
     if ids:
         db.session.execute(
             update(PetitionSignature)

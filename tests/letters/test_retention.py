@@ -9,6 +9,7 @@ from campaign.extensions import db
 from campaign.letters import services, signatories
 from campaign.letters.models import Signature, SignerKind
 from campaign.letters.tasks import forget_individual_signers
+from campaign.notifications.models import Message
 from tests.letters.conftest import approve_all
 from tests.pages import text_of
 
@@ -31,6 +32,8 @@ def test_individual_signers_of_a_letter_delivered_long_ago_are_forgotten_and_org
     listed = signatories.public_list(letter)
     assert [s.name for s in listed.individuals] == ["Rosa Quintero"] and listed.individual_count == 2
 
+    letter_notices = select(Message.id).where(Message.dedupe_key.startswith(f"letter:{letter.id}:"))
+    assert db.session.scalars(letter_notices).all()  # "delivered", to every signatory
     forget_individual_signers()  # the daily beat job, with LETTER_SIGNERS_KEPT_DAYS = 180
     db.session.expire_all()
 
@@ -47,6 +50,7 @@ def test_individual_signers_of_a_letter_delivered_long_ago_are_forgotten_and_org
         assert person.signer_key == f"forgotten:{person.id}"
     [organization] = by_kind[SignerKind.ORGANIZATION]
     assert organization.supporter_id is not None and organization.signer_name == "Erika Almirón"
+    assert db.session.scalars(letter_notices).all() == []
     listed = signatories.public_list(letter)
     assert listed.individuals == [] and listed.individual_count == 2
     page = text_of(client.get(f"/letters/{letter.slug}"))

@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from campaign.core.outbox import utcnow
 from campaign.extensions import db
+from campaign.notifications.models import Delivery, Message
 from campaign.petitions import clusters, retention, tally
 from campaign.petitions.models import PaperEntry, Petition, PetitionSignature
 from campaign.petitions.tasks import forget_signers
@@ -52,6 +53,15 @@ def figures(client, coalition, petition) -> dict:
     }
 
 
+def notices_of(prefix: str) -> list[tuple[int, int | None]]:
+    """(message, recipient) of the notices with keys that start with `prefix`."""
+    return db.session.execute(
+        select(Message.id, Delivery.supporter_id)
+        .outerjoin(Delivery, Delivery.message_id == Message.id)
+        .where(Message.dedupe_key.startswith(prefix))
+    ).all()
+
+
 def signers_csv(client, coalition, petition) -> list[dict]:
     response = client.get(_url(coalition, petition, "/signers.csv"))
     assert response.status_code == 200
@@ -64,6 +74,7 @@ def test_signers_of_a_petition_closed_long_ago_are_forgotten_and_its_figures_sta
     petition = signed_and_closed(client, coalition, make_petition, sign, closed_days_ago=181)
     before = figures(client, coalition, petition)
     assert before["count.json"]["count"] == 4 and before["by source"] == {"": 1, "juntos": 2}
+    assert notices_of(f"petition:{petition.id}:")  # the confirmation requests name the signers
 
     forget_signers()  # the daily beat job, with PETITION_SIGNERS_KEPT_DAYS = 180
     db.session.expire_all()
@@ -75,6 +86,7 @@ def test_signers_of_a_petition_closed_long_ago_are_forgotten_and_its_figures_sta
         (None, False, None, "")
     }
     assert db.session.scalar(select(PaperEntry.name)) is None
+    assert notices_of(f"petition:{petition.id}:") == []
     assert figures(client, coalition, petition) == before
     # The exact recount, rebuilt from the rows themselves, finds the same figures.
     assert tally.recount(petition.id) == 0
