@@ -123,3 +123,15 @@ def test_an_erased_signer_no_longer_breaks_the_signers_csv(app, client, coalitio
     rows = signers_csv(client, coalition, petition)
     assert sorted(row["first_name"] for row in rows) == ["", "Luis"]
     assert "Por mi hermano." not in str(rows)
+
+
+def test_the_retention_jobs_run_daily_on_the_beat_schedule(app):
+    from worker.schedule import BEAT_SCHEDULE
+
+    tasks = {entry["task"]: entry["schedule"] for entry in BEAT_SCHEDULE.values()}
+    for name in (
+        "campaign.petitions.tasks.forget_signers",
+        "campaign.letters.tasks.forget_individual_signers",
+        "campaign.supporters.tasks.expire_data_requests",
+    ):
+        assert tasks[name] == 24 * 3600.0 and name in app.extensions["celery"].tasks

@@ -206,3 +206,30 @@ def test_an_erased_persons_stored_mail_goes_and_others_stays(app, client, coalit
     confirm_link(client, mailbox, "/privacy/confirm/")
     assert mailbox.to(EMAIL) == []
     assert mailbox.to("neighbour@example.org")
+
+
+def test_an_erased_persons_suppression_and_the_smtp_replies_quoting_their_address_go(app, coalition, db):
+    from campaign.notifications import services as notifications
+    from campaign.notifications.models import Delivery, DeliveryState, Suppression
+    from campaign.notifications.suppression import suppress
+    from campaign.supporters.services import erase_supporter_data, upsert_supporter
+
+    her = upsert_supporter(coalition.id, email=EMAIL, first_name=FIRST, language="es")
+    suppress(coalition.id, EMAIL, "bounced")
+    notice = notifications.notify(coalition.id, [her.id], "petitions/emails/confirm", {}, dedupe_key="test:1")
+    reply = f"550 5.1.1 <{EMAIL}>: Recipient address rejected"
+    db.session.add(
+        Delivery(
+            message_id=notice.id,
+            supporter_id=her.id,
+            coalition_id=coalition.id,
+            state=DeliveryState.FAILED,
+            last_error=reply,
+        )
+    )
+    db.session.commit()
+    erase_supporter_data(EMAIL)
+    db.session.commit()
+    assert db.session.scalars(select(Suppression)).all() == []
+    [delivery] = db.session.scalars(select(Delivery)).all()
+    assert (delivery.state, delivery.last_error) == (DeliveryState.FAILED, None)  # the totals stay
