@@ -13,13 +13,14 @@ from sqlalchemy.engine import make_url
 
 from campaign.accounts.models import User
 from campaign.actions import services as actions
-from campaign.actions.models import EventKind, EventState
+from campaign.actions.models import EventState
 from campaign.core.crypto import keyed_hash
 from campaign.core.outbox import publish_later, utcnow
 from campaign.extensions import db
 from campaign.letters.models import Letter, Signature
 from campaign.petitions.models import Petition, PetitionSignature
 from campaign.supporters.models import Supporter
+from tests.actions.conftest import event_fields
 from tests.integration.helpers import link_path, log_in, make_coalition, make_organizer
 from tests.letters.conftest import letter_form
 from tests.letters.conftest import sign_form as letter_sign_form
@@ -113,26 +114,7 @@ def rsvp_to_her_event(it_app, client, smtp_server, coalition_id):
             },
         )
         actions.publish(day)
-        fields = {
-            "title": "Vigil at the detention center",
-            "title_es": "",
-            "kind": EventKind.VIGIL,
-            "description": "",
-            "description_es": "",
-            "venue": "Clark Park",
-            "address": "4300 Baltimore Ave",
-            "address_public": True,
-            "capacity": None,
-            "accessibility": "",
-            "languages": "en,es",
-            "marshals": False,
-            "legal_observers": False,
-            "hotline": "",
-            "safety_notes": "",
-            "zip_code": "19104",
-            "starts_at": datetime(2099, 5, 29, 10, 0),
-            "ends_at": datetime(2099, 5, 29, 12, 0),
-        }
+        fields = event_fields(title="Vigil at the detention center", start=datetime(2099, 5, 29, 10, 0))
         host = actions.Host("Vecinos de Kensington", email=EMAIL, contact_name=f"{FIRST} {LAST}")
         event = actions.create_event(day, host, fields, EventState.SCHEDULED, utcnow())
         db.session.commit()

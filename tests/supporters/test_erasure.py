@@ -7,13 +7,14 @@ from sqlalchemy import select
 
 from campaign.accounts.models import User
 from campaign.actions import services as actions
-from campaign.actions.models import EventKind, EventState
+from campaign.actions.models import EventState
 from campaign.core.outbox import utcnow
 from campaign.letters.models import Letter, Signature
 from campaign.petitions import clusters, tally
 from campaign.petitions.models import Petition, PetitionSignature
 from campaign.petitions.tasks import keep_tallies
 from campaign.supporters.models import Supporter
+from tests.actions.conftest import event_fields
 from tests.letters.conftest import letter_form
 from tests.letters.conftest import sign_form as letter_sign_form
 from tests.petitions.conftest import petition_form
@@ -105,26 +106,7 @@ def her_rsvp_and_proposal(client, coalition, db):
         },
     )
     actions.publish(day)
-    fields = {
-        "title": "Vigil at the detention center",
-        "title_es": "",
-        "kind": EventKind.VIGIL,
-        "description": "",
-        "description_es": "",
-        "venue": "Clark Park",
-        "address": "4300 Baltimore Ave",
-        "address_public": True,
-        "capacity": None,
-        "accessibility": "",
-        "languages": "en,es",
-        "marshals": False,
-        "legal_observers": False,
-        "hotline": "",
-        "safety_notes": "",
-        "zip_code": "19104",
-        "starts_at": datetime(2099, 5, 29, 10, 0),
-        "ends_at": datetime(2099, 5, 29, 12, 0),
-    }
+    fields = event_fields(title="Vigil at the detention center", start=datetime(2099, 5, 29, 10, 0))
     host = actions.Host("Vecinos de Kensington", email=EMAIL, contact_name=f"{FIRST} {LAST}")
     event = actions.create_event(day, host, fields, EventState.SCHEDULED, utcnow())
     db.session.commit()
