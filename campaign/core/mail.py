@@ -19,7 +19,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 from flask import current_app, render_template
 from flask_babel import force_locale
-from sqlalchemy import DateTime, String, delete
+from sqlalchemy import DateTime, String, delete, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from campaign.core.crypto import EncryptedText, canonical_email, keyed_hash
@@ -54,9 +54,22 @@ def recipient_index(address: str) -> str:
 
 def forget_recipient(address: str) -> int:
     """Delete the stored copies of every email sent to this address; returns how many."""
-    return db.session.execute(
+    forgotten = db.session.execute(
         delete(StoredMail).where(StoredMail.recipient_index == recipient_index(address))
     ).rowcount
+    # Mail stored before the index existed: the few rows with the same masked address are
+    # decrypted and their To header compared.
+    wanted = canonical_email(address)
+    legacy = select(StoredMail).where(
+        StoredMail.recipient_index.is_(None), StoredMail.recipient_hint == mask_address(address)
+    )
+    for mail in db.session.scalars(legacy).all():
+        to = BytesHeaderParser(policy=default_policy).parsebytes(mail.raw.encode())["To"]
+        if to and canonical_email(parseaddr(str(to))[1]) == wanted:
+            db.session.delete(mail)
+            forgotten += 1
+    db.session.flush()
+    return forgotten
 
 
 def mask_address(address: str) -> str:

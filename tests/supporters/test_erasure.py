@@ -182,12 +182,22 @@ def test_an_erased_signer_leaves_no_trace_in_any_table_and_every_export_still_ad
 
 
 def test_an_erased_persons_stored_mail_goes_and_others_stays(app, client, coalition, db, mailbox):
+    from campaign.core.mail import StoredMail, build_message, mask_address
+
     her_petition_signature(client, mailbox, coalition, db)
+    # Mail stored before stored_mail.recipient_index existed, to her and to a namesake whose
+    # masked address is the same.
+    namesake = "rosa@quintanilla-family.example"
+    assert mask_address(namesake) == mask_address(EMAIL)
+    for address in (EMAIL, namesake):
+        message = build_message(address, "Before the index", "Hello")
+        db.session.add(StoredMail(recipient_hint=mask_address(address), subject="", raw=message.as_string()))
+    db.session.commit()
     assert mailbox.to(EMAIL) and mailbox.to("neighbour@example.org")
     client.post("/privacy/request", data={"email": EMAIL, "kind": "erasure"})
     confirm_link(client, mailbox, "/privacy/confirm/")
     assert mailbox.to(EMAIL) == []
-    assert mailbox.to("neighbour@example.org")
+    assert mailbox.to("neighbour@example.org") and mailbox.to(namesake)
 
 
 def test_an_erased_persons_suppression_and_the_smtp_replies_quoting_their_address_go(app, coalition, db):
