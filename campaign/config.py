@@ -126,6 +126,13 @@ class Config:
     # An invitation link names the coalition and lets its holder join as the organization: a
     # forwarded or leaked email should not keep that power for long.
     INVITATION_MAX_AGE_DAYS = int(os.environ.get("INVITATION_MAX_AGE_DAYS", "14"))
+    # Days after a petition closes until its signatures no longer say who signed (as the UK
+    # Parliament's petitions site keeps signers' data); the counts, tallies and sources stay.
+    PETITION_SIGNERS_KEPT_DAYS = int(os.environ.get("PETITION_SIGNERS_KEPT_DAYS", "180"))
+    # The same for a letter's individual signers, counted from its delivery (or its close).
+    LETTER_SIGNERS_KEPT_DAYS = int(os.environ.get("LETTER_SIGNERS_KEPT_DAYS", "180"))
+    # Days a record that someone asked for a copy or erasure of their data is kept.
+    DATA_REQUESTS_KEPT_DAYS = int(os.environ.get("DATA_REQUESTS_KEPT_DAYS", "180"))
 
     VERIFY_TOKEN_MAX_AGE = 3 * 24 * 3600
     RESET_TOKEN_MAX_AGE = 3600

@@ -14,11 +14,19 @@ BEAT_SCHEDULE = {
     "tidy-signatures": {"task": "campaign.petitions.tasks.tidy_signatures", "schedule": 3600.0},
     # The exact recount repairs any drift of the running tallies.
     "recount-petitions": {"task": "campaign.petitions.tasks.recount_all", "schedule": 24 * 3600.0},
+    # Who signed is forgotten PETITION_SIGNERS_KEPT_DAYS after a petition closes; the counts stay.
+    "forget-petition-signers": {"task": "campaign.petitions.tasks.forget_signers", "schedule": 24 * 3600.0},
+    # A letter's individual signers, LETTER_SIGNERS_KEPT_DAYS after its delivery (or close).
+    "forget-letter-signers": {
+        "task": "campaign.letters.tasks.forget_individual_signers",
+        "schedule": 24 * 3600.0,
+    },
     # Event reminders (the day before, the morning of) go out within a minute of their time.
     "send-event-reminders": {"task": "campaign.actions.tasks.send_reminders", "schedule": 60.0},
     # Who RSVPed to an event is forgotten EVENT_ATTENDEES_KEPT_DAYS after it; the figures stay.
     "forget-event-attendees": {"task": "campaign.actions.tasks.forget_attendees", "schedule": 24 * 3600.0},
-    # Unanswered erasure links must not keep an address's blind index forever.
+    # Unanswered erasure links must not keep an address's blind index forever; requests older
+    # than DATA_REQUESTS_KEPT_DAYS are deleted.
     "expire-data-requests": {
         "task": "campaign.supporters.tasks.expire_data_requests",
         "schedule": 24 * 3600.0,

@@ -19,10 +19,12 @@ from campaign.actions.models import (
     RsvpState,
 )
 from campaign.core import transitions
+from campaign.core.crypto import canonical_email
 from campaign.core.places import place_of
 from campaign.core.slugs import unique_slug
 from campaign.core.zones import to_local
 from campaign.extensions import db
+from campaign.supporters.signals import supporter_erasing
 
 # Reminders go out at these local times: the day before, and the morning of the event (or this
 # long before an early start).
@@ -198,6 +200,21 @@ def new_host_key(event: Event) -> None:
     event.host_key = secrets.token_hex(16)
     db.session.flush()
     notices.send_host_link(event)
+
+
+@supporter_erasing.connect
+def forget_host(supporter) -> None:
+    """An erased person's address and name leave the events they proposed. The address is
+    encrypted with no blind index, so the coalition's few hosted events are compared one by one;
+    the host link keeps working for whoever holds it."""
+    if not supporter.email:
+        return
+    erased = canonical_email(supporter.email)
+    hosted = select(Event).where(Event.coalition_id == supporter.coalition_id, Event.host_email.is_not(None))
+    for event in db.session.scalars(hosted):
+        if canonical_email(event.host_email) == erased:
+            event.host_email = event.host_contact_name = None
+    db.session.flush()
 
 
 def events_of(day: DayOfAction, states=(EventState.SCHEDULED, EventState.CANCELLED)) -> list[Event]:

@@ -127,6 +127,7 @@ class Membership(db.Model):
         """The member's name as this coalition shows it."""
         return self.display_name or self.organization.name
 
+
 class TeamInvitation(db.Model):
     """An invitation to a coalition's organizer team, emailed to an address.
 

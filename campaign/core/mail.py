@@ -19,10 +19,10 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 from flask import current_app, render_template
 from flask_babel import force_locale
-from sqlalchemy import DateTime, String
+from sqlalchemy import DateTime, String, delete, select
 from sqlalchemy.orm import Mapped, mapped_column
 
-from campaign.core.crypto import EncryptedText
+from campaign.core.crypto import EncryptedText, canonical_email, keyed_hash
 from campaign.core.outbox import utcnow
 from campaign.extensions import db
 
@@ -33,15 +33,43 @@ class StoredMail(db.Model):
     """Mail kept instead of sent when no SMTP_URL is set (the embedded default).
 
     The whole message is encrypted like any personal data; /_dev/mail shows it in development.
+    `recipient_index` finds a person's copies when they ask to be erased.
     """
 
     __tablename__ = "stored_mail"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     recipient_hint: Mapped[str] = mapped_column(String(20))  # "a***@example.org", for the list
+    recipient_index: Mapped[str | None] = mapped_column(String(64), index=True)
     subject: Mapped[str] = mapped_column(EncryptedText)
     raw: Mapped[str] = mapped_column(EncryptedText)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+def recipient_index(address: str) -> str:
+    """A keyed hash of the canonical address, salted apart from the blind indexes so that it
+    matches none of them: the stored mail cannot tie a person's rows together."""
+    return keyed_hash("stored-mail:" + canonical_email(parseaddr(address)[1] or address))
+
+
+def forget_recipient(address: str) -> int:
+    """Delete the stored copies of every email sent to this address; returns how many."""
+    forgotten = db.session.execute(
+        delete(StoredMail).where(StoredMail.recipient_index == recipient_index(address))
+    ).rowcount
+    # Mail stored before the index existed: the few rows with the same masked address are
+    # decrypted and their To header compared.
+    wanted = canonical_email(address)
+    legacy = select(StoredMail).where(
+        StoredMail.recipient_index.is_(None), StoredMail.recipient_hint == mask_address(address)
+    )
+    for mail in db.session.scalars(legacy).all():
+        to = BytesHeaderParser(policy=default_policy).parsebytes(mail.raw.encode())["To"]
+        if to and canonical_email(parseaddr(str(to))[1]) == wanted:
+            db.session.delete(mail)
+            forgotten += 1
+    db.session.flush()
+    return forgotten
 
 
 def mask_address(address: str) -> str:
@@ -110,7 +138,14 @@ class StoredMailTransport:
         self._store(recipient, str(headers["Subject"]), data.decode("ascii", "replace"))
 
     def _store(self, recipient: str, subject: str, raw: str) -> None:
-        db.session.add(StoredMail(recipient_hint=mask_address(recipient), subject=subject, raw=raw))
+        db.session.add(
+            StoredMail(
+                recipient_hint=mask_address(recipient),
+                recipient_index=recipient_index(recipient),
+                subject=subject,
+                raw=raw,
+            )
+        )
         db.session.flush()
 
 

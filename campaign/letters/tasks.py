@@ -1,11 +1,12 @@
 """Letter jobs: closing letters at their deadline and releasing embargoes (beat), and asking
-signers to re-confirm a new version of the text."""
+signers to re-confirm a new version of the text, and forgetting individual signers (daily)."""
 
 from celery import shared_task
+from flask import current_app
 
 from campaign.core.outbox import dispatch_committed, outbox_task, utcnow
 from campaign.extensions import db
-from campaign.letters import services
+from campaign.letters import retention, services
 from campaign.letters.models import Letter
 
 
@@ -23,3 +24,11 @@ def ask_signers_to_reconfirm(letter_id: int) -> None:
     letter = db.session.get(Letter, letter_id)
     if letter is not None:
         services.ask_signers_to_reconfirm(letter)
+
+
+@shared_task(name="campaign.letters.tasks.forget_individual_signers")
+def forget_individual_signers() -> None:
+    """Daily: letters done with for LETTER_SIGNERS_KEPT_DAYS no longer name their individual signers."""
+    now, kept_days = utcnow(), current_app.config["LETTER_SIGNERS_KEPT_DAYS"]
+    while retention.forget_individual_signers(now, kept_days):
+        db.session.commit()

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, insert, literal, select
+from sqlalchemy import delete, func, insert, literal, select, update
 from sqlalchemy.exc import IntegrityError
 
 from campaign.core import transitions
@@ -17,10 +17,11 @@ from campaign.notifications.models import (
     MessageKind,
     MessageState,
     SendingSettings,
+    Suppression,
 )
 from campaign.supporters import services as supporters
 from campaign.supporters.models import Subscription, Supporter
-from campaign.supporters.signals import supporter_exporting
+from campaign.supporters.signals import supporter_erasing, supporter_exporting
 
 EDITABLE = (MessageState.DRAFT, MessageState.SCHEDULED)
 # A notice names its recipients; PostgreSQL takes at most 65,535 parameters in one statement.
@@ -222,6 +223,17 @@ def notify(
     return message
 
 
+def forget_notices(dedupe_prefix: str) -> int:
+    """Delete the notices whose key starts with `dedupe_prefix` ("petition:12:") and their
+    deliveries, once what they were about is forgotten: their recipient lists would still say
+    who signed. Returns how many notices."""
+    notices = select(Message.id).where(
+        Message.kind == MessageKind.NOTICE, Message.dedupe_key.startswith(dedupe_prefix, autoescape=True)
+    )
+    db.session.execute(delete(Delivery).where(Delivery.message_id.in_(notices)))
+    return db.session.execute(delete(Message).where(Message.id.in_(notices))).rowcount
+
+
 def mark_stale_sending_messages_done() -> int:
     """Messages whose every delivery is settled are finished (a worker may have died last)."""
     finished = 0
@@ -295,3 +307,18 @@ def describe_emails_sent(supporter: Supporter) -> list[str]:
         .order_by(Delivery.sent_at)
     )
     return [f"{sent_at:%Y-%m-%d} · email · {subject or template}" for sent_at, subject, template in rows]
+
+
+@supporter_erasing.connect
+def forget_recipient(supporter: Supporter) -> None:
+    """An erased person's deliveries stay, so each message's totals do, but lose the server's
+    reply (a refusal quotes the address); their suppression goes with the blind index it holds:
+    the erased record has no address left to email."""
+    db.session.execute(update(Delivery).where(Delivery.supporter_id == supporter.id).values(last_error=None))
+    if supporter.email_index:
+        db.session.execute(
+            delete(Suppression).where(
+                Suppression.coalition_id == supporter.coalition_id,
+                Suppression.email_index == supporter.email_index,
+            )
+        )

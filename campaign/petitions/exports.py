@@ -56,7 +56,9 @@ def rows(petition: Petition) -> Iterator[tuple]:
             minutes(PetitionSignature.created_at),
             minutes(PetitionSignature.confirmed_at),
         )
-        .join(Supporter, Supporter.id == PetitionSignature.supporter_id)
+        # Erased and forgotten signers keep their row, blank where the person was: the sheet
+        # still adds up to the petition's count, and its places and sources to the tallies.
+        .outerjoin(Supporter, Supporter.id == PetitionSignature.supporter_id)
         .where(*_of(petition))
     )
     # In no particular order (people sort the sheet by the signing time): sorting a million rows
@@ -77,9 +79,9 @@ def rows(petition: Petition) -> Iterator[tuple]:
             confirmed,
         ) = row
         yield (
-            decrypt(first_name),
+            decrypt(first_name) if first_name is not None else "",
             decrypt(last_name) if last_name is not None else "",
-            decrypt(email),
+            decrypt(email) if email is not None else "",
             zip_code,
             city,
             us_state,

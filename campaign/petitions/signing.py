@@ -12,6 +12,7 @@ from campaign.core.places import place_of
 from campaign.extensions import db
 from campaign.petitions import tasks
 from campaign.petitions.models import Petition, PetitionSignature, SignatureState
+from campaign.petitions.retention import unlinked
 from campaign.petitions.services import SignTarget
 from campaign.supporters.services import apply_confirmed, save_supporter
 from campaign.supporters.signals import supporter_erasing, supporter_exporting
@@ -153,18 +154,12 @@ def _apply_what_was_typed(signature: PetitionSignature) -> None:
 
 @supporter_erasing.connect
 def forget_signer(supporter) -> None:
-    """An erased person's comment and public name leave the petitions; the signature still
-    counts, as a number that names nobody."""
+    """An erased person's comment, public name and hashes leave the petitions; the signature
+    still counts, as a number that names nobody (its place and source stay, for the tallies)."""
     db.session.execute(
         update(PetitionSignature)
         .where(PetitionSignature.supporter_id == supporter.id)
-        .values(
-            comment=None,
-            show_name=False,
-            pending_first_name=None,
-            pending_last_name=None,
-            pending_consent=None,
-        )
+        .values(unlinked("erased:"))
     )
 
 

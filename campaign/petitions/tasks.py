@@ -1,10 +1,11 @@
 """Petition jobs: confirmation emails from the outbox, and the tally beat job every few seconds."""
 
 from celery import shared_task
+from flask import current_app
 
 from campaign.core.outbox import dispatch_committed, enqueue, outbox_task, utcnow
 from campaign.extensions import db
-from campaign.petitions import notices, services, tally, upkeep
+from campaign.petitions import notices, retention, services, tally, upkeep
 from campaign.petitions.models import Petition, PetitionSignature
 
 SEND_CONFIRMATIONS = "campaign.petitions.tasks.send_confirmations"
@@ -57,6 +58,15 @@ def tidy_signatures() -> None:
     upkeep.forget_ip_hashes(now)
     db.session.commit()
     dispatch_committed()
+
+
+@shared_task(name="campaign.petitions.tasks.forget_signers")
+def forget_signers() -> None:
+    """Daily: petitions closed for PETITION_SIGNERS_KEPT_DAYS no longer say who signed them."""
+    now, kept_days = utcnow(), current_app.config["PETITION_SIGNERS_KEPT_DAYS"]
+    while retention.forget_signers(now, kept_days):
+        db.session.commit()
+    db.session.commit()  # the last call's paper names
 
 
 @outbox_task

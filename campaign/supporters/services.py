@@ -1,13 +1,13 @@
 """Supporter rules: dedupe by blind index, consent, unsubscribe, export, erasure, counts."""
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import LargeBinary, Select, func, select, tuple_, type_coerce, update
+from sqlalchemy import LargeBinary, Select, delete, func, select, tuple_, type_coerce, update
 
 from campaign.coalitions.models import Coalition
-from campaign.core import upserts
+from campaign.core import mail, upserts
 from campaign.core.crypto import email_blind_index, rotate
 from campaign.core.outbox import utcnow
 from campaign.extensions import db
@@ -212,6 +212,8 @@ def erase_supporter_data(email: str | None) -> int:
     for supporter in supporters:
         supporter_erasing.send(supporter)
         _withdraw_consents(supporter)
+        if supporter.email:
+            mail.forget_recipient(supporter.email)
         supporter.email = supporter.first_name = supporter.last_name = supporter.phone = None
         supporter.email_index = supporter.zip_code = supporter.preferences_token = None
         supporter.subscription = Subscription.UNSUBSCRIBED
@@ -230,12 +232,19 @@ def open_data_request(kind: DataRequestKind, email: str, language: str) -> DataR
 
 def mark_emailed(data_request: DataRequest, awaiting_confirmation: bool) -> None:
     """The requester has their answer: the address is no longer needed, unless an erasure
-    waits for its confirmation (it finds the person's records by it then)."""
+    waits for its confirmation (it finds the person's records by it then).
+
+    The email is out before the task commits, so its erasure link can be confirmed first: only
+    a request still pending is changed, never one that confirmation has completed."""
     if awaiting_confirmation:
-        data_request.state = DataRequestState.AWAITING_CONFIRMATION
+        values = {"state": DataRequestState.AWAITING_CONFIRMATION}
     else:
-        _complete(data_request)
-    db.session.flush()
+        values = {"state": DataRequestState.COMPLETED, "email": None, "completed_at": utcnow()}
+    db.session.execute(
+        update(DataRequest)
+        .where(DataRequest.id == data_request.id, DataRequest.state == DataRequestState.PENDING)
+        .values(**values)
+    )
 
 
 def _complete(data_request: DataRequest) -> None:
@@ -255,6 +264,15 @@ def expire_data_requests() -> int:
     return result.rowcount
 
 
+def forget_old_data_requests(now: datetime, kept_days: int) -> int:
+    """Delete the records of requests made more than `kept_days` ago; returns how many. What a
+    completed one still held (its kind, language and dates) says that someone asked, and when."""
+    result = db.session.execute(
+        delete(DataRequest).where(DataRequest.requested_at < now - timedelta(days=kept_days))
+    )
+    return result.rowcount
+
+
 def erasure_token(data_request: DataRequest) -> str:
     return serializer(ERASURE_SALT).dumps({"request": data_request.id})
 
@@ -270,8 +288,11 @@ def erasure_request_for_token(token: str) -> DataRequest | None:
 
 
 def confirm_erasure(data_request: DataRequest) -> int:
-    """Erase what the confirmed request points at; a second confirmation erases nothing more."""
-    if data_request.state != DataRequestState.AWAITING_CONFIRMATION:
+    """Erase what the confirmed request points at; a second confirmation erases nothing more.
+
+    A pending request counts too: its link was emailed only to the address, and a quick click
+    can come before the task that sent it has marked it awaiting."""
+    if data_request.state == DataRequestState.COMPLETED:
         return 0
     erased = erase_supporter_data(data_request.email)
     _complete(data_request)

@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 from campaign.core import counters
 from campaign.core.crypto import canonical_email, keyed_hash
 from campaign.core.mail import send_templated
-from campaign.core.outbox import outbox_task
+from campaign.core.outbox import outbox_task, utcnow
 from campaign.core.urls import external_url
 from campaign.extensions import db
 from campaign.supporters import services
@@ -56,7 +56,9 @@ def _send(data_request: DataRequest, template: str, subject, **context) -> None:
 
 @shared_task(name="campaign.supporters.tasks.expire_data_requests")
 def expire_data_requests() -> int:
-    """Daily: unanswered requests past their link's lifetime keep no trace of the address."""
+    """Daily: unanswered requests past their link's lifetime keep no trace of the address, and
+    requests older than DATA_REQUESTS_KEPT_DAYS are deleted."""
     expired = services.expire_data_requests()
+    services.forget_old_data_requests(utcnow(), current_app.config["DATA_REQUESTS_KEPT_DAYS"])
     db.session.commit()
     return expired

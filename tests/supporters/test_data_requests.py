@@ -230,3 +230,17 @@ def test_unanswered_requests_forget_the_address_after_the_link_expires(app, clie
     db.session.commit()
     db.session.refresh(data_request)
     assert data_request.email is None and data_request.state == DataRequestState.COMPLETED
+
+
+def test_an_erasure_link_clicked_before_its_task_finished_still_erases_and_stays_done(db, maria):
+    """The email leaves before the task that sent it commits: a quick click must not be lost,
+    and the task's late bookkeeping must not reopen the completed request."""
+    data_request = services.open_data_request(services.DataRequestKind.ERASURE, EMAIL, "es")
+    db.session.commit()
+    assert services.confirm_erasure(data_request) == 1
+    db.session.commit()
+    services.mark_emailed(data_request, awaiting_confirmation=True)  # the task, finishing late
+    db.session.commit()
+    db.session.refresh(data_request)
+    assert data_request.state == DataRequestState.COMPLETED and data_request.email is None
+    assert db.session.get(Supporter, maria.id).is_erased

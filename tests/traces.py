@@ -1,0 +1,31 @@
+"""Looking for what a person left in the database, as an erasure test must."""
+
+import json
+
+from sqlalchemy import select
+
+
+def every_value(db):
+    """(table.column, text) for every value of every row of every table. Encrypted columns are
+    read through their column type, so they come back decrypted (one that no longer decrypts
+    fails the test)."""
+    for table in db.metadata.sorted_tables:
+        for row in db.session.execute(select(table)).mappings():
+            for column, value in row.items():
+                if value is None:
+                    continue
+                if isinstance(value, bytes | memoryview):
+                    value = bytes(value).decode("latin-1")
+                elif isinstance(value, dict | list):
+                    value = json.dumps(value, ensure_ascii=False)
+                yield f"{table.name}.{column}", str(value)
+
+
+def traces(db, secrets: dict) -> list[tuple[str, str]]:
+    """(secret's name, table.column) for each secret value still found, ignoring case."""
+    return sorted(
+        (name, where)
+        for where, value in every_value(db)
+        for name, secret in secrets.items()
+        if secret.casefold() in value.casefold()
+    )
