@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from campaign.coalitions import services
+from campaign.coalitions import services, teammates
 from campaign.coalitions.access import can, coalition_required, get_scoped_or_404, scoped
 from campaign.coalitions.forms import AddTeammateForm, ChangeRoleForm, CoalitionForm, InviteForm
 from campaign.coalitions.models import (
@@ -67,7 +67,7 @@ def overview():
         coalition=g.coalition,
         active_members=counts[g.coalition.id],
         campaigns=campaigns[g.coalition.id],
-        team=services.team(g.coalition.id),
+        team=teammates.team(g.coalition.id),
     )
 
 
@@ -139,7 +139,7 @@ def team():
     form = AddTeammateForm()
     if form.validate_on_submit():
         try:
-            invitation = services.invite_teammate(
+            invitation = teammates.invite_teammate(
                 g.coalition, current_user, g.role, form.email.data, Role(form.role.data), str(get_locale())
             )
         except services.RuleError as error:
@@ -159,17 +159,15 @@ def team():
 
 
 def _render_team(form: AddTeammateForm):
-    teammates = services.team(g.coalition.id)
-    role_forms = {
-        t.id: ChangeRoleForm(prefix=f"t{t.id}", formdata=None, role=t.role.value) for t in teammates
-    }
+    team = teammates.team(g.coalition.id)
+    role_forms = {t.id: ChangeRoleForm(prefix=f"t{t.id}", formdata=None, role=t.role.value) for t in team}
     return render_template(
         "coalitions/team.html",
         coalition=g.coalition,
         form=form,
-        teammates=teammates,
+        teammates=team,
         role_forms=role_forms,
-        invitations=services.pending_team_invitations(g.coalition.id),
+        invitations=teammates.pending_team_invitations(g.coalition.id),
     )
 
 
@@ -177,7 +175,7 @@ def _render_team(form: AddTeammateForm):
 @coalition_required(Role.ADMIN)
 def revoke_team_invitation(invitation_id: int):
     invitation = get_scoped_or_404(TeamInvitation, invitation_id)
-    services.revoke_team_invitation(invitation)
+    teammates.revoke_team_invitation(invitation)
     db.session.commit()
     flash(
         _("The invitation to %(email)s is withdrawn: its link no longer works.", email=invitation.email),
@@ -194,7 +192,7 @@ def change_role(teammate_id: int):
     if not form.validate_on_submit():
         abort(400)
     try:
-        services.change_role(g.role, teammate, Role(form.role.data))
+        teammates.change_role(g.role, teammate, Role(form.role.data))
     except services.RuleError as error:
         flash(str(error), "error")
         return _to("coalitions.team")
@@ -210,7 +208,7 @@ def change_role(teammate_id: int):
 def remove_teammate(teammate_id: int):
     teammate = get_scoped_or_404(CoalitionRole, teammate_id)
     try:
-        services.remove_teammate(g.role, teammate)
+        teammates.remove_teammate(g.role, teammate)
     except services.RuleError as error:
         flash(str(error), "error")
         return _to("coalitions.team")
@@ -326,7 +324,7 @@ def accept_team_invitation(token: str):
     if invitation is None:
         return _invalid_link()
     try:
-        services.accept_team_invitation(invitation, current_user)
+        teammates.accept_team_invitation(invitation, current_user)
     except services.RuleError as error:
         flash(str(error), "error")
         return redirect(url_for("coalitions.team_invitation", token=token))

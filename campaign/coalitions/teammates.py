@@ -1,0 +1,132 @@
+"""The organizer team: roles in a coalition, and invitations to join it sent by email."""
+
+import secrets
+from datetime import timedelta
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+
+from campaign.accounts.models import User
+from campaign.accounts.services import normalize_email
+from campaign.coalitions import tasks
+from campaign.coalitions.models import Coalition, CoalitionRole, Role, TeamInvitation
+from campaign.coalitions.services import RuleError
+from campaign.core import outbox
+from campaign.core.outbox import utcnow
+from campaign.extensions import db
+
+LAST_OWNER = _l("A coalition needs at least one owner. Make someone else an owner first.")
+OWNERS_ONLY = _l("Only an owner can make someone an owner or change an owner's role.")
+
+
+def team(coalition_id: int) -> list[CoalitionRole]:
+    return list(
+        db.session.scalars(
+            select(CoalitionRole)
+            .join(User, CoalitionRole.user_id == User.id)
+            .where(CoalitionRole.coalition_id == coalition_id)
+            .order_by(CoalitionRole.role.desc(), User.name)
+        )
+    )
+
+
+def _owner_count(coalition_id: int) -> int:
+    return db.session.scalar(
+        select(func.count()).where(
+            CoalitionRole.coalition_id == coalition_id, CoalitionRole.role == Role.OWNER
+        )
+    )
+
+
+def invite_teammate(
+    coalition: Coalition, inviter: User, actor_role: Role, email: str, role: Role, locale: str | None
+) -> TeamInvitation:
+    """Email `email` an invitation to the team, whether or not an account uses it.
+
+    Nothing here depends on whether the address has an account, so the admin cannot tell. A
+    new invitation to an address already invited replaces the earlier one and its link.
+    """
+    if role == Role.OWNER and actor_role != Role.OWNER:
+        raise RuleError(OWNERS_ONLY)
+    email = normalize_email(email)
+    # The team page lists its members' addresses already: saying so reveals nothing new.
+    if db.session.scalar(
+        select(User.name)
+        .join(CoalitionRole, CoalitionRole.user_id == User.id)
+        .where(CoalitionRole.coalition_id == coalition.id, User.email == email)
+    ):
+        raise RuleError(_l("%(email)s is already on this coalition's team.", email=email))
+    invitation = next(
+        (pending for pending in pending_team_invitations(coalition.id) if pending.email == email), None
+    ) or TeamInvitation(coalition=coalition, email=email)
+    invitation.role, invitation.locale, invitation.invited_by = role, locale, inviter
+    invitation.key, invitation.created_at = secrets.token_urlsafe(12), utcnow()
+    db.session.add(invitation)
+    db.session.flush()
+    outbox.enqueue(tasks.send_team_invitation, invitation_id=invitation.id)
+    return invitation
+
+
+def pending_team_invitations(coalition_id: int) -> list[TeamInvitation]:
+    """Invitations not yet accepted whose link still works, newest first."""
+    cutoff = utcnow() - timedelta(days=current_app.config["INVITATION_MAX_AGE_DAYS"])
+    return list(
+        db.session.scalars(
+            select(TeamInvitation)
+            .where(
+                TeamInvitation.coalition_id == coalition_id,
+                TeamInvitation.accepted_at.is_(None),
+                TeamInvitation.created_at >= cutoff,
+            )
+            .order_by(TeamInvitation.created_at.desc())
+        )
+    )
+
+
+def revoke_team_invitation(invitation: TeamInvitation) -> None:
+    db.session.delete(invitation)
+    db.session.flush()
+
+
+def accept_team_invitation(invitation: TeamInvitation, user: User) -> CoalitionRole:
+    """Give `user` the invited role; only the account whose address was invited may.
+
+    Someone already on the team keeps their role: an invitation never lowers or raises it.
+    """
+    if user.email != invitation.email:
+        raise RuleError(
+            _l(
+                "This invitation was sent to another email address. Log out, then log in or sign "
+                "up with the address it was sent to."
+            )
+        )
+    invitation.accepted_at = utcnow()
+    teammate = db.session.scalar(
+        select(CoalitionRole).where(
+            CoalitionRole.coalition_id == invitation.coalition_id, CoalitionRole.user_id == user.id
+        )
+    )
+    if teammate is None:
+        teammate = CoalitionRole(coalition_id=invitation.coalition_id, user=user, role=invitation.role)
+        db.session.add(teammate)
+    db.session.flush()
+    return teammate
+
+
+def change_role(actor_role: Role, teammate: CoalitionRole, role: Role) -> None:
+    if Role.OWNER in (role, teammate.role) and actor_role != Role.OWNER and role != teammate.role:
+        raise RuleError(OWNERS_ONLY)
+    if teammate.role == Role.OWNER and role != Role.OWNER and _owner_count(teammate.coalition_id) <= 1:
+        raise RuleError(LAST_OWNER)
+    teammate.role = role
+    db.session.flush()
+
+
+def remove_teammate(actor_role: Role, teammate: CoalitionRole) -> None:
+    if teammate.role == Role.OWNER and actor_role != Role.OWNER:
+        raise RuleError(OWNERS_ONLY)
+    if teammate.role == Role.OWNER and _owner_count(teammate.coalition_id) <= 1:
+        raise RuleError(LAST_OWNER)
+    db.session.delete(teammate)
+    db.session.flush()
