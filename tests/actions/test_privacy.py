@@ -3,13 +3,14 @@
 from datetime import datetime, timedelta
 
 from icalendar import Calendar
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from campaign.actions import calendar, listing, notices, reminders, services
 from campaign.actions import rsvps as rsvps_module
 from campaign.actions.models import Rsvp, RsvpState
 from campaign.core.outbox import OutboxEntry
 from campaign.notifications import attachments
+from campaign.notifications.models import Message
 from campaign.supporters.services import erase_supporter_data
 from tests.actions.conftest import NOW, row, rsvp_as, state_of
 from tests.actions.conftest import notices as queued
@@ -123,8 +124,13 @@ def test_who_came_is_forgotten_some_time_after_the_event_and_the_figures_stay(db
     services.save_report(event, 12, "Good turnout", "", event.ends_at)
     before = listing.summarize([event]).total
     assert reminders.forget_attendees(event.ends_at + timedelta(days=89), kept_days=90) == 0
+    notices_sent = (
+        select(func.count()).select_from(Message).where(Message.dedupe_key.like(f"event:{event.id}:%"))
+    )
+    assert db.session.scalar(notices_sent) == 2  # each RSVP's confirmation: its recipients are the attendees
     assert reminders.forget_attendees(event.ends_at + timedelta(days=91), kept_days=90) == 2
     db.session.commit()
+    assert db.session.scalar(notices_sent) == 0
     assert db.session.scalars(select(Rsvp.supporter_id).where(Rsvp.event_id == event.id)).all() == [
         None,
         None,
