@@ -25,10 +25,10 @@ def fernet_token(plaintext: str) -> bytes:
     return Fernet(current_app.config["DATA_KEYS"].split(",")[0].strip()).encrypt(plaintext.encode())
 
 
-def unbind_rows(db, model, token=unbound_token) -> None:
-    """Rewrite every row of `model` as an older version left it: no row key, values unbound."""
+def unbind_rows(db, model, token=unbound_token, where=True) -> None:
+    """Rewrite the rows of `model` as an older version left them: no row key, values unbound."""
     table = model.__table__
-    for row in db.session.scalars(select(model)).all():
+    for row in db.session.scalars(select(model).where(where)).all():
         values = {name: getattr(row, name) for name in model.sealed_columns}
         sealed = {name: None if value is None else token(value) for name, value in values.items()}
         db.session.execute(update(table).where(table.c.id == row.id).values(row_key=None, **sealed))

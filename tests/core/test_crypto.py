@@ -207,6 +207,15 @@ def test_writing_the_same_value_again_writes_nothing(app, db, coalition):
     assert not db.session.dirty
 
 
+def test_a_value_that_no_longer_decrypts_can_still_be_erased(app, db, coalition):
+    rosa = add_supporter(db, coalition, "rosa@example.org", "Rosa")
+    overwrite(db, "supporter", "first_name", rosa, stored(db, "supporter", "email", rosa))
+    db.session.get(Supporter, rosa).first_name = None
+    db.session.commit()
+    db.session.expire_all()
+    assert db.session.get(Supporter, rosa).first_name is None
+
+
 def test_a_tampered_value_is_refused(app, db, coalition):
     rosa = add_supporter(db, coalition, "rosa@example.org", "Rosa")
     token = bytearray(stored(db, "supporter", "email", rosa))
