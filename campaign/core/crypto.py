@@ -180,7 +180,9 @@ class Sealed:
     row's key. On the class, `Model.email` is the column as stored (for `IS NULL`, DML and raw
     reads, which `decryptor` opens), and a select's row names it `email`. A TypeDecorator would
     be less code, but it never sees the row its value belongs to. Decrypting on each read keeps
-    plaintext out of the session's state, which compares and flushes ciphertext only.
+    plaintext out of the session's state, which compares and flushes ciphertext only. Statements
+    that bypass objects (Core inserts, ORM bulk inserts of dicts) pass `seal`ed values and a
+    `new_row_key()` themselves, under the table's column names.
     """
 
     def __init__(self, *, nullable: bool = True):
