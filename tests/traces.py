@@ -4,17 +4,23 @@ import json
 
 from sqlalchemy import select
 
+from campaign.core.crypto import decryptor, sealed_models
+
 
 def every_value(db):
     """(table.column, text) for every value of every row of every table. Encrypted columns are
-    read through their column type, so they come back decrypted (one that no longer decrypts
-    fails the test)."""
+    opened with their row's key, so they come back decrypted (one that no longer decrypts fails
+    the test)."""
+    sealed = {model.__tablename__: model.sealed_columns for model in sealed_models()}
+    decrypt = decryptor()
     for table in db.metadata.sorted_tables:
         for row in db.session.execute(select(table)).mappings():
             for column, value in row.items():
                 if value is None:
                     continue
-                if isinstance(value, bytes | memoryview):
+                if column in sealed.get(table.name, ()):
+                    value = decrypt(table.name, column, row["row_key"], value)
+                elif isinstance(value, bytes | memoryview):
                     value = bytes(value).decode("latin-1")
                 elif isinstance(value, dict | list):
                     value = json.dumps(value, ensure_ascii=False)

@@ -6,7 +6,7 @@ from flask_login import UserMixin
 from sqlalchemy import DateTime, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from campaign.core.crypto import EncryptedText
+from campaign.core.crypto import Sealed, SealedRow
 from campaign.core.outbox import utcnow
 from campaign.extensions import db
 
@@ -51,7 +51,7 @@ class LoginSession(db.Model):
     user: Mapped[User] = relationship(back_populates="sessions")
 
 
-class EmailRequest(db.Model):
+class EmailRequest(SealedRow, db.Model):
     """A reset or confirmation link asked for by address, waiting for its task.
 
     The request only writes this row, so it answers alike whether or not an account uses the
@@ -62,7 +62,7 @@ class EmailRequest(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(10))  # RESET or VERIFY
-    email: Mapped[str] = mapped_column(EncryptedText)
+    email = Sealed(nullable=False)
     requested_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
     RESET, VERIFY = "reset", "verify"

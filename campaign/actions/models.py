@@ -8,7 +8,7 @@ from sqlalchemy import Date, DateTime, Float, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from campaign.core.columns import enum_column
-from campaign.core.crypto import EncryptedText
+from campaign.core.crypto import Sealed, SealedRow
 from campaign.core.i18n import in_language
 from campaign.core.outbox import utcnow
 from campaign.extensions import db
@@ -140,7 +140,7 @@ EVENT_FIELDS = (
 )
 
 
-class Event(db.Model):
+class Event(SealedRow, db.Model):
     """One event of a day of action. Times are UTC; `time_zone` (from the ZIP code) is where they
     are shown. A private address reaches only people whose RSVP holds a place, by email."""
 
@@ -156,9 +156,9 @@ class Event(db.Model):
     # The host's name as shown: the organization's, or a supporter's group for their proposal.
     host_name: Mapped[str] = mapped_column(String(200))
     # Where the host link and proposal answers go; a person's address, so encrypted.
-    host_email: Mapped[str | None] = mapped_column(EncryptedText)
+    host_email = Sealed()
     # Who proposed it, for the organizers reviewing it: anyone can name a member organization.
-    host_contact_name: Mapped[str | None] = mapped_column(EncryptedText)
+    host_contact_name = Sealed()
     host_language: Mapped[str] = mapped_column(String(5), default="en")
     # Part of the host link; a new key makes earlier host links stop working.
     host_key: Mapped[str] = mapped_column(String(32))

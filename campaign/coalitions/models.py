@@ -9,7 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from campaign.accounts.models import User
 from campaign.core.columns import enum_column
-from campaign.core.crypto import EncryptedText
+from campaign.core.crypto import Sealed, SealedRow
 from campaign.core.outbox import utcnow
 from campaign.extensions import db
 from campaign.organizations.models import Organization
@@ -82,7 +82,7 @@ STATUS_LABELS = {
 }
 
 
-class Membership(db.Model):
+class Membership(SealedRow, db.Model):
     """An organization's place in a coalition, from invitation to leaving; one row per pair."""
 
     __tablename__ = "membership"
@@ -99,8 +99,8 @@ class Membership(db.Model):
         index=True,
     )
     # A person's address, so encrypted at rest like supporters' contact data.
-    contact_email: Mapped[str | None] = mapped_column(EncryptedText)
-    invitation_message: Mapped[str | None] = mapped_column(EncryptedText)
+    contact_email = Sealed()
+    invitation_message = Sealed()
     invitation_locale: Mapped[str | None] = mapped_column(String(5))
     # Changes with every invitation sent, so only the latest link works.
     invitation_key: Mapped[str] = mapped_column(String(32), default="")
@@ -128,7 +128,7 @@ class Membership(db.Model):
         return self.display_name or self.organization.name
 
 
-class TeamInvitation(db.Model):
+class TeamInvitation(SealedRow, db.Model):
     """An invitation to a coalition's organizer team, emailed to an address.
 
     Sent whether or not the address has an account, so the admin who sends it never learns
@@ -140,7 +140,7 @@ class TeamInvitation(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     coalition_id: Mapped[int] = mapped_column(ForeignKey("coalition.id", ondelete="CASCADE"), index=True)
-    email: Mapped[str] = mapped_column(EncryptedText)  # stored lowercased, like account emails
+    email = Sealed(nullable=False)  # stored lowercased, like account emails
     role: Mapped[Role] = mapped_column(Enum(Role, native_enum=False, length=12))
     # Changes with every invitation sent to the address, so only the latest link works.
     key: Mapped[str] = mapped_column(String(32))

@@ -4,7 +4,7 @@ import click
 from flask import Flask, current_app
 from werkzeug.serving import WSGIRequestHandler, run_simple
 
-from campaign.core import embedded_beat, outbox
+from campaign.core import crypto, embedded_beat, outbox
 
 
 class NamelessRequestHandler(WSGIRequestHandler):
@@ -17,7 +17,24 @@ class NamelessRequestHandler(WSGIRequestHandler):
             super().send_header(keyword, value)
 
 
+crypto_group = click.Group("crypto", help="Encryption at rest.")
+
+
+@crypto_group.command("rotate")
+@click.option("--batch-size", default=1000, show_default=True, help="Rows per transaction.")
+def rotate_command(batch_size: int):
+    """Re-encrypt every encrypted column under the first DATA_KEYS key, bound to its row.
+
+    Run after putting a new key first in DATA_KEYS (the old keys can be removed afterwards), and
+    once after upgrading, for the values written before they were bound to their row. Values
+    already current are left alone, so running it again is harmless."""
+    for model in crypto.sealed_models():
+        click.echo(f"{model.__tablename__}: {crypto.reseal(model, batch_size)} rows re-encrypted")
+
+
 def register(app: Flask) -> None:
+    app.cli.add_command(crypto_group)
+
     @app.cli.command("sweep-outbox")
     def sweep_outbox_command():
         """Publish outbox rows left pending (what the beat job does every 15 seconds)."""

@@ -14,8 +14,10 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from flask import current_app
-from sqlalchemy import LargeBinary
-from sqlalchemy.types import TypeDecorator
+from sqlalchemy import LargeBinary, bindparam, select, update
+from sqlalchemy.orm import Mapped, mapped_column, synonym
+
+from campaign.extensions import db
 
 _GMAIL_DOMAINS = {"gmail.com", "googlemail.com"}
 
@@ -36,16 +38,35 @@ def canonical_email(address: str) -> str:
     return f"{local}@{domain}"
 
 
-# Ciphertext written since November 2026: VERSION, the key's id, a random nonce, then AES-256-GCM
-# output. AES-GCM decrypts a short value in under a microsecond where Fernet takes ~20 µs, which
-# decides how long a million-signer export takes. Older values are Fernet tokens (their first
-# byte is "g", never VERSION) and still decrypt until `rotate` rewrites them.
-VERSION = b"\x01"
+# Ciphertext written since December 2026 (BOUND): the format byte, the key's id, a random nonce,
+# then AES-256-GCM output whose associated data names the value's table, column and row (see
+# `_place`). A value copied to another row, column or table fails to decrypt, so someone who can
+# write to the database but holds no key cannot move a person's address into a record they
+# read (their own, or a team invitation's). Before it: UNBOUND (the same without associated
+# data) and, earlier still, Fernet tokens (first byte "g"); both still decrypt in a row that
+# has no row key yet, until `flask crypto rotate` rewrites them. AES-GCM decrypts a short value
+# in about a microsecond where Fernet takes ~20 µs, which decides how long a big export takes.
+# A keyset library (Tink) would bring the same AES-GCM with associated data and key ids, which
+# take a few lines here; knowing each value's row, the part that needs code, is ours either way.
+BOUND = b"\x02"
+UNBOUND = b"\x01"
 KEY_ID_BYTES = 4
 NONCE_BYTES = 12  # random per value: safe far beyond the 2**32 values per key NIST allows for
+ROW_KEY_BYTES = 16
 _AEAD_INFO = b"campaign-desk data key: aes-256-gcm"
+_PLACE_PREFIX = b"campaign-desk/v2\x00"
 _NONCE_AT = 1 + KEY_ID_BYTES
 _BODY_AT = _NONCE_AT + NONCE_BYTES
+
+
+def new_row_key() -> bytes:
+    return os.urandom(ROW_KEY_BYTES)
+
+
+def _place(table: str, column: str, row_key: bytes) -> bytes:
+    """The associated data of a value: names never hold NUL, and the row key, of fixed length,
+    comes last, so no two places share an encoding."""
+    return _PLACE_PREFIX + table.encode() + b"\x00" + column.encode() + b"\x00" + row_key
 
 
 @dataclass(frozen=True)
@@ -54,25 +75,45 @@ class _Keys:
     aead: dict[bytes, AESGCM]  # by key id
     fernet: MultiFernet  # for values written before the AES-GCM format
 
-    def encrypt(self, plaintext: str) -> bytes:
-        nonce = os.urandom(NONCE_BYTES)
-        return (
-            VERSION
-            + self.first_id
-            + nonce
-            + self.aead[self.first_id].encrypt(nonce, plaintext.encode(), None)
-        )
+    def seal(
+        self, table: str, column: str, row_key: bytes, plaintext: str, nonce: bytes | None = None
+    ) -> bytes:
+        nonce = nonce or os.urandom(NONCE_BYTES)
+        sealed = self.aead[self.first_id].encrypt(nonce, plaintext.encode(), _place(table, column, row_key))
+        return BOUND + self.first_id + nonce + sealed
 
-    def decrypt(self, token: bytes) -> str:
+    def open(self, table: str, column: str, row_key: bytes | None, token: bytes | None) -> str | None:
+        """The plaintext of a value read from `table.column` of the row whose key is `row_key`.
+
+        A row with a key holds only BOUND values (it got its key when all of them were sealed);
+        a row without one holds only older values, which name no place."""
+        if token is None:
+            return None
+        token = bytes(token)
         try:
-            if token[:1] != VERSION:
-                return self.fernet.decrypt(token).decode()
+            if row_key is None and token[:1] != BOUND:
+                return self._open_unbound(token)
             cipher = self.aead.get(token[1:_NONCE_AT])
-            if cipher is None:
+            if row_key is None or token[:1] != BOUND or cipher is None:
                 raise InvalidTag
-            return cipher.decrypt(token[_NONCE_AT:_BODY_AT], token[_BODY_AT:], None).decode()
+            nonce, body = token[_NONCE_AT:_BODY_AT], token[_BODY_AT:]
+            return cipher.decrypt(nonce, body, _place(table, column, row_key)).decode()
         except (InvalidToken, InvalidTag) as error:
-            raise ValueError("personal data cannot be decrypted with the configured DATA_KEYS") from error
+            raise ValueError(
+                f"{table}.{column} cannot be decrypted: the value was not written in this place "
+                "(copied from another row or column), or the configured DATA_KEYS lack its key"
+            ) from error
+
+    def _open_unbound(self, token: bytes) -> str:
+        if token[:1] != UNBOUND:
+            return self.fernet.decrypt(token).decode()
+        cipher = self.aead.get(token[1:_NONCE_AT])
+        if cipher is None:
+            raise InvalidTag
+        return cipher.decrypt(token[_NONCE_AT:_BODY_AT], token[_BODY_AT:], None).decode()
+
+    def is_current(self, token: bytes | None) -> bool:
+        return token is None or bytes(token[:_NONCE_AT]) == BOUND + self.first_id
 
 
 def _aead_key(fernet_key: str) -> bytes:
@@ -97,22 +138,18 @@ def _keys() -> _Keys:
     return _keys_for(current_app.config["DATA_KEYS"])
 
 
-def encrypt(plaintext: str) -> bytes:
-    return _keys().encrypt(plaintext)
+def seal(table: str, column: str, row_key: bytes, plaintext: str | None) -> bytes | None:
+    """`plaintext` encrypted under the first key, bound to its place (for Core statements)."""
+    return None if plaintext is None else _keys().seal(table, column, row_key, plaintext)
 
 
-def decrypt(token: bytes) -> str:
-    return _keys().decrypt(token)
+def open_sealed(table: str, column: str, row_key: bytes | None, token: bytes | None) -> str | None:
+    return _keys().open(table, column, row_key, token)
 
 
-def decryptor() -> Callable[[bytes], str]:
-    """`decrypt` with the keys looked up once, for loops over many rows (a million-row export)."""
-    return _keys().decrypt
-
-
-def rotate(token: bytes) -> bytes:
-    """Re-encrypt under the first key (and the current format), so an old key can be retired."""
-    return encrypt(decrypt(token))
+def decryptor() -> Callable[[str, str, bytes | None, bytes | None], str | None]:
+    """`open_sealed` with the keys looked up once, for loops over many rows (a million-row export)."""
+    return _keys().open
 
 
 def keyed_hash(value: str, key_name: str = "BLIND_INDEX_KEY") -> str:
@@ -135,14 +172,115 @@ def email_blind_index(address: str, *, coalition_id: int) -> str:
     return hmac.new(key, canonical_email(address).encode(), hashlib.sha256).hexdigest()
 
 
-class EncryptedText(TypeDecorator):
-    """A text column stored encrypted (see `encrypt`); Python code sees plain strings."""
+class Sealed:
+    """An encrypted text attribute of a `SealedRow` model; Python code sees plain strings.
 
-    impl = LargeBinary
-    cache_ok = True
+    `email = Sealed()` maps the private attribute `_email` to the binary column "email" and
+    makes `email` a synonym of it that reads and writes through this descriptor, sealed with the
+    row's key. On the class, `Model.email` is the column as stored (for `IS NULL`, DML and raw
+    reads, which `decryptor` opens), and a select's row names it `email`. A TypeDecorator would
+    be less code, but it never sees the row its value belongs to. Decrypting on each read keeps
+    plaintext out of the session's state, which compares and flushes ciphertext only. Statements
+    that bypass objects (Core inserts, ORM bulk inserts of dicts) pass `seal`ed values and a
+    `new_row_key()` themselves, under the table's column names.
+    """
 
-    def process_bind_param(self, value, dialect):
-        return None if value is None else encrypt(value)
+    def __init__(self, *, nullable: bool = True):
+        self.nullable = nullable
 
-    def process_result_value(self, value, dialect):
-        return None if value is None else decrypt(bytes(value))
+    def __set_name__(self, owner, name: str) -> None:
+        # Runs before the declarative mapping reads the class, so `_<name>` is mapped with it.
+        self.table, self.column, self.attribute = owner.__tablename__, name, f"_{name}"
+        setattr(owner, self.attribute, mapped_column(name, LargeBinary, nullable=self.nullable))
+        setattr(owner, name, synonym(self.attribute, descriptor=self))
+        owner.sealed_columns = (*owner.__dict__.get("sealed_columns", ()), name)
+
+    def __get__(self, row, owner=None):
+        if row is None:
+            return self
+        return _keys().open(self.table, self.column, row.row_key, getattr(row, self.attribute))
+
+    def __set__(self, row, value: str | None) -> None:
+        if row.row_key is None:
+            row.give_row_key()
+        elif self._holds(row, value):
+            return  # a new nonce would write the row for nothing
+        setattr(row, self.attribute, seal(self.table, self.column, row.row_key, value))
+
+    def _holds(self, row, value: str | None) -> bool:
+        token = getattr(row, self.attribute)
+        if value is None or token is None:
+            return value is token
+        try:
+            return self.__get__(row) == value
+        except ValueError:  # a value that no longer decrypts can still be replaced (or erased)
+            return False
+
+
+class SealedRow:
+    """A model with `Sealed` attributes: each row has a random key that binds its ciphertexts to it.
+
+    The key is made in Python, never derived from the id, because a row's values are sealed
+    before the INSERT gives it an id (and the Core inserts of the signing path have none)."""
+
+    sealed_columns: tuple[str, ...] = ()
+    # NULL in a row written before December 2026: its values are older formats, which name no
+    # place; its first write, or `flask crypto rotate`, gives it a key and seals them all.
+    row_key: Mapped[bytes | None] = mapped_column(LargeBinary(ROW_KEY_BYTES), default=new_row_key)
+
+    def give_row_key(self) -> None:
+        plaintexts = {name: getattr(self, name) for name in self.sealed_columns}
+        self.row_key = new_row_key()
+        for name, plaintext in plaintexts.items():
+            setattr(self, f"_{name}", seal(self.__tablename__, name, self.row_key, plaintext))
+
+
+def reseal(model: type[SealedRow], batch_size: int = 1000) -> int:
+    """Seal every value of the model's table under the first key and the BOUND format, giving
+    rows without a key one; commits per batch of rows, by id. Returns the rows rewritten (none
+    the second time)."""
+    table, names = model.__table__, model.sealed_columns
+    keys, rewritten, last_id = _keys(), 0, 0
+    columns = (*names, "row_key")
+    statement = (
+        update(table)
+        # Only if unchanged since read: a row the app wrote meanwhile is current already.
+        .where(
+            table.c.id == bindparam("row_id"),
+            *(table.c[name].is_not_distinct_from(bindparam(f"old_{name}")) for name in columns),
+        )
+        .values({name: bindparam(f"new_{name}") for name in columns})
+    )
+    while rows := db.session.execute(
+        select(table.c.id, table.c.row_key, *(table.c[name] for name in names))
+        .where(table.c.id > last_id)
+        .order_by(table.c.id)
+        .limit(batch_size)
+    ).all():
+        last_id = rows[-1].id
+        changes = []
+        for row in rows:
+            tokens = {name: getattr(row, name) for name in names}
+            if row.row_key is not None and all(map(keys.is_current, tokens.values())):
+                continue
+            row_key = row.row_key or new_row_key()
+            change = {"row_id": row.id, "old_row_key": row.row_key, "new_row_key": row_key}
+            change |= {f"old_{name}": token for name, token in tokens.items()}
+            for name, token in tokens.items():
+                plaintext = keys.open(table.name, name, row.row_key, token)
+                change[f"new_{name}"] = (
+                    None if plaintext is None else keys.seal(table.name, name, row_key, plaintext)
+                )
+            changes.append(change)
+        if changes:
+            db.session.execute(statement, changes)
+        db.session.commit()
+        rewritten += len(changes)
+    return rewritten
+
+
+def sealed_models() -> list[type[SealedRow]]:
+    models = (mapper.class_ for mapper in db.Model.registry.mappers)
+    return sorted(
+        (model for model in models if issubclass(model, SealedRow)), key=lambda model: model.__tablename__
+    )

@@ -22,14 +22,14 @@ from flask_babel import force_locale
 from sqlalchemy import DateTime, String, delete, select
 from sqlalchemy.orm import Mapped, mapped_column
 
-from campaign.core.crypto import EncryptedText, canonical_email, keyed_hash
+from campaign.core.crypto import Sealed, SealedRow, canonical_email, keyed_hash
 from campaign.core.outbox import utcnow
 from campaign.extensions import db
 
 _DOT_AT_LINE_START = re.compile(rb"(?m)^\.")
 
 
-class StoredMail(db.Model):
+class StoredMail(SealedRow, db.Model):
     """Mail kept instead of sent when no SMTP_URL is set (the embedded default).
 
     The whole message is encrypted like any personal data; /_dev/mail shows it in development.
@@ -41,8 +41,8 @@ class StoredMail(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     recipient_hint: Mapped[str] = mapped_column(String(20))  # "a***@example.org", for the list
     recipient_index: Mapped[str | None] = mapped_column(String(64), index=True)
-    subject: Mapped[str] = mapped_column(EncryptedText)
-    raw: Mapped[str] = mapped_column(EncryptedText)
+    subject = Sealed(nullable=False)
+    raw = Sealed(nullable=False)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
 

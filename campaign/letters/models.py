@@ -9,7 +9,7 @@ from sqlalchemy import JSON, Date, DateTime, ForeignKey, Integer, String, Text, 
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from campaign.core.columns import enum_column
-from campaign.core.crypto import EncryptedText
+from campaign.core.crypto import Sealed, SealedRow
 from campaign.core.i18n import in_language
 from campaign.core.outbox import utcnow
 from campaign.extensions import db
@@ -153,7 +153,7 @@ class SignatureState(enum.StrEnum):
 CONFIRMED = (SignatureState.PENDING, SignatureState.APPROVED)
 
 
-class Signature(db.Model):
+class Signature(SealedRow, db.Model):
     """One sign-on. The signer is a supporter of the coalition, so the one email path reaches them.
 
     `signer_key` ("org:12" or "person:34") is set when the sign-on is confirmed; its unique index
@@ -175,8 +175,8 @@ class Signature(db.Model):
     )
     signer_key: Mapped[str | None] = mapped_column(String(40))
     # The person's name and title are personal data: encrypted like supporters' contact fields.
-    signer_name: Mapped[str | None] = mapped_column(EncryptedText)
-    signer_title: Mapped[str | None] = mapped_column(EncryptedText)
+    signer_name = Sealed()
+    signer_title = Sealed()
     # What is listed publicly, as the signer gave and confirmed it for this letter: a later change
     # to the directory's profile leaves a signed letter as it was.
     organization_name: Mapped[str] = mapped_column(String(200), default="")

@@ -67,15 +67,6 @@ def run_migrations_offline():
         context.run_migrations()
 
 
-def render_item(type_, obj, autogen_context):
-    """Write encrypted columns as the binary columns they are, so migrations never import app code."""
-    from campaign.core.crypto import EncryptedText
-
-    if type_ == "type" and isinstance(obj, EncryptedText):
-        return "sa.LargeBinary()"
-    return False
-
-
 def run_migrations_online():
     """Run migrations in 'online' mode.
 
@@ -95,7 +86,6 @@ def run_migrations_online():
                 logger.info('No changes in schema detected.')
 
     conf_args = current_app.extensions['migrate'].configure_args
-    conf_args.setdefault("render_item", render_item)
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
 

@@ -34,6 +34,7 @@ from email.utils import parseaddr
 from flask import current_app, g
 from sqlalchemy import and_, func, or_, select, update
 
+from campaign.core.crypto import decryptor
 from campaign.core.mail import transport
 from campaign.core.outbox import describe_error, utcnow
 from campaign.extensions import db
@@ -108,6 +109,7 @@ def _allowed_now(coalition_id: int) -> int:
 
 # Only what sending needs: each encrypted column costs a decryption per recipient.
 RECIPIENT_COLUMNS = (
+    Supporter.row_key,
     Supporter.email,
     Supporter.first_name,
     Supporter.language,
@@ -162,6 +164,7 @@ def _send_rows(message: Message, token: str, rows: list, result: BatchResult) ->
     sender = _envelope_sender()
     languages = current_app.config["LANGUAGES"]
     hand_back_at = time.monotonic() + current_app.config["NOTIFY_LEASE_SECONDS"] / 2
+    decrypt = decryptor()
     unsent = iter(rows)  # on StopBatch, what it still holds goes back to the queue
     try:
         with handover.hand_over_marks() as mark:
@@ -174,8 +177,10 @@ def _send_rows(message: Message, token: str, rows: list, result: BatchResult) ->
                     result.marks[DeliveryState.SUPPRESSED].append(row.id)
                     continue
                 language = row.language if row.language in languages else "en"
-                name, link = row.first_name or "", links.get(row.supporter_id, "")
-                recipient = Recipient(row.id, row.email, name, row.preferences_token, link)
+                email = decrypt("supporter", "email", row.row_key, row.email)
+                name = decrypt("supporter", "first_name", row.row_key, row.first_name) or ""
+                link = links.get(row.supporter_id, "")
+                recipient = Recipient(row.id, email, name, row.preferences_token, link)
                 prepared = _prepared(message_id, message, language)
                 try:
                     data = prepared.build(recipient)

@@ -2,7 +2,7 @@
 
 from collections.abc import Iterator
 
-from sqlalchemy import LargeBinary, String, func, select, type_coerce
+from sqlalchemy import String, func, select, type_coerce
 
 from campaign.core.crypto import decryptor
 from campaign.core.exports import minutes, stream_rows
@@ -40,13 +40,14 @@ def rows(petition: Petition) -> Iterator[tuple]:
     """Read on the session's connection, past the ORM, and the contact columns decrypted here with
     the keys looked up once: per row, that is what a million-row export spends its time on."""
     decrypt = decryptor()
-    encrypted = [
-        type_coerce(column, LargeBinary)
-        for column in (Supporter.first_name, Supporter.last_name, Supporter.email, PetitionSignature.comment)
-    ]
     query = (
         select(
-            *encrypted,
+            Supporter.row_key,
+            Supporter.first_name,
+            Supporter.last_name,
+            Supporter.email,
+            PetitionSignature.row_key,
+            PetitionSignature.comment,
             PetitionSignature.zip_code,
             PetitionSignature.city,
             PetitionSignature.us_state,
@@ -65,9 +66,11 @@ def rows(petition: Petition) -> Iterator[tuple]:
     # would spill to disk before the first row could leave.
     for row in stream_rows(query, CHUNK):
         (
+            supporter_key,
             first_name,
             last_name,
             email,
+            signature_key,
             comment,
             zip_code,
             city,
@@ -79,16 +82,16 @@ def rows(petition: Petition) -> Iterator[tuple]:
             confirmed,
         ) = row
         yield (
-            decrypt(first_name) if first_name is not None else "",
-            decrypt(last_name) if last_name is not None else "",
-            decrypt(email) if email is not None else "",
+            decrypt("supporter", "first_name", supporter_key, first_name) or "",
+            decrypt("supporter", "last_name", supporter_key, last_name) or "",
+            decrypt("supporter", "email", supporter_key, email) or "",
             zip_code,
             city,
             us_state,
             county,
             source,
             state,
-            decrypt(comment) if comment is not None else "",
+            decrypt("petition_signature", "comment", signature_key, comment) or "",
             signed,
             confirmed or "",
         )

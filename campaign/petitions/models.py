@@ -8,7 +8,7 @@ from sqlalchemy import DateTime, ForeignKey, Index, Integer, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from campaign.core.columns import enum_column
-from campaign.core.crypto import EncryptedText
+from campaign.core.crypto import Sealed, SealedRow
 from campaign.core.i18n import in_language
 from campaign.core.outbox import utcnow
 from campaign.extensions import db
@@ -144,7 +144,7 @@ class SignatureState(enum.StrEnum):
 PUBLICLY_SHOWN = "show_name IS true AND state = 'confirmed'"
 
 
-class PetitionSignature(db.Model):
+class PetitionSignature(SealedRow, db.Model):
     """One person's signature. Contact lives on the supporter (encrypted); this row keeps what the
     tallies and abuse checks need. One per person per petition, by the email's blind index."""
 
@@ -180,7 +180,7 @@ class PetitionSignature(db.Model):
     us_state: Mapped[str] = mapped_column(String(2), default="")
     county: Mapped[str] = mapped_column(String(80), default="")
     city: Mapped[str] = mapped_column(String(80), default="")
-    comment: Mapped[str | None] = mapped_column(EncryptedText)
+    comment = Sealed()
     show_name: Mapped[bool] = mapped_column(default=False)
     source: Mapped[str] = mapped_column(String(40), default="")
     state: Mapped[SignatureState] = mapped_column(
@@ -196,8 +196,8 @@ class PetitionSignature(db.Model):
     # What was typed for an address already on file, where it differs from the record, and the
     # opt-in words shown if the box was ticked: they wait here (the ZIP code and language above
     # too) and reach the supporter's record only when its owner confirms from the email.
-    pending_first_name: Mapped[str | None] = mapped_column(EncryptedText)
-    pending_last_name: Mapped[str | None] = mapped_column(EncryptedText)
+    pending_first_name = Sealed()
+    pending_last_name = Sealed()
     pending_consent: Mapped[str | None] = mapped_column(Text)
     # "You have already signed" emails sent for repeat sign-ups, at most three.
     repeat_emails: Mapped[int] = mapped_column(Integer, default=0)
@@ -239,7 +239,7 @@ class PaperBatch(db.Model):
     entries: Mapped[list["PaperEntry"]] = relationship(back_populates="batch", cascade="all, delete-orphan")
 
 
-class PaperEntry(db.Model):
+class PaperEntry(SealedRow, db.Model):
     """One name from a paper sheet (encrypted) and its ZIP code, which places it on the tallies."""
 
     __tablename__ = "petition_paper_entry"
@@ -248,7 +248,7 @@ class PaperEntry(db.Model):
     batch_id: Mapped[int] = mapped_column(
         ForeignKey("petition_paper_batch.id", ondelete="CASCADE"), index=True
     )
-    name: Mapped[str | None] = mapped_column(EncryptedText)
+    name = Sealed()
     zip_code: Mapped[str] = mapped_column(String(5))
     us_state: Mapped[str] = mapped_column(String(2), default="")
     county: Mapped[str] = mapped_column(String(80), default="")

@@ -6,7 +6,7 @@ from datetime import datetime
 from sqlalchemy import select, update
 
 from campaign.core import upserts
-from campaign.core.crypto import email_blind_index
+from campaign.core.crypto import decryptor, email_blind_index, new_row_key, seal
 from campaign.core.outbox import enqueue, kick_after_commit, utcnow
 from campaign.core.places import place_of
 from campaign.extensions import db
@@ -23,6 +23,7 @@ MAX_REPEAT_EMAILS = 3
 # claim sends one message per petition: the longer the wait, the more signers share a message
 # (its task, its claim, its render) in a surge, and the sooner the worker is through.
 CONFIRMATION_WAIT_SECONDS = 5.0
+SIGNATURES = PetitionSignature.__tablename__
 
 
 class PetitionClosed(Exception):
@@ -58,6 +59,10 @@ def sign(
     )
     email_index = email_blind_index(fields["email"], coalition_id=petition.coalition_id)
     place = place_of(fields["zip_code"])
+    row_key = new_row_key()
+    # Only a returning address's differing names wait here: a new record holds them already.
+    pending_first_name = first_name if first_name != supporter.first_name else None
+    pending_last_name = last_name if last_name != supporter.last_name else None
     inserted = upserts.run_prepared(
         _insert_signature,
         "insert_signature",
@@ -69,7 +74,7 @@ def sign(
             "us_state": place.state if place else "",
             "county": place.county if place else "",
             "city": place.city if place else "",
-            "comment": fields.get("comment") or None,
+            "comment": seal(SIGNATURES, "comment", row_key, fields.get("comment") or None),
             "show_name": bool(fields.get("show_name")),
             "source": fields.get("source", "")[:40],
             "state": SignatureState.QUARANTINED if quarantine_reason else SignatureState.UNCONFIRMED,
@@ -77,9 +82,9 @@ def sign(
             "ip_hash": ip_hash,
             "email_domain": fields["email"].rpartition("@")[2].strip().lower()[:120],
             "language": language,
-            # Only a returning address's differing names wait here: a new record holds them already.
-            "pending_first_name": first_name if first_name != supporter.first_name else None,
-            "pending_last_name": last_name if last_name != supporter.last_name else None,
+            "pending_first_name": seal(SIGNATURES, "pending_first_name", row_key, pending_first_name),
+            "pending_last_name": seal(SIGNATURES, "pending_last_name", row_key, pending_last_name),
+            "row_key": row_key,
             "pending_consent": consent_wording,
             "created_at": utcnow(),
         },
@@ -166,12 +171,16 @@ def forget_signer(supporter) -> None:
 @supporter_exporting.connect
 def describe_signatures(supporter) -> list[str]:
     rows = db.session.execute(
-        select(PetitionSignature.created_at, Petition.title, PetitionSignature.comment)
+        select(
+            PetitionSignature.created_at, Petition.title, PetitionSignature.row_key, PetitionSignature.comment
+        )
         .join(Petition, Petition.id == PetitionSignature.petition_id)
         .where(PetitionSignature.supporter_id == supporter.id)
         .order_by(PetitionSignature.created_at)
     )
-    return [
-        f"{signed_at:%Y-%m-%d} · petition · {title}" + (f" · {comment}" if comment else "")
-        for signed_at, title, comment in rows
-    ]
+    open_comment = decryptor()
+    described = []
+    for signed_at, title, row_key, sealed_comment in rows:
+        comment = open_comment(SIGNATURES, "comment", row_key, sealed_comment)
+        described.append(f"{signed_at:%Y-%m-%d} · petition · {title}" + (f" · {comment}" if comment else ""))
+    return described

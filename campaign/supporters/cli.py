@@ -8,14 +8,6 @@ from campaign.supporters import services
 group = click.Group("supporters", help="Supporter data maintenance.")
 
 
-@group.command("reencrypt")
-def reencrypt_command():
-    """Re-encrypt supporter data under the first DATA_KEYS key (key rotation)."""
-    rewritten = services.reencrypt_all()
-    db.session.commit()
-    click.echo(f"re-encrypted {rewritten} rows; the other keys in DATA_KEYS can now be removed")
-
-
 @group.command("expire-requests")
 def expire_requests_command():
     """Forget the addresses of data requests whose confirmation link has expired."""

@@ -10,7 +10,7 @@ from sqlalchemy import DateTime, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from campaign.core.columns import enum_column
-from campaign.core.crypto import EncryptedText
+from campaign.core.crypto import Sealed, SealedRow
 from campaign.core.outbox import utcnow
 from campaign.extensions import db
 
@@ -42,7 +42,7 @@ def check_language(value: str) -> str:
     return value
 
 
-class Supporter(db.Model):
+class Supporter(SealedRow, db.Model):
     """One person in one coalition: coalition A never sees coalition B's copy of them.
 
     Contact fields are encrypted; `email_index` (a keyed hash of the canonical address) is what
@@ -59,11 +59,11 @@ class Supporter(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     coalition_id: Mapped[int] = mapped_column(ForeignKey("coalition.id", ondelete="CASCADE"), index=True)
-    email: Mapped[str | None] = mapped_column(EncryptedText)
+    email = Sealed()
     email_index: Mapped[str | None] = mapped_column(String(64), index=True)
-    first_name: Mapped[str | None] = mapped_column(EncryptedText)
-    last_name: Mapped[str | None] = mapped_column(EncryptedText)
-    phone: Mapped[str | None] = mapped_column(EncryptedText)
+    first_name = Sealed()
+    last_name = Sealed()
+    phone = Sealed()
     zip_code: Mapped[str | None] = mapped_column(String(5))
     language: Mapped[str] = mapped_column(String(5), default="en")
     subscription: Mapped[Subscription] = mapped_column(
@@ -120,7 +120,7 @@ class DataRequestState(enum.StrEnum):
     COMPLETED = "completed"
 
 
-class DataRequest(db.Model):
+class DataRequest(SealedRow, db.Model):
     """A supporter's request for a copy or erasure of their data.
 
     The address is kept, encrypted, only until the request is completed (an erasure finds the
@@ -136,7 +136,7 @@ class DataRequest(db.Model):
     state: Mapped[DataRequestState] = mapped_column(
         enum_column(DataRequestState, 12), default=DataRequestState.PENDING, index=True
     )
-    email: Mapped[str | None] = mapped_column(EncryptedText)
+    email = Sealed()
     language: Mapped[str] = mapped_column(String(5), default="en")
     requested_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     completed_at: Mapped[datetime | None] = mapped_column(DateTime)

@@ -64,7 +64,8 @@ def rekey_email_indexes(
                 "row_id": row.id,
                 "coalition": row.coalition_id,
                 "old_index": row.email_index,
-                "new_index": index_for(decrypt(bytes(row.email)), row.coalition_id)
+                # Run before rows had keys: every address is of a format bound to no row.
+                "new_index": index_for(decrypt("supporter", "email", None, row.email), row.coalition_id)
                 if row.email is not None
                 else None,  # an index with no address left to recompute it from links nothing
             }
@@ -102,7 +103,8 @@ def rekey_email_indexes(
 
 def keep_addresses_of_awaiting_erasures(connection: Connection) -> None:
     """Erasure requests awaiting confirmation found their person by a blind index alone; once
-    it is gone they need the address itself, taken (re-encrypted) from a record it found."""
+    it is gone they need the address itself, copied from a record it found (run before rows had
+    keys, when a value was bound to no row)."""
     waiting = connection.execute(
         sa.select(_data_request.c.id, _data_request.c.email_index).where(
             _data_request.c.email.is_(None), _data_request.c.email_index.is_not(None)
@@ -116,9 +118,7 @@ def keep_addresses_of_awaiting_erasures(connection: Connection) -> None:
         )
         if address is not None:
             connection.execute(
-                sa.update(_data_request)
-                .where(_data_request.c.id == request_id)
-                .values(email=crypto.encrypt(crypto.decrypt(bytes(address))))
+                sa.update(_data_request).where(_data_request.c.id == request_id).values(email=address)
             )
 
 

@@ -4,11 +4,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import LargeBinary, Select, delete, func, select, tuple_, type_coerce, update
+from sqlalchemy import Select, delete, func, select, tuple_, update
 
 from campaign.coalitions.models import Coalition
 from campaign.core import mail, upserts
-from campaign.core.crypto import email_blind_index, rotate
+from campaign.core.crypto import decryptor, email_blind_index, new_row_key, seal
 from campaign.core.outbox import utcnow
 from campaign.extensions import db
 from campaign.supporters.models import (
@@ -83,15 +83,23 @@ def save_supporter(
     check_zip_code(given.get("zip_code"))
     check_language(language)
     # A fresh token comes back only from a row this statement created.
-    token = new_token()
+    token, row_key = new_token(), new_row_key()
+    for name in given.keys() & set(Supporter.sealed_columns):
+        given[name] = seal("supporter", name, row_key, given[name])
     params = given | {
         "coalition_id": coalition_id,
         "email_index": email_blind_index(email, coalition_id=coalition_id),
         "preferences_token": token,
+        "row_key": row_key,
     }
     row = upserts.run_prepared(_insert_supporter, "save_supporter", params).one()
+    open_name = decryptor()
     return SavedSupporter(
-        row.id, row.preferences_token == token, row.first_name, row.last_name, Subscription(row.subscription)
+        row.id,
+        row.preferences_token == token,
+        open_name("supporter", "first_name", row.row_key, row.first_name),
+        open_name("supporter", "last_name", row.row_key, row.last_name),
+        Subscription(row.subscription),
     )
 
 
@@ -102,7 +110,12 @@ def _insert_supporter(insert):
         index_elements=["coalition_id", "email_index"],
         set_={"email_index": statement.excluded.email_index},
     ).returning(
-        table.c.id, table.c.preferences_token, table.c.first_name, table.c.last_name, table.c.subscription
+        table.c.id,
+        table.c.preferences_token,
+        table.c.row_key,  # the stored row's: a returning signer's names were sealed with it
+        table.c.first_name,
+        table.c.last_name,
+        table.c.subscription,
     )
 
 
@@ -334,27 +347,3 @@ def supporter_counts(supporters: Select) -> SupporterCounts:
 
 def _grouped(query: Select) -> list[tuple[str, int]]:
     return [(key, number) for key, number in db.session.execute(query)]
-
-
-# The encrypted columns, for key rotation.
-ENCRYPTED_COLUMNS = ((Supporter, ("email", "first_name", "last_name", "phone")), (DataRequest, ("email",)))
-
-
-def reencrypt_all() -> int:
-    """Rewrite every encrypted value under the first DATA_KEYS key; returns rows rewritten.
-
-    Run after putting a new key first in DATA_KEYS; afterwards the old key can be removed. The
-    ciphertext is rotated as bytes, so plaintext never passes through Python objects.
-    """
-    rewritten = 0
-    for model, names in ENCRYPTED_COLUMNS:
-        table = model.__table__
-        raw = [type_coerce(table.c[name], LargeBinary).label(name) for name in names]
-        for row in db.session.execute(select(table.c.id, *raw)).mappings().all():
-            tokens = {name: rotate(bytes(row[name])) for name in names if row[name] is not None}
-            if tokens:
-                values = {name: type_coerce(token, LargeBinary) for name, token in tokens.items()}
-                db.session.execute(update(table).where(table.c.id == row["id"]).values(**values))
-                rewritten += 1
-    db.session.flush()
-    return rewritten

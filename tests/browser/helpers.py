@@ -29,7 +29,7 @@ def add_organizer(email: str, name: str, locale: str = "es") -> User:
 def link_in_last_mail(live_app, recipient: str, path: str) -> str:
     """The link to `path` in the last email the live app stored, which must be to `recipient`."""
     with live_app.app_context():
-        raw = db.session.scalars(select(StoredMail.raw).order_by(StoredMail.id.desc())).first()
+        raw = db.session.scalars(select(StoredMail).order_by(StoredMail.id.desc())).first().raw
     message = message_from_string(raw, policy=policy.default)
     assert message["To"] == recipient
     text = message.get_body(preferencelist=("plain",)).get_content()

@@ -1,12 +1,20 @@
-"""Canonical email, blind index and encryption at rest with key rotation."""
+"""Canonical email, blind index, and encryption at rest bound to its place, with key rotation."""
+
+import base64
 
 import pytest
 from cryptography.fernet import Fernet
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from sqlalchemy import select, text
 
+from campaign.coalitions.models import Coalition
 from campaign.core import crypto
 from campaign.core.crypto import canonical_email, email_blind_index
 from campaign.core.mail import StoredMail
+from campaign.supporters.models import DataRequest, DataRequestKind, Supporter
+from tests.older_formats import fernet_token, unbind_rows, unbound_token
 
 
 @pytest.mark.parametrize(
@@ -54,70 +62,222 @@ def test_blind_index_format_is_pinned(app):
     )
 
 
-def _store(db, subject: str) -> int:
-    mail = StoredMail(recipient_hint="r***@example.org", subject=subject, raw="body")
+# The format's test vector: changing any part of it orphans every stored value.
+VECTOR_KEY = base64.urlsafe_b64encode(bytes(range(32))).decode()  # a DATA_KEYS entry
+VECTOR_NONCE = bytes(range(12))
+VECTOR_ROW_KEY = bytes(range(16))
+VECTOR = "02fa95899e000102030405060708090a0b6ed75d9451598493eb9576f7679e230b3ece41f2f9c344ac7a9c9a87c38cb2a0"
+
+
+def test_the_bound_format_is_pinned_by_a_test_vector(app):
+    app.config["DATA_KEYS"] = VECTOR_KEY
+    keys = crypto._keys()
+    token = keys.seal("supporter", "email", VECTOR_ROW_KEY, "rosa@example.org", nonce=VECTOR_NONCE)
+    assert token.hex() == VECTOR
+    assert (
+        crypto.open_sealed("supporter", "email", VECTOR_ROW_KEY, bytes.fromhex(VECTOR)) == "rosa@example.org"
+    )
+
+
+def test_the_test_vector_follows_the_documented_format(app):
+    """0x02, the key id (SHA-256 of the AES key, 4 bytes), the nonce, then AES-256-GCM of the
+    plaintext with associated data "campaign-desk/v2" NUL table NUL column NUL row key."""
+    aes_key = HKDF(
+        algorithm=hashes.SHA256(), length=32, salt=None, info=b"campaign-desk data key: aes-256-gcm"
+    ).derive(bytes(range(32)))
+    key_id = crypto.hashlib.sha256(aes_key).digest()[:4]
+    place = b"campaign-desk/v2\x00supporter\x00email\x00" + VECTOR_ROW_KEY
+    sealed = AESGCM(aes_key).encrypt(VECTOR_NONCE, b"rosa@example.org", place)
+    assert (b"\x02" + key_id + VECTOR_NONCE + sealed).hex() == VECTOR
+
+
+@pytest.fixture
+def coalition(db):
+    coalition = Coalition(slug="tn", name="Tennessee Immigrant and Refugee Rights Coalition")
+    db.session.add(coalition)
+    db.session.commit()
+    return coalition
+
+
+def add_supporter(db, coalition, email: str, first_name: str) -> int:
+    supporter = Supporter(coalition_id=coalition.id, email=email, first_name=first_name, email_index=email)
+    db.session.add(supporter)
+    db.session.commit()
+    return supporter.id
+
+
+def stored(db, table: str, column: str, row_id: int) -> bytes:
+    query = text(f"SELECT {column} FROM {table} WHERE id = :id")  # noqa: S608 - fixed names
+    return bytes(db.session.execute(query, {"id": row_id}).scalar())
+
+
+def overwrite(db, table: str, column: str, row_id: int, value) -> None:
+    query = text(f"UPDATE {table} SET {column} = :value WHERE id = :id")  # noqa: S608 - fixed names
+    db.session.execute(query, {"value": value, "id": row_id})
+    db.session.commit()
+    db.session.expire_all()
+
+
+def test_values_are_stored_sealed_and_read_as_plain_strings(app, db, coalition):
+    rosa = add_supporter(db, coalition, "rosa@example.org", "Rosa")
+    token = stored(db, "supporter", "email", rosa)
+    assert token[:1] == crypto.BOUND and b"rosa" not in token
+    db.session.expire_all()
+    supporter = db.session.get(Supporter, rosa)
+    assert (supporter.email, supporter.first_name, supporter.phone) == ("rosa@example.org", "Rosa", None)
+    assert len(supporter.row_key) == crypto.ROW_KEY_BYTES
+    # A raw read gets the ciphertext, which the row's key opens.
+    row = db.session.execute(select(Supporter.row_key, Supporter.email)).one()
+    assert crypto.open_sealed("supporter", "email", row.row_key, row.email) == "rosa@example.org"
+    # NULL tests work on the column as stored.
+    assert db.session.scalar(select(Supporter.id).where(Supporter.phone.is_(None))) == rosa
+
+
+def test_an_email_copied_to_another_supporters_row_fails_to_decrypt(app, db, coalition):
+    rosa = add_supporter(db, coalition, "rosa@example.org", "Rosa")
+    mallory = add_supporter(db, coalition, "mallory@example.org", "Mallory")
+    overwrite(db, "supporter", "email", mallory, stored(db, "supporter", "email", rosa))
+    with pytest.raises(ValueError, match=r"supporter\.email cannot be decrypted.*copied from another row"):
+        _ = db.session.get(Supporter, mallory).email
+
+
+def test_a_row_key_copied_with_the_email_breaks_the_rest_of_the_target_row(app, db, coalition):
+    rosa = add_supporter(db, coalition, "rosa@example.org", "Rosa")
+    mallory = add_supporter(db, coalition, "mallory@example.org", "Mallory")
+    overwrite(db, "supporter", "email", mallory, stored(db, "supporter", "email", rosa))
+    overwrite(db, "supporter", "row_key", mallory, stored(db, "supporter", "row_key", rosa))
+    with pytest.raises(ValueError, match=r"supporter\.first_name cannot be decrypted"):
+        _ = db.session.get(Supporter, mallory).first_name
+
+
+def test_an_email_copied_to_the_first_name_of_the_same_row_fails_to_decrypt(app, db, coalition):
+    rosa = add_supporter(db, coalition, "rosa@example.org", "Rosa")
+    overwrite(db, "supporter", "first_name", rosa, stored(db, "supporter", "email", rosa))
+    supporter = db.session.get(Supporter, rosa)
+    assert supporter.email == "rosa@example.org"
+    with pytest.raises(ValueError, match=r"supporter\.first_name cannot be decrypted"):
+        _ = supporter.first_name
+
+
+def test_an_email_copied_to_another_table_with_its_row_key_fails_to_decrypt(app, db, coalition):
+    rosa = add_supporter(db, coalition, "rosa@example.org", "Rosa")
+    request = DataRequest(kind=DataRequestKind.COPY, email="someone@example.org")
+    db.session.add(request)
+    db.session.commit()
+    overwrite(db, "data_request", "email", request.id, stored(db, "supporter", "email", rosa))
+    overwrite(db, "data_request", "row_key", request.id, stored(db, "supporter", "row_key", rosa))
+    with pytest.raises(ValueError, match=r"data_request\.email cannot be decrypted"):
+        _ = db.session.get(DataRequest, request.id).email
+
+
+def test_an_unbound_value_copied_into_a_row_that_has_a_key_fails_to_decrypt(app, db, coalition):
+    """Values of the older formats name no place; they read only in a row not yet given a key."""
+    rosa = add_supporter(db, coalition, "rosa@example.org", "Rosa")
+    overwrite(db, "supporter", "email", rosa, unbound_token("mallory@example.org"))
+    with pytest.raises(ValueError, match=r"supporter\.email cannot be decrypted"):
+        _ = db.session.get(Supporter, rosa).email
+
+
+@pytest.mark.parametrize("older_token", [unbound_token, fernet_token])
+def test_values_of_the_older_formats_still_read_and_a_write_binds_the_whole_row(
+    app, db, coalition, older_token
+):
+    rosa = add_supporter(db, coalition, "rosa@example.org", "Rosa")
+    unbind_rows(db, Supporter, older_token)
+    supporter = db.session.get(Supporter, rosa)
+    assert supporter.row_key is None
+    assert (supporter.email, supporter.first_name) == ("rosa@example.org", "Rosa")
+
+    supporter.phone = "615-555-0142"
+    db.session.commit()
+    assert stored(db, "supporter", "email", rosa)[:1] == crypto.BOUND  # resealed with the new key
+    db.session.expire_all()
+    supporter = db.session.get(Supporter, rosa)
+    assert supporter.row_key is not None
+    assert (supporter.email, supporter.first_name, supporter.phone) == (
+        "rosa@example.org",
+        "Rosa",
+        "615-555-0142",
+    )
+
+
+def test_writing_the_same_value_again_writes_nothing(app, db, coalition):
+    rosa = db.session.get(Supporter, add_supporter(db, coalition, "rosa@example.org", "Rosa"))
+    rosa.first_name = "Rosa"
+    assert not db.session.dirty
+
+
+def test_a_value_that_no_longer_decrypts_can_still_be_erased(app, db, coalition):
+    rosa = add_supporter(db, coalition, "rosa@example.org", "Rosa")
+    overwrite(db, "supporter", "first_name", rosa, stored(db, "supporter", "email", rosa))
+    db.session.get(Supporter, rosa).first_name = None
+    db.session.commit()
+    db.session.expire_all()
+    assert db.session.get(Supporter, rosa).first_name is None
+
+
+def test_a_tampered_value_is_refused(app, db, coalition):
+    rosa = add_supporter(db, coalition, "rosa@example.org", "Rosa")
+    token = bytearray(stored(db, "supporter", "email", rosa))
+    token[-1] ^= 1
+    overwrite(db, "supporter", "email", rosa, bytes(token))
+    with pytest.raises(ValueError, match="DATA_KEYS"):
+        _ = db.session.get(Supporter, rosa).email
+
+
+def rotate(app) -> str:
+    result = app.test_cli_runner().invoke(args=["crypto", "rotate", "--batch-size", "2"])
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def test_crypto_rotate_binds_old_values_to_their_rows_in_batches_and_twice_is_harmless(app, db, coalition):
+    ids = [add_supporter(db, coalition, f"person{n}@example.org", f"Person {n}") for n in range(5)]
+    mail = StoredMail(recipient_hint="p***@example.org", subject="Confirmación", raw="body")
     db.session.add(mail)
     db.session.commit()
-    mail_id = mail.id
-    db.session.expunge_all()
-    return mail_id
+    unbind_rows(db, Supporter, unbound_token)
+    overwrite(db, "supporter", "first_name", ids[0], fernet_token("Person 0"))
+    unbind_rows(db, StoredMail, fernet_token)
+
+    output = rotate(app)
+    assert "supporter: 5 rows re-encrypted" in output
+    assert "stored_mail: 1 rows re-encrypted" in output
+    assert "data_request: 0 rows re-encrypted" in output
+    for supporter_id in ids:
+        assert stored(db, "supporter", "email", supporter_id)[:1] == crypto.BOUND
+        assert stored(db, "supporter", "first_name", supporter_id)[:1] == crypto.BOUND
+    db.session.expire_all()
+    people = db.session.scalars(select(Supporter).order_by(Supporter.id)).all()
+    assert [(person.email, person.first_name) for person in people] == [
+        (f"person{n}@example.org", f"Person {n}") for n in range(5)
+    ]
+    assert None not in {person.row_key for person in people}
+    assert db.session.get(StoredMail, mail.id).subject == "Confirmación"
+
+    before = {supporter_id: stored(db, "supporter", "email", supporter_id) for supporter_id in ids}
+    again = rotate(app)
+    assert "supporter: 0 rows re-encrypted" in again and "stored_mail: 0 rows re-encrypted" in again
+    assert {supporter_id: stored(db, "supporter", "email", supporter_id) for supporter_id in ids} == before
 
 
-def _ciphertext(db, mail_id: int, column: str = "subject") -> bytes:
-    query = text(f"SELECT {column} FROM stored_mail WHERE id = :id")  # noqa: S608 - fixed names
-    return bytes(db.session.execute(query, {"id": mail_id}).scalar())
-
-
-def _rotate_row(db, mail_id: int) -> None:
-    """What a key-rotation job does: re-encrypt every encrypted column under the first key."""
-    values = {column: crypto.rotate(_ciphertext(db, mail_id, column)) for column in ("subject", "raw")}
-    db.session.execute(
-        text("UPDATE stored_mail SET subject = :subject, raw = :raw WHERE id = :id"),
-        {**values, "id": mail_id},
-    )
-    db.session.commit()
-
-
-def test_encrypted_text_round_trip(app, db):
-    mail_id = _store(db, "Confirmación para Rosa")
-    assert b"Rosa" not in _ciphertext(db, mail_id)
-    assert db.session.get(StoredMail, mail_id).subject == "Confirmación para Rosa"
-    assert db.session.scalar(select(StoredMail.subject)) == "Confirmación para Rosa"
-
-
-def test_key_rotation_new_key_first(app, db):
+def test_key_rotation_new_key_first(app, db, coalition):
     old_key = app.config["DATA_KEYS"]
-    mail_id = _store(db, "written under the old key")
+    rosa = add_supporter(db, coalition, "rosa@example.org", "Rosa")
     new_key = Fernet.generate_key().decode()
 
     app.config["DATA_KEYS"] = f"{new_key},{old_key}"
-    assert db.session.get(StoredMail, mail_id).subject == "written under the old key"
-    db.session.expunge_all()
-    _rotate_row(db, mail_id)
-    newer_id = _store(db, "written under the new key")
+    db.session.expire_all()
+    assert db.session.get(Supporter, rosa).email == "rosa@example.org"
+    newer = add_supporter(db, coalition, "ana@example.org", "Ana")
+    assert "supporter: 1 rows re-encrypted" in rotate(app)  # Ana's row is under the new key already
 
     app.config["DATA_KEYS"] = new_key  # the old key is retired
-    assert db.session.get(StoredMail, mail_id).subject == "written under the old key"
-    assert db.session.get(StoredMail, newer_id).subject == "written under the new key"
+    db.session.expire_all()
+    assert db.session.get(Supporter, rosa).email == "rosa@example.org"
+    assert db.session.get(Supporter, newer).email == "ana@example.org"
 
-    db.session.expunge_all()
     app.config["DATA_KEYS"] = old_key  # data written under the new key is unreadable with the old alone
+    db.session.expire_all()
     with pytest.raises(ValueError, match="DATA_KEYS"):
-        db.session.get(StoredMail, newer_id)
-
-
-def test_values_written_as_fernet_tokens_still_decrypt_and_rotate_to_the_current_format(app, db):
-    """Data written before the AES-GCM format keeps working until a rotation rewrites it."""
-    key = app.config["DATA_KEYS"].split(",")[0]
-    legacy = Fernet(key).encrypt("Rosa Martínez".encode())
-    assert crypto.decrypt(legacy) == "Rosa Martínez"
-    rotated = crypto.rotate(legacy)
-    assert rotated[:1] == crypto.VERSION
-    assert crypto.decrypt(rotated) == "Rosa Martínez"
-
-
-def test_a_tampered_value_is_refused(app):
-    token = bytearray(crypto.encrypt("rosa@example.org"))
-    token[-1] ^= 1
-    with pytest.raises(ValueError, match="DATA_KEYS"):
-        crypto.decrypt(bytes(token))
+        _ = db.session.get(Supporter, newer).email

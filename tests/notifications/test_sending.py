@@ -97,7 +97,7 @@ def test_each_recipient_of_a_notice_gets_their_own_link_or_no_email(
     assert mailbox.to("gone@example.org") == []  # no email with the link left out
     assert states(db, notice) == [DeliveryState.SENT, DeliveryState.SENT, DeliveryState.SUPPRESSED]
     sending.send_test(notice, "organizer@example.org", "Ana")  # a test copy has no link of its own
-    assert all("%%" not in raw for raw in db.session.scalars(select(StoredMail.raw)))
+    assert all("%%" not in mail.raw for mail in db.session.scalars(select(StoredMail)))
 
 
 def _outbox_entry(db, message):
@@ -272,7 +272,7 @@ def test_a_long_spanish_subject_is_folded_with_crlf(db, coalition, add_supporter
     tasks.send_message.apply(args=[alert.id])
     [message] = mailbox.messages()
     assert message["Subject"] == subject
-    raw = db.session.scalar(select(StoredMail.raw))
+    raw = db.session.scalar(select(StoredMail)).raw
     head = raw.split("\r\n\r\n", 1)[0]
     assert "\n" not in head.replace("\r\n", "")  # no bare line feeds in the headers
 

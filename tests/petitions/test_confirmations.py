@@ -80,7 +80,7 @@ def test_a_signer_gone_between_claim_and_send_gets_no_half_made_email(make_petit
     dispatch_committed()
 
     assert [email["To"] for email in mailbox.messages()] == ["kept@example.org"]
-    assert all("%%" not in raw for raw in db.session.scalars(select(StoredMail.raw)))
+    assert all("%%" not in mail.raw for mail in db.session.scalars(select(StoredMail)))
     # The erased signer is no recipient at all; the withdrawn one's link is gone, so no email.
     states = sorted(db.session.scalars(select(Delivery.state)))
     assert states == [DeliveryState.SENT, DeliveryState.SUPPRESSED]

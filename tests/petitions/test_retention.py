@@ -13,7 +13,9 @@ from campaign.notifications.models import Delivery, Message
 from campaign.petitions import clusters, retention, tally
 from campaign.petitions.models import PaperEntry, Petition, PetitionSignature
 from campaign.petitions.tasks import forget_signers
+from campaign.supporters.models import Supporter
 from campaign.supporters.services import erase_supporter_data
+from tests.older_formats import unbind_rows
 from tests.petitions.conftest import tally_now
 
 
@@ -104,7 +106,7 @@ def test_signers_are_kept_until_the_retention_period_has_passed(app, client, coa
     forget_signers()
     db.session.expire_all()
     assert None not in db.session.scalars(select(PetitionSignature.supporter_id)).all()
-    assert db.session.scalar(select(PaperEntry.name)) == "Marta Diaz"
+    assert db.session.scalar(select(PaperEntry)).name == "Marta Diaz"
     assert "Rosa" in {row["first_name"] for row in signers_csv(client, coalition, kept)}
 
 
@@ -135,3 +137,23 @@ def test_the_retention_jobs_run_daily_on_the_beat_schedule(app):
         "campaign.supporters.tasks.expire_data_requests",
     ):
         assert tasks[name] == 24 * 3600.0 and name in app.extensions["celery"].tasks
+
+
+def test_the_signers_csv_reads_rows_bound_to_their_place_and_rows_written_before(
+    client, coalition, make_petition, sign
+):
+    petition = make_petition()
+    sign(petition, email="rosa@example.org", first_name="Rosa", comment="Por mi hermano.")
+    sign(petition, email="luis@example.org", first_name="Luis", comment="Por mi madre.")
+    # Rosa's rows as a version before December 2026 left them: no row keys, values unbound.
+    rosa = db.session.scalar(
+        select(Supporter).where(Supporter.email_index.is_not(None)).order_by(Supporter.id)
+    )
+    unbind_rows(db, Supporter, where=Supporter.id == rosa.id)
+    unbind_rows(db, PetitionSignature, where=PetitionSignature.supporter_id == rosa.id)
+
+    rows = signers_csv(client, coalition, petition)
+    assert sorted((row["first_name"], row["email"], row["comment"]) for row in rows) == [
+        ("Luis", "luis@example.org", "Por mi madre."),
+        ("Rosa", "rosa@example.org", "Por mi hermano."),
+    ]

@@ -59,5 +59,5 @@ def downgrade():
         connection.execute(
             sa.update(data_request)
             .where(data_request.c.id == request_id)
-            .values(email_index=global_index(decrypt(bytes(email)), None))
+            .values(email_index=global_index(decrypt("data_request", "email", None, email), None))
         )
