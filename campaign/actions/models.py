@@ -257,8 +257,12 @@ RSVP_STATE_LABELS = {
 }
 
 
-class Rsvp(db.Model):
-    """One person's RSVP to one event (by the email's blind index). Contact lives on the supporter."""
+class Rsvp(SealedRow, db.Model):
+    """One person's RSVP to one event (by the email's blind index).
+
+    The name and phone typed with it are kept on it, for the host's roster: an RSVP changes no
+    record on file, and a host who RSVPs with someone else's address must not read what the
+    coalition stores about that person."""
 
     __tablename__ = "action_rsvp"
     __table_args__ = (
@@ -280,6 +284,9 @@ class Rsvp(db.Model):
     checked_in_at: Mapped[datetime | None] = mapped_column(DateTime)
     # "You have already RSVPed" emails for repeat sign-ups, at most three.
     repeat_emails: Mapped[int] = mapped_column(Integer, default=0)
+    first_name = Sealed()
+    last_name = Sealed()
+    phone = Sealed()
 
     event: Mapped[Event] = relationship()
     supporter = relationship("Supporter")

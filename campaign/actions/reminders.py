@@ -57,7 +57,13 @@ def forget_attendees(now: datetime, kept_days: int) -> int:
     unlinked = db.session.execute(
         update(Rsvp)
         .where(Rsvp.event_id.in_(ended), Rsvp.supporter_id.is_not(None))
-        .values(supporter_id=None, email_index="forgotten:" + cast(Rsvp.id, String))
+        .values(
+            supporter_id=None,
+            email_index="forgotten:" + cast(Rsvp.id, String),
+            first_name=None,
+            last_name=None,
+            phone=None,
+        )
     ).rowcount
     db.session.execute(
         update(Event)

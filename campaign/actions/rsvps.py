@@ -59,6 +59,9 @@ def rsvp(event: Event, fields: dict, language: str, consent_wording: str | None,
         db.session.add(existing)
     # Coming back after cancelling joins at the end of the line, like anyone new.
     existing.supporter_id, existing.language, existing.state = supporter_id, language, state
+    existing.first_name = fields["first_name"].strip()
+    existing.last_name = (fields.get("last_name") or "").strip() or None
+    existing.phone = fields.get("phone") or None
     existing.created_at, existing.cancelled_at, existing.promoted_at = now, None, None
     db.session.flush()
     notices.tell_rsvp(existing, "going" if state == RsvpState.GOING else "waitlisted")
@@ -156,24 +159,25 @@ class RosterRow:
 
 def roster(event: Event, search: str = "") -> list[RosterRow]:
     """The event's RSVPs with their contact (decrypted here, for the host of this event only),
-    going first then the waitlist in order; `search` keeps names containing it."""
+    going first then the waitlist in order; `search` keeps names containing it.
+
+    The name and phone are those typed with the RSVP, never the coalition's record of the
+    address; only RSVPs made before they were kept (no name of their own) fall back to it."""
     rsvps = db.session.execute(
         select(Rsvp, Supporter)
         .join(Supporter, Supporter.id == Rsvp.supporter_id)
         .where(Rsvp.event_id == event.id, Rsvp.state != RsvpState.CANCELLED)
         .order_by(Rsvp.state, Rsvp.created_at, Rsvp.id)
     ).all()
-    rows = [
-        RosterRow(
-            rsvp=rsvp,
-            name=" ".join(part for part in (supporter.first_name, supporter.last_name) if part),
-            email=supporter.email or "",
-            phone=supporter.phone or "",
-        )
-        for rsvp, supporter in rsvps
-    ]
+    rows = [_roster_row(rsvp, supporter) for rsvp, supporter in rsvps]
     needle = search.strip().casefold()
     return [row for row in rows if needle in row.name.casefold()] if needle else rows
+
+
+def _roster_row(rsvp: Rsvp, supporter: Supporter) -> RosterRow:
+    typed = rsvp if rsvp.first_name is not None else supporter  # RSVPs from before names were kept
+    name = " ".join(part for part in (typed.first_name, typed.last_name) if part)
+    return RosterRow(rsvp=rsvp, name=name, email=supporter.email or "", phone=typed.phone or "")
 
 
 @supporter_erasing.connect
@@ -183,6 +187,7 @@ def forget_attendee(supporter) -> None:
     for attendance in db.session.scalars(select(Rsvp).where(Rsvp.supporter_id == supporter.id)).all():
         cancel(attendance, utcnow())
         attendance.email_index = f"erased:{attendance.id}"
+        attendance.first_name = attendance.last_name = attendance.phone = None
     db.session.flush()
 
 

@@ -119,3 +119,26 @@ def test_a_stranger_proposing_an_event_with_rosas_address_changes_nothing_of_her
     )
     assert response.status_code == 302, response.get_data(as_text=True)
     assert_rosa_as_she_left_it(coalition, consents_before)
+
+
+def test_a_host_who_rsvps_with_a_known_address_cannot_read_the_persons_stored_name_or_phone(
+    app, coalition, day, make_event
+):
+    """Anyone whose proposed event is approved hosts it: RSVPing to it with an address they know
+    must not show them what the coalition stores about that person, nor whether it stores anything."""
+    from campaign.actions import notices
+    from campaign.actions.services import Host
+
+    supporters.upsert_supporter(
+        coalition.id, email=ROSA, first_name="Rosa", last_name="Díaz", phone="+12155550123", language="es"
+    )
+    db.session.commit()
+    event = make_event(host=Host("Mallory", email="mallory@evil.example"))
+    db.session.commit()
+    mallory = app.test_client()
+    rsvp = rsvp_form(email=ROSA, first_name="Xiomara", last_name="Yáñez", phone="(267) 555-0188")
+    mallory.post(f"/actions/{day.slug}/events/{event.id}/rsvp", data=rsvp)
+    roster = mallory.get(f"/actions/host/{notices.host_token(event)}").get_data(as_text=True)
+    assert "Xiomara Yáñez" in roster and "555-0188" in roster  # what was typed, for the host
+    assert "Díaz" not in roster and "5550123" not in roster and "555-0123" not in roster
+    assert rosa(coalition).first_name == "Rosa" and rosa(coalition).phone == "+12155550123"
