@@ -67,14 +67,14 @@ def verify_email(token: str) -> User | None:
     return user
 
 
-def resend_verification(email: str) -> None:
-    _queue_email_request(EmailRequest.VERIFY, email)
+def resend_verification(email: str, requester_ip_hash: str) -> None:
+    _queue_email_request(EmailRequest.VERIFY, email, requester_ip_hash)
 
 
-def _queue_email_request(kind: str, email: str) -> None:
+def _queue_email_request(kind: str, email: str, requester_ip_hash: str) -> None:
     """Record the request and queue its task, without looking the address up: the request runs
     the same statements whether or not an account uses it."""
-    queued = EmailRequest(kind=kind, email=normalize_email(email))
+    queued = EmailRequest(kind=kind, email=normalize_email(email), requester_ip_hash=requester_ip_hash)
     db.session.add(queued)
     db.session.flush()
     outbox.enqueue(tasks.answer_email_request, request_id=queued.id)
@@ -127,8 +127,8 @@ def end_session(token: str | None) -> None:
         db.session.execute(delete(LoginSession).where(LoginSession.token_hash == _token_digest(token)))
 
 
-def request_password_reset(email: str) -> None:
-    _queue_email_request(EmailRequest.RESET, email)
+def request_password_reset(email: str, requester_ip_hash: str) -> None:
+    _queue_email_request(EmailRequest.RESET, email, requester_ip_hash)
 
 
 def user_for_reset_token(token: str) -> User | None:

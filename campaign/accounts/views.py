@@ -7,6 +7,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from campaign.accounts import services, throttle
 from campaign.accounts.forms import EmailOnlyForm, LoginForm, NewPasswordForm, SignupForm
+from campaign.core.network import client_ip_hash
 from campaign.core.urls import safe_next
 from campaign.extensions import db, login_manager
 
@@ -54,7 +55,7 @@ def verify(token: str):
 def resend_verification():
     form = EmailOnlyForm()
     if form.validate_on_submit():
-        services.resend_verification(form.email.data)
+        services.resend_verification(form.email.data, client_ip_hash())
         db.session.commit()
         return redirect(url_for("accounts.check_email", kind="verify"))
     return render_template("accounts/email_only.html", form=form, purpose="verify")
@@ -109,7 +110,7 @@ def logout():
 def request_reset():
     form = EmailOnlyForm()
     if form.validate_on_submit():
-        services.request_password_reset(form.email.data)
+        services.request_password_reset(form.email.data, client_ip_hash())
         db.session.commit()
         return redirect(url_for("accounts.check_email", kind="reset"))
     return render_template("accounts/email_only.html", form=form, purpose="reset")
