@@ -28,3 +28,20 @@ def test_reset_emails_stop_after_three_from_one_address_and_ten_in_all(client, d
         _reset(client, f"203.0.113.{number}")
     assert len(mailbox.to(OWNER)) == 10
     assert db.session.query(EmailRequest).count() == 0  # the address and the IP hash are gone
+
+
+def test_failed_logins_from_one_ipv6_network_slow_its_next_address(client, db, make_user):
+    """Each of a /64's 2**64 addresses would otherwise start with free guesses."""
+    make_user()
+    for number in range(60):
+        client.post(
+            "/accounts/login",
+            data={"email": OWNER, "password": f"guess {number}"},
+            environ_base={"REMOTE_ADDR": f"2001:db8::{number + 1:x}"},
+        )
+    response = client.post(
+        "/accounts/login",
+        data={"email": OWNER, "password": "guess 99"},
+        environ_base={"REMOTE_ADDR": "2001:db8::ffff"},
+    )
+    assert response.status_code == 429
