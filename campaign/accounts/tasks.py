@@ -13,7 +13,7 @@ from campaign.core.urls import external_url
 from campaign.extensions import db
 
 
-@outbox_task
+@outbox_task(after_response=True)
 def send_verification_email(user_id: int) -> None:
     user = db.session.get(User, user_id)
     if user is None or user.is_verified:
@@ -59,7 +59,7 @@ def _send_reset(user: User) -> None:
     )
 
 
-@outbox_task
+@outbox_task(after_response=True)
 def send_account_exists(user_id: int) -> None:
     """Someone signed up with an address that has an account: tell its owner how to get in."""
     user = db.session.get(User, user_id)
