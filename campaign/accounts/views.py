@@ -1,7 +1,7 @@
 """Account pages: /accounts/..."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale, ngettext
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
@@ -65,22 +65,14 @@ def resend_verification():
 def login():
     form = LoginForm(email=request.args.get("email"))
     if form.validate_on_submit():
-        wait = throttle.seconds_until_allowed(form.email.data)
-        if wait:
-            minutes = max(1, (wait + 59) // 60)
-            form.form_errors.append(
-                ngettext(
-                    "Too many attempts from here; try again in a minute.",
-                    "Too many attempts from here; try again in %(num)d minutes.",
-                    minutes,
-                )
-            )
+        too_many = throttle.wait_message(form.email.data)
+        if too_many:
+            form.form_errors.append(too_many)
             return render_template("accounts/login.html", form=form), 429
-        user = services.authenticate(form.email.data, form.password.data)
-        if user is None or not user.is_verified:
+        user = throttle.attempt_login(form.email.data, form.password.data)
+        if user is None:
             # An unconfirmed account gets the same answer as a wrong password: the page must
             # not tell that the password was right.
-            throttle.record_failure(form.email.data)
             form.form_errors.append(
                 _(
                     "That email and password do not match a confirmed account. New here? Confirm "
@@ -88,7 +80,6 @@ def login():
                 )
             )
         else:
-            throttle.record_success(form.email.data)
             services.start_session(user)
             db.session.commit()
             login_user(user)
