@@ -84,8 +84,10 @@ class Config:
     # Failures of one account from one IP before each further try waits 2, 4, 8... seconds.
     LOGIN_FREE_FAILURES = int(os.environ.get("LOGIN_FREE_FAILURES", "3"))
     LOGIN_MAX_DELAY_SECONDS = int(os.environ.get("LOGIN_MAX_DELAY_SECONDS", "900"))
-    # Reset, confirmation and data-request emails one address may receive per day.
-    EMAILS_PER_RECIPIENT = os.environ.get("EMAILS_PER_RECIPIENT", "3 per day")
+    # Reset, confirmation and data-request emails one address may receive per day, asked from
+    # one requesting IP, and in all.
+    EMAILS_PER_RECIPIENT_AND_REQUESTER = os.environ.get("EMAILS_PER_RECIPIENT_AND_REQUESTER", "3 per day")
+    EMAILS_PER_RECIPIENT = os.environ.get("EMAILS_PER_RECIPIENT", "10 per day")
     PUBLIC_FORM_LIMIT = os.environ.get("PUBLIC_FORM_LIMIT", "10 per hour")
 
     # Argon2id cost: OWASP's first recommended setting (m=19 MiB is their minimum).

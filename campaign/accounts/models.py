@@ -64,5 +64,7 @@ class EmailRequest(SealedRow, db.Model):
     kind: Mapped[str] = mapped_column(String(10))  # RESET or VERIFY
     email = Sealed(nullable=False)
     requested_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    # Keyed hash of the asking IP, for the per-requester email cap; gone with the row.
+    requester_ip_hash: Mapped[str | None] = mapped_column(String(64))
 
     RESET, VERIFY = "reset", "verify"

@@ -13,7 +13,7 @@ from sqlalchemy import delete, select
 from campaign.accounts import tasks
 from campaign.accounts.models import EmailRequest, LoginSession, User
 from campaign.accounts.tokens import RESET_SALT, VERIFY_SALT, password_stamp, serializer
-from campaign.core import outbox
+from campaign.core import outbox, upserts
 from campaign.core.outbox import utcnow
 from campaign.extensions import db
 
@@ -35,23 +35,29 @@ def find_by_email(email: str) -> User | None:
     return db.session.scalar(select(User).where(User.email == normalize_email(email)))
 
 
-def sign_up(name: str, email: str, password: str, locale: str | None) -> User | None:
-    """The new account, with its confirmation email queued; None if the address has one already.
+def sign_up(name: str, email: str, password: str, locale: str | None) -> None:
+    """Create the account and queue its confirmation email; if the address has an account, queue
+    an email telling its owner how to log in instead.
 
-    Then the owner is emailed how to log in instead, and the caller answers as for a new account,
-    so the form never tells whether an address has an account. The password is hashed either
-    way, so the answer takes as long.
+    Both run the same statements (an INSERT that does nothing on a taken address, then a SELECT
+    of the account's id), hash the password and email after the response, so the form never
+    tells, not even by its timing, whether an address has an account.
     """
-    password_hash = hash_password(password)
-    existing = find_by_email(email)
-    if existing:
-        outbox.enqueue(tasks.send_account_exists, user_id=existing.id)
-        return None
-    user = User(name=name.strip(), email=normalize_email(email), password_hash=password_hash, locale=locale)
-    db.session.add(user)
-    db.session.flush()
-    outbox.enqueue(tasks.send_verification_email, user_id=user.id)
-    return user
+    address = normalize_email(email)
+    values = {
+        "name": name.strip(),
+        "email": address,
+        "password_hash": hash_password(password),
+        "locale": locale,
+    }
+    created = db.session.execute(
+        upserts.insert(User)
+        .values(**values)
+        .on_conflict_do_nothing(index_elements=["email"])
+        .returning(User.id)
+    ).scalar()
+    user_id = db.session.scalar(select(User.id).where(User.email == address))
+    outbox.enqueue(tasks.send_verification_email if created else tasks.send_account_exists, user_id=user_id)
 
 
 def verify_email(token: str) -> User | None:
@@ -67,14 +73,14 @@ def verify_email(token: str) -> User | None:
     return user
 
 
-def resend_verification(email: str) -> None:
-    _queue_email_request(EmailRequest.VERIFY, email)
+def resend_verification(email: str, requester_ip_hash: str) -> None:
+    _queue_email_request(EmailRequest.VERIFY, email, requester_ip_hash)
 
 
-def _queue_email_request(kind: str, email: str) -> None:
+def _queue_email_request(kind: str, email: str, requester_ip_hash: str) -> None:
     """Record the request and queue its task, without looking the address up: the request runs
     the same statements whether or not an account uses it."""
-    queued = EmailRequest(kind=kind, email=normalize_email(email))
+    queued = EmailRequest(kind=kind, email=normalize_email(email), requester_ip_hash=requester_ip_hash)
     db.session.add(queued)
     db.session.flush()
     outbox.enqueue(tasks.answer_email_request, request_id=queued.id)
@@ -127,8 +133,8 @@ def end_session(token: str | None) -> None:
         db.session.execute(delete(LoginSession).where(LoginSession.token_hash == _token_digest(token)))
 
 
-def request_password_reset(email: str) -> None:
-    _queue_email_request(EmailRequest.RESET, email)
+def request_password_reset(email: str, requester_ip_hash: str) -> None:
+    _queue_email_request(EmailRequest.RESET, email, requester_ip_hash)
 
 
 def user_for_reset_token(token: str) -> User | None:

@@ -13,7 +13,7 @@ from campaign.core.urls import external_url
 from campaign.extensions import db
 
 
-@outbox_task
+@outbox_task(after_response=True)
 def send_verification_email(user_id: int) -> None:
     user = db.session.get(User, user_id)
     if user is None or user.is_verified:
@@ -44,7 +44,7 @@ def answer_email_request(request_id: int) -> None:
     user = db.session.scalar(select(User).where(User.email == queued.email))  # stored normalized
     if user is None or (queued.kind == EmailRequest.VERIFY and user.is_verified):
         return  # no account, or nothing left to confirm
-    if not _under_daily_cap(user):
+    if not counters.recipient_allows("account-email", str(user.id), queued.requester_ip_hash or ""):
         return
     if queued.kind == EmailRequest.RESET:
         _send_reset(user)
@@ -59,11 +59,13 @@ def _send_reset(user: User) -> None:
     )
 
 
-@outbox_task
+@outbox_task(after_response=True)
 def send_account_exists(user_id: int) -> None:
     """Someone signed up with an address that has an account: tell its owner how to get in."""
     user = db.session.get(User, user_id)
-    if user is None or not _under_daily_cap(user):
+    # Counted on their own: strangers' sign-ups must not use up the owner's reset emails.
+    limit = current_app.config["EMAILS_PER_RECIPIENT_AND_REQUESTER"]
+    if user is None or not counters.hit(limit, "account-exists-email", str(user.id)):
         return
     send_templated(
         "accounts/emails/account_exists",
@@ -74,8 +76,3 @@ def send_account_exists(user_id: int) -> None:
         login_link=external_url("accounts.login", email=user.email),
         reset_link=external_url("accounts.request_reset"),
     )
-
-
-def _under_daily_cap(user: User) -> bool:
-    """Whoever types an address in a form cannot flood its inbox: a few emails a day at most."""
-    return counters.hit(current_app.config["EMAILS_PER_RECIPIENT"], "account-email", str(user.id))

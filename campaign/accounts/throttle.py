@@ -8,8 +8,10 @@ failed always works. Keys are keyed hashes of the email and the IP.
 """
 
 from flask import current_app
+from flask_babel import ngettext
 
-from campaign.accounts.services import normalize_email
+from campaign.accounts.models import User
+from campaign.accounts.services import authenticate, normalize_email
 from campaign.core import counters
 from campaign.core.crypto import keyed_hash
 from campaign.core.network import client_ip_hash
@@ -43,7 +45,31 @@ def seconds_until_allowed(email: str) -> int:
     return max(pair_wait, ip_wait)
 
 
-def record_failure(email: str) -> None:
+def wait_message(email: str) -> str | None:
+    """What to tell someone who must wait before trying this account again from here; None if
+    they may try now."""
+    wait = seconds_until_allowed(email)
+    if not wait:
+        return None
+    return ngettext(
+        "Too many attempts from here; try again in a minute.",
+        "Too many attempts from here; try again in %(num)d minutes.",
+        max(1, (wait + 59) // 60),
+    )
+
+
+def attempt_login(email: str, password: str) -> User | None:
+    """The confirmed account if the password is right, counting the attempt as a success or a
+    failure. A right password for an unconfirmed account counts as a failure."""
+    user = authenticate(email, password)
+    if user is None or not user.is_verified:
+        _record_failure(email)
+        return None
+    _record_success(email)
+    return user
+
+
+def _record_failure(email: str) -> None:
     counters.hit(current_app.config["LOGIN_LIMIT_PER_IP"], *_ip_keys())
     pair = _pair(email)
     failures = counters.increment(pair, PAIR_MEMORY_SECONDS)
@@ -53,5 +79,5 @@ def record_failure(email: str) -> None:
         counters.increment(f"{pair}/wait/{failures}", delay)
 
 
-def record_success(email: str) -> None:
+def _record_success(email: str) -> None:
     counters.forget(_pair(email))

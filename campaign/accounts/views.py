@@ -1,12 +1,13 @@
 """Account pages: /accounts/..."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale, ngettext
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from campaign.accounts import services, throttle
 from campaign.accounts.forms import EmailOnlyForm, LoginForm, NewPasswordForm, SignupForm
+from campaign.core.network import client_ip_hash
 from campaign.core.urls import safe_next
 from campaign.extensions import db, login_manager
 
@@ -54,7 +55,7 @@ def verify(token: str):
 def resend_verification():
     form = EmailOnlyForm()
     if form.validate_on_submit():
-        services.resend_verification(form.email.data)
+        services.resend_verification(form.email.data, client_ip_hash())
         db.session.commit()
         return redirect(url_for("accounts.check_email", kind="verify"))
     return render_template("accounts/email_only.html", form=form, purpose="verify")
@@ -64,22 +65,14 @@ def resend_verification():
 def login():
     form = LoginForm(email=request.args.get("email"))
     if form.validate_on_submit():
-        wait = throttle.seconds_until_allowed(form.email.data)
-        if wait:
-            minutes = max(1, (wait + 59) // 60)
-            form.form_errors.append(
-                ngettext(
-                    "Too many attempts from here; try again in a minute.",
-                    "Too many attempts from here; try again in %(num)d minutes.",
-                    minutes,
-                )
-            )
+        too_many = throttle.wait_message(form.email.data)
+        if too_many:
+            form.form_errors.append(too_many)
             return render_template("accounts/login.html", form=form), 429
-        user = services.authenticate(form.email.data, form.password.data)
-        if user is None or not user.is_verified:
+        user = throttle.attempt_login(form.email.data, form.password.data)
+        if user is None:
             # An unconfirmed account gets the same answer as a wrong password: the page must
             # not tell that the password was right.
-            throttle.record_failure(form.email.data)
             form.form_errors.append(
                 _(
                     "That email and password do not match a confirmed account. New here? Confirm "
@@ -87,7 +80,6 @@ def login():
                 )
             )
         else:
-            throttle.record_success(form.email.data)
             services.start_session(user)
             db.session.commit()
             login_user(user)
@@ -109,7 +101,7 @@ def logout():
 def request_reset():
     form = EmailOnlyForm()
     if form.validate_on_submit():
-        services.request_password_reset(form.email.data)
+        services.request_password_reset(form.email.data, client_ip_hash())
         db.session.commit()
         return redirect(url_for("accounts.check_email", kind="reset"))
     return render_template("accounts/email_only.html", form=form, purpose="reset")

@@ -9,6 +9,7 @@ import logging
 import math
 import time
 
+from flask import current_app
 from limits import parse
 
 from campaign.extensions import limiter
@@ -23,6 +24,20 @@ def hit(limit: str, *keys: str) -> bool:
     except Exception:  # noqa: BLE001 - a storage outage must not block the request
         log.warning("rate-limit storage unavailable; %s not counted", keys[0])
         return True
+
+
+def recipient_allows(kind: str, recipient_key: str, requester_key: str) -> bool:
+    """Count one more email of `kind` that a requester (an IP hash) asked for a recipient; False
+    if the recipient has had enough today.
+
+    Counted per (recipient, requester), so that a stranger asking from a few addresses cannot
+    use up the owner's own requests from theirs, and per recipient with a higher cap, so that a
+    flood from many addresses still stops. A pair over its cap does not count towards the total.
+    """
+    config = current_app.config
+    return hit(config["EMAILS_PER_RECIPIENT_AND_REQUESTER"], kind, recipient_key, requester_key) and hit(
+        config["EMAILS_PER_RECIPIENT"], kind, recipient_key
+    )
 
 
 def seconds_until_allowed(limit: str, *keys: str) -> int:

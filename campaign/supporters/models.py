@@ -140,3 +140,5 @@ class DataRequest(SealedRow, db.Model):
     language: Mapped[str] = mapped_column(String(5), default="en")
     requested_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     completed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # Keyed hash of the asking IP, for the per-requester email cap; cleared once answered.
+    requester_ip_hash: Mapped[str | None] = mapped_column(String(64))

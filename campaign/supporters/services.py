@@ -235,9 +235,13 @@ def erase_supporter_data(email: str | None) -> int:
     return len(supporters)
 
 
-def open_data_request(kind: DataRequestKind, email: str, language: str) -> DataRequest:
+def open_data_request(
+    kind: DataRequestKind, email: str, language: str, requester_ip_hash: str
+) -> DataRequest:
     """Record the request; the outbox task looks the address up and answers by email."""
-    data_request = DataRequest(kind=kind, email=email.strip(), language=language)
+    data_request = DataRequest(
+        kind=kind, email=email.strip(), language=language, requester_ip_hash=requester_ip_hash
+    )
     db.session.add(data_request)
     db.session.flush()
     return data_request
@@ -253,6 +257,7 @@ def mark_emailed(data_request: DataRequest, awaiting_confirmation: bool) -> None
         values = {"state": DataRequestState.AWAITING_CONFIRMATION}
     else:
         values = {"state": DataRequestState.COMPLETED, "email": None, "completed_at": utcnow()}
+    values["requester_ip_hash"] = None  # counted for the email cap; not needed any more
     db.session.execute(
         update(DataRequest)
         .where(DataRequest.id == data_request.id, DataRequest.state == DataRequestState.PENDING)
@@ -262,7 +267,7 @@ def mark_emailed(data_request: DataRequest, awaiting_confirmation: bool) -> None
 
 def _complete(data_request: DataRequest) -> None:
     data_request.state = DataRequestState.COMPLETED
-    data_request.email = None
+    data_request.email = data_request.requester_ip_hash = None
     data_request.completed_at = utcnow()
 
 
@@ -272,7 +277,7 @@ def expire_data_requests() -> int:
     result = db.session.execute(
         update(DataRequest)
         .where(DataRequest.state != DataRequestState.COMPLETED, DataRequest.requested_at < cutoff)
-        .values(state=DataRequestState.COMPLETED, email=None, completed_at=utcnow())
+        .values(state=DataRequestState.COMPLETED, email=None, requester_ip_hash=None, completed_at=utcnow())
     )
     return result.rowcount
 

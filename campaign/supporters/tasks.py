@@ -19,7 +19,10 @@ def answer_data_request(data_request_id: int) -> None:
     data_request = db.session.get(DataRequest, data_request_id)
     if data_request is None or data_request.state != DataRequestState.PENDING:
         return
-    if not _under_daily_cap(data_request):
+    recipient = keyed_hash(canonical_email(data_request.email or ""))
+    requester = data_request.requester_ip_hash or ""
+    # Checked here, not in the request, so that the request answers alike in every case.
+    if not counters.recipient_allows("data-request-email", recipient, requester):
         services.mark_emailed(data_request, awaiting_confirmation=False)
         return
     records = services.export_supporter_data(data_request.email)
@@ -32,14 +35,6 @@ def answer_data_request(data_request_id: int) -> None:
         link = external_url("supporters.confirm_erasure", token=services.erasure_token(data_request))
         _send(data_request, "confirm_erasure", _l("Confirm: erase your data"), link=link, records=records)
     services.mark_emailed(data_request, awaiting_confirmation=erasing)
-
-
-def _under_daily_cap(data_request: DataRequest) -> bool:
-    """Requests from many addresses for one person send them a few emails a day, not a flood.
-
-    Checked here, not in the request, so that the request answers alike in every case."""
-    limit = current_app.config["EMAILS_PER_RECIPIENT"]
-    return counters.hit(limit, "data-request-email", keyed_hash(canonical_email(data_request.email or "")))
 
 
 def _send(data_request: DataRequest, template: str, subject, **context) -> None:

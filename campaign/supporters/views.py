@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from campaign.coalitions.access import coalition_required, scoped
 from campaign.coalitions.models import Role
 from campaign.core import outbox
+from campaign.core.network import client_ip_hash
 from campaign.extensions import db
 from campaign.supporters import services, tasks, throttle
 from campaign.supporters.forms import ConfirmErasureForm, DataRequestForm
@@ -22,7 +23,7 @@ def data_request():
         return render_template("supporters/data_request.html", form=form), 429
     if form.validate_on_submit():
         kind = DataRequestKind(form.kind.data)
-        opened = services.open_data_request(kind, form.email.data, str(get_locale()))
+        opened = services.open_data_request(kind, form.email.data, str(get_locale()), client_ip_hash())
         outbox.enqueue(tasks.answer_data_request, data_request_id=opened.id)
         db.session.commit()
         return redirect(url_for("supporters.data_request_sent", kind=kind.value))

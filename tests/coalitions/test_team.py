@@ -107,7 +107,7 @@ def test_a_new_person_signs_up_then_accepts(client, db, owner, make_coalition, l
             "password": "a long password",
             "confirm": "a long password",
         },
-    )
+    ).close()
     client.get(mailbox.last_link("nuevo@example.org", "/accounts/verify/").replace("http://localhost", ""))
     login("nuevo@example.org", "a long password")
     client.post(f"{path}/accept")

@@ -178,7 +178,7 @@ def test_dev_mailbox_shows_a_stored_message(client, mailbox):
     client.post(
         "/accounts/signup",
         data={"name": "Rosa", "email": "rosa@example.org", "password": "x" * 12, "confirm": "x" * 12},
-    )
+    ).close()
     listing = client.get("/_dev/mail").get_data(as_text=True)
     assert "r***@example.org" in listing
     assert "rosa@example.org" not in listing  # the list shows only a hint of the address
