@@ -1,7 +1,7 @@
 """reset and data requests: the asking IP's keyed hash, for per-requester email caps
 
 Revision ID: 5b9d2e7c41a3
-Revises: e3e07af98b33
+Revises: 7f3a9c2d4e61
 Create Date: 2026-12-04 21:15:00.000000
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '5b9d2e7c41a3'
-down_revision = 'e3e07af98b33'
+down_revision = '7f3a9c2d4e61'
 branch_labels = None
 depends_on = None
 
