@@ -84,8 +84,10 @@ class Config:
     # Failures of one account from one IP before each further try waits 2, 4, 8... seconds.
     LOGIN_FREE_FAILURES = int(os.environ.get("LOGIN_FREE_FAILURES", "3"))
     LOGIN_MAX_DELAY_SECONDS = int(os.environ.get("LOGIN_MAX_DELAY_SECONDS", "900"))
-    # Reset, confirmation and data-request emails one address may receive per day.
+    # Reset, confirmation, data-request and team-invitation emails one address may receive per day.
     EMAILS_PER_RECIPIENT = os.environ.get("EMAILS_PER_RECIPIENT", "3 per day")
+    # Team invitations one coalition may send per day (each to any address anyone typed).
+    TEAM_INVITATIONS_PER_COALITION = os.environ.get("TEAM_INVITATIONS_PER_COALITION", "30 per day")
     PUBLIC_FORM_LIMIT = os.environ.get("PUBLIC_FORM_LIMIT", "10 per hour")
 
     # Argon2id cost: OWASP's first recommended setting (m=19 MiB is their minimum).

@@ -350,14 +350,15 @@ def accept_team_invitation(token: str):
     invitation = team_invitation_for_token(token)
     if invitation is None:
         return _invalid_link()
+    coalition = invitation.coalition
     try:
         teammates.accept_team_invitation(invitation, current_user)
     except services.RuleError as error:
         flash(str(error), "error")
         return redirect(url_for("coalitions.team_invitation", token=token))
     db.session.commit()
-    flash(_("Welcome to the team of %(coalition)s.", coalition=invitation.coalition.name), "success")
-    return redirect(url_for("coalitions.overview", slug=invitation.coalition.slug))
+    flash(_("Welcome to the team of %(coalition)s.", coalition=coalition.name), "success")
+    return redirect(url_for("coalitions.overview", slug=coalition.slug))
 
 
 RESPONSES = {
