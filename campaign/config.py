@@ -88,6 +88,8 @@ class Config:
     # one requesting IP, and in all.
     EMAILS_PER_RECIPIENT_AND_REQUESTER = os.environ.get("EMAILS_PER_RECIPIENT_AND_REQUESTER", "3 per day")
     EMAILS_PER_RECIPIENT = os.environ.get("EMAILS_PER_RECIPIENT", "10 per day")
+    # Team invitations one coalition may send per day (each to any address anyone typed).
+    TEAM_INVITATIONS_PER_COALITION = os.environ.get("TEAM_INVITATIONS_PER_COALITION", "30 per day")
     PUBLIC_FORM_LIMIT = os.environ.get("PUBLIC_FORM_LIMIT", "10 per hour")
 
     # Argon2id cost: OWASP's first recommended setting (m=19 MiB is their minimum).

@@ -25,6 +25,11 @@ BEAT_SCHEDULE = {
     "send-event-reminders": {"task": "campaign.actions.tasks.send_reminders", "schedule": 60.0},
     # Who RSVPed to an event is forgotten EVENT_ATTENDEES_KEPT_DAYS after it; the figures stay.
     "forget-event-attendees": {"task": "campaign.actions.tasks.forget_attendees", "schedule": 24 * 3600.0},
+    # Team invitations older than INVITATION_MAX_AGE_DAYS, whose links no longer work, are deleted.
+    "delete-old-team-invitations": {
+        "task": "campaign.coalitions.tasks.delete_old_team_invitations",
+        "schedule": 24 * 3600.0,
+    },
     # Unanswered erasure links must not keep an address's blind index forever; requests older
     # than DATA_REQUESTS_KEPT_DAYS are deleted.
     "expire-data-requests": {

@@ -111,7 +111,10 @@ class Membership(SealedRow, db.Model):
     # None shows the profile's name.
     display_name: Mapped[str | None] = mapped_column(String(200))
     # The domain of the contact address the invitation was accepted from (the link reached that
-    # mailbox), unless a free-mail one: this coalition's letters may trust signers at it.
+    # mailbox), unless a free-mail one, waiting for an organizer to trust it or not.
+    proposed_domain: Mapped[str | None] = mapped_column(String(255))
+    # A domain an organizer trusts for this member: this coalition's letters may approve signers
+    # at it at once.
     verified_domain: Mapped[str | None] = mapped_column(String(255))
 
     coalition: Mapped[Coalition] = relationship(back_populates="memberships")
@@ -147,7 +150,6 @@ class TeamInvitation(SealedRow, db.Model):
     locale: Mapped[str | None] = mapped_column(String(5))
     invited_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
-    accepted_at: Mapped[datetime | None] = mapped_column(DateTime)
 
     coalition: Mapped[Coalition] = relationship()
     invited_by: Mapped[User | None] = relationship()

@@ -39,27 +39,41 @@ CAMPAIGN_COUNTERS: list[Callable[[list[int]], dict[int, int]]] = []
 # appends a function: given organization ids, the (organization id, coalition id) pairs of its rows.
 ORGANIZATION_USERS: list[Callable[[list[int]], Iterable[tuple[int, int]]]] = []
 
-# Addresses anyone can open: accepting an invitation from one proves nothing about a domain.
-FREE_MAIL_DOMAINS = frozenset(
+# Mail providers anyone can open a box at, by the first label of their domain in every country
+# (hotmail.es, yahoo.com.mx, gmx.de...), or by their whole domain: a contact address there proves
+# nothing about an organization, so its domain is never proposed for trust.
+FREE_MAIL_PROVIDERS = frozenset(
     {
-        "gmail.com",
-        "googlemail.com",
-        "yahoo.com",
-        "hotmail.com",
-        "outlook.com",
-        "live.com",
-        "msn.com",
-        "aol.com",
-        "icloud.com",
-        "me.com",
-        "mail.com",
-        "gmx.com",
-        "proton.me",
-        "protonmail.com",
-        "zoho.com",
-        "yandex.com",
+        "aol",
+        "fastmail",
+        "gmail",
+        "gmx",
+        "googlemail",
+        "hotmail",
+        "icloud",
+        "live",
+        "mail",
+        "msn",
+        "outlook",
+        "proton",
+        "protonmail",
+        "tutanota",
+        "tuta",
+        "yahoo",
+        "yandex",
+        "ymail",
+        "zoho",
     }
 )
+FREE_MAIL_DOMAINS = frozenset(
+    {"web.de", "me.com", "mac.com", "pm.me", "mail.ru", "qq.com", "163.com", "126.com", "hey.com"}
+)
+
+
+def is_free_mail(domain: str) -> bool:
+    domain = domain.strip().lower()
+    return domain in FREE_MAIL_DOMAINS or domain.partition(".")[0] in FREE_MAIL_PROVIDERS
+
 
 # Slugs that would collide with fixed paths under /coalitions/.
 RESERVED_SLUGS = frozenset({"new"})
@@ -263,25 +277,41 @@ def _respond(membership: Membership, allowed_from: tuple, status: MembershipStat
 def accept(membership: Membership) -> bool:
     """True if accepted; an organization that declined may still change its mind.
 
-    Only the invitation link emailed to the contact address accepts, so the contact's domain
-    is verified for this coalition (see FREE_MAIL_DOMAINS).
+    The link reached the contact address, so its domain is proposed to the coalition's
+    organizers, who trust it or not (trust_domain): a domain anyone can have a box at must never
+    approve sign-ons by itself.
     """
     accepted = _respond(
         membership, (MembershipStatus.INVITED, MembershipStatus.DECLINED), MembershipStatus.ACTIVE
     )
     if accepted:
-        membership.verified_domain = _organization_domain(membership.contact_email or "")
+        domain = _organization_domain(membership.contact_email or "")
+        if domain != membership.verified_domain:
+            membership.proposed_domain = domain
         db.session.flush()
     return accepted
 
 
 def _organization_domain(email: str) -> str | None:
     domain = email.rpartition("@")[2].strip().lower()
-    return domain if domain and domain not in FREE_MAIL_DOMAINS else None
+    return domain if domain and not is_free_mail(domain) else None
+
+
+def trust_domain(membership: Membership) -> None:
+    """An organizer confirms the proposed domain: this coalition's letters may approve at once
+    the sign-ons from addresses there."""
+    if membership.proposed_domain:
+        membership.verified_domain, membership.proposed_domain = membership.proposed_domain, None
+        db.session.flush()
+
+
+def dismiss_domain(membership: Membership) -> None:
+    membership.proposed_domain = None
+    db.session.flush()
 
 
 def verified_domains(coalition_id: int, organization_id: int) -> list[str]:
-    """The domains an active member proved to this coalition by accepting from an address there."""
+    """The domains this coalition's organizers trust for an active member."""
     return list(
         db.session.scalars(
             select(Membership.verified_domain).where(
@@ -335,6 +365,7 @@ def move_memberships(kept: Organization, duplicate: Organization, **extra) -> No
                 "status",
                 "contact_email",
                 "verified_domain",
+                "proposed_domain",
                 "invitation_key",
                 "invited_at",
                 "responded_at",
@@ -384,8 +415,9 @@ def rename_member(membership: Membership, name: str) -> None:
 
 
 def link_candidates(coalition_id: int, organization: Organization) -> list[Organization]:
-    """Records an admin may link into `organization`: this coalition's members and name matches
-    that no other coalition uses (linking moves every row of the duplicate)."""
+    """Records an admin may link into `organization`: this coalition's members and name matches,
+    when neither they nor `organization` is used by another coalition (linking moves every row of
+    the duplicate, and its name becomes an alias that matches signers to `organization`)."""
     candidates = [
         m.organization for m in member_organizations(coalition_id, statuses=tuple(MembershipStatus))
     ]
@@ -394,13 +426,17 @@ def link_candidates(coalition_id: int, organization: Organization) -> list[Organ
         for o in candidates + find_matches(organization.name)
         if o.id != organization.id and o.merged_into_id is None
     }
-    users = coalitions_using(list(unique))
+    users = coalitions_using([organization.id, *unique])
+    if users[organization.id] - {coalition_id}:
+        return []
     free = [o for o in unique.values() if users[o.id] <= {coalition_id}]
     return sorted(free, key=lambda o: o.name.lower())
 
 
 def link_records(coalition_id: int, kept: Organization, duplicate: Organization) -> None:
-    """Link `duplicate` into `kept` for this coalition, if no other coalition uses the duplicate."""
-    if used_by_another_coalition(duplicate.id, coalition_id):
+    """Link `duplicate` into `kept` for this coalition, if no other coalition uses either record."""
+    if used_by_another_coalition(kept.id, coalition_id) or used_by_another_coalition(
+        duplicate.id, coalition_id
+    ):
         raise LinkError(_l("Another coalition uses this record, so it cannot be linked from here."))
     link_duplicate(kept, duplicate, fill_profile=can_edit_profile(kept, coalition_id))

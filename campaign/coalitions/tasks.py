@@ -1,12 +1,18 @@
 """Coalition emails, sent from the outbox."""
 
+from datetime import timedelta
+
+from celery import shared_task
 from flask import current_app
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import delete
 
 from campaign.coalitions.models import Membership, MembershipStatus, TeamInvitation
 from campaign.coalitions.tokens import invitation_token, team_invitation_token
+from campaign.core import counters
+from campaign.core.crypto import canonical_email, keyed_hash
 from campaign.core.mail import send_templated
-from campaign.core.outbox import outbox_task
+from campaign.core.outbox import outbox_task, utcnow
 from campaign.core.urls import external_url
 from campaign.extensions import db
 
@@ -38,7 +44,7 @@ def send_invitation(membership_id: int) -> None:
 @outbox_task
 def send_team_invitation(invitation_id: int) -> None:
     invitation = db.session.get(TeamInvitation, invitation_id)
-    if invitation is None or invitation.accepted_at is not None:
+    if invitation is None or not _recipient_allows(invitation):
         return
     coalition = invitation.coalition
     send_templated(
@@ -52,3 +58,22 @@ def send_team_invitation(invitation_id: int) -> None:
         valid_days=current_app.config["INVITATION_MAX_AGE_DAYS"],
         link=external_url("coalitions.team_invitation", token=team_invitation_token(invitation)),
     )
+
+
+def _recipient_allows(invitation: TeamInvitation) -> bool:
+    """Coalitions anyone can make, inviting one address, send it a few emails a day, not a flood.
+
+    Checked here, not on the form, so that the admin cannot tell from the answer."""
+    recipient = keyed_hash(canonical_email(invitation.email))
+    return counters.recipient_allows(
+        "team-invitation-email", recipient, f"coalition:{invitation.coalition_id}"
+    )
+
+
+@shared_task(name="campaign.coalitions.tasks.delete_old_team_invitations")
+def delete_old_team_invitations() -> int:
+    """Daily: invitations whose link has stopped working keep nobody's address."""
+    cutoff = utcnow() - timedelta(days=current_app.config["INVITATION_MAX_AGE_DAYS"])
+    deleted = db.session.execute(delete(TeamInvitation).where(TeamInvitation.created_at < cutoff)).rowcount
+    db.session.commit()
+    return deleted

@@ -12,12 +12,16 @@ from campaign.accounts.services import normalize_email
 from campaign.coalitions import tasks
 from campaign.coalitions.models import Coalition, CoalitionRole, Role, TeamInvitation
 from campaign.coalitions.services import RuleError
-from campaign.core import outbox
+from campaign.core import counters, outbox
 from campaign.core.outbox import utcnow
 from campaign.extensions import db
 
 LAST_OWNER = _l("A coalition needs at least one owner. Make someone else an owner first.")
 OWNERS_ONLY = _l("Only an owner can make someone an owner or change an owner's role.")
+INVITER_GONE = _l(
+    "This invitation is no longer valid: the person who sent it can no longer give this role. "
+    "Ask the coalition's admins for a new one."
+)
 
 
 def team(coalition_id: int) -> list[CoalitionRole]:
@@ -57,6 +61,13 @@ def invite_teammate(
         .where(CoalitionRole.coalition_id == coalition.id, User.email == email)
     ):
         raise RuleError(_l("%(email)s is already on this coalition's team.", email=email))
+    # Anyone can sign up and make a coalition: its invitations must not become a mail cannon.
+    if not counters.hit(
+        current_app.config["TEAM_INVITATIONS_PER_COALITION"], "team-invitations", str(coalition.id)
+    ):
+        raise RuleError(
+            _l("This coalition has sent as many team invitations as it may today. Try again tomorrow.")
+        )
     invitation = next(
         (pending for pending in pending_team_invitations(coalition.id) if pending.email == email), None
     ) or TeamInvitation(coalition=coalition, email=email)
@@ -76,7 +87,6 @@ def pending_team_invitations(coalition_id: int) -> list[TeamInvitation]:
             select(TeamInvitation)
             .where(
                 TeamInvitation.coalition_id == coalition_id,
-                TeamInvitation.accepted_at.is_(None),
                 TeamInvitation.created_at >= cutoff,
             )
             .order_by(TeamInvitation.created_at.desc())
@@ -89,8 +99,22 @@ def revoke_team_invitation(invitation: TeamInvitation) -> None:
     db.session.flush()
 
 
+def _may_grant(inviter_role: Role | None, role: Role) -> bool:
+    """Whether someone holding `inviter_role` may (still) hand out `role` by invitation."""
+    return inviter_role is not None and inviter_role >= max(role, Role.ADMIN)
+
+
+def _role_of(coalition_id: int, user_id: int | None) -> Role | None:
+    return db.session.scalar(
+        select(CoalitionRole.role).where(
+            CoalitionRole.coalition_id == coalition_id, CoalitionRole.user_id == user_id
+        )
+    )
+
+
 def accept_team_invitation(invitation: TeamInvitation, user: User) -> CoalitionRole:
-    """Give `user` the invited role; only the account whose address was invited may.
+    """Give `user` the invited role; only the account whose address was invited may, and only
+    while the inviter still holds a role that may give it. The used invitation is deleted.
 
     Someone already on the team keeps their role: an invitation never lowers or raises it.
     """
@@ -101,7 +125,8 @@ def accept_team_invitation(invitation: TeamInvitation, user: User) -> CoalitionR
                 "up with the address it was sent to."
             )
         )
-    invitation.accepted_at = utcnow()
+    if not _may_grant(_role_of(invitation.coalition_id, invitation.invited_by_id), invitation.role):
+        raise RuleError(INVITER_GONE)
     teammate = db.session.scalar(
         select(CoalitionRole).where(
             CoalitionRole.coalition_id == invitation.coalition_id, CoalitionRole.user_id == user.id
@@ -110,8 +135,31 @@ def accept_team_invitation(invitation: TeamInvitation, user: User) -> CoalitionR
     if teammate is None:
         teammate = CoalitionRole(coalition_id=invitation.coalition_id, user=user, role=invitation.role)
         db.session.add(teammate)
+    db.session.delete(invitation)
     db.session.flush()
     return teammate
+
+
+def _withdraw_invitations_sent_by(teammate: CoalitionRole, role: Role | None) -> None:
+    """A teammate removed (`role` None) or demoted takes back the invitations they may no longer give."""
+    for invitation in db.session.scalars(
+        select(TeamInvitation).where(
+            TeamInvitation.coalition_id == teammate.coalition_id,
+            TeamInvitation.invited_by_id == teammate.user_id,
+        )
+    ):
+        if not _may_grant(role, invitation.role):
+            db.session.delete(invitation)
+
+
+def forget_team_invitations(email: str) -> None:
+    """Erasure: no coalition keeps an invitation to this address (stored encrypted, so compared
+    one by one; invitations live INVITATION_MAX_AGE_DAYS at most)."""
+    email = normalize_email(email)
+    for invitation in db.session.scalars(select(TeamInvitation)):
+        if invitation.email == email:
+            db.session.delete(invitation)
+    db.session.flush()
 
 
 def change_role(actor_role: Role, teammate: CoalitionRole, role: Role) -> None:
@@ -120,6 +168,7 @@ def change_role(actor_role: Role, teammate: CoalitionRole, role: Role) -> None:
     if teammate.role == Role.OWNER and role != Role.OWNER and _owner_count(teammate.coalition_id) <= 1:
         raise RuleError(LAST_OWNER)
     teammate.role = role
+    _withdraw_invitations_sent_by(teammate, role)
     db.session.flush()
 
 
@@ -128,5 +177,6 @@ def remove_teammate(actor_role: Role, teammate: CoalitionRole) -> None:
         raise RuleError(OWNERS_ONLY)
     if teammate.role == Role.OWNER and _owner_count(teammate.coalition_id) <= 1:
         raise RuleError(LAST_OWNER)
+    _withdraw_invitations_sent_by(teammate, None)
     db.session.delete(teammate)
     db.session.flush()

@@ -47,7 +47,7 @@ def team_invitation_for_token(token: str) -> TeamInvitation | None:
     except BadSignature:
         return None
     invitation = db.session.get(TeamInvitation, data.get("invitation"))
-    if invitation is None or invitation.key != data.get("key") or invitation.accepted_at is not None:
+    if invitation is None or invitation.key != data.get("key"):
         return None
     if invitation.created_at < utcnow() - timedelta(seconds=max_age):
         return None

@@ -119,6 +119,29 @@ def resend_invitation(membership_id: int):
     return _to("coalitions.members")
 
 
+@bp.post("/coalitions/<slug>/members/<int:membership_id>/domain")
+@coalition_required(Role.ORGANIZER)
+def decide_domain(membership_id: int):
+    """Trust or dismiss the domain a member accepted its invitation from."""
+    membership = get_scoped_or_404(Membership, membership_id)
+    domain = membership.proposed_domain
+    if not domain:
+        return _to("coalitions.members")
+    if request.form.get("trust"):
+        services.trust_domain(membership)
+        message = _(
+            "Sign-ons from addresses at %(domain)s are now approved at once as %(name)s.",
+            domain=domain,
+            name=membership.name,
+        )
+    else:
+        services.dismiss_domain(membership)
+        message = _("Sign-ons from %(domain)s will wait for review as before.", domain=domain)
+    db.session.commit()
+    flash(message, "success")
+    return _to("coalitions.members")
+
+
 @bp.route("/coalitions/<slug>/members/<int:membership_id>/remove", methods=["GET", "POST"])
 @coalition_required(Role.ADMIN)
 def remove_member(membership_id: int):
@@ -283,7 +306,11 @@ def link_organization(organization_id: int):
             )
             return _to("coalitions.members")
     return render_template(
-        "coalitions/link_organization.html", coalition=g.coalition, membership=membership, form=form
+        "coalitions/link_organization.html",
+        coalition=g.coalition,
+        membership=membership,
+        form=form,
+        shared=services.used_by_another_coalition(organization.id, g.coalition.id),
     )
 
 
@@ -323,14 +350,15 @@ def accept_team_invitation(token: str):
     invitation = team_invitation_for_token(token)
     if invitation is None:
         return _invalid_link()
+    coalition = invitation.coalition
     try:
         teammates.accept_team_invitation(invitation, current_user)
     except services.RuleError as error:
         flash(str(error), "error")
         return redirect(url_for("coalitions.team_invitation", token=token))
     db.session.commit()
-    flash(_("Welcome to the team of %(coalition)s.", coalition=invitation.coalition.name), "success")
-    return redirect(url_for("coalitions.overview", slug=invitation.coalition.slug))
+    flash(_("Welcome to the team of %(coalition)s.", coalition=coalition.name), "success")
+    return redirect(url_for("coalitions.overview", slug=coalition.slug))
 
 
 RESPONSES = {

@@ -7,6 +7,7 @@ from flask import current_app
 from sqlalchemy import Select, delete, func, select, tuple_, update
 
 from campaign.coalitions.models import Coalition
+from campaign.coalitions.teammates import forget_team_invitations
 from campaign.core import mail, upserts
 from campaign.core.crypto import decryptor, email_blind_index, new_row_key, seal
 from campaign.core.outbox import utcnow
@@ -231,6 +232,8 @@ def erase_supporter_data(email: str | None) -> int:
         supporter.email_index = supporter.zip_code = supporter.preferences_token = None
         supporter.subscription = Subscription.UNSUBSCRIBED
         supporter.erased_at = utcnow()
+    if email:
+        forget_team_invitations(email)
     db.session.flush()
     return len(supporters)
 

@@ -23,12 +23,14 @@ ACLU = "American Civil Liberties Union"
 
 @pytest.fixture
 def member_of_a(db, coalition):
-    """ACLU, an active member of coalition A that A added, having accepted from contact@aclu.example."""
+    """ACLU, an active member of coalition A that A added, having accepted from contact@aclu.example,
+    a domain A's organizers trust."""
     owner = coalition.roles[0].user
     membership = coalitions.invite(
         coalition, owner, contact_email="contact@aclu.example", name=ACLU, profile={"city": "New York"}
     )
     coalitions.accept(membership)
+    coalitions.trust_domain(membership)
     db.session.commit()
     return membership.organization
 
@@ -153,7 +155,7 @@ def test_a_member_that_accepted_from_its_own_domain_is_approved_at_once_on_its_c
 ):
     letter = make_letter(auto_approve_domains="y")
     assert _db.session.scalar(select(Membership.verified_domain)) == "aclu.example"
-    assert "verified domain: aclu.example" in text_of(client.get(f"/coalitions/{coalition.slug}/members"))
+    assert "trusted domain: aclu.example" in text_of(client.get(f"/coalitions/{coalition.slug}/members"))
     page = sign(letter, organization_name="ACLU", email="director@ny.aclu.example", city="New York")
     assert "you are on the letter" in text_of(page)
     assert ACLU in text_of(client.get(f"/letters/{letter.slug}"))
@@ -164,7 +166,7 @@ def test_an_invitation_accepted_from_free_mail_verifies_no_domain(client, db, co
     membership = coalitions.invite(coalition, owner, contact_email="juntos.pa@gmail.com", name="Juntos")
     coalitions.accept(membership)
     db.session.commit()
-    assert membership.verified_domain is None
+    assert (membership.proposed_domain, membership.verified_domain) == (None, None)
     letter = make_letter(auto_approve_domains="y")
     assert "review each sign-on" in text_of(sign(letter, email="someone@gmail.com"))
 
@@ -196,6 +198,41 @@ def test_another_coalition_cannot_link_away_a_members_record(client, db, coaliti
         MembershipStatus.ACTIVE,
     )
     assert member_of_a.merged_into_id is None
+
+
+def test_another_coalition_can_alias_a_name_onto_as_member_so_as_signers_are_listed_as_it(
+    client, db, coalition, member_of_a, make_letter, coalition_b
+):
+    """B invites A's ACLU (never accepted), creates its own record 'Make the Road' and tries to
+    link it into ACLU, so that a signer of A's letter who types 'Make the Road' is matched to ACLU."""
+    from tests.letters.conftest import sign_form
+
+    letter = make_letter()
+    b = coalition_b()
+    invite_as_b(client, b, member_of_a)
+    client.post(
+        f"/coalitions/{b.slug}/members/invite",
+        data={
+            "organization_name": "Make the Road",
+            "existing_organization": "new",
+            "contact_email": "x@b.example",
+        },
+    )
+    decoy = _db.session.scalar(select(Organization).where(Organization.name == "Make the Road"))
+    path = f"/coalitions/{b.slug}/organizations/{member_of_a.id}/link"
+    assert "Another coalition uses the record" in text_of(client.get(path))
+    assert client.post(path, data={"duplicate": str(decoy.id)}).status_code == 200
+    with pytest.raises(LinkError):
+        coalitions.link_records(b.id, member_of_a, decoy)
+    _db.session.rollback()
+    assert decoy.merged_into_id is None
+    client.application.test_client().post(
+        f"/letters/sign/{letter.signon_key}",
+        data=sign_form(organization_name="Make the Road", email="ed@maketheroad.example"),
+    )
+    signature = _db.session.scalar(select(Signature))
+    assert signature.organization_name == "Make the Road"
+    assert signature.organization_id != member_of_a.id
 
 
 def test_the_creator_coalition_alone_edits_its_new_records_profile(client, db, coalition, sign, coalition_b):

@@ -65,7 +65,7 @@ def test_signers_at_a_members_verified_domain_are_approved_at_once_when_the_orga
 ):
     from campaign.coalitions import services as coalitions
 
-    # The domain is verified by accepting the invitation from it; the website alone proves nothing.
+    # The domain is trusted once accepted from and confirmed; the website alone proves nothing.
     membership = coalitions.invite(
         coalition,
         coalition.roles[0].user,
@@ -73,6 +73,7 @@ def test_signers_at_a_members_verified_domain_are_approved_at_once_when_the_orga
         name="Make the Road New York",
     )
     coalitions.accept(membership)
+    coalitions.trust_domain(membership)  # an organizer trusts the domain the link reached
     create_organization("Somewhere Else", website="https://somewhere.example")
     db.session.commit()
     letter = make_letter(auto_approve_domains="y")

@@ -34,7 +34,6 @@ def upgrade():
     sa.Column('locale', sa.String(length=5), nullable=True),
     sa.Column('invited_by_id', sa.Integer(), nullable=True),
     sa.Column('created_at', sa.DateTime(), nullable=False),
-    sa.Column('accepted_at', sa.DateTime(), nullable=True),
     sa.ForeignKeyConstraint(['coalition_id'], ['coalition.id'], ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['invited_by_id'], ['user_account.id'], ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id')

@@ -1,0 +1,96 @@
+"""Automatic approval by domain: a member's domain is trusted only once an organizer says so,
+and a free-mail provider's domain, in any country, is never offered for trust."""
+
+import pytest
+from sqlalchemy import select
+
+from campaign.coalitions import services as coalitions
+from campaign.coalitions.models import Membership
+from campaign.extensions import db as _db
+from campaign.letters.models import Signature, SignatureState
+from tests.coalitions.conftest import add_teammate  # noqa: F401 (fixture)
+from tests.pages import text_of
+
+
+def accepted_member(coalition, contact_email, name="Juntos"):
+    membership = coalitions.invite(coalition, coalition.roles[0].user, contact_email=contact_email, name=name)
+    coalitions.accept(membership)
+    _db.session.commit()
+    return membership
+
+
+@pytest.mark.parametrize(
+    "free_mail",
+    ["hotmail.es", "yahoo.com.mx", "outlook.es", "hotmail.co.uk", "gmx.de", "web.de", "proton.me"],
+)
+def test_an_imposter_at_a_free_mail_domain_missing_from_the_list_is_approved_at_once(
+    client, db, coalition, make_letter, sign, free_mail
+):
+    # A small group that uses a free-mail box accepts; even a one-click trust is never offered.
+    membership = accepted_member(coalition, f"comite.juntos@{free_mail}")
+    letter = make_letter(auto_approve_domains="y")
+    # Anyone with a box at the same provider signs as Juntos: it waits for review.
+    page = sign(letter, organization_name="Juntos", email=f"mallory@{free_mail}", signer_name="Mallory")
+    assert "review each sign-on" in text_of(page)
+    assert _db.session.scalar(select(Signature.state)) == SignatureState.PENDING
+    assert (membership.proposed_domain, membership.verified_domain) == (None, None)
+
+
+def test_accepting_from_a_domain_approves_no_one_until_an_organizer_trusts_it(
+    client, db, coalition, make_letter, sign
+):
+    membership = accepted_member(coalition, "ana@maketheroad.example", name="Make the Road")
+    assert (membership.proposed_domain, membership.verified_domain) == ("maketheroad.example", None)
+    letter = make_letter(auto_approve_domains="y")
+    assert "review each sign-on" in text_of(
+        sign(letter, organization_name="Make the Road", email="jo@maketheroad.example")
+    )
+    members_page = text_of(client.get(f"/coalitions/{coalition.slug}/members"))
+    assert "Trust addresses at maketheroad.example for Make the Road" in members_page
+    response = client.post(
+        f"/coalitions/{coalition.slug}/members/{membership.id}/domain", data={"trust": "1"}
+    )
+    assert response.status_code == 302
+    _db.session.refresh(membership)
+    assert (membership.proposed_domain, membership.verified_domain) == (None, "maketheroad.example")
+    next_letter = make_letter(auto_approve_domains="y", title="Stop the raids")
+    assert "you are on the letter" in text_of(
+        sign(next_letter, organization_name="Make the Road", email="jo@maketheroad.example")
+    )
+
+
+def test_an_organizer_can_dismiss_a_proposed_domain(client, db, coalition):
+    membership = accepted_member(coalition, "ana@maketheroad.example", name="Make the Road")
+    client.post(f"/coalitions/{coalition.slug}/members/{membership.id}/domain", data={"dismiss": "1"})
+    _db.session.refresh(membership)
+    assert (membership.proposed_domain, membership.verified_domain) == (None, None)
+
+
+def test_a_viewer_or_another_coalition_cannot_trust_a_members_domain(
+    client,
+    db,
+    coalition,
+    make_user,
+    login,
+    add_teammate,  # noqa: F811
+):
+    from campaign.coalitions.models import Role
+
+    membership = accepted_member(coalition, "ana@maketheroad.example", name="Make the Road")
+    add_teammate(coalition, Role.VIEWER, "viewer@example.org")
+    client.post("/accounts/logout")
+    login("viewer@example.org")
+    path = f"/coalitions/{coalition.slug}/members/{membership.id}/domain"
+    assert client.post(path, data={"trust": "1"}).status_code == 403
+    stranger = make_user(email="b@example.org", name="Bea")
+    other = coalitions.create_coalition(stranger, "Coalition B")
+    _db.session.commit()
+    client.post("/accounts/logout")
+    login("b@example.org")
+    assert (
+        client.post(
+            f"/coalitions/{other.slug}/members/{membership.id}/domain", data={"trust": "1"}
+        ).status_code
+        == 404
+    )
+    assert _db.session.scalar(select(Membership.verified_domain)) is None
