@@ -61,17 +61,17 @@ def sign(key: str):
     )
     if letter.accepts_signatures and form.validate_on_submit():
         wording = form.consent_given
-        already_signed = signing.sign_on(letter, form.fields_for_save(), _language(), wording)
+        signing.sign_on(letter, form.fields_for_save(), _language(), wording)
         db.session.commit()
-        outcome = "already-signed" if already_signed else "check-email"
-        return redirect(url_for("letters.signed", key=key, outcome=outcome))
+        # The same answer for every address: whether it had signed is told to its owner, by email.
+        return redirect(url_for("letters.signed", key=key))
     status = 400 if form.errors else 200
     return render_template("letters/sign.html", letter=letter, form=form), status
 
 
-@bp.get("/letters/sign/<key>/<any('check-email', 'already-signed'):outcome>")
-def signed(key: str, outcome: str):
-    return render_template("letters/signed.html", letter=_by_key_or_404(key), outcome=outcome)
+@bp.get("/letters/sign/<key>/check-email")
+def signed(key: str):
+    return render_template("letters/signed.html", letter=_by_key_or_404(key))
 
 
 @bp.get("/letters/sign/<key>/organizations.json")
