@@ -6,7 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from campaign.core.forms import ConfirmSignatureForm
-from campaign.core.i18n import speak
+from campaign.core.i18n import speak_to_owner
 from campaign.core.outbox import utcnow
 from campaign.extensions import db, limiter
 from campaign.letters import notices, signatories, signing
@@ -89,8 +89,7 @@ def confirm(token: str):
     signature = db.session.get(Signature, signature_id) if signature_id else None
     if signature is None:
         return render_template("letters/confirm_unknown.html"), 404
-    # The address's owner reads this page: in their own language, not the one someone signed in.
-    speak(signature.supporter.language if signature.supporter else signature.language)
+    speak_to_owner(signature)
     form = ConfirmSignatureForm()
     if form.validate_on_submit():
         outcome = signing.confirm(signature, utcnow())
