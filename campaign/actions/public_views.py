@@ -10,7 +10,7 @@ from campaign.actions.forms import CancelRsvpForm, ProposalForm, RsvpForm, ZipSe
 from campaign.actions.models import DayOfAction, Event, EventState, Rsvp, RsvpState
 from campaign.actions.views import bp
 from campaign.coalitions.services import member_organizations
-from campaign.core.i18n import speak
+from campaign.core.i18n import speak_to_owner
 from campaign.core.outbox import utcnow
 from campaign.core.statemap import state_names, tiles
 from campaign.extensions import db, limiter
@@ -141,8 +141,7 @@ def manage_rsvp(token: str):
     attendance = db.session.get(Rsvp, rsvp_id) if rsvp_id else None
     if attendance is None or attendance.event.links_have_expired(utcnow()):
         abort(404)
-    # The address's owner reads this page: in their own language, not the one someone RSVPed in.
-    speak(attendance.supporter.language if attendance.supporter else attendance.language)
+    speak_to_owner(attendance)
     form = CancelRsvpForm()
     if form.validate_on_submit():
         rsvps.cancel(attendance, utcnow())

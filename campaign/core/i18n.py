@@ -23,6 +23,13 @@ def speak(language: str) -> None:
     refresh()
 
 
+def speak_to_owner(action) -> None:
+    """Render a page opened from a link in an email (`action`: a signature or an RSVP, with its
+    supporter and the language it was made in) in the language of the address's owner, not the
+    one whoever typed the address used; the action's own language once the record is gone."""
+    speak(action.supporter.language if action.supporter else action.language)
+
+
 def in_language(language: str, english: str, spanish: str) -> str:
     """The Spanish version for a Spanish reader when one was written, else the English."""
     return spanish if language == "es" and spanish and spanish.strip() else english

@@ -196,6 +196,8 @@ class Signature(SealedRow, db.Model):
     # The opt-in words shown if the box was ticked: recorded as consent when the signer confirms,
     # with the name and language above, which then reach the supporter's record.
     pending_consent: Mapped[str | None] = mapped_column(Text)
+    # Emails sent to the address's owner for repeat sign-ons from their address, three at most.
+    repeat_emails: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     confirmed_at: Mapped[datetime | None] = mapped_column(DateTime)
     decided_at: Mapped[datetime | None] = mapped_column(DateTime)

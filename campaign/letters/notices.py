@@ -7,7 +7,7 @@ make each go out once, however often the action that raises it is repeated.
 
 from campaign.core.outbox import enqueue
 from campaign.core.urls import external_url
-from campaign.letters.models import Letter, Signature
+from campaign.letters.models import Letter, Signature, SignatureState
 from campaign.notifications import services as notifications
 from campaign.notifications import tasks as notification_tasks
 from campaign.supporters.tokens import loads_or_none, serializer
@@ -64,6 +64,21 @@ def ask_to_confirm(signature: Signature) -> None:
         [signature.supporter_id],
         "confirm",
         f"signature:{signature.id}:confirm",
+        transactional=True,
+        confirm_url=external_url("letters.confirm", token=confirm_token(signature)),
+        **_about_signature(signature),
+    )
+
+
+def tell_signed_again(signature: Signature, repeat: int) -> None:
+    """Someone signed on again with this address: its owner gets the confirmation link again,
+    or, once confirmed, word that the signature is already there. One email per repeat."""
+    unconfirmed = signature.state == SignatureState.UNCONFIRMED
+    _send(
+        signature.letter,
+        [signature.supporter_id],
+        "confirm" if unconfirmed else "already_signed",
+        f"signature:{signature.id}:repeat:{repeat}",
         transactional=True,
         confirm_url=external_url("letters.confirm", token=confirm_token(signature)),
         **_about_signature(signature),

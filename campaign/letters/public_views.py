@@ -6,7 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from campaign.core.forms import ConfirmSignatureForm
-from campaign.core.i18n import speak
+from campaign.core.i18n import speak_to_owner
 from campaign.core.outbox import utcnow
 from campaign.extensions import db, limiter
 from campaign.letters import notices, signatories, signing
@@ -61,17 +61,17 @@ def sign(key: str):
     )
     if letter.accepts_signatures and form.validate_on_submit():
         wording = form.consent_given
-        already_signed = signing.sign_on(letter, form.fields_for_save(), _language(), wording)
+        signing.sign_on(letter, form.fields_for_save(), _language(), wording)
         db.session.commit()
-        outcome = "already-signed" if already_signed else "check-email"
-        return redirect(url_for("letters.signed", key=key, outcome=outcome))
+        # The same answer for every address: whether it had signed is told to its owner, by email.
+        return redirect(url_for("letters.signed", key=key))
     status = 400 if form.errors else 200
     return render_template("letters/sign.html", letter=letter, form=form), status
 
 
-@bp.get("/letters/sign/<key>/<any('check-email', 'already-signed'):outcome>")
-def signed(key: str, outcome: str):
-    return render_template("letters/signed.html", letter=_by_key_or_404(key), outcome=outcome)
+@bp.get("/letters/sign/<key>/check-email")
+def signed(key: str):
+    return render_template("letters/signed.html", letter=_by_key_or_404(key))
 
 
 @bp.get("/letters/sign/<key>/organizations.json")
@@ -89,8 +89,7 @@ def confirm(token: str):
     signature = db.session.get(Signature, signature_id) if signature_id else None
     if signature is None:
         return render_template("letters/confirm_unknown.html"), 404
-    # The address's owner reads this page: in their own language, not the one someone signed in.
-    speak(signature.supporter.language if signature.supporter else signature.language)
+    speak_to_owner(signature)
     form = ConfirmSignatureForm()
     if form.validate_on_submit():
         outcome = signing.confirm(signature, utcnow())

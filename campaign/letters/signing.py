@@ -22,6 +22,8 @@ from campaign.organizations.services import (
 from campaign.supporters.services import apply_confirmed, upsert_supporter
 from campaign.supporters.signals import supporter_erasing, supporter_exporting
 
+MAX_REPEAT_EMAILS = 3
+
 
 class SignOnClosed(Exception):
     """The letter takes no more signatures (a draft, or already delivered)."""
@@ -36,10 +38,13 @@ class Confirmation(enum.StrEnum):
     CLOSED = "closed"
 
 
-def sign_on(letter: Letter, fields: dict, language: str, consent_wording: str | None) -> bool:
+def sign_on(letter: Letter, fields: dict, language: str, consent_wording: str | None) -> None:
     """Record a sign-on and email its confirmation link; nothing counts until the signer clicks.
-    True when this organization (or person) had already signed: nothing is recorded then.
-    An address on file keeps its record as it is until the click (`_apply_what_was_typed`)."""
+
+    The page answers the same whoever types the address, so it tells no one who has signed
+    (during an embargo, which organizations): a repeat sign-on from an address emails its owner
+    instead (`_signed_again`). An address on file keeps its record as it is until the click
+    (`_apply_what_was_typed`)."""
     if not letter.accepts_signatures:
         raise SignOnClosed
     is_organization = fields["kind"] == SignerKind.ORGANIZATION
@@ -54,31 +59,71 @@ def sign_on(letter: Letter, fields: dict, language: str, consent_wording: str | 
         language=language,
     )
     organization, new_organization = _organization_for(fields) if is_organization else (None, False)
-    if _signed(letter, _signer_key(organization.id if organization else None, supporter.id)):
-        return True
+    typed = {
+        "signer_name": fields["signer_name"],
+        "signer_title": fields.get("signer_title", ""),
+        "city": fields.get("city", ""),
+        "us_state": fields.get("us_state", ""),
+        "sector": fields.get("sector"),
+        "scope": fields.get("scope"),
+        "show_name": is_organization or fields.get("show_name", False),
+        "language": language,
+        "pending_consent": consent_wording,
+    }
+    earlier = _earlier_sign_on(letter, supporter.id, organization)
+    if earlier is not None:
+        _signed_again(earlier, typed)
+        return
     signature = Signature(
         letter=letter,
         kind=fields["kind"],
         organization=organization,
         organization_name=organization.name if organization else "",
         supporter=supporter,
-        signer_name=fields["signer_name"],
-        signer_title=fields.get("signer_title", ""),
-        city=fields.get("city", ""),
-        us_state=fields.get("us_state", ""),
-        sector=fields.get("sector"),
-        scope=fields.get("scope"),
-        show_name=is_organization or fields.get("show_name", False),
         version=letter.version,
         late=letter.state == LetterState.CLOSED,
-        language=language,
         new_organization=new_organization,
-        pending_consent=consent_wording,
+        **typed,
     )
     db.session.add(signature)
     db.session.flush()
     notices.ask_to_confirm(signature)
-    return False
+
+
+def _earlier_sign_on(
+    letter: Letter, supporter_id: int, organization: Organization | None
+) -> Signature | None:
+    """This address's sign-on for the same organization (or as a person), a confirmed one first."""
+    return db.session.scalars(
+        select(Signature)
+        .where(
+            Signature.letter_id == letter.id,
+            Signature.supporter_id == supporter_id,
+            Signature.organization_id == organization.id
+            if organization
+            else Signature.kind == SignerKind.INDIVIDUAL,
+        )
+        .order_by(Signature.state == SignatureState.UNCONFIRMED, Signature.id.desc())
+        .limit(1)
+        .with_for_update()  # a click confirming it meanwhile waits, and keeps what it confirmed
+    ).first()
+
+
+def _signed_again(signature: Signature, typed: dict) -> None:
+    """Until the owner confirms, the latest sign-on's details replace the earlier ones, as a
+    petition's do (`petitions.signing._signed_before` says why latest wins); the owner is emailed,
+    three times at most, the confirmation link again or, once confirmed, that it had signed."""
+    if signature.state == SignatureState.UNCONFIRMED:
+        for name, value in typed.items():
+            setattr(signature, name, value)
+    told = db.session.execute(
+        update(Signature)
+        .where(Signature.id == signature.id, Signature.repeat_emails < MAX_REPEAT_EMAILS)
+        .values(repeat_emails=Signature.repeat_emails + 1)
+        .returning(Signature.repeat_emails)
+    ).scalar()
+    if told is not None:
+        notices.tell_signed_again(signature, told)
 
 
 def _organization_for(fields: dict) -> tuple[Organization, bool]:

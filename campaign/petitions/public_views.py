@@ -7,7 +7,7 @@ from sqlalchemy.orm import joinedload
 
 from campaign.core import statemap
 from campaign.core.forms import ConfirmSignatureForm
-from campaign.core.i18n import speak
+from campaign.core.i18n import speak_to_owner
 from campaign.core.network import client_ip_hash
 from campaign.core.outbox import utcnow
 from campaign.extensions import db, limiter
@@ -87,8 +87,7 @@ def confirm(token: str):
     signature = db.session.get(PetitionSignature, signature_id) if signature_id else None
     if signature is None:
         return render_template("petitions/confirm_unknown.html"), 404
-    # The address's owner reads this page: in their own language, not the one someone signed in.
-    speak(signature.supporter.language if signature.supporter else signature.language)
+    speak_to_owner(signature)
     if signature.confirmed_at is None and not signature.petition.is_open:
         closed = signing.Confirmation.CLOSED.value
         return render_template("petitions/confirmed.html", petition=signature.petition, outcome=closed), 410

@@ -71,9 +71,7 @@ def sign(
             "supporter_id": supporter.id,
             "email_index": email_index,
             "zip_code": fields["zip_code"],
-            "us_state": place.state if place else "",
-            "county": place.county if place else "",
-            "city": place.city if place else "",
+            **_place_columns(place),
             "comment": seal(SIGNATURES, "comment", row_key, fields.get("comment") or None),
             "show_name": bool(fields.get("show_name")),
             "source": fields.get("source", "")[:40],
@@ -92,7 +90,25 @@ def sign(
     if inserted is not None:
         kick_after_commit(tasks.SEND_CONFIRMATIONS, within=CONFIRMATION_WAIT_SECONDS)
         return inserted
-    return _signed_before(petition, email_index)
+    latest = {
+        "pending_first_name": first_name,
+        "pending_last_name": last_name,
+        "pending_consent": consent_wording,
+        "zip_code": fields["zip_code"],
+        **_place_columns(place),
+        "language": language,
+        "comment": fields.get("comment") or None,
+        "show_name": bool(fields.get("show_name")),
+    }
+    return _signed_before(petition, email_index, latest)
+
+
+def _place_columns(place) -> dict:
+    return {
+        "us_state": place.state if place else "",
+        "county": place.county if place else "",
+        "city": place.city if place else "",
+    }
 
 
 def _insert_signature(insert):
@@ -104,13 +120,31 @@ def _insert_signature(insert):
     )
 
 
-def _signed_before(petition: Petition | SignTarget, email_index: str) -> int:
-    """Tell the address's owner (not the person at the keyboard) that it had signed, three times at most."""
-    existing = db.session.scalar(
-        select(PetitionSignature.id).where(
+def _signed_before(petition: Petition | SignTarget, email_index: str, latest: dict) -> int:
+    """Tell the address's owner (not the person at the keyboard) that it had signed, three times at most.
+
+    Until the owner confirms, the latest sign-up's details (`latest`) replace the earlier ones:
+    the confirm page shows them, so what the click saves is what was typed last. Latest wins
+    because the earlier sign-up is no more trustworthy than this one (either may be a stranger's),
+    and only "latest" lets the owner fix a stranger's name by signing again; if the stranger came
+    last, the owner reads the stranger's name on the confirm page before confirming. A confirmed
+    signature keeps its details.
+    """
+    existing, row_key = db.session.execute(
+        select(PetitionSignature.id, PetitionSignature.row_key).where(
             PetitionSignature.petition_id == petition.id, PetitionSignature.email_index == email_index
         )
-    )
+    ).one()
+    if row_key is not None:  # a row from before values were bound to rows just keeps its details
+        sealed = {
+            name: seal(SIGNATURES, name, row_key, latest[name]) for name in PetitionSignature.sealed_columns
+        }
+        table = PetitionSignature.__table__
+        db.session.execute(
+            update(table)
+            .where(table.c.id == existing, table.c.confirmed_at.is_(None))
+            .values(**(latest | sealed))
+        )
     told = db.session.execute(
         update(PetitionSignature)
         .where(PetitionSignature.id == existing, PetitionSignature.repeat_emails < MAX_REPEAT_EMAILS)

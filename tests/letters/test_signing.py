@@ -17,7 +17,7 @@ def test_a_sign_on_counts_only_after_the_email_confirmation_and_approval(
     assert signature.state == SignatureState.UNCONFIRMED
     assert "Juntos" not in text_of(client.get(f"/letters/{letter.slug}"))
 
-    page = sign(letter)  # the same organization again: told it is pending? no: a fresh unconfirmed row
+    page = sign(letter)  # the same address and organization again: the same row, its link sent again
     assert "review each sign-on" in text_of(page)
     assert db.session.scalar(select(Signature).where(Signature.state == SignatureState.PENDING))
     approve_all(client, coalition, letter)
@@ -34,9 +34,10 @@ def test_a_second_sign_on_for_the_same_organization_makes_no_second_entry(
     letter = make_letter()
     sign(letter)
     again = sign(letter, signer_name="Otra Persona", email="otra@juntos.example", organization_name="JUNTOS")
-    assert "already-signed" in again.location
-    assert "already signed" in text_of(client.get(again.location))
-    assert db.session.query(Signature).count() == 1
+    # The sign-on page answered as for anyone (it tells no one who signed); the click tells her.
+    assert "already counted once" in text_of(again)
+    states = sorted(s.state for s in db.session.scalars(select(Signature)))
+    assert states == [SignatureState.DUPLICATE, SignatureState.PENDING]
 
 
 def test_two_unconfirmed_sign_ons_merge_when_the_second_is_confirmed(client, make_letter, sign, mailbox, db):

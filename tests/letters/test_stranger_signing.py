@@ -7,6 +7,7 @@ from campaign.letters.models import Signature
 from campaign.supporters.models import Consent, Subscription
 from campaign.supporters.services import find_supporter
 from tests.letters.conftest import sign_form
+from tests.pages import text_of
 
 ROSA = "rosa@juntos.example"
 
@@ -75,3 +76,93 @@ def test_a_new_signers_consent_waits_for_the_confirmation(client, coalition, mak
     assert rosa(coalition) is None and find_supporter(coalition.id, "new@casa.example").subscription == (
         Subscription.SUBSCRIBED
     )
+
+
+def body_of(message) -> str:
+    return message.get_body(preferencelist=("plain",)).get_content()
+
+
+INDIVIDUAL = {"kind": "individual", "organization_name": "", "signer_title": ""}
+
+
+def test_a_stranger_cannot_learn_that_rosa_signed_a_letter_unlisted(
+    app, client, coalition, make_letter, sign, mailbox
+):
+    letter = make_letter(allow_individuals="y")
+    client.get("/language/es")
+    sign(letter, email=ROSA, signer_name="Rosa Díaz", confirm=False, **INDIVIDUAL)  # not listed: no show_name
+    client.post(mailbox.last_link(ROSA, "/letters/confirm/"))
+    assert "Rosa" not in text_of(client.get(f"/letters/{letter.slug}"))
+    stranger = app.test_client()
+    stranger.get("/language/en")
+    answers = [
+        stranger.post(
+            f"/letters/sign/{letter.signon_key}", data=sign_form(email=email, signer_name="X Y", **INDIVIDUAL)
+        ).location
+        for email in (ROSA, "nobody@example.org")
+    ]
+    assert answers[0] == answers[1]
+    # The address's owner is the one told, in her own language, with nothing the stranger typed.
+    told = mailbox.to(ROSA)[-1]
+    assert told["Subject"].startswith("Ya firmaste") and "X Y" not in told.as_string()
+    assert "Hola, Rosa:" in body_of(told) and "/letters/confirm/" not in body_of(told)
+
+
+def test_a_stranger_cannot_learn_which_organizations_signed_from_the_sign_on_page(
+    app, make_letter, sign, mailbox
+):
+    letter = make_letter()
+    sign(letter)  # Erika, for Juntos
+    stranger = app.test_client()
+    answers = {
+        stranger.post(f"/letters/sign/{letter.signon_key}", data=sign_form(**typed)).location
+        for typed in (
+            {},  # Erika's own address
+            {"email": "someone@else.example"},  # another address, for the organization that signed
+            {"organization_name": "Make the Road", "email": "jo@mtr.example"},  # one that did not
+        )
+    }
+    assert len(answers) == 1
+    assert mailbox.to("erika@juntos.example")[-1]["Subject"].startswith("You have already signed")
+
+
+def test_a_stranger_signing_on_again_and_again_sends_rosa_three_emails_at_most(
+    app, client, coalition, make_letter, sign, mailbox
+):
+    letter = make_letter()
+    sign(letter, email=ROSA, signer_name="Rosa Díaz", confirm=False)
+    stranger = app.test_client()
+    for _ in range(5):
+        stranger.post(f"/letters/sign/{letter.signon_key}", data=sign_form(email=ROSA, signer_name="X Y"))
+    assert len(mailbox.to(ROSA)) == 1 + 3
+    assert db.session.scalar(select(func.count()).select_from(Signature)) == 1
+
+
+def test_rosa_signing_on_after_a_stranger_gets_her_own_name_not_the_strangers(
+    app, client, coalition, make_letter, sign, mailbox
+):
+    letter = make_letter()
+    sign(letter, email=ROSA, signer_name="Rosa Díaz", organization_name="Other")  # on file, confirmed
+    consents_before = consents()
+    stranger = app.test_client()
+    form = sign_form(email=ROSA, signer_name="Mallory Stone", signer_title="Boss", subscribe="y")
+    stranger.post(f"/letters/sign/{letter.signon_key}", data=form)
+    page = sign(letter, email=ROSA, signer_name="Rosa Díaz", signer_title="Organizer")
+    assert "review each sign-on" in text_of(page)
+    record = rosa(coalition)
+    assert (record.first_name, record.last_name) == ("Rosa", "Díaz") and consents() == consents_before
+    signature = db.session.scalar(select(Signature).where(Signature.organization_name == "Juntos"))
+    assert (signature.signer_name, signature.signer_title) == ("Rosa Díaz", "Organizer")
+
+
+def test_a_stranger_signing_on_after_rosa_shows_the_strangers_name_on_her_confirm_page(
+    app, client, make_letter, sign, mailbox
+):
+    letter = make_letter()
+    sign(letter, email=ROSA, signer_name="Rosa Díaz", confirm=False)
+    stranger = app.test_client()
+    form = sign_form(email=ROSA, signer_name="Mallory Stone", subscribe="y")
+    stranger.post(f"/letters/sign/{letter.signon_key}", data=form)
+    links = {mailbox.last_link(ROSA, "/letters/confirm/")}
+    page = text_of(app.test_client().get(links.pop()))
+    assert "Mallory Stone" in page and "subscribes you" in page

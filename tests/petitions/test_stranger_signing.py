@@ -1,5 +1,6 @@
 """A stranger who signs with someone else's address changes nothing of theirs until they confirm."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -190,3 +191,63 @@ def test_a_quarantined_strangers_details_are_dropped_when_the_petition_closes(
     db.session.commit()
     db.session.refresh(signature)
     assert (signature.pending_first_name, signature.pending_consent) == (None, None)
+
+
+def test_rosa_signing_after_a_stranger_gets_her_own_name_not_the_strangers(
+    app, client, coalition, rosa_unsubscribed, mallory_signs, mailbox
+):
+    consents_before = consents()
+    petition = mallory_signs()  # "Mallory Stone", 90012, English, the box ticked, unconfirmed
+    client.get("/language/es")
+    form = sign_form(client, petition, email=ROSA, first_name="Rosa", last_name="Díaz", zip_code="19104")
+    client.post(f"/petitions/{petition.slug}/sign", data=form | {"comment": ""})
+    link = mailbox.last_link(ROSA, "/petitions/confirm/")
+    page = text_of(app.test_client().get(link))
+    assert "Rosa Díaz" in page and "Mallory" not in page and "te suscribes" not in page
+    client.post(link)
+    assert_rosa_as_she_left_it(coalition, consents_before)
+    signature = db.session.scalar(
+        select(PetitionSignature).where(PetitionSignature.petition_id == petition.id)
+    )
+    assert (signature.state, signature.zip_code, signature.language) == ("confirmed", "19104", "es")
+
+
+def test_a_stranger_signing_after_rosa_shows_the_strangers_name_on_her_confirm_page(
+    app, client, coalition, make_petition, mailbox
+):
+    petition = make_petition()
+    client.post(
+        f"/petitions/{petition.slug}/sign",
+        data=sign_form(client, petition, email=ROSA, first_name="Rosa", last_name="Díaz", show_name="y"),
+    )
+    stranger = app.test_client()
+    form = sign_form(stranger, petition, email=ROSA, first_name="Mallory", last_name="Stone")
+    stranger.post(f"/petitions/{petition.slug}/sign", data=form | {"comment": "Not Rosa's words"})
+    # Whichever email Rosa opens (the first asks her to confirm, the second says someone signed
+    # again), its page shows what confirming would save now: the stranger's words, so she notices.
+    links = {
+        re.search(r"http\S*/petitions/confirm/\S*", body_of(message)).group(0) for message in mailbox.to(ROSA)
+    }
+    assert len(links) == 1 and len(mailbox.to(ROSA)) == 2
+    page = text_of(app.test_client().get(links.pop()))
+    assert "Mallory Stone" in page and "Not Rosa's words" in page and "with the signers" not in page
+
+
+def test_a_stranger_signing_again_after_rosa_confirmed_changes_nothing_of_her_signature(
+    app, client, coalition, make_petition, sign
+):
+    petition = make_petition()
+    sign(petition, email=ROSA, first_name="Rosa", last_name="Díaz", zip_code="19104", show_name="y")
+    stranger = app.test_client()
+    form = sign_form(stranger, petition, email=ROSA, first_name="Mallory", zip_code="90012")
+    stranger.post(f"/petitions/{petition.slug}/sign", data=form | {"comment": "Not Rosa's words"})
+    signature = db.session.scalar(
+        select(PetitionSignature).where(PetitionSignature.petition_id == petition.id)
+    )
+    db.session.refresh(signature)
+    assert (signature.pending_first_name, signature.zip_code, signature.comment, signature.show_name) == (
+        None,
+        "19104",
+        None,
+        True,
+    )
