@@ -3,18 +3,17 @@
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 
 from campaign.actions import notices
 from campaign.actions.models import Event, Rsvp, RsvpState
 from campaign.core.crypto import email_blind_index
 from campaign.core.outbox import utcnow
+from campaign.core.repeats import count_repeat_email
 from campaign.extensions import db
 from campaign.supporters.models import Subscription, Supporter
 from campaign.supporters.services import SavedSupporter, record_consent, save_supporter
 from campaign.supporters.signals import supporter_erasing, supporter_exporting
-
-MAX_REPEAT_EMAILS = 3
 
 
 class EventClosed(Exception):
@@ -101,12 +100,7 @@ def has_room(event: Event) -> bool:
 
 def _tell_already(existing: Rsvp) -> None:
     """The address's owner (not the person typing) is reminded of their RSVP, three times at most."""
-    told = db.session.execute(
-        update(Rsvp)
-        .where(Rsvp.id == existing.id, Rsvp.repeat_emails < MAX_REPEAT_EMAILS)
-        .values(repeat_emails=Rsvp.repeat_emails + 1)
-        .returning(Rsvp.repeat_emails)
-    ).scalar()
+    told = count_repeat_email(Rsvp, existing.id)
     if told is not None:
         notices.tell_rsvp(existing, "already", key=f"already:{told}")
 

@@ -8,6 +8,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from campaign.coalitions import services as coalitions
+from campaign.core.repeats import count_repeat_email
 from campaign.extensions import db
 from campaign.letters import notices
 from campaign.letters.models import CONFIRMED, Letter, LetterState, Signature, SignatureState, SignerKind
@@ -21,8 +22,6 @@ from campaign.organizations.services import (
 )
 from campaign.supporters.services import apply_confirmed, upsert_supporter
 from campaign.supporters.signals import supporter_erasing, supporter_exporting
-
-MAX_REPEAT_EMAILS = 3
 
 
 class SignOnClosed(Exception):
@@ -116,12 +115,7 @@ def _signed_again(signature: Signature, typed: dict) -> None:
     if signature.state == SignatureState.UNCONFIRMED:
         for name, value in typed.items():
             setattr(signature, name, value)
-    told = db.session.execute(
-        update(Signature)
-        .where(Signature.id == signature.id, Signature.repeat_emails < MAX_REPEAT_EMAILS)
-        .values(repeat_emails=Signature.repeat_emails + 1)
-        .returning(Signature.repeat_emails)
-    ).scalar()
+    told = count_repeat_email(Signature, signature.id)
     if told is not None:
         notices.tell_signed_again(signature, told)
 

@@ -9,6 +9,7 @@ from campaign.core import upserts
 from campaign.core.crypto import decryptor, email_blind_index, new_row_key, seal
 from campaign.core.outbox import enqueue, kick_after_commit, utcnow
 from campaign.core.places import place_of
+from campaign.core.repeats import count_repeat_email
 from campaign.extensions import db
 from campaign.petitions import tasks
 from campaign.petitions.models import Petition, PetitionSignature, SignatureState
@@ -17,7 +18,6 @@ from campaign.petitions.services import SignTarget
 from campaign.supporters.services import apply_confirmed, save_supporter
 from campaign.supporters.signals import supporter_erasing, supporter_exporting
 
-MAX_REPEAT_EMAILS = 3
 # Under load, new signers' confirmation emails are claimed in batches at most this long after
 # they sign (one task per batch instead of a task and a broker message per signature). Each
 # claim sends one message per petition: the longer the wait, the more signers share a message
@@ -145,12 +145,7 @@ def _signed_before(petition: Petition | SignTarget, email_index: str, latest: di
             .where(table.c.id == existing, table.c.confirmed_at.is_(None))
             .values(**(latest | sealed))
         )
-    told = db.session.execute(
-        update(PetitionSignature)
-        .where(PetitionSignature.id == existing, PetitionSignature.repeat_emails < MAX_REPEAT_EMAILS)
-        .values(repeat_emails=PetitionSignature.repeat_emails + 1)
-        .returning(PetitionSignature.repeat_emails)
-    ).scalar()
+    told = count_repeat_email(PetitionSignature, existing)
     if told is not None:
         enqueue(tasks.tell_already_signed, signature_id=existing, repeat=told)
     return existing
