@@ -14,7 +14,7 @@ from campaign.accounts.models import User
 from campaign.actions import rsvps, services
 from campaign.actions.models import EventKind, EventState, Rsvp, RsvpState
 from campaign.core.crypto import email_blind_index
-from campaign.core.outbox import dispatch_committed
+from campaign.core.outbox import dispatch_committed, utcnow
 from campaign.extensions import db as _db
 from campaign.notifications.models import Message
 from campaign.supporters.models import Supporter
@@ -132,3 +132,22 @@ def recipients(kind) -> list[str]:
         for supporter_id in message.audience["supporter_ids"]:
             addresses.append(_db.session.get(Supporter, supporter_id).email)
     return sorted(addresses)
+
+
+def hosted_event(coalition_id: int, host_email: str, host_name: str):
+    """A published day of action whose one event is hosted by `host_email`, as an approved
+    proposal leaves it (for tests of what a host's address leaves behind)."""
+    day_fields = {
+        "title": "Families Belong Together",
+        "starts_on": date(2099, 5, 29),
+        "ends_on": date(2099, 5, 29),
+    }
+    day_fields |= {"title_es": "", "description": "", "description_es": "", "demand": "", "demand_es": ""}
+    organizer_id = _db.session.scalar(select(User.id))
+    day = services.create_day(coalition_id, organizer_id, day_fields | {"proposals_open": True})
+    services.publish(day)
+    fields = event_fields(title="Vigil at the detention center", start=datetime(2099, 5, 29, 10, 0))
+    host = services.Host("Vecinos de Kensington", email=host_email, contact_name=host_name)
+    event = services.create_event(day, host, fields, EventState.SCHEDULED, utcnow())
+    _db.session.commit()
+    return event

@@ -5,22 +5,18 @@ import re
 import secrets
 import shutil
 import subprocess
-from datetime import date, datetime
 
 import pytest
 from sqlalchemy import select
 from sqlalchemy.engine import make_url
 
-from campaign.accounts.models import User
-from campaign.actions import services as actions
-from campaign.actions.models import EventState
 from campaign.core.crypto import keyed_hash
-from campaign.core.outbox import publish_later, utcnow
+from campaign.core.outbox import publish_later
 from campaign.extensions import db
 from campaign.letters.models import Letter, Signature
 from campaign.petitions.models import Petition, PetitionSignature
 from campaign.supporters.models import Supporter
-from tests.actions.conftest import event_fields
+from tests.actions.conftest import hosted_event
 from tests.integration.helpers import link_path, log_in, make_coalition, make_organizer
 from tests.letters.conftest import letter_form
 from tests.letters.conftest import sign_form as letter_sign_form
@@ -98,27 +94,8 @@ def sign_letter(it_app, client, smtp_server, coalition_slug) -> Letter:
 def rsvp_to_her_event(it_app, client, smtp_server, coalition_id):
     """An event she proposed and hosts; she RSVPs to it with her phone."""
     with it_app.app_context():
-        day = actions.create_day(
-            coalition_id,
-            db.session.scalar(select(User.id)),
-            {
-                "title": "Families Belong Together",
-                "title_es": "",
-                "description": "",
-                "description_es": "",
-                "demand": "",
-                "demand_es": "",
-                "starts_on": date(2099, 5, 29),
-                "ends_on": date(2099, 5, 29),
-                "proposals_open": True,
-            },
-        )
-        actions.publish(day)
-        fields = event_fields(title="Vigil at the detention center", start=datetime(2099, 5, 29, 10, 0))
-        host = actions.Host("Vecinos de Kensington", email=EMAIL, contact_name=f"{FIRST} {LAST}")
-        event = actions.create_event(day, host, fields, EventState.SCHEDULED, utcnow())
-        db.session.commit()
-        day_id, day_slug, event_id = day.id, day.slug, event.id
+        event = hosted_event(coalition_id, EMAIL, f"{FIRST} {LAST}")
+        day_id, day_slug, event_id = event.day_id, event.day.slug, event.id
     rsvp = {"first_name": FIRST, "last_name": LAST, "email": EMAIL, "zip_code": "19104", "phone": PHONE_TYPED}
     assert client.post(f"/actions/{day_slug}/events/{event_id}/rsvp", data=rsvp).status_code == 302
     her_link(smtp_server, "/actions/rsvp/")  # her RSVP's email has gone out: nothing left to send her

@@ -1,20 +1,14 @@
 """Erasure across every feature: no row of any table keeps a trace of the person, and every
 export still downloads with its totals."""
 
-from datetime import date, datetime
-
 from sqlalchemy import select
 
-from campaign.accounts.models import User
-from campaign.actions import services as actions
-from campaign.actions.models import EventState
-from campaign.core.outbox import utcnow
 from campaign.letters.models import Letter, Signature
 from campaign.petitions import clusters, tally
 from campaign.petitions.models import Petition, PetitionSignature
 from campaign.petitions.tasks import keep_tallies
 from campaign.supporters.models import Supporter
-from tests.actions.conftest import event_fields
+from tests.actions.conftest import hosted_event
 from tests.letters.conftest import letter_form
 from tests.letters.conftest import sign_form as letter_sign_form
 from tests.petitions.conftest import petition_form
@@ -90,26 +84,8 @@ def her_letter_signature(client, mailbox, coalition, db):
 
 def her_rsvp_and_proposal(client, coalition, db):
     """She RSVPs through the public form with her phone, and hosts an event she proposed."""
-    day = actions.create_day(
-        coalition.id,
-        db.session.scalar(select(User.id)),
-        {
-            "title": "Families Belong Together",
-            "title_es": "",
-            "description": "",
-            "description_es": "",
-            "demand": "",
-            "demand_es": "",
-            "starts_on": date(2099, 5, 29),
-            "ends_on": date(2099, 5, 29),
-            "proposals_open": True,
-        },
-    )
-    actions.publish(day)
-    fields = event_fields(title="Vigil at the detention center", start=datetime(2099, 5, 29, 10, 0))
-    host = actions.Host("Vecinos de Kensington", email=EMAIL, contact_name=f"{FIRST} {LAST}")
-    event = actions.create_event(day, host, fields, EventState.SCHEDULED, utcnow())
-    db.session.commit()
+    event = hosted_event(coalition.id, EMAIL, f"{FIRST} {LAST}")
+    day = event.day
     rsvp = {"first_name": FIRST, "last_name": LAST, "email": EMAIL, "zip_code": "19104", "phone": PHONE_TYPED}
     assert client.post(f"/actions/{day.slug}/events/{event.id}/rsvp", data=rsvp).status_code == 302
     return day
