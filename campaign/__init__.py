@@ -76,8 +76,9 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_features(app: Flask) -> None:
-    from campaign.core import cli, errors, exports, security, tasks, templating, views  # noqa: F401 - models, tasks
+    from campaign.core import cli, errors, exports, security, tasks, templating, urls, views  # noqa: F401 - models, tasks
 
+    urls.register(app)
     app.register_blueprint(views.bp)
     errors.register(app)
     security.register(app)

@@ -39,9 +39,11 @@ CAMPAIGN_COUNTERS: list[Callable[[list[int]], dict[int, int]]] = []
 # appends a function: given organization ids, the (organization id, coalition id) pairs of its rows.
 ORGANIZATION_USERS: list[Callable[[list[int]], Iterable[tuple[int, int]]]] = []
 
-# Mail providers anyone can open a box at, by the first label of their domain in every country
-# (hotmail.es, yahoo.com.mx, gmx.de...), or by their whole domain: a contact address there proves
-# nothing about an organization, so its domain is never proposed for trust.
+# Mail providers anyone can open a box at: a contact address there proves nothing about an
+# organization, so its domain is never proposed for trust. Providers with a domain in many
+# countries (hotmail.es, yahoo.com.mx, mail.yahoo.co.jp) are known by a label of their domain;
+# others by their whole domain or a subdomain of it. "mail" is no such label: an organization's
+# own mail.aclu.example is its own.
 FREE_MAIL_PROVIDERS = frozenset(
     {
         "aol",
@@ -52,11 +54,11 @@ FREE_MAIL_PROVIDERS = frozenset(
         "hotmail",
         "icloud",
         "live",
-        "mail",
         "msn",
         "outlook",
         "proton",
         "protonmail",
+        "rocketmail",
         "tutanota",
         "tuta",
         "yahoo",
@@ -66,13 +68,45 @@ FREE_MAIL_PROVIDERS = frozenset(
     }
 )
 FREE_MAIL_DOMAINS = frozenset(
-    {"web.de", "me.com", "mac.com", "pm.me", "mail.ru", "qq.com", "163.com", "126.com", "hey.com"}
+    {
+        "126.com",
+        "163.com",
+        "att.net",
+        "bellsouth.net",
+        "charter.net",
+        "comcast.net",
+        "cox.net",
+        "duck.com",
+        "earthlink.net",
+        "hey.com",
+        "hushmail.com",
+        "inbox.com",
+        "lycos.com",
+        "mac.com",
+        "mail.com",
+        "mail.ru",
+        "mailbox.org",
+        "me.com",
+        "naver.com",
+        "optonline.net",
+        "pm.me",
+        "posteo.de",
+        "qq.com",
+        "riseup.net",
+        "sbcglobal.net",
+        "verizon.net",
+        "web.de",
+    }
 )
 
 
 def is_free_mail(domain: str) -> bool:
-    domain = domain.strip().lower()
-    return domain in FREE_MAIL_DOMAINS or domain.partition(".")[0] in FREE_MAIL_PROVIDERS
+    domain = domain.strip().lower().rstrip(".")
+    labels = domain.split(".")
+    whole_or_parent = {".".join(labels[start:]) for start in range(len(labels) - 1)}
+    if whole_or_parent & FREE_MAIL_DOMAINS:
+        return True
+    return any(label in FREE_MAIL_PROVIDERS for label in labels[:-1])  # not the top-level domain
 
 
 # Slugs that would collide with fixed paths under /coalitions/.
@@ -297,12 +331,18 @@ def _organization_domain(email: str) -> str | None:
     return domain if domain and not is_free_mail(domain) else None
 
 
-def trust_domain(membership: Membership) -> None:
+def trust_domain(membership: Membership) -> bool:
     """An organizer confirms the proposed domain: this coalition's letters may approve at once
-    the sign-ons from addresses there."""
-    if membership.proposed_domain:
-        membership.verified_domain, membership.proposed_domain = membership.proposed_domain, None
-        db.session.flush()
+    the sign-ons from addresses there. False, and the proposal dropped, for a mail provider's
+    domain (one proposed before the provider was known as one): nothing is trusted then."""
+    domain = membership.proposed_domain
+    if not domain:
+        return False
+    membership.proposed_domain = None
+    if not is_free_mail(domain):
+        membership.verified_domain = domain
+    db.session.flush()
+    return membership.verified_domain == domain
 
 
 def dismiss_domain(membership: Membership) -> None:

@@ -127,8 +127,12 @@ def decide_domain(membership_id: int):
     domain = membership.proposed_domain
     if not domain:
         return _to("coalitions.members")
-    if request.form.get("trust"):
-        services.trust_domain(membership)
+    trusting = bool(request.form.get("trust"))
+    if trusting and not services.trust_domain(membership):
+        db.session.commit()
+        flash(_("Anyone can have an address at %(domain)s: it cannot be trusted.", domain=domain), "error")
+        return _to("coalitions.members")
+    if trusting:
         message = _(
             "Sign-ons from addresses at %(domain)s are now approved at once as %(name)s.",
             domain=domain,

@@ -1,8 +1,9 @@
-"""Safe redirect targets and absolute links."""
+"""Safe redirect targets, absolute links, and ids in URLs that fit the database."""
 
 from urllib.parse import unquote
 
-from flask import current_app, has_request_context, url_for
+from flask import Flask, current_app, has_request_context, url_for
+from werkzeug.routing import IntegerConverter
 
 # Far above any page's own path and query; a longer `next` is someone's experiment.
 NEXT_MAX_LENGTH = 2000
@@ -40,3 +41,16 @@ def external_url(endpoint: str, **values) -> str:
         with current_app.test_request_context("/"):
             path = url_for(endpoint, **values)
     return current_app.config["PUBLIC_URL"].rstrip("/") + path
+
+
+class DatabaseId(IntegerConverter):
+    """`<int:...>` in every route: an id beyond what an INTEGER column holds answers 404 when
+    the URL is matched, instead of an overflow error from the database (a 500)."""
+
+    def __init__(self, map, fixed_digits=0, min=None, max=2**31 - 1, signed=False):
+        super().__init__(map, fixed_digits, min, max, signed)
+
+
+def register(app: Flask) -> None:
+    """Before any blueprint adds its routes, which take their converters when added."""
+    app.url_map.converters["int"] = DatabaseId

@@ -94,3 +94,54 @@ def test_a_viewer_or_another_coalition_cannot_trust_a_members_domain(
         == 404
     )
     assert _db.session.scalar(select(Membership.verified_domain)) is None
+
+
+@pytest.mark.parametrize(
+    "domain",
+    [
+        "posteo.de",
+        "mailbox.org",
+        "riseup.net",
+        "comcast.net",
+        "naver.com",
+        "rocketmail.com",
+        "duck.com",
+        "hey.com.",
+        "GMAIL.COM",
+        "mail.yahoo.co.jp",
+        "us.mail.posteo.de",
+    ],
+)
+def test_a_well_known_free_mail_provider_is_never_proposed_for_trust(domain):
+    assert coalitions.is_free_mail(domain)
+
+
+@pytest.mark.parametrize("domain", ["mail.aclu.example", "maketheroad.example", "live-oak-collective.org"])
+def test_an_organizations_own_domain_is_proposed_even_when_it_looks_like_a_mail_host(domain):
+    assert not coalitions.is_free_mail(domain)
+
+
+def test_a_free_mail_domain_proposed_before_the_provider_was_known_cannot_be_trusted(client, db, coalition):
+    membership = accepted_member(coalition, "comite.juntos@example-free-mail.example")
+    membership.proposed_domain = "gmail.com"  # as an older list of providers would have left it
+    _db.session.commit()
+    response = client.post(
+        f"/coalitions/{coalition.slug}/members/{membership.id}/domain",
+        data={"trust": "1"},
+        follow_redirects=True,
+    )
+    assert "Anyone can have an address at gmail.com: it cannot be trusted." in text_of(response)
+    _db.session.refresh(membership)
+    assert (membership.proposed_domain, membership.verified_domain) == (None, None)
+
+
+@pytest.mark.parametrize("membership_id", ["2147483648", "9223372036854775808", "99999999999999999999"])
+def test_an_id_beyond_the_integer_range_answers_404_not_500(client, db, coalition, membership_id):
+    response = client.post(
+        f"/coalitions/{coalition.slug}/members/{membership_id}/domain", data={"trust": "1"}
+    )
+    assert response.status_code == 404
+    assert (
+        client.post(f"/coalitions/{coalition.slug}/team/invitations/{membership_id}/revoke").status_code
+        == 404
+    )

@@ -1,7 +1,5 @@
 """membership: a proposed domain, trusted only once an organizer confirms it
 
-Existing verified domains were never confirmed by a person, so they become proposals.
-
 Revision ID: 532a30a83350
 Revises: 5b9d2e7c41a3
 Create Date: 2026-12-04 21:10:00.000000
@@ -21,7 +19,6 @@ depends_on = None
 def upgrade():
     with op.batch_alter_table('membership', schema=None) as batch_op:
         batch_op.add_column(sa.Column('proposed_domain', sa.String(length=255), nullable=True))
-    op.execute("UPDATE membership SET proposed_domain = verified_domain, verified_domain = NULL")
 
 
 def downgrade():
