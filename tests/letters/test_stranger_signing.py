@@ -7,7 +7,7 @@ from campaign.letters.models import Signature
 from campaign.supporters.models import Consent, Subscription
 from campaign.supporters.services import find_supporter
 from tests.letters.conftest import sign_form
-from tests.pages import text_of
+from tests.pages import click_confirm, text_of
 
 ROSA = "rosa@juntos.example"
 
@@ -28,7 +28,7 @@ def test_a_stranger_signing_on_with_rosas_address_cannot_rename_resubscribe_or_c
     client.get("/language/es")
     form = sign_form(email=ROSA, signer_name="Rosa Díaz", subscribe="y")
     assert client.post(f"/letters/sign/{first.signon_key}", data=form).status_code == 302
-    client.post(mailbox.last_link(ROSA, "/letters/confirm/"))
+    click_confirm(client, mailbox.last_link(ROSA, "/letters/confirm/"))
     assert rosa(coalition).subscription == Subscription.SUBSCRIBED
     client.post(f"/u/{rosa(coalition).preferences_token}", data={"language": "es"})
     assert rosa(coalition).subscription == Subscription.UNSUBSCRIBED
@@ -51,7 +51,7 @@ def test_a_stranger_signing_on_with_rosas_address_cannot_rename_resubscribe_or_c
     link = mailbox.last_link(ROSA, "/letters/confirm/")
     assert "Confirma tu firma" in app.test_client().get(link).get_data(as_text=True)  # her language
     assert rosa(coalition).first_name == "Rosa" and consents() == consents_before
-    client.post(link)
+    click_confirm(client, link)
     record = rosa(coalition)
     assert (record.first_name, record.last_name, record.language) == ("Mallory", "Stone", "en")
     assert record.subscription == Subscription.SUBSCRIBED
@@ -67,7 +67,7 @@ def test_a_new_signers_consent_waits_for_the_confirmation(client, coalition, mak
     signer = find_supporter(coalition.id, "new@casa.example")
     assert signer.first_name == "Erika" and signer.subscription == Subscription.NOT_ASKED
     assert consents() == 0
-    client.post(mailbox.last_link("new@casa.example", "/letters/confirm/"))
+    click_confirm(client, mailbox.last_link("new@casa.example", "/letters/confirm/"))
     (consent,) = db.session.scalars(select(Consent)).all()
     assert consent.wording == (
         f"Email me news and calls to action from {coalition.name}. I can unsubscribe at any time."
@@ -91,7 +91,7 @@ def test_a_stranger_cannot_learn_that_rosa_signed_a_letter_unlisted(
     letter = make_letter(allow_individuals="y")
     client.get("/language/es")
     sign(letter, email=ROSA, signer_name="Rosa Díaz", confirm=False, **INDIVIDUAL)  # not listed: no show_name
-    client.post(mailbox.last_link(ROSA, "/letters/confirm/"))
+    click_confirm(client, mailbox.last_link(ROSA, "/letters/confirm/"))
     assert "Rosa" not in text_of(client.get(f"/letters/{letter.slug}"))
     stranger = app.test_client()
     stranger.get("/language/en")
