@@ -1,15 +1,17 @@
 """Form pieces every feature uses."""
 
 import functools
+import json
 
 from babel import support
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, SubmitField
+from wtforms import EmailField, HiddenField, SubmitField
 from wtforms.i18n import messages_path
 from wtforms.validators import DataRequired, Email, Length, ValidationError
 
+from campaign.core.crypto import keyed_hash
 from campaign.core.markdown import has_unsafe_markup
 from campaign.core.places import place_of
 
@@ -85,4 +87,11 @@ class ConfirmSignatureForm(AppForm):
     """The button on the page an email's confirm link opens: the click (a POST) confirms, since
     mail scanners follow links (GETs) and must not sign for anyone."""
 
+    shown = HiddenField()  # digest_of() what the page showed the click would save
     submit = SubmitField(_l("Confirm my signature"))
+
+
+def digest_of(values: dict) -> str:
+    """What a confirm page showed the click would save, as a keyed hash its form sends back: the
+    click applies nothing if someone signed again with the address since the page was read."""
+    return keyed_hash(json.dumps(values, sort_keys=True, default=str), "SECRET_KEY")

@@ -106,7 +106,8 @@ def _petition(coalition: Coalition, organizer: User, spec: dict) -> None:
     for first_name, email, zip_code, language in SUPPORTERS:
         fields = {"first_name": first_name, "email": email, "zip_code": zip_code, "show_name": True}
         signature_id = petition_signing.sign(petition, fields, language, ip_hash=None, consent_wording=None)
-        petition_signing.confirm(db.session.get(PetitionSignature, signature_id), utcnow())
+        signature = db.session.get(PetitionSignature, signature_id)
+        petition_signing.confirm(signature, utcnow(), petition_signing.shown_digest(signature))
     petition_tally.recount(petition.id)
 
 

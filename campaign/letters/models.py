@@ -13,7 +13,7 @@ from campaign.core.crypto import Sealed, SealedRow
 from campaign.core.i18n import in_language
 from campaign.core.outbox import utcnow
 from campaign.extensions import db
-from campaign.organizations.models import SECTOR_LABELS, Organization, Scope, Sector
+from campaign.organizations.models import SCOPE_LABELS, SECTOR_LABELS, Organization, Scope, Sector
 
 
 def new_key() -> str:
@@ -210,6 +210,10 @@ class Signature(SealedRow, db.Model):
     @property
     def sector_label(self) -> str:
         return SECTOR_LABELS[self.sector] if self.sector else ""
+
+    @property
+    def scope_label(self) -> str:
+        return SCOPE_LABELS[self.scope] if self.scope else ""
 
     @property
     def is_organization(self) -> bool:

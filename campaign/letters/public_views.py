@@ -91,8 +91,15 @@ def confirm(token: str):
         return render_template("letters/confirm_unknown.html"), 404
     speak_to_owner(signature)
     form = ConfirmSignatureForm()
+    status = 200
     if form.validate_on_submit():
-        outcome = signing.confirm(signature, utcnow())
-        db.session.commit()
-        return render_template("letters/confirmed.html", signature=signature, outcome=outcome.value)
-    return render_template("letters/confirm.html", signature=signature, letter=signature.letter, form=form)
+        outcome = signing.confirm(signature, utcnow(), form.shown.data)
+        if outcome != signing.Confirmation.CHANGED:
+            db.session.commit()
+            return render_template("letters/confirmed.html", signature=signature, outcome=outcome.value)
+        status = 409  # the page again, with the details the click would now save
+    form.shown.data = signing.shown_digest(signature)
+    page = render_template(
+        "letters/confirm.html", signature=signature, letter=signature.letter, form=form, changed=status == 409
+    )
+    return page, status

@@ -3,11 +3,12 @@
 import enum
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from campaign.coalitions import services as coalitions
+from campaign.core.forms import digest_of
 from campaign.core.repeats import count_repeat_email
 from campaign.extensions import db
 from campaign.letters import notices
@@ -23,6 +24,24 @@ from campaign.organizations.services import (
 from campaign.supporters.services import apply_confirmed, upsert_supporter
 from campaign.supporters.signals import supporter_erasing, supporter_exporting
 
+# Unconfirmed sign-ons one address may have on one letter: each new organization name typed
+# with it is a new sign-on with its own confirmation email, so without a cap anyone could fill
+# the owner's inbox (and the shared directory) by typing ever new names.
+MAX_UNCONFIRMED_SIGN_ONS = 3
+# What a click saves, all shown on the confirm page (its form sends back their digest_of()).
+CLICK_SAVES = (
+    "signer_name",
+    "signer_title",
+    "organization_name",
+    "city",
+    "us_state",
+    "sector",
+    "scope",
+    "show_name",
+    "language",
+    "pending_consent",
+)
+
 
 class SignOnClosed(Exception):
     """The letter takes no more signatures (a draft, or already delivered)."""
@@ -35,6 +54,7 @@ class Confirmation(enum.StrEnum):
     ALREADY_SIGNED = "already_signed"  # another sign-on of the same signer was confirmed first
     NOTHING_TO_DO = "nothing"  # confirmed before, or rejected
     CLOSED = "closed"
+    CHANGED = "changed"  # someone signed on again with the address after the page was read: nothing saved
 
 
 def sign_on(letter: Letter, fields: dict, language: str, consent_wording: str | None) -> None:
@@ -57,7 +77,8 @@ def sign_on(letter: Letter, fields: dict, language: str, consent_wording: str | 
         last_name=last_name or None,
         language=language,
     )
-    organization, new_organization = _organization_for(fields) if is_organization else (None, False)
+    organization = _directory_record(fields["organization_name"]) if is_organization else None
+    new_organization = is_organization and organization is None
     typed = {
         "signer_name": fields["signer_name"],
         "signer_title": fields.get("signer_title", ""),
@@ -69,10 +90,17 @@ def sign_on(letter: Letter, fields: dict, language: str, consent_wording: str | 
         "language": language,
         "pending_consent": consent_wording,
     }
-    earlier = _earlier_sign_on(letter, supporter.id, organization)
+    earlier = None if new_organization else _earlier_sign_on(letter, supporter.id, organization)
     if earlier is not None:
         _signed_again(earlier, typed)
         return
+    if _unconfirmed_sign_ons(letter, supporter.id) >= MAX_UNCONFIRMED_SIGN_ONS:
+        # Nothing recorded, nothing sent, no directory record made. The page still says "check
+        # your email", as for every address: the count is of this address's own sign-ons, which
+        # the page never tells anyone about, so the refusal reveals nothing to the typist.
+        return
+    if new_organization:
+        organization = _new_organization(fields)
     signature = Signature(
         letter=letter,
         kind=fields["kind"],
@@ -120,12 +148,14 @@ def _signed_again(signature: Signature, typed: dict) -> None:
         notices.tell_signed_again(signature, told)
 
 
-def _organization_for(fields: dict) -> tuple[Organization, bool]:
-    """The directory's record for the name typed (by name, alias or acronym), or a new one."""
-    matches = find_matches(fields["organization_name"], limit=1)
-    if matches:
-        return kept_record(matches[0]), False
-    organization = create_organization(
+def _directory_record(name: str) -> Organization | None:
+    """The directory's record for the name typed (by name, alias or acronym), if there is one."""
+    matches = find_matches(name, limit=1)
+    return kept_record(matches[0]) if matches else None
+
+
+def _new_organization(fields: dict) -> Organization:
+    return create_organization(
         fields["organization_name"],
         sector=fields.get("sector"),
         scope=fields.get("scope"),
@@ -133,7 +163,16 @@ def _organization_for(fields: dict) -> tuple[Organization, bool]:
         state=fields.get("us_state", ""),
         website=fields.get("website", ""),
     )
-    return organization, True
+
+
+def _unconfirmed_sign_ons(letter: Letter, supporter_id: int) -> int:
+    return db.session.scalar(
+        select(func.count()).where(
+            Signature.letter_id == letter.id,
+            Signature.supporter_id == supporter_id,
+            Signature.state == SignatureState.UNCONFIRMED,
+        )
+    )
 
 
 def _signer_key(organization_id: int | None, supporter_id: int) -> str:
@@ -165,9 +204,19 @@ def suggest_organizations(typed: str, limit: int = 8) -> list[Organization]:
     return list(dict.fromkeys([*exact, *containing]))[:limit]
 
 
-def confirm(signature: Signature, now: datetime) -> Confirmation:
-    """The signer's click: their sign-on (or re-confirmation of a new version) now stands."""
+def shown_digest(signature: Signature) -> str:
+    return digest_of({name: getattr(signature, name) for name in CLICK_SAVES})
+
+
+def confirm(signature: Signature, now: datetime, shown: str) -> Confirmation:
+    """The signer's click on a page that showed the details with digest `shown`: their sign-on
+    (or re-confirmation of a new version) now stands."""
     letter = signature.letter
+    # Locked: a sign-on with the address racing the click either came first, and is seen here,
+    # or waits (`_earlier_sign_on` locks too), and finds the sign-on confirmed.
+    db.session.refresh(signature, with_for_update=True)
+    if signature.state == SignatureState.UNCONFIRMED and shown != shown_digest(signature):
+        return Confirmation.CHANGED
     if signature.state == SignatureState.UNCONFIRMED:
         if letter.state == LetterState.DELIVERED:
             return Confirmation.CLOSED

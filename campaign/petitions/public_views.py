@@ -92,13 +92,24 @@ def confirm(token: str):
         closed = signing.Confirmation.CLOSED.value
         return render_template("petitions/confirmed.html", petition=signature.petition, outcome=closed), 410
     form = ConfirmSignatureForm()
+    status = 200
     if form.validate_on_submit():
-        outcome = signing.confirm(signature, utcnow())
-        db.session.commit()
-        return render_template("petitions/confirmed.html", petition=signature.petition, outcome=outcome.value)
-    return render_template(
-        "petitions/confirm.html", petition=signature.petition, signature=signature, form=form
+        outcome = signing.confirm(signature, utcnow(), form.shown.data)
+        if outcome != signing.Confirmation.CHANGED:
+            db.session.commit()
+            return render_template(
+                "petitions/confirmed.html", petition=signature.petition, outcome=outcome.value
+            )
+        status = 409  # the page again, with the details the click would now save
+    form.shown.data = signing.shown_digest(signature)
+    page = render_template(
+        "petitions/confirm.html",
+        petition=signature.petition,
+        signature=signature,
+        form=form,
+        changed=status == 409,
     )
+    return page, status
 
 
 @bp.get("/petitions/images/<key>.jpg")

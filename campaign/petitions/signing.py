@@ -7,6 +7,7 @@ from sqlalchemy import select, update
 
 from campaign.core import upserts
 from campaign.core.crypto import decryptor, email_blind_index, new_row_key, seal
+from campaign.core.forms import digest_of
 from campaign.core.outbox import enqueue, kick_after_commit, utcnow
 from campaign.core.places import place_of
 from campaign.core.repeats import count_repeat_email
@@ -24,6 +25,16 @@ from campaign.supporters.signals import supporter_erasing, supporter_exporting
 # (its task, its claim, its render) in a surge, and the sooner the worker is through.
 CONFIRMATION_WAIT_SECONDS = 5.0
 SIGNATURES = PetitionSignature.__tablename__
+# What a click saves, all shown on the confirm page (its form sends back their digest_of()).
+CLICK_SAVES = (
+    "pending_first_name",
+    "pending_last_name",
+    "pending_consent",
+    "zip_code",
+    "language",
+    "comment",
+    "show_name",
+)
 
 
 class PetitionClosed(Exception):
@@ -34,6 +45,7 @@ class Confirmation(enum.StrEnum):
     CONFIRMED = "confirmed"
     ALREADY = "already"  # clicked before
     CLOSED = "closed"  # the petition closed before the click: the link no longer works
+    CHANGED = "changed"  # someone signed again with the address after the page was read: nothing saved
 
 
 def sign(
@@ -91,8 +103,8 @@ def sign(
         kick_after_commit(tasks.SEND_CONFIRMATIONS, within=CONFIRMATION_WAIT_SECONDS)
         return inserted
     latest = {
-        "pending_first_name": first_name,
-        "pending_last_name": last_name,
+        "pending_first_name": pending_first_name,
+        "pending_last_name": pending_last_name,
         "pending_consent": consent_wording,
         "zip_code": fields["zip_code"],
         **_place_columns(place),
@@ -151,8 +163,18 @@ def _signed_before(petition: Petition | SignTarget, email_index: str, latest: di
     return existing
 
 
-def confirm(signature: PetitionSignature, now: datetime) -> Confirmation:
-    """The signer's click (a POST). A quarantined signature records it and stays quarantined."""
+def shown_digest(signature: PetitionSignature) -> str:
+    return digest_of({name: getattr(signature, name) for name in CLICK_SAVES})
+
+
+def confirm(signature: PetitionSignature, now: datetime, shown: str) -> Confirmation:
+    """The signer's click (a POST) on a page that showed the details with digest `shown`. A
+    quarantined signature records it and stays quarantined."""
+    # Locked: a sign-up with the address racing the click either came first, and is seen here,
+    # or waits, and finds the signature confirmed.
+    db.session.refresh(signature, with_for_update=True)
+    if signature.confirmed_at is None and shown != shown_digest(signature):
+        return Confirmation.CHANGED
     if signature.confirmed_at is not None:
         return Confirmation.ALREADY
     if not signature.petition.is_open:  # a quarantined one too: approving it must not add it late

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from campaign.coalitions.models import CoalitionRole, Role, TeamInvitation
 from campaign.coalitions.tasks import delete_old_team_invitations
 from campaign.core.outbox import utcnow
-from tests.pages import text_of
+from tests.pages import click_confirm, text_of
 from tests.petitions.conftest import make_petition  # noqa: F401 (fixture)
 from tests.petitions.conftest import sign_form as petition_sign_form
 
@@ -102,7 +102,7 @@ def test_an_erased_persons_address_leaves_the_team_invitations_too(
     client.post(f"/coalitions/{coalition.slug}/team", data={"email": ROSA, "role": "10"})
     signer = app.test_client()
     signer.post(f"/petitions/{petition.slug}/sign", data=petition_sign_form(signer, petition, email=ROSA))
-    signer.post(relative(mailbox.last_link(ROSA, "/petitions/confirm/")))
+    click_confirm(signer, relative(mailbox.last_link(ROSA, "/petitions/confirm/")))
     signer.post("/privacy/request", data={"email": ROSA, "kind": "erasure"}).close()
     signer.post(relative(mailbox.last_link(ROSA, "/privacy/confirm/")))
     db.session.expire_all()

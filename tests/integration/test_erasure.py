@@ -20,6 +20,7 @@ from tests.actions.conftest import hosted_event
 from tests.integration.helpers import link_path, log_in, make_coalition, make_organizer
 from tests.letters.conftest import letter_form
 from tests.letters.conftest import sign_form as letter_sign_form
+from tests.pages import click_confirm
 from tests.petitions.conftest import petition_form
 from tests.services import wait_until
 from tests.traces import traces
@@ -66,7 +67,7 @@ def sign_petition(it_app, client, smtp_server, coalition_slug) -> Petition:
         f"/petitions/{petition.slug}/sign", data=form, environ_base={"REMOTE_ADDR": HER_IP}
     )
     assert response.status_code == 302
-    assert client.post(her_link(smtp_server, "/petitions/confirm/")).status_code == 200
+    assert click_confirm(client, her_link(smtp_server, "/petitions/confirm/")).status_code == 200
     return petition
 
 
@@ -78,7 +79,7 @@ def sign_letter(it_app, client, smtp_server, coalition_slug) -> Letter:
         kind="individual", signer_name=f"{FIRST} {LAST}", signer_title=TITLE, email=EMAIL, show_name="y"
     )
     assert client.post(f"/letters/sign/{letter.signon_key}", data=individual).status_code == 302
-    assert client.post(her_link(smtp_server, "/letters/confirm/")).status_code == 200
+    assert click_confirm(client, her_link(smtp_server, "/letters/confirm/")).status_code == 200
     with it_app.app_context():
         ids = [
             str(i) for i in db.session.scalars(select(Signature.id).where(Signature.letter_id == letter.id))

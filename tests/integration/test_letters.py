@@ -11,7 +11,7 @@ from sqlalchemy import select
 from campaign.extensions import db
 from campaign.letters.models import Letter, Signature
 from tests.integration.helpers import link_path, log_in, mail_to, make_coalition, make_organizer, new_address
-from tests.pages import text_of
+from tests.pages import click_confirm, text_of
 
 pytestmark = pytest.mark.integration
 
@@ -92,7 +92,7 @@ def test_63_organizations_sign_are_approved_and_delivered(it_app, it_client, cel
         assert message["Subject"] == "Confirm your signature: End 287(g) agreements"
         path = link_path(message, "/letters/confirm/")
         assert "Confirm my signature" in it_client.get(path).get_data(as_text=True)
-        assert it_client.post(path).status_code == 200
+        assert click_confirm(it_client, path).status_code == 200
 
     with it_app.app_context():
         pending = db.session.scalars(select(Signature.id).where(Signature.letter_id == letter_id)).all()

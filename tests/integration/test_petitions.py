@@ -10,6 +10,7 @@ from campaign.extensions import db
 from campaign.petitions.models import Petition, PetitionSignature, SignatureState, Tally
 from campaign.petitions.tasks import send_confirmations
 from tests.integration.helpers import link_path, log_in, make_coalition, make_organizer, new_address
+from tests.pages import click_confirm
 from tests.services import wait_until
 
 pytestmark = pytest.mark.integration
@@ -58,7 +59,7 @@ def test_1000_signatures_are_confirmed_tallied_and_agree_with_the_database(
 
     for email in emails:
         message = smtp_server.wait_for_mail_to(email, timeout=120)[0]
-        assert it_client.post(link_path(message, "/petitions/confirm/")).status_code == 200
+        assert click_confirm(it_client, link_path(message, "/petitions/confirm/")).status_code == 200
 
     def already_signed(messages):
         told = [m for m in messages if m["Subject"].startswith("You have already signed")]

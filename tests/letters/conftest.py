@@ -4,6 +4,7 @@ import pytest
 from sqlalchemy import select
 
 from campaign.letters.models import Letter
+from tests.pages import click_confirm
 
 
 def letter_form(**overrides) -> dict:
@@ -71,7 +72,7 @@ def sign(client, mailbox):
             return response
         link = mailbox.last_link(form["email"], "/letters/confirm/")
         assert "Confirm my signature" in client.get(link).get_data(as_text=True)  # a GET only shows
-        return client.post(link)
+        return click_confirm(client, link)
 
     return do_sign
 

@@ -14,7 +14,7 @@ from campaign.letters import services
 from campaign.letters.models import LetterState, Signature
 from campaign.letters.tasks import keep_letters_on_time
 from tests.letters.conftest import approve_all, letter_form
-from tests.pages import text_of
+from tests.pages import click_confirm, text_of
 
 
 def _url(coalition, letter, rest=""):
@@ -41,7 +41,7 @@ def test_editing_a_signed_text_makes_a_version_signers_must_reconfirm(
     assert message["Subject"] == "The letter changed: please confirm your signature again"
     link = mailbox.last_link("erika@juntos.example", "/letters/confirm/")
     assert "The letter changed after you signed" in text_of(client.get(link))
-    assert "you signed the new version" in text_of(client.post(link))
+    assert "you signed the new version" in text_of(click_confirm(client, link))
     assert "Juntos" in text_of(client.get(f"/letters/{letter.slug}"))
 
 

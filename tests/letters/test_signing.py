@@ -5,7 +5,7 @@ from sqlalchemy import select
 from campaign.letters.models import Signature, SignatureState
 from campaign.organizations.services import create_organization
 from tests.letters.conftest import approve_all, sign_form
-from tests.pages import text_of
+from tests.pages import click_confirm, text_of
 
 
 def test_a_sign_on_counts_only_after_the_email_confirmation_and_approval(
@@ -44,8 +44,8 @@ def test_two_unconfirmed_sign_ons_merge_when_the_second_is_confirmed(client, mak
     letter = make_letter()
     sign(letter, confirm=False)
     sign(letter, confirm=False, email="colleague@juntos.example", signer_name="Colleague")
-    client.post(mailbox.last_link("colleague@juntos.example", "/letters/confirm/"))
-    late_click = client.post(mailbox.last_link("erika@juntos.example", "/letters/confirm/"))
+    click_confirm(client, mailbox.last_link("colleague@juntos.example", "/letters/confirm/"))
+    late_click = click_confirm(client, mailbox.last_link("erika@juntos.example", "/letters/confirm/"))
     assert "already counted once" in text_of(late_click)
     states = sorted(s.state for s in db.session.scalars(select(Signature)))
     assert states == [SignatureState.DUPLICATE, SignatureState.PENDING]

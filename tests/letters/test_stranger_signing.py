@@ -3,11 +3,12 @@
 from sqlalchemy import func, select
 
 from campaign.extensions import db
-from campaign.letters.models import Signature
+from campaign.letters.models import Signature, SignatureState
+from campaign.organizations.models import Organization
 from campaign.supporters.models import Consent, Subscription
 from campaign.supporters.services import find_supporter
 from tests.letters.conftest import sign_form
-from tests.pages import text_of
+from tests.pages import click_confirm, shown_on, text_of
 
 ROSA = "rosa@juntos.example"
 
@@ -28,7 +29,7 @@ def test_a_stranger_signing_on_with_rosas_address_cannot_rename_resubscribe_or_c
     client.get("/language/es")
     form = sign_form(email=ROSA, signer_name="Rosa Díaz", subscribe="y")
     assert client.post(f"/letters/sign/{first.signon_key}", data=form).status_code == 302
-    client.post(mailbox.last_link(ROSA, "/letters/confirm/"))
+    click_confirm(client, mailbox.last_link(ROSA, "/letters/confirm/"))
     assert rosa(coalition).subscription == Subscription.SUBSCRIBED
     client.post(f"/u/{rosa(coalition).preferences_token}", data={"language": "es"})
     assert rosa(coalition).subscription == Subscription.UNSUBSCRIBED
@@ -51,7 +52,7 @@ def test_a_stranger_signing_on_with_rosas_address_cannot_rename_resubscribe_or_c
     link = mailbox.last_link(ROSA, "/letters/confirm/")
     assert "Confirma tu firma" in app.test_client().get(link).get_data(as_text=True)  # her language
     assert rosa(coalition).first_name == "Rosa" and consents() == consents_before
-    client.post(link)
+    click_confirm(client, link)
     record = rosa(coalition)
     assert (record.first_name, record.last_name, record.language) == ("Mallory", "Stone", "en")
     assert record.subscription == Subscription.SUBSCRIBED
@@ -67,7 +68,7 @@ def test_a_new_signers_consent_waits_for_the_confirmation(client, coalition, mak
     signer = find_supporter(coalition.id, "new@casa.example")
     assert signer.first_name == "Erika" and signer.subscription == Subscription.NOT_ASKED
     assert consents() == 0
-    client.post(mailbox.last_link("new@casa.example", "/letters/confirm/"))
+    click_confirm(client, mailbox.last_link("new@casa.example", "/letters/confirm/"))
     (consent,) = db.session.scalars(select(Consent)).all()
     assert consent.wording == (
         f"Email me news and calls to action from {coalition.name}. I can unsubscribe at any time."
@@ -91,7 +92,7 @@ def test_a_stranger_cannot_learn_that_rosa_signed_a_letter_unlisted(
     letter = make_letter(allow_individuals="y")
     client.get("/language/es")
     sign(letter, email=ROSA, signer_name="Rosa Díaz", confirm=False, **INDIVIDUAL)  # not listed: no show_name
-    client.post(mailbox.last_link(ROSA, "/letters/confirm/"))
+    click_confirm(client, mailbox.last_link(ROSA, "/letters/confirm/"))
     assert "Rosa" not in text_of(client.get(f"/letters/{letter.slug}"))
     stranger = app.test_client()
     stranger.get("/language/en")
@@ -166,3 +167,76 @@ def test_a_stranger_signing_on_after_rosa_shows_the_strangers_name_on_her_confir
     links = {mailbox.last_link(ROSA, "/letters/confirm/")}
     page = text_of(app.test_client().get(links.pop()))
     assert "Mallory Stone" in page and "subscribes you" in page
+
+
+# -- what Rosa's click saves is what her confirm page showed -------------------------------------
+
+INDIVIDUAL = {"kind": "individual", "organization_name": "", "signer_title": ""}
+
+
+def test_a_stranger_signing_on_after_rosa_opened_her_confirm_page_lists_her_by_name(
+    app, coalition, make_letter, mailbox
+):
+    letter = make_letter(allow_individuals="y")
+    rosa_browser = app.test_client()
+    form = sign_form(email=ROSA, signer_name="Rosa Díaz", **INDIVIDUAL)
+    rosa_browser.post(f"/letters/sign/{letter.signon_key}", data=form)
+    link = mailbox.last_link(ROSA, "/letters/confirm/")
+    read = rosa_browser.get(link)
+    assert "Not listed" in text_of(read)
+    form = sign_form(email=ROSA, signer_name="Mallory Díaz", show_name="y", **INDIVIDUAL)
+    app.test_client().post(f"/letters/sign/{letter.signon_key}", data=form)
+
+    again = rosa_browser.post(link, data=shown_on(read))
+    assert again.status_code == 409
+    page = text_of(again)
+    assert "The details of this signature changed" in page and "Mallory Díaz" in page and "Listed." in page
+    signature = db.session.scalar(select(Signature))
+    db.session.refresh(signature)
+    assert signature.state == SignatureState.UNCONFIRMED and rosa(coalition).first_name == "Rosa"
+
+    # A click from the page that showed the stranger's details saves what it showed.
+    rosa_browser.post(link, data=shown_on(again))
+    db.session.refresh(signature)
+    assert signature.state == SignatureState.PENDING and signature.show_name
+    assert rosa(coalition).first_name == "Mallory"
+
+
+def test_a_stranger_signing_on_after_rosa_moves_her_organizations_listed_city_unseen_on_the_confirm_page(
+    app, coalition, make_letter, mailbox
+):
+    letter = make_letter()
+    rosa_browser = app.test_client()
+    rosa_browser.post(f"/letters/sign/{letter.signon_key}", data=sign_form(email=ROSA))
+    form = sign_form(email=ROSA, city="Tombstone", us_state="AZ", sector="labor", scope="national")
+    app.test_client().post(f"/letters/sign/{letter.signon_key}", data=form)
+    link = mailbox.last_link(ROSA, "/letters/confirm/")
+    page = text_of(rosa_browser.get(link))
+    assert "City and state Tombstone, AZ Sector Labor Scope National" in page
+    click_confirm(rosa_browser, link)
+    signature = db.session.scalar(select(Signature))
+    db.session.refresh(signature)
+    assert signature.state != SignatureState.UNCONFIRMED
+    assert (signature.city, signature.us_state, signature.sector, signature.scope) == (
+        "Tombstone",
+        "AZ",
+        "labor",
+        "national",
+    )
+
+
+def test_a_stranger_cannot_flood_rosas_inbox_by_signing_on_for_ever_new_organizations(
+    app, coalition, make_letter, mailbox
+):
+    letter = make_letter()
+    organizations_before = db.session.scalar(select(func.count()).select_from(Organization))
+    stranger = app.test_client()
+    answers = set()
+    for number in range(10):
+        form = sign_form(email=ROSA, organization_name=f"Spam Org {number}")
+        response = stranger.post(f"/letters/sign/{letter.signon_key}", data=form)
+        answers.add((response.status_code, response.headers["Location"]))
+    assert len(answers) == 1  # every one answers "check your email"
+    assert len(mailbox.to(ROSA)) == 3
+    assert db.session.scalar(select(func.count()).select_from(Signature)) == 3
+    assert db.session.scalar(select(func.count()).select_from(Organization)) == organizations_before + 3

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from campaign.extensions import db as _db
 from campaign.petitions.models import Petition
 from campaign.petitions.tasks import keep_tallies
+from tests.pages import click_confirm
 
 
 def petition_form(**overrides) -> dict:
@@ -67,7 +68,7 @@ def sign(client, mailbox):
         assert response.status_code == 302, response.get_data(as_text=True)
         if confirm:
             link = mailbox.last_link(form["email"], "/petitions/confirm/")
-            client.post(link)
+            click_confirm(client, link)
         return response
 
     return do_sign

@@ -14,7 +14,7 @@ from campaign.petitions import notices, signing
 from campaign.petitions.models import PetitionSignature
 from campaign.petitions.tasks import send_confirmations, tidy_signatures
 from campaign.supporters.services import erase_supporter_data
-from tests.pages import text_of
+from tests.pages import click_confirm, text_of
 
 
 def signed(petition, address, language="en"):
@@ -59,7 +59,7 @@ def test_one_message_per_petition_and_each_signer_confirms_their_own_signature(
         links = links_to(mailbox, address)
         assert len(links) == len(own) and {signature_of(link) for link in links} == own
     [ben_link] = links_to(mailbox, "ben@example.org")
-    assert "your signature counts" in text_of(client.post(ben_link))
+    assert "your signature counts" in text_of(click_confirm(client, ben_link))
     confirmed = db.session.scalars(
         select(PetitionSignature.id).where(PetitionSignature.confirmed_at.is_not(None))
     )

@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from campaign.extensions import db
 from campaign.petitions.models import PetitionSignature, SignatureState
+from tests.pages import click_confirm
 from tests.petitions.conftest import tally_now
 
 
@@ -32,7 +33,7 @@ def test_the_widget_signs_without_a_session_and_counts_after_confirmation(app, m
     signature = db.session.scalar(select(PetitionSignature))
     assert signature.source == "widget" and signature.state == SignatureState.UNCONFIRMED
     app.config["WTF_CSRF_ENABLED"] = False
-    partner_visitor.post(mailbox.last_link("ana@example.org", "/petitions/confirm/"))
+    click_confirm(partner_visitor, mailbox.last_link("ana@example.org", "/petitions/confirm/"))
     tally_now()
     badge = partner_visitor.get(f"/petitions/{petition.slug}/badge.svg")
     assert badge.mimetype == "image/svg+xml" and "1 signature" in badge.get_data(as_text=True)

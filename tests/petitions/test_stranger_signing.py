@@ -13,7 +13,7 @@ from campaign.petitions.models import PetitionSignature
 from campaign.supporters.forms import consent_wording
 from campaign.supporters.models import Consent, Subscription, Supporter
 from campaign.supporters.services import find_supporter
-from tests.pages import text_of
+from tests.pages import click_confirm, shown_on, text_of
 from tests.petitions.conftest import sign_form
 
 ROSA = "rosa@example.org"
@@ -116,7 +116,7 @@ def test_rosa_confirming_the_signature_herself_applies_what_was_typed_and_the_co
     page = text_of(app.test_client().get(link))
     assert "Confirma tu firma" in page and "Mallory Stone" in page and "te suscribes" in page
     assert_rosa_as_she_left_it(coalition, consents_before)
-    client.post(link)  # she owns the mailbox: her click is the proof
+    click_confirm(client, link)  # she owns the mailbox: her click is the proof
     record = rosa(coalition)
     assert (record.first_name, record.last_name, record.zip_code, record.language) == (
         "Mallory",
@@ -152,7 +152,7 @@ def test_a_new_signers_consent_is_recorded_only_when_confirmed_with_the_words_sh
     link = mailbox.last_link("new@example.org", "/petitions/confirm/")
     client.get(link)
     assert consents() == 0
-    client.post(link)
+    click_confirm(client, link)
     db.session.expire_all()
     (consent,) = db.session.scalars(select(Consent)).all()
     # The words the Spanish page showed, exactly.
@@ -203,8 +203,9 @@ def test_rosa_signing_after_a_stranger_gets_her_own_name_not_the_strangers(
     client.post(f"/petitions/{petition.slug}/sign", data=form | {"comment": ""})
     link = mailbox.last_link(ROSA, "/petitions/confirm/")
     page = text_of(app.test_client().get(link))
-    assert "Rosa Díaz" in page and "Mallory" not in page and "te suscribes" not in page
-    client.post(link)
+    # Her own name is her record's: the page lists no name to save, and no subscription.
+    assert "Mallory" not in page and "Nombre" not in page and "Al confirmar no te suscribes" in page
+    click_confirm(client, link)
     assert_rosa_as_she_left_it(coalition, consents_before)
     signature = db.session.scalar(
         select(PetitionSignature).where(PetitionSignature.petition_id == petition.id)
@@ -251,3 +252,106 @@ def test_a_stranger_signing_again_after_rosa_confirmed_changes_nothing_of_her_si
         None,
         True,
     )
+
+
+# -- what Rosa's click saves is what her confirm page showed -------------------------------------
+
+CHANGED_NOTICE = "The details of this signature changed since you opened this page."
+
+
+def test_a_stranger_signing_after_rosa_opened_her_confirm_page_changes_what_her_click_saves(
+    app, coalition, make_petition, mailbox
+):
+    """Rosa reads her own name and comment; a stranger signs again with her address; the click
+    from the page she read saves nothing of the stranger's, and shows her what changed."""
+    petition = make_petition()
+    rosa_browser = app.test_client()
+    form = sign_form(rosa_browser, petition, email=ROSA, first_name="Rosa", comment="Por mi hija")
+    rosa_browser.post(f"/petitions/{petition.slug}/sign", data=form)
+    link = mailbox.last_link(ROSA, "/petitions/confirm/")
+    read = rosa_browser.get(link)
+    assert "Por mi hija" in text_of(read) and "Mallory" not in text_of(read)
+    stranger = app.test_client()
+    form = sign_form(
+        stranger, petition, email=ROSA, first_name="Mallory", comment="hateful words", show_name="y"
+    )
+    stranger.post(f"/petitions/{petition.slug}/sign", data=form)
+
+    again = rosa_browser.post(link, data=shown_on(read))
+    assert again.status_code == 409
+    page = text_of(again)
+    assert CHANGED_NOTICE in page and "Mallory" in page and "hateful words" in page
+    signature = db.session.scalar(select(PetitionSignature))
+    db.session.refresh(signature)
+    assert signature.confirmed_at is None and rosa(coalition).first_name == "Rosa"
+
+    # A click from the page that showed the stranger's details saves what it showed.
+    assert "your signature counts" in text_of(rosa_browser.post(link, data=shown_on(again)))
+    db.session.refresh(signature)
+    assert signature.confirmed_at is not None and signature.show_name
+    assert rosa(coalition).first_name == "Mallory"
+
+
+def _rosa_on_file_in_spanish(app, make_petition, mailbox):
+    """Rosa signed a first petition in Spanish, ZIP code 19104, the box ticked, and confirmed."""
+    first = make_petition(title="Primera")
+    rosa_browser = app.test_client()
+    rosa_browser.get("/language/es")
+    form = sign_form(rosa_browser, first, email=ROSA, first_name="Rosa") | {"subscribe": "y"}
+    rosa_browser.post(f"/petitions/{first.slug}/sign", data=form)
+    click_confirm(rosa_browser, mailbox.last_link(ROSA, "/petitions/confirm/"))
+    return rosa_browser
+
+
+def _stranger_signs_again(app, make_petition, mailbox, **typed):
+    """Rosa signs a second petition, then a stranger with her address and `typed`; returns
+    Rosa's browser and the text of her confirm page."""
+    rosa_browser = _rosa_on_file_in_spanish(app, make_petition, mailbox)
+    petition = make_petition(title="Segunda")
+    rosa_browser.post(
+        f"/petitions/{petition.slug}/sign",
+        data=sign_form(rosa_browser, petition, email=ROSA, first_name="Rosa"),
+    )
+    stranger = app.test_client()
+    stranger.get("/language/en")
+    form = sign_form(stranger, petition, email=ROSA, first_name="Rosa") | typed
+    stranger.post(f"/petitions/{petition.slug}/sign", data=form)
+    return rosa_browser, mailbox.last_link(ROSA, "/petitions/confirm/")
+
+
+def test_a_stranger_signing_after_rosa_switches_her_emails_to_english_unseen_on_the_confirm_page(
+    app, coalition, make_petition, mailbox
+):
+    rosa_browser, link = _stranger_signs_again(app, make_petition, mailbox)
+    page = text_of(rosa_browser.get(link))
+    assert "Confirma tu firma" in page and "Idioma de los correos Inglés" in page
+    assert "Código postal" not in page and "Nombre" not in page  # only what changes is listed
+    click_confirm(rosa_browser, link)
+    assert (rosa(coalition).language, rosa(coalition).zip_code) == ("en", "19104")
+
+
+def test_a_stranger_signing_after_rosa_moves_her_zip_code_unseen_on_the_confirm_page(
+    app, coalition, make_petition, mailbox
+):
+    rosa_browser, link = _stranger_signs_again(app, make_petition, mailbox, zip_code="10001")
+    page = text_of(rosa_browser.get(link))
+    assert "Código postal 10001" in page
+    click_confirm(rosa_browser, link)
+    assert rosa(coalition).zip_code == "10001"
+
+
+def test_a_stranger_signing_after_rosa_drops_the_subscription_she_ticked_unseen_on_the_confirm_page(
+    app, coalition, make_petition, mailbox
+):
+    petition = make_petition()
+    rosa_browser = app.test_client()
+    form = sign_form(rosa_browser, petition, email=ROSA, first_name="Rosa") | {"subscribe": "y"}
+    rosa_browser.post(f"/petitions/{petition.slug}/sign", data=form)
+    stranger = app.test_client()
+    stranger.post(
+        f"/petitions/{petition.slug}/sign", data=sign_form(stranger, petition, email=ROSA, first_name="Rosa")
+    )
+    link = mailbox.last_link(ROSA, "/petitions/confirm/")
+    assert "Confirming does not subscribe you" in text_of(rosa_browser.get(link))
+    click_confirm(rosa_browser, link)
+    assert rosa(coalition).subscription != Subscription.SUBSCRIBED and consents() == 0

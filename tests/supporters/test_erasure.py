@@ -11,6 +11,7 @@ from campaign.supporters.models import Supporter
 from tests.actions.conftest import hosted_event
 from tests.letters.conftest import letter_form
 from tests.letters.conftest import sign_form as letter_sign_form
+from tests.pages import click_confirm
 from tests.petitions.conftest import petition_form
 from tests.petitions.conftest import sign_form as petition_sign_form
 from tests.traces import traces
@@ -25,7 +26,7 @@ HER_IP = "203.0.113.77"
 
 
 def confirm_link(client, mailbox, path_fragment):
-    client.post(mailbox.last_link(EMAIL, path_fragment))
+    click_confirm(client, mailbox.last_link(EMAIL, path_fragment))
 
 
 def sign_petition(client, mailbox, petition, email, remote_addr="127.0.0.1", **fields):
@@ -34,7 +35,7 @@ def sign_petition(client, mailbox, petition, email, remote_addr="127.0.0.1", **f
         f"/petitions/{petition.slug}/sign", data=form, environ_base={"REMOTE_ADDR": remote_addr}
     )
     assert response.status_code == 302
-    client.post(mailbox.last_link(email, "/petitions/confirm/"))
+    click_confirm(client, mailbox.last_link(email, "/petitions/confirm/"))
 
 
 def her_petition_signature(client, mailbox, coalition, db) -> Petition:
@@ -68,7 +69,7 @@ def her_letter_signature(client, mailbox, coalition, db):
     client.post(f"/coalitions/{coalition.slug}/letters/{letter.id}/open")
     db.session.refresh(letter)
     client.post(f"/letters/sign/{letter.signon_key}", data=letter_sign_form())  # an organization
-    client.post(mailbox.last_link("erika@juntos.example", "/letters/confirm/"))
+    click_confirm(client, mailbox.last_link("erika@juntos.example", "/letters/confirm/"))
     individual = letter_sign_form(
         kind="individual", signer_name=f"{FIRST} {LAST}", signer_title=TITLE, email=EMAIL, show_name="y"
     )
