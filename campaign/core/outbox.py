@@ -9,7 +9,9 @@ a message delivered twice runs its work once.
 
 import logging
 import re
+import threading
 import time
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from functools import wraps
 
@@ -146,18 +148,34 @@ def dispatch_committed() -> None:
 
 
 def run_after_response(response: Response) -> None:
-    """Have the tasks this request deferred (see `outbox_task`) run once `response` is sent."""
+    """Have the tasks this request deferred (see `outbox_task`) run once `response` is sent.
+
+    They run when the server has written the body, and at the latest when it closes the
+    response (a test client's `close()`), once either way: a server may skip `close()` when the
+    client has already hung up, as Werkzeug's development server does after a redirect."""
     deferred = request.environ.pop(_DEFERRED, None)
     if not deferred:
         return
     app = current_app._get_current_object()
+    once = threading.Lock()
 
     def run() -> None:
+        if not once.acquire(blocking=False):
+            return
         with app.app_context():
             for entry_id, task_name in deferred:
                 publish(entry_id, task_name)
 
     response.call_on_close(run)
+    if not response.is_streamed:
+        body = response.get_data()
+        response.headers["Content-Length"] = str(len(body))
+        response.response = _then(body, run)
+
+
+def _then(body: bytes, run: Callable[[], None]) -> Iterator[bytes]:
+    yield body
+    run()
 
 
 def publish(entry_id: int, task_name: str) -> bool:
@@ -172,7 +190,9 @@ def _publish_task(task_name: str, args: tuple, countdown: float | None = None) -
         if _uses_broker():
             celery.send_task(task_name, args=list(args), countdown=countdown)
         else:
-            celery.tasks[task_name].apply(args=list(args))
+            result = celery.tasks[task_name].apply(args=list(args))
+            if result.failed():  # in-process, a task's error is kept in its result, not raised
+                log.error("task %s%s failed in-process: %s", task_name, args, result.traceback)
         return True
     except Exception:  # noqa: BLE001 - any broker failure leaves the work for the sweeper
         log.warning("task %s%s not published; the sweeper will retry", task_name, args)

@@ -128,3 +128,18 @@ def test_sweep_leaves_recent_rows_to_the_normal_hand_off(app, db, calls):
     db.session.commit()
     assert outbox.sweep() == 0
     assert calls == []
+
+
+def test_work_deferred_after_the_response_runs_when_a_server_writes_it_without_closing_it(
+    app, db, make_user, mailbox
+):
+    """Werkzeug's development server skips `close()` when the browser has already hung up
+    (after a redirect, say): a reset email deferred to after the response must still go."""
+    from werkzeug.test import EnvironBuilder
+
+    make_user(email="ana@example.org")
+    environ = EnvironBuilder(
+        path="/accounts/reset", method="POST", data={"email": "ana@example.org"}
+    ).get_environ()
+    body = b"".join(app.wsgi_app(environ, lambda status, headers: None))  # written, never closed
+    assert body and len(mailbox.to("ana@example.org")) == 1
