@@ -24,7 +24,7 @@ from campaign.core.places import place_of
 from campaign.core.slugs import unique_slug
 from campaign.core.zones import to_local
 from campaign.extensions import db
-from campaign.supporters.signals import supporter_erasing
+from campaign.supporters.signals import address_erasing, address_exporting
 
 # Reminders go out at these local times: the day before, and the morning of the event (or this
 # long before an early start).
@@ -202,19 +202,41 @@ def new_host_key(event: Event) -> None:
     notices.send_host_link(event)
 
 
-@supporter_erasing.connect
-def forget_host(supporter) -> None:
-    """An erased person's address and name leave the events they proposed. The address is
-    encrypted with no blind index, so the coalition's few hosted events are compared one by one;
-    the host link keeps working for whoever holds it."""
-    if not supporter.email:
-        return
-    erased = canonical_email(supporter.email)
-    hosted = select(Event).where(Event.coalition_id == supporter.coalition_id, Event.host_email.is_not(None))
-    for event in db.session.scalars(hosted):
-        if canonical_email(event.host_email) == erased:
-            event.host_email = event.host_contact_name = None
+def _hosted_by(email: str) -> list[Event]:
+    """Events whose host contact is this address, in every coalition. The address is encrypted
+    with no blind index, so the events with a host contact are compared one by one: they are few,
+    and this runs only for a data request."""
+    wanted = canonical_email(email)
+    hosted = select(Event).where(Event.host_email.is_not(None)).order_by(Event.starts_at)
+    return [event for event in db.session.scalars(hosted) if canonical_email(event.host_email) == wanted]
+
+
+@address_erasing.connect
+def forget_host(email: str) -> int:
+    """An erased person's address and name leave the events they proposed, whether or not they
+    were ever a supporter; the host link keeps working for whoever holds it."""
+    events = _hosted_by(email)
+    for event in events:
+        event.host_email = event.host_contact_name = None
     db.session.flush()
+    return len(events)
+
+
+@address_exporting.connect
+def describe_hosting(email: str) -> list[dict]:
+    """A data copy's record per coalition whose events this address hosts."""
+    by_coalition: dict[int, list[Event]] = {}
+    for event in _hosted_by(email):
+        by_coalition.setdefault(event.coalition_id, []).append(event)
+    return [
+        {
+            "coalition": events[0].day.coalition.name,
+            "fields": {"email": events[0].host_email, "host_name": events[0].host_contact_name},
+            "consents": [],
+            "activity": [f"{event.starts_at:%Y-%m-%d} · hosting · {event.title}" for event in events],
+        }
+        for events in by_coalition.values()
+    ]
 
 
 def events_of(day: DayOfAction, states=(EventState.SCHEDULED, EventState.CANCELLED)) -> list[Event]:

@@ -23,7 +23,12 @@ from campaign.supporters.models import (
     check_zip_code,
     new_token,
 )
-from campaign.supporters.signals import supporter_erasing, supporter_exporting
+from campaign.supporters.signals import (
+    address_erasing,
+    address_exporting,
+    supporter_erasing,
+    supporter_exporting,
+)
 from campaign.supporters.tokens import ERASURE_SALT, loads_or_none, serializer
 
 
@@ -185,8 +190,12 @@ def supporters_for_email(email: str | None) -> list[Supporter]:
 
 
 def export_supporter_data(email: str | None) -> list[dict]:
-    """Everything every coalition holds about this person, one dict per coalition."""
-    return [_export_record(supporter) for supporter in supporters_for_email(email)]
+    """Everything every coalition holds about this person, one dict per coalition (and per
+    coalition whose events they host)."""
+    records = [_export_record(supporter) for supporter in supporters_for_email(email)]
+    if email:
+        records += [record for _, held in address_exporting.send(email) for record in held or []]
+    return records
 
 
 def _export_record(supporter: Supporter) -> dict:
@@ -232,10 +241,13 @@ def erase_supporter_data(email: str | None) -> int:
         supporter.email_index = supporter.zip_code = supporter.preferences_token = None
         supporter.subscription = Subscription.UNSUBSCRIBED
         supporter.erased_at = utcnow()
+    erased = len(supporters)
     if email:
+        mail.forget_recipient(email)  # also mail to an address that has no supporter record (a host)
         forget_team_invitations(email)
+        erased += sum(count or 0 for _, count in address_erasing.send(email))
     db.session.flush()
-    return len(supporters)
+    return erased
 
 
 def open_data_request(

@@ -203,3 +203,22 @@ def test_an_erased_persons_suppression_and_the_smtp_replies_quoting_their_addres
     assert db.session.scalars(select(Suppression)).all() == []
     [delivery] = db.session.scalars(select(Delivery)).all()
     assert (delivery.state, delivery.last_error) == (DeliveryState.FAILED, None)  # the totals stay
+
+
+def test_someone_who_only_proposed_an_event_gets_a_copy_and_an_erasure_of_their_host_contact(
+    app, client, coalition, db, mailbox
+):
+    """A host who never signed or RSVPed has no supporter record: a data request must still find
+    the contact they left on their event, not answer 'we hold no data about this address'."""
+    event = hosted_event(coalition.id, EMAIL, f"{FIRST} {LAST}")
+    assert db.session.scalar(select(Supporter.id)) is None
+    client.post("/privacy/request", data={"email": EMAIL, "kind": "copy"}).close()  # answered after
+    copy = mailbox.to(EMAIL)[-1]
+    text = copy.get_body(preferencelist=("plain",)).get_content()
+    assert copy["Subject"] == "A copy of your data"
+    assert f"{FIRST} {LAST}" in text and "Vigil at the detention center" in text and coalition.name in text
+    client.post("/privacy/request", data={"email": EMAIL, "kind": "erasure"}).close()
+    confirm_link(client, mailbox, "/privacy/confirm/")
+    db.session.expire_all()
+    assert (event.host_email, event.host_contact_name) == (None, None)
+    assert traces(db, {"email": EMAIL, "name": LAST}) == []
