@@ -20,7 +20,7 @@ from campaign.core import outbox
 from campaign.core.outbox import utcnow
 from campaign.core.slugs import unique_slug
 from campaign.extensions import db
-from campaign.organizations.models import SECTOR_LABELS, Organization, Sector
+from campaign.organizations.models import SECTOR_LABELS, Organization
 from campaign.organizations.services import (
     LinkError,
     create_organization,
@@ -199,25 +199,10 @@ class Member:
     organization: Organization
     name: str
 
-    @property
-    def id(self) -> int:
-        return self.organization.id
-
-    @property
-    def sector(self) -> Sector:
-        return self.organization.sector
-
-    @property
-    def place(self) -> str:
-        return self.organization.place
-
-    @property
-    def website(self) -> str:
-        return self.organization.website
-
-    @property
-    def is_demo(self) -> bool:
-        return self.organization.is_demo
+    def __getattr__(self, attribute: str):
+        if attribute == "organization":  # not set yet (a copy being made): no recursion
+            raise AttributeError(attribute)
+        return getattr(self.organization, attribute)
 
 
 def _shown_name():
