@@ -192,7 +192,7 @@ def _publish_task(task_name: str, args: tuple, countdown: float | None = None) -
         else:
             result = celery.tasks[task_name].apply(args=list(args))
             if result.failed():  # in-process, a task's error is kept in its result, not raised
-                log.error("task %s%s failed in-process: %s", task_name, args, result.traceback)
+                log.error("task %s%s failed in-process: %s", task_name, args, describe_error(result.result))
         return True
     except Exception:  # noqa: BLE001 - any broker failure leaves the work for the sweeper
         log.warning("task %s%s not published; the sweeper will retry", task_name, args)

@@ -143,3 +143,18 @@ def test_work_deferred_after_the_response_runs_when_a_server_writes_it_without_c
     ).get_environ()
     body = b"".join(app.wsgi_app(environ, lambda status, headers: None))  # written, never closed
     assert body and len(mailbox.to("ana@example.org")) == 1
+
+
+def test_a_task_failing_in_process_is_logged_without_the_address_it_quoted(app, db, caplog):
+    """In-process, Celery keeps a task's error in its result: it is logged, addresses masked."""
+    from celery import shared_task
+
+    @shared_task(name="tests.core.failing_with_an_address")
+    def failing() -> None:
+        raise ValueError("550 no mailbox rosa@example.org")
+
+    outbox._publish_task("tests.core.failing_with_an_address", ())
+    ours = [record.getMessage() for record in caplog.records if record.name == "campaign.core.outbox"]
+    assert ours == [
+        "task tests.core.failing_with_an_address() failed in-process: ValueError: 550 no mailbox [address]"
+    ]
