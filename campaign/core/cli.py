@@ -28,8 +28,16 @@ def rotate_command(batch_size: int):
     Run after putting a new key first in DATA_KEYS (the old keys can be removed afterwards), and
     once after upgrading, for the values written before they were bound to their row. Values
     already current are left alone, so running it again is harmless."""
+    unreadable = 0
     for model in crypto.sealed_models():
-        click.echo(f"{model.__tablename__}: {crypto.reseal(model, batch_size)} rows re-encrypted")
+        resealed = crypto.reseal(model, batch_size)
+        click.echo(f"{model.__tablename__}: {resealed.rewritten} rows re-encrypted")
+        if resealed.unreadable:
+            ids = ", ".join(map(str, resealed.unreadable))
+            click.echo(f"{model.__tablename__}: no key in DATA_KEYS opens rows {ids}; left as they are")
+        unreadable += len(resealed.unreadable)
+    if unreadable:
+        raise click.exceptions.Exit(1)  # keep the old keys until these rows are mended or erased
 
 
 def register(app: Flask) -> None:

@@ -6,7 +6,7 @@ import hashlib
 import hmac
 import os
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from cryptography.exceptions import InvalidTag
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
@@ -235,16 +235,37 @@ class SealedRow:
             setattr(self, f"_{name}", seal(self.__tablename__, name, self.row_key, plaintext))
 
 
-def reseal(model: type[SealedRow], batch_size: int = 1000) -> int:
+RESEAL_PASSES = 5
+
+
+@dataclass
+class Resealed:
+    rewritten: int = 0
+    unreadable: list[int] = field(default_factory=list)  # ids of rows a value of which no key opens
+
+
+def reseal(model: type[SealedRow], batch_size: int = 1000) -> Resealed:
     """Seal every value of the model's table under the first key and the BOUND format, giving
-    rows without a key one; commits per batch of rows, by id. Returns the rows rewritten (none
-    the second time)."""
+    rows without a key one; commits per batch of rows, by id. Rows written by the app meanwhile
+    are left to the next pass, which runs until one finds nothing left (a row whose one column
+    the app changed still holds its other columns under the old key). A row with a value that no
+    key opens is skipped and reported, not allowed to stop the rest."""
+    resealed = Resealed()
+    for _ in range(RESEAL_PASSES):
+        stale = _reseal_pass(model, batch_size, resealed)
+        resealed.rewritten += stale
+        if not stale:
+            return resealed
+    raise RuntimeError(f"{model.__tablename__}: rows kept changing for {RESEAL_PASSES} passes; run it again")
+
+
+def _reseal_pass(model: type[SealedRow], batch_size: int, resealed: Resealed) -> int:
     table, names = model.__table__, model.sealed_columns
     keys, rewritten, last_id = _keys(), 0, 0
     columns = (*names, "row_key")
     statement = (
         update(table)
-        # Only if unchanged since read: a row the app wrote meanwhile is current already.
+        # Only if unchanged since read: a row the app wrote meanwhile waits for the next pass.
         .where(
             table.c.id == bindparam("row_id"),
             *(table.c[name].is_not_distinct_from(bindparam(f"old_{name}")) for name in columns),
@@ -261,22 +282,29 @@ def reseal(model: type[SealedRow], batch_size: int = 1000) -> int:
         changes = []
         for row in rows:
             tokens = {name: getattr(row, name) for name in names}
-            if row.row_key is not None and all(map(keys.is_current, tokens.values())):
+            if row.id in resealed.unreadable or (
+                row.row_key is not None and all(map(keys.is_current, tokens.values()))
+            ):
                 continue
-            row_key = row.row_key or new_row_key()
-            change = {"row_id": row.id, "old_row_key": row.row_key, "new_row_key": row_key}
-            change |= {f"old_{name}": token for name, token in tokens.items()}
-            for name, token in tokens.items():
-                plaintext = keys.open(table.name, name, row.row_key, token)
-                change[f"new_{name}"] = (
-                    None if plaintext is None else keys.seal(table.name, name, row_key, plaintext)
-                )
-            changes.append(change)
+            try:
+                changes.append(_resealed_row(keys, table.name, row, tokens))
+            except ValueError:
+                resealed.unreadable.append(row.id)
         if changes:
             db.session.execute(statement, changes)
         db.session.commit()
         rewritten += len(changes)
     return rewritten
+
+
+def _resealed_row(keys: _Keys, table: str, row, tokens: dict) -> dict:
+    row_key = row.row_key or new_row_key()
+    change = {"row_id": row.id, "old_row_key": row.row_key, "new_row_key": row_key}
+    change |= {f"old_{name}": token for name, token in tokens.items()}
+    for name, token in tokens.items():
+        plaintext = keys.open(table, name, row.row_key, token)
+        change[f"new_{name}"] = None if plaintext is None else keys.seal(table, name, row_key, plaintext)
+    return change
 
 
 def sealed_models() -> list[type[SealedRow]]:

@@ -281,3 +281,45 @@ def test_key_rotation_new_key_first(app, db, coalition):
     db.session.expire_all()
     with pytest.raises(ValueError, match="DATA_KEYS"):
         _ = db.session.get(Supporter, newer).email
+
+
+def test_a_value_the_app_writes_while_rotate_runs_leaves_no_column_under_the_retired_key(
+    app, db, coalition, monkeypatch
+):
+    """The app changes one column of a row between rotate's read and its write: rotate must not
+    count that row as done while its other columns are still under the old key."""
+    old_key = app.config["DATA_KEYS"]
+    rosa = add_supporter(db, coalition, "rosa@example.org", "Rosa")
+    app.config["DATA_KEYS"] = f"{Fernet.generate_key().decode()},{old_key}"
+    resealed_row = crypto._resealed_row
+
+    def the_app_writes_meanwhile(keys, table, row, tokens):
+        change = resealed_row(keys, table, row, tokens)
+        if row.id == rosa and table == "supporter":
+            monkeypatch.setattr(crypto, "_resealed_row", resealed_row)
+            supporter = db.session.get(Supporter, rosa)
+            supporter.phone = "+12155550123"  # sealed under the new key, as the app writes it
+            db.session.flush()
+        return change
+
+    monkeypatch.setattr(crypto, "_resealed_row", the_app_writes_meanwhile)
+    rotate(app)
+    app.config["DATA_KEYS"] = app.config["DATA_KEYS"].split(",")[0]  # the old key is retired
+    db.session.expire_all()
+    supporter = db.session.get(Supporter, rosa)
+    assert (supporter.email, supporter.first_name, supporter.phone) == (
+        "rosa@example.org",
+        "Rosa",
+        "+12155550123",
+    )
+
+
+def test_a_row_no_key_opens_is_reported_and_does_not_stop_the_rotation(app, db, coalition):
+    ids = [add_supporter(db, coalition, f"person{n}@example.org", f"Person {n}") for n in range(3)]
+    unbind_rows(db, Supporter, unbound_token)
+    overwrite(db, "supporter", "email", ids[1], Fernet(Fernet.generate_key()).encrypt(b"lost@example.org"))
+    result = app.test_cli_runner().invoke(args=["crypto", "rotate", "--batch-size", "2"])
+    assert result.exit_code == 1
+    assert "supporter: 2 rows re-encrypted" in result.output
+    assert f"supporter: no key in DATA_KEYS opens rows {ids[1]}; left as they are" in result.output
+    assert stored(db, "supporter", "email", ids[2])[:1] == crypto.BOUND
