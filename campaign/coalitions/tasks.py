@@ -10,7 +10,6 @@ from sqlalchemy import delete
 from campaign.coalitions.models import Membership, MembershipStatus, TeamInvitation
 from campaign.coalitions.tokens import invitation_token, team_invitation_token
 from campaign.core import counters
-from campaign.core.crypto import canonical_email, keyed_hash
 from campaign.core.mail import send_templated
 from campaign.core.outbox import outbox_task, utcnow
 from campaign.core.urls import external_url
@@ -64,7 +63,7 @@ def _recipient_allows(invitation: TeamInvitation) -> bool:
     """Coalitions anyone can make, inviting one address, send it a few emails a day, not a flood.
 
     Checked here, not on the form, so that the admin cannot tell from the answer."""
-    recipient = keyed_hash(canonical_email(invitation.email))
+    recipient = counters.recipient_key(invitation.email)
     return counters.recipient_allows(
         "team-invitation-email", recipient, f"coalition:{invitation.coalition_id}"
     )

@@ -12,6 +12,7 @@ import time
 from flask import current_app
 from limits import parse
 
+from campaign.core.crypto import canonical_email, keyed_hash
 from campaign.extensions import limiter
 
 log = logging.getLogger(__name__)
@@ -24,6 +25,12 @@ def hit(limit: str, *keys: str) -> bool:
     except Exception:  # noqa: BLE001 - a storage outage must not block the request
         log.warning("rate-limit storage unavailable; %s not counted", keys[0])
         return True
+
+
+def recipient_key(address: str) -> str:
+    """The key an email address is counted under: a keyed hash of its canonical form, salted
+    apart from the blind indexes so that the counters cannot tie a person's records together."""
+    return keyed_hash("email-cap:" + canonical_email(address))
 
 
 def recipient_allows(kind: str, recipient_key: str, requester_key: str) -> bool:

@@ -5,7 +5,6 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from campaign.core import counters
-from campaign.core.crypto import canonical_email, keyed_hash
 from campaign.core.mail import send_templated
 from campaign.core.outbox import outbox_task, utcnow
 from campaign.core.urls import external_url
@@ -19,7 +18,7 @@ def answer_data_request(data_request_id: int) -> None:
     data_request = db.session.get(DataRequest, data_request_id)
     if data_request is None or data_request.state != DataRequestState.PENDING:
         return
-    recipient = keyed_hash(canonical_email(data_request.email or ""))
+    recipient = counters.recipient_key(data_request.email or "")
     requester = data_request.requester_ip_hash or ""
     # Checked here, not in the request, so that the request answers alike in every case.
     if not counters.recipient_allows("data-request-email", recipient, requester):

@@ -23,3 +23,15 @@ def test_a_dump_of_the_limiters_keys_names_no_ip_or_email(client, make_user):
     assert len(keys) >= 4  # the login per IP and the RSVP route's limit too
     for secret in (IP, EMAIL, EMAIL.split("@")[0], IP.replace(".", "")):
         assert not [key for key in keys if secret in key], secret
+
+
+def test_an_email_cap_key_is_no_hash_that_ties_a_person_across_coalitions(app):
+    """Redis holds the caps' keys: they must not equal the old global index or a coalition's."""
+    from campaign.core import counters
+    from campaign.core.crypto import canonical_email, email_blind_index, keyed_hash
+
+    key = counters.recipient_key("Rosa@Example.org")
+    assert key == counters.recipient_key("rosa@example.org")
+    assert key != keyed_hash(canonical_email("rosa@example.org")) and key not in {
+        email_blind_index("rosa@example.org", coalition_id=number) for number in range(1, 4)
+    }
