@@ -235,15 +235,13 @@ def erase_supporter_data(email: str | None) -> int:
     for supporter in supporters:
         supporter_erasing.send(supporter)
         _withdraw_consents(supporter)
-        if supporter.email:
-            mail.forget_recipient(supporter.email)
         supporter.email = supporter.first_name = supporter.last_name = supporter.phone = None
         supporter.email_index = supporter.zip_code = supporter.preferences_token = None
         supporter.subscription = Subscription.UNSUBSCRIBED
         supporter.erased_at = utcnow()
     erased = len(supporters)
     if email:
-        mail.forget_recipient(email)  # also mail to an address that has no supporter record (a host)
+        mail.forget_recipient(email)  # every copy to the address, with or without a supporter record
         forget_team_invitations(email)
         erased += sum(count or 0 for _, count in address_erasing.send(email))
     db.session.flush()
