@@ -11,6 +11,7 @@ from campaign.core.crypto import email_blind_index
 from campaign.core.outbox import utcnow
 from campaign.core.repeats import count_repeat_email
 from campaign.extensions import db
+from campaign.notifications.suppression import suppressed_indexes
 from campaign.supporters.models import Subscription, Supporter
 from campaign.supporters.services import SavedSupporter, record_consent, save_supporter
 from campaign.supporters.signals import supporter_erasing, supporter_exporting
@@ -43,10 +44,10 @@ def rsvp(event: Event, fields: dict, language: str, consent_wording: str | None,
         language=language,
     )
     supporter_id = supporter.id
-    if consent_wording:
-        _consent(event, supporter, consent_wording, language)
-    state = RsvpState.GOING if has_room(event) else RsvpState.WAITLISTED
     email_index = email_blind_index(fields["email"], coalition_id=event.coalition_id)
+    if consent_wording:
+        _consent(event, supporter, email_index, consent_wording, language)
+    state = RsvpState.GOING if has_room(event) else RsvpState.WAITLISTED
     existing = db.session.scalar(
         select(Rsvp).where(Rsvp.event_id == event.id, Rsvp.email_index == email_index)
     )
@@ -67,13 +68,16 @@ def rsvp(event: Event, fields: dict, language: str, consent_wording: str | None,
     return Outcome(existing.id, state)
 
 
-def _consent(event: Event, supporter: SavedSupporter, wording: str, language: str) -> None:
+def _consent(event: Event, supporter: SavedSupporter, email_index: str, wording: str, language: str) -> None:
     """A new address's consent is recorded now, as it has no other owner to ask. An RSVP has no
     confirmation step, so for an address on file the owner is emailed a link to subscribe: a
-    stranger who types it can neither resubscribe nor record consent for them."""
+    stranger who types it can neither resubscribe nor record consent for them. Not an address
+    whose mail was refused: the question is sent past unsubscribing, never past a bounce."""
     if supporter.is_new:
         record_consent(db.session.get(Supporter, supporter.id), wording, language, source=f"event:{event.id}")
-    elif supporter.subscription != Subscription.SUBSCRIBED:
+    elif supporter.subscription != Subscription.SUBSCRIBED and not suppressed_indexes(
+        event.coalition_id, [email_index]
+    ):
         notices.ask_to_subscribe(event, supporter.id)
 
 

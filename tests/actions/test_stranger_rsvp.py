@@ -142,3 +142,22 @@ def test_a_host_who_rsvps_with_a_known_address_cannot_read_the_persons_stored_na
     assert "Xiomara Yáñez" in roster and "555-0188" in roster  # what was typed, for the host
     assert "Díaz" not in roster and "5550123" not in roster and "555-0123" not in roster
     assert rosa(coalition).first_name == "Rosa" and rosa(coalition).phone == "+12155550123"
+
+
+def test_a_stranger_ticking_the_box_with_an_address_whose_mail_bounced_sends_it_nothing(
+    app, coalition, day, make_event, rosa_unsubscribed, mailbox
+):
+    from campaign.notifications.suppression import suppress
+
+    suppress(coalition.id, ROSA, "550 no such mailbox")
+    event = make_event()
+    db.session.commit()
+    mail_before = len(mailbox.to(ROSA))
+    stranger = app.test_client()
+    stranger.post(
+        f"/actions/{event.day.slug}/events/{event.id}/rsvp",
+        data=rsvp_form(email=ROSA, first_name="Mallory", subscribe="y"),
+    )
+    subjects = [message["Subject"] for message in mailbox.to(ROSA)[mail_before:]]
+    assert not [subject for subject in subjects if "news" in subject.lower() or "noticias" in subject.lower()]
+    assert rosa(coalition).subscription == Subscription.UNSUBSCRIBED
