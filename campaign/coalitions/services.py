@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
+from sqlalchemy.orm import contains_eager
 
 from campaign.accounts.models import User
 from campaign.coalitions import tasks
@@ -232,6 +233,7 @@ def memberships(coalition_id: int) -> list[Membership]:
         db.session.scalars(
             select(Membership)
             .join(Organization, Membership.organization_id == Organization.id)
+            .options(contains_eager(Membership.organization))  # the page shows each one's profile
             .where(Membership.coalition_id == coalition_id)
             .order_by(_shown_name())
         )

@@ -6,6 +6,7 @@ from datetime import timedelta
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
+from sqlalchemy.orm import contains_eager
 
 from campaign.accounts.models import User
 from campaign.accounts.services import normalize_email
@@ -29,6 +30,7 @@ def team(coalition_id: int) -> list[CoalitionRole]:
         db.session.scalars(
             select(CoalitionRole)
             .join(User, CoalitionRole.user_id == User.id)
+            .options(contains_eager(CoalitionRole.user))  # the page shows each one's name and email
             .where(CoalitionRole.coalition_id == coalition_id)
             .order_by(CoalitionRole.role.desc(), User.name)
         )
