@@ -21,7 +21,7 @@ def send_invitation(membership_id: int) -> None:
     membership = db.session.get(Membership, membership_id)
     if membership is None or membership.status != MembershipStatus.INVITED or not membership.contact_email:
         return
-    coalition, organization = membership.coalition, membership.organization
+    coalition = membership.coalition
     send_templated(
         "coalitions/emails/invitation",
         membership.contact_email,
@@ -29,11 +29,10 @@ def send_invitation(membership_id: int) -> None:
         _l(
             "%(coalition)s invites %(organization)s to join",
             coalition=coalition.name,
-            organization=organization.name,
+            organization=membership.name,
         ),
         membership=membership,
         coalition=coalition,
-        organization=organization,
         inviter=membership.invited_by,
         valid_days=current_app.config["INVITATION_MAX_AGE_DAYS"],
         link=external_url("coalitions.invitation", token=invitation_token(membership)),

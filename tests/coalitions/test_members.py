@@ -4,8 +4,10 @@ import re
 
 from sqlalchemy import select, text
 
+from campaign.coalitions import services
 from campaign.coalitions.models import Membership, MembershipStatus
 from campaign.coalitions.tokens import invitation_token
+from campaign.core.outbox import dispatch_committed
 from campaign.organizations.models import Organization
 from campaign.organizations.services import create_organization
 
@@ -202,3 +204,18 @@ def test_an_invitation_link_found_in_an_old_email_no_longer_lets_anyone_join(
     assert client.get(old).status_code == 404
     assert client.post(old + "/accept").status_code == 404
     assert client.get(recent).status_code == 200
+
+
+def test_an_invitation_sent_again_names_the_member_as_this_coalition_shows_it(
+    db, owner, make_coalition, invite_org, mailbox
+):
+    """Another coalition may have renamed the shared record: the invitation says what this one says."""
+    coalition = make_coalition(owner)
+    membership = invite_org(coalition, owner)
+    services.rename_member(membership, "Coalition for Humane Immigrant Rights (CHIRLA)")
+    services.send_invitation(membership)
+    db.session.commit()
+    dispatch_committed()
+    latest = mailbox.to("contact@chirla.example")[-1]
+    assert "Coalition for Humane Immigrant Rights (CHIRLA)" in latest["Subject"]
+    assert "Coalition for Humane Immigrant Rights (CHIRLA)" in latest.get_body(("plain",)).get_content()
