@@ -73,6 +73,6 @@ def send_account_exists(user_id: int) -> None:
         user.locale,
         _l("You already have a Campaign desk account"),
         user=user,
-        login_link=external_url("accounts.login", email=user.email),
+        login_link=external_url("accounts.login"),  # no address in a URL: access logs keep URLs
         reset_link=external_url("accounts.request_reset"),
     )
