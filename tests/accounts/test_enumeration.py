@@ -26,3 +26,12 @@ def test_sign_up_emails_only_after_the_response_whether_or_not_the_address_is_kn
     known.close()
     new.close()
     assert len(mailbox.to("organizer@example.org")) == len(mailbox.to("nobody@example.org")) == 1
+
+
+def test_the_account_exists_email_puts_no_address_in_a_link(client, make_user, mailbox):
+    make_user()
+    data = {"name": "X", "password": "pw long enough 1", "confirm": "pw long enough 1"}
+    client.post("/accounts/signup", data={**data, "email": "organizer@example.org"}).close()
+    text = mailbox.to("organizer@example.org")[-1].get_body(("plain",)).get_content()
+    links = [word for word in text.split() if word.startswith("http")]
+    assert links and not [link for link in links if "organizer" in link or "%40" in link]
