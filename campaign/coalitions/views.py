@@ -124,6 +124,8 @@ def resend_invitation(membership_id: int):
 def decide_domain(membership_id: int):
     """Trust or dismiss the domain a member accepted its invitation from."""
     membership = get_scoped_or_404(Membership, membership_id)
+    if membership.status != MembershipStatus.ACTIVE:  # the page offers it for members only
+        abort(404)
     domain = membership.proposed_domain
     if not domain:
         return _to("coalitions.members")

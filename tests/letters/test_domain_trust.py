@@ -145,3 +145,15 @@ def test_an_id_beyond_the_integer_range_answers_404_not_500(client, db, coalitio
         client.post(f"/coalitions/{coalition.slug}/team/invitations/{membership_id}/revoke").status_code
         == 404
     )
+
+
+def test_a_member_that_left_cannot_have_its_domain_trusted_by_a_crafted_post(client, db, coalition):
+    membership = accepted_member(coalition, "ana@maketheroad.example", name="Make the Road")
+    coalitions.leave(membership)
+    _db.session.commit()
+    response = client.post(
+        f"/coalitions/{coalition.slug}/members/{membership.id}/domain", data={"trust": "1"}
+    )
+    assert response.status_code == 404
+    _db.session.refresh(membership)
+    assert membership.verified_domain is None
