@@ -54,6 +54,10 @@ def _fill_defaults(app: Flask) -> None:
     if not app.config.get("RATELIMIT_STORAGE_URI"):
         # Shared counters across processes need Redis; one embedded process can keep them itself.
         app.config["RATELIMIT_STORAGE_URI"] = app.config.get("REDIS_URL") or "memory://"
+    if app.config["RATELIMIT_STORAGE_URI"].startswith("redis"):
+        app.config.setdefault(
+            "RATELIMIT_STORAGE_OPTIONS", {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}
+        )
     hops = int(app.config.get("TRUST_PROXY_HOPS") or 0)
     if hops:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)

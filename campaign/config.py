@@ -62,6 +62,10 @@ class Config:
     # Requests larger than this are refused before they are read: a petition image (8 MB) and its form.
     MAX_CONTENT_LENGTH = 9 * 1024 * 1024
     REDIS_URL = os.environ.get("REDIS_URL")  # None: tasks run in-process after commit
+    # The rate limits are abuse checks, never a reason to refuse a signature or an RSVP: with
+    # Redis down (refusing, or silent) a limited route lets the request through after half a
+    # second at most, and logs it (our own counters, core/counters.py, fail open the same way).
+    RATELIMIT_SWALLOW_ERRORS = True
     SMTP_URL = os.environ.get("SMTP_URL")  # None: mail is stored and shown at /_dev/mail
     SMTP_TIMEOUT_SECONDS = float(os.environ.get("SMTP_TIMEOUT_SECONDS", "10"))
     MAIL_FROM = os.environ.get("MAIL_FROM", "Campaign desk <no-reply@campaigndesk.localhost>")
