@@ -11,12 +11,12 @@ DEV := CAMPAIGN_ENV=development
 FLASK := $(DEV) $(BIN)/flask --app app
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test database demo translations chromium pango services
+.PHONY: run test database demo chromium pango services
 
-run: $(STAMP) pango translations database demo
+run: $(STAMP) pango database demo
 	$(FLASK) serve --host 127.0.0.1 --port 5000
 
-test: $(TEST_STAMP) chromium pango translations services
+test: $(TEST_STAMP) chromium pango services
 	$(BIN)/pytest
 
 $(BIN)/python:
@@ -36,10 +36,6 @@ database: $(STAMP)
 # Demo coalitions and the demo login (safe to load twice); prints the URL and the login.
 demo: $(STAMP)
 	$(FLASK) demo load
-
-# The .mo files are build output (gitignored); the .po files are the source.
-translations: $(STAMP)
-	$(BIN)/pybabel compile -d campaign/translations -f
 
 # The browser tests drive Debian's chromium (`playwright install` cannot download browsers here).
 chromium:

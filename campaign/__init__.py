@@ -1,15 +1,21 @@
 """Campaign desk: create_app() builds the Flask app from config, extensions and features."""
 
 import importlib
+import os
 from pathlib import Path
 
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from campaign.config import Config, instance_secrets
+from campaign.core import embedded_beat
 from campaign.extensions import babel, celery_init_app, csrf, db, limiter, login_manager, migrate
 
-ROOT = Path(__file__).resolve().parent.parent
+PACKAGE = Path(__file__).resolve().parent
+# templates/ and static/ sit at the top of a checkout (DESIGN.md), where an editable install
+# finds them too; a wheel carries them inside the package (setup.py), so that an installed app
+# finds them from whatever directory it is started.
+SHARED = PACKAGE if (PACKAGE / "templates").is_dir() else PACKAGE.parent
 
 # Order matters: a feature may import only features listed before it (and core). A lower
 # feature that must react to a higher one listens to a blinker signal instead.
@@ -28,17 +34,20 @@ SECRET_SETTINGS = ("SECRET_KEY", "DATA_KEYS", "BLIND_INDEX_KEY", "IP_HASH_KEY")
 
 
 def create_app(config: type = Config, **overrides) -> Flask:
+    """The app; `gunicorn 'campaign:create_app()'` and `flask --app campaign` serve an installed one."""
+    instance_path = overrides.get("INSTANCE_PATH", config.INSTANCE_PATH)
     app = Flask(
         __name__,
-        instance_path=str(ROOT / "instance"),
-        template_folder=str(ROOT / "templates"),
-        static_folder=str(ROOT / "static"),
+        instance_path=os.path.abspath(instance_path) if instance_path else None,
+        template_folder=str(SHARED / "templates"),
+        static_folder=str(SHARED / "static"),
     )
     app.jinja_env.add_extension("jinja2.ext.do")
     app.config.from_object(config)
     app.config.update(overrides)
     _fill_defaults(app)
     _init_extensions(app)
+    embedded_beat.install(app)
     _register_features(app)
     return app
 
@@ -67,13 +76,14 @@ def _init_extensions(app: Flask) -> None:
     from campaign.core import i18n
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(ROOT / "campaign" / "migrations"), render_as_batch=True)
+    migrate.init_app(app, db, directory=str(PACKAGE / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     login_manager.init_app(app)
+    translations = i18n.compiled_catalogs(PACKAGE / "translations", Path(app.instance_path) / "translations")
     babel.init_app(
         app,
         locale_selector=i18n.select_locale,
-        default_translation_directories=str(ROOT / "campaign" / "translations"),
+        default_translation_directories=str(translations),
     )
     limiter.init_app(app)
     celery_init_app(app)

@@ -54,7 +54,11 @@ class Config:
     BLIND_INDEX_KEY = os.environ.get("BLIND_INDEX_KEY")
     IP_HASH_KEY = os.environ.get("IP_HASH_KEY")
 
-    SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL")  # None: SQLite in instance/
+    # Where secrets.json, the SQLite file and the periodic jobs' lock live. None: Flask's own
+    # choice, `instance/` beside the package in a checkout, `<prefix>/var/campaign-instance` when
+    # installed (pip install .), as the package's folder may not be writable.
+    INSTANCE_PATH = os.environ.get("INSTANCE_PATH")
+    SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL")  # None: SQLite in the instance folder
     # No ping before each checkout: it is a database round trip per request, a tenth of a
     # signature's work. A connection that died with a database restart fails one request, and
     # SQLAlchemy then replaces the whole pool.
@@ -62,6 +66,10 @@ class Config:
     # Requests larger than this are refused before they are read: a petition image (8 MB) and its form.
     MAX_CONTENT_LENGTH = 9 * 1024 * 1024
     REDIS_URL = os.environ.get("REDIS_URL")  # None: tasks run in-process after commit
+    # Without REDIS_URL, a process serving requests runs the beat schedule in a thread (one per
+    # instance folder, core/embedded_beat.py); with it, `celery beat` does. Off where tests build
+    # apps by the hundred, or drive the jobs themselves.
+    PERIODIC_JOBS_IN_PROCESS = True
     # The rate limits are abuse checks, never a reason to refuse a signature or an RSVP: with
     # Redis down (refusing, or silent) a limited route lets the request through after half a
     # second at most, and logs it (our own counters, core/counters.py, fail open the same way).
@@ -154,6 +162,7 @@ class TestConfig(Config):
     DEVELOPMENT = True
     SQLALCHEMY_DATABASE_URI = "sqlite://"
     REDIS_URL = None
+    PERIODIC_JOBS_IN_PROCESS = False
     SMTP_URL = None
     SESSION_COOKIE_SECURE = False
     WTF_CSRF_ENABLED = False

@@ -52,11 +52,10 @@ def register(app: Flask) -> None:
     @click.option("--host", default="127.0.0.1")
     @click.option("--port", default=5000, type=int)
     def serve_command(host: str, port: int):
-        """Serve the app with its periodic jobs in-process (the embedded default, no Redis)."""
-        from worker.schedule import BEAT_SCHEDULE
-
+        """Serve the app for development (the embedded default, no Redis): `flask run` without the
+        server's version in every response, and the periodic jobs started before the first visit."""
         if current_app.config.get("REDIS_URL"):
             raise click.UsageError("with REDIS_URL set, run gunicorn, a Celery worker and celery beat")
         app = current_app._get_current_object()
-        embedded_beat.start(app, BEAT_SCHEDULE)
+        embedded_beat.start_now(app)
         run_simple(host, port, app, threaded=True, request_handler=NamelessRequestHandler)

@@ -1,5 +1,11 @@
-"""Language choice: an explicit switch, the page's subject, the organizer's setting, Accept-Language."""
+"""Language: the compiled catalogs, and the choice of English or Spanish for each page."""
 
+import os
+import tempfile
+from pathlib import Path
+
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
 from flask import current_app, g, request, session
 from flask_babel import refresh
 from flask_login import current_user
@@ -33,3 +39,38 @@ def speak_to_owner(action) -> None:
 def in_language(language: str, english: str, spanish: str) -> str:
     """The Spanish version for a Spanish reader when one was written, else the English."""
     return spanish if language == "es" and spanish and spanish.strip() else english
+
+
+def compiled_catalogs(source: Path, fallback: Path) -> Path:
+    """The folder holding a current `.mo` for every `.po` under `source`, compiled now where one is
+    missing or older than its `.po`: beside it, or under `fallback` (the instance folder) when
+    the package cannot be written to (installed system-wide). The `.mo` files are build output,
+    kept out of git, so a fresh clone, `pip install .` and `pip install -e .` all start without
+    them; compiling here, not in a build step, covers every start (two `stat`s once compiled)."""
+    try:
+        _compile_stale(source, source)
+        return source
+    except OSError:
+        _compile_stale(source, fallback)
+        return fallback
+
+
+def _compile_stale(source: Path, target: Path) -> None:
+    for po in source.glob("*/LC_MESSAGES/*.po"):
+        mo = target / po.relative_to(source).with_suffix(".mo")
+        if mo.exists() and mo.stat().st_mtime >= po.stat().st_mtime:
+            continue
+        with po.open("rb") as handle:
+            catalog = read_po(handle)
+        mo.parent.mkdir(parents=True, exist_ok=True)
+        # Written aside, then renamed: processes starting together (gunicorn's workers) each
+        # compile, and none ever reads a half-written file.
+        fd, written = tempfile.mkstemp(dir=mo.parent, prefix=".compiling-", suffix=".mo")
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                write_mo(handle, catalog)
+            os.chmod(written, 0o644)  # mkstemp's 0600 would hide it from a server run as another user
+            os.replace(written, mo)
+        except BaseException:
+            os.unlink(written)
+            raise

@@ -69,6 +69,7 @@ def live_app(tmp_path_factory):
         DEVELOPMENT=True,
         SQLALCHEMY_DATABASE_URI=f"sqlite:///{database}",
         REDIS_URL=None,
+        PERIODIC_JOBS_IN_PROCESS=False,  # the tests run the jobs they need themselves
         SMTP_URL=None,
         RATELIMIT_STORAGE_URI="memory://",
         WTF_CSRF_ENABLED=True,
