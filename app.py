@@ -1,4 +1,4 @@
-"""Entry point of a checkout: `flask --app app run`, `gunicorn app:app` (installed: `campaign:create_app()`)."""
+"""Checkout entry point: `flask --app app run`, `gunicorn app:app` (installed: `campaign:create_app()`)."""
 
 from campaign import create_app
 
