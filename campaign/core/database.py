@@ -3,7 +3,7 @@
 import select
 from functools import wraps
 
-from flask import Flask, g, has_request_context, request
+from flask import Flask, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.exc import DBAPIError, DisconnectionError, OperationalError
 
@@ -13,6 +13,8 @@ from campaign.extensions import db
 # 53 insufficient resources (too many connections), 57P shutting down, starting up, crashed.
 # A refused or unreachable server gives no SQLSTATE at all.
 _UNAVAILABLE_STATES = ("08", "53", "57P")
+# On the request, not `g`: an app context can outlive a request (tests, `flask shell`).
+_COMMITTED = "campaign.database_committed"
 
 
 def register(app: Flask) -> None:
@@ -21,14 +23,17 @@ def register(app: Flask) -> None:
     1. Checkout: a pooled connection the server has closed (a restart, an idle timeout, an
        administrator) is replaced before a request can use it. The server says goodbye and hangs
        up, so the socket of an idle connection is readable only then: one poll() of it, no round
-       trip (pool_pre_ping's SELECT cost a round trip per request; bench/dead_connections.py).
+       trip (pool_pre_ping's ping is one per checkout, ~5% of a signature's CPU; see
+       bench/dead_connections.py). The Celery worker and the CLI build the same app, so their
+       pools are checked too.
     2. Retry: a view whose connection is lost anyway (between the checkout and its statements, or
        a network that dropped it silently) runs once more on a new connection, if it had not
        committed. The lost connection took its transaction with it, so nothing of the first run
        is stored; once a COMMIT has been sent it may have been stored, and running the view again
        could do its work twice. A view therefore runs again only if no COMMIT left this request.
-       Side effects outside the database run twice (a Redis abuse counter counts the attempt
-       twice); follow-up work waits for the commit (the outbox), so it is not repeated.
+       Side effects outside the database happen twice (a Redis abuse counter counts the attempt
+       twice); follow-up work waits for the commit (outbox rows, tasks published and kicked
+       after commit are dropped with the rollback), so it is not repeated.
     3. What still fails (the database is down, or the lost connection had committed) answers 503,
        "try again in a moment" (core/errors.py), never a 500: `unavailable()`.
 
@@ -71,7 +76,7 @@ def _refused_is_unavailable(context) -> None:
 def _note_commit(connection) -> None:
     # Sent before the COMMIT itself: a connection lost during a commit may have committed.
     if has_request_context():
-        g.database_committed = True
+        request.environ[_COMMITTED] = True
 
 
 def _retrying(view):
@@ -80,10 +85,11 @@ def _retrying(view):
         try:
             return view(*args, **kwargs)
         except DBAPIError as error:
-            if not unavailable(error) or g.get("database_committed"):
+            if not unavailable(error) or request.environ.get(_COMMITTED):
                 raise
-        # SQLAlchemy has dropped every connection pooled before the lost one: the second run
-        # starts on a new connection, and from the start of any file sent with the form.
+        # A lost connection made SQLAlchemy drop every connection pooled before it: the second
+        # run starts on a new one (or finds the database still down: a 503), and reads any file
+        # sent with the form from its start.
         db.session.rollback()
         for upload in request.files.values():
             upload.stream.seek(0)
