@@ -1,7 +1,4 @@
-"""A PostgreSQL restart under load: no acknowledged signature is lost, no request fails once it is back.
-
-The cluster is the test's own (its data directory, its port), never the shared one on 5432.
-"""
+"""A PostgreSQL restart under load: no acknowledged signature is lost, no request fails once it is back."""
 
 import http.client
 import os
@@ -35,7 +32,8 @@ from tests.services import free_port, wait_until
 
 pytestmark = pytest.mark.integration
 
-PG_BIN = Path(sorted(glob("/usr/lib/postgresql/*/bin"))[-1])
+# The newest installed server's initdb and pg_ctl (Debian keeps each major version apart).
+SERVER_BINARIES = sorted(glob("/usr/lib/postgresql/*/bin"), key=lambda path: int(Path(path).parent.name))
 SIGNERS_PER_WORKER = 2
 BUSY_BEFORE = 10  # signatures the busy worker takes before the restart
 IDLE_EACH = 3  # signatures each signer of the idle worker sends before and after the restart
@@ -43,8 +41,9 @@ BUSY_AFTER = 10
 
 
 class Cluster:
-    """A PostgreSQL cluster in `root`, on a free port. fsync is off: a restart is a clean shutdown,
-    which writes every commit out all the same."""
+    """A cluster of the test's own in `root`, on a free port: never the shared one on 5432.
+
+    fsync is off: a restart is a clean shutdown, which writes every commit out all the same."""
 
     def __init__(self, root: Path):
         self.root, self.port = root, free_port()
@@ -77,7 +76,8 @@ class Cluster:
         self._run("pg_ctl", action, "-D", self.root / "data", "-l", self.root / "server.log", "-w", *options)
 
     def _run(self, tool: str, *args) -> None:
-        command = [str(PG_BIN / tool), *map(str, args)]
+        assert SERVER_BINARIES, "no PostgreSQL server binaries: apt-get install postgresql"
+        command = [str(Path(SERVER_BINARIES[-1]) / tool), *map(str, args)]
         if os.geteuid() == 0:  # initdb refuses to run as root
             command = ["runuser", "-u", "postgres", "--", *command]
         subprocess.run(command, check=True, capture_output=True, timeout=60)
