@@ -55,10 +55,11 @@ class Config:
     IP_HASH_KEY = os.environ.get("IP_HASH_KEY")
 
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL")  # None: SQLite in instance/
-    # No ping before each checkout: a round trip per request, ~5% more CPU per signature
-    # (bench/dead_connections.py). Connections that died with a database restart are found at
-    # checkout without one, and a view whose connection is lost before it commits runs once more
-    # (core/database.py): both cost microseconds, and a restart then costs no request.
+    # No ping before each checkout: a round trip per request, ~6% more CPU per signature in the
+    # web process and ~10% in PostgreSQL (bench/dead_connections.py). Connections that died with
+    # a database restart are found at checkout without one, and a view whose connection is lost
+    # before it commits runs once more (core/database.py): both cost microseconds, and a restart
+    # then costs no request.
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": False}
     # Requests larger than this are refused before they are read: a petition image (8 MB) and its form.
     MAX_CONTENT_LENGTH = 9 * 1024 * 1024

@@ -23,7 +23,7 @@ def register(app: Flask) -> None:
     1. Checkout: a pooled connection the server has closed (a restart, an idle timeout, an
        administrator) is replaced before a request can use it. The server says goodbye and hangs
        up, so the socket of an idle connection is readable only then: one poll() of it, no round
-       trip (pool_pre_ping's ping is one per checkout, ~5% of a signature's CPU; see
+       trip (pool_pre_ping's ping is one per checkout, ~6% of a signature's CPU; see
        bench/dead_connections.py). The Celery worker and the CLI build the same app, so their
        pools are checked too.
     2. Retry: a view whose connection is lost anyway (between the checkout and its statements, or

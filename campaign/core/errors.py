@@ -41,7 +41,7 @@ def register(app: Flask) -> None:
     def database_error(error):
         """The database down or restarting: a 503 page in the visitor's language, not a 500."""
         if not database.unavailable(error):
-            raise error
+            raise error  # any other database error is a bug: logged, and the 500 page
         db.session.rollback()
         app.logger.warning("Database unavailable, answered 503: %s", error.orig)
         # Shown as logged out: the visitor's account (and their language setting) is in the
