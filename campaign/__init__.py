@@ -90,7 +90,7 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_features(app: Flask) -> None:
-    from campaign.core import cli, errors, exports, security, tasks, templating, urls, views  # noqa: F401 - models, tasks
+    from campaign.core import cli, database, errors, exports, security, tasks, templating, urls, views  # noqa: F401 - models, tasks
 
     urls.register(app)
     app.register_blueprint(views.bp)
@@ -106,6 +106,7 @@ def _register_features(app: Flask) -> None:
         feature_cli = _import_if_present(f"campaign.{name}.cli")
         if feature_cli:
             app.cli.add_command(feature_cli.group)
+    database.register(app)  # last: it wraps every view
 
 
 def _import_if_present(module_name: str):
