@@ -119,3 +119,10 @@ def signed_ago(monkeypatch):
             yield
 
     return back_then
+
+
+@pytest.fixture
+def csrf_on(app, monkeypatch):
+    """Turn on CSRF checks as in production (TestConfig has them off); call it once the test's
+    data is set up, since fixtures post organizer forms without tokens."""
+    return lambda: monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)

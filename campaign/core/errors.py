@@ -4,7 +4,8 @@ from flask import Flask, render_template
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 
-from campaign.extensions import db
+from campaign.core import lost_session
+from campaign.extensions import db, login_manager
 
 MESSAGES = {
     400: (_l("Bad request"), _l("The request could not be understood. Please try again.")),
@@ -27,7 +28,13 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def csrf_error(error):
-        return render_error(400, _l("This form had expired. Please go back, reload and submit again."))
+        """A session form whose session ended goes back to its page with what was typed; the
+        error page is left for posts that did not come from one of our pages."""
+        return lost_session.back_to_form() or render_error(
+            400, _l("This form had expired. Please go back, reload and submit again.")
+        )
+
+    login_manager.unauthorized_handler(lost_session.to_login)
 
     @app.errorhandler(500)
     def server_error(error):
