@@ -21,9 +21,11 @@ def click_confirm(client, link: str):
 
 
 def hidden_inputs(response, form: int = 0) -> dict:
-    """The hidden inputs (a form token, a petition's stamp) of the page's `form`-th post form, as
-    the browser sends them back."""
-    forms = re.findall(r'<form[^>]*method="post"[^>]*>(.*?)</form>', response.get_data(as_text=True), re.S)
+    """The hidden inputs (a form token, a petition's stamp) of the page's `form`-th post form (the
+    header's log-out button aside), as the browser sends them back."""
+    page = response.get_data(as_text=True)
+    forms = re.findall(r'<form([^>]*method="post"[^>]*)>(.*?)</form>', page, re.S)
+    forms = [inside for tag, inside in forms if "/accounts/logout" not in tag]
     found = {}
     for tag in re.findall(r"<input\b[^>]*>", forms[form]):
         attributes = dict(re.findall(r'([\w-]+)="([^"]*)"', tag))

@@ -4,7 +4,6 @@ import secrets
 from urllib.parse import urlsplit
 
 import pytest
-from flask import g
 from sqlalchemy import delete, func, select
 
 from campaign.accounts.models import LoginSession
@@ -17,20 +16,8 @@ SESSION_ENDED = (
     "Your session had ended, so nothing was saved. What you typed is below: check it and press the "
     "button again."
 )
+pytestmark = pytest.mark.usefixtures("requests_start_afresh")
 TYPED = petition_form(title="Sanctuary for every family", ask="Pass the Welcoming City ordinance.")
-
-
-@pytest.fixture(autouse=True)
-def each_request_starts_afresh(app):
-    """The test's requests share the fixture's app context, and its `g`, where Flask-Login keeps
-    the user it loaded and Flask-WTF the CSRF token it read from the session: forget them, so a
-    request without the session cookie has neither, as in life."""
-
-    def forget():
-        for cached in ("_login_user", "csrf_token"):
-            g.pop(cached, None)
-
-    app.before_request(forget)
 
 
 @pytest.fixture
