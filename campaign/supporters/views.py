@@ -28,7 +28,7 @@ def data_request():
         outbox.enqueue(tasks.answer_data_request, data_request_id=opened.id)
         db.session.commit()
         return redirect(url_for("supporters.data_request_sent", kind=kind.value))
-    return render_template("supporters/data_request.html", form=form), (400 if form.errors else 200)
+    return render_template("supporters/data_request.html", form=form)
 
 
 def _over_limit(form: DataRequestForm) -> bool:

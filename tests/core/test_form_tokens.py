@@ -7,7 +7,7 @@ from campaign.core import form_tokens
 from campaign.supporters.models import DataRequest
 from tests.pages import hidden_inputs, post_without_cookies, text_of
 
-PAGE = "/privacy/request"  # a public form that needs no data set up
+PAGE = "/privacy/request"  # a public form that needs no data set up (it answers a mistake with 200)
 TYPED = {"email": "maria.lopez@example.org", "kind": "erasure"}
 PRESS_AGAIN = {
     "en": "This page had been open a long time, so nothing was sent. Anything you typed is still below: "
@@ -55,7 +55,7 @@ def test_an_expired_form_comes_back_with_what_was_typed_a_fresh_token_and_a_mess
     expired = hidden_inputs(page)
     other = "es" if language == "en" else "en"
     again = app.test_client().post(PAGE, data=expired | TYPED, headers={"Accept-Language": other})
-    assert again.status_code == 400
+    assert again.status_code == 200
     assert PRESS_AGAIN[language] in text_of(again)
     page = again.get_data(as_text=True)
     assert f'<html lang="{language}">' in page and 'value="maria.lopez@example.org"' in page
@@ -72,5 +72,5 @@ def test_a_missing_or_forged_token_is_treated_like_an_expired_one(app, db, csrf_
     csrf_on()
     for token in ({}, {"csrf_token": "forged"}):
         response = app.test_client().post(PAGE, data=TYPED | token)
-        assert response.status_code == 400 and PRESS_AGAIN["en"] in text_of(response)
+        assert response.status_code == 200 and PRESS_AGAIN["en"] in text_of(response)
     assert requests_made(db) == 0
