@@ -9,14 +9,12 @@ A token that fails shows the same form again with what was typed and a fresh tok
 is saved without the person pressing the button again.
 """
 
-from flask import current_app
-from flask_babel import get_locale
+from flask import current_app, session
+from flask_babel import get_locale, refresh
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from wtforms.csrf.core import CSRF
 from wtforms.validators import ValidationError
-
-from campaign.core.i18n import speak
 
 # A day. A supporter opens a link in the morning and signs at night. A longer life would buy a
 # bot nothing: it can load the page for a fresh token at any time, and the abuse checks behind
@@ -64,11 +62,19 @@ class FormTokenCSRF(CSRF):
     def validate_csrf_token(self, form, field):
         valid, language = read(field.data, self.purpose)
         if language in current_app.config["LANGUAGES"] and language != str(get_locale()):
-            speak(language)  # an explicit switch still wins: its cookie is there if it was kept
+            _choose(language)
             field.current_token = issue(self.purpose)
         if not valid:
             form.notice = PRESS_AGAIN  # said above the form, not as an error in one of its fields
             raise ValidationError(PRESS_AGAIN)
+
+
+def _choose(language: str) -> None:
+    """The page was in another language than this request would get: the visitor's switch (kept
+    in the session) went with the cookie. Choose it again, for this answer and the pages after."""
+    if "lang" not in session:  # a switch still there (made in another tab) is the latest word
+        session["lang"] = language
+        refresh()
 
 
 def meta_for(form_class: type, bound_to) -> dict:
