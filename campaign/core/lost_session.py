@@ -12,7 +12,7 @@ names them.
 
 import functools
 import time
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from flask import current_app, flash, has_request_context, redirect, request, session
 from flask_babel import gettext as _
@@ -83,17 +83,18 @@ def _keep(page: str) -> None:
     """Put the posted fields in the session for `page`'s form, as many as fit, shortest first."""
     posted = [(name, values) for name, values in request.form.lists() if not _is_secret(name)]
     names = {_field_of(name) for name, _values in posted}
-    if not posted or len(posted) > MOST_FIELDS or not any(names <= fields for fields in _our_forms()[0]):
-        # Buttons only, or inputs of no form of ours (a table of checkboxes): nothing to fill in.
-        flash(_("Your session had ended, so that was not done. Please try again."), "info")
-        return
-    kept = {"path": urlsplit(page).path, "at": int(time.time()), "fields": {}, "dropped": []}
-    for name, values in sorted(posted, key=lambda item: sum(map(len, item[1]))):
-        if _fits(kept | {"fields": kept["fields"] | {name: values}}):
-            kept["fields"][name] = values
-        else:
-            kept["dropped"].append(name)
-    session[KEY] = kept
+    kept = {"path": unquote(urlsplit(page).path), "at": int(time.time()), "fields": {}, "dropped": []}
+    if posted and len(posted) <= MOST_FIELDS and any(names <= fields for fields in _our_forms()[0]):
+        for name, values in sorted(posted, key=lambda item: sum(map(len, item[1]))):
+            if _fits(kept | {"fields": kept["fields"] | {name: values}}):
+                kept["fields"][name] = values
+            else:
+                kept["dropped"].append(name)
+        if _fits(kept):
+            session[KEY] = kept
+            return
+    # Buttons only, inputs of no form of ours (a table of checkboxes), or far too many to name.
+    flash(_("Your session had ended, so that was not done. Please try again."), "info")
 
 
 def _fits(kept: dict) -> bool:

@@ -119,3 +119,20 @@ def test_another_sites_post_is_refused_and_fills_in_nothing(app, client, db, for
     posted = post_from_page(client, form_page, TYPED, origin="https://attacker.example")
     assert posted.status_code == 400 and "This form had expired" in text_of(posted)
     assert "kept_form" not in session_of(client, app)
+
+
+def test_a_button_pressed_after_the_session_ended_says_that_nothing_was_done(client, coalition, csrf_on):
+    csrf_on()
+    page = f"/coalitions/{coalition.slug}/petitions/new"
+    token = hidden_inputs(client.get(page))["csrf_token"]
+    client.delete_cookie("session")
+    posted = client.post(
+        f"/coalitions/{coalition.slug}/petitions/1/open",
+        data={"csrf_token": token},
+        headers={"Origin": HERE, "Referer": f"{HERE}{page}"},
+    )
+    assert posted.status_code == 303 and posted.location == page
+    login_page = client.get(page).location
+    shown = text_of(client.get(login_page))
+    assert "Your session had ended, so that was not done. Please try again." in shown
+    assert "Please log in to see this page." in shown
