@@ -70,7 +70,7 @@ def check_in(token: str, rsvp_id: int):
     query = request.form.get("q", "")[:80] or None
     back = url_for("actions.check_in_list", token=token, q=query, _anchor=f"rsvp-{attendance.id}")
     if not EmptyForm(bound_to=token).validate_on_submit():
-        flash(PRESS_AGAIN, "info")  # the list had been open more than a day
+        flash(str(PRESS_AGAIN), "info")  # the list had been open more than a day
         return redirect(back)
     rsvps.check_in(attendance, None if request.form.get("undo") else utcnow())
     db.session.commit()
@@ -146,7 +146,7 @@ def edit(token: str):
 def cancel(token: str):
     event = hosted_or_404(token)
     if not EmptyForm(bound_to=token).validate_on_submit():
-        flash(PRESS_AGAIN, "info")  # the page had been open more than a day
+        flash(str(PRESS_AGAIN), "info")  # the page had been open more than a day
         return _to_host(token, "actions.edit")
     try:
         services.cancel(event)

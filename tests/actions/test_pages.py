@@ -1185,3 +1185,24 @@ def test_a_proposal_form_open_too_long_comes_back_with_every_value(app, plan_day
     assert 'checked id="languages-0"' in html and 'checked id="languages-1"' in html
     assert _db.session.scalar(select(func.count()).select_from(Event)) == 0
     assert app.test_client().post(page, data=hidden_inputs(back) | typed).status_code == 302
+
+
+@pytest.mark.usefixtures("requests_start_afresh")
+def test_a_check_in_list_open_too_long_says_to_press_again_and_checks_in_nobody(
+    app, plan_day, add_event, rsvp, host_link, csrf_on, signed_ago
+):
+    day = plan_day()
+    event = add_event(day)
+    rsvp(day, event)
+    host = host_link()
+    csrf_on()
+    attendance = _db.session.scalar(select(Rsvp))
+    with signed_ago(hours=25):
+        expired = hidden_inputs(app.test_client().get(f"{host}/check-in"))
+    phone = app.test_client()
+    response = phone.post(f"{host}/check-in/{attendance.id}", data=expired)
+    assert response.status_code == 302 and "had been open a long time" in text_of(
+        phone.get(response.location)
+    )
+    _db.session.refresh(attendance)
+    assert attendance.checked_in_at is None
