@@ -165,10 +165,11 @@ class Gunicorn:
 
 
 def fetch_form(base: str, slug: str) -> dict:
-    """What a signer's browser holds after opening the page: a session cookie, the CSRF token and
-    the form stamp. The body lacks only the email, which wrk adds."""
+    """What a signer's browser holds after opening the page: the form token and the form stamp
+    (and a cookie, if the page set one: the form needs none). The body lacks only the email,
+    which wrk adds."""
     with urllib.request.urlopen(f"{base}/petitions/{slug}") as response:  # noqa: S310 - our own server
-        cookie = response.headers["Set-Cookie"].split(";", 1)[0]
+        cookie = (response.headers["Set-Cookie"] or "").split(";", 1)[0]
         page = response.read().decode()
     body = urllib.parse.urlencode(
         {

@@ -7,6 +7,7 @@ from datetime import timedelta
 from email import message_from_string, policy
 
 import pytest
+from flask import g
 from flask_babel import refresh
 from itsdangerous import TimestampSigner
 from sqlalchemy import select
@@ -119,3 +120,23 @@ def signed_ago(monkeypatch):
             yield
 
     return back_then
+
+
+@pytest.fixture
+def csrf_on(app, monkeypatch):
+    """Turn on CSRF checks as in production (TestConfig has them off); call it once the test's
+    data is set up, since fixtures post organizer forms without tokens."""
+    return lambda: monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
+
+
+@pytest.fixture
+def requests_start_afresh(app):
+    """The test's requests share the fixture's app context and its `g`, where Flask-Login keeps
+    the account it loaded and Flask-WTF the CSRF token it read: forget both at each request, so
+    that a browser without the session cookie is nobody, as in life (use before any request)."""
+
+    def forget():
+        for cached in ("_login_user", "csrf_token"):
+            g.pop(cached, None)
+
+    app.before_request(forget)

@@ -18,3 +18,25 @@ def shown_on(page) -> dict:
 def click_confirm(client, link: str):
     """Open a confirm link, as the owner does, and click its button: the POST the page sends."""
     return client.post(link, data=shown_on(client.get(link)))
+
+
+def hidden_inputs(response, form: int = 0) -> dict:
+    """The hidden inputs (a form token, a petition's stamp) of the page's `form`-th post form (the
+    header's log-out button aside), as the browser sends them back."""
+    page = response.get_data(as_text=True)
+    forms = re.findall(r'<form([^>]*method="post"[^>]*)>(.*?)</form>', page, re.S)
+    forms = [inside for tag, inside in forms if "/accounts/logout" not in tag]
+    found = {}
+    for tag in re.findall(r"<input\b[^>]*>", forms[form]):
+        attributes = dict(re.findall(r'([\w-]+)="([^"]*)"', tag))
+        if attributes.get("type") == "hidden" and "name" in attributes:
+            found[attributes["name"]] = html.unescape(attributes.get("value", ""))
+    return found
+
+
+def post_without_cookies(app, page: str, data: dict, action: str | None = None, form: int = 0):
+    """Open `page`, then send its form from a browser with no cookie of ours (it dropped them,
+    or the session ended): the typed `data` and the page's hidden inputs, nothing else."""
+    shown = app.test_client().get(page)
+    assert shown.status_code == 200, page
+    return app.test_client().post(action or page, data=hidden_inputs(shown, form) | data)

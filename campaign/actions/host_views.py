@@ -2,7 +2,8 @@
 
 The link (a signed event id and the event's host key) is the host's whole access: it opens one
 event and no other, and organizers can replace the key to shut an old link. Coalition
-organizers reach the same pages from the event's organizer page.
+organizers reach the same pages from the event's organizer page. Hosts need no login, so their
+forms carry a form token bound to the link, not the session's.
 """
 
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -13,8 +14,9 @@ from campaign.actions import notices, rsvps, services
 from campaign.actions.forms import EventForm, MessageForm, ReportForm
 from campaign.actions.models import Event, EventState, Rsvp
 from campaign.actions.views import bp, event_form_status, save_event_form
+from campaign.core.form_tokens import PRESS_AGAIN
 from campaign.core.outbox import utcnow
-from campaign.extensions import db
+from campaign.extensions import csrf, db
 from campaign.notifications.forms import EmptyForm
 
 
@@ -56,26 +58,30 @@ def check_in_list(token: str):
         query=query,
         roster=rsvps.roster(event, query),
         checked_in=services.rsvp_figures([event.id])[1].get(event.id, 0),
-        form=EmptyForm(),
+        form=EmptyForm(bound_to=token),
     )
 
 
 @bp.post("/actions/host/<token>/check-in/<int:rsvp_id>")
+@csrf.exempt  # the form's own token is checked instead of the session's
 def check_in(token: str, rsvp_id: int):
     event = hosted_or_404(token)
     attendance = db.first_or_404(db.select(Rsvp).where(Rsvp.id == rsvp_id, Rsvp.event_id == event.id))
-    if not EmptyForm().validate_on_submit():
-        abort(400)
+    query = request.form.get("q", "")[:80] or None
+    back = url_for("actions.check_in_list", token=token, q=query, _anchor=f"rsvp-{attendance.id}")
+    if not EmptyForm(bound_to=token).validate_on_submit():
+        flash(str(PRESS_AGAIN), "info")  # the list had been open more than a day
+        return redirect(back)
     rsvps.check_in(attendance, None if request.form.get("undo") else utcnow())
     db.session.commit()
-    query = request.form.get("q", "")[:80] or None
-    return redirect(url_for("actions.check_in_list", token=token, q=query, _anchor=f"rsvp-{attendance.id}"))
+    return redirect(back)
 
 
 @bp.route("/actions/host/<token>/message", methods=["GET", "POST"])
+@csrf.exempt  # the form's own token is checked instead of the session's
 def message(token: str):
     event = hosted_or_404(token)
-    form = MessageForm()
+    form = MessageForm(bound_to=token)
     if form.validate_on_submit():
         sent_to = notices.message_attendees(
             event, form.subject.data, form.body.data, form.include_waitlist.data
@@ -96,9 +102,10 @@ def message(token: str):
 
 
 @bp.route("/actions/host/<token>/report", methods=["GET", "POST"])
+@csrf.exempt  # the form's own token is checked instead of the session's
 def report(token: str):
     event = hosted_or_404(token)
-    form = ReportForm(obj=event)
+    form = ReportForm(bound_to=token, obj=event)
     if form.validate_on_submit():
         services.save_report(
             event, form.turnout.data, form.report_notes.data or "", form.photos_url.data or "", utcnow()
@@ -112,25 +119,35 @@ def report(token: str):
 
 
 @bp.route("/actions/host/<token>/edit", methods=["GET", "POST"])
+@csrf.exempt  # the form's own token is checked instead of the session's
 def edit(token: str):
     event = hosted_or_404(token)
     values = EventForm.values_of(event)
-    form = EventForm(**values, day=event.day)
+    form = EventForm(**values, day=event.day, bound_to=token)
     if form.validate_on_submit():
         saved = save_event_form(form, event)
         if saved:
             db.session.commit()
             flash(saved, "success")
             return _to_host(token)
-    page = render_template("actions/edit_event.html", token=token, event=event, form=form, day=event.day)
+    page = render_template(
+        "actions/edit_event.html",
+        token=token,
+        event=event,
+        form=form,
+        day=event.day,
+        cancel_form=EmptyForm(bound_to=token),
+    )
     return page, event_form_status(form)
 
 
 @bp.post("/actions/host/<token>/cancel")
+@csrf.exempt  # the form's own token is checked instead of the session's
 def cancel(token: str):
     event = hosted_or_404(token)
-    if not EmptyForm().validate_on_submit():
-        abort(400)
+    if not EmptyForm(bound_to=token).validate_on_submit():
+        flash(str(PRESS_AGAIN), "info")  # the page had been open more than a day
+        return _to_host(token, "actions.edit")
     try:
         services.cancel(event)
         flash(_("The event is cancelled; everyone who RSVPed is told by email."), "success")

@@ -13,7 +13,7 @@ from campaign.coalitions.services import member_organizations
 from campaign.core.i18n import speak_to_owner
 from campaign.core.outbox import utcnow
 from campaign.core.statemap import state_names, tiles
-from campaign.extensions import db, limiter
+from campaign.extensions import csrf, db, limiter
 from campaign.supporters.forms import consent_wording
 
 # Per address: a whole community meeting RSVPs from one network, a bot from many requests.
@@ -90,14 +90,15 @@ def _event_page(day: DayOfAction, event: Event, form: RsvpForm, status: int = 20
     ), status
 
 
-def _rsvp_form(day: DayOfAction) -> RsvpForm:
-    return RsvpForm(consent_wording=consent_wording(day.coalition.name))
+def _rsvp_form(day: DayOfAction, event: Event) -> RsvpForm:
+    return RsvpForm(bound_to=event.id, consent_wording=consent_wording(day.coalition.name))
 
 
 @bp.get("/actions/<slug>/events/<int:event_id>")
 def event(slug: str, event_id: int):
     day = public_day_or_404(slug)
-    return _event_page(day, public_event_or_404(day, event_id), _rsvp_form(day))
+    event = public_event_or_404(day, event_id)
+    return _event_page(day, event, _rsvp_form(day, event))
 
 
 @bp.get("/actions/<slug>/events/<int:event_id>/calendar.ics")
@@ -108,11 +109,12 @@ def event_calendar(slug: str, event_id: int):
 
 
 @bp.post("/actions/<slug>/events/<int:event_id>/rsvp")
+@csrf.exempt  # the form's own token is checked instead of the session's
 @limiter.limit(RSVP_LIMIT)
 def rsvp(slug: str, event_id: int):
     day = public_day_or_404(slug)
     event = public_event_or_404(day, event_id)
-    form = _rsvp_form(day)
+    form = _rsvp_form(day, event)
     if not form.validate_on_submit():
         return _event_page(day, event, form, 400)
     wording = form.consent_given
@@ -134,6 +136,7 @@ def rsvp_thanks(slug: str, event_id: int):
 
 
 @bp.route("/actions/rsvp/<token>", methods=["GET", "POST"])
+@csrf.exempt  # the form's own token is checked instead of the session's
 def manage_rsvp(token: str):
     """The link in every RSVP email: the details (the private address once the person holds a
     place) and a button to cancel. Cancelling is a POST: mail scanners open links."""
@@ -142,7 +145,7 @@ def manage_rsvp(token: str):
     if attendance is None or attendance.event.links_have_expired(utcnow()):
         abort(404)
     speak_to_owner(attendance)
-    form = CancelRsvpForm()
+    form = CancelRsvpForm(bound_to=token)
     if form.validate_on_submit():
         rsvps.cancel(attendance, utcnow())
         db.session.commit()
@@ -150,13 +153,14 @@ def manage_rsvp(token: str):
 
 
 @bp.route("/actions/<slug>/propose", methods=["GET", "POST"])
+@csrf.exempt  # the form's own token is checked instead of the session's
 @limiter.limit(PROPOSAL_LIMIT, methods=["POST"])
 def propose(slug: str):
     day = public_day_or_404(slug)
     if not day.proposals_open:
         abort(404)
     organizations = [(org.id, org.name) for org in member_organizations(day.coalition_id)]
-    form = ProposalForm(organizations, day=day)
+    form = ProposalForm(organizations, day=day, bound_to=day.id)
     if form.validate_on_submit():
         chosen = dict(organizations).get(form.organization_id.data)
         name = chosen or form.group_name.data

@@ -5,7 +5,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError
 
-from campaign.core import database
+from campaign.core import database, lost_session
 from campaign.extensions import db, login_manager
 
 MESSAGES = {
@@ -35,7 +35,13 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def csrf_error(error):
-        return render_error(400, _l("This form had expired. Please go back, reload and submit again."))
+        """A session form whose session ended goes back to its page with what was typed; the
+        error page is left for posts that did not come from one of our pages."""
+        return lost_session.back_to_form() or render_error(
+            400, _l("This form had expired. Please go back, reload and submit again.")
+        )
+
+    login_manager.unauthorized_handler(lost_session.to_login)
 
     @app.errorhandler(DBAPIError)
     def database_error(error):

@@ -11,6 +11,7 @@ from wtforms import EmailField, HiddenField, SubmitField
 from wtforms.i18n import messages_path
 from wtforms.validators import DataRequired, Email, Length, ValidationError
 
+from campaign.core import form_tokens, lost_session
 from campaign.core.crypto import keyed_hash
 from campaign.core.markdown import has_unsafe_markup
 from campaign.core.places import place_of
@@ -24,11 +25,25 @@ def _wtforms_messages(locale: str) -> support.Translations:
 class AppForm(FlaskForm):
     """Every form's base: WTForms' own messages ("Field cannot be longer than 80 characters.") in
     the visitor's language, read from disk once per language. Flask-WTF reads them again for
-    every request that builds a form, a tenth of a millisecond on each signature."""
+    every request that builds a form, a tenth of a millisecond on each signature.
+
+    A form visitors post without a login is built with `bound_to=` what it acts on (a petition's
+    id, the token of an emailed link): its CSRF token is then a signed form token that needs no
+    session (core/form_tokens.py), and its view is `@csrf.exempt` from the session's check.
+    A form shown again after its session ended comes back filled in (core/lost_session.py)."""
+
+    notice = None  # said above the form: its token had expired, or it came back through a login
 
     class Meta(FlaskForm.Meta):
         def get_translations(self, form):
             return _wtforms_messages(str(get_locale() or "en"))
+
+    def __init__(self, *args, bound_to=None, **kwargs):
+        if bound_to is not None:
+            kwargs["meta"] = form_tokens.meta_for(type(self), bound_to) | kwargs.get("meta", {})
+        super().__init__(*args, **kwargs)
+        if not args and "formdata" not in kwargs:
+            lost_session.restore(self, kwargs)
 
 
 def strip_whitespace(value):

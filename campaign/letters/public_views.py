@@ -8,7 +8,7 @@ from sqlalchemy.orm import joinedload
 from campaign.core.forms import ConfirmSignatureForm
 from campaign.core.i18n import speak_to_owner
 from campaign.core.outbox import utcnow
-from campaign.extensions import db, limiter
+from campaign.extensions import csrf, db, limiter
 from campaign.letters import notices, signatories, signing
 from campaign.letters.forms import SignOnForm
 from campaign.letters.models import Letter, LetterState, Signature
@@ -53,11 +53,14 @@ def public_letter(slug: str):
 
 
 @bp.route("/letters/sign/<key>", methods=["GET", "POST"])
+@csrf.exempt  # the form's own token is checked instead of the session's
 @limiter.limit(SIGN_ON_LIMIT, methods=["POST"])
 def sign(key: str):
     letter = _by_key_or_404(key)
     form = SignOnForm(
-        allow_individuals=letter.allow_individuals, consent_wording=consent_wording(letter.coalition.name)
+        bound_to=letter.id,
+        allow_individuals=letter.allow_individuals,
+        consent_wording=consent_wording(letter.coalition.name),
     )
     if letter.accepts_signatures and form.validate_on_submit():
         wording = form.consent_given
@@ -83,6 +86,7 @@ def organization_suggestions(key: str):
 
 
 @bp.route("/letters/confirm/<token>", methods=["GET", "POST"])
+@csrf.exempt  # the form's own token is checked instead of the session's
 def confirm(token: str):
     """A GET only shows the button: mail scanners open links, and must not sign for anyone."""
     signature_id = notices.signature_id_for_token(token)
@@ -90,7 +94,7 @@ def confirm(token: str):
     if signature is None:
         return render_template("letters/confirm_unknown.html"), 404
     speak_to_owner(signature)
-    form = ConfirmSignatureForm()
+    form = ConfirmSignatureForm(bound_to=token)
     status = 200
     if form.validate_on_submit():
         outcome = signing.confirm(signature, utcnow(), form.shown.data)

@@ -190,12 +190,13 @@ def settings():
 
 
 @bp.route("/u/<token>", methods=["GET", "POST"])
+@csrf.exempt  # the form's own token is checked instead of the session's
 def preferences(token: str):
     supporter = services.supporter_for_token(token)
     if supporter is None:
         return render_template("notifications/preferences_unknown.html"), 404
     speak(supporter.language)
-    form = PreferencesForm(obj=services.preference_values(supporter))
+    form = PreferencesForm(bound_to=token, obj=services.preference_values(supporter))
     if form.validate_on_submit():
         services.save_preferences(
             supporter, form.subscribed.data, form.language.data, str(form.subscribed.label.text)

@@ -14,12 +14,17 @@ from campaign.extensions import limiter
 from campaign.supporters.tokens import serializer
 
 FORM_SALT = "petitions.form-shown"
-# The widget's form has no session-bound CSRF token: its stamp must be this recent.
-WIDGET_FORM_MAX_AGE_SECONDS = 2 * 3600
 
 
-def form_stamp(petition_id: int) -> str:
-    """Put in the form when it is shown; its signed time tells how fast it was filled."""
+def form_stamp(petition_id: int, shown: str = "") -> str:
+    """Put in the form when it is shown; its signed time tells how fast it was filled. A form shown
+    again (a mistake to correct, an expired form token) keeps the stamp `shown` it had, so that
+    pressing the button again at once is not taken for a bot."""
+    try:
+        if serializer(FORM_SALT).loads(shown or "") == petition_id:
+            return shown
+    except BadSignature:
+        pass
     return serializer(FORM_SALT).dumps(petition_id)
 
 
@@ -41,11 +46,3 @@ def quarantine_reason(petition_id: int, honeypot: str, stamp: str, ip_hash: str)
         ):
             return "rate"
     return ""
-
-
-def stamp_is_fresh(petition_id: int, stamp: str) -> bool:
-    try:
-        shown_for = serializer(FORM_SALT).loads(stamp or "", max_age=WIDGET_FORM_MAX_AGE_SECONDS)
-    except BadSignature:  # also raised when it is too old
-        return False
-    return shown_for == petition_id

@@ -10,7 +10,7 @@ from campaign.core.forms import ConfirmSignatureForm
 from campaign.core.i18n import speak_to_owner
 from campaign.core.network import client_ip_hash
 from campaign.core.outbox import utcnow
-from campaign.extensions import db, limiter
+from campaign.extensions import csrf, db, limiter
 from campaign.petitions import abuse, notices, services, signing, tally
 from campaign.petitions.forms import SignForm
 from campaign.petitions.models import Petition, PetitionSignature, PetitionState
@@ -31,7 +31,7 @@ def public_or_404(slug: str) -> Petition:
 
 
 def _page(petition: Petition, form: SignForm, status: int = 200):
-    form.started.data = abuse.form_stamp(petition.id)
+    form.started.data = abuse.form_stamp(petition.id, form.started.data)
     if not form.source.data:
         form.source.data = request.args.get("source", "")[:40]
     return render_template(
@@ -45,17 +45,23 @@ def _page(petition: Petition, form: SignForm, status: int = 200):
 @bp.get("/petitions/<slug>")
 def public_petition(slug: str):
     petition = public_or_404(slug)
-    return _page(petition, SignForm(consent_wording=consent_wording(petition.coalition.name)))
+    return _page(petition, sign_form(petition.id, petition.coalition.name))
+
+
+def sign_form(petition_id: int, coalition_name: str) -> SignForm:
+    """The page's and the widget's form, with a form token for this petition: no session needed."""
+    return SignForm(bound_to=petition_id, consent_wording=consent_wording(coalition_name))
 
 
 @bp.post("/petitions/<slug>/sign")
+@csrf.exempt  # the form's own token is checked instead of the session's
 @limiter.exempt  # abuse.py's limits hold signatures back instead of refusing them
 def sign(slug: str):
     # The hot path reads only what signing needs; the whole petition only to show the form again.
     target = services.sign_target(slug)
     if target is None or target.state == PetitionState.DRAFT:
         abort(404)
-    form = SignForm(consent_wording=consent_wording(target.coalition_name))
+    form = sign_form(target.id, target.coalition_name)
     if not target.is_open:
         return redirect(url_for("petitions.public_petition", slug=slug))
     if not form.validate_on_submit():
@@ -81,6 +87,7 @@ def thanks(slug: str):
 
 
 @bp.route("/petitions/confirm/<token>", methods=["GET", "POST"])
+@csrf.exempt  # the form's own token is checked instead of the session's
 def confirm(token: str):
     """A GET only shows the button: mail scanners open links and must not sign for anyone."""
     signature_id = notices.signature_id_for_token(token)
@@ -91,7 +98,7 @@ def confirm(token: str):
     if signature.confirmed_at is None and not signature.petition.is_open:
         closed = signing.Confirmation.CLOSED.value
         return render_template("petitions/confirmed.html", petition=signature.petition, outcome=closed), 410
-    form = ConfirmSignatureForm()
+    form = ConfirmSignatureForm(bound_to=token)
     status = 200
     if form.validate_on_submit():
         outcome = signing.confirm(signature, utcnow(), form.shown.data)

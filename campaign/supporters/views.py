@@ -8,7 +8,7 @@ from campaign.coalitions.access import coalition_required, scoped
 from campaign.coalitions.models import Role
 from campaign.core import outbox
 from campaign.core.network import client_ip_hash
-from campaign.extensions import db
+from campaign.extensions import csrf, db
 from campaign.supporters import services, tasks, throttle
 from campaign.supporters.forms import ConfirmErasureForm, DataRequestForm
 from campaign.supporters.models import DataRequestKind, DataRequestState, Supporter
@@ -17,8 +17,9 @@ bp = Blueprint("supporters", __name__)
 
 
 @bp.route("/privacy/request", methods=["GET", "POST"])
+@csrf.exempt  # the form's own token is checked instead of the session's
 def data_request():
-    form = DataRequestForm()
+    form = DataRequestForm(bound_to="")
     if request.method == "POST" and _over_limit(form):
         return render_template("supporters/data_request.html", form=form), 429
     if form.validate_on_submit():
@@ -52,13 +53,14 @@ def data_request_sent():
 
 
 @bp.route("/privacy/confirm/<token>", methods=["GET", "POST"])
+@csrf.exempt  # the form's own token is checked instead of the session's
 def confirm_erasure(token: str):
     found = services.erasure_request_for_token(token)
     if found is None:
         return render_template("supporters/confirm_erasure.html", state="invalid"), 404
     if found.state == DataRequestState.COMPLETED:
         return redirect(url_for("supporters.erasure_done"))
-    form = ConfirmErasureForm()
+    form = ConfirmErasureForm(bound_to=token)
     if form.validate_on_submit():
         services.confirm_erasure(found)
         db.session.commit()

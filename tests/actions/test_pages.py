@@ -20,7 +20,7 @@ from campaign.coalitions import services as coalitions
 from campaign.coalitions.models import CoalitionRole, Role
 from campaign.extensions import db as _db
 from campaign.supporters.tokens import serializer
-from tests.pages import text_of
+from tests.pages import hidden_inputs, post_without_cookies, text_of
 
 # The pages run on the real clock, so the day of action (Saturday, May 29, 2077) is far enough
 # ahead never to be reached; events "in the past" are put there explicitly.
@@ -1124,3 +1124,85 @@ def test_the_csv_of_figures_has_a_row_per_held_event_and_no_names(
     )
     for private in ("Ana", "Rosa", "Bea", "Sol", "Tom", "@example.org", PRIVATE_ADDRESS):
         assert private not in body, private
+
+
+# 9. Without the session cookie: public forms carry their own token (core/form_tokens.py).
+
+
+@pytest.mark.usefixtures("requests_start_afresh")  # a browser without the cookie is nobody
+def test_every_form_of_a_day_of_action_goes_through_from_a_browser_with_no_cookie(
+    app, plan_day, add_event, host_link, mailbox, csrf_on
+):
+    day = plan_day()
+    event = add_event(day)
+    host = host_link()
+    csrf_on()
+
+    def sent(page, data, **where):
+        response = post_without_cookies(app, page, data, **where)
+        assert response.status_code == 302, (page, text_of(response))
+
+    event_page = f"/actions/{day.slug}/events/{event.id}"
+    sent(event_page, rsvp_form(), action=f"{event_page}/rsvp")
+    rsvp_id = _db.session.scalar(select(Rsvp.id))
+    manage = mailbox.last_link("ana@example.org", "/actions/rsvp/").removeprefix("http://localhost")
+    sent(f"/actions/{day.slug}/propose", proposal_form())
+    sent(f"{host}/message", {"subject": "Bring water", "body": "It will be hot."})
+    sent(f"{host}/report", {"turnout": "12", "report_notes": "", "photos_url": ""})
+    sent(f"{host}/check-in", {}, action=f"{host}/check-in/{rsvp_id}")
+    host_fields = {
+        k: v for k, v in event_form(title="Vigil, moved indoors").items() if not k.startswith("host_")
+    }
+    sent(f"{host}/edit", host_fields)
+    assert "Your RSVP is cancelled" in text_of(post_without_cookies(app, manage, {}))
+    sent(f"{host}/edit", {}, action=f"{host}/cancel", form=1)
+
+    _db.session.expire_all()
+    assert _db.session.scalar(select(func.count()).select_from(Event)) == 2  # the proposal too
+    assert _db.session.get(Rsvp, rsvp_id).state == RsvpState.CANCELLED
+    assert _db.session.get(Event, event.id).state == EventState.CANCELLED
+    assert _db.session.get(Event, event.id).turnout == 12
+    assert _db.session.get(Event, event.id).title == "Vigil, moved indoors"
+
+
+@pytest.mark.usefixtures("requests_start_afresh")
+def test_a_proposal_form_open_too_long_comes_back_with_every_value(app, plan_day, csrf_on, signed_ago):
+    day = plan_day()
+    csrf_on()
+    page = f"/actions/{day.slug}/propose"
+    with signed_ago(hours=25):
+        expired = hidden_inputs(app.test_client().get(page))
+    typed = proposal_form(venue="Clark Park", hotline="215-555-0100", safety_notes="Marshals at each corner.")
+    back = app.test_client().post(page, data=expired | typed)
+    assert back.status_code == 400 and "This page had been open a long time" in text_of(back)
+    html = back.get_data(as_text=True)
+    for name in ("title", "venue", "address", "group_name", "first_name", "email", "zip_code"):
+        assert f'value="{typed[name]}"' in html, name
+    for text in (typed["description"], typed["accessibility"], typed["safety_notes"]):
+        assert f"{text}</textarea>" in html, text
+    assert 'value="2077-05-29T18:00"' in html and '<option selected value="training">' in html
+    assert "555-0100" in html
+    assert 'checked id="languages-0"' in html and 'checked id="languages-1"' in html
+    assert _db.session.scalar(select(func.count()).select_from(Event)) == 0
+    assert app.test_client().post(page, data=hidden_inputs(back) | typed).status_code == 302
+
+
+@pytest.mark.usefixtures("requests_start_afresh")
+def test_a_check_in_list_open_too_long_says_to_press_again_and_checks_in_nobody(
+    app, plan_day, add_event, rsvp, host_link, csrf_on, signed_ago
+):
+    day = plan_day()
+    event = add_event(day)
+    rsvp(day, event)
+    host = host_link()
+    csrf_on()
+    attendance = _db.session.scalar(select(Rsvp))
+    with signed_ago(hours=25):
+        expired = hidden_inputs(app.test_client().get(f"{host}/check-in"))
+    phone = app.test_client()
+    response = phone.post(f"{host}/check-in/{attendance.id}", data=expired)
+    assert response.status_code == 302 and "had been open a long time" in text_of(
+        phone.get(response.location)
+    )
+    _db.session.refresh(attendance)
+    assert attendance.checked_in_at is None

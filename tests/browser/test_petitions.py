@@ -4,12 +4,14 @@ import re
 
 import pytest
 from playwright.sync_api import Page, expect
+from sqlalchemy import func, select
 
 from campaign.coalitions import services as coalitions
 from campaign.core.outbox import utcnow
 from campaign.extensions import db
 from campaign.petitions import services as petitions
 from campaign.petitions import tasks
+from campaign.petitions.models import PetitionSignature
 from tests.browser.helpers import add_organizer, link_in_last_mail
 from tests.browser.test_organizer_journey import assert_fits_the_screen
 
@@ -84,3 +86,27 @@ def test_a_supporter_signs_in_spanish_on_a_phone_and_sees_the_count_rise(
     page.goto(f"/petitions/{petition_slug}")
     expect(page.locator(".count-line")).to_contain_text("1 firma")
     expect(page.get_by_text("Marisol")).to_be_visible()  # shown, as she chose
+
+
+def spanish_signatures(live_app) -> int:
+    with live_app.app_context():
+        spanish = (
+            select(func.count()).select_from(PetitionSignature).where(PetitionSignature.language == "es")
+        )
+        return db.session.scalar(spanish)
+
+
+def test_a_phone_that_dropped_its_cookies_while_the_form_was_open_still_signs(
+    phone_page: Page, live_app, petition_slug
+):
+    page = phone_page
+    before = spanish_signatures(live_app)
+    page.goto("/language/es")
+    page.goto(f"/petitions/{petition_slug}")
+    page.get_by_label("Nombre", exact=True).fill("Lucía")
+    page.get_by_label("Correo electrónico").fill("lucia.cookies@example.net")
+    page.get_by_label("Código postal").fill("19104")
+    page.context.clear_cookies()  # the session is gone, and the language switch with it
+    page.get_by_role("button", name="Firmar la petición").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Revisa tu correo para confirmar")
+    assert spanish_signatures(live_app) == before + 1  # its email goes out in the page's language

@@ -1,8 +1,10 @@
 """A supporter's own page: unsubscribe, subscribe again with consent recorded, change language."""
 
+import pytest
 from sqlalchemy import select
 
 from campaign.supporters.models import Consent, Subscription
+from tests.pages import post_without_cookies
 
 
 def test_preferences_change_language_and_unsubscribe(db, client, add_supporter):
@@ -59,3 +61,13 @@ def test_a_shared_computer_keeps_no_copy_of_a_supporters_preferences_page(app, a
     response = app.test_client().get(f"/u/{supporter.preferences_token}")
     assert response.status_code == 200
     assert response.headers["Cache-Control"] == "no-store"
+
+
+@pytest.mark.usefixtures("requests_start_afresh")
+def test_the_preferences_form_needs_no_cookie(app, db, add_supporter, csrf_on):
+    supporter = add_supporter("ana@example.org")
+    csrf_on()
+    response = post_without_cookies(app, f"/u/{supporter.preferences_token}", {"language": "es"})
+    assert response.status_code == 302
+    db.session.refresh(supporter)
+    assert supporter.subscription == Subscription.UNSUBSCRIBED and supporter.language == "es"

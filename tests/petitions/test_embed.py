@@ -1,34 +1,32 @@
 """The widget partner sites frame, without our session cookie, and the count badge."""
 
-import re
-
 from sqlalchemy import select
 
 from campaign.extensions import db
 from campaign.petitions.models import PetitionSignature, SignatureState
-from tests.pages import click_confirm
+from tests.pages import click_confirm, hidden_inputs, text_of
 from tests.petitions.conftest import tally_now
 
 
 def _widget_form(client, petition, **overrides):
     page = client.get(f"/petitions/{petition.slug}/embed")
     assert "frame-ancestors *" in page.headers["Content-Security-Policy"]
-    started = re.search(r'name="started" type="hidden" value="([^"]+)"', page.get_data(as_text=True)).group(1)
-    return {
-        "first_name": "Ana",
-        "email": "ana@example.org",
-        "zip_code": "19104",
-        "started": started,
-    } | overrides
-
-
-def test_the_widget_signs_without_a_session_and_counts_after_confirmation(app, make_petition, mailbox):
-    petition = make_petition()
-    app.config["WTF_CSRF_ENABLED"] = True  # as in production: only the widget form may go without
-    partner_visitor = app.test_client()  # no cookie of ours
-    response = partner_visitor.post(
-        f"/petitions/{petition.slug}/embed", data=_widget_form(partner_visitor, petition)
+    return (
+        hidden_inputs(page)
+        | {"first_name": "Ana", "email": "ana@example.org", "zip_code": "19104"}
+        | overrides
     )
+
+
+def test_the_widget_signs_without_a_session_and_counts_after_confirmation(
+    app, make_petition, mailbox, csrf_on
+):
+    petition = make_petition()
+    csrf_on()  # as in production: the widget's form token needs no cookie
+    partner_visitor = app.test_client()  # no cookie of ours
+    form = _widget_form(partner_visitor, petition)
+    partner_visitor.delete_cookie("session")  # the partner site's browser withholds it
+    response = partner_visitor.post(f"/petitions/{petition.slug}/embed", data=form)
     assert response.status_code == 302 and response.location.endswith("/embed/thanks")
     signature = db.session.scalar(select(PetitionSignature))
     assert signature.source == "widget" and signature.state == SignatureState.UNCONFIRMED
@@ -39,14 +37,21 @@ def test_the_widget_signs_without_a_session_and_counts_after_confirmation(app, m
     assert badge.mimetype == "image/svg+xml" and "1 signature" in badge.get_data(as_text=True)
 
 
-def test_a_forged_or_stale_stamp_is_refused_in_the_widget(app, make_petition):
+def test_a_widget_form_open_too_long_comes_back_filled_in_and_signs_nothing(
+    app, make_petition, csrf_on, signed_ago
+):
     petition = make_petition()
+    csrf_on()
     visitor = app.test_client()
-    response = visitor.post(
-        f"/petitions/{petition.slug}/embed", data=_widget_form(visitor, petition, started="x")
-    )
-    assert response.status_code == 400 and "refreshed" in response.get_data(as_text=True)
+    with signed_ago(hours=25):
+        form = _widget_form(visitor, petition)
+    response = visitor.post(f"/petitions/{petition.slug}/embed", data=form)
+    assert response.status_code == 400 and "This page had been open a long time" in text_of(response)
+    assert 'value="ana@example.org"' in response.get_data(as_text=True)
+    assert "frame-ancestors *" in response.headers["Content-Security-Policy"]
     assert db.session.query(PetitionSignature).count() == 0
+    again = visitor.post(f"/petitions/{petition.slug}/embed", data=form | hidden_inputs(response))
+    assert again.status_code == 302 and db.session.query(PetitionSignature).count() == 1
 
 
 def test_a_partner_site_can_frame_the_widget_because_no_x_frame_options_forbids_it(app, make_petition):
