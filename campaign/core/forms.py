@@ -7,6 +7,7 @@ from babel import support
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.form import _Auto
 from wtforms import EmailField, HiddenField, SubmitField
 from wtforms.i18n import messages_path
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
@@ -31,6 +32,11 @@ class AppForm(FlaskForm):
     class Meta(FlaskForm.Meta):
         def get_translations(self, form):
             return _wtforms_messages(str(get_locale() or "en"))
+
+        def wrap_formdata(self, form, formdata):
+            if formdata is _Auto and form.is_submitted():
+                return text.submitted_values(form)
+            return super().wrap_formdata(form, formdata)
 
     def post_process(self, formdata=None):
         """Every field of every submitted form is cleaned and checked in core/text.py."""

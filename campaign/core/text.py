@@ -16,7 +16,10 @@ forget it. It walks every field, nested forms included, and:
   breaks become spaces), with a message on the field: sending again saves it.
 - A hidden field is cleaned silently: the visitor never typed it and could not correct it.
 - Other fields (numbers, dates) parse their own input; their raw input is cleaned so that the
-  form shown again with their error can be encoded.
+  form shown again with their error can be encoded, and a date must fall in 1900-2199.
+
+`AppForm.Meta.wrap_formdata()` builds every submitted form from `submitted_values()`: form
+fields only (never a JSON body), and files only for file fields.
 
 Choice fields (SelectField, RadioField and subclasses) accept only their choices, always
 (`validate_choice` is forced on). A value left empty (the "Choose…" placeholder, or a radio
@@ -30,10 +33,12 @@ or a one-line format (an iCalendar property) through `one_line()`.
 """
 
 import re
+from datetime import date
 
 from flask import request
 from flask_babel import lazy_gettext as _l
-from wtforms import Field, FieldList, FormField, HiddenField, StringField, TextAreaField
+from werkzeug.datastructures import MultiDict
+from wtforms import Field, FieldList, FileField, FormField, HiddenField, StringField, TextAreaField
 from wtforms.fields.choices import SelectFieldBase, SelectMultipleField
 
 # C0 controls but tab, line feed and carriage return; DEL and C1; lone surrogates.
@@ -43,6 +48,8 @@ LINE_BREAK = re.compile("\r\n|[\r\n\u2028\u2029]")
 CONTROL_REMOVED = _l(
     "This field had invisible control characters, which we removed. Check it and send the form again."
 )
+FIRST_YEAR, LAST_YEAR = 1900, 2199
+DATE_OUT_OF_RANGE = _l("Enter a date between the years 1900 and 2199.")
 ONE_LINE_ONLY = _l(
     "This field takes a single line: we put spaces where the line breaks were. "
     "Check it and send the form again."
@@ -71,6 +78,17 @@ def query_text(name: str, max_length: int) -> str:
     return one_line(request.args.get(name, ""))[:max_length]
 
 
+def submitted_values(form) -> MultiDict | None:
+    """What a submitted form is read from: the body's form fields, and uploaded files only where
+    the form has a file field. Flask-WTF would also read a JSON body, and take a file in place of
+    any field: numbers, lists and files for fields that parse text, each a 500."""
+    values = MultiDict(request.form)
+    for field in form:
+        if isinstance(field, FileField) and field.name in request.files:
+            values.setlist(field.name, request.files.getlist(field.name))
+    return values or None  # nothing sent: as Flask-WTF, the form is built from its defaults
+
+
 def clean_submission(form) -> None:
     """Clean and check every field of a submitted form (see the module docstring)."""
     for field in _fields(form):
@@ -81,7 +99,7 @@ def clean_submission(form) -> None:
         elif isinstance(field, StringField):
             _check_text(field)
         else:
-            field.raw_data = [CONTROL.sub("", v) if isinstance(v, str) else v for v in field.raw_data]
+            _check_other(field)
 
 
 def _fields(form):
@@ -110,6 +128,15 @@ def _check_text(field: StringField) -> None:
         # Kept apart from the raw input, which `Optional()` reads: a value made only of control
         # characters is refused, not taken for an empty one.
         field.process_errors.extend(problem for problem in problems if problem not in field.process_errors)
+
+
+def _check_other(field: Field) -> None:
+    field.raw_data = [CONTROL.sub("", v) if isinstance(v, str) else v for v in field.raw_data]
+    # A year a calendar parses but a time zone conversion overflows (9999-12-31 in Honolulu).
+    if isinstance(field.data, date) and not FIRST_YEAR <= field.data.year <= LAST_YEAR:
+        field.data = None
+        if DATE_OUT_OF_RANGE not in field.process_errors:
+            field.process_errors.append(DATE_OUT_OF_RANGE)
 
 
 def _check_choice(field: Field) -> None:

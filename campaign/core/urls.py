@@ -51,6 +51,12 @@ class DatabaseId(IntegerConverter):
         super().__init__(map, fixed_digits, min, max, signed)
 
 
+def database_ids(values: list[str]) -> list[int]:
+    """The ids among posted values (ticked checkboxes) that an INTEGER column can hold; the rest
+    are someone's experiment, and would be an overflow error from the database."""
+    return [int(value) for value in values if value.isascii() and value.isdigit() and len(value) < 10]
+
+
 class PathText(UnicodeConverter):
     """`<slug>`, `<token>`, `<key>` in every route: printable text of at most 1,000 characters
     (a signed token carrying an address is the longest, a few hundred). Anything else answers
