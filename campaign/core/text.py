@@ -15,6 +15,7 @@ forget it. It walks every field, nested forms included, and:
 - What was refused is shown again as it was typed, minus the offending characters (line
   breaks become spaces), with a message on the field: sending again saves it.
 - A hidden field is cleaned silently: the visitor never typed it and could not correct it.
+- A text field missing from the submission holds "", as if sent empty, never None.
 - Other fields (numbers, dates) parse their own input; their raw input is cleaned so that the
   form shown again with their error can be encoded, and a date must fall in 1900-2199.
 
@@ -121,7 +122,9 @@ def _check_text(field: StringField) -> None:
         problems.append(CONTROL_REMOVED)
     if not multiline and LINE_BREAK.search(raw):
         problems.append(ONE_LINE_ONLY)
-    if isinstance(field.data, str):
+    if field.data is None:  # not sent: as an empty field, so no form finds None where it reads text
+        field.data = ""
+    elif isinstance(field.data, str):
         data = CONTROL.sub("", field.data)
         field.data = LINE_BREAK.sub("\n" if multiline else " ", data)
     if not isinstance(field, HiddenField):

@@ -22,7 +22,7 @@ from campaign.core.places import zip5
 from campaign.core.text import query_text
 from campaign.letters.forms import LetterForm, SignOnForm
 from campaign.organizations.forms import LinkForm
-from campaign.petitions.forms import SignForm
+from campaign.petitions.forms import PaperForm, SignForm
 from tests.letters.conftest import letter_form
 from tests.letters.conftest import sign_form as sign_on_form
 
@@ -235,3 +235,10 @@ def test_zip_plus_four_is_accepted_and_kept_as_five_digits(app):
         form = submitted(SignForm, petition_signature(zip_code="19104-1234"))
         assert form.errors == {}
         assert form.zip_code.data == "19104"
+
+
+def test_a_text_field_missing_from_a_submission_is_empty_not_none(app):
+    with app.test_request_context("/", method="POST"):
+        form = submitted(PaperForm, {"organization_id": "0", "count": "3"}, organizations=[])
+        assert form.errors == {}
+        assert form.names.data == ""

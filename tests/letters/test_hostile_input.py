@@ -75,3 +75,16 @@ def test_a_decision_on_an_id_no_column_holds_is_no_error(client, coalition, make
     )
     assert response.status_code == 302
     assert len(response.headers["Location"]) < 200
+
+
+def test_an_organization_name_whose_compared_form_grows_still_fits_its_columns(client, make_letter, db):
+    """ "&" is compared as " and ", and a ligature as its letters: PostgreSQL refuses a value
+    longer than its column (SQLite here does not, so the lengths are checked)."""
+    letter = make_letter()
+    for name in ("&" * 200, " ".join("abcdefghijklmnopqrstuvwxyz" * 4)[:199], "\ufdfa" * 200):
+        assert post_sign(client, letter, organization_name=name, email="x@example.org").status_code == 302
+    organizations = db.session.scalars(select(Organization)).all()
+    assert len(organizations) == 3
+    for organization in organizations:
+        assert len(organization.normalized_name) <= 200
+        assert organization.acronym is None or len(organization.acronym) <= 40
