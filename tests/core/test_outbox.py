@@ -147,7 +147,6 @@ def test_work_deferred_after_the_response_runs_when_a_server_writes_it_without_c
 
 def test_a_task_failing_in_process_is_logged_without_the_address_it_quoted(app, db, caplog):
     """In-process, Celery keeps a task's error in its result: it is logged, addresses masked."""
-
     @app.extensions["celery"].task(name="tests.core.failing_with_an_address")
     def failing() -> None:
         raise ValueError("550 no mailbox rosa@example.org")
