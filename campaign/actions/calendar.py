@@ -8,6 +8,7 @@ from icalendar import Event as CalendarEvent
 
 from campaign.actions.models import Event, EventState
 from campaign.core.outbox import utcnow
+from campaign.core.text import one_line
 from campaign.core.urls import external_url
 from campaign.extensions import db
 from campaign.notifications.attachments import Attachment, register
@@ -18,7 +19,7 @@ def calendar_of(events: list[Event], name: str, with_private_addresses: bool = F
     calendar.add("prodid", "-//Campaign desk//Days of action//EN")
     calendar.add("version", "2.0")
     calendar.add("method", "PUBLISH")
-    calendar.add("x-wr-calname", name)
+    calendar.add("x-wr-calname", one_line(name))  # an X- property is not escaped: one line
     for event in events:
         calendar.add_component(_entry(event, with_private_addresses))
     return calendar.to_ical()

@@ -8,7 +8,6 @@ from wtforms import (
     BooleanField,
     DateField,
     DateTimeLocalField,
-    EmailField,
     IntegerField,
     RadioField,
     SelectField,
@@ -21,7 +20,6 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import (
     URL,
     DataRequired,
-    Email,
     InputRequired,
     Length,
     NumberRange,
@@ -228,15 +226,7 @@ class EventForm(AppForm):
 
 class OrganizerEventForm(EventForm):
     host_organization_id = SelectField(_l("Hosted by"), coerce=int, validators=[InputRequired()])
-    host_email = EmailField(
-        _l("Host's email"),
-        filters=[strip_whitespace],
-        validators=[
-            Optional(),
-            Email(_l("Enter an email address like name@example.org."), check_deliverability=False),
-            Length(max=254),
-        ],
-    )
+    host_email = email_field(_l("Host's email"), required_message=None)
 
     def __init__(self, organizations: list[tuple[int, str]], *args, **kwargs):
         super().__init__(*args, **kwargs)

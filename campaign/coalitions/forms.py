@@ -11,6 +11,10 @@ from campaign.core.forms import strip_whitespace as _strip
 from campaign.organizations.forms import ProfileFieldsMixin, organization_name_field
 
 NEW_ORGANIZATION = "new"
+CHOOSE_A_MATCH = _l(
+    "We already know organizations with a similar name. "
+    "Choose one of them, or choose to add a new organization."
+)
 
 
 class CoalitionForm(AppForm):
@@ -30,7 +34,9 @@ class InviteForm(ProfileFieldsMixin, AppForm):
     organization_name = organization_name_field()
     # Offered only when the name matches organizations we know, so the organizer can pick one
     # rather than create a duplicate record.
-    existing_organization = RadioField(_l("Is it one of these?"), choices=[], validate_choice=False)
+    existing_organization = RadioField(
+        _l("Is it one of these?"), choices=[], invalid_choice_message=CHOOSE_A_MATCH
+    )
     contact_email = email_field(_l("Contact email"), _l("Enter the email address to send the invitation to."))
     message = TextAreaField(
         _l("Personal message"), filters=[_strip], validators=[Optional(), Length(max=2000)]
@@ -46,13 +52,8 @@ class InviteForm(ProfileFieldsMixin, AppForm):
         ]
 
     def validate_existing_organization(self, field) -> None:
-        if self.matches and field.data not in {choice.value for choice in field.choices}:
-            raise ValidationError(
-                _l(
-                    "We already know organizations with a similar name. "
-                    "Choose one of them, or choose to add a new organization."
-                )
-            )
+        if self.matches and not field.data:  # a choice not offered is refused as any other
+            raise ValidationError(CHOOSE_A_MATCH)
 
     def chosen_organization(self):
         return next((org for org in self.matches if str(org.id) == self.existing_organization.data), None)

@@ -7,14 +7,16 @@ from babel import support
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.form import _Auto
 from wtforms import EmailField, HiddenField, SubmitField
 from wtforms.i18n import messages_path
-from wtforms.validators import DataRequired, Email, Length, ValidationError
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from campaign.core import form_tokens, lost_session
+from campaign.core import form_tokens, lost_session, text
+from campaign.core.addresses import DeliverableEmail
 from campaign.core.crypto import keyed_hash
 from campaign.core.markdown import has_unsafe_markup
-from campaign.core.places import place_of
+from campaign.core.places import place_of, zip5
 
 
 @functools.cache
@@ -38,12 +40,22 @@ class AppForm(FlaskForm):
         def get_translations(self, form):
             return _wtforms_messages(str(get_locale() or "en"))
 
+        def wrap_formdata(self, form, formdata):
+            if formdata is _Auto and form.is_submitted():
+                return text.submitted_values(form)
+            return super().wrap_formdata(form, formdata)
+
     def __init__(self, *args, bound_to=None, **kwargs):
         if bound_to is not None:
             kwargs["meta"] = form_tokens.meta_for(type(self), bound_to) | kwargs.get("meta", {})
         super().__init__(*args, **kwargs)
         if not args and "formdata" not in kwargs:
             lost_session.restore(self, kwargs)
+
+    def post_process(self, formdata=None):
+        """Every field of every submitted form is cleaned and checked in core/text.py."""
+        super().post_process(formdata)
+        text.clean_submission(self)
 
 
 def strip_whitespace(value):
@@ -54,14 +66,15 @@ ENTER_YOUR_EMAIL = _l("Enter your email address.")
 
 
 def email_field(label, required_message=ENTER_YOUR_EMAIL) -> EmailField:
-    """An email address, checked offline (no DNS lookup): the one rule for every form."""
+    """An email address we can send to (core/addresses.py): the one rule for every form.
+    Optional when `required_message` is None."""
     return EmailField(
         label,
         filters=[strip_whitespace],
         validators=[
-            DataRequired(required_message),
-            Email(_l("Enter an email address like name@example.org."), check_deliverability=False),
-            Length(max=254),
+            DataRequired(required_message) if required_message else Optional(),
+            DeliverableEmail(),
+            Length(max=254),  # of the ASCII form it is saved in
         ],
     )
 
@@ -76,9 +89,13 @@ UNKNOWN_ZIP = _l("We do not know this ZIP code. Enter five digits, like 19104.")
 
 
 def known_zip(form, field):
-    """A US ZIP code in the offline data (an empty field passes: required is said elsewhere)."""
-    if field.data and place_of(field.data) is None:
+    """A US ZIP code in the offline data, kept as its five digits if typed as a ZIP+4 (an empty
+    field passes: required is said elsewhere)."""
+    if not field.data:
+        return
+    if place_of(field.data) is None:
         raise ValidationError(UNKNOWN_ZIP)
+    field.data = zip5(field.data)
 
 
 REMOVE_SCRIPTS = _l("Remove the script or embedded code. Use text, links and formatting.")

@@ -22,8 +22,10 @@ from flask_babel import force_locale
 from sqlalchemy import DateTime, String, delete, select
 from sqlalchemy.orm import Mapped, mapped_column
 
+from campaign.core.addresses import ascii_address
 from campaign.core.crypto import Sealed, SealedRow, canonical_email, keyed_hash
 from campaign.core.outbox import utcnow
+from campaign.core.text import one_line
 from campaign.extensions import db
 
 _DOT_AT_LINE_START = re.compile(rb"(?m)^\.")
@@ -85,14 +87,18 @@ def build_message(
     sender_name: str | None = None,
     headers: dict | None = None,
 ) -> EmailMessage:
+    """Header values are made one line here whatever the caller passes (a Subject built from
+    an organizer's title, a coalition's name): the email package refuses a line break in a header,
+    and a value that failed here would fail on every retry. An address no server can take raises
+    UndeliverableAddress (core/addresses.py) before anything is sent."""
     default_name, from_address = parseaddr(current_app.config["MAIL_FROM"])
     message = EmailMessage()
-    message["From"] = formataddr((sender_name or default_name, from_address))
-    message["To"] = to
-    message["Subject"] = subject
+    message["From"] = formataddr((one_line(sender_name or default_name), from_address))
+    message["To"] = ascii_address(to)
+    message["Subject"] = one_line(subject)
     message["Message-ID"] = make_msgid(domain=Address(addr_spec=from_address).domain)
     for name, value in (headers or {}).items():
-        message[name] = value
+        message[name] = one_line(value)
     message.set_content(text)
     if html:
         message.add_alternative(html, subtype="html")
@@ -131,6 +137,7 @@ class StoredMailTransport:
         self._store(message["To"], message["Subject"], message.as_string())
 
     def send_raw(self, sender: str, recipient: str, data: bytes, handing_over=_nothing) -> None:
+        recipient = ascii_address(recipient)  # refused here as SMTP would refuse it
         after_storing = handing_over()
         if after_storing is not None:
             after_storing()
@@ -205,7 +212,7 @@ class SmtpTransport:
         raise smtplib exceptions carrying the server's code. A refused envelope leaves the
         connection ready for the next message; any other error drops it.
         """
-        connection = self._envelope(sender, recipient)
+        connection = self._envelope(sender, ascii_address(recipient))
         try:
             code, reply = connection.docmd("data")
             if code != 354:

@@ -29,6 +29,11 @@ EMAIL_ADDRESS = re.compile(r"[^\s@'\"<>(),;:]+@[^\s@'\"<>(),;:]+")
 PENDING, RUNNING, DONE, FAILED = "pending", "running", "done", "failed"
 
 
+class WillNeverWork(Exception):
+    """Raised by a task whose work no retry can do (an address no mail server takes): its row
+    is marked failed at once, with the reason, instead of being tried again for hours."""
+
+
 def utcnow() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
@@ -248,7 +253,10 @@ def run_entry(entry_id: int, handler) -> None:
         db.session.rollback()
         message = describe_error(error)
         log.error("outbox entry %s failed: %s", entry_id, message)
-        _retry_or_fail(entry_id, message)
+        if isinstance(error, WillNeverWork):
+            _finish(entry_id, FAILED, message)
+        else:
+            _retry_or_fail(entry_id, message)
         db.session.commit()
     dispatch_committed()  # work this task queued in turn
 

@@ -1,6 +1,7 @@
 """US ZIP codes from the offline `zipcodes` data: city, county, state, coordinates, time zone."""
 
 import math
+import re
 from dataclasses import dataclass
 from functools import cache
 
@@ -39,7 +40,19 @@ def all_places() -> dict[str, Place]:
 
 
 def place_of(zip_code: str) -> Place | None:
-    return all_places().get(zip_code)
+    """The place of a ZIP code, or of a ZIP+4 ("30093-1234")."""
+    places = all_places()
+    return places.get(zip_code) or places.get(zip5(zip_code))
+
+
+ZIP_PLUS_4 = re.compile(r"(\d{5})(?:[- ]?\d{4})?")
+
+
+def zip5(zip_code: str) -> str:
+    """The five-digit ZIP code of a ZIP+4 ("30093-1234", "300931234"), which is what is stored;
+    anything else as it is."""
+    match = ZIP_PLUS_4.fullmatch(zip_code)
+    return match.group(1) if match else zip_code
 
 
 def miles_between(lat1: float, lon1: float, lat2: float, lon2: float) -> float:

@@ -3,7 +3,7 @@
 from urllib.parse import unquote
 
 from flask import Flask, current_app, has_request_context, url_for
-from werkzeug.routing import IntegerConverter
+from werkzeug.routing import IntegerConverter, UnicodeConverter
 
 # Far above any page's own path and query; a longer `next` is someone's experiment.
 NEXT_MAX_LENGTH = 2000
@@ -51,6 +51,23 @@ class DatabaseId(IntegerConverter):
         super().__init__(map, fixed_digits, min, max, signed)
 
 
+def database_ids(values: list[str]) -> list[int]:
+    """The ids among posted values (ticked checkboxes) that an INTEGER column can hold; the rest
+    are someone's experiment, and would be an overflow error from the database."""
+    return [int(value) for value in values if value.isascii() and value.isdigit() and len(value) < 10]
+
+
+class PathText(UnicodeConverter):
+    """`<slug>`, `<token>`, `<key>` in every route: printable text of at most 1,000 characters
+    (a signed token carrying an address is the longest, a few hundred). Anything else answers
+    404 when the URL is matched, instead of reaching the database, which refuses a NUL (a 500)."""
+
+    def __init__(self, map, minlength=1, maxlength=1000, length=None):
+        super().__init__(map, minlength, maxlength, length)
+        self.regex = self.regex.replace("[^/]", "[^/\x00-\x1f\x7f-\x9f]")
+
+
 def register(app: Flask) -> None:
     """Before any blueprint adds its routes, which take their converters when added."""
     app.url_map.converters["int"] = DatabaseId
+    app.url_map.converters["default"] = app.url_map.converters["string"] = PathText

@@ -188,12 +188,10 @@ class SignOnForm(ConsentForm):
         _l("Sector"),
         choices=[SelectChoice("", _l("Choose a sector"))]
         + [SelectChoice(value.value, label) for value, label in SECTOR_LABELS.items()],
-        validators=[Optional()],
     )
     scope = RadioField(
         _l("Where the organization works"),
         choices=[SelectChoice(value.value, label) for value, label in SCOPE_LABELS.items()],
-        validators=[Optional()],
     )
     authorized = BooleanField(_l("I am authorized to sign on behalf of this organization"))
     show_name = BooleanField(_l("List my name with the letter"))

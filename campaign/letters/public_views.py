@@ -1,6 +1,6 @@
 """Public pages of a letter: the letter and its signatories, signing on, confirming by email."""
 
-from flask import abort, jsonify, redirect, render_template, request, url_for
+from flask import abort, jsonify, redirect, render_template, url_for
 from flask_babel import get_locale
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
@@ -8,6 +8,7 @@ from sqlalchemy.orm import joinedload
 from campaign.core.forms import ConfirmSignatureForm
 from campaign.core.i18n import speak_to_owner
 from campaign.core.outbox import utcnow
+from campaign.core.text import query_text
 from campaign.extensions import csrf, db, limiter
 from campaign.letters import notices, signatories, signing
 from campaign.letters.forms import SignOnForm
@@ -81,7 +82,7 @@ def signed(key: str):
 def organization_suggestions(key: str):
     """Names from the public directory as the signer types, so they pick the existing record."""
     _by_key_or_404(key)
-    found = signing.suggest_organizations(request.args.get("q", "")[:200])
+    found = signing.suggest_organizations(query_text("q", 200))
     return jsonify([{"name": org.name, "place": org.place} for org in found])
 
 

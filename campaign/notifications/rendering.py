@@ -19,6 +19,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from campaign.core.markdown import render_markdown
+from campaign.core.text import one_line
 from campaign.core.urls import external_url
 from campaign.notifications import attachments
 from campaign.notifications.attachments import Attachment
@@ -137,8 +138,8 @@ def prepare(message: Message, language: str, subject_prefix: str = "") -> Prepar
         greeting = _("Hello %(name)s,", name="%(name)s")
         greeting_without_name = _("Hello,")
     sender_name, from_address = parseaddr(current_app.config["MAIL_FROM"])
-    from_header = formataddr((_one_line(message.coalition.name or sender_name), from_address), "utf-8")
-    subject_header = Header(_one_line(subject_prefix + subject), "utf-8").encode(linesep=CRLF)  # folded
+    from_header = formataddr((one_line(message.coalition.name or sender_name), from_address), "utf-8")
+    subject_header = Header(one_line(subject_prefix + subject), "utf-8").encode(linesep=CRLF)  # folded
     attachment = None if message.is_alert else attachments.build(message.context.get("attachment"))
     content_type = (
         f'multipart/mixed; boundary="{_MIXED_BOUNDARY}"'
@@ -162,11 +163,6 @@ def prepare(message: Message, language: str, subject_prefix: str = "") -> Prepar
         unsubscribe_url=external_url("notifications.one_click_unsubscribe", token=_KEY_SLOT),
         attachment_part=_attachment_part(attachment) if attachment else b"",
     )
-
-
-def _one_line(text: str) -> str:
-    """Header values never carry a line break (header injection)."""
-    return " ".join(text.split())
 
 
 def _render(message: Message, language: str) -> tuple[str, str, str]:

@@ -34,6 +34,7 @@ from email.utils import parseaddr
 from flask import current_app, g
 from sqlalchemy import and_, func, or_, select, update
 
+from campaign.core.addresses import ascii_address
 from campaign.core.crypto import decryptor
 from campaign.core.mail import transport
 from campaign.core.outbox import describe_error, utcnow
@@ -180,11 +181,13 @@ def _send_rows(message: Message, token: str, rows: list, result: BatchResult) ->
                 email = decrypt("supporter", "email", row.row_key, row.email)
                 name = decrypt("supporter", "first_name", row.row_key, row.first_name) or ""
                 link = links.get(row.supporter_id, "")
-                recipient = Recipient(row.id, email, name, row.preferences_token, link)
                 prepared = _prepared(message_id, message, language)
                 try:
+                    # An internationalized domain goes in its ASCII form; an address SMTP cannot
+                    # carry at all (saved before the forms refused it) fails here, once.
+                    recipient = Recipient(row.id, ascii_address(email), name, row.preferences_token, link)
                     data = prepared.build(recipient)
-                except (ValueError, UnicodeError) as error:  # e.g. an address SMTP cannot carry
+                except (ValueError, UnicodeError) as error:
                     _fail(row.id, token, describe_error(error))
                     continue
                 batch.send(data, recipient, row.attempts)
@@ -391,6 +394,7 @@ def send_test(message: Message, address: str, name: str) -> None:
     """One copy per language the message is written in; its links lead to a "not valid" page."""
     sender = _envelope_sender()
     languages = ["en", "es"] if message.is_alert and message.body_es else ["en"]
+    address = ascii_address(address)
     for language in languages:
         prepared = prepare(message, language, subject_prefix="[TEST] ")
         transport().send_raw(sender, address, prepared.build(Recipient(None, address, name, "test")))

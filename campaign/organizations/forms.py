@@ -6,7 +6,7 @@ import us
 from flask_babel import lazy_gettext as _l
 from wtforms import IntegerField, SelectField, StringField, SubmitField, TextAreaField, URLField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import URL, DataRequired, Length, Optional, ValidationError
+from wtforms.validators import URL, DataRequired, InputRequired, Length, Optional, ValidationError
 
 from campaign.core.forms import AppForm
 from campaign.organizations.models import SCOPE_LABELS, SECTOR_LABELS, Scope, Sector
@@ -121,7 +121,7 @@ class MemberNameForm(AppForm):
 
 
 class LinkForm(AppForm):
-    duplicate = SelectField(_l("Duplicate record"), coerce=int, validate_choice=True)
+    duplicate = SelectField(_l("Duplicate record"), coerce=int, validators=[InputRequired()])
     submit = SubmitField(_l("Link as one organization"))
 
     candidates: dict = {}

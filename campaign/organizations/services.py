@@ -34,13 +34,15 @@ def normalize_name(name: str) -> str:
     words = text.split()
     if len(words) > 1 and words[0] == "the":
         words = words[1:]
-    return " ".join(words)
+    # A name can come out longer than typed ("&" is " and "; NFKD makes one ligature many letters).
+    return " ".join(words)[: Organization.normalized_name.type.length]
 
 
 def acronym_of(normalized: str) -> str | None:
-    """Initials of the significant words, or None when there are too few to make an acronym."""
+    """Initials of the significant words, or None when there are too few (or too many: no one
+    types an acronym of 41 letters) to make an acronym."""
     words = [word for word in normalized.split() if word not in MINOR_WORDS]
-    return "".join(word[0] for word in words) if len(words) >= 2 else None
+    return "".join(word[0] for word in words) if 2 <= len(words) <= Organization.acronym.type.length else None
 
 
 def _looks_like_acronym(normalized: str) -> bool:

@@ -16,7 +16,8 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from campaign.core import images
 from campaign.core.forms import AppForm, email_field, known_zip, no_scripts, plain_text, strip_whitespace
-from campaign.core.places import place_of
+from campaign.core.places import place_of, zip5
+from campaign.core.text import single_line
 from campaign.core.zones import (
     DEFAULT_TIME_ZONE,
     LOCAL_INPUT_FORMAT,
@@ -25,7 +26,7 @@ from campaign.core.zones import (
     to_local,
     to_utc,
 )
-from campaign.petitions.models import WRITTEN_FIELDS
+from campaign.petitions.models import SOURCE_MAX_LENGTH, WRITTEN_FIELDS
 from campaign.supporters.forms import ConsentForm
 
 
@@ -174,7 +175,8 @@ class SignForm(ConsentForm):
     # Bots fill every field; people never see this one (hidden with CSS and from screen readers).
     website = StringField(_l("Leave this empty"))
     started = HiddenField()  # a signed timestamp of when the form was shown
-    source = HiddenField()
+    # From the page's `?source=` (a member's link), saved and copied into the thanks page's URL.
+    source = HiddenField(filters=[single_line(SOURCE_MAX_LENGTH)])
     submit = SubmitField(_l("Sign the petition"))
 
     def fields_for_save(self) -> dict:
@@ -229,7 +231,7 @@ class PaperForm(AppForm):
             if not name or place_of(zip_code) is None:
                 problems.append(number)
             else:
-                self.parsed.append((name, zip_code))
+                self.parsed.append((name, zip5(zip_code)))
         if problems:
             lines = ", ".join(str(number) for number in problems[:10])
             raise ValidationError(

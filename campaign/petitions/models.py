@@ -14,6 +14,8 @@ from campaign.core.outbox import utcnow
 from campaign.extensions import db
 
 # The goal shown grows through these steps once the organizer's goal is reached.
+# A `?source=` code (a member organization's link), kept with each signature.
+SOURCE_MAX_LENGTH = 40
 GOAL_STEPS = (100, 250, 500, 1_000, 2_500, 5_000, 10_000, 25_000, 50_000, 100_000, 250_000, 500_000)
 
 
@@ -182,7 +184,7 @@ class PetitionSignature(SealedRow, db.Model):
     city: Mapped[str] = mapped_column(String(80), default="")
     comment = Sealed()
     show_name: Mapped[bool] = mapped_column(default=False)
-    source: Mapped[str] = mapped_column(String(40), default="")
+    source: Mapped[str] = mapped_column(String(SOURCE_MAX_LENGTH), default="")
     state: Mapped[SignatureState] = mapped_column(
         enum_column(SignatureState, 12), default=SignatureState.UNCONFIRMED
     )

@@ -1,6 +1,6 @@
 """Public pages of a petition: the page and its form, the thank-you page, confirming, count.json."""
 
-from flask import Response, abort, jsonify, redirect, render_template, request, url_for
+from flask import Response, abort, jsonify, redirect, render_template, url_for
 from flask_babel import get_locale
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
@@ -10,10 +10,11 @@ from campaign.core.forms import ConfirmSignatureForm
 from campaign.core.i18n import speak_to_owner
 from campaign.core.network import client_ip_hash
 from campaign.core.outbox import utcnow
+from campaign.core.text import query_text
 from campaign.extensions import csrf, db, limiter
 from campaign.petitions import abuse, notices, services, signing, tally
 from campaign.petitions.forms import SignForm
-from campaign.petitions.models import Petition, PetitionSignature, PetitionState
+from campaign.petitions.models import SOURCE_MAX_LENGTH, Petition, PetitionSignature, PetitionState
 from campaign.petitions.views import bp
 from campaign.supporters.forms import consent_wording
 
@@ -33,7 +34,7 @@ def public_or_404(slug: str) -> Petition:
 def _page(petition: Petition, form: SignForm, status: int = 200):
     form.started.data = abuse.form_stamp(petition.id, form.started.data)
     if not form.source.data:
-        form.source.data = request.args.get("source", "")[:40]
+        form.source.data = query_text("source", SOURCE_MAX_LENGTH)
     return render_template(
         "petitions/public.html",
         petition=petition,
@@ -150,7 +151,8 @@ def count(slug: str):
 def places(slug: str):
     """Signatures by state (table and tile map), or by county within one state."""
     petition = public_or_404(slug)
-    state = request.args.get("state", "").upper()[:2]
+    state = query_text("state", 2).upper()
+    state = state if state in statemap.state_names() else ""
     by_state = tally.by_level(petition.id, "state")
     counties = tally.by_level(petition.id, "county", f"{state}:") if state else []
     tiles = statemap.tiles(dict(by_state))

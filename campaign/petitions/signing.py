@@ -13,7 +13,7 @@ from campaign.core.places import place_of
 from campaign.core.repeats import count_repeat_email
 from campaign.extensions import db
 from campaign.petitions import tasks
-from campaign.petitions.models import Petition, PetitionSignature, SignatureState
+from campaign.petitions.models import SOURCE_MAX_LENGTH, Petition, PetitionSignature, SignatureState
 from campaign.petitions.retention import unlinked
 from campaign.petitions.services import SignTarget
 from campaign.supporters.services import apply_confirmed, save_supporter
@@ -86,7 +86,7 @@ def sign(
             **_place_columns(place),
             "comment": seal(SIGNATURES, "comment", row_key, fields.get("comment") or None),
             "show_name": bool(fields.get("show_name")),
-            "source": fields.get("source", "")[:40],
+            "source": fields.get("source", "")[:SOURCE_MAX_LENGTH],
             "state": SignatureState.QUARANTINED if quarantine_reason else SignatureState.UNCONFIRMED,
             "quarantine_reason": quarantine_reason,
             "ip_hash": ip_hash,

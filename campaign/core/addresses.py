@@ -1,0 +1,62 @@
+"""Email addresses every mail server can deliver to: the forms' one check, and the mail layer's.
+
+Internationalized domains (maria@correo-exämple.org) are accepted and kept in their ASCII form
+(maria@xn--correo-exmple-jfb.org), which names the same mailbox and which every server takes.
+Non-ASCII local parts (josé@example.org) are refused at the form: they need SMTPUTF8 (RFC 6531)
+from every server on the way, our relay included, and neither smtplib as we use it
+(core/mail.py sends plain MAIL FROM / RCPT TO, whose commands must be ASCII) nor most relays
+can be counted on for it. Refusing at the form tells the person while they can still give
+another address; accepting would lose every email to them silently.
+"""
+
+from email_validator import EmailNotValidError, validate_email
+from flask_babel import lazy_gettext as _l
+from wtforms.validators import ValidationError
+
+from campaign.core.outbox import WillNeverWork
+
+NOT_AN_ADDRESS = _l("Enter an email address like name@example.org.")
+ACCENTED_LOCAL_PART = _l(
+    "Use an address with no accents or special letters before the @ (like jose@example.org rather "
+    "than josé@example.org): many mail servers cannot deliver to this one."
+)
+
+
+class UndeliverableAddress(WillNeverWork, ValueError):
+    """No SMTP server can be given this address. Its text never quotes the address (logs)."""
+
+
+def ascii_address(address: str) -> str:
+    """`address` as it goes in RCPT TO and the To header: with its domain in ASCII (IDNA).
+
+    Raises UndeliverableAddress for an address that has none: a non-ASCII local part, or no
+    valid domain. ASCII addresses are returned as they are, at no cost (the bulk sender calls
+    this for every recipient)."""
+    if address.isascii():
+        return address
+    if not address.rpartition("@")[0].isascii():
+        raise UndeliverableAddress("the address has non-ASCII characters before the @")
+    try:
+        return validate_email(address, check_deliverability=False, allow_smtputf8=False).ascii_email
+    except EmailNotValidError as error:
+        raise UndeliverableAddress("the address's domain cannot be written in ASCII") from error
+
+
+class DeliverableEmail:
+    """The email check of every form: a valid address (offline, no DNS lookup) that we can send
+    to. It leaves the field holding the address in its ASCII form."""
+
+    def __init__(self, message=NOT_AN_ADDRESS):
+        self.message = message
+
+    def __call__(self, form, field):
+        if not field.data:
+            return
+        if not field.data.rpartition("@")[0].isascii():
+            raise ValidationError(ACCENTED_LOCAL_PART)
+        try:
+            valid = validate_email(field.data, check_deliverability=False, allow_smtputf8=False)
+        except EmailNotValidError as error:
+            raise ValidationError(self.message) from error
+        if not field.data.isascii():
+            field.data = valid.ascii_email
