@@ -11,8 +11,10 @@ import time
 
 import pytest
 import redis
+from kombu import Connection, Queue
 from sqlalchemy import func, select
 
+from campaign.core import broker
 from campaign.extensions import db
 from campaign.notifications.models import Delivery, DeliveryState
 from campaign.petitions import abuse
@@ -215,3 +217,24 @@ def test_redis_stopped_three_times_while_signing_loses_nothing_and_the_worker_re
     assert quarantined == 0
     assert outage_worker.process.poll() is None
     assert "Unrecoverable error" not in outage_worker.log()
+
+
+def test_a_task_that_ends_while_redis_is_down_frees_its_slot(private_redis):
+    """core/broker.py: kombu keeps the prefetch slot of an acknowledgement Redis never got, and a
+    worker with one slot per process then never asks for work again."""
+    with Connection(private_redis.url) as publisher:
+        publisher.SimpleQueue("slot-test").put({"task": 1})
+    with Connection(private_redis.url, transport=broker.Transport) as connection:
+        received = []
+        consumer = connection.Consumer(
+            [Queue("slot-test")], callbacks=[lambda body, message: received.append(message)], prefetch_count=1
+        )
+        consumer.consume()
+        connection.drain_events(timeout=5)
+        qos = received[0].channel.qos
+        assert not qos.can_consume()  # the task runs, its message unacknowledged
+
+        private_redis.stop()
+        with pytest.raises(redis.ConnectionError):
+            received[0].ack()
+        assert qos.can_consume()
