@@ -69,8 +69,9 @@ class Config:
     # The rate limits are abuse checks, never a reason to refuse a signature or an RSVP: with
     # Redis down (refusing, or silent) a limited route counts in the process's memory, after
     # half a second at most, until Flask-Limiter finds the storage back (it checks after 1, 2,
-    # 4... 32 s); our own counters (core/counters.py) do the same. An error the fallback cannot
-    # handle lets the request through and is logged.
+    # 4... 32 s); our own counters (core/counters.py) do the same. RATELIMIT_IN_MEMORY_FALLBACK
+    # stays unset, so each route keeps its own limits meanwhile instead of one list for all. An
+    # error the fallback cannot handle lets the request through and is logged.
     RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     RATELIMIT_SWALLOW_ERRORS = True
     SMTP_URL = os.environ.get("SMTP_URL")  # None: mail is stored and shown at /_dev/mail
