@@ -72,9 +72,17 @@ class Config:
     # instance folder, core/embedded_beat.py); with it, `celery beat` does. Off where tests build
     # apps by the hundred, or drive the jobs themselves.
     PERIODIC_JOBS_IN_PROCESS = True
+    # After Redis fails to answer, each process leaves it alone this long: limits count in the
+    # process's memory and tasks wait in the outbox for the sweep, instead of every request
+    # waiting on a dead host (core/outage.py).
+    REDIS_RETRY_SECONDS = float(os.environ.get("REDIS_RETRY_SECONDS", "5"))
     # The rate limits are abuse checks, never a reason to refuse a signature or an RSVP: with
-    # Redis down (refusing, or silent) a limited route lets the request through after half a
-    # second at most, and logs it (our own counters, core/counters.py, fail open the same way).
+    # Redis down (refusing, or silent) a limited route counts in the process's memory, after
+    # half a second at most, until Flask-Limiter finds the storage back (it checks after 1, 2,
+    # 4... 32 s); our own counters (core/counters.py) do the same. RATELIMIT_IN_MEMORY_FALLBACK
+    # stays unset, so each route keeps its own limits meanwhile instead of one list for all. An
+    # error the fallback cannot handle lets the request through and is logged.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     RATELIMIT_SWALLOW_ERRORS = True
     SMTP_URL = os.environ.get("SMTP_URL")  # None: mail is stored and shown at /_dev/mail
     SMTP_TIMEOUT_SECONDS = float(os.environ.get("SMTP_TIMEOUT_SECONDS", "10"))

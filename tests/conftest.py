@@ -106,6 +106,18 @@ def coalition(db, make_user, login):
     return coalition
 
 
+# Nothing listens on port 1: a connection is refused at once, as by a host whose Redis is stopped.
+REFUSING_REDIS = "redis://127.0.0.1:1/0"
+
+
+@pytest.fixture
+def limits_storage_down(app):
+    """The counters of abuse limits and throttles (core/counters.py) kept in a Redis that is down.
+    List it before fixtures that log in: the storage is chosen at the first count."""
+    assert "counters" not in app.extensions, "limits_storage_down must come before the first count"
+    app.config["RATELIMIT_STORAGE_URI"] = REFUSING_REDIS
+
+
 @pytest.fixture
 def signed_ago(monkeypatch):
     """Time travel for signed links: `with signed_ago(days=15): token = make_token(...)` signs

@@ -1,30 +1,64 @@
-"""Counters kept in the rate-limit storage (Redis with REDIS_URL, memory without), failing open.
+"""Every count behind an abuse limit or a throttle: in Redis, or in this process while Redis is down.
 
-A login or a data request must still work while Redis is down: every read and write here logs a
-warning and lets the request through instead of raising. Callers pass keyed hashes, never an
-address or an email, as keys.
+The counts live in the rate-limit storage (Redis with REDIS_URL, memory without). A login, a
+signature or a data request must still work, and still be checked, while Redis is unreachable:
+each process then counts in its own memory (a flood is limited per process instead of in all),
+leaves Redis alone for REDIS_RETRY_SECONDS after each failure instead of making every request
+wait on it, and warns once a minute (core/outage.py). Counts made in memory are forgotten when
+Redis answers again. Callers pass keyed hashes, never an address or an email, as keys.
 """
 
-import logging
 import math
 import time
+from collections.abc import Callable
+from typing import TypeVar
 
 from flask import current_app
 from limits import parse
+from limits.storage import MemoryStorage, Storage, storage_from_string
+from limits.strategies import FixedWindowRateLimiter
 
 from campaign.core.crypto import canonical_email, keyed_hash
-from campaign.extensions import limiter
+from campaign.core.outage import Outage, outage
 
-log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+
+class _Stores:
+    """This app's storage and, for its outages, this process's memory."""
+
+    def __init__(self, config):
+        self.shared: Storage = storage_from_string(
+            config["RATELIMIT_STORAGE_URI"], **config.get("RATELIMIT_STORAGE_OPTIONS", {})
+        )
+        self.local = MemoryStorage()
+        self.outage: Outage = outage("rate-limit storage", "counting in this process until it answers")
+
+
+def _stores() -> _Stores:
+    extensions = current_app.extensions
+    if "counters" not in extensions:
+        extensions["counters"] = _Stores(current_app.config)
+    return extensions["counters"]
+
+
+def _count(operation: Callable[[Storage], T]) -> T:
+    stores = _stores()
+    if not stores.outage.down():
+        try:
+            result = operation(stores.shared)
+        except Exception as error:  # noqa: BLE001 - whatever Redis raised, memory answers instead
+            stores.outage.failed(error)
+        else:
+            stores.outage.answered()
+            return result
+    return operation(stores.local)
 
 
 def hit(limit: str, *keys: str) -> bool:
     """Count one more under `limit` (e.g. "3 per day"); False if that was over it."""
-    try:
-        return limiter.limiter.hit(parse(limit), *keys)
-    except Exception:  # noqa: BLE001 - a storage outage must not block the request
-        log.warning("rate-limit storage unavailable; %s not counted", keys[0])
-        return True
+    parsed = parse(limit)
+    return _count(lambda storage: FixedWindowRateLimiter(storage).hit(parsed, *keys))
 
 
 def recipient_key(address: str) -> str:
@@ -49,47 +83,36 @@ def recipient_allows(kind: str, recipient_key: str, requester_key: str) -> bool:
 
 def seconds_until_allowed(limit: str, *keys: str) -> int:
     """0 if `limit` leaves room for one more, else the seconds until it does."""
-    try:
-        parsed = parse(limit)
-        if limiter.limiter.test(parsed, *keys):
+    parsed = parse(limit)
+
+    def wait(storage: Storage) -> int:
+        strategy = FixedWindowRateLimiter(storage)
+        if strategy.test(parsed, *keys):
             return 0
-        reset = limiter.limiter.get_window_stats(parsed, *keys).reset_time
-    except Exception:  # noqa: BLE001
-        log.warning("rate-limit storage unavailable; %s not checked", keys[0])
-        return 0
-    return max(1, math.ceil(reset - time.time()))
+        return max(1, math.ceil(strategy.get_window_stats(parsed, *keys).reset_time - time.time()))
+
+    return _count(wait)
 
 
 def increment(key: str, expiry_seconds: int) -> int:
     """Add one to a plain counter that lives `expiry_seconds` from its first increment."""
-    try:
-        return limiter.limiter.storage.incr(key, expiry_seconds)
-    except Exception:  # noqa: BLE001
-        log.warning("rate-limit storage unavailable; %s not counted", key.split("/")[0])
-        return 0
+    return _count(lambda storage: storage.incr(key, expiry_seconds))
 
 
 def value(key: str) -> int:
-    try:
-        return limiter.limiter.storage.get(key)
-    except Exception:  # noqa: BLE001
-        log.warning("rate-limit storage unavailable; %s not read", key.split("/")[0])
-        return 0
+    return _count(lambda storage: storage.get(key))
 
 
 def seconds_left(key: str) -> int:
-    """How long a counter set by `increment` still lives (0 if it is gone or unreadable)."""
-    try:
-        if not limiter.limiter.storage.get(key):
+    """How long a counter set by `increment` still lives (0 if it is gone)."""
+
+    def left(storage: Storage) -> int:
+        if not storage.get(key):
             return 0
-        return max(0, math.ceil(limiter.limiter.storage.get_expiry(key) - time.time()))
-    except Exception:  # noqa: BLE001
-        log.warning("rate-limit storage unavailable; %s not read", key.split("/")[0])
-        return 0
+        return max(0, math.ceil(storage.get_expiry(key) - time.time()))
+
+    return _count(left)
 
 
 def forget(key: str) -> None:
-    try:
-        limiter.limiter.storage.clear(key)
-    except Exception:  # noqa: BLE001
-        log.warning("rate-limit storage unavailable; %s not cleared", key.split("/")[0])
+    _count(lambda storage: storage.clear(key))

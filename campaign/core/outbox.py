@@ -20,6 +20,7 @@ from flask import Response, current_app, has_request_context, request
 from sqlalchemy import JSON, DateTime, Integer, String, Text, event, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from campaign.core.outage import outage
 from campaign.extensions import db
 
 log = logging.getLogger(__name__)
@@ -191,17 +192,23 @@ def _publish_task(task_name: str, args: tuple, countdown: float | None = None) -
     # This Flask app's Celery app, not Celery's process-wide default (the last one created):
     # with several apps in one process (tests, scripts) the default may use another broker.
     celery = current_app.extensions["celery"]
-    try:
-        if _uses_broker():
-            celery.send_task(task_name, args=list(args), countdown=countdown)
-        else:
-            result = celery.tasks[task_name].apply(args=list(args))
-            if result.failed():  # in-process, a task's error is kept in its result, not raised
-                log.error("task %s%s failed in-process: %s", task_name, args, describe_error(result.result))
+    if not _uses_broker():
+        result = celery.tasks[task_name].apply(args=list(args))
+        if result.failed():  # in-process, a task's error is kept in its result, not raised
+            log.error("task %s%s failed in-process: %s", task_name, args, describe_error(result.result))
         return True
-    except Exception:  # noqa: BLE001 - any broker failure leaves the work for the sweeper
-        log.warning("task %s%s not published; the sweeper will retry", task_name, args)
+    # A broker that just failed is not tried again for REDIS_RETRY_SECONDS: the request goes on
+    # at once, and its rows wait for the sweeper (kicks, for their beat job).
+    broker = outage("Celery broker", "tasks wait in the outbox for the sweeper")
+    if broker.down():
         return False
+    try:
+        celery.send_task(task_name, args=list(args), countdown=countdown)
+    except Exception as error:  # noqa: BLE001 - any broker failure leaves the work for the sweeper
+        broker.failed(error)
+        return False
+    broker.answered()
+    return True
 
 
 def publish_later(task_name: str, args: tuple, countdown: float) -> bool:

@@ -8,9 +8,8 @@ import time
 
 from flask import current_app
 from itsdangerous import BadSignature
-from limits import parse
 
-from campaign.extensions import limiter
+from campaign.core import counters
 from campaign.supporters.tokens import serializer
 
 FORM_SALT = "petitions.form-shown"
@@ -40,9 +39,8 @@ def quarantine_reason(petition_id: int, honeypot: str, stamp: str, ip_hash: str)
         return "no_form"
     if time.time() - shown_at.timestamp() < current_app.config["PETITION_MIN_FILL_SECONDS"]:
         return "too_fast"
+    # Counted per process while Redis is down (core/counters.py): a flood is still held back.
     for setting in ("PETITION_BURST_LIMIT", "PETITION_SUSTAINED_LIMIT"):
-        if not limiter.limiter.hit(
-            parse(current_app.config[setting]), "petition-sign", str(petition_id), ip_hash
-        ):
+        if not counters.hit(current_app.config[setting], "petition-sign", str(petition_id), ip_hash):
             return "rate"
     return ""

@@ -5,8 +5,12 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from campaign import create_app
+from campaign.config import TestConfig
 from campaign.core import outbox
 from campaign.core.outbox import DONE, FAILED, PENDING, RUNNING, OutboxEntry, outbox_task, utcnow
+from campaign.extensions import db as _db
+from tests.conftest import REFUSING_REDIS
 
 CALLS: list[dict] = []
 
@@ -157,3 +161,19 @@ def test_a_task_failing_in_process_is_logged_without_the_address_it_quoted(app, 
     assert ours == [
         "task tests.core.failing_with_an_address() failed in-process: ValueError: 550 no mailbox [address]"
     ]
+
+
+def test_with_the_broker_down_a_commit_goes_on_and_its_rows_wait_for_the_sweeper(caplog):
+    """The broker refusing connections: the first publication fails at once, the next ones are
+    not tried (REDIS_RETRY_SECONDS), and one line says so."""
+    app = create_app(TestConfig, REDIS_URL=REFUSING_REDIS)
+    with app.app_context():
+        _db.create_all()
+        ids = [outbox.enqueue(record_call, item_id=number).id for number in range(3)]
+        _db.session.commit()
+        outbox.dispatch_committed()
+        states = _db.session.scalars(select(OutboxEntry.state).where(OutboxEntry.id.in_(ids))).all()
+        _db.session.remove()
+    assert states == [PENDING] * 3
+    (line,) = [record.getMessage() for record in caplog.records if record.name == "campaign.core.outage"]
+    assert line.startswith("Celery broker unreachable (OperationalError)")

@@ -118,6 +118,17 @@ def test_many_signers_behind_one_address_are_held_back_beyond_the_burst_limit(
     assert states == ["confirmed"] * 3 + ["quarantined"] * 2
 
 
+def test_with_redis_down_signatures_are_taken_and_still_held_back_beyond_the_burst_limit(
+    limits_storage_down, client, make_petition, sign, app
+):
+    app.config["PETITION_BURST_LIMIT"] = "3 per minute"
+    petition = make_petition()
+    for number in range(5):
+        sign(petition, email=f"meeting{number}@example.org")  # 302 each: taken, not refused
+    states = sorted(s.value for s in db.session.scalars(select(PetitionSignature.state)))
+    assert states == ["confirmed"] * 3 + ["quarantined"] * 2
+
+
 def test_bad_input_is_answered_and_kept(client, make_petition):
     petition = make_petition()
     form = sign_form(client, petition, first_name="Ana", email="ana@", zip_code="00000")
