@@ -92,8 +92,11 @@ def submitted_values(form) -> MultiDict | None:
 
 def clean_submission(form) -> None:
     """Clean and check every field of a submitted form (see the module docstring)."""
+    submitted = form.is_submitted()
     for field in _fields(form):
-        if field.raw_data is None:  # not submitted: built from data, not from a request
+        if field.raw_data is None:  # not in the request: built from data or defaults
+            if submitted and isinstance(field, StringField) and field.data is None:
+                field.data = ""  # a post without this field (or with no form fields at all)
             continue
         if isinstance(field, SelectFieldBase):
             _check_choice(field)

@@ -140,3 +140,21 @@ def test_a_deadline_in_year_9999_is_refused_not_overflowed(client, coalition):
     assert response.status_code == 200
     assert "Enter a date between the years 1900 and 2199." in text_of(response)
     assert 'value="9999-12-31T23:59"' in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"json": {"names": "Ana, 19104"}},
+        {"data": {"names": (BytesIO(b"Ana, 19104"), "names.txt")}, "content_type": "multipart/form-data"},
+        {"data": b"", "content_type": "application/x-www-form-urlencoded"},
+    ],
+    ids=["json", "file-in-text-field", "empty"],
+)
+def test_a_post_with_no_form_fields_to_the_paper_form_is_refused_not_an_error(
+    client, coalition, make_petition, body
+):
+    petition = make_petition()
+    response = client.post(f"/coalitions/{coalition.slug}/petitions/{petition.id}/paper", **body)
+    assert response.status_code == 400  # the form again, saying what is missing
+    assert db.session.scalar(select(PetitionSignature.id)) is None
