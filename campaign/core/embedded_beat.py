@@ -10,6 +10,7 @@ dies (the kernel releases a dead process's lock).
 """
 
 import fcntl
+import hashlib
 import logging
 import os
 import threading
@@ -20,8 +21,15 @@ from flask import Flask
 
 log = logging.getLogger(__name__)
 
-LOCK_FILE = "periodic-jobs.lock"  # in the instance folder; holds the pid of the process running the jobs
 TICK_SECONDS = 1.0
+
+
+def lock_file(app: Flask) -> Path:
+    """The lock of this app's database, in its instance folder; it holds the pid of the process
+    running the jobs. Named after the database: two sites sharing an instance folder (two apps
+    from one installed virtualenv) each run their own jobs."""
+    database = hashlib.sha256(app.config["SQLALCHEMY_DATABASE_URI"].encode()).hexdigest()[:12]
+    return Path(app.instance_path) / f"periodic-jobs-{database}.lock"
 
 
 def install(app: Flask) -> None:
@@ -59,7 +67,7 @@ class EmbeddedBeat:
         from worker.schedule import BEAT_SCHEDULE
 
         # The descriptor stays open, and locked, for as long as this process lives.
-        take_lock_when_free(Path(self.app.instance_path) / LOCK_FILE)
+        take_lock_when_free(lock_file(self.app))
         log.info("periodic jobs run in this process (pid %d)", os.getpid())
         run_schedule(self.app, BEAT_SCHEDULE)
 

@@ -10,7 +10,7 @@ from babel.support import Translations
 
 from campaign import create_app
 from campaign.config import TestConfig
-from campaign.core.embedded_beat import try_lock
+from campaign.core.embedded_beat import lock_file, try_lock
 from campaign.core.i18n import compiled_catalogs
 
 TRANSLATIONS = Path(__file__).resolve().parents[2] / "campaign" / "translations"
@@ -27,6 +27,23 @@ def test_one_holder_of_the_lock_at_a_time_and_the_next_takes_over(tmp_path):
     successor = try_lock(lock)
     assert successor is not None
     os.close(successor)
+
+
+def test_two_sites_sharing_an_instance_folder_each_run_their_own_jobs(tmp_path):
+    """Two apps from one installed virtualenv share its instance folder: one lock for both would
+    leave the second site's counts still and its reminders unsent, for as long as the first runs."""
+    first, second = (
+        create_app(
+            TestConfig, INSTANCE_PATH=str(tmp_path), SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path}/{name}.db"
+        )
+        for name in ("first", "second")
+    )
+    assert lock_file(first).parent == lock_file(second).parent == tmp_path
+    holder = try_lock(lock_file(first))
+    other = try_lock(lock_file(second))
+    assert holder is not None and other is not None
+    os.close(holder)
+    os.close(other)
 
 
 def test_building_the_app_starts_no_jobs(tmp_path):

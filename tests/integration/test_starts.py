@@ -26,7 +26,6 @@ from campaign.actions import services as actions
 from campaign.actions.models import EventState
 from campaign.coalitions.services import create_coalition
 from campaign.config import TestConfig
-from campaign.core.embedded_beat import LOCK_FILE
 from campaign.core.mail import StoredMail, recipient_index
 from campaign.core.outbox import utcnow
 from campaign.extensions import db
@@ -98,13 +97,22 @@ def server_env(folder: Path) -> dict:
     )
 
 
+def the_lock(site) -> Path:
+    """The periodic jobs' lock file the server made for its database (one per database)."""
+    return wait_until(
+        lambda: next((site.folder / "instance").glob("periodic-jobs-*.lock"), None),
+        timeout=10,
+        message="the periodic jobs' lock",
+    )
+
+
 @pytest.fixture(scope="module")
 def migrated(tmp_path_factory) -> Path:
     """A SQLite file as `flask db upgrade` leaves it; the command started no periodic jobs."""
     folder = tmp_path_factory.mktemp("migrated")
     command = [sys.executable, "-m", "flask", "--app", "app", "db", "upgrade"]
     subprocess.run(command, cwd=ROOT, env=server_env(folder), check=True, capture_output=True)
-    assert not (folder / "instance" / LOCK_FILE).exists()
+    assert not list((folder / "instance").glob("periodic-jobs-*.lock"))
     return folder / "campaign.db"
 
 
@@ -193,7 +201,7 @@ def test_flask_run_moves_counts_and_sends_reminders(site):
         wait_until(lambda: count(server, slug) == 2, timeout=10, message="the tally to count a later one")
         reminded = wait_until(lambda: reminders_to(ATTENDEE), timeout=10, message="the event's reminder")
         assert reminded == ["Today: Rally for family unity"]
-        assert holder(site.folder / "instance" / LOCK_FILE) == server.process.pid
+        assert holder(the_lock(site)) == server.process.pid
     finally:
         server.stop()
 
@@ -204,7 +212,7 @@ def test_one_gunicorn_worker_runs_the_jobs_and_another_takes_over_when_it_dies(s
     command = [sys.executable, "-m", "gunicorn", "--workers", "2", "--bind", "127.0.0.1:{port}"]
     command += ["--no-control-socket", "app:app"]
     server = Server(command, server_env(site.folder), site.folder / "gunicorn.log")
-    lock = site.folder / "instance" / LOCK_FILE
+    lock = the_lock(site)
     try:
         wait_until(lambda: count(server, slug) == 1, timeout=10, message="the tally to count a signature")
         first = holder(lock)
