@@ -42,6 +42,7 @@ def register(app: Flask) -> None:
         )
 
     login_manager.unauthorized_handler(lost_session.to_login)
+    lost_session.register(app)
 
     @app.errorhandler(DBAPIError)
     def database_error(error):

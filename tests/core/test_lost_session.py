@@ -1,15 +1,25 @@
 """An organizer form posted after the session ended keeps what was typed through the login and back."""
 
+import base64
+import re
 import secrets
+import time
+import zlib
 from urllib.parse import urlsplit
 
 import pytest
+from flask import abort
 from sqlalchemy import delete, func, select
 
+from campaign.accounts.forms import LoginForm
 from campaign.accounts.models import LoginSession
+from campaign.core import lost_session
 from campaign.petitions.models import Petition
 from tests.pages import hidden_inputs, text_of
-from tests.petitions.conftest import petition_form
+from tests.petitions.conftest import (
+    make_petition,  # noqa: F401 (fixture)
+    petition_form,
+)
 
 HERE = "http://localhost"
 SESSION_ENDED = (
@@ -35,11 +45,9 @@ def post_from_page(client, page: str, data: dict, origin: str = HERE):
     return client.post(page, data=data, headers={"Origin": origin, "Referer": f"{origin}{page}"})
 
 
-def log_in_again(client, login_page: str, password="correct horse battery"):
+def log_in_again(client, login_page: str, password="correct horse battery", email="organizer@example.org"):
     shown = client.get(login_page)
-    response = client.post(
-        login_page, data=hidden_inputs(shown) | {"email": "organizer@example.org", "password": password}
-    )
+    response = client.post(login_page, data=hidden_inputs(shown) | {"email": email, "password": password})
     assert response.status_code == 302, text_of(response)
     return response
 
@@ -136,3 +144,92 @@ def test_a_button_pressed_after_the_session_ended_says_that_nothing_was_done(cli
     shown = text_of(client.get(login_page))
     assert "Your session had ended, so that was not done. Please try again." in shown
     assert "Please log in to see this page." in shown
+
+
+# Attack "the kept form on a shared browser": a session cookie is signed, not encrypted, and an
+# organizer may walk away from a shared computer after pressing the button.
+SIGNERS = "Ana Reyes, 19104\nJosé Martínez, 19120\nMaría López, 19133"
+
+
+def readable_cookie(client) -> str:
+    """The session cookie as anyone with the browser reads it: no key needed."""
+    value = client.get_cookie("session").value
+    payload = value.lstrip(".").split(".")[0]
+    raw = base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4))
+    return (zlib.decompress(raw) if value.startswith(".") else raw).decode()
+
+
+@pytest.fixture
+def paper_page(
+    coalition,
+    make_petition,  # noqa: F811
+    csrf_on,
+):
+    petition = make_petition()
+    csrf_on()
+    return f"/coalitions/{coalition.slug}/petitions/{petition.id}/paper"
+
+
+def signers_typed_as_the_login_ends(client, db, paper_page) -> str:
+    """Organizer A types paper signers' names; the login ends on the server (logged out
+    elsewhere, its 12 hours over); A presses the button. Returns the login page it goes to."""
+    shown = client.get(paper_page)
+    db.session.execute(delete(LoginSession))
+    db.session.commit()
+    data = hidden_inputs(shown) | {"organization_id": "0", "names": SIGNERS, "count": ""}
+    return post_from_page(client, paper_page, data).location
+
+
+def test_on_a_shared_browser_signers_kept_in_the_cookie_cannot_be_read_without_the_key(
+    client, db, paper_page
+):
+    login_page = signers_typed_as_the_login_ends(client, db, paper_page)
+    cookie = readable_cookie(client)
+    assert "kept_form" in cookie
+    assert not any(word in cookie for word in ("Mart", "19120", "names", "paper"))
+    log_in_again(client, login_page)
+    assert "José Martínez, 19120" in client.get(paper_page).get_data(as_text=True)
+
+
+def test_on_a_shared_browser_another_organizers_login_drops_the_kept_form(client, db, make_user, paper_page):
+    login_page = signers_typed_as_the_login_ends(client, db, paper_page)
+    make_user(email="other@example.org", name="Other Coalition")
+    log_in_again(client, login_page, email="other@example.org")  # B, on the same computer
+    assert "kept_form" not in readable_cookie(client)
+
+
+def test_on_a_shared_browser_a_logout_drops_the_kept_form(client, db, paper_page):
+    signers_typed_as_the_login_ends(client, db, paper_page)
+    log_in_again(client, "/accounts/login")  # A again, who then leaves without opening the page
+    page = client.get("/coalitions").get_data(as_text=True)
+    token = re.search(r'action="/accounts/logout".*?name="csrf_token"[^>]*value="([^"]+)"', page, re.S)
+    assert client.post("/accounts/logout", data={"csrf_token": token.group(1)}).status_code == 302
+    assert "kept_form" not in readable_cookie(client)
+
+
+def test_on_a_shared_browser_a_stale_kept_form_is_dropped_on_any_page(client, db, paper_page):
+    signers_typed_as_the_login_ends(client, db, paper_page)
+    with client.session_transaction() as session:  # kept longer ago than a password takes to find
+        session["kept_form"] |= {"at": int(time.time()) - lost_session.KEPT_SECONDS}
+    client.get("/")
+    assert "kept_form" not in readable_cookie(client)
+
+
+def test_a_form_page_that_fails_after_filling_in_keeps_what_was_typed_for_the_next_try(app, client, csrf_on):
+    """A view whose database connection is lost runs again (core/database.py), or answers 503:
+    what was typed is dropped only with a page that was sent whole."""
+    failures = [500]
+
+    def form_page():
+        form = LoginForm()
+        if failures:
+            abort(failures.pop())
+        return f'<input name="email" value="{form.email.data or ""}">'
+
+    app.add_url_rule("/form-that-fails-once", view_func=form_page, methods=["GET", "POST"])
+    csrf_on()
+    posted = post_from_page(client, "/form-that-fails-once", {"email": "ana@example.org"})
+    assert posted.status_code == 303
+    assert client.get("/form-that-fails-once").status_code == 500
+    assert 'value="ana@example.org"' in client.get("/form-that-fails-once").get_data(as_text=True)
+    assert 'value=""' in client.get("/form-that-fails-once").get_data(as_text=True)
