@@ -1,10 +1,19 @@
-"""Fast-test fixtures: an app on in-memory SQLite with tasks run in-process."""
+"""Fast-test fixtures: an app on in-memory SQLite with tasks run in-process.
 
+One app serves every test of a pytest process: building one costs a tenth of a second (mostly
+compiling the URL rules), and each new app compiles its templates and SQL statements again. Each
+test still gets it as new: its own app context (`g`), empty tables, the config, Jinja loader,
+rate-limit counters and Celery app as they were before any test ran. A test that must register
+something on the app itself (a route, a hook) takes an app of its own: `@pytest.mark.fresh_app`.
+"""
+
+import copy
 import re
 import time
 from contextlib import contextmanager
 from datetime import timedelta
 from email import message_from_string, policy
+from pathlib import Path
 
 import pytest
 from flask_babel import refresh
@@ -15,19 +24,101 @@ from campaign import create_app
 from campaign.config import TestConfig
 from campaign.core.mail import StoredMail
 from campaign.extensions import db as _db
+from campaign.extensions import limiter
+
+TESTS = Path(__file__).resolve().parent
+# Tiers whose session fixtures (a Celery worker, chromium) are worth starting once per worker process.
+GROUPED_TIERS = ("integration", "browser")
 
 
-@pytest.fixture
-def app():
+def pytest_collection_modifyitems(config, items):
+    """Under xdist (`make test`), keep each browser test and each integration module on one worker.
+
+    The browser tests share one chromium; an integration module shares its module fixtures. Each
+    worker that runs integration tests has its own database, Redis databases and Celery worker
+    (tests/integration/conftest.py), so two integration modules may run at once.
+    """
+    if not hasattr(config, "workerinput"):
+        return
+    for item in items:
+        if item.get_closest_marker("xdist_group"):
+            continue
+        tier = next((name for name in GROUPED_TIERS if _in_tier(item, name)), None)
+        if tier == "browser":
+            item.add_marker(pytest.mark.xdist_group("browser"))
+        elif tier == "integration":
+            item.add_marker(pytest.mark.xdist_group(Path(item.path).relative_to(TESTS).as_posix()))
+
+
+def _in_tier(item, name: str) -> bool:
+    return bool(item.get_closest_marker(name)) or TESTS / name in Path(item.path).parents
+
+
+def _new_app():
     app = create_app(TestConfig)
     # The fixture's app context stays open, so test-client requests share its `g`, where
     # Flask-Babel caches the language; each request must choose its language afresh.
     app.before_request(refresh)
     with app.app_context():
         _db.create_all()
-        yield app
+    return app
+
+
+class Pristine:
+    """What a test may change on the shared app, as it was before any test ran, and how to put
+    it back. The limiter and the Celery app are process-wide: another app built later (a
+    migration test, an integration app) takes them over until they are given back."""
+
+    def __init__(self, app):
+        self.app = app
+        self.config = copy.deepcopy(dict(app.config))
+        self.loader = app.jinja_env.loader
+        self.limiter = (limiter._storage, limiter._limiter)  # noqa: SLF001 - no public setter
+        self.celery = app.extensions["celery"]
+
+    def give_back(self) -> None:
+        """Make the process-wide extensions this app's again, with no counts."""
+        limiter._storage, limiter._limiter = self.limiter  # noqa: SLF001
+        limiter.reset()
+        self.celery.set_default()
+        self.celery.set_current()
+
+    def restore(self) -> None:
+        """Undo what the test changed: rows, settings, the template loader."""
         _db.session.remove()
-        _db.drop_all()
+        with _db.engine.begin() as connection:
+            for table in reversed(_db.metadata.sorted_tables):
+                connection.execute(table.delete())
+        config = self.app.config
+        for name in config.keys() - self.config.keys():
+            del config[name]
+        for name, value in self.config.items():
+            if name not in config or config[name] != value:
+                config[name] = copy.deepcopy(value)
+        self.app.jinja_env.loader = self.loader
+
+
+@pytest.fixture(scope="session")
+def _pristine():
+    return Pristine(_new_app())
+
+
+@pytest.fixture
+def app(request):
+    if request.node.get_closest_marker("fresh_app"):
+        app = _new_app()
+        with app.app_context():
+            yield app
+            _db.session.remove()
+            _db.drop_all()
+        return
+    pristine = request.getfixturevalue("_pristine")
+    pristine.give_back()
+    with pristine.app.app_context():
+        try:
+            yield pristine.app
+        finally:
+            pristine.restore()
 
 
 @pytest.fixture
