@@ -10,14 +10,22 @@ TEST_STAMP := $(VENV)/.installed-test
 DEV := CAMPAIGN_ENV=development
 FLASK := $(DEV) $(BIN)/flask --app app
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+# Two pytest processes (pytest-xdist): while one waits on a Celery worker, PostgreSQL or chromium,
+# the other runs fast tests. tests/conftest.py keeps what must share a process together.
+PYTEST := $(BIN)/pytest -n 2 --dist loadgroup
+FAST_TIER := tests --ignore=tests/integration --ignore=tests/browser -m "not integration and not browser"
 
-.PHONY: run test database demo translations chromium pango services
+.PHONY: run test test-fast database demo translations chromium pango services
 
 run: $(STAMP) pango translations database demo
 	$(FLASK) serve --host 127.0.0.1 --port 5000
 
 test: $(TEST_STAMP) chromium pango translations services
-	$(BIN)/pytest
+	$(PYTEST)
+
+# The fast tier alone (in-memory SQLite, tasks in-process): no services, no browser.
+test-fast: $(TEST_STAMP) pango translations
+	$(PYTEST) $(FAST_TIER)
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
