@@ -52,6 +52,19 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.xdist_group(Path(item.path).relative_to(TESTS).as_posix()))
 
 
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_node_collection_finished(node, ids):
+    """Under xdist the tiers check their services here, in the controller, before any test: a
+    worker that stops the run ends it with an internal error, and its message is lost."""
+    from tests.browser.conftest import require_chromium
+    from tests.services import require_services
+
+    if any(nodeid.startswith("tests/integration/") for nodeid in ids):
+        require_services()
+    if any(nodeid.startswith("tests/browser/") for nodeid in ids):
+        require_chromium()
+
+
 def _in_tier(item, name: str) -> bool:
     return bool(item.get_closest_marker(name)) or TESTS / name in Path(item.path).parents
 
