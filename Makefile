@@ -11,8 +11,8 @@ DEV := CAMPAIGN_ENV=development
 FLASK := $(DEV) $(BIN)/flask --app app
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # Two pytest processes (pytest-xdist): while one waits on a Celery worker, PostgreSQL or chromium,
-# the other runs fast tests. tests/conftest.py keeps what must share a process together.
-PYTEST := $(BIN)/pytest -n 2 --dist loadgroup
+# the other runs fast tests. tests/conftest.py (TierScopes) keeps together what must share one.
+PYTEST := $(BIN)/pytest -n 2 --dist loadscope
 FAST_TIER := tests --ignore=tests/integration --ignore=tests/browser -m "not integration and not browser"
 
 .PHONY: run test test-fast database demo translations chromium pango services

@@ -14,13 +14,13 @@ import time
 from contextlib import contextmanager
 from datetime import timedelta
 from email import message_from_string, policy
-from pathlib import Path
 
 import pytest
 from celery import _state as celery_state
 from flask_babel import refresh
 from itsdangerous import TimestampSigner
 from sqlalchemy import select
+from xdist.scheduler import LoadScopeScheduling
 
 from campaign import create_app
 from campaign.config import TestConfig
@@ -28,28 +28,30 @@ from campaign.core.mail import StoredMail
 from campaign.extensions import db as _db
 from campaign.extensions import limiter
 
-TESTS = Path(__file__).resolve().parent
-# Tiers whose session fixtures (a Celery worker, chromium) are worth starting once per worker process.
-GROUPED_TIERS = ("integration", "browser")
 
+class TierScopes(LoadScopeScheduling):
+    """How `make test` (`-n 2 --dist loadscope`) shares the tests between its two processes.
 
-def pytest_collection_modifyitems(config, items):
-    """Under xdist (`make test`), keep each browser test and each integration module on one worker.
-
-    The browser tests share one chromium; an integration module shares its module fixtures. Each
-    worker that runs integration tests has its own database, Redis databases and Celery worker
-    (tests/integration/conftest.py), so two integration modules may run at once.
+    The browser tests are one unit of work (they share one chromium); an integration module is
+    one (it shares its module fixtures; each process that runs integration tests has its own
+    database, Redis databases and Celery worker, see tests/integration/conftest.py); every other
+    test is a unit of its own, so the fast tier fills the gaps up to the end. xdist hands out the
+    units with the most tests first. (Scopes are decided here because pytest 9.2 ignores the
+    `xdist_group` marks that `--dist loadgroup` reads.)
     """
-    if not hasattr(config, "workerinput"):
-        return
-    for item in items:
-        if item.get_closest_marker("xdist_group"):
-            continue
-        tier = next((name for name in GROUPED_TIERS if _in_tier(item, name)), None)
-        if tier == "browser":
-            item.add_marker(pytest.mark.xdist_group("browser"))
-        elif tier == "integration":
-            item.add_marker(pytest.mark.xdist_group(Path(item.path).relative_to(TESTS).as_posix()))
+
+    def _split_scope(self, nodeid: str) -> str:
+        path = nodeid.split("::", 1)[0]
+        if path.startswith("tests/browser/"):
+            return "tests/browser"
+        if path.startswith("tests/integration/"):
+            return path
+        return nodeid
+
+
+@pytest.hookimpl(tryfirst=True, optionalhook=True)  # before xdist's own scheduler
+def pytest_xdist_make_scheduler(config, log):
+    return TierScopes(config, log) if config.getvalue("dist") == "loadscope" else None
 
 
 @pytest.hookimpl(optionalhook=True)
@@ -63,10 +65,6 @@ def pytest_xdist_node_collection_finished(node, ids):
         require_services()
     if any(nodeid.startswith("tests/browser/") for nodeid in ids):
         require_chromium()
-
-
-def _in_tier(item, name: str) -> bool:
-    return bool(item.get_closest_marker(name)) or TESTS / name in Path(item.path).parents
 
 
 def _new_app():
