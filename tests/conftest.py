@@ -9,6 +9,7 @@ something on the app itself (a route, a hook) takes an app of its own: `@pytest.
 
 import copy
 import gc
+import logging
 import re
 import time
 from contextlib import contextmanager
@@ -65,6 +66,16 @@ def pytest_xdist_node_collection_finished(node, ids):
         require_services()
     if any(nodeid.startswith("tests/browser/") for nodeid in ids):
         require_chromium()
+
+
+@pytest.fixture(autouse=True)
+def _loggers_enabled():
+    """Every test starts with every logger on. `flask db upgrade` (a migration test, the
+    integration tier's schema) runs Alembic's `fileConfig`, which turns off every logger made
+    before it; with the tiers mixed in one process (xdist), a later test's caplog saw nothing."""
+    for logger in logging.Logger.manager.loggerDict.values():
+        if isinstance(logger, logging.Logger):
+            logger.disabled = False
 
 
 def _new_app():
