@@ -2,9 +2,10 @@
 
 One app serves every test of a pytest process: building one costs a tenth of a second (mostly
 compiling the URL rules), and each new app compiles its templates and SQL statements again. Each
-test still gets it as new: its own app context (`g`), empty tables, the config, Jinja loader,
-rate-limit counters and Celery app as they were before any test ran. A test that must register
-something on the app itself (a route, a hook) takes an app of its own: `@pytest.mark.fresh_app`.
+test still gets it as new: its own app context (`g`), empty tables, and the config, hooks
+(`app.before_request(...)` works as on a new app), Jinja loader and namespaces, rate-limit
+counters and Celery app as they were before any test ran. A test that adds a route takes an app
+of its own: `@pytest.mark.fresh_app`.
 """
 
 import copy
@@ -106,13 +107,43 @@ def _put_back(state) -> None:
     celery_state._set_current_app(current)  # noqa: SLF001
 
 
+# What a test may register on the app, as on a new one (a before_request hook...): taken off after it.
+HOOKS = (
+    "before_request_funcs",
+    "after_request_funcs",
+    "teardown_request_funcs",
+    "teardown_appcontext_funcs",
+    "template_context_processors",
+    "url_value_preprocessors",
+    "url_default_functions",
+    "error_handler_spec",
+    "shell_context_processors",
+)
+JINJA_NAMESPACES = ("globals", "filters", "tests")
+
+
+def _copied(value):
+    """A copy of nested dicts and lists whose leaves (functions, bound methods) stay the same."""
+    if isinstance(value, dict):
+        copied = copy.copy(value)  # keeps a defaultdict's factory
+        for key, item in value.items():
+            copied[key] = _copied(item)
+        return copied
+    if isinstance(value, list):
+        return [_copied(item) for item in value]
+    return value
+
+
 class Pristine:
     """The shared app and what a test may change on it, as it was before any test ran."""
 
     def __init__(self, app):
         self.app = app
         self.config = copy.deepcopy(dict(app.config))
+        self.hooks = {name: _copied(getattr(app, name)) for name in HOOKS}
+        self.jinja = {name: dict(getattr(app.jinja_env, name)) for name in JINJA_NAMESPACES}
         self.loader = app.jinja_env.loader
+        self.endpoints = set(app.view_functions)
         self.process_wide = _process_wide()
 
     def lend(self):
@@ -120,10 +151,12 @@ class Pristine:
         borrowed = _process_wide()
         _put_back(self.process_wide)
         limiter.reset()
+        # Flask refuses hooks once an app has served a request; this one's are put back after.
+        self.app._got_first_request = False  # noqa: SLF001
         return borrowed
 
     def restore(self) -> None:
-        """Undo what the test changed: rows, settings, the template loader."""
+        """Undo what the test changed: rows, settings, hooks, template loader and namespaces."""
         _db.session.remove()
         with _db.engine.begin() as connection:
             for table in reversed(_db.metadata.sorted_tables):
@@ -134,7 +167,17 @@ class Pristine:
         for name, value in self.config.items():
             if name not in config or config[name] != value:
                 config[name] = copy.deepcopy(value)
+        for name, hooks in self.hooks.items():
+            if getattr(self.app, name) != hooks:
+                setattr(self.app, name, _copied(hooks))
+        for name, entries in self.jinja.items():
+            namespace = getattr(self.app.jinja_env, name)
+            if namespace != entries:
+                namespace.clear()
+                namespace.update(entries)
         self.app.jinja_env.loader = self.loader
+        added = set(self.app.view_functions) - self.endpoints
+        assert not added, f"{sorted(added)} would stay on the shared app: use @pytest.mark.fresh_app"
 
 
 @pytest.fixture(scope="session")

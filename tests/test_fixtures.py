@@ -6,19 +6,27 @@ from sqlalchemy import func, select
 from campaign.accounts.models import User
 
 
-def test_what_a_test_changed_on_the_shared_app_is_undone_for_the_next(request, app, db, make_user):
+def test_what_a_test_changed_on_the_shared_app_is_undone_for_the_next(request, app, db, client, make_user):
     pristine = request.getfixturevalue("_pristine")
     make_user()
     app.config["PUBLIC_FORM_LIMIT"] = "1 per hour"
     app.config["A_SETTING_OF_ITS_OWN"] = True
+    seen = []
+    app.before_request(lambda: seen.append("hook"))  # as on a new app: before its first request
+    app.jinja_env.filters["shout"] = str.upper
     loader = app.jinja_env.loader
     app.jinja_env.loader = None
+    client.get("/healthz")
+    assert seen == ["hook"]
 
     pristine.restore()
 
     assert db.session.scalar(select(func.count()).select_from(User)) == 0
     assert app.config["PUBLIC_FORM_LIMIT"] == pristine.config["PUBLIC_FORM_LIMIT"]
     assert "A_SETTING_OF_ITS_OWN" not in app.config
+    client.get("/healthz")
+    assert seen == ["hook"]
+    assert "shout" not in app.jinja_env.filters
     assert app.jinja_env.loader is loader
 
 
