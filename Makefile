@@ -10,14 +10,22 @@ TEST_STAMP := $(VENV)/.installed-test
 DEV := CAMPAIGN_ENV=development
 FLASK := $(DEV) $(BIN)/flask --app app
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+# Two pytest processes (pytest-xdist): while one waits on a Celery worker, PostgreSQL or chromium,
+# the other runs fast tests. tests/conftest.py (TierScopes) keeps together what must share one.
+PYTEST := $(BIN)/pytest -n 2 --dist loadscope
+FAST_TIER := tests --ignore=tests/integration --ignore=tests/browser -m "not integration and not browser"
 
-.PHONY: run test database demo chromium pango services
+.PHONY: run test test-fast database demo chromium pango services
 
 run: $(STAMP) pango database demo
 	$(FLASK) serve --host 127.0.0.1 --port 5000
 
 test: $(TEST_STAMP) chromium pango services
-	$(BIN)/pytest
+	$(PYTEST)
+
+# The fast tier alone (in-memory SQLite, tasks in-process): no services, no browser.
+test-fast: $(TEST_STAMP) pango
+	$(PYTEST) $(FAST_TIER)
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)

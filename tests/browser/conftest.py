@@ -38,7 +38,7 @@ INSTALL_CHROMIUM = "apt-get update && DEBIAN_FRONTEND=noninteractive apt-get ins
 expect.set_options(timeout=10_000)
 
 
-def _require_chromium() -> None:
+def require_chromium() -> None:
     if not shutil.which(CHROMIUM):
         pytest.exit(
             f"Debian's chromium is not installed at {CHROMIUM}. Install it with:\n    {INSTALL_CHROMIUM}", 1
@@ -46,15 +46,18 @@ def _require_chromium() -> None:
 
 
 def pytest_collection_modifyitems(config, items):
-    """A missing browser stops the run before any test, with how to install it; never a skip."""
+    """A missing browser stops the run before any test, with how to install it; never a skip.
+    Under xdist the controller checks instead (tests/conftest.py)."""
+    if hasattr(config, "workerinput"):
+        return
     here = Path(__file__).parent
     if any(here in Path(item.path).parents for item in items):
-        _require_chromium()
+        require_chromium()
 
 
 @pytest.fixture(scope="session")
 def chromium_installed():
-    _require_chromium()
+    require_chromium()
 
 
 @pytest.fixture(scope="session")

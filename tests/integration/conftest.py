@@ -27,15 +27,24 @@ from tests.services import PG_HOST, PG_PORT, REDIS_HOST, REDIS_PORT, free_port, 
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
-REDIS_DB = 13  # a database number of its own, flushed at the start of the run
-# The broker of tests that kill a worker (test_notifications.py), so the session worker never
-# takes their tasks; flushed before and after each. bench/fanout.py uses 12.
-KILL_TEST_REDIS_DB = 14
+# `make test` runs the tests in two pytest processes (xdist workers gw0 and gw1), and both may run
+# integration tests at once: each has its own database, SMTP server, Celery worker, logs and
+# Redis databases. Without xdist the run is gw0's.
+XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
+# Per worker: its session broker, a database number of its own flushed at the start of the run,
+# and the broker of tests that kill a worker (test_notifications.py), so the session worker never
+# takes their tasks, flushed before and after each. bench/fanout.py uses 12.
+REDIS_DB_PAIRS = ((13, 14), (10, 11), (8, 9), (6, 7), (4, 5), (2, 3))
+REDIS_DB, KILL_TEST_REDIS_DB = REDIS_DB_PAIRS[int(XDIST_WORKER.removeprefix("gw"))]
+WORKER_LOG = ARTIFACTS / f"celery-worker-{XDIST_WORKER}.log"
 WORKER_READY_TIMEOUT = 60
 
 
 def pytest_collection_modifyitems(config, items):
-    """A service that is down stops the run before any test, with how to start it; never a skip."""
+    """A service that is down stops the run before any test, with how to start it; never a skip.
+    Under xdist the controller checks instead (tests/conftest.py)."""
+    if hasattr(config, "workerinput"):
+        return
     here = Path(__file__).parent
     if any(here in Path(item.path).parents for item in items):
         require_services()
@@ -52,6 +61,9 @@ def database_url(services_up):
     admin = dict(host=PG_HOST, port=PG_PORT, user="postgres", dbname="postgres", autocommit=True)
     with psycopg.connect(**admin) as connection:
         connection.execute(f'CREATE DATABASE "{name}"')
+        # A commit need not wait for the disk (2-3 ms each here, and a run makes thousands): what
+        # other sessions see is the same, and nothing here crashes this server.
+        connection.execute(f'ALTER DATABASE "{name}" SET synchronous_commit = off')
     yield f"postgresql+psycopg://postgres@{PG_HOST}:{PG_PORT}/{name}"
     with psycopg.connect(**admin) as connection:
         connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
@@ -299,8 +311,8 @@ def start_worker(settings: dict, name: str, log_path: Path, extra_env=None, own_
 
 @pytest.fixture(scope="session")
 def celery_worker(it_app, settings):
-    """The worker most tests share: the session's broker (Redis db 13) and SMTP server."""
-    worker = start_worker(settings, "it", ARTIFACTS / "celery-worker.log")
+    """The worker most tests share: the session's broker (Redis db REDIS_DB) and SMTP server."""
+    worker = start_worker(settings, "it", WORKER_LOG)
     yield worker
     worker.stop()
 
@@ -321,7 +333,7 @@ def pytest_runtest_makereport(item, call):
     report = yield
     if not report.failed:
         return report
-    logs = [ARTIFACTS / "celery-worker.log"] if "celery_worker" in item.fixturenames else []
+    logs = [WORKER_LOG] if "celery_worker" in item.fixturenames else []
     logs += item.stash.get(EXTRA_WORKER_LOGS, [])
     for log_path in logs:
         if log_path.exists():
@@ -342,7 +354,7 @@ def extra_workers(request, settings):
     started = []
 
     def start(name: str, own_session: bool = False, **extra_env) -> Worker:
-        log_path = ARTIFACTS / f"celery-worker-{name}.log"
+        log_path = ARTIFACTS / f"celery-worker-{XDIST_WORKER}-{name}.log"
         request.node.stash.setdefault(EXTRA_WORKER_LOGS, []).append(log_path)
         worker = start_worker(settings, name, log_path, extra_env, own_session)
         started.append(worker)
