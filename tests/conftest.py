@@ -160,6 +160,8 @@ class Pristine:
         borrowed = _process_wide()
         _put_back(self.process_wide)
         limiter.reset()
+        for state in ("counters", "outages"):  # core/counters.py's stores, core/outage.py's record
+            self.app.extensions.pop(state, None)
         # Flask refuses hooks once an app has served a request; this one's are put back after.
         self.app._got_first_request = False  # noqa: SLF001
         return borrowed

@@ -215,6 +215,7 @@ def test_on_a_shared_browser_a_stale_kept_form_is_dropped_on_any_page(client, db
     assert "kept_form" not in readable_cookie(client)
 
 
+@pytest.mark.fresh_app
 def test_a_form_page_that_fails_after_filling_in_keeps_what_was_typed_for_the_next_try(app, client, csrf_on):
     """A view whose database connection is lost runs again (core/database.py), or answers 503:
     what was typed is dropped only with a page that was sent whole."""
