@@ -11,6 +11,7 @@ from campaign.coalitions.access import coalition_required, get_scoped_or_404, sc
 from campaign.coalitions.models import Role
 from campaign.core.exports import csv_response, log_export
 from campaign.core.outbox import utcnow
+from campaign.core.urls import database_ids
 from campaign.extensions import db
 from campaign.letters import packet, services, signatories, signing
 from campaign.letters.forms import DecisionForm, DeliveryForm, LeadsForm, LetterForm, ResponseForm
@@ -164,7 +165,7 @@ def decide(letter_id: int):
     form = DecisionForm()
     if not form.validate_on_submit():
         abort(400)
-    ids = [int(value) for value in request.form.getlist("signature_id") if value.isdigit()]
+    ids = database_ids(request.form.getlist("signature_id"))
     chosen = signing.signatures_by_id(letter, ids)
     if not chosen:
         flash(_("Tick the sign-ons to approve or reject first."), "error")
