@@ -4,7 +4,6 @@ import secrets
 
 import psycopg
 import pytest
-from cryptography.fernet import Fernet
 from flask_migrate import upgrade
 
 from campaign import create_app
@@ -34,15 +33,7 @@ def fuzz_database():
 
 def fuzz_app_on(database_url: str, **overrides):
     """The fast tier's settings (tasks in-process, mail stored, never sent) on PostgreSQL."""
-    app = create_app(
-        TestConfig,
-        SQLALCHEMY_DATABASE_URI=database_url,
-        DATA_KEYS=Fernet.generate_key().decode(),
-        # Every submission comes from an address of its own (see site.py): the limits would
-        # otherwise answer 429 before the validators are reached.
-        **overrides,
-    )
-    return app
+    return create_app(TestConfig, SQLALCHEMY_DATABASE_URI=database_url, **overrides)
 
 
 @pytest.fixture(scope="module")

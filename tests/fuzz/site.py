@@ -23,7 +23,6 @@ from campaign.core.mail import StoredMail
 from campaign.extensions import db
 from tests.fuzz import world
 from tests.fuzz.snapshot import Snapshot
-from tests.fuzz.world import World
 
 LINK = re.compile(r"https?://localhost(/[^\s\"'<>)\]]*)")
 URLS_PER_RULE = 6  # combinations of argument values tried per rule, at most
@@ -31,11 +30,14 @@ URLS_PER_RULE = 6  # combinations of argument values tried per rule, at most
 
 @dataclass
 class Field:
-    """An input as the page shows it: its type, the values the page offers or filled in."""
+    """An input as the page shows it: its type, the values it offers or was filled in with, and
+    what a browser sends when nobody changes it (the checked boxes, the selected option)."""
 
     name: str
     kind: str  # an <input> type, or "select", "textarea"
     values: list[str] = field(default_factory=list)
+    sent: list[str] = field(default_factory=list)
+    required: bool = False
 
     @property
     def multiline(self) -> bool:
@@ -55,8 +57,9 @@ class Form:
     actions: list[str] = field(default_factory=list)  # the URLs those forms post to
 
     def add_field(self, found: Field) -> None:
-        known = self.fields.setdefault(found.name, Field(found.name, found.kind))
+        known = self.fields.setdefault(found.name, Field(found.name, found.kind, required=found.required))
         known.values.extend(value for value in found.values if value not in known.values)
+        known.sent.extend(value for value in found.sent if value not in known.sent)
 
 
 class Page(HTMLParser):
@@ -87,14 +90,20 @@ class Page(HTMLParser):
         elif tag in ("input", "button") and attrs.get("name"):
             kind = attrs.get("type", "text" if tag == "input" else "submit").lower()
             value = attrs.get("value", "on" if kind in ("checkbox", "radio") else "")
-            self._form["fields"].append(Field(attrs["name"], kind, [value]))
+            unchanged = (
+                "checked" in attrs if kind in ("checkbox", "radio") else kind not in ("submit", "file")
+            )
+            sent = [value] if unchanged else []
+            self._form["fields"].append(Field(attrs["name"], kind, [value], sent, "required" in attrs))
         elif tag == "select" and attrs.get("name"):
-            self._select = Field(attrs["name"], "select")
+            self._select = Field(attrs["name"], "select", required="required" in attrs)
             self._form["fields"].append(self._select)
         elif tag == "option" and self._select is not None:
             self._select.values.append(attrs.get("value", ""))
+            if "selected" in attrs:
+                self._select.sent = [attrs.get("value", "")]
         elif tag == "textarea" and attrs.get("name"):
-            self._textarea = Field(attrs["name"], "textarea", [""])
+            self._textarea = Field(attrs["name"], "textarea", [""], required="required" in attrs)
             self._form["fields"].append(self._textarea)
 
     def handle_data(self, data):
@@ -104,9 +113,13 @@ class Page(HTMLParser):
     def handle_endtag(self, tag):
         if tag == "form":
             self._form = None
-        elif tag == "select":
+        elif tag == "select" and self._select is not None:
+            self._select.sent = self._select.sent or self._select.values[:1]  # a browser sends the first
             self._select = None
-        elif tag == "textarea":
+        elif tag == "textarea" and self._textarea is not None:
+            # A browser drops the newline that follows <textarea>.
+            text = self._textarea.values[0].removeprefix("\r\n").removeprefix("\n")
+            self._textarea.values, self._textarea.sent = [text], [text]
             self._textarea = None
 
 
@@ -114,7 +127,6 @@ class Page(HTMLParser):
 class Site:
     app: Flask
     client: object  # the organizer's logged-in test client
-    world: World
     values: dict[tuple[str, str], list[str]]  # (path before the argument, argument) -> values found
     forms: dict[str, Form]  # by endpoint, for every POST rule reached
     pages: list[str]  # the URLs read while looking for forms
@@ -122,8 +134,16 @@ class Site:
     query_names: list[str]  # names of the query arguments the site's links and GET forms use
     snapshot: Snapshot  # the world as the crawl left it
 
-    def urls_for(self, rule: Rule) -> list[str]:
-        return build_urls(self.app, rule, self.values)
+    def coverage(self) -> str:
+        """Each POST rule: how many URLs, the fields of its form and a page showing it."""
+        lines = [f"{len(self.forms)} POST rules fuzzed, {len(self.pages)} pages read to find their forms"]
+        for endpoint, form in sorted(self.forms.items()):
+            fields = ", ".join(f"{name} ({each.kind})" for name, each in sorted(form.fields.items()))
+            shown = min(form.found_on, default="no page (a button the world does not show, or none)")
+            lines.append(f"{endpoint}: {len(form.urls)} URLs, e.g. {form.urls[0][:80]}")
+            lines.append(f"    on {shown[:80]}; fields: {fields or 'none'}")
+        lines += [f"{endpoint}: no URL could be built" for endpoint in self.unbuilt]
+        return "\n".join(lines)
 
 
 def post_rules(app: Flask) -> list[Rule]:
@@ -202,7 +222,7 @@ def mail_links(after_id: int = 0) -> list[str]:
         message = message_from_string(mail.raw, policy=policy.default)
         body = message.get_body(preferencelist=("plain",))
         text = body.get_content() if body else ""
-        links += [path for path in LINK.findall(text + str(message["List-Unsubscribe"] or ""))]
+        links += LINK.findall(text + str(message["List-Unsubscribe"] or ""))
     return list(dict.fromkeys(links))
 
 
@@ -234,7 +254,7 @@ def discover(app: Flask) -> Site:
     unbuilt = [rule.endpoint for rule in post_rules(app) if rule.endpoint not in forms]
     with app.app_context():
         snapshot = Snapshot(db.engine)
-    return Site(app, client, made, dict(values), forms, pages, unbuilt, sorted(query_names), snapshot)
+    return Site(app, client, dict(values), forms, pages, unbuilt, sorted(query_names), snapshot)
 
 
 def is_managed(rule: Rule) -> bool:
@@ -243,6 +263,7 @@ def is_managed(rule: Rule) -> bool:
 
 
 def pages_to_read(app: Flask, values: dict, skip_files: bool = True) -> list[str]:
+    """A URL of every GET rule (each choice of its arguments) that the values found can build."""
     urls = []
     for rule in app.url_map.iter_rules():
         if "GET" not in rule.methods or is_managed(rule):
@@ -262,11 +283,12 @@ def _crawl(app: Flask, client, values: dict, links: list[str]) -> tuple[dict[str
         for url in todo:
             read.append(url)
             response = client.get(url)
+            html = response.get_data(as_text=True)
             response.close()
             if response.status_code != 200 or response.mimetype != "text/html":
                 continue
             page = Page()
-            page.feed(response.get_data(as_text=True))
+            page.feed(html)
             for link in page.links:
                 _remember(app, values, urljoin(url, link))
                 query_names.update(parse_qs(urlsplit(link).query))

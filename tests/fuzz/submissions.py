@@ -115,16 +115,35 @@ class Submission:
 
 
 def passing(form_field: Field, seen: dict[str, list[str]]) -> list[str]:
-    """Values a person would send: the page's own, then others seen for the name, then typed."""
-    if form_field.kind in ("select", "radio"):
+    """Other values a person would send: the choices offered, else values seen for the name on
+    another page, else typed by the input's name or type."""
+    if form_field.kind in ("select", "radio", "checkbox"):
         return [value for value in form_field.values if value] or [""]  # "Choose…" is not a choice
-    if form_field.kind in ("checkbox", "submit", "hidden"):
+    if form_field.kind in ("submit", "hidden"):
         return form_field.values or [""]
     offered = [value for value in form_field.values if value.strip()]
     offered += [value for value in seen.get(form_field.name, []) if value not in offered]
     words = form_field.name.split("_")
     by_name = next((values for word, values in BY_NAME.items() if word in words), None)
     return offered or by_name or TYPED.get(form_field.kind, TYPED["text"])
+
+
+def _unchanged_or_typed(plain: random.Random, form_field: Field, others: list[str]) -> list[str]:
+    """What a person sends for a field they do not spoil: mostly what the page had (a box left
+    as it was, an edit page's saved title, an optional field left empty), else another value
+    that passes; a required field left empty on the page is filled in."""
+    if form_field.kind == "submit":
+        return [plain.choice(form_field.values)] if plain.random() < 0.5 else []
+    if form_field.kind == "checkbox":  # left as it was, or ticked by the person (as an "I agree")
+        if plain.random() < 0.5 and not form_field.required:
+            return form_field.sent
+        return [value for value in form_field.values if plain.random() < 0.7]
+    kept = form_field.sent[:1]
+    if any(value.strip() for value in kept):
+        return kept if plain.random() < 0.85 else [plain.choice(others)]
+    # Empty on the page: required ones are filled in; optional ones too, often (an address is
+    # required unless the event is virtual, which the page does not mark).
+    return [plain.choice(others)] if form_field.required or plain.random() < 0.5 else kept
 
 
 def _made_up(plain: random.Random, piece) -> Value:
@@ -154,7 +173,7 @@ SPOILERS += [("random text", RANDOM_TEXT, "instead"), ("invalid UTF-8", RANDOM_B
 # list keeps a draw cheap (Hypothesis' own text strategies cost ten times more per example).
 # Mostly one: a single spoiled field among values that pass is what reaches the database.
 SPOILINGS = st.one_of(
-    st.lists(st.sampled_from(SPOILERS), min_size=1, max_size=1),
+    *[st.lists(st.sampled_from(SPOILERS), min_size=1, max_size=1)] * 3,
     st.lists(st.sampled_from(SPOILERS), min_size=2, max_size=3),
 )
 EXTRA_NAMES = ["csrf_token", "unknown", "", "a[b]", "\x00", "x" * 300, "é"]
@@ -168,11 +187,39 @@ def submissions(form: Form, seen: dict[str, list[str]]) -> st.SearchStrategy[Sub
     return st.builds(_submission, st.just(form), st.just(valid), st.integers(0, 2**32), SPOILINGS)
 
 
-def _submission(form: Form, valid: dict[str, list[str]], seed: int, spoilings: list) -> Submission:
+# What every field gets once, alone, in an otherwise valid form (a random draw may miss a field
+# of twenty): the issue's classes, by the kind of input.
+EACH_TEXT = [
+    ("NUL", "\x00", "middle"),
+    ("LF", "\n", "middle"),
+    ("lone surrogate", "\ud800", "after"),
+    ("10,000 x 'a'", "a" * 10_000, "instead"),
+]
+EACH_CHOICE = [("not a choice", "\r", "instead"), ("empty choice", "", "instead")]
+
+
+def one_by_one(form: Form, seen: dict[str, list[str]]) -> list[Submission]:
+    """Every field spoiled alone with each class that fits it, the rest as the page had it."""
+    valid = {name: passing(form.fields[name], seen) for name in sorted(form.fields)}
+    found = []
+    for name, each in sorted(form.fields.items()):
+        if each.kind in ("submit", "file", "checkbox"):
+            continue
+        for spoiler in EACH_CHOICE if each.kind in ("select", "radio") else EACH_TEXT:
+            found.append(_submission(form, valid, len(found), [spoiler], alone=name))
+    return found
+
+
+def _submission(
+    form: Form, valid: dict[str, list[str]], seed: int, spoilings: list, alone=None
+) -> Submission:
+    """`alone`: spoil only this field, with the first spoiling, in an otherwise plain form post."""
     plain = random.Random(seed)
     names = list(valid)
     # Now and then every field at once; else one spoiling per field drawn, the rest as typed.
-    if names and plain.random() < 0.1:
+    if alone:
+        targets = {alone: spoilings[0]}
+    elif names and plain.random() < 0.05:
         targets = {name: plain.choice(spoilings) for name in names}
     else:
         targets = dict(zip(plain.sample(names, min(len(names), len(spoilings))), spoilings, strict=False))
@@ -180,45 +227,52 @@ def _submission(form: Form, valid: dict[str, list[str]], seed: int, spoilings: l
     labels: dict[str, str] = {}
     for name in names:
         typed = plain.choice(valid[name])
-        if name in targets:
-            label, piece, where = targets[name]
-            value = _mixed(_made_up(plain, piece), where, typed)
-            presence = plain.random()
-            if presence < 0.15:
-                label, value = "missing", None
-            elif presence < 0.3:
-                label = f"{label}, sent twice"
-                pairs.append((name, typed))
-            labels[name] = label
-            if value is not None:
-                pairs.append((name, value))
-        elif form.fields[name].kind == "file":
+        if form.fields[name].kind == "file" and name not in targets:
             continue  # no file chosen: a spoiled one is sent as a file's content
-        elif form.fields[name].kind not in ("checkbox", "submit") or plain.random() < 0.5:
+        if name not in targets:
+            pairs += [(name, value) for value in _unchanged_or_typed(plain, form.fields[name], valid[name])]
+            continue
+        label, piece, where = targets[name]
+        value = _mixed(_made_up(plain, piece), where, typed)
+        presence = 1.0 if alone else plain.random()
+        if presence < 0.15:
+            label, value = "missing", None
+        elif presence < 0.3:
+            label = f"{label}, sent twice"
             pairs.append((name, typed))
-    extras = spoilings[len(targets) :] or spoilings[-1:]
-    if not names or plain.random() < 0.15:  # a button's form has nothing else to spoil
-        extra = plain.choice(EXTRA_NAMES)
-        label, piece, _ = plain.choice(extras)
-        pairs.append((extra, _made_up(plain, piece)))
-        labels[f"extra field {extra[:20]!r}"] = label
+        labels[name] = label
+        if value is not None:
+            pairs.append((name, value))
     url = plain.choice(form.urls)
-    if plain.random() < 0.15:
-        name = plain.choice(QUERY_NAMES + names)
-        label, piece, _ = plain.choice(extras)
-        value = _made_up(plain, piece)
-        url += f"?{urlencoded([(name, value)]).decode()}"
-        labels[f"query {name}"] = label
     headers = {}
-    if plain.random() < 0.1:
-        headers["Accept-Language"] = plain.choice(LANGUAGES)
-        labels["Accept-Language"] = repr(headers["Accept-Language"][:20])
-    encoding = plain.choice(ENCODINGS)
+    if not alone:
+        url = _spoil_around(
+            plain, form, pairs, labels, spoilings[len(targets) :] or spoilings[-1:], url, headers
+        )
+    encoding = _as_form if alone else plain.choice(ENCODINGS)
     files = {name for name, each in form.fields.items() if each.kind == "file"}
     content_type, body = encoding(pairs, form.multipart or plain.random() < 0.2, files)
     if encoding is not _as_form:
         labels["body"] = encoding.__doc__
     return Submission(url, content_type, body, headers, labels)
+
+
+def _spoil_around(plain, form: Form, pairs: list, labels: dict, extras: list, url: str, headers: dict) -> str:
+    """Now and then a field the form does not have, a query string, an odd Accept-Language."""
+    if not form.fields or plain.random() < 0.15:  # a button's form has nothing else to spoil
+        extra = plain.choice(EXTRA_NAMES)
+        label, piece, _ = plain.choice(extras)
+        pairs.append((extra, _made_up(plain, piece)))
+        labels[f"extra field {extra[:20]!r}"] = label
+    if plain.random() < 0.15:
+        name = plain.choice(QUERY_NAMES + sorted(form.fields))
+        label, piece, _ = plain.choice(extras)
+        url += f"?{urlencoded([(name, _made_up(plain, piece))]).decode()}"
+        labels[f"query {name}"] = label
+    if plain.random() < 0.1:
+        headers["Accept-Language"] = plain.choice(LANGUAGES)
+        labels["Accept-Language"] = repr(headers["Accept-Language"][:20])
+    return url
 
 
 def _bytes(value: Value) -> bytes:
