@@ -110,9 +110,6 @@ class Submission:
     headers: dict[str, str] = field(default_factory=dict)
     labels: dict[str, str] = field(default_factory=dict)  # field (or "body", "query") -> label
 
-    def describe(self) -> str:
-        return ", ".join(f"{name}: {label}" for name, label in sorted(self.labels.items())) or "valid-looking"
-
 
 def passing(form_field: Field, seen: dict[str, list[str]]) -> list[str]:
     """Other values a person would send: the choices offered, else values seen for the name on
@@ -147,6 +144,7 @@ def _unchanged_or_typed(plain: random.Random, form_field: Field, others: list[st
 
 
 def _made_up(plain: random.Random, piece) -> Value:
+    """The piece itself, or random text or bytes made up for this submission."""
     if piece is RANDOM_TEXT:
         return "".join(plain.choices(ALPHABET, k=plain.randint(1, 40)))
     if piece is RANDOM_BYTES:
