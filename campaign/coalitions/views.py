@@ -236,13 +236,14 @@ def change_role(teammate_id: int):
 @coalition_required(Role.ADMIN)
 def remove_teammate(teammate_id: int):
     teammate = get_scoped_or_404(CoalitionRole, teammate_id)
+    name = teammate.user.name  # read now: once the row is deleted, its user can no longer be loaded
     try:
         teammates.remove_teammate(g.role, teammate)
     except services.RuleError as error:
         flash(str(error), "error")
         return _to("coalitions.team")
     db.session.commit()
-    flash(_("%(name)s is no longer on the team.", name=teammate.user.name), "success")
+    flash(_("%(name)s is no longer on the team.", name=name), "success")
     return _after_team_change(teammate)
 
 

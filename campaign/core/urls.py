@@ -43,18 +43,21 @@ def external_url(endpoint: str, **values) -> str:
     return current_app.config["PUBLIC_URL"].rstrip("/") + path
 
 
+MAX_ID = 2**31 - 1  # the largest value an INTEGER column holds
+
+
 class DatabaseId(IntegerConverter):
     """`<int:...>` in every route: an id beyond what an INTEGER column holds answers 404 when
     the URL is matched, instead of an overflow error from the database (a 500)."""
 
-    def __init__(self, map, fixed_digits=0, min=None, max=2**31 - 1, signed=False):
+    def __init__(self, map, fixed_digits=0, min=None, max=MAX_ID, signed=False):
         super().__init__(map, fixed_digits, min, max, signed)
 
 
 def database_ids(values: list[str]) -> list[int]:
     """The ids among posted values (ticked checkboxes) that an INTEGER column can hold; the rest
     are someone's experiment, and would be an overflow error from the database."""
-    return [int(value) for value in values if value.isascii() and value.isdigit() and len(value) < 10]
+    return [int(value) for value in values if value.isascii() and value.isdigit() and int(value) <= MAX_ID]
 
 
 class PathText(UnicodeConverter):

@@ -223,7 +223,7 @@ class PaperForm(AppForm):
 
     def validate_names(self, field):
         problems = []
-        for number, line in enumerate(field.data.splitlines(), start=1):
+        for number, line in enumerate((field.data or "").splitlines(), start=1):  # None: not sent
             if not line.strip():
                 continue
             name, _, zip_code = line.rpartition(",")

@@ -158,6 +158,17 @@ def test_owner_can_hand_over_then_step_down(client, db, owner, make_coalition, a
     assert role_of(db, owner) == Role.VIEWER
 
 
+def test_removing_a_teammate_says_who_left_the_team(client, db, owner, make_coalition, add_teammate):
+    """As in production, the request loads the teammate afresh: its user is not loaded yet when
+    the row is deleted (the fuzz found this answering 500)."""
+    coalition = make_coalition(owner)
+    rosa_id = teammate_id(db, add_teammate(coalition, Role.ADMIN, "rosa@example.org"))
+    db.session.expire_all()  # the test's session is the request's: forget what it loaded
+    page = client.post(f"{TEAM}/{rosa_id}/remove", follow_redirects=True)
+    assert page.status_code == 200
+    assert "Rosa is no longer on the team." in page.get_data(as_text=True)
+
+
 def test_only_owners_grant_or_change_the_owner_role(
     client, db, make_user, login, make_coalition, add_teammate
 ):

@@ -5,7 +5,7 @@ from datetime import datetime
 from sqlalchemy import select
 
 from campaign.coalitions import services as coalitions
-from campaign.letters.models import Letter, Signature
+from campaign.letters.models import Letter, Signature, SignatureState
 from tests.letters.conftest import letter_form, sign_form
 from tests.pages import text_of
 
@@ -123,6 +123,19 @@ def test_viewers_read_but_cannot_decide(client, coalition, make_letter, sign, ad
         data={"signature_id": str(signature_id), "approve": "Approve selected"},
     )
     assert response.status_code == 403
+
+
+def test_ticked_values_that_are_no_signature_id_are_ignored(client, coalition, make_letter, sign, db):
+    """A crafted post: too big for an id, or a digit int() cannot read (the fuzz found both 500s)."""
+    letter = make_letter()
+    sign(letter)
+    signature_id = db.session.scalar(select(Signature.id))
+    response = client.post(
+        f"/coalitions/{coalition.slug}/letters/{letter.id}/signatures",
+        data={"signature_id": ["99999999999999999999", "²", "-1", str(signature_id)], "approve": "Approve"},
+    )
+    assert response.status_code == 302
+    assert db.session.get(Signature, signature_id).state == SignatureState.APPROVED
 
 
 def test_a_letter_for_organizations_only_signs_everyone_as_an_organization(client, make_letter, db):

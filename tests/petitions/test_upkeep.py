@@ -153,6 +153,15 @@ def test_paper_signatures_count_with_the_online_ones_and_by_place(client, coalit
     assert client.get(f"/petitions/{petition.slug}/count.json").get_json()["by_state"] == {"PA": 2, "CA": 1}
 
 
+def test_a_paper_batch_sent_without_its_names_field_is_counted(client, coalition, make_petition):
+    """A count alone, with no names field at all (a script's post; the fuzz found it answered 500)."""
+    petition = make_petition()
+    response = client.post(_url(coalition, petition, "/paper"), data={"organization_id": "0", "count": "12"})
+    assert response.status_code == 302
+    tally_now()
+    assert client.get(f"/petitions/{petition.slug}/count.json").get_json()["paper"] == 12
+
+
 def test_the_delivery_pdf_gives_counts_by_state_and_no_names(client, coalition, make_petition, sign):
     import io
 

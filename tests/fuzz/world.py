@@ -1,0 +1,139 @@
+"""One object of each kind a form works on, made through the services, with the emails they send.
+
+The objects are those of the access walk (tests/coalitions/test_access.py), plus what only a
+public visitor or an email's recipient reaches: a signature, a sign-on, an RSVP, a data request,
+a password reset, invitations still waiting. Every link the app emailed is then a URL the
+fuzz can follow, and its tokens are the ones the app itself made.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from sqlalchemy import select
+
+from campaign.accounts import services as accounts
+from campaign.accounts.models import User
+from campaign.actions import rsvps
+from campaign.actions import services as actions
+from campaign.actions.models import EventState
+from campaign.actions.notices import send_host_link
+from campaign.coalitions import services as coalitions
+from campaign.coalitions import teammates
+from campaign.coalitions.models import CoalitionRole, Role
+from campaign.core.outbox import dispatch_committed, enqueue, utcnow
+from campaign.extensions import db
+from campaign.letters import services as letters
+from campaign.letters import signing as letter_signing
+from campaign.letters.models import Signature
+from campaign.notifications import services as alerts
+from campaign.petitions import services as petitions
+from campaign.petitions import signing as petition_signing
+from campaign.petitions.clusters import MIN_CLUSTER
+from campaign.supporters import services as supporters
+from campaign.supporters import tasks as supporter_tasks
+from campaign.supporters.models import DataRequestKind
+from tests.coalitions.test_access import ALERT, DAY, EVENT, LETTER, PETITION, SIGN_ON
+
+PASSWORD = "correct horse battery"
+ORGANIZER = "founder@example.org"  # the fuzz is logged in as this owner
+SIGNER = {"first_name": "Ana", "last_name": "Reyes", "email": "ana@example.org", "zip_code": "90012"}
+
+
+@dataclass
+class World:
+    """What the URLs are built from: values by argument name, some only under a path prefix."""
+
+    ids: dict[str, list[int]] = field(default_factory=dict)
+    by_prefix: dict[tuple[str, str], str] = field(default_factory=dict)  # (path prefix, argument)
+
+
+def user(email: str, name: str) -> User:
+    account = User(
+        email=email,
+        name=name,
+        password_hash=accounts.hash_password(PASSWORD),
+        email_verified_at=utcnow(),
+        locale="en",
+    )
+    db.session.add(account)
+    db.session.flush()
+    return account
+
+
+def _signed_on(letter, fields: dict) -> Signature:
+    """A sign-on confirmed by its signer, waiting for the organizers' approval."""
+    letter_signing.sign_on(letter, fields, "en", None)
+    signature = db.session.scalars(select(Signature).order_by(Signature.id.desc())).first()
+    letter_signing.confirm(signature, utcnow(), letter_signing.shown_digest(signature))
+    return signature
+
+
+def build() -> World:
+    """Make the objects, commit, and run the tasks they queued (the emails are stored)."""
+    founder = user(ORGANIZER, "Ana Organizer")
+    coalition = coalitions.create_coalition(founder, "Fuzz Coalition", "", "Los Angeles")
+    member = coalitions.invite(coalition, founder, contact_email="contact@chirla.example", name="CHIRLA")
+    coalitions.accept(member)
+    invited = coalitions.invite(coalition, founder, contact_email="x@invited.example", name="Invited Only")
+    teammate = CoalitionRole(
+        coalition=coalition, user=user("teammate@example.org", "Tea Mate"), role=Role.ADMIN
+    )
+    db.session.add(teammate)
+    user("reset@example.org", "Reset Me")
+    team_invitation = teammates.invite_teammate(
+        coalition, founder, Role.OWNER, "newcomer@example.org", Role.ORGANIZER, "en"
+    )
+    supporter = supporters.upsert_supporter(coalition.id, language="en", **SIGNER)
+    supporters.record_consent(supporter, "Send me updates.", "en", source="fuzz")
+    alert = alerts.save_alert(coalition.id, founder.id, ALERT)
+    letter = letters.create_letter(coalition.id, founder.id, LETTER, [{"name": "Jeh Johnson"}])
+    letters.open_letter(letter, utcnow())
+    letter_signing.sign_on(letter, SIGN_ON, "en", None)
+    waiting = _signed_on(
+        letter, SIGN_ON | {"organization_name": "Waiting Group", "email": "w@waiting.example"}
+    )
+    delivered = letters.create_letter(coalition.id, founder.id, LETTER, [{"name": "Sarah Saldaña"}])
+    letters.open_letter(delivered, utcnow())
+    letters.record_delivery(delivered, date(2026, 1, 5), "By hand", "The Secretary's office")
+    petition = petitions.create_petition(coalition.id, founder.id, PETITION)
+    petitions.open_petition(petition, utcnow())
+    petition_signing.sign(petition, SIGNER, "en", None, "Send me updates.")
+    for n in range(MIN_CLUSTER):  # held back, from one address: a cluster to judge
+        petition_signing.sign(
+            petition, SIGNER | {"email": f"bot{n}@bots.example"}, "en", "fuzz", None, "burst"
+        )
+    day = actions.create_day(coalition.id, founder.id, DAY)
+    actions.publish(day)
+    draft_day = actions.create_day(coalition.id, founder.id, DAY | {"title": "Not yet published"})
+    host = actions.Host("CHIRLA", member.organization_id, "host@example.org", "en", "Hana")
+    event = actions.create_event(day, host, EVENT, EventState.SCHEDULED, datetime(2030, 1, 1))
+    send_host_link(event)
+    attendance = rsvps.rsvp(event, SIGNER | {"phone": ""}, "en", None, utcnow())
+    erasure = supporters.open_data_request(DataRequestKind.ERASURE, SIGNER["email"], "en", "fuzz")
+    enqueue(supporter_tasks.answer_data_request, data_request_id=erasure.id)
+    accounts.request_password_reset("reset@example.org", "fuzz")
+    db.session.commit()
+    dispatch_committed()
+    return World(
+        ids={
+            "membership_id": [member.id, invited.id],
+            "organization_id": [member.organization_id],
+            "teammate_id": [teammate.id],
+            "invitation_id": [team_invitation.id],
+            "alert_id": [alert.id],
+            "letter_id": [letter.id, delivered.id],
+            "petition_id": [petition.id],
+            "day_id": [day.id, draft_day.id],
+            "event_id": [event.id],
+            "rsvp_id": [attendance.rsvp_id],
+            "signature_id": [waiting.id],
+        },
+        by_prefix={
+            ("/coalitions/", "slug"): coalition.slug,
+            ("/c/", "slug"): coalition.slug,
+            ("/petitions/", "slug"): petition.slug,
+            ("/letters/", "slug"): letter.slug,
+            ("/letters/sign/", "key"): letter.signon_key,
+            ("/actions/", "slug"): day.slug,
+        },
+    )
