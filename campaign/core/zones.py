@@ -7,7 +7,6 @@ from babel.dates import format_date, format_datetime, format_interval, format_ti
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import ValidationError
 
 TIME_ZONES = [
     SelectChoice("America/New_York", _l("Eastern time")),
@@ -32,19 +31,12 @@ def local_time(item, moment: datetime) -> str:
     return f"{local} ({TIME_ZONE_LABELS[zone]})"
 
 
-# Far beyond any campaign. The UTC time of a wall-clock time in the last hours of 9999 does not
-# exist (Python's datetime ends there): it would be an overflow, a 500, not an answer.
-LATEST = datetime(3000, 1, 1)
-
-
 def to_utc(local: datetime | None, zone: str) -> datetime | None:
     """A wall-clock time typed in `zone` (Eastern if it is not one of ours), as the naive UTC time
-    the database keeps; None for a field left empty. Called by the forms' validators first, so
-    a time too far ahead is said on the form (ValidationError)."""
+    the database keeps; None for a field left empty. Every form refuses a date after 2199
+    (core/text.py), far from the end of Python's datetime, where this would overflow."""
     if local is None:
         return None
-    if local >= LATEST:
-        raise ValidationError(_l("Choose a date before the year 3000."))
     zone = zone if zone in TIME_ZONE_LABELS else DEFAULT_TIME_ZONE
     return local.replace(tzinfo=ZoneInfo(zone)).astimezone(UTC).replace(tzinfo=None)
 
