@@ -22,23 +22,22 @@ class Outage:
 
     def __init__(self, what: str, fallback: str, retry_seconds: float):
         self.what, self.fallback, self.retry_seconds = what, fallback, retry_seconds
-        self._retry_at = 0.0
+        self._retry_at = 0.0  # 0 while Redis answers; set by a failure, cleared by an answer
         self._warned_at = -math.inf
-        self._failing = False
 
     def down(self) -> bool:
         return monotonic() < self._retry_at
 
     def failed(self, error: Exception) -> None:
         now = monotonic()
-        self._retry_at, self._failing = now + self.retry_seconds, True
+        self._retry_at = now + self.retry_seconds
         if now - self._warned_at >= WARN_EVERY_SECONDS:
             self._warned_at = now
             log.warning("%s unreachable (%s); %s", self.what, type(error).__name__, self.fallback)
 
     def answered(self) -> None:
-        if self._failing:
-            self._failing = False
+        if self._retry_at:
+            self._retry_at = 0.0
             log.info("%s answers again", self.what)
 
 

@@ -59,3 +59,17 @@ def test_an_outage_is_logged_once_a_minute_and_redis_tried_again_every_few_secon
     clock[0] += 60
     count()
     assert len(outage_warnings(caplog)) == 2
+
+
+def test_redis_answering_again_ends_the_outage_and_is_said_once(clock, caplog):
+    broker = outage.Outage("Celery broker", "tasks wait in the outbox", retry_seconds=5)
+    broker.answered()  # answering all along: nothing to say
+    broker.failed(ConnectionError())
+    assert broker.down()
+    caplog.set_level(logging.INFO, logger=outage.__name__)
+    broker.answered()
+    broker.answered()
+    assert not broker.down()
+    assert [record.getMessage() for record in caplog.records if record.levelno == logging.INFO] == [
+        "Celery broker answers again"
+    ]
