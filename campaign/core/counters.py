@@ -4,8 +4,9 @@ The counts live in the rate-limit storage (Redis with REDIS_URL, memory without)
 signature or a data request must still work, and still be checked, while Redis is unreachable:
 each process then counts in its own memory (a flood is limited per process instead of in all),
 leaves Redis alone for REDIS_RETRY_SECONDS after each failure instead of making every request
-wait on it, and warns once a minute (core/outage.py). Counts made in memory are forgotten when
-Redis answers again. Callers pass keyed hashes, never an address or an email, as keys.
+wait on it, and warns once a minute (core/outage.py). Counts made in memory are not carried
+into Redis: once it answers, the limits read its counts again (the memory's run out with their
+windows). Callers pass keyed hashes, never an address or an email, as keys.
 """
 
 import math
