@@ -173,7 +173,7 @@ def _our_forms() -> tuple[tuple[frozenset[str], ...], frozenset[str]]:
 
 def _drop_stale() -> None:
     # `in` does not mark the session accessed: a request without a kept form pays nothing.
-    if KEY in session and time.time() - session[KEY].get("at", 0) >= KEPT_SECONDS:
+    if KEY in session and time.time() - session[KEY]["at"] >= KEPT_SECONDS:
         session.pop(KEY)
 
 
@@ -227,7 +227,7 @@ def restore(form, construction: dict) -> None:
 def _opened(sealed: dict) -> dict | None:
     try:
         return json.loads(open_sealed(*_PLACE, sealed["sealed"]))
-    except (KeyError, ValueError):  # kept in clear before it was sealed, or under a key since removed
+    except ValueError:  # sealed under a key since removed from DATA_KEYS
         session.pop(KEY)
         return None
 

@@ -8,6 +8,7 @@ import zlib
 from urllib.parse import urlsplit
 
 import pytest
+from cryptography.fernet import Fernet
 from flask import abort
 from sqlalchemy import delete, func, select
 
@@ -234,3 +235,14 @@ def test_a_form_page_that_fails_after_filling_in_keeps_what_was_typed_for_the_ne
     assert client.get("/form-that-fails-once").status_code == 500
     assert 'value="ana@example.org"' in client.get("/form-that-fails-once").get_data(as_text=True)
     assert 'value=""' in client.get("/form-that-fails-once").get_data(as_text=True)
+
+
+def test_a_kept_form_sealed_under_a_key_since_removed_is_dropped_and_the_page_shown_empty(
+    app, client, db, paper_page, monkeypatch
+):
+    login_page = signers_typed_as_the_login_ends(client, db, paper_page)
+    monkeypatch.setitem(app.config, "DATA_KEYS", Fernet.generate_key().decode())  # rotated, old key gone
+    log_in_again(client, login_page)
+    page = client.get(paper_page)
+    assert page.status_code == 200 and "José Martínez" not in page.get_data(as_text=True)
+    assert "kept_form" not in readable_cookie(client)
