@@ -36,3 +36,12 @@ def test_spanish_catalog_translates_every_source_string(tmp_path):
     translated = {message.id for message in catalog if message.id and message.string and not message.fuzzy}
     missing = sorted(str(i) for i in source_ids - translated)
     assert not missing, f"{len(missing)} strings have no Spanish translation, e.g. {missing[:5]}"
+
+
+def test_every_spanish_translation_keeps_the_placeholders_of_its_english():
+    """A translation that renames or drops a placeholder (`%(nombre)s` for `%(name)s`) makes its
+    Spanish page fail when it is rendered: Babel's own checks find it before a visitor does."""
+    with CATALOG.open("rb") as handle:
+        catalog = read_po(handle)
+    problems = [f"{message.id!r}: {errors}" for message, errors in catalog.check()]
+    assert not problems, problems[:5]
