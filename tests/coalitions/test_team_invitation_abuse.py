@@ -150,3 +150,15 @@ def test_a_team_invitation_sent_while_the_mail_server_is_down_arrives_once_it_is
     )
     through_a_mail_outage(app, db, invite, failed_sends=4)
     assert len(mailbox.to("sock@example.org")) == 1
+
+
+def test_with_redis_down_an_admin_still_invites_and_the_invitation_arrives(
+    limits_storage_down, client, db, coalition, make_user, login, mailbox
+):
+    response = client.post(
+        f"/coalitions/{coalition.slug}/team", data={"email": "sock@example.org", "role": "20"}
+    )
+    assert response.status_code == 302  # the coalition's and the recipient's caps count in this process
+    link = relative(mailbox.last_link("sock@example.org", "/team-invitations/"))
+    sock_accepts(client, make_user, login, link)
+    assert team_size(db) == 2
