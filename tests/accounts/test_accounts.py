@@ -165,6 +165,18 @@ def test_rate_limit_storage_holds_no_address_or_email_in_clear(app, client, make
     assert "203.0.113.66" not in keys and "organizer@example.org" not in keys
 
 
+def test_a_failed_logins_key_is_no_hash_that_ties_the_organizer_to_other_records(app, client, make_user):
+    """Like the email caps' keys (tests/core/test_rate_limits.py): Redis must not hold the old
+    global index of the address, which rows kept from before the per-coalition indexes still name."""
+    from campaign.core.crypto import canonical_email, keyed_hash
+
+    make_user()
+    log_in(client, password="nope", ip="203.0.113.66")
+    keys = " ".join([*app.extensions["counters"].shared.storage])
+    assert "login-pair/" in keys
+    assert keyed_hash(canonical_email("organizer@example.org")) not in keys
+
+
 def test_with_redis_down_logins_work_and_wrong_passwords_still_slow_their_address(
     limits_storage_down, client, make_user
 ):
