@@ -68,7 +68,7 @@ def send_account_exists(user_id: int) -> None:
     # Counted on their own: strangers' sign-ups must not use up the owner's reset emails. Counted
     # once sent, so that a send retried while the mail server is down is not refused by its cap.
     cap = (current_app.config["EMAILS_PER_RECIPIENT_AND_REQUESTER"], "account-exists-email")
-    if user is None or not counters.has_room(*cap, str(user.id)):
+    if user is None or counters.seconds_until_allowed(*cap, str(user.id)):
         return
     send_templated(
         "accounts/emails/account_exists",

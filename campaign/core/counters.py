@@ -67,12 +67,6 @@ def recipient_key(address: str) -> str:
     return keyed_hash("email-cap:" + canonical_email(address))
 
 
-def has_room(limit: str, *keys: str) -> bool:
-    """Whether `limit` leaves room for one more, counting nothing."""
-    parsed = parse(limit)
-    return _count(lambda storage: FixedWindowRateLimiter(storage).test(parsed, *keys))
-
-
 def _recipient_limits(kind: str, recipient_key: str, requester_key: str) -> tuple[tuple[str, ...], ...]:
     config = current_app.config
     return (
@@ -90,7 +84,9 @@ def recipient_allows(kind: str, recipient_key: str, requester_key: str) -> bool:
     flood from many addresses still stops. Only emails sent count: a send that fails (the mail
     server down) and is retried by the outbox must not use up the cap and end up never sent.
     """
-    return all(has_room(*limit) for limit in _recipient_limits(kind, recipient_key, requester_key))
+    return not any(
+        seconds_until_allowed(*limit) for limit in _recipient_limits(kind, recipient_key, requester_key)
+    )
 
 
 def recipient_sent(kind: str, recipient_key: str, requester_key: str) -> None:
