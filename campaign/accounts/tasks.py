@@ -44,12 +44,14 @@ def answer_email_request(request_id: int) -> None:
     user = db.session.scalar(select(User).where(User.email == queued.email))  # stored normalized
     if user is None or (queued.kind == EmailRequest.VERIFY and user.is_verified):
         return  # no account, or nothing left to confirm
-    if not counters.recipient_allows("account-email", str(user.id), queued.requester_ip_hash or ""):
+    cap = ("account-email", str(user.id), queued.requester_ip_hash or "")
+    if not counters.recipient_allows(*cap):
         return
     if queued.kind == EmailRequest.RESET:
         _send_reset(user)
     else:
         _send_verification(user)
+    counters.recipient_sent(*cap)
 
 
 def _send_reset(user: User) -> None:
@@ -63,9 +65,10 @@ def _send_reset(user: User) -> None:
 def send_account_exists(user_id: int) -> None:
     """Someone signed up with an address that has an account: tell its owner how to get in."""
     user = db.session.get(User, user_id)
-    # Counted on their own: strangers' sign-ups must not use up the owner's reset emails.
-    limit = current_app.config["EMAILS_PER_RECIPIENT_AND_REQUESTER"]
-    if user is None or not counters.hit(limit, "account-exists-email", str(user.id)):
+    # Counted on their own: strangers' sign-ups must not use up the owner's reset emails. Counted
+    # once sent, so that a send retried while the mail server is down is not refused by its cap.
+    cap = (current_app.config["EMAILS_PER_RECIPIENT_AND_REQUESTER"], "account-exists-email")
+    if user is None or counters.seconds_until_allowed(*cap, str(user.id)):
         return
     send_templated(
         "accounts/emails/account_exists",
@@ -76,3 +79,4 @@ def send_account_exists(user_id: int) -> None:
         login_link=external_url("accounts.login"),  # no address in a URL: access logs keep URLs
         reset_link=external_url("accounts.request_reset"),
     )
+    counters.hit(*cap, str(user.id))

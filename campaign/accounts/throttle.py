@@ -11,9 +11,8 @@ from flask import current_app
 from flask_babel import ngettext
 
 from campaign.accounts.models import User
-from campaign.accounts.services import authenticate, normalize_email
+from campaign.accounts.services import authenticate
 from campaign.core import counters
-from campaign.core.crypto import keyed_hash
 from campaign.core.network import client_ip_hash
 
 # A pair's failures are remembered this long after the first one.
@@ -21,7 +20,7 @@ PAIR_MEMORY_SECONDS = 24 * 3600
 
 
 def _pair(email: str) -> str:
-    return f"login-pair/{keyed_hash(normalize_email(email))}/{client_ip_hash()}"
+    return f"login-pair/{counters.recipient_key(email)}/{client_ip_hash()}"
 
 
 def _ip_keys() -> tuple[str, str]:

@@ -441,7 +441,15 @@ def rename_member(membership: Membership, name: str) -> None:
     db.session.flush()
 
 
-def link_candidates(coalition_id: int, organization: Organization) -> list[Organization]:
+@dataclass
+class LinkChoices:
+    """What an admin may link into a member's record: nothing when another coalition uses it."""
+
+    shared: bool
+    candidates: list[Organization]
+
+
+def link_choices(coalition_id: int, organization: Organization) -> LinkChoices:
     """Records an admin may link into `organization`: this coalition's members and name matches,
     when neither they nor `organization` is used by another coalition (linking moves every row of
     the duplicate, and its name becomes an alias that matches signers to `organization`)."""
@@ -455,15 +463,15 @@ def link_candidates(coalition_id: int, organization: Organization) -> list[Organ
     }
     users = coalitions_using([organization.id, *unique])
     if users[organization.id] - {coalition_id}:
-        return []
+        return LinkChoices(shared=True, candidates=[])
     free = [o for o in unique.values() if users[o.id] <= {coalition_id}]
-    return sorted(free, key=lambda o: o.name.lower())
+    return LinkChoices(shared=False, candidates=sorted(free, key=lambda o: o.name.lower()))
 
 
 def link_records(coalition_id: int, kept: Organization, duplicate: Organization) -> None:
     """Link `duplicate` into `kept` for this coalition, if no other coalition uses either record."""
-    if used_by_another_coalition(kept.id, coalition_id) or used_by_another_coalition(
-        duplicate.id, coalition_id
-    ):
+    users = coalitions_using([kept.id, duplicate.id])
+    if (users[kept.id] | users[duplicate.id]) - {coalition_id}:
         raise LinkError(_l("Another coalition uses this record, so it cannot be linked from here."))
-    link_duplicate(kept, duplicate, fill_profile=can_edit_profile(kept, coalition_id))
+    # No other coalition uses `kept`, so its profile is this coalition's to fill if it created it.
+    link_duplicate(kept, duplicate, fill_profile=kept.owner_coalition_id == coalition_id)

@@ -42,7 +42,16 @@ def send_invitation(membership_id: int) -> None:
 @outbox_task
 def send_team_invitation(invitation_id: int) -> None:
     invitation = db.session.get(TeamInvitation, invitation_id)
-    if invitation is None or not _recipient_allows(invitation):
+    if invitation is None:
+        return
+    # Coalitions anyone can make, inviting one address, send it a few emails a day, not a flood.
+    # Checked here, not on the form, so that the admin cannot tell from the answer.
+    cap = (
+        "team-invitation-email",
+        counters.recipient_key(invitation.email),
+        f"coalition:{invitation.coalition_id}",
+    )
+    if not counters.recipient_allows(*cap):
         return
     coalition = invitation.coalition
     send_templated(
@@ -56,16 +65,7 @@ def send_team_invitation(invitation_id: int) -> None:
         valid_days=current_app.config["INVITATION_MAX_AGE_DAYS"],
         link=external_url("coalitions.team_invitation", token=team_invitation_token(invitation)),
     )
-
-
-def _recipient_allows(invitation: TeamInvitation) -> bool:
-    """Coalitions anyone can make, inviting one address, send it a few emails a day, not a flood.
-
-    Checked here, not on the form, so that the admin cannot tell from the answer."""
-    recipient = counters.recipient_key(invitation.email)
-    return counters.recipient_allows(
-        "team-invitation-email", recipient, f"coalition:{invitation.coalition_id}"
-    )
+    counters.recipient_sent(*cap)
 
 
 @shared_task(name="campaign.coalitions.tasks.delete_old_team_invitations")

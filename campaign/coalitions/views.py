@@ -293,8 +293,9 @@ def edit_organization(organization_id: int):
 def link_organization(organization_id: int):
     membership = _current_membership_or_404(organization_id)
     organization = membership.organization
+    choices = services.link_choices(g.coalition.id, organization)
     form = LinkForm()
-    form.offer(services.link_candidates(g.coalition.id, organization))
+    form.offer(choices.candidates)
     if form.validate_on_submit():
         duplicate = form.chosen()
         try:
@@ -303,21 +304,17 @@ def link_organization(organization_id: int):
             form.duplicate.errors.append(str(error))
         else:
             db.session.commit()
-            flash(
-                _(
-                    "%(duplicate)s is now linked to %(name)s.",
-                    duplicate=duplicate.name,
-                    name=membership.name,
-                ),
-                "success",
+            message = _(
+                "%(duplicate)s is now linked to %(name)s.", duplicate=duplicate.name, name=membership.name
             )
+            flash(message, "success")
             return _to("coalitions.members")
     return render_template(
         "coalitions/link_organization.html",
         coalition=g.coalition,
         membership=membership,
         form=form,
-        shared=services.used_by_another_coalition(organization.id, g.coalition.id),
+        shared=choices.shared,
     )
 
 

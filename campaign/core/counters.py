@@ -68,18 +68,31 @@ def recipient_key(address: str) -> str:
     return keyed_hash("email-cap:" + canonical_email(address))
 
 
+def _recipient_limits(kind: str, recipient_key: str, requester_key: str) -> tuple[tuple[str, ...], ...]:
+    config = current_app.config
+    return (
+        (config["EMAILS_PER_RECIPIENT_AND_REQUESTER"], kind, recipient_key, requester_key),
+        (config["EMAILS_PER_RECIPIENT"], kind, recipient_key),
+    )
+
+
 def recipient_allows(kind: str, recipient_key: str, requester_key: str) -> bool:
-    """Count one more email of `kind` that a requester (an IP hash) asked for a recipient; False
-    if the recipient has had enough today.
+    """Whether a requester (an IP hash) may have one more email of `kind` sent to a recipient
+    today; counts nothing: call `recipient_sent` once it is sent.
 
     Counted per (recipient, requester), so that a stranger asking from a few addresses cannot
     use up the owner's own requests from theirs, and per recipient with a higher cap, so that a
-    flood from many addresses still stops. A pair over its cap does not count towards the total.
+    flood from many addresses still stops. Only emails sent count: a send that fails (the mail
+    server down) and is retried by the outbox must not use up the cap and end up never sent.
     """
-    config = current_app.config
-    return hit(config["EMAILS_PER_RECIPIENT_AND_REQUESTER"], kind, recipient_key, requester_key) and hit(
-        config["EMAILS_PER_RECIPIENT"], kind, recipient_key
+    return not any(
+        seconds_until_allowed(*limit) for limit in _recipient_limits(kind, recipient_key, requester_key)
     )
+
+
+def recipient_sent(kind: str, recipient_key: str, requester_key: str) -> None:
+    for limit in _recipient_limits(kind, recipient_key, requester_key):
+        hit(*limit)
 
 
 def seconds_until_allowed(limit: str, *keys: str) -> int:

@@ -33,6 +33,7 @@ def answer_data_request(data_request_id: int) -> None:
     else:
         link = external_url("supporters.confirm_erasure", token=services.erasure_token(data_request))
         _send(data_request, "confirm_erasure", _l("Confirm: erase your data"), link=link, records=records)
+    counters.recipient_sent("data-request-email", recipient, requester)
     services.mark_emailed(data_request, awaiting_confirmation=erasing)
 
 

@@ -3,6 +3,7 @@
 from sqlalchemy import func, select
 
 from campaign.accounts.models import LoginSession, User
+from tests.coalitions.conftest import through_a_mail_outage
 from tests.enumeration import assert_same_answer
 
 PASSWORD = "correct horse battery"
@@ -164,6 +165,18 @@ def test_rate_limit_storage_holds_no_address_or_email_in_clear(app, client, make
     assert "203.0.113.66" not in keys and "organizer@example.org" not in keys
 
 
+def test_a_failed_logins_key_is_no_hash_that_ties_the_organizer_to_other_records(app, client, make_user):
+    """Like the email caps' keys (tests/core/test_rate_limits.py): Redis must not hold the old
+    global index of the address, which rows kept from before the per-coalition indexes still name."""
+    from campaign.core.crypto import canonical_email, keyed_hash
+
+    make_user()
+    log_in(client, password="nope", ip="203.0.113.66")
+    keys = " ".join([*app.extensions["counters"].shared.storage])
+    assert "login-pair/" in keys
+    assert keyed_hash(canonical_email("organizer@example.org")) not in keys
+
+
 def test_with_redis_down_logins_work_and_wrong_passwords_still_slow_their_address(
     limits_storage_down, client, make_user
 ):
@@ -213,3 +226,24 @@ def test_resend_confirmation_does_not_tell_known_from_unknown_addresses(client, 
     )
     assert len(mailbox.to("unconfirmed@example.org")) == 2
     assert mailbox.to("nobody@example.org") == []
+
+
+def test_a_reset_asked_for_while_the_mail_server_is_down_arrives_once_it_is_back(
+    app, client, db, make_user, mailbox
+):
+    # More failed attempts than one requester may have sent to an address a day: only a sent
+    # email counts towards that cap, or the retry is refused and the link never arrives.
+    make_user()
+    ask = lambda: client.post("/accounts/reset", data={"email": "organizer@example.org"}).close()  # noqa: E731
+    through_a_mail_outage(app, db, ask, failed_sends=4)
+    assert mailbox.last_link("organizer@example.org", "/accounts/reset/")
+
+
+def test_the_account_exists_email_sent_while_the_mail_server_is_down_arrives_once_it_is_back(
+    app, client, db, make_user, mailbox
+):
+    make_user()
+    through_a_mail_outage(app, db, lambda: sign_up(client, email="organizer@example.org"), failed_sends=4)
+    assert [m["Subject"] for m in mailbox.to("organizer@example.org")] == [
+        "You already have a Campaign desk account"
+    ]

@@ -1,10 +1,13 @@
 """Coalition fixtures: an owner logged in, coalitions and teammates made through the services."""
 
+from datetime import timedelta
+
 import pytest
+from sqlalchemy import update
 
 from campaign.coalitions import services
 from campaign.coalitions.models import CoalitionRole
-from campaign.core.outbox import dispatch_committed
+from campaign.core.outbox import PENDING, OutboxEntry, dispatch_committed, sweep, utcnow
 
 
 @pytest.fixture
@@ -51,3 +54,21 @@ def invite_org(db, app):
         return membership
 
     return invite
+
+
+def through_a_mail_outage(app, db, queue_an_email, failed_sends: int) -> None:
+    """`queue_an_email()` while the mail server refuses connections; the outbox retries the
+    email (its back-off skipped) until `failed_sends` attempts have failed, then the server is
+    back and the next attempt runs."""
+    app.config.update(SMTP_URL="smtp://127.0.0.1:1", OUTBOX_SWEEP_AFTER_SECONDS=0)  # nothing listens
+    queue_an_email()  # the first attempt, which fails
+    for attempt in range(2, failed_sends + 2):
+        if attempt > failed_sends:
+            app.config["SMTP_URL"] = None  # back: the mail is stored, as fast tests read it
+        db.session.execute(
+            update(OutboxEntry)
+            .where(OutboxEntry.state == PENDING)
+            .values(not_before=utcnow() - timedelta(seconds=1))
+        )
+        db.session.commit()
+        sweep()

@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 from campaign.coalitions.models import CoalitionRole, Role, TeamInvitation
 from campaign.coalitions.tasks import delete_old_team_invitations
 from campaign.core.outbox import utcnow
+from tests.coalitions.conftest import through_a_mail_outage
 from tests.pages import click_confirm, text_of
 from tests.petitions.conftest import make_petition  # noqa: F401 (fixture)
 from tests.petitions.conftest import sign_form as petition_sign_form
@@ -137,3 +138,27 @@ def test_a_coalition_cannot_invite_half_the_internet_in_a_day(app, client, db, c
     assert "as many team invitations as it may today" in text_of(refused)
     assert 'value="third@example.org"' in refused.get_data(as_text=True)
     assert mailbox.to("third@example.org") == []
+
+
+def test_a_team_invitation_sent_while_the_mail_server_is_down_arrives_once_it_is_back(
+    app, client, db, coalition, mailbox
+):
+    # More failed attempts than the address may receive invitations from one coalition a day:
+    # a failed send must not count towards that cap, or the retry is refused and the mail lost.
+    invite = lambda: client.post(  # noqa: E731
+        f"/coalitions/{coalition.slug}/team", data={"email": "sock@example.org", "role": "20"}
+    )
+    through_a_mail_outage(app, db, invite, failed_sends=4)
+    assert len(mailbox.to("sock@example.org")) == 1
+
+
+def test_with_redis_down_an_admin_still_invites_and_the_invitation_arrives(
+    limits_storage_down, client, db, coalition, make_user, login, mailbox
+):
+    response = client.post(
+        f"/coalitions/{coalition.slug}/team", data={"email": "sock@example.org", "role": "20"}
+    )
+    assert response.status_code == 302  # the coalition's and the recipient's caps count in this process
+    link = relative(mailbox.last_link("sock@example.org", "/team-invitations/"))
+    sock_accepts(client, make_user, login, link)
+    assert team_size(db) == 2
