@@ -64,6 +64,21 @@ def test_a_1mb_source_gives_a_short_location_and_a_short_stored_source(client, m
     assert db.session.scalar(select(PetitionSignature.source)) == huge[:40]
 
 
+@pytest.mark.parametrize("source", ["jun\x00tos", "jun\r\ntos", "\x00\x1b\r\n"])
+def test_a_nul_or_line_break_in_the_source_link_is_dropped_from_the_page_the_row_and_the_redirect(
+    client, make_petition, source
+):
+    petition = make_petition()
+    cleaned = " ".join(source.replace("\x00", "").replace("\x1b", "").split())
+    page = client.get(f"/petitions/{petition.slug}", query_string={"source": source})
+    assert page.status_code == 200
+    assert f'name="source" type="hidden" value="{cleaned}"' in page.get_data(as_text=True)
+    response = post_signature(client, petition, source=source)
+    assert response.status_code == 302
+    assert "%00" not in response.headers["Location"] and "%0D" not in response.headers["Location"]
+    assert db.session.scalar(select(PetitionSignature.source)) == cleaned
+
+
 def test_a_1mb_source_on_the_widget_is_cut_to_its_column(client, make_petition):
     petition = make_petition()
     response = client.post(
