@@ -62,14 +62,13 @@ def mallory_signs(app, make_petition):
     return do_sign
 
 
+def details(record: Supporter) -> tuple:
+    return record.first_name, record.last_name, record.zip_code, record.language
+
+
 def assert_rosa_as_she_left_it(coalition, consents_before):
     record = rosa(coalition)
-    assert (record.first_name, record.last_name, record.zip_code, record.language) == (
-        "Rosa",
-        "Díaz",
-        "19104",
-        "es",
-    )
+    assert details(record) == ("Rosa", "Díaz", "19104", "es")
     assert record.subscription == Subscription.UNSUBSCRIBED
     assert consents() == consents_before
 
@@ -118,12 +117,7 @@ def test_rosa_confirming_the_signature_herself_applies_what_was_typed_and_the_co
     assert_rosa_as_she_left_it(coalition, consents_before)
     click_confirm(client, link)  # she owns the mailbox: her click is the proof
     record = rosa(coalition)
-    assert (record.first_name, record.last_name, record.zip_code, record.language) == (
-        "Mallory",
-        "Stone",
-        "90012",
-        "en",
-    )
+    assert details(record) == ("Mallory", "Stone", "90012", "en")
     assert record.subscription == Subscription.SUBSCRIBED
     consent = db.session.scalars(select(Consent).order_by(Consent.id.desc())).first()
     assert consents() == consents_before + 1
