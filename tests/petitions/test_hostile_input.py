@@ -173,3 +173,15 @@ def test_a_post_with_no_form_fields_to_the_paper_form_is_refused_not_an_error(
     response = client.post(f"/coalitions/{coalition.slug}/petitions/{petition.id}/paper", **body)
     assert response.status_code == 400  # the form again, saying what is missing
     assert db.session.scalar(select(PetitionSignature.id)) is None
+
+
+def test_a_nul_in_a_confirm_link_or_its_button_is_no_error_and_confirms_nothing(
+    client, make_petition, sign, mailbox
+):
+    petition = make_petition()
+    sign(petition, confirm=False, email="ana@example.org")
+    link = mailbox.last_link("ana@example.org", "/petitions/confirm/")
+    assert client.get("/petitions/confirm/%00").status_code == 404
+    assert client.get(link + "%00").status_code == 404
+    assert client.post(link, data={"shown": "\x00", "csrf_token": "\x00\r\n"}).status_code == 409
+    assert db.session.scalar(select(PetitionSignature.confirmed_at)) is None
