@@ -46,9 +46,9 @@ def send_due_reminders(now: datetime) -> int:
 
 def forget_attendees(now: datetime, kept_days: int) -> int:
     """Events that ended more than `kept_days` ago lose the link from each RSVP to its person
-    (and the email's blind index), the notices sent to their attendees, and their host's
-    contact; states, check-ins and the host's
-    report stay, so the summary's figures do not change. Returns how many RSVPs were unlinked."""
+    (and the email's blind index, the name and phone typed with it), the notices sent to their
+    attendees, and their host's contact; states, check-ins and the host's report stay, so the
+    summary's figures do not change. Returns how many RSVPs were unlinked."""
     ended = select(Event.id).where(Event.ends_at < now - timedelta(days=kept_days))
     still_linked = select(Rsvp.event_id).where(Rsvp.event_id.in_(ended), Rsvp.supporter_id.is_not(None))
     for event_id in db.session.scalars(still_linked.distinct()).all():

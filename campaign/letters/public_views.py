@@ -5,9 +5,8 @@ from flask_babel import get_locale
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from campaign.core.forms import ConfirmSignatureForm
+from campaign.core.confirm_page import confirm_page
 from campaign.core.i18n import speak_to_owner
-from campaign.core.outbox import utcnow
 from campaign.core.text import query_text
 from campaign.extensions import csrf, db, limiter
 from campaign.letters import notices, signatories, signing
@@ -89,22 +88,11 @@ def organization_suggestions(key: str):
 @bp.route("/letters/confirm/<token>", methods=["GET", "POST"])
 @csrf.exempt  # the form's own token is checked instead of the session's
 def confirm(token: str):
-    """A GET only shows the button: mail scanners open links, and must not sign for anyone."""
     signature_id = notices.signature_id_for_token(token)
     signature = db.session.get(Signature, signature_id) if signature_id else None
     if signature is None:
         return render_template("letters/confirm_unknown.html"), 404
     speak_to_owner(signature)
-    form = ConfirmSignatureForm(bound_to=token)
-    status = 200
-    if form.validate_on_submit():
-        outcome = signing.confirm(signature, utcnow(), form.shown.data)
-        if outcome != signing.Confirmation.CHANGED:
-            db.session.commit()
-            return render_template("letters/confirmed.html", signature=signature, outcome=outcome.value)
-        status = 409  # the page again, with the details the click would now save
-    form.shown.data = signing.shown_digest(signature)
-    page = render_template(
-        "letters/confirm.html", signature=signature, letter=signature.letter, form=form, changed=status == 409
+    return confirm_page(
+        token, signature, signing.confirm, signing.shown_digest, "letters", letter=signature.letter
     )
-    return page, status

@@ -13,9 +13,9 @@ from campaign.core.i18n import in_language
 from campaign.core.outbox import utcnow
 from campaign.extensions import db
 
-# The goal shown grows through these steps once the organizer's goal is reached.
 # A `?source=` code (a member organization's link), kept with each signature.
 SOURCE_MAX_LENGTH = 40
+# The goal shown grows through these steps once the organizer's goal is reached.
 GOAL_STEPS = (100, 250, 500, 1_000, 2_500, 5_000, 10_000, 25_000, 50_000, 100_000, 250_000, 500_000)
 
 

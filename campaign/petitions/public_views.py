@@ -6,10 +6,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from campaign.core import statemap
-from campaign.core.forms import ConfirmSignatureForm
+from campaign.core.confirm_page import confirm_page
 from campaign.core.i18n import speak_to_owner
 from campaign.core.network import client_ip_hash
-from campaign.core.outbox import utcnow
 from campaign.core.text import query_text
 from campaign.extensions import csrf, db, limiter
 from campaign.petitions import abuse, notices, services, signing, tally
@@ -90,7 +89,6 @@ def thanks(slug: str):
 @bp.route("/petitions/confirm/<token>", methods=["GET", "POST"])
 @csrf.exempt  # the form's own token is checked instead of the session's
 def confirm(token: str):
-    """A GET only shows the button: mail scanners open links and must not sign for anyone."""
     signature_id = notices.signature_id_for_token(token)
     signature = db.session.get(PetitionSignature, signature_id) if signature_id else None
     if signature is None:
@@ -99,25 +97,9 @@ def confirm(token: str):
     if signature.confirmed_at is None and not signature.petition.is_open:
         closed = signing.Confirmation.CLOSED.value
         return render_template("petitions/confirmed.html", petition=signature.petition, outcome=closed), 410
-    form = ConfirmSignatureForm(bound_to=token)
-    status = 200
-    if form.validate_on_submit():
-        outcome = signing.confirm(signature, utcnow(), form.shown.data)
-        if outcome != signing.Confirmation.CHANGED:
-            db.session.commit()
-            return render_template(
-                "petitions/confirmed.html", petition=signature.petition, outcome=outcome.value
-            )
-        status = 409  # the page again, with the details the click would now save
-    form.shown.data = signing.shown_digest(signature)
-    page = render_template(
-        "petitions/confirm.html",
-        petition=signature.petition,
-        signature=signature,
-        form=form,
-        changed=status == 409,
+    return confirm_page(
+        token, signature, signing.confirm, signing.shown_digest, "petitions", petition=signature.petition
     )
-    return page, status
 
 
 @bp.get("/petitions/images/<key>.jpg")

@@ -240,3 +240,24 @@ def test_a_stranger_cannot_flood_rosas_inbox_by_signing_on_for_ever_new_organiza
     assert len(mailbox.to(ROSA)) == 3
     assert db.session.scalar(select(func.count()).select_from(Signature)) == 3
     assert db.session.scalar(select(func.count()).select_from(Organization)) == organizations_before + 3
+
+
+def test_a_double_click_on_confirm_saves_once_and_a_forwarded_link_then_shows_nothing_typed(
+    app, client, coalition, make_letter, mailbox
+):
+    letter = make_letter()
+    form = sign_form(email=ROSA, signer_name="Rosa Díaz", signer_title="Organizadora", subscribe="y")
+    client.post(f"/letters/sign/{letter.signon_key}", data=form)
+    link = mailbox.last_link(ROSA, "/letters/confirm/")
+    page = shown_on(client.get(link))
+    first, second = client.post(link, data=page), client.post(link, data=page)
+    assert (first.status_code, second.status_code) == (200, 200)
+    assert "your signature is confirmed" in text_of(first)
+    assert "This signature was already confirmed." in text_of(second)
+    (signature,) = db.session.scalars(select(Signature)).all()
+    assert signature.state == SignatureState.PENDING and consents() == 1
+
+    friend = app.test_client()  # Rosa forwards the email, letter and all, to a colleague
+    seen = text_of(friend.get(link))
+    assert "Organizadora" not in seen and "Confirming saves" not in seen and "subscribe" not in seen
+    assert "already confirmed" in text_of(click_confirm(friend, link)) and consents() == 1

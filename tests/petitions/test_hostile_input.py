@@ -64,6 +64,21 @@ def test_a_1mb_source_gives_a_short_location_and_a_short_stored_source(client, m
     assert db.session.scalar(select(PetitionSignature.source)) == huge[:40]
 
 
+@pytest.mark.parametrize("source", ["jun\x00tos", "jun\r\ntos", "\x00\x1b\r\n"])
+def test_a_nul_or_line_break_in_the_source_link_is_dropped_from_the_page_the_row_and_the_redirect(
+    client, make_petition, source
+):
+    petition = make_petition()
+    cleaned = " ".join(source.replace("\x00", "").replace("\x1b", "").split())
+    page = client.get(f"/petitions/{petition.slug}", query_string={"source": source})
+    assert page.status_code == 200
+    assert f'name="source" type="hidden" value="{cleaned}"' in page.get_data(as_text=True)
+    response = post_signature(client, petition, source=source)
+    assert response.status_code == 302
+    assert "%00" not in response.headers["Location"] and "%0D" not in response.headers["Location"]
+    assert db.session.scalar(select(PetitionSignature.source)) == cleaned
+
+
 def test_a_1mb_source_on_the_widget_is_cut_to_its_column(client, make_petition):
     petition = make_petition()
     response = client.post(
@@ -158,3 +173,15 @@ def test_a_post_with_no_form_fields_to_the_paper_form_is_refused_not_an_error(
     response = client.post(f"/coalitions/{coalition.slug}/petitions/{petition.id}/paper", **body)
     assert response.status_code == 400  # the form again, saying what is missing
     assert db.session.scalar(select(PetitionSignature.id)) is None
+
+
+def test_a_nul_in_a_confirm_link_or_its_button_is_no_error_and_confirms_nothing(
+    client, make_petition, sign, mailbox
+):
+    petition = make_petition()
+    sign(petition, confirm=False, email="ana@example.org")
+    link = mailbox.last_link("ana@example.org", "/petitions/confirm/")
+    assert client.get("/petitions/confirm/%00").status_code == 404
+    assert client.get(link + "%00").status_code == 404
+    assert client.post(link, data={"shown": "\x00", "csrf_token": "\x00\r\n"}).status_code == 409
+    assert db.session.scalar(select(PetitionSignature.confirmed_at)) is None

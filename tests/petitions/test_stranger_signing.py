@@ -62,14 +62,13 @@ def mallory_signs(app, make_petition):
     return do_sign
 
 
+def details(record: Supporter) -> tuple:
+    return record.first_name, record.last_name, record.zip_code, record.language
+
+
 def assert_rosa_as_she_left_it(coalition, consents_before):
     record = rosa(coalition)
-    assert (record.first_name, record.last_name, record.zip_code, record.language) == (
-        "Rosa",
-        "Díaz",
-        "19104",
-        "es",
-    )
+    assert details(record) == ("Rosa", "Díaz", "19104", "es")
     assert record.subscription == Subscription.UNSUBSCRIBED
     assert consents() == consents_before
 
@@ -118,12 +117,7 @@ def test_rosa_confirming_the_signature_herself_applies_what_was_typed_and_the_co
     assert_rosa_as_she_left_it(coalition, consents_before)
     click_confirm(client, link)  # she owns the mailbox: her click is the proof
     record = rosa(coalition)
-    assert (record.first_name, record.last_name, record.zip_code, record.language) == (
-        "Mallory",
-        "Stone",
-        "90012",
-        "en",
-    )
+    assert details(record) == ("Mallory", "Stone", "90012", "en")
     assert record.subscription == Subscription.SUBSCRIBED
     consent = db.session.scalars(select(Consent).order_by(Consent.id.desc())).first()
     assert consents() == consents_before + 1
@@ -355,3 +349,43 @@ def test_a_stranger_signing_after_rosa_drops_the_subscription_she_ticked_unseen_
     assert "Confirming does not subscribe you" in text_of(rosa_browser.get(link))
     click_confirm(rosa_browser, link)
     assert rosa(coalition).subscription != Subscription.SUBSCRIBED and consents() == 0
+
+
+# -- the link in the email, clicked twice or passed on -------------------------------------------
+
+
+def test_a_double_click_on_confirm_saves_once_and_answers_the_same(app, coalition, make_petition, mailbox):
+    petition = make_petition()
+    rosa_browser = app.test_client()
+    form = sign_form(rosa_browser, petition, email=ROSA, first_name="Rosa") | {"subscribe": "y"}
+    rosa_browser.post(f"/petitions/{petition.slug}/sign", data=form)
+    link = mailbox.last_link(ROSA, "/petitions/confirm/")
+    page = shown_on(rosa_browser.get(link))
+    first, second = rosa_browser.post(link, data=page), rosa_browser.post(link, data=page)
+    assert (first.status_code, second.status_code) == (200, 200)
+    assert "your signature counts" in text_of(first) and "your signature counts" in text_of(second)
+    signature = db.session.scalar(select(PetitionSignature))
+    db.session.refresh(signature)
+    confirmed_at = signature.confirmed_at
+    assert signature.state == "confirmed" and consents() == 1
+    rosa_browser.post(link, data=page)
+    db.session.refresh(signature)
+    assert signature.confirmed_at == confirmed_at and consents() == 1
+
+
+def test_a_forwarded_confirm_link_once_confirmed_shows_nothing_rosa_typed_or_chose(
+    app, client, coalition, make_petition, mailbox
+):
+    """People forward petition emails to friends: after Rosa confirmed, her link shows a friend
+    neither her comment nor whether she subscribed, and a click changes nothing."""
+    petition = make_petition()
+    form = sign_form(client, petition, email=ROSA, first_name="Rosa", comment="Por mi hija")
+    client.post(f"/petitions/{petition.slug}/sign", data=form | {"subscribe": "y"})
+    link = mailbox.last_link(ROSA, "/petitions/confirm/")
+    assert "Por mi hija" in text_of(client.get(link))  # Rosa's own page, before she confirms
+    click_confirm(client, link)
+    friend = app.test_client()
+    page = text_of(friend.get(link))
+    assert "Por mi hija" not in page and "subscribe" not in page and "Confirming saves" not in page
+    click_confirm(friend, link)
+    assert consents() == 1 and rosa(coalition).first_name == "Rosa"
