@@ -5,7 +5,7 @@ from datetime import timedelta
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import contains_eager
 
 from campaign.accounts.models import User
@@ -13,7 +13,7 @@ from campaign.accounts.services import normalize_email
 from campaign.coalitions import tasks
 from campaign.coalitions.models import Coalition, CoalitionRole, Role, TeamInvitation
 from campaign.coalitions.services import RuleError
-from campaign.core import counters, outbox
+from campaign.core import counters, outbox, upserts
 from campaign.core.outbox import utcnow
 from campaign.extensions import db
 
@@ -129,17 +129,20 @@ def accept_team_invitation(invitation: TeamInvitation, user: User) -> CoalitionR
         )
     if not _may_grant(_role_of(invitation.coalition_id, invitation.invited_by_id), invitation.role):
         raise RuleError(INVITER_GONE)
-    teammate = db.session.scalar(
+    coalition_id, role = invitation.coalition_id, invitation.role
+    # Claim the invitation first: a second click (or tab) waits here for the first to finish,
+    # then claims nothing, and only the first gives the role.
+    db.session.execute(delete(TeamInvitation).where(TeamInvitation.id == invitation.id))
+    db.session.execute(
+        upserts.insert(CoalitionRole)
+        .values(coalition_id=coalition_id, user_id=user.id, role=role)
+        .on_conflict_do_nothing(index_elements=["coalition_id", "user_id"])
+    )
+    return db.session.scalar(
         select(CoalitionRole).where(
-            CoalitionRole.coalition_id == invitation.coalition_id, CoalitionRole.user_id == user.id
+            CoalitionRole.coalition_id == coalition_id, CoalitionRole.user_id == user.id
         )
     )
-    if teammate is None:
-        teammate = CoalitionRole(coalition_id=invitation.coalition_id, user=user, role=invitation.role)
-        db.session.add(teammate)
-    db.session.delete(invitation)
-    db.session.flush()
-    return teammate
 
 
 def _withdraw_invitations_sent_by(teammate: CoalitionRole, role: Role | None) -> None:
