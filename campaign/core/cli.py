@@ -33,7 +33,7 @@ def rotate_command(batch_size: int):
         resealed = crypto.reseal(model, batch_size)
         click.echo(f"{model.__tablename__}: {resealed.rewritten} rows re-encrypted")
         if resealed.unreadable:
-            ids = ", ".join(map(str, resealed.unreadable))
+            ids = ", ".join(map(str, sorted(resealed.unreadable)))
             click.echo(f"{model.__tablename__}: no key in DATA_KEYS opens rows {ids}; left as they are")
         unreadable += len(resealed.unreadable)
     if unreadable:

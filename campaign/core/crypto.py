@@ -241,7 +241,9 @@ RESEAL_PASSES = 5
 @dataclass
 class Resealed:
     rewritten: int = 0
-    unreadable: list[int] = field(default_factory=list)  # ids of rows a value of which no key opens
+    # Ids of rows a value of which no key opens: a set, since every row of every pass is looked
+    # up in it, and after a key is lost too early it holds most of the table.
+    unreadable: set[int] = field(default_factory=set)
 
 
 def reseal(model: type[SealedRow], batch_size: int = 1000) -> Resealed:
@@ -289,7 +291,7 @@ def _reseal_pass(model: type[SealedRow], batch_size: int, resealed: Resealed) ->
             try:
                 changes.append(_resealed_row(keys, table.name, row, tokens))
             except ValueError:
-                resealed.unreadable.append(row.id)
+                resealed.unreadable.add(row.id)
         if changes:
             db.session.execute(statement, changes)
         db.session.commit()

@@ -3,9 +3,8 @@ signers are named no more; organizations' sign-ons stay as they were given."""
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import String, and_, case, cast, or_, select, update
+from sqlalchemy import String, and_, case, cast, or_, select
 
-from campaign.extensions import db
 from campaign.letters.models import Letter, LetterState, Signature, SignerKind
 from campaign.notifications import services as notifications
 
@@ -24,33 +23,21 @@ def forget_individual_signers(now: datetime, kept_days: int, batch: int = FORGET
             and_(Letter.state == LetterState.CLOSED, Letter.closed_at < cutoff),
         )
     )
-    rows = db.session.execute(
-        select(Signature.id, Signature.letter_id)
-        .where(
-            Signature.letter_id.in_(done_long_ago),
-            Signature.kind == SignerKind.INDIVIDUAL,
-            Signature.supporter_id.is_not(None),
-        )
-        .limit(batch)
-    ).all()
-    ids = [signature_id for signature_id, _ in rows]
-    for letter_id in {letter_id for _, letter_id in rows}:
-        notifications.forget_notices(f"letter:{letter_id}:")
-    if ids:
-        db.session.execute(
-            update(Signature)
-            .where(Signature.id.in_(ids))
-            .values(
-                supporter_id=None,
-                signer_name=None,
-                signer_title=None,
-                show_name=False,
-                pending_consent=None,
-                # "person:<supporter id>" would still point at the person; the unique index
-                # (one confirmed sign-on per signer) needs a value only where there was one.
-                signer_key=case(
-                    (Signature.signer_key.is_(None), None), else_="forgotten:" + cast(Signature.id, String)
-                ),
-            )
-        )
-    return len(ids)
+    return notifications.forget_signers_batch(
+        Signature,
+        Signature.letter_id,
+        "letter",
+        [Signature.letter_id.in_(done_long_ago), Signature.kind == SignerKind.INDIVIDUAL],
+        {
+            "signer_name": None,
+            "signer_title": None,
+            "show_name": False,
+            "pending_consent": None,
+            # "person:<supporter id>" would still point at the person; the unique index
+            # (one confirmed sign-on per signer) needs a value only where there was one.
+            "signer_key": case(
+                (Signature.signer_key.is_(None), None), else_="forgotten:" + cast(Signature.id, String)
+            ),
+        },
+        batch,
+    )

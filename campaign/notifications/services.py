@@ -234,6 +234,25 @@ def forget_notices(dedupe_prefix: str) -> int:
     return db.session.execute(delete(Message).where(Message.id.in_(notices))).rowcount
 
 
+def forget_signers_batch(signature, parent, notice_prefix: str, where, forgotten: dict, batch: int) -> int:
+    """Unlink one batch of the `signature` rows that `where` selects from their people: each
+    loses its supporter and takes the `forgotten` values, after the notices of its `parent` (a
+    petition, a letter; keys "<notice_prefix>:<parent id>:") are deleted, since their recipient
+    lists name the signers. Returns how many; the caller commits and calls again until 0."""
+    rows = db.session.execute(
+        select(signature.id, parent).where(*where, signature.supporter_id.is_not(None)).limit(batch)
+    ).all()
+    for parent_id in {parent_id for _, parent_id in rows}:
+        forget_notices(f"{notice_prefix}:{parent_id}:")
+    if rows:
+        db.session.execute(
+            update(signature)
+            .where(signature.id.in_([row_id for row_id, _ in rows]))
+            .values(supporter_id=None, **forgotten)
+        )
+    return len(rows)
+
+
 def mark_stale_sending_messages_done() -> int:
     """Messages whose every delivery is settled are finished (a worker may have died last)."""
     finished = 0

@@ -40,26 +40,18 @@ def forget_signers(now: datetime, kept_days: int, batch: int = FORGET_BATCH) -> 
     closed_long_ago = select(Petition.id).where(
         Petition.state == PetitionState.CLOSED, Petition.closed_at < now - timedelta(days=kept_days)
     )
-    rows = db.session.execute(
-        select(PetitionSignature.id, PetitionSignature.petition_id)
-        .where(
-            PetitionSignature.petition_id.in_(closed_long_ago), PetitionSignature.supporter_id.is_not(None)
-        )
-        .limit(batch)
-    ).all()
-    ids = [signature_id for signature_id, _ in rows]
-    for petition_id in {petition_id for _, petition_id in rows}:
-        notifications.forget_notices(f"petition:{petition_id}:")
-    if ids:
-        db.session.execute(
-            update(PetitionSignature)
-            .where(PetitionSignature.id.in_(ids))
-            .values(supporter_id=None, **unlinked("forgotten:"))
-        )
+    forgotten = notifications.forget_signers_batch(
+        PetitionSignature,
+        PetitionSignature.petition_id,
+        "petition",
+        [PetitionSignature.petition_id.in_(closed_long_ago)],
+        unlinked("forgotten:"),
+        batch,
+    )
     paper_batches = select(PaperBatch.id).where(PaperBatch.petition_id.in_(closed_long_ago))
     db.session.execute(
         update(PaperEntry)
         .where(PaperEntry.batch_id.in_(paper_batches), PaperEntry.name.is_not(None))
         .values(name=None)
     )
-    return len(ids)
+    return forgotten

@@ -73,25 +73,25 @@ def rekey_email_indexes(
             if row.email is not None or row.email_index is not None
         ]
         _execute_many(connection, _supporter, _supporter.c.id == sa.bindparam("row_id"), changes)
-        rekeyed = [change for change in changes if change["new_index"]]
-        for table in followers:
-            where = (table.c.supporter_id == sa.bindparam("row_id")) & _is_hash(table)
-            _execute_many(connection, table, where, rekeyed)
-        matched = [change for change in rekeyed if change["old_index"]]
+        matched = [change for change in changes if change["new_index"] and change["old_index"]]
         for table in coalition_lists:
             where = (table.c.coalition_id == sa.bindparam("coalition")) & (
                 table.c.email_index == sa.bindparam("old_index")
             )
             _execute_many(connection, table, where, matched)
     for table in followers:
-        # NOT EXISTS, not NOT IN: PostgreSQL may run a NOT IN over a million ids row by row.
-        linked = sa.select(_supporter.c.id).where(
-            _supporter.c.id == table.c.supporter_id, _supporter.c.email_index.is_not(None)
+        # Once every supporter has its new index, one statement per table copies it: each row
+        # is read once, not once per supporter and again for those with no index left.
+        supporter_index = (
+            sa.select(_supporter.c.email_index)
+            .where(_supporter.c.id == table.c.supporter_id)
+            .scalar_subquery()
         )
+        unlinked = "unlinked:" + sa.cast(table.c.id, sa.String)
         connection.execute(
             sa.update(table)
-            .where(_is_hash(table), ~linked.exists())
-            .values(email_index="unlinked:" + sa.cast(table.c.id, sa.String))
+            .where(_is_hash(table))
+            .values(email_index=sa.func.coalesce(supporter_index, unlinked))
         )
     for table in coalition_lists:
         matching = sa.select(_supporter.c.id).where(

@@ -1,10 +1,13 @@
 """Per-recipient caps on data-request emails: a flood is capped, the owner is not locked out."""
 
+import socket
+
 from sqlalchemy import select
 
 from campaign.coalitions.models import Coalition
+from campaign.core.outbox import OutboxEntry, publish
 from campaign.supporters import services
-from campaign.supporters.models import DataRequest
+from campaign.supporters.models import DataRequest, DataRequestState
 
 ROSA = "rosa@example.org"
 
@@ -47,3 +50,22 @@ def test_a_data_request_forgets_the_asking_address_once_answered(app, db, mailbo
     _ask(app, "erasure", "198.51.100.1")
     _ask(app, "copy", "198.51.100.1")
     assert db.session.scalars(select(DataRequest.requester_ip_hash)).all() == [None, None]
+
+
+def test_an_answer_the_mail_server_was_down_for_is_sent_when_it_returns(app, db, mailbox):
+    """Each failed attempt is retried by the outbox; the retries are one request, not several,
+    so they must not use up the person's emails for the day and drop the answer."""
+    _rosa_on_file(db)
+    with socket.socket() as refusing:  # bound, never listening: connections are refused at once
+        refusing.bind(("127.0.0.1", 0))
+        app.config["SMTP_URL"] = f"smtp://127.0.0.1:{refusing.getsockname()[1]}"
+        _ask(app, "copy", "198.51.100.1")
+        entry = db.session.scalar(select(OutboxEntry))
+        for _ in range(4):
+            publish(entry.id, entry.task_name)
+    db.session.expire_all()
+    assert (entry.state, entry.attempts) == ("pending", 5)  # each failure waits for a retry
+    app.config["SMTP_URL"] = None  # the mail server is back (mail is stored, as in every fast test)
+    publish(entry.id, entry.task_name)
+    assert len(mailbox.to(ROSA)) == 1
+    assert db.session.scalar(select(DataRequest.state)) == DataRequestState.COMPLETED
