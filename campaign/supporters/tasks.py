@@ -12,15 +12,16 @@ from campaign.extensions import db
 from campaign.supporters import services
 from campaign.supporters.models import DataRequest, DataRequestKind, DataRequestState
 
-COUNTED_FOR_SECONDS = 24 * 3600  # the caps' window: the outbox's retries end well within it
-
 
 @outbox_task(after_response=True)
 def answer_data_request(data_request_id: int) -> None:
     data_request = db.session.get(DataRequest, data_request_id)
     if data_request is None or data_request.state != DataRequestState.PENDING:
         return
-    if not _may_email(data_request):
+    recipient = counters.recipient_key(data_request.email or "")
+    requester = data_request.requester_ip_hash or ""
+    # Checked here, not in the request, so that the request answers alike in every case.
+    if not counters.recipient_allows("data-request-email", recipient, requester):
         services.mark_emailed(data_request, awaiting_confirmation=False)
         return
     records = services.export_supporter_data(data_request.email)
@@ -34,18 +35,6 @@ def answer_data_request(data_request_id: int) -> None:
         _send(data_request, "confirm_erasure", _l("Confirm: erase your data"), link=link, records=records)
     counters.recipient_sent("data-request-email", recipient, requester)
     services.mark_emailed(data_request, awaiting_confirmation=erasing)
-
-
-def _may_email(data_request: DataRequest) -> bool:
-    """Whether the address may have one more data-request email today. Checked here, not in the
-    request, so that the request answers alike in every case; counted once per request, because
-    the outbox retries a request whose email the mail server failed, and those retries must not
-    use up the person's emails for the day and then drop the answer."""
-    if counters.increment(f"data-request-counted:{data_request.id}", COUNTED_FOR_SECONDS) > 1:
-        return True  # counted, and allowed, on an earlier attempt
-    recipient = counters.recipient_key(data_request.email or "")
-    requester = data_request.requester_ip_hash or ""
-    return counters.recipient_allows("data-request-email", recipient, requester)
 
 
 def _send(data_request: DataRequest, template: str, subject, **context) -> None:
