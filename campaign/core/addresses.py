@@ -42,6 +42,18 @@ def ascii_address(address: str) -> str:
         raise UndeliverableAddress("the address's domain cannot be written in ASCII") from error
 
 
+def spellings(address: str) -> set[str]:
+    """`address` and, if its domain is in ASCII (IDNA) form, the Unicode form rows saved before
+    the forms began keeping the ASCII one still hold: a data request must find those too."""
+    local, _, domain = address.rpartition("@")
+    if "xn--" not in domain.lower():
+        return {address}
+    try:
+        return {address, f"{local}@{domain.encode('ascii').decode('idna')}"}
+    except UnicodeError:  # not valid IDNA: no other spelling
+        return {address}
+
+
 class DeliverableEmail:
     """The email check of every form: a valid address (offline, no DNS lookup) that we can send
     to. It leaves the field holding the address in its ASCII form."""

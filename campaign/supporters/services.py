@@ -8,7 +8,7 @@ from sqlalchemy import Select, delete, func, select, tuple_, update
 
 from campaign.coalitions.models import Coalition
 from campaign.coalitions.teammates import forget_team_invitations
-from campaign.core import mail, upserts
+from campaign.core import addresses, mail, upserts
 from campaign.core.crypto import decryptor, email_blind_index, new_row_key, seal
 from campaign.core.outbox import utcnow
 from campaign.extensions import db
@@ -175,8 +175,9 @@ def supporters_for_email(email: str | None) -> list[Supporter]:
     if not email:
         return []
     pairs = [
-        (coalition_id, email_blind_index(email, coalition_id=coalition_id))
+        (coalition_id, email_blind_index(spelling, coalition_id=coalition_id))
         for coalition_id in db.session.scalars(select(Coalition.id))
+        for spelling in addresses.spellings(email)
     ]
     if not pairs:
         return []
@@ -240,10 +241,10 @@ def erase_supporter_data(email: str | None) -> int:
         supporter.subscription = Subscription.UNSUBSCRIBED
         supporter.erased_at = utcnow()
     erased = len(supporters)
-    if email:
-        mail.forget_recipient(email)  # every copy to the address, with or without a supporter record
-        forget_team_invitations(email)
-        erased += sum(count or 0 for _, count in address_erasing.send(email))
+    for spelling in addresses.spellings(email) if email else ():
+        mail.forget_recipient(spelling)  # every copy to the address, with or without a supporter record
+        forget_team_invitations(spelling)
+        erased += sum(count or 0 for _, count in address_erasing.send(spelling))
     db.session.flush()
     return erased
 

@@ -245,3 +245,24 @@ def test_an_erasure_link_clicked_before_its_task_finished_still_erases_and_stays
     db.session.refresh(data_request)
     assert data_request.state == DataRequestState.COMPLETED and data_request.email is None
     assert db.session.get(Supporter, maria.id).is_erased
+
+
+def test_a_record_saved_with_an_accented_domain_before_it_was_kept_in_ascii_is_found_and_erased(
+    client, db, coalition, mailbox
+):
+    """Forms now keep maria@correo-exämple.org as maria@xn--correo-exmple-jfb.org, and the data
+    request form turns what she types into that: her older record, saved as she typed it, must
+    still be copied and erased, not answered "we hold no data"."""
+    services.upsert_supporter(
+        coalition.id, email="maria@correo-exämple.org", first_name="María", language="es"
+    )
+    db.session.commit()
+    ascii_form = "maria@xn--correo-exmple-jfb.org"
+    assert [s.first_name for s in services.supporters_for_email(ascii_form)] == ["María"]
+
+    request_data(client, email="maria@correo-exämple.org", kind="copy")
+    [message] = mailbox.to(ascii_form)
+    assert "María" in body(message)
+    services.erase_supporter_data(ascii_form)
+    db.session.commit()
+    assert db.session.scalar(select(Supporter.first_name)) in (None, "")
