@@ -62,10 +62,12 @@ def pytest_xdist_node_collection_finished(node, ids):
     """Under xdist the tiers check their services here, in the controller, before any test: a
     worker that stops the run ends it with an internal error, and its message is lost."""
     from tests.browser.conftest import require_chromium
-    from tests.services import require_services
+    from tests.services import require_postgres, require_services
 
     if any(nodeid.startswith("tests/integration/") for nodeid in ids):
         require_services()
+    if any(nodeid.startswith("tests/fuzz/") for nodeid in ids):
+        require_postgres()
     if any(nodeid.startswith("tests/browser/") for nodeid in ids):
         require_chromium()
 

@@ -13,17 +13,22 @@ import threading
 from email import message_from_bytes, policy
 from pathlib import Path
 
-import psycopg
 import pytest
 import redis
 from aiosmtpd.controller import Controller
 from cryptography.fernet import Fernet
-from flask_migrate import upgrade
 
 from campaign import create_app
 from campaign.config import Config
-from campaign.extensions import db
-from tests.services import PG_HOST, PG_PORT, REDIS_HOST, REDIS_PORT, free_port, require_services, wait_until
+from tests.services import (
+    REDIS_HOST,
+    REDIS_PORT,
+    free_port,
+    migrate,
+    require_services,
+    scratch_database,
+    wait_until,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
@@ -57,16 +62,8 @@ def services_up():
 
 @pytest.fixture(scope="session")
 def database_url(services_up):
-    name = f"campaign_it_{secrets.token_hex(4)}"
-    admin = dict(host=PG_HOST, port=PG_PORT, user="postgres", dbname="postgres", autocommit=True)
-    with psycopg.connect(**admin) as connection:
-        connection.execute(f'CREATE DATABASE "{name}"')
-        # A commit need not wait for the disk (2-3 ms each here, and a run makes thousands): what
-        # other sessions see is the same, and nothing here crashes this server.
-        connection.execute(f'ALTER DATABASE "{name}" SET synchronous_commit = off')
-    yield f"postgresql+psycopg://postgres@{PG_HOST}:{PG_PORT}/{name}"
-    with psycopg.connect(**admin) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with scratch_database("campaign_it") as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
@@ -201,9 +198,7 @@ def make_app(settings: dict, **overrides):
 @pytest.fixture(scope="session")
 def it_app(settings):
     app = make_app(settings)
-    with app.app_context():
-        upgrade()  # the schema as production gets it: the migrations, on PostgreSQL
-        db.session.remove()
+    migrate(app)
     return app
 
 
