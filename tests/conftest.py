@@ -30,6 +30,7 @@ from campaign.config import TestConfig
 from campaign.core.mail import StoredMail
 from campaign.extensions import db as _db
 from campaign.extensions import limiter
+from tests.services import REFUSING_REDIS
 
 
 class TierScopes(LoadScopeScheduling):
@@ -301,10 +302,6 @@ def coalition(db, make_user, login):
     coalition = coalitions.create_coalition(owner, "Philadelphia Family Unity Network", "", "Philadelphia")
     db.session.commit()
     return coalition
-
-
-# Nothing listens on port 1: a connection is refused at once, as by a host whose Redis is stopped.
-REFUSING_REDIS = "redis://127.0.0.1:1/0"
 
 
 @pytest.fixture

@@ -23,6 +23,7 @@ from campaign.config import Config
 from tests.services import (
     REDIS_HOST,
     REDIS_PORT,
+    REFUSING_REDIS,
     free_port,
     migrate,
     require_services,
@@ -202,13 +203,10 @@ def it_app(settings):
     return app
 
 
-CLOSED_REDIS = "redis://127.0.0.1:1/0"  # nothing listens on port 1
-
-
 @pytest.fixture(scope="module")
 def redis_down_app(it_app, settings):
     """The web app as it is while Redis is down: same database, broker unreachable."""
-    return make_app(settings, REDIS_URL=CLOSED_REDIS, RATELIMIT_STORAGE_URI=CLOSED_REDIS)
+    return make_app(settings, REDIS_URL=REFUSING_REDIS, RATELIMIT_STORAGE_URI=REFUSING_REDIS)
 
 
 @pytest.fixture(scope="module")
