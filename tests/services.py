@@ -4,7 +4,9 @@
 """
 
 import secrets
+import signal
 import socket
+import subprocess
 import sys
 import time
 from contextlib import contextmanager
@@ -107,6 +109,18 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def stop_process(process, timeout: float = 20) -> None:
+    """SIGTERM, what `systemctl stop` sends (a Celery worker finishes its task, a server its
+    requests), then SIGKILL if it has not exited within `timeout`; always reaped."""
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
 
 
 def wait_until(predicate, timeout: float, interval: float = 0.05, message: str = "condition"):

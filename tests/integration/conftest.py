@@ -28,6 +28,7 @@ from tests.services import (
     migrate,
     require_services,
     scratch_database,
+    stop_process,
     wait_until,
 )
 
@@ -262,7 +263,7 @@ class Worker:
         self.process.wait(timeout=10)
 
     def stop(self) -> None:
-        _stop(self.process)
+        stop_process(self.process)  # warm shutdown: finish the current task, then exit
 
 
 def start_worker(settings: dict, name: str, log_path: Path, extra_env=None, own_session=False) -> Worker:
@@ -297,7 +298,7 @@ def start_worker(settings: dict, name: str, log_path: Path, extra_env=None, own_
     try:
         wait_until(ready, WORKER_READY_TIMEOUT, interval=0.1, message=f"the Celery worker {name}")
     except AssertionError:
-        _stop(process)
+        stop_process(process)
         raise
     return worker
 
@@ -308,16 +309,6 @@ def celery_worker(it_app, settings):
     worker = start_worker(settings, "it", WORKER_LOG)
     yield worker
     worker.stop()
-
-
-def _stop(process: subprocess.Popen) -> None:
-    if process.poll() is None:
-        process.send_signal(signal.SIGTERM)  # warm shutdown: finish the current task, then exit
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)
