@@ -127,13 +127,18 @@ class SmtpInbox:
         with self._changed:
             return list(self._by_recipient.get(address, []))
 
-    def wait_for_mail_to(self, address: str, timeout: float = 30) -> list:
-        """Block until a message to `address` arrives; the messages sent to it so far."""
+    def wait_for_mail_to(self, address: str, timeout: float = 30, count: int = 1) -> list:
+        """Block until `count` messages to `address` have arrived; the messages sent to it so far."""
         with self._changed:
-            received = self._changed.wait_for(lambda: self._by_recipient.get(address), timeout)
+            received = self._changed.wait_for(
+                lambda: len(self._by_recipient.get(address, ())) >= count, timeout
+            )
+            messages = list(self._by_recipient.get(address, ()))
         if not received:
-            raise AssertionError(f"no mail to {address} within {timeout}s; got {self._summary()}")
-        return list(received)
+            raise AssertionError(
+                f"{len(messages)} of {count} mails to {address} within {timeout}s; got {self._summary()}"
+            )
+        return messages
 
     def wait_for(self, predicate, timeout: float = 30):
         """Block until `predicate(messages)` is truthy and return its value."""
