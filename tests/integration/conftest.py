@@ -40,7 +40,7 @@ ARTIFACTS = ROOT / "test-artifacts"
 XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
 # Per worker: its session broker, a database number of its own flushed at the start of the run,
 # and the broker of tests that kill a worker (test_notifications.py), so the session worker never
-# takes their tasks, flushed before and after each. bench/fanout.py uses 12.
+# takes their tasks, flushed before and after each. bench/ uses 12 (fanout) and 15 (dead_connections).
 REDIS_DB_PAIRS = ((13, 14), (10, 11), (8, 9), (6, 7), (4, 5), (2, 3))
 REDIS_DB, KILL_TEST_REDIS_DB = REDIS_DB_PAIRS[int(XDIST_WORKER.removeprefix("gw"))]
 WORKER_LOG = ARTIFACTS / f"celery-worker-{XDIST_WORKER}.log"
