@@ -38,7 +38,7 @@ ARTIFACTS = ROOT / "test-artifacts"
 # integration tests at once: each has its own database, SMTP server, Celery worker, logs and
 # Redis databases. Without xdist the run is gw0's.
 XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
-# Per worker: its session broker, a database number of its own flushed at the start of the run,
+# Per worker: its session broker, a database number of its own flushed at the start and end of the run,
 # and the broker of tests that kill a worker (test_notifications.py), so the session worker never
 # takes their tasks, flushed before and after each. bench/ uses 12 (fanout) and 15 (dead_connections).
 REDIS_DB_PAIRS = ((13, 14), (10, 11), (8, 9), (6, 7), (4, 5), (2, 3))
@@ -71,8 +71,10 @@ def database_url(services_up):
 @pytest.fixture(scope="session")
 def redis_url(services_up):
     url = f"redis://{REDIS_HOST}:{REDIS_PORT}/{REDIS_DB}"
-    redis.Redis.from_url(url).flushdb()
-    return url
+    broker = redis.Redis.from_url(url)
+    broker.flushdb()
+    yield url
+    broker.flushdb()  # the session's queues and rate-limit counters: nothing is left for the next run
 
 
 class SmtpInbox:
