@@ -61,7 +61,7 @@ ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results"
 PG = dict(host="127.0.0.1", port=5432, user="postgres")
 REDIS = "redis://127.0.0.1:6379"
-REDIS_DB = 12  # the integration tests use 13; both are flushed by their owner
+REDIS_DB = 12  # flushed; the integration tests' are 2-11, 13 and 14 (REDIS_DB_PAIRS), dead_connections' 15
 WORKER_READY_TIMEOUT = 60
 SETTLE_TIMEOUT = 30  # after the last message: time for stale rows to be reclaimed and counted
 

@@ -30,6 +30,7 @@ from campaign.config import TestConfig
 from campaign.core.mail import StoredMail
 from campaign.extensions import db as _db
 from campaign.extensions import limiter
+from tests.services import REFUSING_REDIS
 
 
 class TierScopes(LoadScopeScheduling):
@@ -62,10 +63,12 @@ def pytest_xdist_node_collection_finished(node, ids):
     """Under xdist the tiers check their services here, in the controller, before any test: a
     worker that stops the run ends it with an internal error, and its message is lost."""
     from tests.browser.conftest import require_chromium
-    from tests.services import require_services
+    from tests.services import require_postgres, require_services
 
     if any(nodeid.startswith("tests/integration/") for nodeid in ids):
         require_services()
+    if any(nodeid.startswith("tests/fuzz/") for nodeid in ids):
+        require_postgres()
     if any(nodeid.startswith("tests/browser/") for nodeid in ids):
         require_chromium()
 
@@ -299,10 +302,6 @@ def coalition(db, make_user, login):
     coalition = coalitions.create_coalition(owner, "Philadelphia Family Unity Network", "", "Philadelphia")
     db.session.commit()
     return coalition
-
-
-# Nothing listens on port 1: a connection is refused at once, as by a host whose Redis is stopped.
-REFUSING_REDIS = "redis://127.0.0.1:1/0"
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from campaign.config import TestConfig
 from campaign.core import outbox
 from campaign.core.outbox import DONE, FAILED, PENDING, RUNNING, OutboxEntry, outbox_task, utcnow
 from campaign.extensions import db as _db
-from tests.conftest import REFUSING_REDIS
+from tests.services import REFUSING_REDIS
 
 CALLS: list[dict] = []
 

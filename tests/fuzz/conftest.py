@@ -1,34 +1,19 @@
 """Fuzz fixtures: the app on a PostgreSQL database of its own, and the site as a visitor finds it."""
 
-import secrets
-
-import psycopg
 import pytest
-from flask_migrate import upgrade
 
 from campaign import create_app
 from campaign.config import TestConfig
-from campaign.extensions import db
 from tests.fuzz.site import discover
-from tests.services import PG_HOST, PG_PORT, postgres_problem
-
-ADMIN = dict(host=PG_HOST, port=PG_PORT, user="postgres", dbname="postgres", autocommit=True)
+from tests.services import migrate, require_postgres, scratch_database
 
 
 @pytest.fixture(scope="module")
 def fuzz_database():
     """A database of its own: the fuzz fills it with what it manages to store, and drops it."""
-    problem = postgres_problem()
-    if problem:
-        pytest.exit(problem, returncode=1)  # a service that is down fails the run, never a skip
-    name = f"campaign_fuzz_{secrets.token_hex(4)}"
-    with psycopg.connect(**ADMIN) as connection:
-        connection.execute(f'CREATE DATABASE "{name}"')
-        # Nothing here needs to survive a crash: commits need not wait for the disk.
-        connection.execute(f'ALTER DATABASE "{name}" SET synchronous_commit = off')
-    yield f"postgresql+psycopg://postgres@{PG_HOST}:{PG_PORT}/{name}"
-    with psycopg.connect(**ADMIN) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    require_postgres()  # a service that is down fails the run, never a skip
+    with scratch_database("campaign_fuzz") as url:
+        yield url
 
 
 def fuzz_app_on(database_url: str, **overrides):
@@ -39,9 +24,7 @@ def fuzz_app_on(database_url: str, **overrides):
 @pytest.fixture(scope="module")
 def fuzz_app(fuzz_database):
     app = fuzz_app_on(fuzz_database)
-    with app.app_context():
-        upgrade()  # the schema as production gets it: the migrations, on PostgreSQL
-        db.session.remove()
+    migrate(app)
     # No app context stays open: each request has its own, with its own session and `g`, as
     # in production, so a request that failed leaves nothing behind for the next.
     return app

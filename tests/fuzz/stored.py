@@ -11,10 +11,10 @@ import re
 import unicodedata
 from collections.abc import Iterator
 
-from sqlalchemy import JSON, Enum, LargeBinary, String, Text, select, type_coerce
+from sqlalchemy import JSON, Enum, Text
 
-from campaign.core.crypto import decryptor, sealed_models
 from campaign.extensions import db
+from tests.traces import opened_rows
 
 # Columns that hold a whole document, not something a person typed into one field.
 DOCUMENTS = {"stored_mail.raw"}  # an email as sent: headers, CRLF line ends, MIME parts
@@ -49,25 +49,18 @@ def _strings(value) -> Iterator[str]:
 
 def invalid_values(textarea_names: set[str]) -> list[str]:
     """One line per column holding something it must not, with a few examples."""
-    sealed = {model.__tablename__: set(model.sealed_columns) for model in sealed_models()}
     found: dict[str, list[str]] = {}
-    for table in db.metadata.sorted_tables:
-        columns = [type_coerce(c, String) if isinstance(c.type, Enum) else c for c in table.c]
-        opened = sealed.get(table.name, set())
-        open_value = decryptor()
-        for row in db.session.execute(select(*columns)).mappings():
-            for column in table.c:
-                value = row[column.name]
-                if column.name in opened:
-                    value = open_value(table.name, column.name, row["row_key"], value)
-                for problem in _problems(table.name, column, value, textarea_names, column.name in opened):
-                    found.setdefault(f"{table.name}.{column.name}: {problem}", []).append(
-                        f"row {row.get('id', '?')}: {value!r:.80}"
-                    )
+    for table, row in opened_rows(db):
+        for column in table.c:
+            value = row[column.name]
+            for problem in _problems(table.name, column, value, textarea_names):
+                found.setdefault(f"{table.name}.{column.name}: {problem}", []).append(
+                    f"row {row.get('id', '?')}: {value!r:.80}"
+                )
     return [f"{what} ({', '.join(rows[:EXAMPLES_PER_COLUMN])})" for what, rows in sorted(found.items())]
 
 
-def _problems(table: str, column, value, textarea_names: set[str], sealed: bool) -> Iterator[str]:
+def _problems(table: str, column, value, textarea_names: set[str]) -> Iterator[str]:
     if value is None:
         return
     if isinstance(column.type, Enum):
@@ -79,7 +72,7 @@ def _problems(table: str, column, value, textarea_names: set[str], sealed: bool)
             if problem := _control(text):
                 yield f"{problem} in JSON"
         return
-    if not isinstance(value, str) or (isinstance(column.type, LargeBinary) and not sealed):
+    if not isinstance(value, str):  # bytes of a column not encrypted, numbers, dates
         return
     if problem := _control(value):
         yield problem

@@ -13,17 +13,24 @@ import threading
 from email import message_from_bytes, policy
 from pathlib import Path
 
-import psycopg
 import pytest
 import redis
 from aiosmtpd.controller import Controller
 from cryptography.fernet import Fernet
-from flask_migrate import upgrade
 
 from campaign import create_app
 from campaign.config import Config
-from campaign.extensions import db
-from tests.services import PG_HOST, PG_PORT, REDIS_HOST, REDIS_PORT, free_port, require_services, wait_until
+from tests.services import (
+    REDIS_HOST,
+    REDIS_PORT,
+    REFUSING_REDIS,
+    free_port,
+    migrate,
+    require_services,
+    scratch_database,
+    stop_process,
+    wait_until,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
@@ -31,9 +38,9 @@ ARTIFACTS = ROOT / "test-artifacts"
 # integration tests at once: each has its own database, SMTP server, Celery worker, logs and
 # Redis databases. Without xdist the run is gw0's.
 XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
-# Per worker: its session broker, a database number of its own flushed at the start of the run,
+# Per worker: its session broker, a database number of its own flushed at the start and end of the run,
 # and the broker of tests that kill a worker (test_notifications.py), so the session worker never
-# takes their tasks, flushed before and after each. bench/fanout.py uses 12.
+# takes their tasks, flushed before and after each. bench/ uses 12 (fanout) and 15 (dead_connections).
 REDIS_DB_PAIRS = ((13, 14), (10, 11), (8, 9), (6, 7), (4, 5), (2, 3))
 REDIS_DB, KILL_TEST_REDIS_DB = REDIS_DB_PAIRS[int(XDIST_WORKER.removeprefix("gw"))]
 WORKER_LOG = ARTIFACTS / f"celery-worker-{XDIST_WORKER}.log"
@@ -57,23 +64,17 @@ def services_up():
 
 @pytest.fixture(scope="session")
 def database_url(services_up):
-    name = f"campaign_it_{secrets.token_hex(4)}"
-    admin = dict(host=PG_HOST, port=PG_PORT, user="postgres", dbname="postgres", autocommit=True)
-    with psycopg.connect(**admin) as connection:
-        connection.execute(f'CREATE DATABASE "{name}"')
-        # A commit need not wait for the disk (2-3 ms each here, and a run makes thousands): what
-        # other sessions see is the same, and nothing here crashes this server.
-        connection.execute(f'ALTER DATABASE "{name}" SET synchronous_commit = off')
-    yield f"postgresql+psycopg://postgres@{PG_HOST}:{PG_PORT}/{name}"
-    with psycopg.connect(**admin) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with scratch_database("campaign_it") as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
 def redis_url(services_up):
     url = f"redis://{REDIS_HOST}:{REDIS_PORT}/{REDIS_DB}"
-    redis.Redis.from_url(url).flushdb()
-    return url
+    broker = redis.Redis.from_url(url)
+    broker.flushdb()
+    yield url
+    broker.flushdb()  # the session's queues and rate-limit counters: nothing is left for the next run
 
 
 class SmtpInbox:
@@ -128,13 +129,18 @@ class SmtpInbox:
         with self._changed:
             return list(self._by_recipient.get(address, []))
 
-    def wait_for_mail_to(self, address: str, timeout: float = 30) -> list:
-        """Block until a message to `address` arrives; the messages sent to it so far."""
+    def wait_for_mail_to(self, address: str, timeout: float = 30, count: int = 1) -> list:
+        """Block until `count` messages to `address` have arrived; the messages sent to it so far."""
         with self._changed:
-            received = self._changed.wait_for(lambda: self._by_recipient.get(address), timeout)
+            received = self._changed.wait_for(
+                lambda: len(self._by_recipient.get(address, ())) >= count, timeout
+            )
+            messages = list(self._by_recipient.get(address, ()))
         if not received:
-            raise AssertionError(f"no mail to {address} within {timeout}s; got {self._summary()}")
-        return list(received)
+            raise AssertionError(
+                f"{len(messages)} of {count} mails to {address} within {timeout}s; got {self._summary()}"
+            )
+        return messages
 
     def wait_for(self, predicate, timeout: float = 30):
         """Block until `predicate(messages)` is truthy and return its value."""
@@ -201,19 +207,14 @@ def make_app(settings: dict, **overrides):
 @pytest.fixture(scope="session")
 def it_app(settings):
     app = make_app(settings)
-    with app.app_context():
-        upgrade()  # the schema as production gets it: the migrations, on PostgreSQL
-        db.session.remove()
+    migrate(app)
     return app
-
-
-CLOSED_REDIS = "redis://127.0.0.1:1/0"  # nothing listens on port 1
 
 
 @pytest.fixture(scope="module")
 def redis_down_app(it_app, settings):
     """The web app as it is while Redis is down: same database, broker unreachable."""
-    return make_app(settings, REDIS_URL=CLOSED_REDIS, RATELIMIT_STORAGE_URI=CLOSED_REDIS)
+    return make_app(settings, REDIS_URL=REFUSING_REDIS, RATELIMIT_STORAGE_URI=REFUSING_REDIS)
 
 
 @pytest.fixture(scope="module")
@@ -269,7 +270,7 @@ class Worker:
         self.process.wait(timeout=10)
 
     def stop(self) -> None:
-        _stop(self.process)
+        stop_process(self.process)  # warm shutdown: finish the current task, then exit
 
 
 def start_worker(settings: dict, name: str, log_path: Path, extra_env=None, own_session=False) -> Worker:
@@ -304,7 +305,7 @@ def start_worker(settings: dict, name: str, log_path: Path, extra_env=None, own_
     try:
         wait_until(ready, WORKER_READY_TIMEOUT, interval=0.1, message=f"the Celery worker {name}")
     except AssertionError:
-        _stop(process)
+        stop_process(process)
         raise
     return worker
 
@@ -315,16 +316,6 @@ def celery_worker(it_app, settings):
     worker = start_worker(settings, "it", WORKER_LOG)
     yield worker
     worker.stop()
-
-
-def _stop(process: subprocess.Popen) -> None:
-    if process.poll() is None:
-        process.send_signal(signal.SIGTERM)  # warm shutdown: finish the current task, then exit
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)

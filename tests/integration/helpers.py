@@ -39,11 +39,6 @@ def link_path(message, path_fragment: str) -> str:
     return urlsplit(match.group(0)).path
 
 
-def mail_to(address: str):
-    """A predicate for SmtpInbox.wait_for: the messages sent to `address`, if any."""
-    return lambda messages: [message for message in messages if message["To"] == address]
-
-
 # Alerts and supporters. Each helper opens its own app context on the app it is given, so the
 # web app, the "Redis down" app and a test's own app (another broker) are never mixed up.
 

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from campaign.extensions import db
 from campaign.letters.models import Letter, Signature
-from tests.integration.helpers import link_path, log_in, mail_to, make_coalition, make_organizer, new_address
+from tests.integration.helpers import link_path, log_in, make_coalition, make_organizer, new_address
 from tests.pages import click_confirm, text_of
 
 pytestmark = pytest.mark.integration
@@ -102,7 +102,7 @@ def test_63_organizations_sign_are_approved_and_delivered(it_app, it_client, cel
     )
     assert response.status_code == 302
     for email in signers:  # each signer hears the outcome
-        smtp_server.wait_for(lambda messages, email=email: len(mail_to(email)(messages)) >= 2)
+        smtp_server.wait_for_mail_to(email, count=2)
 
     with it_app.app_context():
         lead_ids = {

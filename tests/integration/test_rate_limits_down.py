@@ -5,8 +5,9 @@ import threading
 
 import pytest
 
-from tests.integration.conftest import CLOSED_REDIS, make_app
+from tests.integration.conftest import make_app
 from tests.integration.helpers import make_organizer
+from tests.services import REFUSING_REDIS
 
 PAGES = (
     ("/privacy/request", {"email": "someone@example.org", "kind": "copy"}, 302),
@@ -28,7 +29,7 @@ def silent_redis():
 
 @pytest.mark.parametrize("down", ["refusing", "silent"])
 def test_limited_forms_answer_while_the_limits_storage_is_down(it_app, settings, silent_redis, down):
-    url = CLOSED_REDIS if down == "refusing" else silent_redis
+    url = REFUSING_REDIS if down == "refusing" else silent_redis
     client = make_app(settings, REDIS_URL=url, RATELIMIT_STORAGE_URI=url).test_client()
     make_organizer(it_app)
     answers = {}

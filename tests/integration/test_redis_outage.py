@@ -19,9 +19,9 @@ from campaign.extensions import db
 from campaign.notifications.models import Delivery, DeliveryState
 from campaign.petitions import abuse
 from campaign.petitions.models import Petition, PetitionSignature, SignatureState
-from tests.integration.conftest import ARTIFACTS, EXTRA_WORKER_LOGS, make_app, start_worker
+from tests.integration.conftest import make_app
 from tests.integration.helpers import log_in, make_coalition, make_organizer, new_address
-from tests.services import free_port, wait_until
+from tests.services import free_port, stop_process, wait_until
 
 pytestmark = pytest.mark.integration
 
@@ -42,28 +42,26 @@ class PrivateRedis:
     whatever was queued in it is gone (only PostgreSQL keeps the work)."""
 
     def __init__(self):
-        self.url = f"redis://127.0.0.1:{free_port()}/0"
+        self.port = free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
         self.process = None
         self.outages: list[tuple[float, float]] = []  # (stopped, answering again), time.monotonic()
 
     def start(self) -> None:
-        port = self.url.rsplit(":", 1)[1].split("/")[0]
-        self.process = subprocess.Popen(
-            ["redis-server", "--port", port, "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-            stdout=subprocess.DEVNULL,
-        )
+        command = ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", ""]
+        self.process = subprocess.Popen([*command, "--appendonly", "no"], stdout=subprocess.DEVNULL)
         client = redis.Redis.from_url(self.url, socket_connect_timeout=0.2)
         wait_until(lambda: self._answers(client), 10, message="the private redis-server")
         if self.outages:
             self.outages[-1] = (self.outages[-1][0], time.monotonic())
 
     def stop(self) -> None:
-        self.process.terminate()  # what `systemctl stop redis` sends
-        self.process.wait(timeout=10)
+        stop_process(self.process, timeout=10)  # SIGTERM, what `systemctl stop redis` sends
         self.outages.append((time.monotonic(), float("inf")))
 
-    @staticmethod
-    def _answers(client) -> bool:
+    def _answers(self, client) -> bool:
+        # One that exited (its port taken meanwhile) must not pass for whatever answers there.
+        assert self.process.poll() is None, f"redis-server exited with {self.process.returncode}"
         try:
             return client.ping()
         except redis.ConnectionError:
@@ -72,11 +70,14 @@ class PrivateRedis:
 
 @pytest.fixture
 def private_redis():
+    """Stopped at the end whatever happened, also when it never came up."""
     server = PrivateRedis()
-    server.start()
-    yield server
-    if server.process.poll() is None:
-        server.stop()
+    try:
+        server.start()
+        yield server
+    finally:
+        if server.process is not None:
+            stop_process(server.process, timeout=10)
 
 
 @pytest.fixture
@@ -85,13 +86,9 @@ def outage_settings(settings, private_redis):
 
 
 @pytest.fixture
-def outage_worker(request, it_app, outage_settings):
+def outage_worker(it_app, extra_workers, private_redis):
     """The worker as production runs it, on the private Redis; rows left pending a second are swept."""
-    log_path = ARTIFACTS / "celery-worker-outage.log"
-    request.node.stash.setdefault(EXTRA_WORKER_LOGS, []).append(log_path)
-    worker = start_worker(outage_settings, "outage", log_path, {"OUTBOX_SWEEP_AFTER_SECONDS": 1})
-    yield worker
-    worker.stop()
+    return extra_workers("outage", REDIS_URL=private_redis.url, OUTBOX_SWEEP_AFTER_SECONDS=1)
 
 
 def open_petition(app) -> tuple[int, str, int]:

@@ -33,7 +33,7 @@ from campaign.petitions import services as petitions
 from campaign.petitions import signing
 from campaign.petitions.models import PetitionSignature
 from tests.actions.conftest import event_fields
-from tests.services import free_port, wait_until
+from tests.services import free_port, stop_process, wait_until
 
 pytestmark = pytest.mark.integration
 
@@ -47,7 +47,8 @@ ATTENDEE = "rosa@example.org"
 
 
 class Server:
-    """A server subprocess on a free port, its output kept in a file for failure messages."""
+    """A server subprocess on a free port, its output kept in a file for failure messages;
+    `with Server(...) as server:` stops it at the end, and one that never answers is stopped."""
 
     def __init__(self, command: list[str], env: dict, log: Path, cwd: Path = ROOT):
         self.port = free_port()
@@ -56,7 +57,17 @@ class Server:
         command = [str(arg).replace("{port}", str(self.port)) for arg in command]
         with log.open("wb") as output:
             self.process = subprocess.Popen(command, cwd=cwd, env=env, stdout=output, stderr=output)
-        wait_until(self._answers, timeout=60, interval=0.2, message="the server to answer")
+        try:
+            wait_until(self._answers, timeout=60, interval=0.2, message="the server to answer")
+        except BaseException:
+            self.stop()
+            raise
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.stop()
 
     def get(self, path: str, headers: dict | None = None) -> tuple[int, str]:
         request = urllib.request.Request(self.url + path, headers=headers or {})  # noqa: S310 - http://
@@ -74,12 +85,7 @@ class Server:
         return "its output ends:\n" + "\n".join(self.log.read_text(errors="replace").splitlines()[-30:])
 
     def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
+        stop_process(self.process, timeout=15)
 
 
 def clean_env(**settings) -> dict:
@@ -194,16 +200,13 @@ def test_flask_run_moves_counts_and_sends_reminders(site):
     confirmed_signature(slug, "ana@example.org")
     event_to_remind_now(site)
     command = [sys.executable, "-m", "flask", "--app", "app", "run", "--port", "{port}"]
-    server = Server(command, server_env(site.folder), site.folder / "flask-run.log")
-    try:
+    with Server(command, server_env(site.folder), site.folder / "flask-run.log") as server:
         wait_until(lambda: count(server, slug) == 1, timeout=10, message="the tally to count a signature")
         confirmed_signature(slug, "luis@example.org")
         wait_until(lambda: count(server, slug) == 2, timeout=10, message="the tally to count a later one")
         reminded = wait_until(lambda: reminders_to(ATTENDEE), timeout=10, message="the event's reminder")
         assert reminded == ["Today: Rally for family unity"]
         assert holder(the_lock(site)) == server.process.pid
-    finally:
-        server.stop()
 
 
 def test_one_gunicorn_worker_runs_the_jobs_and_another_takes_over_when_it_dies(site):
@@ -211,9 +214,8 @@ def test_one_gunicorn_worker_runs_the_jobs_and_another_takes_over_when_it_dies(s
     confirmed_signature(slug, "ana@example.org")
     command = [sys.executable, "-m", "gunicorn", "--workers", "2", "--bind", "127.0.0.1:{port}"]
     command += ["--no-control-socket", "app:app"]
-    server = Server(command, server_env(site.folder), site.folder / "gunicorn.log")
-    lock = the_lock(site)
-    try:
+    with Server(command, server_env(site.folder), site.folder / "gunicorn.log") as server:
+        lock = the_lock(site)
         wait_until(lambda: count(server, slug) == 1, timeout=10, message="the tally to count a signature")
         first = holder(lock)
         assert first and first != server.process.pid, "a worker, not gunicorn's master, runs the jobs"
@@ -226,8 +228,6 @@ def test_one_gunicorn_worker_runs_the_jobs_and_another_takes_over_when_it_dies(s
         wait_until(taken_over, timeout=10, interval=0.2, message="another worker to take the jobs over")
         confirmed_signature(slug, "luis@example.org")
         wait_until(lambda: count(server, slug) == 2, timeout=10, message="the new holder's tally")
-    finally:
-        server.stop()
 
 
 def test_an_installed_package_speaks_spanish_from_any_directory(tmp_path):
@@ -270,11 +270,8 @@ def test_an_installed_package_speaks_spanish_from_any_directory(tmp_path):
 
     command = [python, "-m", "gunicorn", "--bind", "127.0.0.1:{port}", "--no-control-socket"]
     command += ["campaign:create_app()"]  # the production entry of an installed package
-    server = Server(command, env, tmp_path / "gunicorn.log", cwd=elsewhere)
-    try:
+    with Server(command, env, tmp_path / "gunicorn.log", cwd=elsewhere) as server:
         status, page = server.get("/accounts/login", {"Accept-Language": "es"})
         assert status == 200 and "<title>Iniciar sesión" in page
         assert server.get("/static/css/app.css")[0] == 200
-    finally:
-        server.stop()
     assert (site_packages / "campaign" / "translations" / "es" / "LC_MESSAGES" / "messages.mo").is_file()
