@@ -136,6 +136,31 @@ class LetterVersion(db.Model):
     letter: Mapped[Letter] = relationship(back_populates="versions")
 
 
+class ChangeKind(enum.StrEnum):
+    CORRECTION = "correction"  # signatures stay; signers may withdraw
+    NEW_VERSION = "new_version"  # signers must re-confirm
+    DISPLAY_NAME = "display_name"  # a listed signatory's name on this letter changed
+
+
+class LetterChange(db.Model):
+    """The letter's public change log: what changed after organizations had signed, and the
+    organizer's call on it. `details` holds the words a kind's template shows (public data only:
+    the log is on the public page)."""
+
+    __tablename__ = "letter_change"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    letter_id: Mapped[int] = mapped_column(ForeignKey("letter.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[ChangeKind] = mapped_column(enum_column(ChangeKind, 20))
+    version: Mapped[int] = mapped_column(Integer)  # the letter's version once changed
+    note: Mapped[str] = mapped_column(Text, default="")  # the organizer's own words, if any
+    details: Mapped[dict] = mapped_column(JSON, default=dict)
+    changed_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+
+    letter: Mapped[Letter] = relationship()
+
+
 class SignerKind(enum.StrEnum):
     ORGANIZATION = "organization"
     INDIVIDUAL = "individual"
@@ -147,6 +172,7 @@ class SignatureState(enum.StrEnum):
     APPROVED = "approved"
     REJECTED = "rejected"
     DUPLICATE = "duplicate"  # confirmed after another sign-on of the same signer: merged into it
+    WITHDRAWN = "withdrawn"  # the signer took their name off (after a correction they disagree with)
 
 
 # Confirmed by the signer's click, whether or not an organizer has approved it yet.
