@@ -7,7 +7,9 @@ from campaign.extensions import db
 from campaign.letters.models import ChangeKind, Letter, LetterChange
 
 
-def log_change(letter: Letter, kind: ChangeKind, user_id: int | None, note: str = "", **details) -> LetterChange:
+def log_change(
+    letter: Letter, kind: ChangeKind, user_id: int | None, note: str = "", **details
+) -> LetterChange:
     change = LetterChange(
         letter=letter,
         kind=kind,
