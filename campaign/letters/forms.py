@@ -30,6 +30,7 @@ from campaign.core.zones import (
     to_utc,
 )
 from campaign.letters.models import SignerKind
+from campaign.letters.outreach import MAX_LINE_LENGTH, MAX_PASTED_LINES, pasted_lines
 from campaign.organizations.models import SCOPE_LABELS, SECTOR_LABELS
 from campaign.supporters.forms import ConsentForm
 
@@ -313,3 +314,29 @@ class ResponseForm(AppForm):
         validators=[DataRequired(_l("Summarize or paste the response.")), Length(max=20000), no_scripts],
     )
     submit = SubmitField(_l("Record the response"))
+
+
+class PastedOrganizationsForm(AppForm):
+    """A list of organizations to ask to sign, pasted from a spreadsheet or typed."""
+
+    pasted = TextAreaField(
+        _l("Organizations, one per line"),
+        validators=[
+            DataRequired(_l("Paste at least one organization, with its contact's email address.")),
+            Length(max=MAX_PASTED_LINES * MAX_LINE_LENGTH),
+        ],
+        render_kw={"rows": 10},
+    )
+    language = SelectField(
+        _l("Language of the emails to new contacts"),
+        choices=[SelectChoice("en", "English"), SelectChoice("es", "Español")],
+        validators=[InputRequired()],
+    )
+    preview = SubmitField(_l("Preview"))
+    invite = SubmitField(_l("Invite all valid lines"))
+
+    def validate_pasted(self, field):
+        if len(pasted_lines(field.data)) > MAX_PASTED_LINES:
+            raise ValidationError(
+                _l("Paste at most %(max)d organizations at a time.", max=MAX_PASTED_LINES)
+            )

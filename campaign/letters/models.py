@@ -248,3 +248,37 @@ class Signature(SealedRow, db.Model):
     @property
     def display_name(self) -> str:
         return self.organization_name if self.is_organization else self.signer_name or ""
+
+
+class LetterInvitation(SealedRow, db.Model):
+    """An organization's contact asked by email to sign this letter, and when last reminded.
+
+    One per address per letter (the supporter record the email goes to): a second "invite all"
+    or a teammate's click at the same moment meets the unique index and asks nobody twice.
+    `organization_id` is the directory's record when the organization is known to it; a name
+    only pasted stays `organization_name` here and reaches the shared directory only if its
+    contact signs (signing.sign_on adds it then), so no other coalition sees an unconfirmed name.
+    """
+
+    __tablename__ = "letter_invitation"
+    __table_args__ = (UniqueConstraint("letter_id", "supporter_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    letter_id: Mapped[int] = mapped_column(ForeignKey("letter.id", ondelete="CASCADE"), index=True)
+    organization_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organization.id", ondelete="SET NULL"), index=True
+    )
+    organization_name: Mapped[str] = mapped_column(String(200))  # as the coalition knows it or typed it
+    supporter_id: Mapped[int | None] = mapped_column(
+        ForeignKey("supporter.id", ondelete="SET NULL"), index=True
+    )
+    contact_email = Sealed()  # a person's address: encrypted at rest; cleared when they are erased
+    language: Mapped[str] = mapped_column(String(5), default="en")  # of the email as sent
+    asked_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    asked_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    reminded_at: Mapped[datetime | None] = mapped_column(DateTime)
+    reminders: Mapped[int] = mapped_column(Integer, default=0)
+
+    letter: Mapped[Letter] = relationship()
+    organization: Mapped[Organization | None] = relationship()
+    asked_by = relationship("User")

@@ -7,7 +7,7 @@ make each go out once, however often the action that raises it is repeated.
 
 from campaign.core.outbox import enqueue
 from campaign.core.urls import external_url
-from campaign.letters.models import Letter, Signature, SignatureState
+from campaign.letters.models import Letter, LetterInvitation, Signature, SignatureState
 from campaign.notifications import services as notifications
 from campaign.notifications import tasks as notification_tasks
 from campaign.supporters.tokens import loads_or_none, serializer
@@ -120,4 +120,23 @@ def tell_signatories(letter: Letter, news: str, supporter_ids: list[int]) -> Non
         transactional=False,
         delivered_to=letter.delivered_to,
         response=letter.response,
+    )
+
+
+def ask_to_sign(invitation: LetterInvitation, organizer_name: str) -> None:
+    """An organization's contact is asked to sign (or reminded): the letter's sign-on link, in the
+    contact's language, naming the organizer who asks. One email per ask and per reminder."""
+    letter = invitation.letter
+    step = f"reminder:{invitation.reminders}" if invitation.reminders else "ask"
+    _send(
+        letter,
+        [invitation.supporter_id],
+        "invite",
+        f"invitation:{invitation.id}:{step}",
+        # Not a confirmation they asked for: an unsubscribed or bouncing address is skipped.
+        transactional=False,
+        sign_url=external_url("letters.sign", key=letter.signon_key),
+        organization=invitation.organization_name,
+        organizer=organizer_name,
+        reminder=bool(invitation.reminders),
     )

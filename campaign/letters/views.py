@@ -13,8 +13,15 @@ from campaign.core.exports import csv_response, log_export
 from campaign.core.outbox import utcnow
 from campaign.core.urls import database_ids
 from campaign.extensions import db
-from campaign.letters import packet, services, signatories, signing
-from campaign.letters.forms import DecisionForm, DeliveryForm, LeadsForm, LetterForm, ResponseForm
+from campaign.letters import outreach, packet, services, signatories, signing
+from campaign.letters.forms import (
+    DecisionForm,
+    DeliveryForm,
+    LeadsForm,
+    LetterForm,
+    PastedOrganizationsForm,
+    ResponseForm,
+)
 from campaign.letters.models import LETTER_STATE_LABELS, Letter, SignatureState
 from campaign.notifications.forms import EmptyForm
 
@@ -257,6 +264,74 @@ def record_response(letter_id: int):
     db.session.commit()
     flash(_("Response recorded. Every signatory is told by email."), "success")
     return _to_letter(letter, "delivery")
+
+
+# -- asking organizations to sign (outreach.py) --------------------------------------------
+
+
+def _outreach_page(letter: Letter, form: PastedOrganizationsForm, preview=None, status: int = 200):
+    now = utcnow()
+    rows = outreach.standings(letter)
+    return render_template(
+        "letters/outreach.html",
+        coalition=g.coalition,
+        letter=letter,
+        rows=rows,
+        signed=sum(row.signed for row in rows),
+        due=sum(outreach.due_for_reminder(row, now) for row in rows),
+        reminder_hours=int(outreach.REMINDER_GAP.total_seconds() // 3600),
+        form=form,
+        preview=preview,
+        action_form=EmptyForm(),
+    ), status
+
+
+def _to_outreach(letter: Letter):
+    return redirect(url_for("letters.outreach_page", slug=g.coalition.slug, letter_id=letter.id))
+
+
+@bp.get("/coalitions/<slug>/letters/<int:letter_id>/outreach")
+@coalition_required(Role.VIEWER)
+def outreach_page(letter_id: int):
+    return _outreach_page(get_scoped_or_404(Letter, letter_id), PastedOrganizationsForm(formdata=None))
+
+
+@bp.post("/coalitions/<slug>/letters/<int:letter_id>/outreach/<any(members, remind):action>")
+@coalition_required(Role.ORGANIZER)
+def outreach_action(letter_id: int, action: str):
+    letter = get_scoped_or_404(Letter, letter_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        if action == "members":
+            asked = outreach.invite_members(letter, current_user)
+            message = _("%(asked)d member contacts asked; %(before)d already asked or signed.", **asked.__dict__)
+        else:
+            reminded = outreach.remind_unsigned(letter, current_user, utcnow())
+            message = _("%(count)d reminders sent.", count=reminded)
+    except outreach.OutreachClosed:
+        return _moved_on(letter)
+    db.session.commit()
+    flash(message, "success")
+    return _to_outreach(letter)
+
+
+@bp.post("/coalitions/<slug>/letters/<int:letter_id>/outreach/paste")
+@coalition_required(Role.ORGANIZER)
+def outreach_paste(letter_id: int):
+    letter = get_scoped_or_404(Letter, letter_id)
+    form = PastedOrganizationsForm()
+    # Read from what was sent, before the form's cleaning, so each line says what was wrong with it.
+    lines = outreach.parse_pasted(letter, (form.pasted.raw_data or [""])[0])
+    if not form.validate_on_submit() or not form.invite.data or not outreach.invitable(lines):
+        return _outreach_page(letter, form, lines, 200 if not form.errors else 400)
+    try:
+        invited = outreach.invite_pasted(letter, current_user, lines, form.language.data)
+    except outreach.OutreachClosed:
+        return _moved_on(letter)
+    db.session.commit()
+    flash(_("%(count)d organizations asked to sign.", count=invited), "success")
+    return _to_outreach(letter)
 
 
 from campaign.letters import public_views  # noqa: E402,F401 - registers the public pages on bp
