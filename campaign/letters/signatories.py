@@ -10,13 +10,13 @@ from babel.lists import format_list
 from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm import joinedload
 
 from campaign.extensions import db
 from campaign.letters.models import CONFIRMED, Letter, LetterState, Signature, SignatureState, SignerKind
 from campaign.notifications.audience import AudienceSource, register_source
-from campaign.organizations.models import SCOPE_LABELS, SECTOR_LABELS, Scope
+from campaign.organizations.models import SCOPE_LABELS, SECTOR_LABELS, Organization, Scope
 
 LEADS_IN_SUMMARY = 3
 
@@ -236,5 +236,26 @@ def _letter_choices(coalition_id: int) -> list[tuple[int, str]]:
     ).all()
 
 
+def _signers_in_state(coalition_id: int, letter_id: int | None, state: str) -> Select:
+    """Signers placed in `state` by their sign-on: the state they signed from, else (sign-ons
+    saved without one) their organization's."""
+    return (
+        select(Signature.supporter_id)
+        .outerjoin(Organization, Organization.id == Signature.organization_id)
+        .where(
+            Signature.letter_id == letter_id,
+            Signature.state.in_(CONFIRMED),
+            or_(
+                Signature.us_state == state,
+                and_(Signature.us_state == "", Organization.state == state),
+            ),
+        )
+    )
+
+
 # Alerts can go to a letter's signers (those who also agreed to hear from the coalition).
-register_source(AudienceSource("letter", _l("Signers of the letter"), _signer_ids, _letter_choices))
+register_source(
+    AudienceSource(
+        "letter", _l("Signers of the letter"), _signer_ids, _letter_choices, in_state=_signers_in_state
+    )
+)

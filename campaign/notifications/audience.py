@@ -2,6 +2,14 @@
 
 Features after this one add sources (a petition's opted-in signers, a letter's signatories, a
 day of action's RSVPs) with `register_source()`; the compose form lists whatever is registered.
+
+Narrowing by state keeps a supporter whose ZIP code is in the state, or whom the source itself
+places there (`AudienceSource.in_state`): a letter's signers give a city and state, not a ZIP,
+and a member organization's contact is where the organization is. The place stays with the
+source rather than being copied onto the supporter: it was given with an action (typed by
+whoever signed, or the organization's), a person's record changes only when its owner
+confirms, and one person may sign two letters from two places. Distance still needs a ZIP:
+`without_zip()` counts whom a distance limit leaves out for want of one, so the page can say so.
 """
 
 from collections.abc import Callable
@@ -10,7 +18,7 @@ from functools import cache
 
 import us
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, false, func, select
+from sqlalchemy import Select, false, func, or_, select
 
 from campaign.core.places import all_places, miles_between, place_of
 from campaign.extensions import db
@@ -26,6 +34,9 @@ class AudienceSource:
     # (coalition_id, source_id) -> a select of supporter ids; None for the coalition-wide source.
     supporter_ids: Callable[[int, int | None], Select]
     choices: Callable[[int], list[tuple[int, str]]] | None = None  # (coalition_id) -> [(id, title)]
+    # (coalition_id, source_id, state code) -> a select of the supporter ids the source places in
+    # that state by its own records; None: only their ZIP codes place them.
+    in_state: Callable[[int, int | None, str], Select] | None = None
 
 
 def _subscribers(coalition_id: int, source_id: int | None) -> Select:
@@ -79,19 +90,19 @@ def _zips_within(center: str, miles: float) -> list[str]:
     ]
 
 
-def recipients(coalition_id: int, audience: dict, subscribed_only: bool = True) -> Select:
-    """A select of the ids of the supporters `audience` describes.
+def _source_of(audience: dict) -> AudienceSource | None:
+    return None if "supporter_ids" in audience else SOURCES.get(audience.get("source") or SUBSCRIBERS)
 
-    Alerts reach only subscribed supporters; notices (`subscribed_only=False`) go to the people
-    a feature names, and the sender still skips the unsubscribed and suppressed (sending.py).
-    """
-    key = audience.get("source") or SUBSCRIBERS
+
+def _chosen(coalition_id: int, audience: dict, subscribed_only: bool) -> Select:
+    """The audience before any distance limit."""
+    source = _source_of(audience)
     if "supporter_ids" in audience:
         ids = audience["supporter_ids"]
-    elif key not in SOURCES:  # its feature is gone: nobody
+    elif source is None:  # its feature is gone: nobody
         return select(Supporter.id).where(false())
     else:
-        ids = SOURCES[key].supporter_ids(coalition_id, audience.get("source_id"))
+        ids = source.supporter_ids(coalition_id, audience.get("source_id"))
     query = select(Supporter.id).where(
         Supporter.coalition_id == coalition_id,
         Supporter.id.in_(ids),
@@ -100,11 +111,35 @@ def recipients(coalition_id: int, audience: dict, subscribed_only: bool = True) 
     # Suppressed addresses stay in: their deliveries end "skipped", so the organizer sees them.
     if subscribed_only:
         query = query.where(Supporter.subscription == Subscription.SUBSCRIBED)
-    if audience.get("state"):
-        query = query.where(Supporter.zip_code.in_(_zips_in_state(audience["state"])))
+    state = audience.get("state")
+    if state:
+        in_state = Supporter.zip_code.in_(_zips_in_state(state))
+        if source is not None and source.in_state is not None:
+            placed = source.in_state(coalition_id, audience.get("source_id"), state)
+            in_state = or_(in_state, Supporter.id.in_(placed))
+        query = query.where(in_state)
+    return query
+
+
+def recipients(coalition_id: int, audience: dict, subscribed_only: bool = True) -> Select:
+    """A select of the ids of the supporters `audience` describes.
+
+    Alerts reach only subscribed supporters; notices (`subscribed_only=False`) go to the people
+    a feature names, and the sender still skips the unsubscribed and suppressed (sending.py).
+    """
+    query = _chosen(coalition_id, audience, subscribed_only)
     if audience.get("zip") and audience.get("miles"):
         query = query.where(Supporter.zip_code.in_(_zips_within(audience["zip"], float(audience["miles"]))))
     return query
+
+
+def without_zip(coalition_id: int, audience: dict) -> int:
+    """How many of the audience a distance limit leaves out because no ZIP code is on file for
+    them (a letter's signers give none); 0 when no distance limit is set."""
+    if not (audience.get("zip") and audience.get("miles")):
+        return 0
+    chosen = _chosen(coalition_id, audience, subscribed_only=True).where(Supporter.zip_code.is_(None))
+    return db.session.scalar(select(func.count()).select_from(chosen.subquery()))
 
 
 def in_parts(audience: dict, size: int) -> list[dict]:
@@ -131,3 +166,6 @@ def describe(audience: dict) -> str:
 
 def count(coalition_id: int, audience: dict) -> int:
     return db.session.scalar(select(func.count()).select_from(recipients(coalition_id, audience).subquery()))
+
+
+from campaign.notifications import member_contacts  # noqa: E402,F401 - registers its source

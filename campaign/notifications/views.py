@@ -80,6 +80,8 @@ def _compose(alert: Message | None):
             form.source.errors.append(
                 _("Nobody in this audience can receive email. Widen it, or wait for sign-ups.")
             )
+            if note := _no_zip_note(g.coalition.id, form.fields_for_save()["audience"]):
+                form.zip_code.errors.append(note)
         else:
             db.session.commit()
             return _to_alert(alert)
@@ -92,6 +94,19 @@ def alert(alert_id: int):
     return _alert_page(_alert(alert_id), ScheduleForm())
 
 
+def _no_zip_note(coalition_id: int, chosen: dict) -> str:
+    """Said when a distance limit drops people for want of a ZIP code (a letter's signers give a
+    state, not a ZIP): the organizer should know whom the limit cannot place."""
+    count = audience.without_zip(coalition_id, chosen)
+    if not count:
+        return ""
+    return _(
+        "%(count)d people in this audience have no ZIP code on file, so a distance limit leaves "
+        "them out. Narrow by state instead to reach them.",
+        count=count,
+    )
+
+
 def _alert_page(alert: Message, schedule_form: ScheduleForm, status: int = 200):
     return render_template(
         "notifications/alert.html",
@@ -99,6 +114,7 @@ def _alert_page(alert: Message, schedule_form: ScheduleForm, status: int = 200):
         alert=alert,
         audience_size=services.audience_size(alert) if alert.state in services.EDITABLE else None,
         audience_description=audience.describe(alert.audience),
+        no_zip_note=_no_zip_note(alert.coalition_id, alert.audience) if alert.state in services.EDITABLE else "",
         progress=services.progress(alert),
         schedule_form=schedule_form,
         action_form=EmptyForm(),
