@@ -162,16 +162,17 @@ class PastedLine:
         return not self.errors
 
 
-def pasted_lines(text: str) -> list[str]:
-    return [line for line in LINE_BREAK.split(text or "") if line.strip()]
+def pasted_lines(text: str) -> list[tuple[int, str]]:
+    """The non-empty lines, each with its number in the box (blank lines count, as the eye does)."""
+    return [(number, line) for number, line in enumerate(LINE_BREAK.split(text or ""), 1) if line.strip()]
 
 
 def parse_pasted(letter: Letter, text: str) -> list[PastedLine]:
     """Each non-empty line of the paste box, read, checked, and matched with the directory; past
     MAX_PASTED_LINES none (the form refuses the list, and each line costs queries)."""
     lines, seen_names, seen_emails = [], {}, {}
-    for number, raw in enumerate(pasted_lines(text)[: MAX_PASTED_LINES + 1], start=1):
-        line = _read_line(number, raw)
+    for position, (number, raw) in enumerate(pasted_lines(text)[: MAX_PASTED_LINES + 1]):
+        line = _read_line(number, raw, is_first=position == 0)
         if line is None:  # a header row
             continue
         _check_repeat(line, seen_names, normalize_name(line.name), seen_emails, line.email.lower())
@@ -188,7 +189,7 @@ def _cells(line: str) -> list[str]:
     return [cell.strip() for cell in next(csv.reader([line], skipinitialspace=True), [])]
 
 
-def _read_line(number: int, raw: str) -> PastedLine | None:
+def _read_line(number: int, raw: str, is_first: bool) -> PastedLine | None:
     text = CONTROL.sub("", raw)
     if len(text) > MAX_LINE_LENGTH:
         line = PastedLine(number, text[:MAX_LINE_LENGTH] + "…")
@@ -202,7 +203,7 @@ def _read_line(number: int, raw: str) -> PastedLine | None:
         return line
     cells = (_cells(text) + [""] * len(COLUMNS))[: len(COLUMNS)]
     values = dict(zip(COLUMNS, cells, strict=True))
-    if number == 1 and normalize_name(values["name"]) in HEADER_NAMES and "@" not in values["email"]:
+    if is_first and normalize_name(values["name"]) in HEADER_NAMES and "@" not in values["email"]:
         return None
     line.name, line.city = " ".join(values["name"].split()), values["city"]
     for check in (_check_name, _check_email, _check_website, _check_place, _check_sector):
