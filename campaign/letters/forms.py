@@ -337,6 +337,4 @@ class PastedOrganizationsForm(AppForm):
 
     def validate_pasted(self, field):
         if len(pasted_lines(field.data)) > MAX_PASTED_LINES:
-            raise ValidationError(
-                _l("Paste at most %(max)d organizations at a time.", max=MAX_PASTED_LINES)
-            )
+            raise ValidationError(_l("Paste at most %(max)d organizations at a time.", max=MAX_PASTED_LINES))

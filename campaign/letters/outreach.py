@@ -131,7 +131,7 @@ def invite_pasted(letter: Letter, inviter: User, lines: list["PastedLine"], lang
     _check_open(letter)
     invited = 0
     for line in invitable(lines):
-            invited += _ask(letter, inviter, line.email, line.name, line.organization, language) is not None
+        invited += _ask(letter, inviter, line.email, line.name, line.organization, language) is not None
     return invited
 
 
@@ -194,7 +194,10 @@ def _read_line(number: int, raw: str, is_first: bool) -> PastedLine | None:
     if len(text) > MAX_LINE_LENGTH:
         line = PastedLine(number, text[:MAX_LINE_LENGTH] + "…")
         line.errors.append(
-            _l("This line is longer than %(max)d characters: put one organization per line.", max=MAX_LINE_LENGTH)
+            _l(
+                "This line is longer than %(max)d characters: put one organization per line.",
+                max=MAX_LINE_LENGTH,
+            )
         )
         return line
     line = PastedLine(number, text)
@@ -251,7 +254,10 @@ def _check_place(line: PastedLine, values: dict) -> None:
     state = us.states.lookup(typed) if typed.isprintable() else None
     if state is None or state not in us.states.STATES_AND_TERRITORIES:
         line.errors.append(
-            _l("We do not know the state “%(state)s”: use its name or two letters, like AZ.", state=typed[:40])
+            _l(
+                "We do not know the state “%(state)s”: use its name or two letters, like AZ.",
+                state=typed[:40],
+            )
         )
     else:
         line.state = state.abbr
@@ -284,7 +290,11 @@ def _check_sector(line: PastedLine, values: dict) -> None:
     if line.sector is None:
         choices = ", ".join(str(label) for label in SECTOR_LABELS.values())
         line.errors.append(
-            _l("We do not know the sector “%(sector)s”. Use one of: %(choices)s.", sector=typed[:40], choices=choices)
+            _l(
+                "We do not know the sector “%(sector)s”. Use one of: %(choices)s.",
+                sector=typed[:40],
+                choices=choices,
+            )
         )
 
 
@@ -367,9 +377,9 @@ def standings(letter: Letter) -> list[Standing]:
 
 
 def remind_unsigned(letter: Letter, organizer: User, now: datetime) -> int:
-    """Email again, in `organizer`'s name, those asked who have not signed, each at most once per REMINDER_GAP since the
-    last email. The gap is claimed by a conditional update, so two clicks (or two organizers)
-    at once remind each contact once: the second finds the gap taken."""
+    """Email again, in `organizer`'s name, those asked who have not signed, each at most once per
+    REMINDER_GAP since the last email. The gap is claimed by a conditional update, so two clicks
+    (or two organizers) at once remind each contact once: the second finds the gap taken."""
     _check_open(letter)
     reminded = 0
     for standing in standings(letter):

@@ -305,7 +305,9 @@ def outreach_action(letter_id: int, action: str):
     try:
         if action == "members":
             asked = outreach.invite_members(letter, current_user)
-            message = _("%(asked)d member contacts asked; %(before)d already asked or signed.", **asked.__dict__)
+            message = _(
+                "%(asked)d member contacts asked; %(before)d already asked or signed.", **asked.__dict__
+            )
         else:
             reminded = outreach.remind_unsigned(letter, current_user, utcnow())
             message = _("%(count)d reminders sent.", count=reminded)

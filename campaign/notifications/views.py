@@ -114,7 +114,9 @@ def _alert_page(alert: Message, schedule_form: ScheduleForm, status: int = 200):
         alert=alert,
         audience_size=services.audience_size(alert) if alert.state in services.EDITABLE else None,
         audience_description=audience.describe(alert.audience),
-        no_zip_note=_no_zip_note(alert.coalition_id, alert.audience) if alert.state in services.EDITABLE else "",
+        no_zip_note=_no_zip_note(alert.coalition_id, alert.audience)
+        if alert.state in services.EDITABLE
+        else "",
         progress=services.progress(alert),
         schedule_form=schedule_form,
         action_form=EmptyForm(),

@@ -221,8 +221,20 @@ def test_who_signed_and_who_did_not(client, coalition, make_letter, add_member, 
     )
     # Puente signs from another address (matched by organization); the new collective's contact
     # signs herself (matched by the address asked), adding the name to the directory only now.
-    sign(letter, organization_name="Puente Human Rights Movement", email="director@puente.example", city="Phoenix", us_state="AZ")
-    sign(letter, organization_name="Brand New Collective", email="new@collective.example", city="Tucson", us_state="AZ")
+    sign(
+        letter,
+        organization_name="Puente Human Rights Movement",
+        email="director@puente.example",
+        city="Phoenix",
+        us_state="AZ",
+    )
+    sign(
+        letter,
+        organization_name="Brand New Collective",
+        email="new@collective.example",
+        city="Tucson",
+        us_state="AZ",
+    )
     make_old(db)
 
     page = text_of(client.get(outreach_url(coalition, letter)))
@@ -244,11 +256,16 @@ def test_viewers_see_the_page_but_cannot_ask_or_remind(
     assert page.status_code == 200 and "Mijente" in text_of(page)
     assert "Send the sign-on link to members" not in text_of(page)
     for tail in ("/members", "/remind", "/paste"):
-        assert client.post(outreach_url(coalition, letter, tail), data={"pasted": "A, a@b.example"}).status_code == 403
+        assert (
+            client.post(outreach_url(coalition, letter, tail), data={"pasted": "A, a@b.example"}).status_code
+            == 403
+        )
     assert len(mailbox.to("hola@mijente.example")) == 1
 
 
-def test_another_coalition_cannot_see_or_remind(client, coalition, make_letter, make_user, login, db, mailbox):
+def test_another_coalition_cannot_see_or_remind(
+    client, coalition, make_letter, make_user, login, db, mailbox
+):
     from campaign.coalitions import services as coalitions
 
     letter = make_letter()
@@ -280,8 +297,11 @@ def test_a_draft_letter_asks_nobody(client, coalition, make_letter, add_member, 
         ("Mijente, hola@mijente.example\rEvil\x1b[31m, evil@example.org", "invisible control characters"),
         ("M" * 10_000 + ", hola@mijente.example", "longer than 500 characters"),
         ("<script>alert(1)</script>, hola@mijente.example", "plain text"),
-        ("Mijente, hola@mijente.example\r\nBcc: all@example.org", "Line 2: Bcc: all@example.org Add the contact's"),
-        ("=HYPERLINK(\"http://evil.example\"), hola@mijente.example, , , ZZ", "We do not know the state"),
+        (
+            "Mijente, hola@mijente.example\r\nBcc: all@example.org",
+            "Line 2: Bcc: all@example.org Add the contact's",
+        ),
+        ('=HYPERLINK("http://evil.example"), hola@mijente.example, , , ZZ', "We do not know the state"),
     ],
 )
 def test_hostile_bytes_in_the_paste_box_are_refused_line_by_line(
@@ -295,7 +315,9 @@ def test_hostile_bytes_in_the_paste_box_are_refused_line_by_line(
     assert invitations(db) == [] and mailbox.messages() == []
 
 
-def test_invite_all_with_a_control_character_asks_nobody_and_keeps_the_text(client, coalition, make_letter, db):
+def test_invite_all_with_a_control_character_asks_nobody_and_keeps_the_text(
+    client, coalition, make_letter, db
+):
     letter = make_letter()
     response = paste(client, coalition, letter, "Mijente\x00, hola@mijente.example", button="invite")
     assert response.status_code == 400
