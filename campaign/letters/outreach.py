@@ -29,7 +29,7 @@ from campaign.letters.models import CONFIRMED, Letter, LetterInvitation, Signatu
 from campaign.organizations.models import SECTOR_LABELS, Organization, Sector
 from campaign.organizations.services import find_matches, kept_record, normalize_name
 from campaign.supporters.services import find_supporter, upsert_supporter
-from campaign.supporters.signals import supporter_erasing
+from campaign.supporters.signals import supporter_erasing, supporter_exporting
 
 REMINDER_GAP = timedelta(hours=48)
 MAX_PASTED_LINES = 300
@@ -415,3 +415,18 @@ def forget_contact(supporter) -> None:
         .where(LetterInvitation.supporter_id == supporter.id)
         .values(contact_email=None, supporter_id=None)
     )
+
+
+@supporter_exporting.connect
+def describe_invitations(supporter) -> list[str]:
+    """For a person's copy of their data: the letters their address was asked to sign."""
+    rows = db.session.execute(
+        select(LetterInvitation.asked_at, Letter.title, LetterInvitation.organization_name)
+        .join(Letter, Letter.id == LetterInvitation.letter_id)
+        .where(LetterInvitation.supporter_id == supporter.id)
+        .order_by(LetterInvitation.asked_at)
+    )
+    return [
+        f"{asked_at:%Y-%m-%d} · asked to sign · {title} · {organization}"
+        for asked_at, title, organization in rows
+    ]

@@ -344,3 +344,21 @@ def test_too_many_lines_are_refused_whole(client, coalition, make_letter, db):
     assert response.status_code == 400
     assert "Paste at most 300 organizations at a time." in text_of(response)
     assert invitations(db) == []
+
+
+def test_an_erased_contact_leaves_the_invitation_and_their_copy_lists_it(client, coalition, make_letter, db):
+    from campaign.supporters import services as supporters
+    from campaign.supporters.signals import supporter_erasing, supporter_exporting
+
+    letter = make_letter()
+    paste(client, coalition, letter, "Mijente, hola@mijente.example", button="invite")
+    supporter = supporters.find_supporter(coalition.id, "hola@mijente.example")
+    copies = [lines for _, lines in supporter_exporting.send(supporter)]
+    assert any(
+        "asked to sign · End 287(g) agreements now · Mijente" in line for lines in copies for line in lines
+    )
+    supporter_erasing.send(supporter)
+    db.session.commit()
+    invitation = invitations(db)[0]
+    assert invitation.contact_email is None and invitation.supporter_id is None
+    assert "Mijente" in text_of(client.get(outreach_url(coalition, letter)))
