@@ -5,8 +5,14 @@ news for every signatory (live, delivered, response) is one notice to all of the
 make each go out once, however often the action that raises it is repeated.
 """
 
-from campaign.core.outbox import enqueue
+from flask_babel import lazy_gettext as _l
+
+from campaign.accounts.models import User
+from campaign.coalitions.services import organizers
+from campaign.core.mail import send_templated
+from campaign.core.outbox import enqueue, outbox_task
 from campaign.core.urls import external_url
+from campaign.extensions import db
 from campaign.letters.models import Letter, Signature, SignatureState
 from campaign.notifications import services as notifications
 from campaign.notifications import tasks as notification_tasks
@@ -120,4 +126,34 @@ def tell_signatories(letter: Letter, news: str, supporter_ids: list[int]) -> Non
         transactional=False,
         delivered_to=letter.delivered_to,
         response=letter.response,
+    )
+
+
+def tell_organizers_signed_after_release(signature: Signature) -> None:
+    """An organization signed after an earlier sign-on for it was rejected (or withdrawn): its
+    organizers look at the new one. One outbox entry per organizer, so a retry mails nobody twice."""
+    for organizer in organizers(signature.letter.coalition_id):
+        enqueue(email_organizer_signed_after_release, signature_id=signature.id, user_id=organizer.id)
+
+
+@outbox_task
+def email_organizer_signed_after_release(signature_id: int, user_id: int) -> None:
+    """To one organizer, in their own language."""
+    from campaign.letters.signing import released_before  # signing sends through this module
+
+    signature, organizer = db.session.get(Signature, signature_id), db.session.get(User, user_id)
+    if signature is None or organizer is None:
+        return
+    letter = signature.letter
+    send_templated(
+        "letters/emails/signed_after_release",
+        organizer.email,
+        organizer.locale,
+        _l("Signed again after a rejection: %(organization)s", organization=signature.organization_name),
+        letter=letter,
+        signature=signature,
+        earlier=released_before(signature),
+        link=external_url(
+            "letters.signatures", slug=letter.coalition.slug, letter_id=letter.id, show="pending"
+        ),
     )
