@@ -76,6 +76,19 @@ def ask_to_confirm(signature: Signature) -> None:
     )
 
 
+def ask_contact_to_confirm(signature: Signature) -> None:
+    """An organizer added the organization by hand: its contact may confirm it from this email."""
+    _send(
+        signature.letter,
+        [signature.supporter_id],
+        "confirm_added",
+        f"signature:{signature.id}:confirm-added",
+        transactional=True,
+        confirm_url=external_url("letters.confirm", token=confirm_token(signature)),
+        **_about_signature(signature),
+    )
+
+
 def tell_signed_again(signature: Signature, repeat: int) -> None:
     """Someone signed on again with this address: its owner gets the confirmation link again,
     or, once confirmed, word that the signature is already there. One email per repeat."""

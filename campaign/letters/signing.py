@@ -60,6 +60,7 @@ class SignOnClosed(Exception):
 class Confirmation(enum.StrEnum):
     WAITING_FOR_APPROVAL = "waiting"
     APPROVED = "approved"
+    CONFIRMED_ADDED = "confirmed_added"  # the contact of an organization added by hand confirmed
     RECONFIRMED = "reconfirmed"
     ALREADY_SIGNED = "already_signed"  # another sign-on of the same signer was confirmed first
     NOTHING_TO_DO = "nothing"  # confirmed before, or rejected
@@ -87,7 +88,7 @@ def sign_on(letter: Letter, fields: dict, language: str, consent_wording: str | 
         last_name=last_name or None,
         language=language,
     )
-    organization = _directory_record(fields["organization_name"]) if is_organization else None
+    organization = directory_record(fields["organization_name"]) if is_organization else None
     new_organization = is_organization and organization is None
     typed = {
         # How the organization appears on this letter: the name the signer gave for it, else the
@@ -165,7 +166,7 @@ def _signed_again(signature: Signature, typed: dict) -> None:
         notices.tell_signed_again(signature, told)
 
 
-def _directory_record(name: str) -> Organization | None:
+def directory_record(name: str) -> Organization | None:
     """The directory's record for the name typed (by name, alias or acronym), if there is one."""
     matches = find_matches(name, limit=1)
     return kept_record(matches[0]) if matches else None
@@ -273,6 +274,10 @@ def confirm(signature: Signature, now: datetime, shown: str) -> Confirmation:
             return Confirmation.CLOSED
         return _first_confirmation(signature, now)
     if signature.state in CONFIRMED:
+        if signature.added_by_hand and signature.confirmed_at is None:
+            signature.confirmed_at = now
+            db.session.flush()
+            return Confirmation.CONFIRMED_ADDED
         if signature.version < letter.version:
             signature.version = letter.version
             db.session.flush()
