@@ -38,7 +38,8 @@ def add_signatory(letter: Letter, fields: dict, user_id: int, now: datetime) -> 
         kind=SignerKind.ORGANIZATION,
         organization=organization,
         organization_id=organization.id if organization else None,
-        organization_name=fields.get("display_name") or (organization.name if organization else "")
+        organization_name=fields.get("display_name")
+        or (organization.name if organization else "")
         or fields["organization_name"],
         supporter=contact,
         city=fields.get("city", ""),

@@ -298,7 +298,11 @@ class AddSignatoryForm(AppForm):
         _l("Who said yes for the organization"),
         description=_l("The person's name. Only organizers of this coalition see it."),
         filters=[strip_whitespace],
-        validators=[DataRequired(_l("Enter the name of the person who said yes.")), Length(max=120), plain_text],
+        validators=[
+            DataRequired(_l("Enter the name of the person who said yes.")),
+            Length(max=120),
+            plain_text,
+        ],
     )
     contact_email = email_field(_l("Contact's email address"), required_message=None)
     send_link = BooleanField(_l("Email the contact a link to confirm the signature"))
@@ -316,11 +320,15 @@ class AddSignatoryForm(AppForm):
 
     def validate_scope(self, field):
         if not field.data:
-            raise ValidationError(_l("Choose whether the organization works nationally, statewide or locally."))
+            raise ValidationError(
+                _l("Choose whether the organization works nationally, statewide or locally.")
+            )
 
     def validate_send_link(self, field):
         if field.data and not self.contact_email.data:
-            raise ValidationError(_l("Enter the contact's email address to send the link, or untick the box."))
+            raise ValidationError(
+                _l("Enter the contact's email address to send the link, or untick the box.")
+            )
 
     def fields_for_save(self, language: str) -> dict:
         return {

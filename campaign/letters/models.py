@@ -254,9 +254,7 @@ class Signature(SealedRow, db.Model):
     decided_at: Mapped[datetime | None] = mapped_column(DateTime)
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
     # An organizer merged this sign-on (made DUPLICATE) into that listed one of the same organization.
-    merged_into_id: Mapped[int | None] = mapped_column(
-        ForeignKey("letter_signature.id", ondelete="SET NULL")
-    )
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("letter_signature.id", ondelete="SET NULL"))
     # Added by an organizer for an organization that said yes outside the app; `confirmed_at`
     # is set once its contact confirms from the emailed link.
     added_by_hand: Mapped[bool] = mapped_column(default=False)

@@ -119,7 +119,11 @@ def queue_facts(letter: Letter, rows: list[Signature]) -> dict[int, QueueFacts]:
             if email_at_domain(email, membership.verified_domain):
                 fact.verified_domain = membership.verified_domain
         fact.released = next(
-            (s for s in released.get(row.organization_id, []) if s.id != row.id and row.state not in RELEASED),
+            (
+                s
+                for s in released.get(row.organization_id, [])
+                if s.id != row.id and row.state not in RELEASED
+            ),
             None,
         )
         facts[row.id] = fact

@@ -141,4 +141,6 @@ def add_signatory(letter_id: int):
             flash(_("%(name)s is on the letter.", name=form.organization_name.data), "success")
             return _to_queue(letter, "approved")
     status = 400 if form.errors else 200
-    return render_template("letters/add_signatory.html", coalition=g.coalition, letter=letter, form=form), status
+    return render_template(
+        "letters/add_signatory.html", coalition=g.coalition, letter=letter, form=form
+    ), status

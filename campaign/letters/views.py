@@ -158,7 +158,7 @@ def export(letter_id: int):
     rows = list(signatories.export_rows(letter))  # a letter has hundreds of signers, not millions
     log_export(g.coalition.id, current_user.id, f"letter:{letter.id}:signatories", len(rows))
     db.session.commit()
-    return csv_response(f"{letter.slug}-signatories.csv", signatories.EXPORT_HEADER, rows)
+    return csv_response(f"{letter.slug}-signatories.csv", signatories.export_header(), rows)
 
 
 @bp.get("/coalitions/<slug>/letters/<int:letter_id>/packet")
