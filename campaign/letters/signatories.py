@@ -220,7 +220,7 @@ def how_authorized(signature: Signature) -> str:
         how=signature.authorization_label,
         who=signature.authorized_by or "",
     )
-    return f"{said}; {_('confirmed by its contact')}" if signature.confirmed_at else said
+    return _("%(said)s; confirmed by its contact", said=said) if signature.confirmed_at else said
 
 
 def export_rows(letter: Letter) -> Iterator[tuple]:
