@@ -185,7 +185,7 @@ EXPORT_COLUMNS = (
     _l("Sector"),
     _l("Scope"),
     _l("Signing as"),
-    _l("Status"),
+    _l("Status of the sign-on"),
     _l("Language"),
     _l("How authorized"),
     _l("Version signed"),
