@@ -100,7 +100,9 @@ def test_signatories_csv_in_spanish_with_words_not_codes(client, coalition, make
     _add(client, coalition, letter)
     with client.session_transaction() as session:
         session["lang"] = "es"
-    body = client.get(f"/coalitions/{coalition.slug}/letters/{letter.id}/signatories.csv").get_data(as_text=True)
+    body = client.get(f"/coalitions/{coalition.slug}/letters/{letter.id}/signatories.csv").get_data(
+        as_text=True
+    )
     rows = list(csv.reader(io.StringIO(body.lstrip("\ufeff"))))
     header, row = rows[0], dict(zip(rows[0], rows[1], strict=True))
     assert "Nombre en esta carta" in header and "Sitio web" in header and "Cómo se autorizó" in header
