@@ -259,3 +259,22 @@ def test_hostile_bytes_in_a_rename_are_refused_or_kept_as_text(client, coalition
     # Control characters and overlong names are refused; undecodable bytes stay as the text typed.
     assert signature.organization_name in ("Mijente", "%ED%A0%80Mijente")
     signature.organization_name.encode("utf-8")
+
+
+def test_a_renamed_signatory_reads_as_a_sentence_in_the_change_log(
+    app, client, coalition, make_letter, sign, db
+):
+    from flask import render_template
+
+    letter = make_letter()
+    sign(letter, organization_name="Mijente", email="m@mijente.net")
+    approve_all(client, coalition, letter)
+    signature = db.session.scalar(select(Signature))
+    client.post(
+        f"/coalitions/{coalition.slug}/letters/{letter.id}/signatures/{signature.id}/name",
+        data={"display_name": "Mijente Support Committee"},
+    )
+    change = db.session.scalar(select(LetterChange))
+    with app.test_request_context("/"):
+        text = " ".join(render_template("letters/_change.html", change=change).split())
+    assert "Mijente is now listed as Mijente Support Committee." in text
