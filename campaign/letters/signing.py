@@ -2,12 +2,10 @@
 
 import enum
 import hashlib
-from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload
 
 from campaign.coalitions import services as coalitions
 from campaign.core.forms import digest_of
@@ -204,7 +202,7 @@ def signer_key(signature: Signature) -> str:
     return f"person:{signature.supporter_id}"
 
 
-def _release_keys_of_over(letter_id: int, key: str) -> None:
+def release_keys_of_over(letter_id: int, key: str) -> None:
     """A sign-on rejected or withdrawn speaks for no one: any key it still holds is given up
     (`decide` clears it on rejection; this also covers a withdrawal that did not)."""
     db.session.execute(
@@ -287,7 +285,7 @@ def confirm(signature: Signature, now: datetime, shown: str) -> Confirmation:
 
 def _first_confirmation(signature: Signature, now: datetime) -> Confirmation:
     key = signer_key(signature)
-    _release_keys_of_over(signature.letter_id, key)
+    release_keys_of_over(signature.letter_id, key)
     rejected_before = released_before(signature)
     try:
         with db.session.begin_nested():
@@ -337,69 +335,6 @@ def _auto_approved(signature: Signature) -> bool:
         email_at_domain(email, domain)
         for domain in coalitions.verified_domains(letter.coalition_id, organization.id)
     )
-
-
-@dataclass
-class Decided:
-    changed: int = 0
-    # Rejections the organizer tried to turn into approvals while another sign-on of the same
-    # organization stands on the letter: left rejected, named to the organizer.
-    refused: list[Signature] = field(default_factory=list)
-
-
-def decide(signatures: list[Signature], approve: bool, user_id: int, now: datetime) -> Decided:
-    """Approve or reject confirmed sign-ons (a decision can be changed); each signer is told.
-
-    A rejected sign-on gives up its organization's key, so the real organization can sign after
-    an imposter; approving it again takes the key back, unless another sign-on now holds it."""
-    decided = Decided()
-    allowed = (SignatureState.PENDING, SignatureState.REJECTED if approve else SignatureState.APPROVED)
-    for signature in signatures:
-        db.session.refresh(signature, with_for_update=True)  # a second organizer's click waits
-        if signature.state not in allowed:
-            continue
-        if approve and signature.state == SignatureState.REJECTED and not _take_key(signature):
-            decided.refused.append(signature)
-            continue
-        signature.state = SignatureState.APPROVED if approve else SignatureState.REJECTED
-        signature.decided_at, signature.decided_by_id = now, user_id
-        if not approve:
-            signature.signer_key = None
-        db.session.flush()
-        notices.tell_outcome(signature, approve)
-        decided.changed += 1
-    return decided
-
-
-def _take_key(signature: Signature) -> bool:
-    key = signer_key(signature)
-    _release_keys_of_over(signature.letter_id, key)
-    try:
-        with db.session.begin_nested():
-            signature.signer_key = key
-            db.session.flush()
-    except IntegrityError:  # another sign-on of the organization stands on the letter
-        db.session.refresh(signature)
-        return False
-    return True
-
-
-def signatures_in(letter: Letter, states) -> list[Signature]:
-    """The organizer's list for one tab of the queue: earlier sign-ons first, late ones last."""
-    return db.session.scalars(
-        select(Signature)
-        # The queue shows each signer's organization and email domain: loaded with the rows.
-        .options(joinedload(Signature.organization), joinedload(Signature.supporter))
-        .where(Signature.letter_id == letter.id, Signature.state.in_(states))
-        .order_by(Signature.late, Signature.created_at)
-    ).all()
-
-
-def signatures_by_id(letter: Letter, ids: list[int]) -> list[Signature]:
-    """The ticked sign-ons, only among this letter's (ids from a form are not trusted)."""
-    return db.session.scalars(
-        select(Signature).where(Signature.letter_id == letter.id, Signature.id.in_(ids))
-    ).all()
 
 
 def _coalitions_signed_for(organization_ids: list[int]) -> list[tuple[int, int]]:

@@ -1,4 +1,5 @@
-"""What the vetting queue shows beside each sign-on, and the organizer's fixes: merge, rename.
+"""The vetting queue: its lists, what it shows beside each sign-on, and the organizer's calls
+(approve, reject, merge, rename).
 
 Likely duplicates are found by rules an organizer can check at a glance: the names share all
 their significant words (or one name, spaces aside, holds the other), or the signer's address
@@ -11,10 +12,13 @@ from urllib.parse import urlsplit
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 
 from campaign.coalitions.models import Membership, MembershipStatus
 from campaign.coalitions.services import is_free_mail
 from campaign.extensions import db
+from campaign.letters import notices
 from campaign.letters.changes import log_change
 from campaign.letters.models import (
     RELEASED,
@@ -24,7 +28,7 @@ from campaign.letters.models import (
     Signature,
     SignatureState,
 )
-from campaign.letters.signing import email_at_domain
+from campaign.letters.signing import email_at_domain, release_keys_of_over, signer_key
 from campaign.organizations.services import MINOR_WORDS, normalize_name
 
 # A shorter name held inside a longer one counts from this many letters: "aclu" in
@@ -48,6 +52,69 @@ class QueueFacts:
     member: bool = False
     verified_domain: str | None = None
     released: Signature | None = None  # an earlier rejected or withdrawn sign-on of the organization
+
+
+@dataclass
+class Decided:
+    changed: int = 0
+    # Rejections the organizer tried to turn into approvals while another sign-on of the same
+    # organization stands on the letter: left rejected, named to the organizer.
+    refused: list[Signature] = field(default_factory=list)
+
+
+def decide(signatures: list[Signature], approve: bool, user_id: int, now: datetime) -> Decided:
+    """Approve or reject confirmed sign-ons (a decision can be changed); each signer is told.
+
+    A rejected sign-on gives up its organization's key, so the real organization can sign after
+    an imposter; approving it again takes the key back, unless another sign-on now holds it."""
+    decided = Decided()
+    allowed = (SignatureState.PENDING, SignatureState.REJECTED if approve else SignatureState.APPROVED)
+    for signature in signatures:
+        db.session.refresh(signature, with_for_update=True)  # a second organizer's click waits
+        if signature.state not in allowed:
+            continue
+        if approve and signature.state == SignatureState.REJECTED and not _take_key(signature):
+            decided.refused.append(signature)
+            continue
+        signature.state = SignatureState.APPROVED if approve else SignatureState.REJECTED
+        signature.decided_at, signature.decided_by_id = now, user_id
+        if not approve:
+            signature.signer_key = None
+        db.session.flush()
+        notices.tell_outcome(signature, approve)
+        decided.changed += 1
+    return decided
+
+
+def _take_key(signature: Signature) -> bool:
+    key = signer_key(signature)
+    release_keys_of_over(signature.letter_id, key)
+    try:
+        with db.session.begin_nested():
+            signature.signer_key = key
+            db.session.flush()
+    except IntegrityError:  # another sign-on of the organization stands on the letter
+        db.session.refresh(signature)
+        return False
+    return True
+
+
+def signatures_in(letter: Letter, states) -> list[Signature]:
+    """The organizer's list for one tab of the queue: earlier sign-ons first, late ones last."""
+    return db.session.scalars(
+        select(Signature)
+        # The queue shows each signer's organization and email domain: loaded with the rows.
+        .options(joinedload(Signature.organization), joinedload(Signature.supporter))
+        .where(Signature.letter_id == letter.id, Signature.state.in_(states))
+        .order_by(Signature.late, Signature.created_at)
+    ).all()
+
+
+def signatures_by_id(letter: Letter, ids: list[int]) -> list[Signature]:
+    """The ticked sign-ons, only among this letter's (ids from a form are not trusted)."""
+    return db.session.scalars(
+        select(Signature).where(Signature.letter_id == letter.id, Signature.id.in_(ids))
+    ).all()
 
 
 def _words(name: str) -> frozenset[str]:

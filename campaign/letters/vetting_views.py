@@ -12,7 +12,7 @@ from campaign.coalitions.models import Role
 from campaign.core.outbox import utcnow
 from campaign.core.urls import database_ids
 from campaign.extensions import db
-from campaign.letters import by_hand, signatories, signing, vetting
+from campaign.letters import by_hand, signatories, vetting
 from campaign.letters.forms import AddSignatoryForm, DecisionForm, MergeForm, RenameForm
 from campaign.letters.models import Letter, Signature, SignatureState
 from campaign.letters.views import bp
@@ -45,7 +45,7 @@ def signatures(letter_id: int):
     tab = request.args.get("show", "pending")
     if tab not in REVIEW_TABS:
         abort(404)
-    rows = signing.signatures_in(letter, REVIEW_TABS[tab])
+    rows = vetting.signatures_in(letter, REVIEW_TABS[tab])
     return render_template(
         "letters/signatures.html",
         coalition=g.coalition,
@@ -67,11 +67,11 @@ def decide(letter_id: int):
     form = DecisionForm()
     if not form.validate_on_submit():
         abort(400)
-    chosen = signing.signatures_by_id(letter, database_ids(request.form.getlist("signature_id")))
+    chosen = vetting.signatures_by_id(letter, database_ids(request.form.getlist("signature_id")))
     if not chosen:
         flash(_("Tick the sign-ons to approve or reject first."), "error")
         return _to_queue(letter, request.args.get("show"))
-    decided = signing.decide(chosen, bool(form.approve.data), current_user.id, utcnow())
+    decided = vetting.decide(chosen, bool(form.approve.data), current_user.id, utcnow())
     db.session.commit()
     flash(_("%(count)d sign-ons updated; each signer is told by email.", count=decided.changed), "success")
     for refused in decided.refused:
