@@ -29,7 +29,7 @@ from campaign.core.zones import (
     to_local,
     to_utc,
 )
-from campaign.letters.models import SignerKind
+from campaign.letters.models import AUTHORIZATION_LABELS, SignerKind
 from campaign.letters.outreach import MAX_LINE_LENGTH, MAX_PASTED_LINES, pasted_lines
 from campaign.organizations.models import SCOPE_LABELS, SECTOR_LABELS
 from campaign.supporters.forms import ConsentForm
@@ -154,6 +154,30 @@ def _state_choices():
     ]
 
 
+def _sector_field() -> SelectField:
+    return SelectField(
+        _l("Sector"),
+        choices=[SelectChoice("", _l("Choose a sector"))]
+        + [SelectChoice(value.value, label) for value, label in SECTOR_LABELS.items()],
+    )
+
+
+def _scope_field() -> RadioField:
+    return RadioField(
+        _l("Where the organization works"),
+        choices=[SelectChoice(value.value, label) for value, label in SCOPE_LABELS.items()],
+    )
+
+
+def _display_name_field() -> StringField:
+    return StringField(
+        _l("Name to show on this letter"),
+        description=_l('For example "ACLU of Georgia". Leave it empty to show the organization\'s name.'),
+        filters=[strip_whitespace],
+        validators=[Length(max=200), plain_text],
+    )
+
+
 class SignOnForm(ConsentForm):
     kind = RadioField(
         _l("Signing as"),
@@ -167,6 +191,7 @@ class SignOnForm(ConsentForm):
     organization_name = StringField(
         _l("Organization name"), filters=[strip_whitespace], validators=[Length(max=200), plain_text]
     )
+    display_name = _display_name_field()
     website = StringField(
         _l("Organization website"), filters=[strip_whitespace], validators=[Length(max=300), plain_text]
     )
@@ -185,15 +210,8 @@ class SignOnForm(ConsentForm):
         validators=[DataRequired(_l("Enter the city.")), Length(max=100), plain_text],
     )
     us_state = SelectField(_l("State"), validators=[DataRequired(_l("Choose the state."))])
-    sector = SelectField(
-        _l("Sector"),
-        choices=[SelectChoice("", _l("Choose a sector"))]
-        + [SelectChoice(value.value, label) for value, label in SECTOR_LABELS.items()],
-    )
-    scope = RadioField(
-        _l("Where the organization works"),
-        choices=[SelectChoice(value.value, label) for value, label in SCOPE_LABELS.items()],
-    )
+    sector = _sector_field()
+    scope = _scope_field()
     authorized = BooleanField(_l("I am authorized to sign on behalf of this organization"))
     show_name = BooleanField(_l("List my name with the letter"))
     submit = SubmitField(_l("Sign the letter"))
@@ -242,6 +260,7 @@ class SignOnForm(ConsentForm):
         if self.for_organization:
             fields.update(
                 organization_name=self.organization_name.data,
+                display_name=self.display_name.data or "",
                 website=self.website.data or "",
                 sector=self.sector.data,
                 scope=self.scope.data,
@@ -256,6 +275,94 @@ class DecisionForm(AppForm):
 
     approve = SubmitField(_l("Approve selected"))
     reject = SubmitField(_l("Reject selected"))
+
+
+class AddSignatoryForm(AppForm):
+    """An organization that said yes outside the app, listed by an organizer."""
+
+    organization_name = StringField(
+        _l("Organization name"),
+        filters=[strip_whitespace],
+        validators=[DataRequired(_l("Enter the organization's name.")), Length(max=200), plain_text],
+    )
+    display_name = _display_name_field()
+    city = StringField(_l("City"), filters=[strip_whitespace], validators=[Length(max=100), plain_text])
+    us_state = SelectField(_l("State"), validators=[Optional()])
+    sector = _sector_field()
+    scope = _scope_field()
+    authorization = RadioField(
+        _l("How the organization said yes"),
+        choices=[SelectChoice(value.value, label) for value, label in AUTHORIZATION_LABELS.items()],
+        validators=[InputRequired(_l("Choose how the organization said yes."))],
+    )
+    authorized_by = StringField(
+        _l("Who said yes for the organization"),
+        description=_l("The person's name. Only organizers of this coalition see it."),
+        filters=[strip_whitespace],
+        validators=[
+            DataRequired(_l("Enter the name of the person who said yes.")),
+            Length(max=120),
+            plain_text,
+        ],
+    )
+    contact_email = email_field(_l("Contact's email address"), required_message=None)
+    send_link = BooleanField(_l("Email the contact a link to confirm the signature"))
+    submit = SubmitField(_l("Add to the letter"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.us_state.choices = _state_choices()
+        for name in ("sector", "scope"):
+            self[name].flags.required = True
+
+    def validate_sector(self, field):
+        if not field.data:
+            raise ValidationError(_l("Choose the sector closest to the organization's work."))
+
+    def validate_scope(self, field):
+        if not field.data:
+            raise ValidationError(
+                _l("Choose whether the organization works nationally, statewide or locally.")
+            )
+
+    def validate_send_link(self, field):
+        if field.data and not self.contact_email.data:
+            raise ValidationError(
+                _l("Enter the contact's email address to send the link, or untick the box.")
+            )
+
+    def fields_for_save(self, language: str) -> dict:
+        return {
+            "organization_name": self.organization_name.data,
+            "display_name": self.display_name.data or "",
+            "city": self.city.data or "",
+            "us_state": self.us_state.data or "",
+            "sector": self.sector.data,
+            "scope": self.scope.data,
+            "authorization": self.authorization.data,
+            "authorized_by": self.authorized_by.data,
+            "contact_email": self.contact_email.data or "",
+            "send_link": self.send_link.data,
+            "language": language,
+        }
+
+
+class RenameForm(AppForm):
+    """How one signatory appears on this letter, set from the queue."""
+
+    display_name = StringField(
+        _l("Name on this letter"),
+        filters=[strip_whitespace],
+        validators=[DataRequired(_l("Enter the name to show.")), Length(max=200), plain_text],
+    )
+    submit = SubmitField(_l("Save the name"))
+
+
+class MergeForm(AppForm):
+    """Merge one sign-on into a listed one of the same organization (ids checked by the view)."""
+
+    into = StringField(validators=[DataRequired()])
+    submit = SubmitField(_l("Merge into this one"))
 
 
 class LeadsForm(AppForm):

@@ -175,6 +175,28 @@ class SignatureState(enum.StrEnum):
     WITHDRAWN = "withdrawn"  # the signer took their name off (after a correction they disagree with)
 
 
+# Sign-ons that speak for no one: they hold no signer_key, so another sign-on of the same
+# organization may be confirmed and vetted (a rejected imposter must not lock the real one out).
+RELEASED = (SignatureState.REJECTED, SignatureState.WITHDRAWN)
+
+
+class Authorization(enum.StrEnum):
+    """How an organization told the coalition it signs, for one added by an organizer by hand."""
+
+    EMAIL = "email"
+    PHONE = "phone"
+    MEETING = "meeting"
+    OTHER = "other"
+
+
+AUTHORIZATION_LABELS = {
+    Authorization.EMAIL: _l("By email"),
+    Authorization.PHONE: _l("By phone"),
+    Authorization.MEETING: _l("In a meeting"),
+    Authorization.OTHER: _l("Another way"),
+}
+
+
 # Confirmed by the signer's click, whether or not an organizer has approved it yet.
 CONFIRMED = (SignatureState.PENDING, SignatureState.APPROVED)
 
@@ -182,9 +204,12 @@ CONFIRMED = (SignatureState.PENDING, SignatureState.APPROVED)
 class Signature(SealedRow, db.Model):
     """One sign-on. The signer is a supporter of the coalition, so the one email path reaches them.
 
-    `signer_key` ("org:12" or "person:34") is set when the sign-on is confirmed; its unique index
-    makes a second confirmed sign-on of the same organization (or person) impossible, while any
-    number may wait unconfirmed (a colleague may sign after a first attempt went to a typo).
+    `signer_key` ("org:12" or "person:34") is set when the sign-on is confirmed and cleared when
+    it is rejected or withdrawn; its unique index makes a second standing sign-on of the same
+    organization (or person) impossible, while any number may wait unconfirmed (a colleague may
+    sign after a first attempt went to a typo) or stand rejected (an imposter's).
+    An organizer's entry by hand for a name not in the directory stands for that name ("name:"
+    and a digest of it): it is not made a shared directory record (`by_hand.py` says why).
     """
 
     __tablename__ = "letter_signature"
@@ -228,6 +253,13 @@ class Signature(SealedRow, db.Model):
     confirmed_at: Mapped[datetime | None] = mapped_column(DateTime)
     decided_at: Mapped[datetime | None] = mapped_column(DateTime)
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    # An organizer merged this sign-on (made DUPLICATE) into that listed one of the same organization.
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("letter_signature.id", ondelete="SET NULL"))
+    # Added by an organizer for an organization that said yes outside the app; `confirmed_at`
+    # is set once its contact confirms from the emailed link.
+    added_by_hand: Mapped[bool] = mapped_column(default=False)
+    authorization: Mapped[Authorization | None] = mapped_column(enum_column(Authorization, 10))
+    authorized_by = Sealed()  # the person who said yes: personal data
 
     letter: Mapped[Letter] = relationship()
     organization: Mapped[Organization | None] = relationship()
@@ -240,6 +272,10 @@ class Signature(SealedRow, db.Model):
     @property
     def scope_label(self) -> str:
         return SCOPE_LABELS[self.scope] if self.scope else ""
+
+    @property
+    def authorization_label(self) -> str:
+        return AUTHORIZATION_LABELS[self.authorization] if self.authorization else ""
 
     @property
     def is_organization(self) -> bool:

@@ -5,8 +5,14 @@ news for every signatory (live, delivered, response) is one notice to all of the
 make each go out once, however often the action that raises it is repeated.
 """
 
-from campaign.core.outbox import enqueue
+from flask_babel import lazy_gettext as _l
+
+from campaign.accounts.models import User
+from campaign.coalitions.services import organizers
+from campaign.core.mail import send_templated
+from campaign.core.outbox import enqueue, outbox_task
 from campaign.core.urls import external_url
+from campaign.extensions import db
 from campaign.letters.models import Letter, LetterInvitation, Signature, SignatureState
 from campaign.notifications import services as notifications
 from campaign.notifications import tasks as notification_tasks
@@ -64,6 +70,19 @@ def ask_to_confirm(signature: Signature) -> None:
         [signature.supporter_id],
         "confirm",
         f"signature:{signature.id}:confirm",
+        transactional=True,
+        confirm_url=external_url("letters.confirm", token=confirm_token(signature)),
+        **_about_signature(signature),
+    )
+
+
+def ask_contact_to_confirm(signature: Signature) -> None:
+    """An organizer added the organization by hand: its contact may confirm it from this email."""
+    _send(
+        signature.letter,
+        [signature.supporter_id],
+        "confirm_added",
+        f"signature:{signature.id}:confirm-added",
         transactional=True,
         confirm_url=external_url("letters.confirm", token=confirm_token(signature)),
         **_about_signature(signature),
@@ -139,4 +158,34 @@ def ask_to_sign(invitation: LetterInvitation, organizer_name: str) -> None:
         organization=invitation.organization_name,
         organizer=organizer_name,
         reminder=bool(invitation.reminders),
+    )
+
+
+def tell_organizers_signed_after_release(signature: Signature) -> None:
+    """An organization signed after an earlier sign-on for it was rejected (or withdrawn): its
+    organizers look at the new one. One outbox entry per organizer, so a retry mails nobody twice."""
+    for organizer in organizers(signature.letter.coalition_id):
+        enqueue(email_organizer_signed_after_release, signature_id=signature.id, user_id=organizer.id)
+
+
+@outbox_task
+def email_organizer_signed_after_release(signature_id: int, user_id: int) -> None:
+    """To one organizer, in their own language."""
+    from campaign.letters.signing import released_before  # signing sends through this module
+
+    signature, organizer = db.session.get(Signature, signature_id), db.session.get(User, user_id)
+    if signature is None or organizer is None:
+        return
+    letter = signature.letter
+    send_templated(
+        "letters/emails/signed_after_release",
+        organizer.email,
+        organizer.locale,
+        _l("Signed again after a rejection: %(organization)s", organization=signature.organization_name),
+        letter=letter,
+        signature=signature,
+        earlier=released_before(signature),
+        link=external_url(
+            "letters.signatures", slug=letter.coalition.slug, letter_id=letter.id, show="pending"
+        ),
     )

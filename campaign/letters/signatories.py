@@ -171,51 +171,86 @@ def earlier_version_count(letter: Letter) -> int:
     )
 
 
-EXPORT_HEADER = (
-    "organization",
-    "signer_name",
-    "signer_title",
-    "email",
-    "city",
-    "state",
-    "sector",
-    "scope",
-    "kind",
-    "status",
-    "version_signed",
-    "current_version",
-    "late",
-    "signed_at_utc",
-    "confirmed_at_utc",
+# The spreadsheet's columns, named in the organizer's language (`export_header`). The
+# organization is named as on this letter: the directory's name may have changed since, and the
+# letter keeps what was signed.
+EXPORT_COLUMNS = (
+    _l("Name on this letter"),
+    _l("Signer"),
+    _l("Signer's title"),
+    _l("Email"),
+    _l("Website"),
+    _l("City"),
+    _l("State"),
+    _l("Sector"),
+    _l("Scope"),
+    _l("Signing as"),
+    _l("Status of the sign-on"),
+    _l("Language"),
+    _l("How authorized"),
+    _l("Version signed"),
+    _l("Signed the current version"),
+    _l("Late"),
+    _l("Signed at (UTC)"),
+    _l("Confirmed at (UTC)"),
 )
+STATUS_WORDS = {
+    SignatureState.PENDING: _l("Waiting for approval"),
+    SignatureState.APPROVED: _l("Approved"),
+    SignatureState.REJECTED: _l("Rejected"),
+}
+KIND_WORDS = {SignerKind.ORGANIZATION: _l("An organization"), SignerKind.INDIVIDUAL: _l("An individual")}
+LANGUAGE_WORDS = {"en": _l("English"), "es": _l("Spanish")}
+
+
+def export_header() -> list[str]:
+    return [str(column) for column in EXPORT_COLUMNS]
+
+
+def _yes_no(value: bool) -> str:
+    return _("yes") if value else _("no")
+
+
+def how_authorized(signature: Signature) -> str:
+    """Added by hand (how, by whom, whether its contact confirmed since), or confirmed by email."""
+    if not signature.added_by_hand:
+        return _("Signed on and confirmed from the signer's email")
+    said = _(
+        "Added by the coalition: %(how)s, %(who)s",
+        how=signature.authorization_label,
+        who=signature.authorized_by or "",
+    )
+    return _("%(said)s; confirmed by its contact", said=said) if signature.confirmed_at else said
 
 
 def export_rows(letter: Letter) -> Iterator[tuple]:
-    """Every confirmed sign-on, for the organizers' spreadsheet (personal data: admins only)."""
+    """Every confirmed sign-on (and every one added by hand), for the organizers' spreadsheet
+    (personal data: admins only), in the language of the request."""
     query = (
         select(Signature)
-        .options(joinedload(Signature.supporter))
-        .where(
-            Signature.letter_id == letter.id,
-            Signature.state.in_((SignatureState.PENDING, SignatureState.APPROVED, SignatureState.REJECTED)),
-        )
+        .options(joinedload(Signature.supporter), joinedload(Signature.organization))
+        .where(Signature.letter_id == letter.id, Signature.state.in_(tuple(STATUS_WORDS)))
         .order_by(Signature.id)
     )
     for signature in db.session.scalars(query):
+        organization = signature.organization
         yield (
             signature.organization_name,
             signature.signer_name or "",
             signature.signer_title or "",
             signature.supporter.email if signature.supporter else "",
+            organization.website if organization else "",
             signature.city,
             signature.us_state,
-            signature.sector or "",
-            signature.scope or "",
-            signature.kind,
-            signature.state,
+            str(signature.sector_label),
+            str(signature.scope_label),
+            str(KIND_WORDS[signature.kind]),
+            str(STATUS_WORDS[signature.state]),
+            str(LANGUAGE_WORDS.get(signature.language, signature.language)),
+            how_authorized(signature),
             signature.version,
-            "yes" if signature.version == letter.version else "no",
-            "yes" if signature.late else "no",
+            _yes_no(signature.version == letter.version),
+            _yes_no(signature.late),
             f"{signature.created_at:%Y-%m-%d %H:%M}",
             f"{signature.confirmed_at:%Y-%m-%d %H:%M}" if signature.confirmed_at else "",
         )

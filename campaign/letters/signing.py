@@ -1,18 +1,26 @@
 """Signing on: one entry per organization (or person), confirmed by email, vetted by organizers."""
 
 import enum
+import hashlib
 from datetime import datetime
 
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload
 
 from campaign.coalitions import services as coalitions
 from campaign.core.forms import digest_of
 from campaign.core.repeats import count_repeat_email
 from campaign.extensions import db
 from campaign.letters import notices
-from campaign.letters.models import CONFIRMED, Letter, LetterState, Signature, SignatureState, SignerKind
+from campaign.letters.models import (
+    CONFIRMED,
+    RELEASED,
+    Letter,
+    LetterState,
+    Signature,
+    SignatureState,
+    SignerKind,
+)
 from campaign.organizations.models import Organization
 from campaign.organizations.services import (
     create_organization,
@@ -50,6 +58,7 @@ class SignOnClosed(Exception):
 class Confirmation(enum.StrEnum):
     WAITING_FOR_APPROVAL = "waiting"
     APPROVED = "approved"
+    CONFIRMED_ADDED = "confirmed_added"  # the contact of an organization added by hand confirmed
     RECONFIRMED = "reconfirmed"
     ALREADY_SIGNED = "already_signed"  # another sign-on of the same signer was confirmed first
     NOTHING_TO_DO = "nothing"  # confirmed before, or rejected
@@ -77,9 +86,12 @@ def sign_on(letter: Letter, fields: dict, language: str, consent_wording: str | 
         last_name=last_name or None,
         language=language,
     )
-    organization = _directory_record(fields["organization_name"]) if is_organization else None
+    organization = directory_record(fields["organization_name"]) if is_organization else None
     new_organization = is_organization and organization is None
     typed = {
+        # How the organization appears on this letter: the name the signer gave for it, else the
+        # directory's (or, for a new record, the name typed), filled in below.
+        "organization_name": fields.get("display_name", "") if is_organization else "",
         "signer_name": fields["signer_name"],
         "signer_title": fields.get("signer_title", ""),
         "city": fields.get("city", ""),
@@ -101,11 +113,12 @@ def sign_on(letter: Letter, fields: dict, language: str, consent_wording: str | 
         return
     if new_organization:
         organization = _new_organization(fields)
+    if is_organization and not typed["organization_name"]:
+        typed["organization_name"] = organization.name
     signature = Signature(
         letter=letter,
         kind=fields["kind"],
         organization=organization,
-        organization_name=organization.name if organization else "",
         supporter=supporter,
         version=letter.version,
         late=letter.state == LetterState.CLOSED,
@@ -129,6 +142,8 @@ def _earlier_sign_on(
             Signature.organization_id == organization.id
             if organization
             else Signature.kind == SignerKind.INDIVIDUAL,
+            # A rejected or withdrawn sign-on is over: signing again is a new one, for the queue.
+            Signature.state.not_in(RELEASED),
         )
         .order_by(Signature.state == SignatureState.UNCONFIRMED, Signature.id.desc())
         .limit(1)
@@ -142,13 +157,14 @@ def _signed_again(signature: Signature, typed: dict) -> None:
     three times at most, the confirmation link again or, once confirmed, that it had signed."""
     if signature.state == SignatureState.UNCONFIRMED:
         for name, value in typed.items():
-            setattr(signature, name, value)
+            if name != "organization_name" or value:  # no name given keeps the one it had
+                setattr(signature, name, value)
     told = count_repeat_email(Signature, signature.id)
     if told is not None:
         notices.tell_signed_again(signature, told)
 
 
-def _directory_record(name: str) -> Organization | None:
+def directory_record(name: str) -> Organization | None:
     """The directory's record for the name typed (by name, alias or acronym), if there is one."""
     matches = find_matches(name, limit=1)
     return kept_record(matches[0]) if matches else None
@@ -175,9 +191,43 @@ def _unconfirmed_sign_ons(letter: Letter, supporter_id: int) -> int:
     )
 
 
-def _signer_key(organization_id: int | None, supporter_id: int) -> str:
-    """Who a confirmed sign-on speaks for: its organization, or for an individual the person."""
-    return f"org:{organization_id}" if organization_id else f"person:{supporter_id}"
+def signer_key(signature: Signature) -> str:
+    """Who a standing sign-on speaks for: its organization (its directory record, else, for one
+    an organizer added by hand, its name), or for an individual the person."""
+    if signature.organization_id:
+        return f"org:{signature.organization_id}"
+    if signature.is_organization:
+        digest = hashlib.sha256(normalize_name(signature.organization_name).encode()).hexdigest()
+        return f"name:{digest[:32]}"
+    return f"person:{signature.supporter_id}"
+
+
+def release_keys_of_over(letter_id: int, key: str) -> None:
+    """A sign-on rejected or withdrawn speaks for no one: any key it still holds is given up
+    (`decide` clears it on rejection; this also covers a withdrawal that did not)."""
+    db.session.execute(
+        update(Signature)
+        .where(Signature.letter_id == letter_id, Signature.signer_key == key, Signature.state.in_(RELEASED))
+        .values(signer_key=None)
+    )
+
+
+def released_before(signature: Signature) -> Signature | None:
+    """The latest other sign-on of the same organization on this letter that was rejected or
+    withdrawn: the queue marks the new one, since the first may have been an imposter."""
+    if signature.organization_id is None:
+        return None
+    return db.session.scalars(
+        select(Signature)
+        .where(
+            Signature.letter_id == signature.letter_id,
+            Signature.organization_id == signature.organization_id,
+            Signature.state.in_(RELEASED),
+            Signature.id != signature.id,
+        )
+        .order_by(Signature.decided_at.desc(), Signature.id.desc())
+        .limit(1)
+    ).first()
 
 
 def _signed(letter: Letter, signer_key: str) -> bool:
@@ -222,6 +272,10 @@ def confirm(signature: Signature, now: datetime, shown: str) -> Confirmation:
             return Confirmation.CLOSED
         return _first_confirmation(signature, now)
     if signature.state in CONFIRMED:
+        if signature.added_by_hand and signature.confirmed_at is None:
+            signature.confirmed_at = now
+            db.session.flush()
+            return Confirmation.CONFIRMED_ADDED
         if signature.version < letter.version:
             signature.version = letter.version
             db.session.flush()
@@ -230,18 +284,25 @@ def confirm(signature: Signature, now: datetime, shown: str) -> Confirmation:
 
 
 def _first_confirmation(signature: Signature, now: datetime) -> Confirmation:
+    key = signer_key(signature)
+    release_keys_of_over(signature.letter_id, key)
+    rejected_before = released_before(signature)
     try:
         with db.session.begin_nested():
-            signature.signer_key = _signer_key(signature.organization_id, signature.supporter_id)
+            signature.signer_key = key
             signature.confirmed_at = now
             signature.version = signature.letter.version
-            signature.state = SignatureState.APPROVED if _auto_approved(signature) else SignatureState.PENDING
+            # After a rejection, an organizer looks again, whatever the address's domain.
+            approved = rejected_before is None and _auto_approved(signature)
+            signature.state = SignatureState.APPROVED if approved else SignatureState.PENDING
             db.session.flush()
     except IntegrityError:  # a colleague's sign-on for the same organization came first
         signature.state, signature.signer_key = SignatureState.DUPLICATE, None
         _apply_what_was_typed(signature)
         return Confirmation.ALREADY_SIGNED
     _apply_what_was_typed(signature)
+    if rejected_before is not None:
+        notices.tell_organizers_signed_after_release(signature)
     if signature.state == SignatureState.APPROVED:
         signature.decided_at = now
         return Confirmation.APPROVED
@@ -276,42 +337,6 @@ def _auto_approved(signature: Signature) -> bool:
     )
 
 
-def decide(signatures: list[Signature], approve: bool, user_id: int, now: datetime) -> int:
-    """Approve or reject confirmed sign-ons (a decision can be changed); each signer is told."""
-    to_state = SignatureState.APPROVED if approve else SignatureState.REJECTED
-    changed = 0
-    for signature in signatures:
-        allowed = (SignatureState.PENDING, SignatureState.REJECTED if approve else SignatureState.APPROVED)
-        result = db.session.execute(
-            update(Signature)
-            .where(Signature.id == signature.id, Signature.state.in_(allowed))
-            .values(state=to_state, decided_at=now, decided_by_id=user_id)
-        )
-        if result.rowcount:
-            db.session.refresh(signature)
-            notices.tell_outcome(signature, approve)
-            changed += 1
-    return changed
-
-
-def signatures_in(letter: Letter, states) -> list[Signature]:
-    """The organizer's list for one tab of the queue: earlier sign-ons first, late ones last."""
-    return db.session.scalars(
-        select(Signature)
-        # The queue shows each signer's organization and email domain: loaded with the rows.
-        .options(joinedload(Signature.organization), joinedload(Signature.supporter))
-        .where(Signature.letter_id == letter.id, Signature.state.in_(states))
-        .order_by(Signature.late, Signature.created_at)
-    ).all()
-
-
-def signatures_by_id(letter: Letter, ids: list[int]) -> list[Signature]:
-    """The ticked sign-ons, only among this letter's (ids from a form are not trusted)."""
-    return db.session.scalars(
-        select(Signature).where(Signature.letter_id == letter.id, Signature.id.in_(ids))
-    ).all()
-
-
 def _coalitions_signed_for(organization_ids: list[int]) -> list[tuple[int, int]]:
     return db.session.execute(
         select(Signature.organization_id, Letter.coalition_id)
@@ -332,7 +357,7 @@ def move_signatures(kept: Organization, duplicate: Organization) -> None:
         signature.organization_id = kept.id
         if signature.signer_key is None:
             continue
-        new_key = _signer_key(kept.id, signature.supporter_id)
+        new_key = signer_key(signature)
         if _signed(signature.letter, new_key):
             signature.state, signature.signer_key = SignatureState.DUPLICATE, None
         else:

@@ -11,18 +11,10 @@ from campaign.coalitions.access import coalition_required, get_scoped_or_404, sc
 from campaign.coalitions.models import Role
 from campaign.core.exports import csv_response, log_export
 from campaign.core.outbox import utcnow
-from campaign.core.urls import database_ids
 from campaign.extensions import db
-from campaign.letters import outreach, packet, services, signatories, signing
-from campaign.letters.forms import (
-    DecisionForm,
-    DeliveryForm,
-    LeadsForm,
-    LetterForm,
-    PastedOrganizationsForm,
-    ResponseForm,
-)
-from campaign.letters.models import LETTER_STATE_LABELS, Letter, SignatureState
+from campaign.letters import outreach, packet, services, signatories
+from campaign.letters.forms import DeliveryForm, LeadsForm, LetterForm, PastedOrganizationsForm, ResponseForm
+from campaign.letters.models import LETTER_STATE_LABELS, Letter
 from campaign.notifications.forms import EmptyForm
 
 bp = Blueprint("letters", __name__)
@@ -138,64 +130,13 @@ def act(letter_id: int, action: str):
     return _to_letter(letter)
 
 
-# The organizer's lists of sign-ons: the queue first, since that is what needs a decision.
-REVIEW_TABS = {
-    "pending": (SignatureState.PENDING,),
-    "approved": (SignatureState.APPROVED,),
-    "rejected": (SignatureState.REJECTED,),
-    "unconfirmed": (SignatureState.UNCONFIRMED,),
-}
-
-
-@bp.get("/coalitions/<slug>/letters/<int:letter_id>/signatures")
-@coalition_required(Role.VIEWER)
-def signatures(letter_id: int):
-    letter = get_scoped_or_404(Letter, letter_id)
-    tab = request.args.get("show", "pending")
-    if tab not in REVIEW_TABS:
-        abort(404)
-    return render_template(
-        "letters/signatures.html",
-        coalition=g.coalition,
-        letter=letter,
-        rows=signing.signatures_in(letter, REVIEW_TABS[tab]),
-        tab=tab,
-        counts=signatories.counts_by_state(letter),
-        form=DecisionForm(),
-    )
-
-
-@bp.post("/coalitions/<slug>/letters/<int:letter_id>/signatures")
-@coalition_required(Role.ORGANIZER)
-def decide(letter_id: int):
-    letter = get_scoped_or_404(Letter, letter_id)
-    form = DecisionForm()
-    if not form.validate_on_submit():
-        abort(400)
-    ids = database_ids(request.form.getlist("signature_id"))
-    chosen = signing.signatures_by_id(letter, ids)
-    if not chosen:
-        flash(_("Tick the sign-ons to approve or reject first."), "error")
-    else:
-        changed = signing.decide(chosen, bool(form.approve.data), current_user.id, utcnow())
-        db.session.commit()
-        flash(_("%(count)d sign-ons updated; each signer is told by email.", count=changed), "success")
-    return redirect(
-        url_for(
-            "letters.signatures",
-            slug=g.coalition.slug,
-            letter_id=letter.id,
-            show=shown if (shown := request.args.get("show")) in REVIEW_TABS else None,
-        )
-    )
-
-
 @bp.route("/coalitions/<slug>/letters/<int:letter_id>/summary", methods=["GET", "POST"])
 @coalition_required(Role.ORGANIZER)
 def summary(letter_id: int):
     letter = get_scoped_or_404(Letter, letter_id)
     listed = signatories.public_list(letter)
-    choices = [(signatory.organization_id, signatory.name) for signatory in listed.organizations]
+    # Only organizations in the directory can be named first: leads are kept by their record's id.
+    choices = [(s.organization_id, s.name) for s in listed.organizations if s.organization_id]
     form = LeadsForm(choices)
     if request.method == "GET":
         for slot, org_id in zip(
@@ -217,7 +158,7 @@ def export(letter_id: int):
     rows = list(signatories.export_rows(letter))  # a letter has hundreds of signers, not millions
     log_export(g.coalition.id, current_user.id, f"letter:{letter.id}:signatories", len(rows))
     db.session.commit()
-    return csv_response(f"{letter.slug}-signatories.csv", signatories.EXPORT_HEADER, rows)
+    return csv_response(f"{letter.slug}-signatories.csv", signatories.export_header(), rows)
 
 
 @bp.get("/coalitions/<slug>/letters/<int:letter_id>/packet")
@@ -336,4 +277,4 @@ def outreach_paste(letter_id: int):
     return _to_outreach(letter)
 
 
-from campaign.letters import public_views  # noqa: E402,F401 - registers the public pages on bp
+from campaign.letters import public_views, vetting_views  # noqa: E402,F401 - register their pages on bp

@@ -175,7 +175,7 @@ def test_csv_export_is_for_admins_logged_and_formula_safe(
     body = response.get_data(as_text=True)
     assert body.startswith("\ufeff")
     rows = list(csv.reader(io.StringIO(body.lstrip("\ufeff"))))
-    assert rows[0][0] == "organization" and rows[1][0].startswith("'=HYPERLINK")
+    assert rows[0][0] == "Name on this letter" and rows[1][0].startswith("'=HYPERLINK")
     assert rows[1][1] == "Zoë Ñáñez" and rows[1][3] == "erika@juntos.example"
     assert _db.session.scalar(select(ExportLog)).row_count == 1
 

@@ -1,0 +1,253 @@
+"""The vetting queue: its lists, what it shows beside each sign-on, and the organizer's calls
+(approve, reject, merge, rename).
+
+Likely duplicates are found by rules an organizer can check at a glance: the names share all
+their significant words (or one name, spaces aside, holds the other), or the signer's address
+is at the domain of a listed signer's address or of a listed organization's website.
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from urllib.parse import urlsplit
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
+
+from campaign.coalitions.models import Membership, MembershipStatus
+from campaign.coalitions.services import is_free_mail
+from campaign.extensions import db
+from campaign.letters import notices
+from campaign.letters.changes import log_change
+from campaign.letters.models import (
+    RELEASED,
+    ChangeKind,
+    Letter,
+    LetterState,
+    Signature,
+    SignatureState,
+)
+from campaign.letters.signing import email_at_domain, release_keys_of_over, signer_key
+from campaign.organizations.services import MINOR_WORDS, normalize_name
+
+# A shorter name held inside a longer one counts from this many letters: "aclu" in
+# "aclu of georgia" does, "la" in "la raza" does not.
+MIN_CONTAINED_LETTERS = 4
+
+
+class VettingError(ValueError):
+    """The fix cannot be made; the message says why, for the organizer."""
+
+
+@dataclass(frozen=True)
+class LikelyDuplicate:
+    signature: Signature
+    reason: str
+
+
+@dataclass
+class QueueFacts:
+    duplicates: list[LikelyDuplicate] = field(default_factory=list)
+    member: bool = False
+    verified_domain: str | None = None
+    released: Signature | None = None  # an earlier rejected or withdrawn sign-on of the organization
+
+
+@dataclass
+class Decided:
+    changed: int = 0
+    # Rejections the organizer tried to turn into approvals while another sign-on of the same
+    # organization stands on the letter: left rejected, named to the organizer.
+    refused: list[Signature] = field(default_factory=list)
+
+
+def decide(signatures: list[Signature], approve: bool, user_id: int, now: datetime) -> Decided:
+    """Approve or reject confirmed sign-ons (a decision can be changed); each signer is told.
+
+    A rejected sign-on gives up its organization's key, so the real organization can sign after
+    an imposter; approving it again takes the key back, unless another sign-on now holds it."""
+    decided = Decided()
+    allowed = (SignatureState.PENDING, SignatureState.REJECTED if approve else SignatureState.APPROVED)
+    for signature in signatures:
+        db.session.refresh(signature, with_for_update=True)  # a second organizer's click waits
+        if signature.state not in allowed:
+            continue
+        if approve and signature.state == SignatureState.REJECTED and not _take_key(signature):
+            decided.refused.append(signature)
+            continue
+        signature.state = SignatureState.APPROVED if approve else SignatureState.REJECTED
+        signature.decided_at, signature.decided_by_id = now, user_id
+        if not approve:
+            signature.signer_key = None
+        db.session.flush()
+        notices.tell_outcome(signature, approve)
+        decided.changed += 1
+    return decided
+
+
+def _take_key(signature: Signature) -> bool:
+    key = signer_key(signature)
+    release_keys_of_over(signature.letter_id, key)
+    try:
+        with db.session.begin_nested():
+            signature.signer_key = key
+            db.session.flush()
+    except IntegrityError:  # another sign-on of the organization stands on the letter
+        db.session.refresh(signature)
+        return False
+    return True
+
+
+def signatures_in(letter: Letter, states) -> list[Signature]:
+    """The organizer's list for one tab of the queue: earlier sign-ons first, late ones last."""
+    return db.session.scalars(
+        select(Signature)
+        # The queue shows each signer's organization and email domain: loaded with the rows.
+        .options(joinedload(Signature.organization), joinedload(Signature.supporter))
+        .where(Signature.letter_id == letter.id, Signature.state.in_(states))
+        .order_by(Signature.late, Signature.created_at)
+    ).all()
+
+
+def signatures_by_id(letter: Letter, ids: list[int]) -> list[Signature]:
+    """The ticked sign-ons, only among this letter's (ids from a form are not trusted)."""
+    return db.session.scalars(
+        select(Signature).where(Signature.letter_id == letter.id, Signature.id.in_(ids))
+    ).all()
+
+
+def _words(name: str) -> frozenset[str]:
+    return frozenset(normalize_name(name).split()) - MINOR_WORDS
+
+
+def similar_names(one: str, other: str) -> bool:
+    """ "United We Dream Network" and "United We Dream"; "UnitedWeDream" and "United We Dream"."""
+    words, other_words = _words(one), _words(other)
+    if words and other_words and (words <= other_words or other_words <= words):
+        return True
+    compact, other_compact = normalize_name(one).replace(" ", ""), normalize_name(other).replace(" ", "")
+    shorter, longer = sorted((compact, other_compact), key=len)
+    return len(shorter) >= MIN_CONTAINED_LETTERS and shorter in longer
+
+
+def _email_domain(signature: Signature) -> str | None:
+    """The domain of the signer's address, unless a mail provider's (it proves nothing)."""
+    email = signature.supporter.email if signature.supporter else None
+    domain = (email or "").rpartition("@")[2].lower()
+    return domain if domain and not is_free_mail(domain) else None
+
+
+def _website_domain(signature: Signature) -> str | None:
+    website = (signature.organization.website if signature.organization else "").strip()
+    if not website:
+        return None
+    host = urlsplit(website if "//" in website else "//" + website).hostname or ""
+    return host.removeprefix("www.") or None
+
+
+def _duplicate_reason(signature: Signature, domain: str | None, listed: Signature) -> str | None:
+    if similar_names(signature.organization_name, listed.organization_name):
+        return str(_l("Similar name"))
+    if domain and domain == _email_domain(listed):
+        return str(_l("Signer's address at the same domain (%(domain)s)", domain=domain))
+    website = _website_domain(listed)
+    if domain and website and email_at_domain(f"x@{domain}", website):
+        return str(_l("Signer's address at this organization's website domain (%(domain)s)", domain=website))
+    return None
+
+
+def approved_signatures(letter: Letter) -> list[Signature]:
+    return db.session.scalars(
+        select(Signature).where(Signature.letter_id == letter.id, Signature.state == SignatureState.APPROVED)
+    ).all()
+
+
+def queue_facts(letter: Letter, rows: list[Signature]) -> dict[int, QueueFacts]:
+    """For each sign-on shown: likely duplicates among the approved, coalition membership,
+    whether the address is at a domain verified for the organization, an earlier rejection."""
+    listed = [s for s in approved_signatures(letter) if s.is_organization]
+    organization_ids = {row.organization_id for row in rows if row.organization_id}
+    members = _active_memberships(letter.coalition_id, organization_ids)
+    released = _released_by_organization(letter, organization_ids)
+    facts = {}
+    for row in rows:
+        fact = QueueFacts()
+        if row.is_organization:
+            domain = _email_domain(row)
+            for other in listed:
+                reason = other.id != row.id and _duplicate_reason(row, domain, other)
+                if reason:
+                    fact.duplicates.append(LikelyDuplicate(other, reason))
+        membership = members.get(row.organization_id)
+        fact.member = membership is not None
+        email = row.supporter.email if row.supporter else None
+        if membership and membership.verified_domain and email:
+            if email_at_domain(email, membership.verified_domain):
+                fact.verified_domain = membership.verified_domain
+        fact.released = next(
+            (
+                s
+                for s in released.get(row.organization_id, [])
+                if s.id != row.id and row.state not in RELEASED
+            ),
+            None,
+        )
+        facts[row.id] = fact
+    return facts
+
+
+def _active_memberships(coalition_id: int, organization_ids: set[int]) -> dict[int, Membership]:
+    rows = db.session.scalars(
+        select(Membership).where(
+            Membership.coalition_id == coalition_id,
+            Membership.organization_id.in_(organization_ids),
+            Membership.status == MembershipStatus.ACTIVE,
+        )
+    )
+    return {membership.organization_id: membership for membership in rows}
+
+
+def _released_by_organization(letter: Letter, organization_ids: set[int]) -> dict[int, list[Signature]]:
+    found: dict[int, list[Signature]] = {}
+    for signature in db.session.scalars(
+        select(Signature)
+        .where(
+            Signature.letter_id == letter.id,
+            Signature.organization_id.in_(organization_ids),
+            Signature.state.in_(RELEASED),
+        )
+        .order_by(Signature.decided_at.desc(), Signature.id.desc())
+    ):
+        found.setdefault(signature.organization_id, []).append(signature)
+    return found
+
+
+def merge(duplicate: Signature, listed: Signature, user_id: int, now: datetime) -> None:
+    """The organizer's call that two sign-ons are one organization: the listed one stays, the
+    other becomes DUPLICATE, with who merged it, when and into which (its record of the call).
+    The directory's records are left apart: they are shared, and only their owners link them."""
+    if duplicate.id == listed.id or listed.state != SignatureState.APPROVED:
+        raise VettingError(_l("Merge into a sign-on that is listed on the letter."))
+    if duplicate.state not in (SignatureState.PENDING, SignatureState.APPROVED):
+        raise VettingError(_l("Only a sign-on waiting for approval or approved can be merged."))
+    duplicate.state, duplicate.signer_key = SignatureState.DUPLICATE, None
+    duplicate.merged_into_id = listed.id
+    duplicate.decided_at, duplicate.decided_by_id = now, user_id
+    db.session.flush()
+
+
+def rename(signature: Signature, name: str, user_id: int) -> bool:
+    """Set how the organization appears on this letter; a listed name's change goes in the
+    public change log. False if the name was already that."""
+    letter = signature.letter
+    if letter.state == LetterState.DELIVERED:
+        raise VettingError(_l("The letter was delivered with this name: it cannot change any more."))
+    old = signature.organization_name
+    if name == old:
+        return False
+    signature.organization_name = name
+    if signature.state == SignatureState.APPROVED and signature.version == letter.version:
+        log_change(letter, ChangeKind.DISPLAY_NAME, user_id, old=old, new=name)
+    db.session.flush()
+    return True

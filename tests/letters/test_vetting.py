@@ -1,0 +1,280 @@
+"""Vetting without lockouts: rejected, withdrawn and unconfirmed sign-ons block no one; the queue
+shows likely duplicates, membership and verified domains; merging and renaming."""
+
+import pytest
+from sqlalchemy import select
+
+from campaign.coalitions import services as coalitions
+from campaign.letters.models import ChangeKind, LetterChange, Signature, SignatureState
+from tests.letters.conftest import approve_all
+from tests.pages import text_of
+
+OWNER = "organizer@example.org"
+
+
+def _queue(coalition, letter, show="pending"):
+    return f"/coalitions/{coalition.slug}/letters/{letter.id}/signatures?show={show}"
+
+
+def _decide(client, coalition, letter, signature, verdict):
+    return client.post(
+        f"/coalitions/{coalition.slug}/letters/{letter.id}/signatures",
+        data={"signature_id": str(signature.id), verdict: verdict.title()},
+    )
+
+
+def _by_email(db, email):
+    return next(s for s in db.session.scalars(select(Signature)) if s.supporter.email == email)
+
+
+def test_a_rejected_imposter_does_not_lock_the_real_organization_out(
+    client, coalition, make_letter, sign, mailbox, db
+):
+    letter = make_letter()
+    sign(letter, organization_name="Mijente", email="mijente.sign@gmail.com", signer_name="Not Marisa")
+    imposter = _by_email(db, "mijente.sign@gmail.com")
+    assert imposter.state == SignatureState.PENDING
+    _decide(client, coalition, letter, imposter, "reject")
+
+    page = sign(letter, organization_name="Mijente", email="marisa@mijente.net", signer_name="Marisa Franco")
+    assert "Already signed" not in text_of(page) and "review each sign-on" in text_of(page)
+    marisa = _by_email(db, "marisa@mijente.net")
+    assert marisa.state == SignatureState.PENDING and marisa.organization_id == imposter.organization_id
+    queue = text_of(client.get(_queue(coalition, letter)))
+    assert "Marisa Franco" in queue and "Another sign-on for this organization was rejected on" in queue
+    told = mailbox.to(OWNER)
+    assert told and told[-1]["Subject"] == "Signed again after a rejection: Mijente"
+    assert "/signatures" in told[-1].get_body(preferencelist=("plain",)).get_content()
+
+
+def test_the_organizers_are_told_in_their_own_language(
+    client, coalition, make_letter, sign, mailbox, db, make_user
+):
+    from campaign.coalitions.models import CoalitionRole, Role
+
+    spanish = make_user(email="lucia@example.org", name="Lucía")
+    spanish.locale = "es"
+    db.session.add(CoalitionRole(coalition=coalition, user=spanish, role=Role.ORGANIZER))
+    db.session.commit()
+    letter = make_letter()
+    sign(letter, organization_name="Mijente", email="x@gmail.com")
+    _decide(client, coalition, letter, _by_email(db, "x@gmail.com"), "reject")
+    sign(letter, organization_name="Mijente", email="marisa@mijente.net")
+    assert mailbox.to("lucia@example.org")[-1]["Subject"] == "Firmó de nuevo tras un rechazo: Mijente"
+
+
+def test_an_unconfirmed_sign_on_blocks_no_one(client, coalition, make_letter, sign, db):
+    letter = make_letter()
+    sign(letter, confirm=False, organization_name="Mijente", email="someone@gmail.com")
+    page = sign(letter, organization_name="Mijente", email="marisa@mijente.net")
+    assert "review each sign-on" in text_of(page)
+    assert _by_email(db, "marisa@mijente.net").state == SignatureState.PENDING
+
+
+def test_a_withdrawn_sign_on_blocks_no_one_even_if_it_kept_its_key(client, coalition, make_letter, sign, db):
+    letter = make_letter()
+    sign(letter, organization_name="Mijente", email="first@mijente.net")
+    first = _by_email(db, "first@mijente.net")
+    first.state = SignatureState.WITHDRAWN  # as a withdrawal may leave it: with its key
+    db.session.commit()
+    page = sign(letter, organization_name="Mijente", email="marisa@mijente.net")
+    assert "review each sign-on" in text_of(page)
+    db.session.refresh(first)
+    assert first.signer_key is None
+    assert "was withdrawn on" in text_of(client.get(_queue(coalition, letter)))
+
+
+def test_the_same_address_signing_again_after_a_rejection_enters_the_queue(
+    client, coalition, make_letter, sign, db
+):
+    letter = make_letter()
+    sign(letter)
+    _decide(client, coalition, letter, db.session.scalar(select(Signature)), "reject")
+    page = sign(letter)
+    assert "review each sign-on" in text_of(page)
+    states = sorted(s.state for s in db.session.scalars(select(Signature)))
+    assert states == [SignatureState.PENDING, SignatureState.REJECTED]
+
+
+def test_changing_a_rejection_back_is_refused_while_another_sign_on_stands(
+    client, coalition, make_letter, sign, db
+):
+    letter = make_letter()
+    sign(letter, organization_name="Mijente", email="x@gmail.com")
+    imposter = _by_email(db, "x@gmail.com")
+    _decide(client, coalition, letter, imposter, "reject")
+    sign(letter, organization_name="Mijente", email="marisa@mijente.net")
+    response = _decide(client, coalition, letter, imposter, "approve")
+    db.session.refresh(imposter)
+    assert imposter.state == SignatureState.REJECTED and imposter.signer_key is None
+    page = text_of(client.get(response.headers["Location"]))
+    assert "stays rejected: another sign-on for this organization is on the letter now" in page
+
+    # With the other one rejected, the organizer's change of mind takes the key back.
+    _decide(client, coalition, letter, _by_email(db, "marisa@mijente.net"), "reject")
+    _decide(client, coalition, letter, imposter, "approve")
+    db.session.refresh(imposter)
+    assert imposter.state == SignatureState.APPROVED and imposter.signer_key.startswith("org:")
+
+
+def test_the_queue_shows_likely_duplicates_membership_and_verified_domains(
+    client, coalition, make_letter, sign, db
+):
+    member = coalitions.invite(
+        coalition, coalition.roles[0].user, contact_email="ana@unitedwedream.example", name="United We Dream"
+    )
+    coalitions.accept(member)
+    coalitions.trust_domain(member)
+    db.session.commit()
+    letter = make_letter()
+    sign(letter, organization_name="United We Dream", email="ana@unitedwedream.example")
+    sign(letter, organization_name="Puente", website="puenteaz.example", email="carlos@puenteaz.example")
+    approve_all(client, coalition, letter)
+    sign(letter, organization_name="United We Dream Network", email="someone@gmail.com")
+    sign(letter, organization_name="Puente Human Rights Movement AZ", email="x@other.example")
+    sign(letter, organization_name="Arizona Friends", email="y@puenteaz.example")
+
+    page = text_of(client.get(_queue(coalition, letter)))
+    assert "Likely the same organization as, already approved: United We Dream (Similar name)" in page
+    assert "Signer's address at the same domain (puenteaz.example)" in page
+    assert "Not a coalition member" in page
+    approved = text_of(client.get(_queue(coalition, letter, "approved")))
+    assert "Coalition member" in approved and "a domain verified for this member" in approved
+
+
+def test_merging_a_duplicate_keeps_the_listed_one(client, coalition, make_letter, sign, db):
+    letter = make_letter()
+    sign(letter, organization_name="United We Dream", email="ana@uwd.example")
+    approve_all(client, coalition, letter)
+    sign(letter, organization_name="United We Dream Network", email="jo@uwd.example")
+    listed, duplicate = _by_email(db, "ana@uwd.example"), _by_email(db, "jo@uwd.example")
+    base = f"/coalitions/{coalition.slug}/letters/{letter.id}/signatures"
+    response = client.post(f"{base}/{duplicate.id}/merge", data={"into": str(listed.id)})
+    assert response.status_code == 302
+    db.session.refresh(duplicate)
+    assert duplicate.state == SignatureState.DUPLICATE and duplicate.merged_into_id == listed.id
+    assert duplicate.decided_by_id is not None and listed.state == SignatureState.APPROVED
+    # Merging into one that is not listed is refused, and says why.
+    again = client.post(f"{base}/{listed.id}/merge", data={"into": str(duplicate.id)}, follow_redirects=True)
+    assert "Merge into a sign-on that is listed on the letter." in text_of(again)
+    assert client.post(f"{base}/{listed.id}/merge", data={"into": "x\x00"}).status_code == 400
+
+
+def test_the_signer_sets_the_name_shown_and_an_organizer_renaming_a_listed_one_logs_it(
+    client, coalition, make_letter, sign, db
+):
+    letter = make_letter()
+    sign(
+        letter,
+        organization_name="American Civil Liberties Union of Georgia, Inc.",
+        display_name="ACLU of Georgia",
+        email="a@acluga.example",
+    )
+    signature = db.session.scalar(select(Signature))
+    assert signature.organization_name == "ACLU of Georgia"
+    assert signature.organization.name == "American Civil Liberties Union of Georgia, Inc."
+    path = f"/coalitions/{coalition.slug}/letters/{letter.id}/signatures/{signature.id}/name"
+    client.post(path, data={"display_name": "ACLU Georgia"})  # not listed yet: no log
+    assert db.session.scalar(select(LetterChange)) is None
+    approve_all(client, coalition, letter)
+    client.post(path, data={"display_name": "ACLU of Georgia"})
+    change = db.session.scalar(select(LetterChange))
+    assert change.kind == ChangeKind.DISPLAY_NAME
+    assert change.details == {"old": "ACLU Georgia", "new": "ACLU of Georgia"}
+    refused = client.post(path, data={"display_name": "<b>x</b>"}, follow_redirects=True)
+    assert "Use plain text here" in text_of(refused)
+    db.session.refresh(signature)
+    assert signature.organization_name == "ACLU of Georgia"
+
+
+def test_a_viewer_sees_no_vetting_buttons_and_cannot_post(
+    client, coalition, make_letter, sign, add_teammate_login, db
+):
+    letter = make_letter()
+    sign(letter, organization_name="United We Dream", email="ana@uwd.example")
+    approve_all(client, coalition, letter)
+    sign(letter, organization_name="United We Dream Network", email="jo@uwd.example")
+    listed, duplicate = _by_email(db, "ana@uwd.example"), _by_email(db, "jo@uwd.example")
+    add_teammate_login(coalition, "viewer")
+    page = client.get(_queue(coalition, letter)).get_data(as_text=True)
+    assert "United We Dream Network" in page
+    for absent in ("Merge into", "Change the name", "Add a signatory by hand", 'name="signature_id"'):
+        assert absent not in page
+    base = f"/coalitions/{coalition.slug}/letters/{letter.id}/signatures"
+    assert client.post(f"{base}/{duplicate.id}/merge", data={"into": str(listed.id)}).status_code == 403
+    assert client.post(f"{base}/{listed.id}/name", data={"display_name": "X"}).status_code == 403
+    assert client.get(f"{base}/add").status_code == 403
+    db.session.refresh(duplicate)
+    assert duplicate.state == SignatureState.PENDING
+
+
+def test_another_coalition_cannot_act_on_this_letters_sign_ons(
+    client, coalition, make_letter, sign, make_user, login, db
+):
+    letter = make_letter()
+    sign(letter, organization_name="United We Dream", email="ana@uwd.example")
+    approve_all(client, coalition, letter)
+    sign(letter, organization_name="United We Dream Network", email="jo@uwd.example")
+    listed, duplicate = _by_email(db, "ana@uwd.example"), _by_email(db, "jo@uwd.example")
+    client.post("/accounts/logout")
+    stranger = make_user(email="stranger@example.org")
+    other = coalitions.create_coalition(stranger, "Another Coalition", "", "")
+    db.session.commit()
+    login(email="stranger@example.org")
+    theirs = f"/coalitions/{coalition.slug}/letters/{letter.id}/signatures"
+    assert client.post(f"{theirs}/{duplicate.id}/merge", data={"into": str(listed.id)}).status_code == 404
+    assert client.post(f"{theirs}/{listed.id}/name", data={"display_name": "X"}).status_code == 404
+    assert client.post(f"{theirs}/add", data={"organization_name": "X"}).status_code == 404
+    # Its own letter's pages with this letter's sign-on ids: not found either.
+    client.post(
+        f"/coalitions/{other.slug}/letters/new",
+        data={"title": "Ours", "body": "Text", "targets-0-name": "Someone", "time_zone": "America/New_York"},
+    )
+    own = db.session.scalar(select(Signature.letter_id).where(Signature.id == listed.id))
+    from campaign.letters.models import Letter
+
+    own_letter = db.session.scalar(select(Letter).where(Letter.coalition_id == other.id))
+    ours = f"/coalitions/{other.slug}/letters/{own_letter.id}/signatures"
+    assert own == letter.id
+    assert client.post(f"{ours}/{duplicate.id}/merge", data={"into": str(listed.id)}).status_code == 404
+    assert client.post(f"{ours}/{listed.id}/name", data={"display_name": "X"}).status_code == 404
+    response = client.post(ours, data={"signature_id": [str(duplicate.id)], "approve": "Approve"})
+    assert response.status_code == 302
+    db.session.refresh(duplicate)
+    db.session.refresh(listed)
+    assert duplicate.state == SignatureState.PENDING and listed.organization_name == "United We Dream"
+
+
+@pytest.mark.parametrize("raw", ["Mijente%00", "%ED%A0%80Mijente", "Mi%0D%0Ajente", "M" * 10_000])
+def test_hostile_bytes_in_a_rename_are_refused_or_kept_as_text(client, coalition, make_letter, sign, db, raw):
+    letter = make_letter()
+    sign(letter, organization_name="Mijente", email="m@mijente.net")
+    signature = db.session.scalar(select(Signature))
+    path = f"/coalitions/{coalition.slug}/letters/{letter.id}/signatures/{signature.id}/name"
+    body = f"display_name={raw}".encode()
+    response = client.post(path, data=body, content_type="application/x-www-form-urlencoded")
+    assert response.status_code == 302
+    assert client.get(response.headers["Location"]).status_code == 200
+    db.session.refresh(signature)
+    # Control characters and overlong names are refused; undecodable bytes stay as the text typed.
+    assert signature.organization_name in ("Mijente", "%ED%A0%80Mijente")
+    signature.organization_name.encode("utf-8")
+
+
+def test_a_renamed_signatory_reads_as_a_sentence_in_the_change_log(
+    app, client, coalition, make_letter, sign, db
+):
+    from flask import render_template
+
+    letter = make_letter()
+    sign(letter, organization_name="Mijente", email="m@mijente.net")
+    approve_all(client, coalition, letter)
+    signature = db.session.scalar(select(Signature))
+    client.post(
+        f"/coalitions/{coalition.slug}/letters/{letter.id}/signatures/{signature.id}/name",
+        data={"display_name": "Mijente Support Committee"},
+    )
+    change = db.session.scalar(select(LetterChange))
+    with app.test_request_context("/"):
+        text = " ".join(render_template("letters/_change.html", change=change).split())
+    assert "Mijente is now listed as Mijente Support Committee." in text
