@@ -8,25 +8,37 @@ from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
 SAME, INSERTED, DELETED = "same", "ins", "del"
-# Words and the spaces between them, so the pieces put back together are the text itself.
-_TOKENS = re.compile(r"\s+|[^\s]+")
+_WORDS = re.compile(r"\S+")
 
 # A diff as stored in a notice's JSON context: [[kind, text], ...].
 Pieces = list[list[str]]
 
 
 def word_diff(before: str, after: str) -> Pieces:
-    """`after` as pieces kept, inserted or deleted since `before`, word by word."""
-    old, new = _TOKENS.findall(before or ""), _TOKENS.findall(after or "")
+    """`after` as pieces kept, inserted or deleted since `before`, word by word. Only words are
+    compared: the spaces and line breaks shown are the new text's, so the kept and inserted
+    pieces put together are `after` itself, and a changed phrase reads as one deletion and one
+    insertion rather than alternating with the spaces between its words."""
+    before, after = before or "", after or ""
+    old, new = list(_WORDS.finditer(before)), list(_WORDS.finditer(after))
     pieces: Pieces = []
-    matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
+    _append(pieces, SAME, after[: new[0].start()] if new else after)
+    matcher = difflib.SequenceMatcher(None, [m[0] for m in old], [m[0] for m in new], autojunk=False)
     for tag, old_from, old_to, new_from, new_to in matcher.get_opcodes():
-        if tag == "equal":
-            _append(pieces, SAME, "".join(old[old_from:old_to]))
-            continue
-        _append(pieces, DELETED, "".join(old[old_from:old_to]))
-        _append(pieces, INSERTED, "".join(new[new_from:new_to]))
+        if tag in ("delete", "replace"):
+            # A deletion keeps the break that followed it (a removed paragraph); one replaced
+            # stands a space apart from its replacement.
+            gap = " " if tag == "replace" else before[old[old_to - 1].end() : _start(old, old_to, before)]
+            _append(pieces, DELETED, before[old[old_from].start() : old[old_to - 1].end()] + gap)
+        if new_from < new_to:
+            words_end = new[new_to - 1].end()
+            _append(pieces, SAME if tag == "equal" else INSERTED, after[new[new_from].start() : words_end])
+            _append(pieces, SAME, after[words_end : _start(new, new_to, after)])
     return pieces
+
+
+def _start(words: list[re.Match], index: int, text: str) -> int:
+    return words[index].start() if index < len(words) else len(text)
 
 
 def _append(pieces: Pieces, kind: str, text: str) -> None:

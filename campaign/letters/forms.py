@@ -105,6 +105,7 @@ class LetterForm(AppForm):
     unlist_all = BooleanField()  # labelled on the page with the number unlisted
     reviewed = HiddenField()  # the digest of the change the review step showed
     submit = SubmitField(_l("Save the letter"))
+    REVIEW_FIELDS = frozenset({"change_kind", "change_note", "unlist_all", "reviewed"})
 
     def validate_targets(self, field):
         if not self.target_rows():
