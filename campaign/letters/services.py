@@ -72,7 +72,11 @@ def proposed_change(letter: Letter, fields: dict, targets: list[dict]) -> versio
 
 
 def update_letter(
-    letter: Letter, fields: dict, targets: list[dict], user_id: int | None = None, decision: versions.Decision | None = None
+    letter: Letter,
+    fields: dict,
+    targets: list[dict],
+    user_id: int | None = None,
+    decision: versions.Decision | None = None,
 ) -> ChangeKind | None:
     """Save the organizer's edits. A change to the title, addressees or text that confirmed
     signers endorsed needs the organizer's `decision` (else ChangeNeedsDecision): a correction
@@ -258,7 +262,9 @@ def set_leads(letter: Letter, organization_ids: list[int]) -> None:
 def _listed_ids(letter: Letter) -> list[int]:
     """The people behind the names on the letter as it stands (approved, current version): news
     of the letter is theirs, not that of signers of a version they never confirmed."""
-    return _signer_ids(letter, Signature.state == SignatureState.APPROVED, Signature.version == letter.version)
+    return _signer_ids(
+        letter, Signature.state == SignatureState.APPROVED, Signature.version == letter.version
+    )
 
 
 def _earlier_ids(letter: Letter) -> list[int]:

@@ -86,7 +86,9 @@ def _row(target) -> dict:
 def differences(before: Endorsed, after: Endorsed) -> dict[str, Pieces]:
     """The marked-up change in English, and in Spanish when either side has Spanish."""
     languages = LANGUAGES if before.has_spanish or after.has_spanish else LANGUAGES[:1]
-    return {language: word_diff(before.document(language), after.document(language)) for language in languages}
+    return {
+        language: word_diff(before.document(language), after.document(language)) for language in languages
+    }
 
 
 def total_size(diffs: dict[str, Pieces]) -> DiffSize:
@@ -176,7 +178,9 @@ def keep_in_version(version: LetterVersion, content: Endorsed) -> None:
 
 
 def withdraw_window_open(letter: Letter, change: LetterChange, now: datetime) -> bool:
-    return letter.state != LetterState.DELIVERED and now <= change.changed_at + timedelta(hours=WITHDRAW_HOURS)
+    return letter.state != LetterState.DELIVERED and now <= change.changed_at + timedelta(
+        hours=WITHDRAW_HOURS
+    )
 
 
 def withdrawal(signature_id: int, change_id: int) -> tuple[Signature, LetterChange] | None:

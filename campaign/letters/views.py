@@ -66,7 +66,9 @@ def edit_letter(letter_id: int):
     if not form.validate_on_submit():
         # An off-choice answer on the review step: the difference stays on the page with the error.
         review = form.errors and set(form.errors) <= LetterForm.REVIEW_FIELDS
-        proposal = services.proposed_change(letter, form.fields_for_save(), form.target_rows()) if review else None
+        proposal = (
+            services.proposed_change(letter, form.fields_for_save(), form.target_rows()) if review else None
+        )
         return _edit_page(letter, form, proposal)
     fields, targets = form.fields_for_save(), form.target_rows()
     proposal = services.proposed_change(letter, fields, targets)

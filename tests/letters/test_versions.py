@@ -24,7 +24,9 @@ def _edit_url(coalition, letter):
 
 
 def _fingerprint(client, letter) -> str:
-    return re.search(r'class="fingerprint">([0-9a-f]+)<', client.get(f"/letters/{letter.slug}").get_data(as_text=True))[1]
+    return re.search(
+        r'class="fingerprint">([0-9a-f]+)<', client.get(f"/letters/{letter.slug}").get_data(as_text=True)
+    )[1]
 
 
 def _signed_and_listed(client, coalition, make_letter, sign, *others):
@@ -90,7 +92,11 @@ def test_a_correction_keeps_the_list_and_emails_the_marked_up_difference(
     letter = _signed_and_listed(client, coalition, make_letter, sign)
     before = _fingerprint(client, letter)
     response = save_change(
-        client, _edit_url(coalition, letter), _one_more_sentence(), "correction", note="Added our ask on detainers."
+        client,
+        _edit_url(coalition, letter),
+        _one_more_sentence(),
+        "correction",
+        note="Added our ask on detainers.",
     )
     assert response.status_code == 302
     _db.session.refresh(letter)
@@ -164,10 +170,16 @@ def test_bad_input_on_the_review_step_keeps_what_was_typed(client, coalition, ma
     assert response.status_code == 400 and "x" * 10_000 in response.get_data(as_text=True)
     # A choice made on a page that showed another change is not taken.
     other = data | {"body": data["body"] + " And more."}
-    response = client.post(_edit_url(coalition, letter), data=other | {"reviewed": digest, "change_kind": "correction"})
+    response = client.post(
+        _edit_url(coalition, letter), data=other | {"reviewed": digest, "change_kind": "correction"}
+    )
     assert "The change is not the one shown before." in text_of(response)
     _db.session.refresh(letter)
-    assert "detainers" not in letter.body and letter.title_es == "" and not _db.session.scalar(select(LetterChange))
+    assert (
+        "detainers" not in letter.body
+        and letter.title_es == ""
+        and not _db.session.scalar(select(LetterChange))
+    )
 
 
 def test_before_anyone_confirms_edits_save_at_once_into_the_version(client, coalition, make_letter, sign):
@@ -179,7 +191,9 @@ def test_before_anyone_confirms_edits_save_at_once_into_the_version(client, coal
     assert version.title == "A better title" and _db.session.scalar(select(LetterChange)) is None
 
 
-def test_a_withdraw_link_asks_on_get_and_removes_one_name_on_post(client, coalition, make_letter, sign, mailbox):
+def test_a_withdraw_link_asks_on_get_and_removes_one_name_on_post(
+    client, coalition, make_letter, sign, mailbox
+):
     letter = _signed_and_listed(client, coalition, make_letter, sign, MIJENTE)
     save_change(client, _edit_url(coalition, letter), _one_more_sentence(), "correction")
     before = _fingerprint(client, letter)
@@ -244,7 +258,9 @@ def test_after_72_hours_or_delivery_it_is_too_late_politely_in_the_signers_langu
 
 
 # Defect 4: delivery and response reached organizations that were not on the delivered letter.
-def test_news_goes_only_to_the_signatories_of_what_was_delivered(client, coalition, make_letter, sign, mailbox):
+def test_news_goes_only_to_the_signatories_of_what_was_delivered(
+    client, coalition, make_letter, sign, mailbox
+):
     letter = _signed_and_listed(client, coalition, make_letter, sign, MIJENTE)
     save_change(client, _edit_url(coalition, letter), _one_more_sentence(), "new_version")
     from tests.pages import click_confirm
@@ -265,9 +281,12 @@ def test_news_goes_only_to_the_signatories_of_what_was_delivered(client, coaliti
     # The organizer may send those of the earlier version a note of their own (once).
     for _ in range(2):
         client.post(
-            f"/coalitions/{coalition.slug}/letters/{letter.id}/delivery", data=delivery | {"tell_earlier": "y"}
+            f"/coalitions/{coalition.slug}/letters/{letter.id}/delivery",
+            data=delivery | {"tell_earlier": "y"},
         )
-    notes = [m for m in mailbox.to(MARISA) if m["Subject"].startswith("A new version of the letter was delivered")]
+    notes = [
+        m for m in mailbox.to(MARISA) if m["Subject"].startswith("A new version of the letter was delivered")
+    ]
     assert len(notes) == 1
     assert not any(m["Subject"].startswith("A new version") for m in mailbox.to(ERIKA))
 
