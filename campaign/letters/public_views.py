@@ -8,9 +8,9 @@ from sqlalchemy.orm import joinedload
 
 from campaign.core.confirm_page import confirm_page
 from campaign.core.i18n import speak_to_owner
+from campaign.core.outbox import utcnow
 from campaign.core.text import query_text
 from campaign.extensions import csrf, db, limiter
-from campaign.core.outbox import utcnow
 from campaign.letters import notices, signatories, signing, versions
 from campaign.letters.changes import change_log
 from campaign.letters.forms import SignOnForm
