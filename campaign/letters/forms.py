@@ -102,7 +102,8 @@ class LetterForm(AppForm):
         validators=[Length(max=1000), plain_text],
         render_kw={"rows": 3},
     )
-    unlist_all = BooleanField()  # labelled on the page with the number unlisted
+    # Labelled on the page with the number unlisted; this label names it in the error summary.
+    unlist_all = BooleanField(_l("Unlist the signatories until they confirm the new version"))
     reviewed = HiddenField()  # the digest of the change the review step showed
     submit = SubmitField(_l("Save the letter"))
     REVIEW_FIELDS = frozenset({"change_kind", "change_note", "unlist_all", "reviewed"})
