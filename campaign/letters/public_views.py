@@ -1,5 +1,4 @@
-"""Public pages of a letter: the letter, its signatories and change log, signing on, confirming
-by email, withdrawing a name after a correction."""
+"""Public pages of a letter: the letter and its change log, signing on, confirming, withdrawing."""
 
 from flask import abort, jsonify, redirect, render_template, url_for
 from flask_babel import get_locale

@@ -1,5 +1,4 @@
-"""What a signature endorses (title, addressees, text), how a change to it reads, and withdrawing
-a name after a correction."""
+"""What a signature endorses, how a change to it reads, and withdrawing a name after a correction."""
 
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
