@@ -6,6 +6,7 @@ from flask_babel import format_decimal, get_locale
 from campaign.core.i18n import in_language
 from campaign.core.markdown import render_markdown
 from campaign.core.phones import readable
+from campaign.core.textdiff import diff_html, diff_text
 from campaign.core.zones import date_range, local_time, span_in_zone
 
 
@@ -17,6 +18,8 @@ def register(app: Flask) -> None:
     app.add_template_global(span_in_zone)
     app.add_template_filter(readable, "phone")
     app.add_template_filter(date_range)
+    app.add_template_filter(diff_html)
+    app.add_template_filter(diff_text)
 
     @app.context_processor
     def language_context():

@@ -11,6 +11,7 @@ from wtforms import (
     FieldList,
     Form,
     FormField,
+    HiddenField,
     RadioField,
     SelectField,
     StringField,
@@ -29,8 +30,9 @@ from campaign.core.zones import (
     to_local,
     to_utc,
 )
-from campaign.letters.models import AUTHORIZATION_LABELS, SignerKind
+from campaign.letters.models import AUTHORIZATION_LABELS, ChangeKind, SignerKind
 from campaign.letters.outreach import MAX_LINE_LENGTH, MAX_PASTED_LINES, pasted_lines
+from campaign.letters.versions import Decision
 from campaign.organizations.models import SCOPE_LABELS, SECTOR_LABELS
 from campaign.supporters.forms import ConsentForm
 
@@ -86,7 +88,26 @@ class LetterForm(AppForm):
     )
     embargoed = BooleanField(_l("Embargo: collect signatures privately before the letter is public"))
     release_at = DateTimeLocalField(_l("Release time"), format=LOCAL_INPUT_FORMAT, validators=[Optional()])
+    # The review step, shown when an edit changes what confirmed signers endorsed.
+    change_kind = RadioField(
+        _l("What kind of change is this?"),
+        choices=[
+            SelectChoice(ChangeKind.CORRECTION.value, _l("A correction: signatures stay")),
+            SelectChoice(ChangeKind.NEW_VERSION.value, _l("A new version: signers must confirm again")),
+        ],
+        validate_choice=False,  # checked in decision(), with a sentence of our own
+    )
+    change_note = TextAreaField(
+        _l("Note for the public change log"),
+        filters=[strip_whitespace],
+        validators=[Length(max=1000), plain_text],
+        render_kw={"rows": 3},
+    )
+    # Labelled on the page with the number unlisted; this label names it in the error summary.
+    unlist_all = BooleanField(_l("Unlist the signatories until they confirm the new version"))
+    reviewed = HiddenField()  # the digest of the change the review step showed
     submit = SubmitField(_l("Save the letter"))
+    REVIEW_FIELDS = frozenset({"change_kind", "change_note", "unlist_all", "reviewed"})
 
     def validate_targets(self, field):
         if not self.target_rows():
@@ -101,6 +122,23 @@ class LetterForm(AppForm):
             raise ValidationError(_l("Tick the embargo box to set a release time, or clear the time."))
         if changed_to_the_past(field, self.time_zone.data):
             raise ValidationError(_l("Choose a release time in the future, or release by hand."))
+
+    def decision(self, proposal) -> Decision | None:
+        """The organizer's call on `proposal`, if made on the page that showed this very change;
+        otherwise None, with a message beside the choice that is missing."""
+        if self.reviewed.data != proposal.digest:
+            if self.reviewed.data:  # the words changed again after the difference was shown
+                self.form_errors.append(_l("The change is not the one shown before. Check it again."))
+            return None
+        kinds = {kind.value: kind for kind in (ChangeKind.CORRECTION, ChangeKind.NEW_VERSION)}
+        kind = kinds.get(self.change_kind.data or "")
+        if kind is None:
+            self.change_kind.errors = [_l("Choose whether this is a correction or a new version.")]
+            return None
+        if kind == ChangeKind.NEW_VERSION and proposal.listed and not self.unlist_all.data:
+            self.unlist_all.errors = [_l("Tick this box to unlist them, or choose a correction.")]
+            return None
+        return Decision(kind, self.change_note.data or "")
 
     def target_rows(self) -> list[dict]:
         return [
@@ -405,6 +443,9 @@ class DeliveryForm(AppForm):
         _l("Delivered to"),
         filters=[strip_whitespace],
         validators=[DataRequired(_l("Say who received it.")), Length(max=300), plain_text],
+    )
+    tell_earlier = BooleanField(
+        _l("Also tell those who signed only an earlier version that a new version was delivered")
     )
     submit = SubmitField(_l("Record the delivery"))
 

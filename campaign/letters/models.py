@@ -121,7 +121,8 @@ class LetterTarget(db.Model):
 
 
 class LetterVersion(db.Model):
-    """The text as it stood when signatures were given to it; kept so a signature can be read back."""
+    """What a signature endorses: the title, the addressees and the text as they stood when it was
+    given; kept so a signature can be read back and a later change shown against it."""
 
     __tablename__ = "letter_version"
     __table_args__ = (UniqueConstraint("letter_id", "number"),)
@@ -131,6 +132,9 @@ class LetterVersion(db.Model):
     number: Mapped[int] = mapped_column(Integer)
     body: Mapped[str] = mapped_column(Text)
     body_es: Mapped[str] = mapped_column(Text, default="")
+    title: Mapped[str] = mapped_column(String(200), default="")
+    title_es: Mapped[str] = mapped_column(String(200), default="")
+    targets: Mapped[list] = mapped_column(JSON, default=list)  # [{"name", "title", "office"}]
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
     letter: Mapped[Letter] = relationship(back_populates="versions")

@@ -13,7 +13,7 @@ from campaign.core.mail import send_templated
 from campaign.core.outbox import enqueue, outbox_task
 from campaign.core.urls import external_url
 from campaign.extensions import db
-from campaign.letters.models import Letter, LetterInvitation, Signature, SignatureState
+from campaign.letters.models import Letter, LetterChange, LetterInvitation, Signature, SignatureState
 from campaign.notifications import services as notifications
 from campaign.notifications import tasks as notification_tasks
 from campaign.supporters.tokens import loads_or_none, serializer
@@ -21,6 +21,7 @@ from campaign.supporters.tokens import loads_or_none, serializer
 CONFIRM_SALT = "letters.confirm-signature"
 # Long enough for a signer who is travelling; a lost link is replaced by signing again.
 CONFIRM_LINK_DAYS = 30
+WITHDRAW_SALT = "letters.withdraw-signature"
 
 
 def confirm_token(signature: Signature) -> str:
@@ -29,6 +30,19 @@ def confirm_token(signature: Signature) -> str:
 
 def signature_id_for_token(token: str) -> int | None:
     return loads_or_none(CONFIRM_SALT, token, max_age=CONFIRM_LINK_DAYS * 24 * 3600)
+
+
+def withdraw_token(signature: Signature, change: LetterChange) -> str:
+    """Names the sign-on and the correction: how long it stays good is the correction's window,
+    read from the database, so the page can say "too late" rather than "unknown link"."""
+    return serializer(WITHDRAW_SALT).dumps([signature.id, change.id])
+
+
+def withdrawal_ids_for_token(token: str) -> tuple[int, int] | None:
+    ids = loads_or_none(WITHDRAW_SALT, token)
+    if not (isinstance(ids, list) and len(ids) == 2 and all(isinstance(i, int) for i in ids)):
+        return None
+    return ids[0], ids[1]
 
 
 def _letter_context(letter: Letter) -> dict:
@@ -117,6 +131,21 @@ def ask_to_reconfirm(signature: Signature) -> None:
     )
 
 
+def tell_of_correction(signature: Signature, change: LetterChange) -> None:
+    """The marked-up difference, and a link to take the name off if the signer disagrees."""
+    _send(
+        signature.letter,
+        [signature.supporter_id],
+        "corrected",
+        f"signature:{signature.id}:correction:{change.id}",
+        transactional=True,
+        withdraw_url=external_url("letters.withdraw", token=withdraw_token(signature, change)),
+        diffs=change.details.get("diffs", {}),
+        note=change.note,
+        **_about_signature(signature),
+    )
+
+
 def tell_outcome(signature: Signature, approved: bool) -> None:
     outcome = "approved" if approved else "rejected"
     _send(
@@ -130,7 +159,8 @@ def tell_outcome(signature: Signature, approved: bool) -> None:
 
 
 def tell_signatories(letter: Letter, news: str, supporter_ids: list[int]) -> None:
-    """ "live", "delivered" or "response": news of the letter for everyone who signed it."""
+    """ "live", "delivered", "response" or "delivered_other_version": news of the letter for its
+    signatories (the caller chooses which)."""
     _send(
         letter,
         supporter_ids,

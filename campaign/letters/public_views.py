@@ -1,4 +1,4 @@
-"""Public pages of a letter: the letter and its signatories, signing on, confirming by email."""
+"""Public pages of a letter: the letter and its change log, signing on, confirming, withdrawing."""
 
 from flask import abort, jsonify, redirect, render_template, url_for
 from flask_babel import get_locale
@@ -7,12 +7,15 @@ from sqlalchemy.orm import joinedload
 
 from campaign.core.confirm_page import confirm_page
 from campaign.core.i18n import speak_to_owner
+from campaign.core.outbox import utcnow
 from campaign.core.text import query_text
 from campaign.extensions import csrf, db, limiter
-from campaign.letters import notices, signatories, signing
+from campaign.letters import notices, signatories, signing, versions
+from campaign.letters.changes import change_log
 from campaign.letters.forms import SignOnForm
-from campaign.letters.models import Letter, LetterState, Signature
+from campaign.letters.models import CONFIRMED, Letter, LetterState, Signature
 from campaign.letters.views import bp
+from campaign.notifications.forms import EmptyForm
 from campaign.supporters.forms import consent_wording
 
 SIGN_ON_LIMIT = "30 per minute"  # per address: a coalition meeting signs from one network
@@ -49,6 +52,7 @@ def public_letter(slug: str):
         listed=listed,
         summary=signatories.summary_sentence(letter, listed, _language()),
         fingerprint=signatories.fingerprint(letter, listed),
+        changes=change_log(letter),
     )
 
 
@@ -94,5 +98,42 @@ def confirm(token: str):
         return render_template("letters/confirm_unknown.html"), 404
     speak_to_owner(signature)
     return confirm_page(
-        token, signature, signing.confirm, signing.shown_digest, "letters", letter=signature.letter
+        token,
+        signature,
+        signing.confirm,
+        signing.shown_digest,
+        "letters",
+        letter=signature.letter,
+        since_signed=versions.since_signed(signature),
     )
+
+
+@bp.route("/letters/withdraw/<token>", methods=["GET", "POST"])
+@csrf.exempt  # the form's own token is checked instead of the session's
+def withdraw(token: str):
+    """A signer takes their name off after a correction. A GET only asks (link scanners open
+    links); the button's POST withdraws."""
+    ids = notices.withdrawal_ids_for_token(token)
+    found = versions.withdrawal(*ids) if ids else None
+    if found is None:
+        return render_template("letters/withdraw_unknown.html"), 404
+    signature, change = found
+    speak_to_owner(signature)
+    form = EmptyForm(bound_to=token)
+    outcome = _withdraw_outcome(signature, change, form)
+    db.session.commit()
+    page = render_template(
+        "letters/withdraw.html", signature=signature, letter=signature.letter, form=form, outcome=outcome
+    )
+    return page, 410 if outcome == "too_late" else 200
+
+
+def _withdraw_outcome(signature: Signature, change, form: EmptyForm) -> str:
+    now = utcnow()
+    if signature.state not in CONFIRMED:
+        return "off_the_letter"  # withdrawn already, rejected, or never confirmed
+    if not versions.withdraw_window_open(signature.letter, change, now):
+        return "too_late"
+    if form.validate_on_submit():
+        return "withdrawn" if versions.withdraw(signature, change, now) else "too_late"
+    return "ask"

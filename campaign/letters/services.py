@@ -8,10 +8,13 @@ from campaign.core import transitions
 from campaign.core.outbox import enqueue, utcnow
 from campaign.core.slugs import unique_slug
 from campaign.extensions import db
-from campaign.letters import notices, tasks
+from campaign.letters import notices, tasks, versions
+from campaign.letters.changes import log_change
 from campaign.letters.models import (
     CONFIRMED,
+    ChangeKind,
     Letter,
+    LetterChange,
     LetterState,
     LetterTarget,
     LetterVersion,
@@ -30,11 +33,19 @@ SETTINGS = (
     "embargoed",
     "release_at",
 )
-# Signatures that stand on a version of the text: a new version asks them to re-confirm.
 
 
 class LetterStateError(Exception):
     """The letter is no longer in a state that allows this (a teammate or the clock moved it)."""
+
+
+class ChangeNeedsDecision(Exception):
+    """The edit changes what confirmed signers endorsed: the organizer calls it a correction or
+    a new version first, having seen `proposal` (the difference and who would be unlisted)."""
+
+    def __init__(self, proposal: versions.Proposal):
+        super().__init__("a correction or a new version?")
+        self.proposal = proposal
 
 
 def create_letter(coalition_id: int, author_id: int, fields: dict, targets: list[dict]) -> Letter:
@@ -49,31 +60,59 @@ def create_letter(coalition_id: int, author_id: int, fields: dict, targets: list
     db.session.add(letter)
     _apply_settings(letter, fields, targets)
     db.session.flush()
-    db.session.add(LetterVersion(letter=letter, number=1, body=letter.body, body_es=letter.body_es))
+    version = LetterVersion(letter=letter, number=1)
+    versions.keep_in_version(version, versions.Endorsed.of(letter))
+    db.session.add(version)
     db.session.flush()
     return letter
 
 
-def update_letter(letter: Letter, fields: dict, targets: list[dict]) -> bool:
-    """Save the organizer's edits; True when they made a new version signers must re-confirm."""
+def proposed_change(letter: Letter, fields: dict, targets: list[dict]) -> versions.Proposal | None:
+    return versions.proposal(letter, versions.Endorsed.typed(fields, targets))
+
+
+def update_letter(
+    letter: Letter,
+    fields: dict,
+    targets: list[dict],
+    user_id: int | None = None,
+    decision: versions.Decision | None = None,
+) -> ChangeKind | None:
+    """Save the organizer's edits. A change to the title, addressees or text that confirmed
+    signers endorsed needs the organizer's `decision` (else ChangeNeedsDecision): a correction
+    keeps the signatures and tells each signer, who may withdraw; a new version asks them to
+    re-confirm. Returns the kind of change made, None when nobody had endorsed what changed."""
     if letter.state == LetterState.DELIVERED:
         raise LetterStateError
+    after = versions.Endorsed.typed(fields, targets)
+    change = versions.proposal(letter, after)
+    if change is not None and decision is None:
+        raise ChangeNeedsDecision(change)
+    endorsed_changed = versions.Endorsed.of(letter) != after
     _apply_settings(letter, fields, targets)
-    text_changed = any(fields.get(name, "") != getattr(letter, name) for name in TEXT_FIELDS)
-    if not text_changed:
-        db.session.flush()
-        return False
     for name in TEXT_FIELDS:
         setattr(letter, name, fields.get(name, ""))
-    if not _has_confirmed_signatures(letter):
-        # Nobody has endorsed the text yet: correct the current version in place.
-        version = letter.versions[-1]
-        version.body, version.body_es = letter.body, letter.body_es
-        letter.version_at = utcnow()
+    if change is None:
+        if endorsed_changed:  # nobody has endorsed it yet: the current version changes in place
+            versions.keep_in_version(versions.current_version(letter), after)
+            letter.version_at = utcnow()
         db.session.flush()
-        return False
-    _new_version(letter)
-    return True
+        return None
+    if decision.kind == ChangeKind.CORRECTION:
+        versions.keep_in_version(versions.current_version(letter), after)
+    else:
+        _new_version(letter, after)
+    logged = log_change(letter, decision.kind, user_id, decision.note, **_logged_details(change, decision))
+    if decision.kind == ChangeKind.CORRECTION:
+        enqueue(tasks.tell_signers_of_correction, change_id=logged.id)
+    return decision.kind
+
+
+def _logged_details(change: versions.Proposal, decision: versions.Decision) -> dict:
+    details = change.details() | {"diffs": change.diffs}
+    if decision.kind == ChangeKind.NEW_VERSION:
+        details["unlisted"] = change.listed
+    return details
 
 
 def _apply_settings(letter: Letter, fields: dict, targets: list[dict]) -> None:
@@ -87,23 +126,12 @@ def _apply_settings(letter: Letter, fields: dict, targets: list[dict]) -> None:
     letter.targets = [LetterTarget(position=number, **target) for number, target in enumerate(targets)]
 
 
-def _has_confirmed_signatures(letter: Letter) -> bool:
-    return (
-        db.session.scalar(
-            select(Signature.id)
-            .where(Signature.letter_id == letter.id, Signature.state.in_(CONFIRMED))
-            .limit(1)
-        )
-        is not None
-    )
-
-
-def _new_version(letter: Letter) -> None:
+def _new_version(letter: Letter, content: versions.Endorsed) -> None:
     letter.version += 1
     letter.version_at = utcnow()
-    db.session.add(
-        LetterVersion(letter=letter, number=letter.version, body=letter.body, body_es=letter.body_es)
-    )
+    version = LetterVersion(letter=letter, number=letter.version)
+    versions.keep_in_version(version, content)
+    db.session.add(version)
     db.session.flush()
     # One email per signer: a worker's job, not the organizer's save request.
     enqueue(tasks.ask_signers_to_reconfirm, letter_id=letter.id)
@@ -120,6 +148,20 @@ def ask_signers_to_reconfirm(letter: Letter) -> None:
     ).all()
     for signature in earlier:
         notices.ask_to_reconfirm(signature)
+
+
+def tell_signers_of_correction(change: LetterChange) -> None:
+    """Email each confirmed signer of the corrected version the difference and a link to
+    withdraw their name (once per correction and signature: notices dedupe)."""
+    signers = db.session.scalars(
+        select(Signature).where(
+            Signature.letter_id == change.letter_id,
+            Signature.state.in_(CONFIRMED),
+            Signature.version == change.version,
+        )
+    ).all()
+    for signature in signers:
+        notices.tell_of_correction(signature, change)
 
 
 def open_letter(letter: Letter, now: datetime) -> None:
@@ -142,7 +184,7 @@ def release(letter: Letter, now: datetime) -> None:
     if done.rowcount != 1:
         raise LetterStateError
     db.session.refresh(letter)
-    notices.tell_signatories(letter, "live", _signatory_ids(letter, CONFIRMED))
+    notices.tell_signatories(letter, "live", _listed_ids(letter))
 
 
 def release_due(now: datetime) -> int:
@@ -182,8 +224,11 @@ def close_past_deadline(now: datetime) -> int:
     return result.rowcount
 
 
-def record_delivery(letter: Letter, delivered_on: date, method: str, delivered_to: str) -> None:
-    """Delivered: signatures stop; every approved signatory is told (once)."""
+def record_delivery(
+    letter: Letter, delivered_on: date, method: str, delivered_to: str, tell_earlier: bool = False
+) -> None:
+    """Delivered: signatures stop; the signatories on the delivered letter are told (once), and,
+    if the organizer asks, those who signed only an earlier version hear that a new one went."""
     _move(
         letter,
         (LetterState.OPEN, LetterState.CLOSED, LetterState.DELIVERED),
@@ -192,7 +237,11 @@ def record_delivery(letter: Letter, delivered_on: date, method: str, delivered_t
         delivery_method=method,
         delivered_to=delivered_to,
     )
-    notices.tell_signatories(letter, "delivered", _signatory_ids(letter, (SignatureState.APPROVED,)))
+    listed = _listed_ids(letter)
+    notices.tell_signatories(letter, "delivered", listed)
+    if tell_earlier:
+        earlier = set(_earlier_ids(letter)) - set(listed)  # one person may sign for two groups
+        notices.tell_signatories(letter, "delivered_other_version", sorted(earlier))
 
 
 def record_response(letter: Letter, response_on: date, response: str) -> None:
@@ -202,7 +251,7 @@ def record_response(letter: Letter, response_on: date, response: str) -> None:
     letter.response_on, letter.response = response_on, response
     db.session.flush()
     if first_response:
-        notices.tell_signatories(letter, "response", _signatory_ids(letter, (SignatureState.APPROVED,)))
+        notices.tell_signatories(letter, "response", _listed_ids(letter))
 
 
 def set_leads(letter: Letter, organization_ids: list[int]) -> None:
@@ -210,14 +259,24 @@ def set_leads(letter: Letter, organization_ids: list[int]) -> None:
     db.session.flush()
 
 
-def _signatory_ids(letter: Letter, states) -> list[int]:
+def _listed_ids(letter: Letter) -> list[int]:
+    """The people behind the names on the letter as it stands (approved, current version): news
+    of the letter is theirs, not that of signers of a version they never confirmed."""
+    return _signer_ids(
+        letter, Signature.state == SignatureState.APPROVED, Signature.version == letter.version
+    )
+
+
+def _earlier_ids(letter: Letter) -> list[int]:
+    return _signer_ids(letter, Signature.state.in_(CONFIRMED), Signature.version < letter.version)
+
+
+def _signer_ids(letter: Letter, *conditions) -> list[int]:
     return list(
         db.session.scalars(
-            select(Signature.supporter_id).where(
-                Signature.letter_id == letter.id,
-                Signature.state.in_(states),
-                Signature.supporter_id.is_not(None),
-            )
+            select(Signature.supporter_id)
+            .where(Signature.letter_id == letter.id, Signature.supporter_id.is_not(None), *conditions)
+            .distinct()
         )
     )
 

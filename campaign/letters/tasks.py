@@ -1,5 +1,5 @@
-"""Letter jobs: closing letters at their deadline and releasing embargoes (beat), and asking
-signers to re-confirm a new version of the text, and forgetting individual signers (daily)."""
+"""Letter jobs: closing letters at their deadline and releasing embargoes (beat), asking signers
+to re-confirm a new version or telling them of a correction, forgetting individual signers (daily)."""
 
 from celery import shared_task
 from flask import current_app
@@ -7,7 +7,7 @@ from flask import current_app
 from campaign.core.outbox import dispatch_committed, outbox_task, utcnow
 from campaign.extensions import db
 from campaign.letters import retention, services
-from campaign.letters.models import Letter
+from campaign.letters.models import Letter, LetterChange
 
 
 @shared_task(name="campaign.letters.tasks.keep_letters_on_time")
@@ -24,6 +24,13 @@ def ask_signers_to_reconfirm(letter_id: int) -> None:
     letter = db.session.get(Letter, letter_id)
     if letter is not None:
         services.ask_signers_to_reconfirm(letter)
+
+
+@outbox_task
+def tell_signers_of_correction(change_id: int) -> None:
+    change = db.session.get(LetterChange, change_id)
+    if change is not None:
+        services.tell_signers_of_correction(change)
 
 
 @shared_task(name="campaign.letters.tasks.forget_individual_signers")

@@ -13,8 +13,9 @@ from campaign.core.exports import csv_response, log_export
 from campaign.core.outbox import utcnow
 from campaign.extensions import db
 from campaign.letters import outreach, packet, services, signatories
+from campaign.letters.changes import change_log
 from campaign.letters.forms import DeliveryForm, LeadsForm, LetterForm, PastedOrganizationsForm, ResponseForm
-from campaign.letters.models import LETTER_STATE_LABELS, Letter
+from campaign.letters.models import LETTER_STATE_LABELS, ChangeKind, Letter
 from campaign.notifications.forms import EmptyForm
 
 bp = Blueprint("letters", __name__)
@@ -61,23 +62,49 @@ def edit_letter(letter_id: int):
     # Filled from the saved letter on POST too, so the form knows what was saved and an old
     # deadline left as it was does not count as "moved into the past".
     form = LetterForm.for_letter(letter)
-    if form.validate_on_submit():
-        try:
-            new_version = services.update_letter(letter, form.fields_for_save(), form.target_rows())
-        except services.LetterStateError:
-            return _moved_on(letter)
-        db.session.commit()
-        if new_version:
-            flash(
-                _(
-                    "Saved as version %(number)d. Earlier signers are asked to confirm it.",
-                    number=letter.version,
-                )
-            )
-        else:
-            flash(_("Saved."), "success")
-        return _to_letter(letter)
-    return render_template("letters/edit.html", coalition=g.coalition, form=form, letter=letter)
+    if not form.validate_on_submit():
+        # An off-choice answer on the review step: the difference stays on the page with the error.
+        review = form.errors and set(form.errors) <= LetterForm.REVIEW_FIELDS
+        proposal = (
+            services.proposed_change(letter, form.fields_for_save(), form.target_rows()) if review else None
+        )
+        return _edit_page(letter, form, proposal)
+    fields, targets = form.fields_for_save(), form.target_rows()
+    proposal = services.proposed_change(letter, fields, targets)
+    decision = form.decision(proposal) if proposal else None
+    try:
+        kind = services.update_letter(letter, fields, targets, current_user.id, decision)
+    except services.LetterStateError:
+        return _moved_on(letter)
+    except services.ChangeNeedsDecision as needed:
+        # Nothing saved yet: the page shows the difference, keeping every field as typed.
+        return _edit_page(letter, form, needed.proposal)
+    db.session.commit()
+    flash(_saved_message(letter, kind), "success")
+    return _to_letter(letter)
+
+
+def _edit_page(letter: Letter, form: LetterForm, proposal=None):
+    status = 400 if form.errors else 200
+    if proposal is not None:
+        form.reviewed.data = proposal.digest  # a choice sent back applies to this change only
+    page = render_template(
+        "letters/edit.html", coalition=g.coalition, form=form, letter=letter, proposal=proposal
+    )
+    return page, status
+
+
+def _saved_message(letter: Letter, kind: ChangeKind | None) -> str:
+    if kind == ChangeKind.CORRECTION:
+        return _(
+            "Saved as a correction. Each signer is emailed the difference and may withdraw "
+            "their name within 72 hours."
+        )
+    if kind == ChangeKind.NEW_VERSION:
+        return _(
+            "Saved as version %(number)d. Earlier signers are asked to confirm it.", number=letter.version
+        )
+    return _("Saved.")
 
 
 @bp.get("/coalitions/<slug>/letters/<int:letter_id>")
@@ -102,6 +129,7 @@ def _letter_page(letter: Letter, delivery_form: DeliveryForm, response_form: Res
         earlier_version=signatories.earlier_version_count(letter),
         summaries={lang: signatories.summary_sentence(letter, listed, lang) for lang in ("en", "es")},
         fingerprint=signatories.fingerprint(letter, listed),
+        changes=change_log(letter),
         action_form=EmptyForm(),
         delivery_form=delivery_form,
         response_form=response_form,
@@ -182,12 +210,16 @@ def record_delivery(letter_id: int):
         return _letter_page(letter, form, ResponseForm(formdata=None), 400)
     try:
         services.record_delivery(
-            letter, form.delivered_on.data, form.delivery_method.data, form.delivered_to.data
+            letter,
+            form.delivered_on.data,
+            form.delivery_method.data,
+            form.delivered_to.data,
+            tell_earlier=form.tell_earlier.data,
         )
     except services.LetterStateError:
         return _moved_on(letter)
     db.session.commit()
-    flash(_("Delivery recorded. Every signatory is told by email."), "success")
+    flash(_("Delivery recorded. The signatories on the delivered letter are told by email."), "success")
     return _to_letter(letter, "delivery")
 
 
@@ -203,7 +235,7 @@ def record_response(letter_id: int):
     except services.LetterStateError:
         return _moved_on(letter)
     db.session.commit()
-    flash(_("Response recorded. Every signatory is told by email."), "success")
+    flash(_("Response recorded. The signatories on the delivered letter are told by email."), "success")
     return _to_letter(letter, "delivery")
 
 

@@ -108,3 +108,22 @@ def add_teammate_login(client, db, make_user, login):
         return user
 
     return add
+
+
+def reviewed_digest(response) -> str:
+    """The review step's hidden digest: a choice sent back applies to the change it showed."""
+    import re
+
+    found = re.search(r'name="reviewed"[^>]*value="([0-9a-f]+)"', response.get_data(as_text=True))
+    assert found, "the edit did not stop at the review step"
+    return found.group(1)
+
+
+def save_change(client, url: str, data: dict, kind: str, unlist_all: bool = True, note: str = ""):
+    """Edit what signers endorsed: the review step, then the organizer's call on it."""
+    review = client.post(url, data=data)
+    assert review.status_code == 200, review.get_data(as_text=True)
+    choice = {"reviewed": reviewed_digest(review), "change_kind": kind, "change_note": note}
+    if unlist_all:
+        choice["unlist_all"] = "y"
+    return client.post(url, data=data | choice)

@@ -276,5 +276,5 @@ def test_a_renamed_signatory_reads_as_a_sentence_in_the_change_log(
     )
     change = db.session.scalar(select(LetterChange))
     with app.test_request_context("/"):
-        text = " ".join(render_template("letters/_change.html", change=change).split())
+        text = " ".join(render_template("letters/_change_display_name.html", change=change).split())
     assert "Mijente is now listed as Mijente Support Committee." in text

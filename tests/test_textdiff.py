@@ -1,0 +1,35 @@
+"""Word differences: marked up with words for screen readers, escaped, and in plain text."""
+
+from campaign.core.textdiff import diff_html, diff_size, diff_text, word_diff
+
+
+def test_a_word_diff_reads_as_phrases_and_keeps_the_new_text_whole():
+    before, after = "Dear Sheriff Penzone,\n\nEnd 287(g).", "Dear Sheriff Arpaio,\n\nEnd 287(g) now."
+    pieces = word_diff(before, after)
+    assert "".join(text for kind, text in pieces if kind != "del") == after
+    size = diff_size(pieces)
+    assert (size.added, size.removed) == (3, 2) and size.changed
+    assert diff_text(pieces) == "Dear Sheriff [-Penzone, -][+Arpaio,+]\n\nEnd [-287(g). -][+287(g) now.+]"
+
+
+def test_a_sentence_added_or_a_paragraph_removed_counts_only_its_words():
+    added = word_diff("We urge you.", "We urge you. End detainers too.")
+    assert diff_text(added) == "We urge you. [+End detainers too.+]"
+    assert (diff_size(added).added, diff_size(added).removed) == (3, 0)
+    removed = word_diff("One.\n\nTwo three.\n\nFour.", "One.\n\nFour.")
+    assert diff_text(removed) == "One.\n\n[-Two three.\n\n-]Four."
+
+
+def test_the_markup_says_what_changed_and_escapes_the_organizers_text(app):
+    with app.test_request_context():
+        html = str(diff_html(word_diff("<b>safe</b>", '<script>alert("x")</script> safe')))
+    assert "<script>" not in html and "&lt;script&gt;" in html
+    assert '<ins><span class="visually-hidden">inserted: </span>' in html
+    assert '<del><span class="visually-hidden">deleted: </span>&lt;b&gt;safe&lt;/b&gt; </del>' in html
+
+
+def test_hostile_bytes_and_empty_texts():
+    pieces = word_diff("", "\x00 \ud800 " + "a" * 10_000)
+    assert diff_text(word_diff("  lead", "  lead")) == "  lead"
+    assert diff_size(pieces).added == 3
+    assert word_diff("same", "same") == [["same", "same"]] and not diff_size(word_diff("", "")).changed
