@@ -173,7 +173,7 @@ def test_a_crafted_choice_is_refused(app, crafted):
 def test_a_required_choice_sent_blank_is_missing_and_never_saved_as_none(app):
     with app.test_request_context("/", method="POST"):
         form = submitted(LetterForm, letter_form(time_zone="  "))
-        assert form.errors == {"time_zone": ["This field is required."]}
+        assert form.errors == {"time_zone": ["Fill in this field."]}
         form = LinkForm(formdata=MultiDict({"duplicate": ""}))
         form.offer([])
         assert not form.validate() and "duplicate" in form.errors
