@@ -21,7 +21,7 @@ class CoalitionForm(AppForm):
     name = StringField(
         _l("Name"),
         filters=[_strip],
-        validators=[DataRequired(_l("Enter the coalition's name.")), Length(max=160)],
+        validators=[DataRequired(_l("Enter the coalition’s name.")), Length(max=160)],
     )
     description = TextAreaField(
         _l("Description"), filters=[_strip], validators=[Optional(), Length(max=4000)]

@@ -217,11 +217,11 @@ class SignOnForm(ConsentForm):
 
     def validate_organization_name(self, field):
         if self.for_organization and not field.data:
-            raise ValidationError(_l("Enter your organization's name."))
+            raise ValidationError(_l("Enter your organization’s name."))
 
     def validate_sector(self, field):
         if self.for_organization and not field.data:
-            raise ValidationError(_l("Choose the sector closest to your organization's work."))
+            raise ValidationError(_l("Choose the sector closest to your organization’s work."))
 
     def validate_scope(self, field):
         if self.for_organization and not field.data:
