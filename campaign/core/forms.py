@@ -9,9 +9,9 @@ from wtforms import EmailField, Form, HiddenField, SubmitField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from campaign.core import form_tokens, lost_session, text
-from campaign.core.form_errors import MESSAGES
 from campaign.core.addresses import DeliverableEmail
 from campaign.core.crypto import keyed_hash
+from campaign.core.form_errors import MESSAGES
 from campaign.core.markdown import has_unsafe_markup
 from campaign.core.places import place_of, zip5
 

@@ -42,7 +42,8 @@ HOSTILE = "{'a': [1]} \r\n ' [x] \x00"
         (
             "en",
             "Official 2, Name: Add the name of this official, or clear the row.",
-            "Sign-on deadline: Enter a date and a time as year-month-day and hours:minutes, like 2026-03-01T14:30.",
+            "Sign-on deadline: Enter a date and a time as year-month-day and hours:minutes, "
+            "like 2026-03-01T14:30.",
         ),
         (
             "es",
@@ -71,7 +72,8 @@ def test_a_letter_row_without_a_name_and_a_typed_non_date_are_named_sentences(
 
 
 def test_a_letter_with_no_official_says_so_beside_the_list(client, coalition):
-    form = letter_form(**{f"targets-{row}-{part}": "" for row in (0, 1) for part in ("name", "title", "office")})
+    emptied = {f"targets-{row}-{part}": "" for row in (0, 1) for part in ("name", "title", "office")}
+    form = letter_form(**emptied)
     page = client.post(f"/coalitions/{coalition.slug}/letters/new", data=form).get_data(as_text=True)
     assert _messages(page) == [
         "Name at least one official the letter is addressed to.",
