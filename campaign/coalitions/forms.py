@@ -30,6 +30,13 @@ class CoalitionForm(AppForm):
     submit = SubmitField(_l("Create coalition"))
 
 
+class ContactForm(AppForm):
+    """The coalition's settings an owner keeps: where replies to its email go."""
+
+    contact_email = email_field(_l("Address for replies"), required_message=None)
+    submit = SubmitField(_l("Save the settings"))
+
+
 class InviteForm(ProfileFieldsMixin, AppForm):
     organization_name = organization_name_field()
     # Offered only when the name matches organizations we know, so the organizer can pick one
