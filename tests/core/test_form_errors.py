@@ -12,7 +12,10 @@ from collections import defaultdict
 from itertools import count
 
 import pytest
+from wtforms import FieldList, FormField, HiddenField, SubmitField
+from wtforms.fields.core import UnboundField
 
+from tests.core.test_input import every_form_class
 from tests.fuzz import world
 from tests.fuzz.fuzzer import is_button
 from tests.fuzz.site import _crawl, _remember, log_in, mail_links
@@ -34,6 +37,8 @@ WRONG = {
     "tel": "call me",
 }
 HOSTILE = "{'a': [1]} \r\n ' [x] \x00"
+UNLABELLED = (HiddenField, SubmitField)  # never named in an error
+LABELLED_WHEN_BUILT = {"campaign.supporters.forms.ConsentForm.subscribe"}  # the coalition's wording
 
 
 @pytest.mark.parametrize(
@@ -145,3 +150,20 @@ def test_every_form_answers_bad_input_with_sentences_in_both_languages(app):
                 client.get(f"/language/{language}")
     assert len(ordered) > 30 and shown > 1000, "the walk found too few forms or errors"
     assert not wrong, "\n".join(f"{where}: {leaks}" for where, leaks in sorted(wrong.items()))
+
+
+def test_every_field_a_person_fills_in_has_a_label_of_ours(app):
+    """A field without one is called by its Python name ("Targets"), untranslated, in the
+    summary of errors."""
+    unlabelled = []
+    for form in every_form_class():
+        for name, unbound in vars(form).items():
+            if not isinstance(unbound, UnboundField) or issubclass(unbound.field_class, UNLABELLED):
+                continue
+            label_at = 1 if issubclass(unbound.field_class, FormField | FieldList) else 0
+            args = unbound.args
+            label = args[label_at] if len(args) > label_at else unbound.kwargs.get("label")
+            where = f"{form.__module__}.{form.__name__}.{name}"
+            if label is None and where not in LABELLED_WHEN_BUILT:
+                unlabelled.append(where)
+    assert not unlabelled
