@@ -87,6 +87,11 @@ class Config:
     SMTP_URL = os.environ.get("SMTP_URL")  # None: mail is stored and shown at /_dev/mail
     SMTP_TIMEOUT_SECONDS = float(os.environ.get("SMTP_TIMEOUT_SECONDS", "10"))
     MAIL_FROM = os.environ.get("MAIL_FROM", "Campaign desk <no-reply@campaigndesk.localhost>")
+    # Where replies go (Reply-To) for mail that belongs to no coalition: sign-up, password
+    # reset, data requests. MAIL_FROM is a no-reply sender, so by default help@ its domain, a
+    # mailbox the people running the site should read. A coalition's mail replies to the
+    # address its owners set (coalitions/replies.py).
+    MAIL_REPLY_TO = os.environ.get("MAIL_REPLY_TO") or f"help@{MAIL_FROM.rpartition('@')[2].rstrip('> ')}"
     PUBLIC_URL = os.environ.get("PUBLIC_URL", "http://127.0.0.1:5000")
 
     TRUSTED_HOSTS = _list("TRUSTED_HOSTS") or None

@@ -226,7 +226,7 @@ class EventForm(AppForm):
 
 class OrganizerEventForm(EventForm):
     host_organization_id = SelectField(_l("Hosted by"), coerce=int, validators=[InputRequired()])
-    host_email = email_field(_l("Host's email"), required_message=None)
+    host_email = email_field(_l("Host’s email"), required_message=None)
 
     def __init__(self, organizations: list[tuple[int, str]], *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -237,7 +237,7 @@ class ProposalForm(EventForm):
     """A member organization or a supporter proposes an event; organizers approve or decline it."""
 
     organization_id = SelectField(_l("Your organization"), coerce=int, validators=[InputRequired()])
-    group_name = _text(_l("Your group's name, if not listed"), max_length=200)  # shown publicly
+    group_name = _text(_l("Your group’s name, if not listed"), max_length=200)  # shown publicly
     first_name = _text(_l("Your first name"), _l("Enter your first name."), max_length=80)
     email = email_field(_l("Your email address"))
     submit = SubmitField(_l("Propose the event"))
@@ -251,7 +251,7 @@ class ProposalForm(EventForm):
     def validate_group_name(self, field):
         # The host's name is shown publicly: a person's own name never becomes it by default.
         if not field.data and not self.organization_id.data:
-            raise ValidationError(_l("Enter your group's name, or choose your organization."))
+            raise ValidationError(_l("Enter your group’s name, or choose your organization."))
 
 
 class RsvpForm(ConsentForm):

@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from campaign.accounts.models import User
 from campaign.actions.models import Event, Rsvp, RsvpState
+from campaign.coalitions.replies import reply_to_header
 from campaign.coalitions.services import organizers
 from campaign.core.mail import send_templated
 from campaign.core.outbox import enqueue, outbox_task
@@ -200,6 +201,7 @@ def email_organizer_proposal(event_id: int, user_id: int) -> None:
         organizer.email,
         organizer.locale,
         _l("Event proposed for review: %(title)s", title=event.title),
+        reply_to_header=reply_to_header(event.day.coalition),
         event=event,
         link=link,
     )
@@ -227,6 +229,7 @@ def email_host(event_id: int, what: str) -> None:
         event.host_email,
         event.host_language,
         _host_subject(what, event.title),
+        reply_to_header=reply_to_header(event.day.coalition),
         event=event,
         coalition=event.day.coalition,
         host_url=external_url("actions.host", token=host_token(event)) if event.is_scheduled else "",

@@ -21,13 +21,20 @@ class CoalitionForm(AppForm):
     name = StringField(
         _l("Name"),
         filters=[_strip],
-        validators=[DataRequired(_l("Enter the coalition's name.")), Length(max=160)],
+        validators=[DataRequired(_l("Enter the coalition’s name.")), Length(max=160)],
     )
     description = TextAreaField(
         _l("Description"), filters=[_strip], validators=[Optional(), Length(max=4000)]
     )
     region = StringField(_l("Region"), filters=[_strip], validators=[Optional(), Length(max=120)])
     submit = SubmitField(_l("Create coalition"))
+
+
+class ContactForm(AppForm):
+    """The coalition's settings an owner keeps: where replies to its email go."""
+
+    contact_email = email_field(_l("Address for replies"), required_message=None)
+    submit = SubmitField(_l("Save the settings"))
 
 
 class InviteForm(ProfileFieldsMixin, AppForm):

@@ -34,6 +34,9 @@ class Coalition(db.Model):
     region: Mapped[str] = mapped_column(String(120), default="")
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     is_demo: Mapped[bool] = mapped_column(default=False)
+    # Where replies to the coalition's email go, set by an owner; None: its first owner's email,
+    # looked up at each send (coalitions/replies.py).
+    contact_email: Mapped[str | None] = mapped_column(String(254))
 
     roles: Mapped[list["CoalitionRole"]] = relationship(
         back_populates="coalition", cascade="all, delete-orphan"

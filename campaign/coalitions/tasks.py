@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete
 
 from campaign.coalitions.models import Membership, MembershipStatus, TeamInvitation
+from campaign.coalitions.replies import reply_to_header
 from campaign.coalitions.tokens import invitation_token, team_invitation_token
 from campaign.core import counters
 from campaign.core.mail import send_templated
@@ -31,6 +32,7 @@ def send_invitation(membership_id: int) -> None:
             coalition=coalition.name,
             organization=membership.name,
         ),
+        reply_to_header=reply_to_header(coalition),
         membership=membership,
         coalition=coalition,
         inviter=membership.invited_by,
@@ -59,6 +61,7 @@ def send_team_invitation(invitation_id: int) -> None:
         invitation.email,
         invitation.locale,
         _l("Join the team of %(coalition)s on Campaign desk", coalition=coalition.name),
+        reply_to_header=reply_to_header(coalition),
         invitation=invitation,
         coalition=coalition,
         inviter=invitation.invited_by,

@@ -18,10 +18,10 @@ from campaign.core.outbox import utcnow
 from campaign.extensions import db
 
 LAST_OWNER = _l("A coalition needs at least one owner. Make someone else an owner first.")
-OWNERS_ONLY = _l("Only an owner can make someone an owner or change an owner's role.")
+OWNERS_ONLY = _l("Only an owner can make someone an owner or change an owner’s role.")
 INVITER_GONE = _l(
     "This invitation is no longer valid: the person who sent it can no longer give this role. "
-    "Ask the coalition's admins for a new one."
+    "Ask the coalition’s admins for a new one."
 )
 
 
@@ -62,7 +62,7 @@ def invite_teammate(
         .join(CoalitionRole, CoalitionRole.user_id == User.id)
         .where(CoalitionRole.coalition_id == coalition.id, User.email == email)
     ):
-        raise RuleError(_l("%(email)s is already on this coalition's team.", email=email))
+        raise RuleError(_l("%(email)s is already on this coalition’s team.", email=email))
     # Anyone can sign up and make a coalition: its invitations must not become a mail cannon.
     if not counters.hit(
         current_app.config["TEAM_INVITATIONS_PER_COALITION"], "team-invitations", str(coalition.id)

@@ -393,3 +393,6 @@ def public(slug: str):
     return render_template(
         "coalitions/public.html", coalition=coalition, groups=services.members_by_sector(coalition.id)
     )
+
+
+from campaign.coalitions import settings_views  # noqa: E402,F401 - registers the settings page on bp

@@ -42,6 +42,17 @@ def ascii_address(address: str) -> str:
         raise UndeliverableAddress("the address's domain cannot be written in ASCII") from error
 
 
+def header_address(address: str | None) -> str | None:
+    """`address` in ASCII form if it is one we could send to, else None: for a header built from
+    a stored value (a Reply-To), which must never carry more than one address (CR/LF, commas)."""
+    if not address or not address.isprintable():
+        return None
+    try:
+        return ascii_address(validate_email(address, check_deliverability=False).normalized)
+    except (EmailNotValidError, UndeliverableAddress):
+        return None
+
+
 def spellings(address: str) -> set[str]:
     """`address` and, if its domain is in ASCII (IDNA) form, the Unicode form rows saved before
     the forms began keeping the ASCII one still hold: a data request must find those too."""

@@ -1,33 +1,25 @@
 """Form pieces every feature uses."""
 
-import functools
 import json
 
-from babel import support
-from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.form import _Auto
-from wtforms import EmailField, HiddenField, SubmitField
-from wtforms.i18n import messages_path
+from wtforms import EmailField, Form, HiddenField, SubmitField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from campaign.core import form_tokens, lost_session, text
 from campaign.core.addresses import DeliverableEmail
 from campaign.core.crypto import keyed_hash
+from campaign.core.form_errors import MESSAGES
 from campaign.core.markdown import has_unsafe_markup
 from campaign.core.places import place_of, zip5
 
 
-@functools.cache
-def _wtforms_messages(locale: str) -> support.Translations:
-    return support.Translations.load(messages_path(), [locale], domain="wtforms")
-
-
 class AppForm(FlaskForm):
-    """Every form's base: WTForms' own messages ("Field cannot be longer than 80 characters.") in
-    the visitor's language, read from disk once per language. Flask-WTF reads them again for
-    every request that builds a form, a tenth of a millisecond on each signature.
+    """Every form's base: in place of WTForms' own messages ("Not a valid datetime value."),
+    ours in the visitor's language (core/form_errors.py). Flask-WTF's default would read
+    WTForms' catalog from disk for every request that builds a form.
 
     A form visitors post without a login is built with `bound_to=` what it acts on (a petition's
     id, the token of an emailed link): its CSRF token is then a signed form token that needs no
@@ -38,7 +30,7 @@ class AppForm(FlaskForm):
 
     class Meta(FlaskForm.Meta):
         def get_translations(self, form):
-            return _wtforms_messages(str(get_locale() or "en"))
+            return MESSAGES
 
         def wrap_formdata(self, form, formdata):
             if formdata is _Auto and form.is_submitted():
@@ -56,6 +48,15 @@ class AppForm(FlaskForm):
         """Every field of every submitted form is cleaned and checked in core/text.py."""
         super().post_process(formdata)
         text.clean_submission(self)
+
+
+class NestedForm(Form):
+    """The base of a form nested in an AppForm (a row of `Rows`): WTForms' messages replaced by
+    ours there too, since a nested form reads them from its own Meta."""
+
+    class Meta:
+        def get_translations(self, form):
+            return MESSAGES
 
 
 def strip_whitespace(value):

@@ -22,7 +22,7 @@ from flask_babel import force_locale
 from sqlalchemy import DateTime, String, delete, select
 from sqlalchemy.orm import Mapped, mapped_column
 
-from campaign.core.addresses import ascii_address
+from campaign.core.addresses import ascii_address, header_address
 from campaign.core.crypto import Sealed, SealedRow, canonical_email, keyed_hash
 from campaign.core.outbox import utcnow
 from campaign.core.text import one_line
@@ -79,22 +79,36 @@ def mask_address(address: str) -> str:
     return f"{local[:1]}***@{domain}"[:20]
 
 
+def reply_to(name: str = "", address: str | None = None) -> str:
+    """The Reply-To of every email: `address` under `name` (a coalition's contact address), or
+    MAIL_REPLY_TO for mail that belongs to no coalition, or when `address` is not one address
+    we could send to (a stored value with a line break must not add a header). MAIL_FROM is a
+    no-reply sender: without this, a reply to "reply to the coalition" reached no one."""
+    valid = header_address(address)
+    if valid is None:
+        name, valid = parseaddr(current_app.config["MAIL_REPLY_TO"])
+    return formataddr((one_line(name), valid), "utf-8")
+
+
 def build_message(
     to: str,
     subject: str,
     text: str,
     html: str | None = None,
-    sender_name: str | None = None,
+    reply_to_header: str | None = None,
     headers: dict | None = None,
 ) -> EmailMessage:
     """Header values are made one line here whatever the caller passes (a Subject built from
     an organizer's title, a coalition's name): the email package refuses a line break in a header,
     and a value that failed here would fail on every retry. An address no server can take raises
-    UndeliverableAddress (core/addresses.py) before anything is sent."""
-    default_name, from_address = parseaddr(current_app.config["MAIL_FROM"])
+    UndeliverableAddress (core/addresses.py) before anything is sent. From is always the site's
+    own sender (MAIL_FROM): who wrote to the person (an inviting organizer) is said in the body,
+    and replies go to `reply_to_header` (see `reply_to()`)."""
+    from_name, from_address = parseaddr(current_app.config["MAIL_FROM"])
     message = EmailMessage()
-    message["From"] = formataddr((one_line(sender_name or default_name), from_address))
+    message["From"] = formataddr((one_line(from_name), from_address))
     message["To"] = ascii_address(to)
+    message["Reply-To"] = one_line(reply_to_header or reply_to())
     message["Subject"] = one_line(subject)
     message["Message-ID"] = make_msgid(domain=Address(addr_spec=from_address).domain)
     for name, value in (headers or {}).items():
@@ -105,16 +119,20 @@ def build_message(
     return message
 
 
-def send_templated(template: str, to: str, locale: str | None, subject, **context) -> None:
+def send_templated(
+    template: str, to: str, locale: str | None, subject, reply_to_header: str | None = None, **context
+) -> None:
     """Render `templates/<template>.txt` and `.html` in the recipient's language and send.
 
     `subject` is a lazy string, so that it too is translated into the recipient's language.
+    Mail about a coalition passes its `reply_to_header` (coalitions/replies.py); other mail
+    replies to MAIL_REPLY_TO.
     """
     with force_locale(locale or "en"):
         subject = str(subject)
         text = render_template(f"{template}.txt", **context)
         html = render_template(f"{template}.html", subject=subject, **context)
-    transport().send(build_message(to, subject, text, html))
+    transport().send(build_message(to, subject, text, html, reply_to_header))
 
 
 def transport():

@@ -3,6 +3,7 @@
 from flask import Flask
 from flask_babel import format_decimal, get_locale
 
+from campaign.core.form_errors import listed_errors, own_errors
 from campaign.core.i18n import in_language
 from campaign.core.markdown import render_markdown
 from campaign.core.phones import readable
@@ -14,6 +15,8 @@ def register(app: Flask) -> None:
     app.add_template_filter(render_markdown, "markdown")
     app.add_template_filter(format_decimal, "number")  # 1,000 in English, 1.000 in Spanish
     app.add_template_global(local_time)
+    app.add_template_global(listed_errors)
+    app.add_template_global(own_errors)
     app.add_template_global(localized)
     app.add_template_global(span_in_zone)
     app.add_template_filter(readable, "phone")

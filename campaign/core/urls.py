@@ -56,8 +56,14 @@ class DatabaseId(IntegerConverter):
 
 def database_ids(values: list[str]) -> list[int]:
     """The ids among posted values (ticked checkboxes) that an INTEGER column can hold; the rest
-    are someone's experiment, and would be an overflow error from the database."""
-    return [int(value) for value in values if value.isascii() and value.isdigit() and int(value) <= MAX_ID]
+    are someone's experiment, and would be an overflow error from the database. (Digits are
+    counted first: Python refuses to read a number of more than 4,300 digits, a 500.)"""
+    longest = len(str(MAX_ID))
+    return [
+        int(value)
+        for value in values
+        if value.isascii() and value.isdigit() and len(value) <= longest and int(value) <= MAX_ID
+    ]
 
 
 class PathText(UnicodeConverter):

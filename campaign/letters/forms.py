@@ -8,8 +8,6 @@ from wtforms import (
     BooleanField,
     DateField,
     DateTimeLocalField,
-    FieldList,
-    Form,
     FormField,
     HiddenField,
     RadioField,
@@ -21,7 +19,8 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
-from campaign.core.forms import AppForm, email_field, no_scripts, plain_text, strip_whitespace
+from campaign.core.form_errors import Rows
+from campaign.core.forms import AppForm, NestedForm, email_field, no_scripts, plain_text, strip_whitespace
 from campaign.core.zones import (
     DEFAULT_TIME_ZONE,
     LOCAL_INPUT_FORMAT,
@@ -39,7 +38,7 @@ from campaign.supporters.forms import ConsentForm
 EXTRA_TARGET_ROWS = 2
 
 
-class TargetForm(Form):
+class TargetForm(NestedForm):
     """One official; rows left empty are ignored."""
 
     name = StringField(_l("Name"), filters=[strip_whitespace], validators=[Length(max=200), plain_text])
@@ -74,7 +73,12 @@ class LetterForm(AppForm):
         validators=[Length(max=50000), no_scripts],
         render_kw={"rows": 16},
     )
-    targets = FieldList(FormField(TargetForm), min_entries=1 + EXTRA_TARGET_ROWS)
+    targets = Rows(
+        FormField(TargetForm),
+        _l("Addressed to"),
+        row_label=_l("Official %(number)d"),
+        min_entries=1 + EXTRA_TARGET_ROWS,
+    )
     deadline = DateTimeLocalField(_l("Sign-on deadline"), format=LOCAL_INPUT_FORMAT, validators=[Optional()])
     time_zone = SelectField(
         _l("Time zone"), choices=TIME_ZONES, default=DEFAULT_TIME_ZONE, validators=[InputRequired()]
@@ -270,11 +274,11 @@ class SignOnForm(ConsentForm):
 
     def validate_organization_name(self, field):
         if self.for_organization and not field.data:
-            raise ValidationError(_l("Enter your organization's name."))
+            raise ValidationError(_l("Enter your organization’s name."))
 
     def validate_sector(self, field):
         if self.for_organization and not field.data:
-            raise ValidationError(_l("Choose the sector closest to your organization's work."))
+            raise ValidationError(_l("Choose the sector closest to your organization’s work."))
 
     def validate_scope(self, field):
         if self.for_organization and not field.data:

@@ -18,6 +18,7 @@ from flask import current_app, render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
+from campaign.coalitions.replies import reply_to_header
 from campaign.core.markdown import render_markdown
 from campaign.core.text import one_line
 from campaign.core.urls import external_url
@@ -49,7 +50,7 @@ class Recipient:
 class PreparedMessage:
     """One message in one language, ready to personalize."""
 
-    headers: str  # From, Subject, MIME-Version, Content-Type: shared by every recipient
+    headers: str  # From, Reply-To, Subject, MIME-Version, Content-Type: shared by every recipient
     text: str
     html: str
     greeting: str  # with "%(name)s" for the first name
@@ -148,6 +149,7 @@ def prepare(message: Message, language: str, subject_prefix: str = "") -> Prepar
     )
     headers = (
         f"From: {from_header}\r\n"
+        f"Reply-To: {one_line(reply_to_header(message.coalition))}\r\n"
         f"Subject: {subject_header}\r\n"
         "MIME-Version: 1.0\r\n"
         f"Content-Type: {content_type}\r\n"

@@ -51,7 +51,7 @@ def organization_name_field():
     return StringField(
         _l("Organization name"),
         filters=[_strip],
-        validators=[DataRequired(_l("Enter the organization's name.")), Length(max=200)],
+        validators=[DataRequired(_l("Enter the organization’s name.")), Length(max=200)],
     )
 
 

@@ -5,6 +5,7 @@ from datetime import datetime, timedelta
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, or_, select, update
 
+from campaign.coalitions.replies import reply_to_header
 from campaign.coalitions.services import organizers
 from campaign.core.mail import send_templated
 from campaign.core.urls import external_url
@@ -111,6 +112,7 @@ def email_milestone(petition: Petition, reached: int) -> None:
             organizer.email,
             organizer.locale,
             subject,
+            reply_to_header=reply_to_header(petition.coalition),
             petition=petition,
             reached=reached,
             is_goal=is_goal,

@@ -37,7 +37,7 @@ def test_create_bad_input_keeps_what_was_typed(client, db, owner):
     )
     page = response.get_data(as_text=True)
     assert response.status_code == 200
-    assert "Enter the coalition's name." in page
+    assert "Enter the coalition’s name." in page
     assert "Kept text" in page and 'value="Fresno"' in page
     assert db.session.scalar(select(Coalition)) is None
 

@@ -34,9 +34,9 @@ def test_sign_on_with_an_invalid_email_says_so(client, make_letter):
 def test_organization_names_of_only_spaces_or_of_5000_characters_are_refused(client, make_letter, db):
     letter = make_letter()
     spaces = _post_sign(client, letter, organization_name="     ")
-    assert spaces.status_code == 400 and "Enter your organization's name." in text_of(spaces)
+    assert spaces.status_code == 400 and "Enter your organization’s name." in text_of(spaces)
     huge = _post_sign(client, letter, organization_name="A" * 5000)
-    assert huge.status_code == 400 and "Field cannot be longer than 200 characters." in text_of(huge)
+    assert huge.status_code == 400 and "Use at most 200 characters." in text_of(huge)
     assert db.session.query(Signature).count() == 0
 
 

@@ -8,7 +8,7 @@ from campaign.organizations.models import Organization
 from tests.letters.conftest import sign_form
 from tests.pages import text_of
 
-SECTOR_MESSAGE = "Choose the sector closest to your organization's work."
+SECTOR_MESSAGE = "Choose the sector closest to your organization’s work."
 
 
 def post_sign(client, letter, **overrides):

@@ -44,7 +44,7 @@ def test_a_team_invitation_to_an_international_domain_is_saved_and_sent_in_ascii
     client, coalition, db, mailbox
 ):
     crafted = client.post(f"/coalitions/{coalition.slug}/team", data={"email": IDN, "role": "99"})
-    assert "Not a valid choice." in crafted.get_data(as_text=True)
+    assert "Choose one of the options offered." in crafted.get_data(as_text=True)
     response = client.post(f"/coalitions/{coalition.slug}/team", data={"email": IDN, "role": "20"})
     assert response.status_code == 302, response.get_data(as_text=True)
     assert db.session.scalar(select(TeamInvitation)).email == IDN_ASCII

@@ -140,4 +140,4 @@ def test_a_forged_time_zone_is_refused_not_a_crash(db, client, coalition, add_su
     alert = draft(db, client, coalition)
     response = schedule(client, coalition, alert, "2099-05-01T09:00", "Mars/Olympus_Mons")
     assert response.status_code == 400
-    assert "Not a valid choice" in response.get_data(as_text=True)
+    assert "Choose one of the options offered." in response.get_data(as_text=True)

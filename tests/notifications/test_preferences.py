@@ -37,7 +37,7 @@ def test_a_bad_language_is_refused_and_nothing_changes(db, client, add_supporter
     supporter = add_supporter("ana@example.org")
     response = client.post(f"/u/{supporter.preferences_token}", data={"language": "fr", "subscribed": "y"})
     assert response.status_code == 200
-    assert "Not a valid choice" in response.get_data(as_text=True)
+    assert "Choose one of the options offered." in response.get_data(as_text=True)
     db.session.refresh(supporter)
     assert supporter.language == "en"
 
