@@ -214,7 +214,7 @@ def _scope_field() -> RadioField:
 def _display_name_field() -> StringField:
     return StringField(
         _l("Name to show on this letter"),
-        description=_l('For example "ACLU of Georgia". Leave it empty to show the organization\'s name.'),
+        description=_l('For example "ACLU of Georgia". Leave it empty to show the organization’s name.'),
         filters=[strip_whitespace],
         validators=[Length(max=200), plain_text],
     )
@@ -325,7 +325,7 @@ class AddSignatoryForm(AppForm):
     organization_name = StringField(
         _l("Organization name"),
         filters=[strip_whitespace],
-        validators=[DataRequired(_l("Enter the organization's name.")), Length(max=200), plain_text],
+        validators=[DataRequired(_l("Enter the organization’s name.")), Length(max=200), plain_text],
     )
     display_name = _display_name_field()
     city = StringField(_l("City"), filters=[strip_whitespace], validators=[Length(max=100), plain_text])
@@ -339,7 +339,7 @@ class AddSignatoryForm(AppForm):
     )
     authorized_by = StringField(
         _l("Who said yes for the organization"),
-        description=_l("The person's name. Only organizers of this coalition see it."),
+        description=_l("The person’s name. Only organizers of this coalition see it."),
         filters=[strip_whitespace],
         validators=[
             DataRequired(_l("Enter the name of the person who said yes.")),
@@ -347,7 +347,7 @@ class AddSignatoryForm(AppForm):
             plain_text,
         ],
     )
-    contact_email = email_field(_l("Contact's email address"), required_message=None)
+    contact_email = email_field(_l("Contact’s email address"), required_message=None)
     send_link = BooleanField(_l("Email the contact a link to confirm the signature"))
     submit = SubmitField(_l("Add to the letter"))
 
@@ -359,7 +359,7 @@ class AddSignatoryForm(AppForm):
 
     def validate_sector(self, field):
         if not field.data:
-            raise ValidationError(_l("Choose the sector closest to the organization's work."))
+            raise ValidationError(_l("Choose the sector closest to the organization’s work."))
 
     def validate_scope(self, field):
         if not field.data:
@@ -370,7 +370,7 @@ class AddSignatoryForm(AppForm):
     def validate_send_link(self, field):
         if field.data and not self.contact_email.data:
             raise ValidationError(
-                _l("Enter the contact's email address to send the link, or untick the box.")
+                _l("Enter the contact’s email address to send the link, or untick the box.")
             )
 
     def fields_for_save(self, language: str) -> dict:
@@ -403,7 +403,7 @@ class RenameForm(AppForm):
 class MergeForm(AppForm):
     """Merge one sign-on into a listed one of the same organization (ids checked by the view)."""
 
-    into = StringField(validators=[DataRequired()])
+    into = HiddenField(_l("The listed sign-on"), validators=[DataRequired()])
     submit = SubmitField(_l("Merge into this one"))
 
 
@@ -474,7 +474,7 @@ class PastedOrganizationsForm(AppForm):
     pasted = TextAreaField(
         _l("Organizations, one per line"),
         validators=[
-            DataRequired(_l("Paste at least one organization, with its contact's email address.")),
+            DataRequired(_l("Paste at least one organization, with its contact’s email address.")),
             Length(max=MAX_PASTED_LINES * MAX_LINE_LENGTH),
         ],
         render_kw={"rows": 10},

@@ -220,7 +220,7 @@ def _plain(value: str) -> bool:
 
 def _check_name(line: PastedLine, values: dict) -> None:
     if not line.name:
-        line.errors.append(_l("Add the organization's name first on the line."))
+        line.errors.append(_l("Add the organization’s name first on the line."))
     elif len(line.name) > Organization.name.type.length or not _plain(line.name):
         line.errors.append(_l("The name must be plain text of at most 200 characters."))
 
@@ -228,7 +228,7 @@ def _check_name(line: PastedLine, values: dict) -> None:
 def _check_email(line: PastedLine, values: dict) -> None:
     email = values["email"]
     if not email:
-        line.errors.append(_l("Add the contact's email address after the name, separated by a comma."))
+        line.errors.append(_l("Add the contact’s email address after the name, separated by a comma."))
         return
     try:
         if not email.rpartition("@")[0].isascii():

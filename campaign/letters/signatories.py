@@ -177,7 +177,7 @@ def earlier_version_count(letter: Letter) -> int:
 EXPORT_COLUMNS = (
     _l("Name on this letter"),
     _l("Signer"),
-    _l("Signer's title"),
+    _l("Signer’s title"),
     _l("Email"),
     _l("Website"),
     _l("City"),

@@ -53,7 +53,7 @@ def _contacts_in_state(coalition_id: int, source_id: int | None, state: str) -> 
 register_source(
     AudienceSource(
         "members",
-        _l("Member organizations' contacts (those who agreed to the coalition's email)"),
+        _l("Member organizations’ contacts (those who agreed to the coalition’s email)"),
         _contact_ids,
         in_state=_contacts_in_state,
     )

@@ -76,12 +76,12 @@ def test_the_contact_confirms_from_the_emailed_link(client, coalition, make_lett
 @pytest.mark.parametrize(
     "field, value, message",
     [
-        ("organization_name", "", "Enter the organization's name."),
+        ("organization_name", "", "Enter the organization’s name."),
         ("authorized_by", "", "Enter the name of the person who said yes."),
-        ("authorization", "fax", "Not a valid choice"),
+        ("authorization", "fax", "Choose one of the options offered."),
         ("authorized_by", "Carlos\x00García", "control"),
         ("organization_name", "x" * 10_000, "200"),
-        ("send_link", "y", "Enter the contact's email address to send the link"),
+        ("send_link", "y", "Enter the contact’s email address to send the link"),
     ],
 )
 def test_bad_input_is_answered_next_to_its_field_and_keeps_what_was_typed(

@@ -117,7 +117,7 @@ def test_paste_preview_shows_each_line_matched_or_with_its_error(
     assert "Line 2: Puente Human Rights Movement" in page and "Coalition member" in page
     assert "In the directory" in page
     assert "Added to the directory only if they sign." in page  # Brand New Collective
-    assert "Line 5: , nobody@nameless.example Add the organization's name first on the line." in page
+    assert "Line 5: , nobody@nameless.example Add the organization’s name first on the line." in page
     assert "“not-an-address” is not an email address we can send to." in page
     assert "We do not know the state “Île-de-France”" in page
     assert "We do not know the sector “knitting”" in page
@@ -299,7 +299,7 @@ def test_a_draft_letter_asks_nobody(client, coalition, make_letter, add_member, 
         ("<script>alert(1)</script>, hola@mijente.example", "plain text"),
         (
             "Mijente, hola@mijente.example\r\nBcc: all@example.org",
-            "Line 2: Bcc: all@example.org Add the contact's",
+            "Line 2: Bcc: all@example.org Add the contact’s",
         ),
         ('=HYPERLINK("http://evil.example"), hola@mijente.example, , , ZZ', "We do not know the state"),
     ],

@@ -157,7 +157,7 @@ def test_bad_input_on_the_review_step_keeps_what_was_typed(client, coalition, ma
     data = _one_more_sentence() | {"title_es": "Terminen los acuerdos 287(g)"}
     digest = reviewed_digest(client.post(_edit_url(coalition, letter), data=data))
     for hostile, message in (
-        ({"change_kind": "delete_everything"}, "Not a valid choice"),
+        ({"change_kind": "delete_everything"}, "Choose one of the options offered."),
         ({"change_kind": ""}, "Choose whether this is a correction or a new version."),
     ):
         response = client.post(_edit_url(coalition, letter), data=data | {"reviewed": digest} | hostile)
