@@ -33,3 +33,26 @@ def test_hostile_bytes_and_empty_texts():
     assert diff_text(word_diff("  lead", "  lead")) == "  lead"
     assert diff_size(pieces).added == 3
     assert word_diff("same", "same") == [["same", "same"]] and not diff_size(word_diff("", "")).changed
+
+
+def test_a_typo_fixed_in_a_long_letter_shows_its_own_paragraph_not_the_whole_letter(app):
+    paragraphs = [f"Paragraph {number} stays as it was." for number in range(1, 9)]
+    changed = list(paragraphs)
+    changed[4] = "Paragraph 5 stays as it is."
+    pieces = word_diff("\n\n".join(paragraphs), "\n\n".join(changed))
+    with app.test_request_context():
+        text = diff_text(pieces)
+        html = str(diff_html(pieces))
+    assert text == (
+        "[… 4 unchanged paragraphs …]\n\nParagraph 5 stays as it [-was. -][+is.+]"
+        "\n\n[… 3 unchanged paragraphs …]"
+    )
+    assert "Paragraph 1 " not in html and "Paragraph 8" not in html
+    assert '<span class="diff-fold">[… 4 unchanged paragraphs …]</span>' in html
+
+
+def test_changes_two_paragraphs_apart_keep_the_one_between(app):
+    before = "A one.\n\nB two.\n\nC three."
+    pieces = word_diff(before, "A uno.\n\nB two.\n\nC tres.")
+    with app.test_request_context():
+        assert diff_text(pieces) == "A [-one. -][+uno.+]\n\nB two.\n\nC [-three. -][+tres.+]"

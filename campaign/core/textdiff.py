@@ -5,10 +5,16 @@ import re
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from markupsafe import Markup, escape
 
 SAME, INSERTED, DELETED = "same", "ins", "del"
+FOLDED = "fold"  # unchanged paragraphs left out of what is shown; its text is how many
 _WORDS = re.compile(r"\S+")
+_PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
+# Unchanged paragraphs are shown only when fewer than this many lie together: a typo fixed in a
+# three-page letter shows its own paragraph, not the three pages.
+FOLD_FROM = 2
 
 # A diff as stored in a notice's JSON context: [[kind, text], ...].
 Pieces = list[list[str]]
@@ -69,14 +75,45 @@ def diff_size(pieces: Pieces) -> DiffSize:
     return DiffSize(words(INSERTED), words(DELETED))
 
 
+def folded(pieces: Pieces) -> Pieces:
+    """The pieces with long unchanged stretches left out: only the paragraph around each change
+    is kept, and a FOLDED piece says how many whole paragraphs were skipped."""
+    shown: Pieces = []
+    last = len(pieces) - 1
+    for index, (kind, text) in enumerate(pieces):
+        if kind != SAME:
+            shown.append([kind, text])
+            continue
+        parts = _PARAGRAPH_BREAK.split(text)
+        # The partial paragraphs touching a change stay; the whole ones between them may go.
+        keep_head, keep_tail = index > 0, index < last
+        hidden = len(parts) - keep_head - keep_tail
+        if hidden < FOLD_FROM:
+            shown.append([kind, text])
+            continue
+        breaks = list(_PARAGRAPH_BREAK.finditer(text))
+        if keep_head:
+            shown.append([SAME, text[: breaks[0].end()]])
+        shown.append([FOLDED, str(hidden)])
+        if keep_tail:
+            shown.append([SAME, text[breaks[-1].start() :]])
+    return shown
+
+
+def _folded_words(count: str) -> str:
+    return ngettext("%(num)d unchanged paragraph", "%(num)d unchanged paragraphs", int(count))
+
+
 def diff_html(pieces: Pieces) -> Markup:
     """<ins>/<del> with words a screen reader says ("inserted:", "deleted:"), not colour alone.
     Every piece is escaped: the texts are organizers' and may hold anything."""
     labels = {INSERTED: _("inserted:"), DELETED: _("deleted:")}
     out = []
-    for kind, text in pieces:
+    for kind, text in folded(pieces):
         if kind == SAME:
             out.append(escape(text))
+        elif kind == FOLDED:
+            out.append(Markup('<span class="diff-fold">[… {} …]</span>').format(_folded_words(text)))
         else:
             out.append(
                 Markup('<{0}><span class="visually-hidden">{1} </span>{2}</{0}>').format(
@@ -89,4 +126,7 @@ def diff_html(pieces: Pieces) -> Markup:
 def diff_text(pieces: Pieces) -> str:
     """For plain-text mail: [+inserted+] and [-deleted-]."""
     marks = {SAME: "{}", INSERTED: "[+{}+]", DELETED: "[-{}-]"}
-    return "".join(marks[kind].format(text) for kind, text in pieces)
+    return "".join(
+        f"[… {_folded_words(text)} …]" if kind == FOLDED else marks[kind].format(text)
+        for kind, text in folded(pieces)
+    )

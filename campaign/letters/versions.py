@@ -83,10 +83,13 @@ def _row(target) -> dict:
 
 
 def differences(before: Endorsed, after: Endorsed) -> dict[str, Pieces]:
-    """The marked-up change in English, and in Spanish when either side has Spanish."""
+    """The marked-up change in each language whose reading changed (Spanish only when either
+    side has Spanish): a Spanish text left as it was is not shown again in full."""
     languages = LANGUAGES if before.has_spanish or after.has_spanish else LANGUAGES[:1]
     return {
-        language: word_diff(before.document(language), after.document(language)) for language in languages
+        language: word_diff(before.document(language), after.document(language))
+        for language in languages
+        if before.document(language) != after.document(language)
     }
 
 

@@ -299,3 +299,16 @@ def test_its_live_goes_only_to_those_listed_at_release(client, coalition, make_l
     client.post(f"/coalitions/{coalition.slug}/letters/{letter.id}/release")
     assert mailbox.to(ERIKA)[-1]["Subject"].startswith("The letter you signed is now public")
     assert not any("now public" in m["Subject"] for m in mailbox.to(MARISA))
+
+
+def test_the_review_shows_only_the_languages_whose_text_changed():
+    from campaign.letters.versions import Endorsed, differences
+
+    rows = [{"name": "Paul Penzone", "title": "Sheriff"}]
+    before = Endorsed.typed(
+        {"title": "End 287(g)", "title_es": "Fin", "body": "We ask.", "body_es": "Pedimos."}, rows
+    )
+    after = Endorsed.typed(
+        {"title": "End 287(g)", "title_es": "Fin", "body": "We ask now.", "body_es": "Pedimos."}, rows
+    )
+    assert list(differences(before, after)) == ["en"]
