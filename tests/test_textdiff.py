@@ -45,7 +45,7 @@ def test_a_typo_fixed_in_a_long_letter_shows_its_own_paragraph_not_the_whole_let
         html = str(diff_html(pieces))
     assert text == (
         "[… 4 unchanged paragraphs …]\n\nParagraph 5 stays as it [-was. -][+is.+]"
-        "\n\n[… 3 unchanged paragraphs …]"
+        "\n\nParagraph 6 stays as it was.\n\n[… 2 unchanged paragraphs …]"
     )
     assert "Paragraph 1 " not in html and "Paragraph 8" not in html
     assert '<span class="diff-fold">[… 4 unchanged paragraphs …]</span>' in html
@@ -56,3 +56,11 @@ def test_changes_two_paragraphs_apart_keep_the_one_between(app):
     pieces = word_diff(before, "A uno.\n\nB two.\n\nC tres.")
     with app.test_request_context():
         assert diff_text(pieces) == "A [-one. -][+uno.+]\n\nB two.\n\nC [-three. -][+tres.+]"
+
+
+def test_a_paragraph_added_at_the_end_shows_the_one_before_it(app):
+    paragraphs = [f"Paragraph {number}." for number in range(1, 6)]
+    before = "\n\n".join(paragraphs)
+    with app.test_request_context():
+        text = diff_text(word_diff(before, before + "\n\nA new ask."))
+    assert text == "[… 4 unchanged paragraphs …]\n\nParagraph 5.\n\n[+A new ask.+]"

@@ -76,28 +76,35 @@ def diff_size(pieces: Pieces) -> DiffSize:
 
 
 def folded(pieces: Pieces) -> Pieces:
-    """The pieces with long unchanged stretches left out: only the paragraph around each change
-    is kept, and a FOLDED piece says how many whole paragraphs were skipped."""
+    """The pieces with long unchanged stretches left out: the paragraph around each change is
+    kept (the one before or after it when the change is a whole paragraph), and a FOLDED piece
+    says how many whole paragraphs were skipped."""
     shown: Pieces = []
     last = len(pieces) - 1
     for index, (kind, text) in enumerate(pieces):
-        if kind != SAME:
+        breaks = list(_PARAGRAPH_BREAK.finditer(text)) if kind == SAME else []
+        head = _kept_head(text, breaks) if index > 0 else 0
+        tail = _kept_tail(text, breaks) if index < last else 0
+        hidden = len(breaks) + 1 - head - tail
+        if kind != SAME or hidden < FOLD_FROM:
             shown.append([kind, text])
             continue
-        parts = _PARAGRAPH_BREAK.split(text)
-        # The partial paragraphs touching a change stay; the whole ones between them may go.
-        keep_head, keep_tail = index > 0, index < last
-        hidden = len(parts) - keep_head - keep_tail
-        if hidden < FOLD_FROM:
-            shown.append([kind, text])
-            continue
-        breaks = list(_PARAGRAPH_BREAK.finditer(text))
-        if keep_head:
-            shown.append([SAME, text[: breaks[0].end()]])
+        if head:
+            shown.append([SAME, text[: breaks[head - 1].end()]])
         shown.append([FOLDED, str(hidden)])
-        if keep_tail:
-            shown.append([SAME, text[breaks[-1].start() :]])
+        if tail:
+            shown.append([SAME, text[breaks[-tail].start() :]])
     return shown
+
+
+def _kept_head(text: str, breaks: list[re.Match]) -> int:
+    """Paragraphs kept after a change: the rest of its own, or the next if it ended one."""
+    return 2 if breaks and not text[: breaks[0].start()].strip() else 1
+
+
+def _kept_tail(text: str, breaks: list[re.Match]) -> int:
+    """Paragraphs kept before a change: the start of its own, or the one before if it starts one."""
+    return 2 if breaks and not text[breaks[-1].end() :].strip() else 1
 
 
 def _folded_words(count: str) -> str:
