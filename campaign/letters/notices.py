@@ -77,58 +77,38 @@ def _send(
         enqueue(notification_tasks.start_message, message_id=message.id)
 
 
-def ask_to_confirm(signature: Signature) -> None:
-    """The sign-on counts only once the signer confirms from this email (it is their address)."""
+def _with_confirm_link(signature: Signature, template: str, step: str) -> None:
+    """A message to one signer carrying their own link to the confirm page."""
     _send(
         signature.letter,
         [signature.supporter_id],
-        "confirm",
-        f"signature:{signature.id}:confirm",
+        template,
+        f"signature:{signature.id}:{step}",
         transactional=True,
         confirm_url=external_url("letters.confirm", token=confirm_token(signature)),
         **_about_signature(signature),
     )
+
+
+def ask_to_confirm(signature: Signature) -> None:
+    """The sign-on counts only once the signer confirms from this email (it is their address)."""
+    _with_confirm_link(signature, "confirm", "confirm")
 
 
 def ask_contact_to_confirm(signature: Signature) -> None:
     """An organizer added the organization by hand: its contact may confirm it from this email."""
-    _send(
-        signature.letter,
-        [signature.supporter_id],
-        "confirm_added",
-        f"signature:{signature.id}:confirm-added",
-        transactional=True,
-        confirm_url=external_url("letters.confirm", token=confirm_token(signature)),
-        **_about_signature(signature),
-    )
+    _with_confirm_link(signature, "confirm_added", "confirm-added")
 
 
 def tell_signed_again(signature: Signature, repeat: int) -> None:
     """Someone signed on again with this address: its owner gets the confirmation link again,
     or, once confirmed, word that the signature is already there. One email per repeat."""
-    unconfirmed = signature.state == SignatureState.UNCONFIRMED
-    _send(
-        signature.letter,
-        [signature.supporter_id],
-        "confirm" if unconfirmed else "already_signed",
-        f"signature:{signature.id}:repeat:{repeat}",
-        transactional=True,
-        confirm_url=external_url("letters.confirm", token=confirm_token(signature)),
-        **_about_signature(signature),
-    )
+    template = "confirm" if signature.state == SignatureState.UNCONFIRMED else "already_signed"
+    _with_confirm_link(signature, template, f"repeat:{repeat}")
 
 
 def ask_to_reconfirm(signature: Signature) -> None:
-    letter = signature.letter
-    _send(
-        letter,
-        [signature.supporter_id],
-        "reconfirm",
-        f"signature:{signature.id}:v{letter.version}",
-        transactional=True,
-        confirm_url=external_url("letters.confirm", token=confirm_token(signature)),
-        **_about_signature(signature),
-    )
+    _with_confirm_link(signature, "reconfirm", f"v{signature.letter.version}")
 
 
 def tell_of_correction(signature: Signature, change: LetterChange) -> None:
