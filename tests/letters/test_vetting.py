@@ -5,7 +5,9 @@ import pytest
 from sqlalchemy import select
 
 from campaign.coalitions import services as coalitions
+from campaign.core.outbox import utcnow
 from campaign.letters.models import ChangeKind, LetterChange, Signature, SignatureState
+from campaign.letters.signing import take_off_letter
 from tests.letters.conftest import approve_all
 from tests.pages import text_of
 
@@ -71,11 +73,11 @@ def test_an_unconfirmed_sign_on_blocks_no_one(client, coalition, make_letter, si
     assert _by_email(db, "marisa@mijente.net").state == SignatureState.PENDING
 
 
-def test_a_withdrawn_sign_on_blocks_no_one_even_if_it_kept_its_key(client, coalition, make_letter, sign, db):
+def test_a_withdrawn_sign_on_blocks_no_one(client, coalition, make_letter, sign, db):
     letter = make_letter()
     sign(letter, organization_name="Mijente", email="first@mijente.net")
     first = _by_email(db, "first@mijente.net")
-    first.state = SignatureState.WITHDRAWN  # as a withdrawal may leave it: with its key
+    take_off_letter(first, SignatureState.WITHDRAWN, utcnow(), None)  # what a withdraw link does
     db.session.commit()
     page = sign(letter, organization_name="Mijente", email="marisa@mijente.net")
     assert "review each sign-on" in text_of(page)
