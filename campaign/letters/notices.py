@@ -7,9 +7,7 @@ make each go out once, however often the action that raises it is repeated.
 
 from flask_babel import lazy_gettext as _l
 
-from campaign.accounts.models import User
-from campaign.coalitions.services import organizers
-from campaign.core.mail import send_templated
+from campaign.coalitions.organizer_mail import email_organizer, tell_organizers
 from campaign.core.outbox import enqueue, outbox_task
 from campaign.core.urls import external_url
 from campaign.extensions import db
@@ -173,24 +171,24 @@ def ask_to_sign(invitation: LetterInvitation, organizer_name: str) -> None:
 
 def tell_organizers_signed_after_release(signature: Signature) -> None:
     """An organization signed after an earlier sign-on for it was rejected (or withdrawn): its
-    organizers look at the new one. One outbox entry per organizer, so a retry mails nobody twice."""
-    for organizer in organizers(signature.letter.coalition_id):
-        enqueue(email_organizer_signed_after_release, signature_id=signature.id, user_id=organizer.id)
+    organizers look at the new one."""
+    tell_organizers(
+        signature.letter.coalition_id, email_organizer_signed_after_release, signature_id=signature.id
+    )
 
 
 @outbox_task
 def email_organizer_signed_after_release(signature_id: int, user_id: int) -> None:
-    """To one organizer, in their own language."""
     from campaign.letters.signing import released_before  # signing sends through this module
 
-    signature, organizer = db.session.get(Signature, signature_id), db.session.get(User, user_id)
-    if signature is None or organizer is None:
+    signature = db.session.get(Signature, signature_id)
+    if signature is None:
         return
     letter = signature.letter
-    send_templated(
+    email_organizer(
+        user_id,
+        letter.coalition,
         "letters/emails/signed_after_release",
-        organizer.email,
-        organizer.locale,
         _l("Signed again after a rejection: %(organization)s", organization=signature.organization_name),
         letter=letter,
         signature=signature,

@@ -1,6 +1,8 @@
 """Vetting without lockouts: rejected, withdrawn and unconfirmed sign-ons block no one; the queue
 shows likely duplicates, membership and verified domains; merging and renaming."""
 
+from email.utils import parseaddr
+
 import pytest
 from sqlalchemy import select
 
@@ -57,12 +59,16 @@ def test_the_organizers_are_told_in_their_own_language(
     spanish = make_user(email="lucia@example.org", name="Lucía")
     spanish.locale = "es"
     db.session.add(CoalitionRole(coalition=coalition, user=spanish, role=Role.ORGANIZER))
+    coalition.contact_email = "oficina@coalicion.example"
     db.session.commit()
     letter = make_letter()
     sign(letter, organization_name="Mijente", email="x@gmail.com")
     _decide(client, coalition, letter, _by_email(db, "x@gmail.com"), "reject")
     sign(letter, organization_name="Mijente", email="marisa@mijente.net")
-    assert mailbox.to("lucia@example.org")[-1]["Subject"] == "Firmó de nuevo tras un rechazo: Mijente"
+    told = mailbox.to("lucia@example.org")[-1]
+    assert told["Subject"] == "Firmó de nuevo tras un rechazo: Mijente"
+    # Like every email about the coalition, it answers to the coalition's contact address.
+    assert parseaddr(str(told["Reply-To"]))[1] == "oficina@coalicion.example"
 
 
 def test_an_unconfirmed_sign_on_blocks_no_one(client, coalition, make_letter, sign, db):
