@@ -149,10 +149,10 @@ def _duplicate_reason(signature: Signature, domain: str | None, listed: Signatur
     if similar_names(signature.organization_name, listed.organization_name):
         return str(_l("Similar name"))
     if domain and domain == _email_domain(listed):
-        return str(_l("Signer's address at the same domain (%(domain)s)", domain=domain))
+        return str(_l("Signer’s address at the same domain (%(domain)s)", domain=domain))
     website = _website_domain(listed)
     if domain and website and email_at_domain(f"x@{domain}", website):
-        return str(_l("Signer's address at this organization's website domain (%(domain)s)", domain=website))
+        return str(_l("Signer’s address at this organization’s website domain (%(domain)s)", domain=website))
     return None
 
 

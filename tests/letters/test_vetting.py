@@ -144,7 +144,7 @@ def test_the_queue_shows_likely_duplicates_membership_and_verified_domains(
 
     page = text_of(client.get(_queue(coalition, letter)))
     assert "Likely the same organization as, already approved: United We Dream (Similar name)" in page
-    assert "Signer's address at the same domain (puenteaz.example)" in page
+    assert "Signer’s address at the same domain (puenteaz.example)" in page
     assert "Not a coalition member" in page
     approved = text_of(client.get(_queue(coalition, letter, "approved")))
     assert "Coalition member" in approved and "a domain verified for this member" in approved
