@@ -208,6 +208,7 @@ def test_a_viewer_sees_no_vetting_buttons_and_cannot_post(
     assert "United We Dream Network" in page
     for absent in ("Merge into", "Change the name", "Add a signatory by hand", 'name="signature_id"'):
         assert absent not in page
+    assert 'for="sig-' not in page  # no label naming a box that is not there
     base = f"/coalitions/{coalition.slug}/letters/{letter.id}/signatures"
     assert client.post(f"{base}/{duplicate.id}/merge", data={"into": str(listed.id)}).status_code == 403
     assert client.post(f"{base}/{listed.id}/name", data={"display_name": "X"}).status_code == 403
