@@ -5,10 +5,9 @@ import secrets
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from campaign.accounts.models import User
 from campaign.actions.models import Event, Rsvp, RsvpState
+from campaign.coalitions.organizer_mail import email_organizer, tell_organizers
 from campaign.coalitions.replies import reply_to_header
-from campaign.coalitions.services import organizers
 from campaign.core.mail import send_templated
 from campaign.core.outbox import enqueue, outbox_task
 from campaign.core.urls import external_url
@@ -182,28 +181,24 @@ def tell_host_proposal_received(event: Event) -> None:
 
 
 def tell_organizers_of_proposal(event: Event) -> None:
-    """One outbox entry per organizer, so a retry after a failed send mails nobody twice."""
-    for organizer in organizers(event.coalition_id):
-        enqueue(email_organizer_proposal, event_id=event.id, user_id=organizer.id)
+    tell_organizers(event.coalition_id, email_organizer_proposal, event_id=event.id)
 
 
 @outbox_task
 def email_organizer_proposal(event_id: int, user_id: int) -> None:
-    """To one organizer, in their own language: an event waits for review."""
-    event, organizer = db.session.get(Event, event_id), db.session.get(User, user_id)
-    if event is None or organizer is None:
+    """To one organizer: an event waits for review."""
+    event = db.session.get(Event, event_id)
+    if event is None:
         return
-    link = external_url(
-        "actions.event_admin", slug=event.day.coalition.slug, day_id=event.day_id, event_id=event.id
-    )
-    send_templated(
+    email_organizer(
+        user_id,
+        event.day.coalition,
         "actions/emails/proposal_to_review",
-        organizer.email,
-        organizer.locale,
         _l("Event proposed for review: %(title)s", title=event.title),
-        reply_to_header=reply_to_header(event.day.coalition),
         event=event,
-        link=link,
+        link=external_url(
+            "actions.event_admin", slug=event.day.coalition.slug, day_id=event.day_id, event_id=event.id
+        ),
     )
 
 

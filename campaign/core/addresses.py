@@ -65,6 +65,25 @@ def spellings(address: str) -> set[str]:
         return {address}
 
 
+class NotSendable(ValueError):
+    """An address typed by a person that we cannot send to; `message` tells them what to type."""
+
+    def __init__(self, message):
+        super().__init__("an address we cannot send to")  # never the address itself (logs)
+        self.message = message
+
+
+def sendable_address(address: str, message=NOT_AN_ADDRESS) -> str:
+    """`address` with its domain in ASCII form, or NotSendable with the sentence to show: the one
+    check of a typed address, for a form's field or a line of a pasted list."""
+    if not address.rpartition("@")[0].isascii():
+        raise NotSendable(ACCENTED_LOCAL_PART)
+    try:
+        return validate_email(address, check_deliverability=False, allow_smtputf8=False).ascii_email
+    except EmailNotValidError as error:
+        raise NotSendable(message) from error
+
+
 class DeliverableEmail:
     """The email check of every form: a valid address (offline, no DNS lookup) that we can send
     to. It leaves the field holding the address in its ASCII form."""
@@ -75,11 +94,9 @@ class DeliverableEmail:
     def __call__(self, form, field):
         if not field.data:
             return
-        if not field.data.rpartition("@")[0].isascii():
-            raise ValidationError(ACCENTED_LOCAL_PART)
         try:
-            valid = validate_email(field.data, check_deliverability=False, allow_smtputf8=False)
-        except EmailNotValidError as error:
-            raise ValidationError(self.message) from error
+            ascii_email = sendable_address(field.data, self.message)
+        except NotSendable as error:
+            raise ValidationError(error.message) from error
         if not field.data.isascii():
-            field.data = valid.ascii_email
+            field.data = ascii_email

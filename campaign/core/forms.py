@@ -80,9 +80,13 @@ def email_field(label, required_message=ENTER_YOUR_EMAIL) -> EmailField:
     )
 
 
-def plain_text(form, field):
+def has_markup(value: str) -> bool:
     """Titles and names are plain text; markup there is a mistake or an attack."""
-    if field.data and ("<" in field.data or ">" in field.data):
+    return "<" in value or ">" in value
+
+
+def plain_text(form, field):
+    if field.data and has_markup(field.data):
         raise ValidationError(_l("Use plain text here: remove the HTML tags."))
 
 

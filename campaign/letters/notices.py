@@ -7,9 +7,7 @@ make each go out once, however often the action that raises it is repeated.
 
 from flask_babel import lazy_gettext as _l
 
-from campaign.accounts.models import User
-from campaign.coalitions.services import organizers
-from campaign.core.mail import send_templated
+from campaign.coalitions.organizer_mail import email_organizer, tell_organizers
 from campaign.core.outbox import enqueue, outbox_task
 from campaign.core.urls import external_url
 from campaign.extensions import db
@@ -77,58 +75,38 @@ def _send(
         enqueue(notification_tasks.start_message, message_id=message.id)
 
 
-def ask_to_confirm(signature: Signature) -> None:
-    """The sign-on counts only once the signer confirms from this email (it is their address)."""
+def _with_confirm_link(signature: Signature, template: str, step: str) -> None:
+    """A message to one signer carrying their own link to the confirm page."""
     _send(
         signature.letter,
         [signature.supporter_id],
-        "confirm",
-        f"signature:{signature.id}:confirm",
+        template,
+        f"signature:{signature.id}:{step}",
         transactional=True,
         confirm_url=external_url("letters.confirm", token=confirm_token(signature)),
         **_about_signature(signature),
     )
+
+
+def ask_to_confirm(signature: Signature) -> None:
+    """The sign-on counts only once the signer confirms from this email (it is their address)."""
+    _with_confirm_link(signature, "confirm", "confirm")
 
 
 def ask_contact_to_confirm(signature: Signature) -> None:
     """An organizer added the organization by hand: its contact may confirm it from this email."""
-    _send(
-        signature.letter,
-        [signature.supporter_id],
-        "confirm_added",
-        f"signature:{signature.id}:confirm-added",
-        transactional=True,
-        confirm_url=external_url("letters.confirm", token=confirm_token(signature)),
-        **_about_signature(signature),
-    )
+    _with_confirm_link(signature, "confirm_added", "confirm-added")
 
 
 def tell_signed_again(signature: Signature, repeat: int) -> None:
     """Someone signed on again with this address: its owner gets the confirmation link again,
     or, once confirmed, word that the signature is already there. One email per repeat."""
-    unconfirmed = signature.state == SignatureState.UNCONFIRMED
-    _send(
-        signature.letter,
-        [signature.supporter_id],
-        "confirm" if unconfirmed else "already_signed",
-        f"signature:{signature.id}:repeat:{repeat}",
-        transactional=True,
-        confirm_url=external_url("letters.confirm", token=confirm_token(signature)),
-        **_about_signature(signature),
-    )
+    template = "confirm" if signature.state == SignatureState.UNCONFIRMED else "already_signed"
+    _with_confirm_link(signature, template, f"repeat:{repeat}")
 
 
 def ask_to_reconfirm(signature: Signature) -> None:
-    letter = signature.letter
-    _send(
-        letter,
-        [signature.supporter_id],
-        "reconfirm",
-        f"signature:{signature.id}:v{letter.version}",
-        transactional=True,
-        confirm_url=external_url("letters.confirm", token=confirm_token(signature)),
-        **_about_signature(signature),
-    )
+    _with_confirm_link(signature, "reconfirm", f"v{signature.letter.version}")
 
 
 def tell_of_correction(signature: Signature, change: LetterChange) -> None:
@@ -193,24 +171,24 @@ def ask_to_sign(invitation: LetterInvitation, organizer_name: str) -> None:
 
 def tell_organizers_signed_after_release(signature: Signature) -> None:
     """An organization signed after an earlier sign-on for it was rejected (or withdrawn): its
-    organizers look at the new one. One outbox entry per organizer, so a retry mails nobody twice."""
-    for organizer in organizers(signature.letter.coalition_id):
-        enqueue(email_organizer_signed_after_release, signature_id=signature.id, user_id=organizer.id)
+    organizers look at the new one."""
+    tell_organizers(
+        signature.letter.coalition_id, email_organizer_signed_after_release, signature_id=signature.id
+    )
 
 
 @outbox_task
 def email_organizer_signed_after_release(signature_id: int, user_id: int) -> None:
-    """To one organizer, in their own language."""
     from campaign.letters.signing import released_before  # signing sends through this module
 
-    signature, organizer = db.session.get(Signature, signature_id), db.session.get(User, user_id)
-    if signature is None or organizer is None:
+    signature = db.session.get(Signature, signature_id)
+    if signature is None:
         return
     letter = signature.letter
-    send_templated(
+    email_organizer(
+        user_id,
+        letter.coalition,
         "letters/emails/signed_after_release",
-        organizer.email,
-        organizer.locale,
         _l("Signed again after a rejection: %(organization)s", organization=signature.organization_name),
         letter=letter,
         signature=signature,

@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 import us
-from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
@@ -22,6 +21,8 @@ from sqlalchemy.exc import IntegrityError
 
 from campaign.accounts.models import User
 from campaign.coalitions.models import Membership, MembershipStatus
+from campaign.core.addresses import NotSendable, sendable_address
+from campaign.core.forms import has_markup
 from campaign.core.text import CONTROL, LINE_BREAK
 from campaign.extensions import db
 from campaign.letters import notices
@@ -214,14 +215,10 @@ def _read_line(number: int, raw: str, is_first: bool) -> PastedLine | None:
     return line
 
 
-def _plain(value: str) -> bool:
-    return "<" not in value and ">" not in value
-
-
 def _check_name(line: PastedLine, values: dict) -> None:
     if not line.name:
         line.errors.append(_l("Add the organization’s name first on the line."))
-    elif len(line.name) > Organization.name.type.length or not _plain(line.name):
+    elif len(line.name) > Organization.name.type.length or has_markup(line.name):
         line.errors.append(_l("The name must be plain text of at most 200 characters."))
 
 
@@ -231,22 +228,22 @@ def _check_email(line: PastedLine, values: dict) -> None:
         line.errors.append(_l("Add the contact’s email address after the name, separated by a comma."))
         return
     try:
-        if not email.rpartition("@")[0].isascii():
-            raise EmailNotValidError("accented local part")
-        line.email = validate_email(email, check_deliverability=False, allow_smtputf8=False).ascii_email
-    except EmailNotValidError:
-        line.errors.append(_l("“%(email)s” is not an email address we can send to.", email=email[:80]))
+        line.email = sendable_address(
+            email, _l("“%(email)s” is not an email address we can send to.", email=email[:80])
+        )
+    except NotSendable as error:
+        line.errors.append(error.message)
 
 
 def _check_website(line: PastedLine, values: dict) -> None:
     website = values["website"]
-    if website and (len(website) > 300 or " " in website or "." not in website or not _plain(website)):
+    if website and (len(website) > 300 or " " in website or "." not in website or has_markup(website)):
         line.errors.append(_l("The website should be an address like example.org."))
     line.website = website
 
 
 def _check_place(line: PastedLine, values: dict) -> None:
-    if len(line.city) > 100 or not _plain(line.city):
+    if len(line.city) > 100 or has_markup(line.city):
         line.errors.append(_l("The city must be plain text of at most 100 characters."))
     typed = values["state"]
     if not typed:

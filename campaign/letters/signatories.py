@@ -214,7 +214,7 @@ def _yes_no(value: bool) -> str:
 def how_authorized(signature: Signature) -> str:
     """Added by hand (how, by whom, whether its contact confirmed since), or confirmed by email."""
     if not signature.added_by_hand:
-        return _("Signed on and confirmed from the signer's email")
+        return _("Signed on and confirmed from the signer’s email")
     said = _(
         "Added by the coalition: %(how)s, %(who)s",
         how=signature.authorization_label,

@@ -202,14 +202,11 @@ def signer_key(signature: Signature) -> str:
     return f"person:{signature.supporter_id}"
 
 
-def release_keys_of_over(letter_id: int, key: str) -> None:
-    """A sign-on rejected or withdrawn speaks for no one: any key it still holds is given up
-    (`decide` clears it on rejection; this also covers a withdrawal that did not)."""
-    db.session.execute(
-        update(Signature)
-        .where(Signature.letter_id == letter_id, Signature.signer_key == key, Signature.state.in_(RELEASED))
-        .values(signer_key=None)
-    )
+def take_off_letter(signature: Signature, state: SignatureState, now: datetime, user_id: int | None) -> None:
+    """The sign-on no longer speaks for its organization (rejected, withdrawn, merged into
+    another): it gives up its key, so another sign-on of the organization may stand."""
+    signature.state, signature.signer_key = state, None
+    signature.decided_at, signature.decided_by_id = now, user_id
 
 
 def released_before(signature: Signature) -> Signature | None:
@@ -284,12 +281,10 @@ def confirm(signature: Signature, now: datetime, shown: str) -> Confirmation:
 
 
 def _first_confirmation(signature: Signature, now: datetime) -> Confirmation:
-    key = signer_key(signature)
-    release_keys_of_over(signature.letter_id, key)
     rejected_before = released_before(signature)
     try:
         with db.session.begin_nested():
-            signature.signer_key = key
+            signature.signer_key = signer_key(signature)
             signature.confirmed_at = now
             signature.version = signature.letter.version
             # After a rejection, an organizer looks again, whatever the address's domain.

@@ -19,6 +19,7 @@ from campaign.letters.models import (
     Signature,
     SignatureState,
 )
+from campaign.letters.signing import take_off_letter
 
 LANGUAGES = ("en", "es")
 # How long a signatory has to take their name off after a correction (and never after delivery).
@@ -202,7 +203,6 @@ def withdraw(signature: Signature, change: LetterChange, now: datetime) -> bool:
     db.session.refresh(signature, with_for_update=True)
     if not withdraw_window_open(signature.letter, change, now) or signature.state not in CONFIRMED:
         return False
-    signature.state, signature.signer_key, signature.decided_at = SignatureState.WITHDRAWN, None, now
-    signature.decided_by_id = None
+    take_off_letter(signature, SignatureState.WITHDRAWN, now, user_id=None)
     db.session.flush()
     return True

@@ -28,7 +28,7 @@ from campaign.letters.models import (
     Signature,
     SignatureState,
 )
-from campaign.letters.signing import email_at_domain, release_keys_of_over, signer_key
+from campaign.letters.signing import email_at_domain, signer_key, take_off_letter
 from campaign.organizations.services import MINOR_WORDS, normalize_name
 
 # A shorter name held inside a longer one counts from this many letters: "aclu" in
@@ -76,10 +76,11 @@ def decide(signatures: list[Signature], approve: bool, user_id: int, now: dateti
         if approve and signature.state == SignatureState.REJECTED and not _take_key(signature):
             decided.refused.append(signature)
             continue
-        signature.state = SignatureState.APPROVED if approve else SignatureState.REJECTED
-        signature.decided_at, signature.decided_by_id = now, user_id
-        if not approve:
-            signature.signer_key = None
+        if approve:
+            signature.state = SignatureState.APPROVED
+            signature.decided_at, signature.decided_by_id = now, user_id
+        else:
+            take_off_letter(signature, SignatureState.REJECTED, now, user_id)
         db.session.flush()
         notices.tell_outcome(signature, approve)
         decided.changed += 1
@@ -87,11 +88,9 @@ def decide(signatures: list[Signature], approve: bool, user_id: int, now: dateti
 
 
 def _take_key(signature: Signature) -> bool:
-    key = signer_key(signature)
-    release_keys_of_over(signature.letter_id, key)
     try:
         with db.session.begin_nested():
-            signature.signer_key = key
+            signature.signer_key = signer_key(signature)
             db.session.flush()
     except IntegrityError:  # another sign-on of the organization stands on the letter
         db.session.refresh(signature)
@@ -150,10 +149,10 @@ def _duplicate_reason(signature: Signature, domain: str | None, listed: Signatur
     if similar_names(signature.organization_name, listed.organization_name):
         return str(_l("Similar name"))
     if domain and domain == _email_domain(listed):
-        return str(_l("Signer's address at the same domain (%(domain)s)", domain=domain))
+        return str(_l("Signer’s address at the same domain (%(domain)s)", domain=domain))
     website = _website_domain(listed)
     if domain and website and email_at_domain(f"x@{domain}", website):
-        return str(_l("Signer's address at this organization's website domain (%(domain)s)", domain=website))
+        return str(_l("Signer’s address at this organization’s website domain (%(domain)s)", domain=website))
     return None
 
 
@@ -231,9 +230,8 @@ def merge(duplicate: Signature, listed: Signature, user_id: int, now: datetime) 
         raise VettingError(_l("Merge into a sign-on that is listed on the letter."))
     if duplicate.state not in (SignatureState.PENDING, SignatureState.APPROVED):
         raise VettingError(_l("Only a sign-on waiting for approval or approved can be merged."))
-    duplicate.state, duplicate.signer_key = SignatureState.DUPLICATE, None
+    take_off_letter(duplicate, SignatureState.DUPLICATE, now, user_id)
     duplicate.merged_into_id = listed.id
-    duplicate.decided_at, duplicate.decided_by_id = now, user_id
     db.session.flush()
 
 

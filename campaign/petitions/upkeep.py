@@ -5,9 +5,8 @@ from datetime import datetime, timedelta
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, or_, select, update
 
-from campaign.coalitions.replies import reply_to_header
+from campaign.coalitions.organizer_mail import email_organizer
 from campaign.coalitions.services import organizers
-from campaign.core.mail import send_templated
 from campaign.core.urls import external_url
 from campaign.extensions import db
 from campaign.petitions import notices
@@ -107,12 +106,11 @@ def email_milestone(petition: Petition, reached: int) -> None:
     )
     link = external_url("petitions.petition", slug=petition.coalition.slug, petition_id=petition.id)
     for organizer in organizers(petition.coalition_id):
-        send_templated(
+        email_organizer(
+            organizer.id,
+            petition.coalition,
             "petitions/emails/milestone",
-            organizer.email,
-            organizer.locale,
             subject,
-            reply_to_header=reply_to_header(petition.coalition),
             petition=petition,
             reached=reached,
             is_goal=is_goal,

@@ -52,7 +52,7 @@ LABELLED_WHEN_BUILT = {"campaign.supporters.forms.ConsentForm.subscribe"}  # the
         ),
         (
             "es",
-            "Funcionario(a) 2, Nombre: Agrega el nombre de este funcionario(a) o vacía la fila.",
+            "Destinatario 2, Nombre: Agrega el nombre de este destinatario o vacía la fila.",
             "Fecha límite de adhesión: Escribe una fecha y una hora como año-mes-día y horas:minutos, "
             "por ejemplo 2026-03-01T14:30.",
         ),

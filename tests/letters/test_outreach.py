@@ -362,3 +362,13 @@ def test_an_erased_contact_leaves_the_invitation_and_their_copy_lists_it(client,
     invitation = invitations(db)[0]
     assert invitation.contact_email is None and invitation.supporter_id is None
     assert "Mijente" in text_of(client.get(outreach_url(coalition, letter)))
+
+
+def test_a_pasted_address_meets_the_same_rule_as_every_form(client, coalition, make_letter):
+    """An accented name before the @ is refused with the forms' own sentence, which says why."""
+    letter = make_letter()
+    page = text_of(
+        paste(client, coalition, letter, "Puente, josé@puente.example\nMijente, ana@mijente.example")
+    )
+    assert "Use an address with no accents or special letters before the @" in page
+    assert "1 of 2 lines can be invited." in page

@@ -1,11 +1,15 @@
 """Vetting without lockouts: rejected, withdrawn and unconfirmed sign-ons block no one; the queue
 shows likely duplicates, membership and verified domains; merging and renaming."""
 
+from email.utils import parseaddr
+
 import pytest
 from sqlalchemy import select
 
 from campaign.coalitions import services as coalitions
+from campaign.core.outbox import utcnow
 from campaign.letters.models import ChangeKind, LetterChange, Signature, SignatureState
+from campaign.letters.signing import take_off_letter
 from tests.letters.conftest import approve_all
 from tests.pages import text_of
 
@@ -55,12 +59,16 @@ def test_the_organizers_are_told_in_their_own_language(
     spanish = make_user(email="lucia@example.org", name="Lucía")
     spanish.locale = "es"
     db.session.add(CoalitionRole(coalition=coalition, user=spanish, role=Role.ORGANIZER))
+    coalition.contact_email = "oficina@coalicion.example"
     db.session.commit()
     letter = make_letter()
     sign(letter, organization_name="Mijente", email="x@gmail.com")
     _decide(client, coalition, letter, _by_email(db, "x@gmail.com"), "reject")
     sign(letter, organization_name="Mijente", email="marisa@mijente.net")
-    assert mailbox.to("lucia@example.org")[-1]["Subject"] == "Firmó de nuevo tras un rechazo: Mijente"
+    told = mailbox.to("lucia@example.org")[-1]
+    assert told["Subject"] == "Firmó de nuevo tras un rechazo: Mijente"
+    # Like every email about the coalition, it answers to the coalition's contact address.
+    assert parseaddr(str(told["Reply-To"]))[1] == "oficina@coalicion.example"
 
 
 def test_an_unconfirmed_sign_on_blocks_no_one(client, coalition, make_letter, sign, db):
@@ -71,11 +79,11 @@ def test_an_unconfirmed_sign_on_blocks_no_one(client, coalition, make_letter, si
     assert _by_email(db, "marisa@mijente.net").state == SignatureState.PENDING
 
 
-def test_a_withdrawn_sign_on_blocks_no_one_even_if_it_kept_its_key(client, coalition, make_letter, sign, db):
+def test_a_withdrawn_sign_on_blocks_no_one(client, coalition, make_letter, sign, db):
     letter = make_letter()
     sign(letter, organization_name="Mijente", email="first@mijente.net")
     first = _by_email(db, "first@mijente.net")
-    first.state = SignatureState.WITHDRAWN  # as a withdrawal may leave it: with its key
+    take_off_letter(first, SignatureState.WITHDRAWN, utcnow(), None)  # what a withdraw link does
     db.session.commit()
     page = sign(letter, organization_name="Mijente", email="marisa@mijente.net")
     assert "review each sign-on" in text_of(page)
@@ -136,7 +144,7 @@ def test_the_queue_shows_likely_duplicates_membership_and_verified_domains(
 
     page = text_of(client.get(_queue(coalition, letter)))
     assert "Likely the same organization as, already approved: United We Dream (Similar name)" in page
-    assert "Signer's address at the same domain (puenteaz.example)" in page
+    assert "Signer’s address at the same domain (puenteaz.example)" in page
     assert "Not a coalition member" in page
     approved = text_of(client.get(_queue(coalition, letter, "approved")))
     assert "Coalition member" in approved and "a domain verified for this member" in approved
@@ -200,6 +208,7 @@ def test_a_viewer_sees_no_vetting_buttons_and_cannot_post(
     assert "United We Dream Network" in page
     for absent in ("Merge into", "Change the name", "Add a signatory by hand", 'name="signature_id"'):
         assert absent not in page
+    assert 'for="sig-' not in page  # no label naming a box that is not there
     base = f"/coalitions/{coalition.slug}/letters/{letter.id}/signatures"
     assert client.post(f"{base}/{duplicate.id}/merge", data={"into": str(listed.id)}).status_code == 403
     assert client.post(f"{base}/{listed.id}/name", data={"display_name": "X"}).status_code == 403
