@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 from datetime import timedelta
 
 from pypdf import PdfReader
@@ -51,7 +52,12 @@ def figures(client, coalition, petition) -> dict:
         "count.json": client.get(f"/petitions/{petition.slug}/count.json").get_json(),
         "by place": {level: tally.by_level(petition.id, level) for level in ("state", "county", "zip")},
         "by source": clusters.sources(petition).counts,
-        "delivery pdf": " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages),
+        # Less its "Generated HH:MM UTC" line, which moves with the clock between two reads.
+        "delivery pdf": re.sub(
+            r"Generated \S+ \S+ UTC",
+            "",
+            " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages),
+        ),
     }
 
 
