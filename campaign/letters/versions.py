@@ -2,6 +2,7 @@
 
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
+from functools import cached_property
 
 from sqlalchemy import func, select
 
@@ -108,7 +109,7 @@ class Proposal:
     confirmed: int  # confirmed sign-ons, any version
     listed: int  # listed now, and unlisted by a new version until they re-confirm
 
-    @property
+    @cached_property  # read by the size, the change log and the page: a long letter is diffed once
     def diffs(self) -> dict[str, Pieces]:
         return differences(self.before, self.after)
 
