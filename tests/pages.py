@@ -6,7 +6,12 @@ import re
 
 def text_of(response) -> str:
     """The page's text as a reader sees it: tags gone, entities decoded, spaces collapsed."""
-    return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", response.get_data(as_text=True))))
+    return text_of_markup(response.get_data(as_text=True))
+
+
+def text_of_markup(markup: str) -> str:
+    """A piece of a page (a card, a list item) as a reader sees it, like `text_of`."""
+    return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", markup)))
 
 
 def shown_on(page) -> dict:

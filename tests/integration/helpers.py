@@ -4,15 +4,15 @@ import re
 import secrets
 from urllib.parse import urlsplit
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from campaign.accounts.models import User
 from campaign.accounts.services import hash_password
 from campaign.coalitions import services as coalitions
-from campaign.core.outbox import dispatch_committed, enqueue, utcnow
+from campaign.core.outbox import DONE, FAILED, OutboxEntry, dispatch_committed, enqueue, utcnow
 from campaign.extensions import db
 from campaign.notifications import services, tasks
-from campaign.notifications.models import Delivery, Message
+from campaign.notifications.models import Delivery, Message, MessageState
 from campaign.supporters import services as supporters
 from tests.services import wait_until
 
@@ -159,3 +159,38 @@ def delivery_id_of(message) -> int:
     match = re.fullmatch(r"<(\d+)\.delivery@[^>]+>", message["Message-ID"].strip())
     assert match, f"not a bulk delivery's Message-ID: {message['Message-ID']}"
     return int(match.group(1))
+
+
+def outbox_mark(app) -> int:
+    """The last outbox row so far: `wait_until_settled` waits for the work queued after it."""
+    with app.app_context():
+        return db.session.scalar(select(func.coalesce(func.max(OutboxEntry.id), 0)))
+
+
+def wait_until_settled(app, coalition_id: int, since_outbox_id: int, timeout: float = 60) -> None:
+    """Until the worker has finished everything queued since the mark: every outbox row done and
+    every notice of the coalition sent, so no more mail is on its way."""
+
+    def settled() -> bool:
+        with app.app_context():
+            busy_rows = db.session.scalar(
+                select(func.count()).where(
+                    OutboxEntry.id > since_outbox_id, OutboxEntry.state.not_in((DONE, FAILED))
+                )
+            )
+            # A row that failed, or failed and waits to be retried, is an error to show at once.
+            failed_rows = db.session.scalars(
+                select(OutboxEntry.task_name + ": " + OutboxEntry.last_error).where(
+                    OutboxEntry.id > since_outbox_id,
+                    (OutboxEntry.state == FAILED) | OutboxEntry.last_error.is_not(None),
+                )
+            ).all()
+            sending = db.session.scalar(
+                select(func.count()).where(
+                    Message.coalition_id == coalition_id, Message.state != MessageState.SENT
+                )
+            )
+        assert not failed_rows, f"outbox work failed: {failed_rows}"
+        return busy_rows == 0 and sending == 0
+
+    wait_until(settled, timeout, interval=0.2, message="the worker to finish the queued mail")

@@ -18,15 +18,21 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from icalendar import Calendar
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from campaign.actions import reminders
 from campaign.actions.models import DayOfAction, Event, Rsvp
-from campaign.core.outbox import DONE, FAILED, OutboxEntry, dispatch_committed, utcnow
+from campaign.core.outbox import dispatch_committed, utcnow
 from campaign.extensions import db
-from campaign.notifications.models import Message, MessageState
-from tests.integration.helpers import link_path, log_in, make_coalition, make_organizer, new_address
-from tests.services import wait_until
+from tests.integration.helpers import (
+    link_path,
+    log_in,
+    make_coalition,
+    make_organizer,
+    new_address,
+    outbox_mark,
+    wait_until_settled,
+)
 
 pytestmark = pytest.mark.integration
 
@@ -138,11 +144,6 @@ def future_day(days_ahead: int) -> date:
     return utcnow().date() + timedelta(days=days_ahead)
 
 
-def outbox_mark(app) -> int:
-    with app.app_context():
-        return db.session.scalar(select(func.coalesce(func.max(OutboxEntry.id), 0)))
-
-
 # --- Reading the mail ----------------------------------------------------------------------------
 
 
@@ -197,35 +198,6 @@ def wait_for_counts(inbox, expected: Counter) -> None:
     except AssertionError:
         missing = expected - mail_counts(inbox, addresses)
         raise AssertionError(f"still missing: {dict(missing)}") from None
-
-
-def wait_until_settled(app, coalition_id: int, since_outbox_id: int) -> None:
-    """Until the worker has finished everything queued since the mark: every outbox row done and
-    every notice of the coalition sent, so no more mail is on its way."""
-
-    def settled() -> bool:
-        with app.app_context():
-            busy_rows = db.session.scalar(
-                select(func.count()).where(
-                    OutboxEntry.id > since_outbox_id, OutboxEntry.state.not_in((DONE, FAILED))
-                )
-            )
-            # A row that failed, or failed and waits to be retried, is an error to show at once.
-            failed_rows = db.session.scalars(
-                select(OutboxEntry.task_name + ": " + OutboxEntry.last_error).where(
-                    OutboxEntry.id > since_outbox_id,
-                    (OutboxEntry.state == FAILED) | OutboxEntry.last_error.is_not(None),
-                )
-            ).all()
-            sending = db.session.scalar(
-                select(func.count()).where(
-                    Message.coalition_id == coalition_id, Message.state != MessageState.SENT
-                )
-            )
-        assert not failed_rows, f"outbox work failed: {failed_rows}"
-        return busy_rows == 0 and sending == 0
-
-    wait_until(settled, MAIL_TIMEOUT, interval=0.2, message="the worker to finish the queued mail")
 
 
 def rsvp_states(app, event_id: int) -> list[str]:
