@@ -14,7 +14,7 @@ from campaign.core.mail import StoredMail
 from campaign.core.outbox import utcnow
 from campaign.extensions import db
 from campaign.letters import services as letters
-from campaign.letters import signing
+from campaign.letters import signing, vetting
 from campaign.letters.models import Signature
 from tests.browser.helpers import add_organizer
 from tests.browser.test_organizer_journey import assert_fits_the_screen, log_in
@@ -44,7 +44,7 @@ def _sign_and_approve(letter, organizer_id: int) -> None:
     signatures = db.session.scalars(select(Signature).where(Signature.letter_id == letter.id)).all()
     for signature in signatures:
         signing.confirm(signature, utcnow(), signing.shown_digest(signature))
-    signing.decide(signatures, True, organizer_id, utcnow())
+    vetting.decide(signatures, True, organizer_id, utcnow())
 
 
 @pytest.fixture(scope="module")
