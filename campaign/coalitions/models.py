@@ -103,6 +103,8 @@ class Membership(SealedRow, db.Model):
     )
     # A person's address, so encrypted at rest like supporters' contact data.
     contact_email = Sealed()
+    # When the contact had their data erased: the address went, and the organizers see why.
+    contact_erased_at: Mapped[datetime | None] = mapped_column(DateTime)
     invitation_message = Sealed()
     invitation_locale: Mapped[str | None] = mapped_column(String(5))
     # Changes with every invitation sent, so only the latest link works.

@@ -18,6 +18,7 @@ from campaign.coalitions.models import (
     Role,
 )
 from campaign.core import outbox
+from campaign.core.crypto import canonical_email
 from campaign.core.outbox import utcnow
 from campaign.core.slugs import unique_slug
 from campaign.extensions import db
@@ -271,7 +272,7 @@ def invite(
         membership = Membership(coalition=coalition, organization=organization)
         db.session.add(membership)
     membership.status = MembershipStatus.INVITED
-    membership.contact_email = contact_email.strip()
+    membership.contact_email, membership.contact_erased_at = contact_email.strip(), None
     membership.invitation_message = message.strip() or None
     membership.invitation_locale = locale
     membership.invited_by = inviter
@@ -475,3 +476,18 @@ def link_records(coalition_id: int, kept: Organization, duplicate: Organization)
         raise LinkError(_l("Another coalition uses this record, so it cannot be linked from here."))
     # No other coalition uses `kept`, so its profile is this coalition's to fill if it created it.
     link_duplicate(kept, duplicate, fill_profile=kept.owner_coalition_id == coalition_id)
+
+
+def forget_member_contact(address: str) -> list[Membership]:
+    """Erasure: every membership whose contact is this address loses it (stored encrypted, so
+    compared one by one), marked as erased for its organizers; returns them."""
+    canonical = canonical_email(address)
+    forgotten = [
+        membership
+        for membership in db.session.scalars(select(Membership).where(Membership.contact_email.is_not(None)))
+        if canonical_email(membership.contact_email) == canonical
+    ]
+    for membership in forgotten:
+        membership.contact_email, membership.contact_erased_at = None, utcnow()
+    db.session.flush()
+    return forgotten

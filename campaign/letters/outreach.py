@@ -3,6 +3,8 @@
 Every ask is a `LetterInvitation` and a notice through notifications' one email path, sent to
 the contact's supporter record in the coalition (made without consent: the email is about this
 letter, not a subscription, so it still skips anyone who unsubscribed or whose mail bounces).
+An address whose owner had their data erased is never asked again: erasure leaves a mark in
+notifications' suppression list (a keyed hash), checked before a record is made.
 A pasted organization the directory does not know stays a name on the invitation: the shared
 directory gets it only when its contact signs, through the sign-on form.
 """
@@ -21,16 +23,19 @@ from sqlalchemy.exc import IntegrityError
 
 from campaign.accounts.models import User
 from campaign.coalitions.models import Membership, MembershipStatus
+from campaign.coalitions.services import forget_member_contact
 from campaign.core.addresses import NotSendable, sendable_address
+from campaign.core.crypto import email_blind_index
 from campaign.core.forms import has_markup
 from campaign.core.text import CONTROL, LINE_BREAK
 from campaign.extensions import db
 from campaign.letters import notices
 from campaign.letters.models import CONFIRMED, Letter, LetterInvitation, Signature
+from campaign.notifications import suppression
 from campaign.organizations.models import SECTOR_LABELS, Organization, Sector
 from campaign.organizations.services import find_matches, kept_record, normalize_name
 from campaign.supporters.services import find_supporter, upsert_supporter
-from campaign.supporters.signals import supporter_erasing, supporter_exporting
+from campaign.supporters.signals import address_erasing, supporter_erasing, supporter_exporting
 
 REMINDER_GAP = timedelta(hours=48)
 MAX_PASTED_LINES = 300
@@ -54,6 +59,8 @@ def _ask(
     letter: Letter, inviter: User, email: str, name: str, organization: Organization | None, language: str
 ) -> LetterInvitation | None:
     """Invite one contact and queue the email; None if this address was asked already."""
+    if suppression.was_erased(letter.coalition_id, email):  # checked by the callers; again for a race
+        return None
     supporter = upsert_supporter(letter.coalition_id, email=email, first_name="", language=language)
     if _invitation_for(letter, supporter.id) is not None:
         return None
@@ -94,6 +101,7 @@ class MembersAsked:
     asked: int = 0
     before: int = 0  # asked already, or signed already
     without_contact: int = 0
+    erased: int = 0  # their contact asked to be erased
 
 
 def invite_members(letter: Letter, inviter: User) -> MembersAsked:
@@ -113,10 +121,14 @@ def invite_members(letter: Letter, inviter: User) -> MembersAsked:
         )
     ).all()
     for membership in members:
-        if not membership.contact_email:
+        if not membership.contact_email and membership.contact_erased_at:
+            result.erased += 1
+        elif not membership.contact_email:
             result.without_contact += 1
         elif membership.organization_id in signed | asked:
             result.before += 1
+        elif suppression.was_erased(letter.coalition_id, membership.contact_email):
+            result.erased += 1
         else:
             language = membership.invitation_locale or _default_language()
             invitation = _ask(
@@ -320,6 +332,9 @@ def _match(letter: Letter, line: PastedLine) -> None:
             )
             is not None
         )
+    if suppression.was_erased(letter.coalition_id, line.email):
+        line.errors.append(_l("This contact asked not to be contacted: we will not ask them."))
+        return
     supporter = find_supporter(letter.coalition_id, line.email)
     invitation = _invitation_for(letter, supporter.id) if supporter else None
     line.asked_on = invitation.asked_at if invitation else None
@@ -340,28 +355,42 @@ class Standing:
 
 def _confirmed_signatures(letter: Letter) -> list[tuple]:
     return db.session.execute(
-        select(Signature.organization_id, Signature.supporter_id, Signature.confirmed_at).where(
-            Signature.letter_id == letter.id, Signature.state.in_(CONFIRMED)
+        select(
+            Signature.organization_id,
+            Signature.supporter_id,
+            Signature.confirmed_at,
+            Organization.normalized_name,
         )
+        .outerjoin(Organization, Organization.id == Signature.organization_id)
+        .where(Signature.letter_id == letter.id, Signature.state.in_(CONFIRMED))
     ).all()
 
 
 def _signed_organization_ids(letter: Letter) -> set[int]:
-    return {organization_id for organization_id, _, _ in _confirmed_signatures(letter) if organization_id}
+    return {row.organization_id for row in _confirmed_signatures(letter) if row.organization_id}
 
 
 def standings(letter: Letter) -> list[Standing]:
     """Everyone asked, by organization name: signed if their organization's sign-on, or one
-    from the address asked, is confirmed."""
-    by_organization, by_supporter = {}, {}
-    for organization_id, supporter_id, confirmed_at in _confirmed_signatures(letter):
+    from the address asked, is confirmed.
+
+    A pasted name the directory did not know has no organization; when someone signs for an
+    organization of that name (compared as the directory compares names), often from another
+    address, the invitation is linked to it here, so it counts as signed and is not reminded."""
+    by_organization, by_supporter, by_name = {}, {}, {}
+    for organization_id, supporter_id, confirmed_at, normalized in _confirmed_signatures(letter):
         by_organization.setdefault(organization_id, confirmed_at)
         by_supporter.setdefault(supporter_id, confirmed_at)
+        if normalized:
+            by_name.setdefault(normalized, organization_id)
     invitations = db.session.scalars(
         select(LetterInvitation)
         .where(LetterInvitation.letter_id == letter.id)
         .order_by(func.lower(LetterInvitation.organization_name), LetterInvitation.id)
     ).all()
+    for invitation in invitations:
+        if invitation.organization_id is None:
+            invitation.organization_id = by_name.get(normalize_name(invitation.organization_name))
     return [
         Standing(
             invitation,
@@ -412,6 +441,17 @@ def forget_contact(supporter) -> None:
         .where(LetterInvitation.supporter_id == supporter.id)
         .values(contact_email=None, supporter_id=None)
     )
+
+
+@address_erasing.connect
+def forget_member_contacts(address: str) -> int:
+    """An erased address leaves the memberships it was the contact of, and each coalition keeps
+    the mark that stops it being asked again (as for its supporters, in notifications)."""
+    memberships = forget_member_contact(address)
+    for membership in memberships:
+        coalition_id = membership.coalition_id
+        suppression.mark_erased(coalition_id, email_blind_index(address, coalition_id=coalition_id))
+    return len(memberships)
 
 
 @supporter_exporting.connect

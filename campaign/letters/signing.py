@@ -362,7 +362,9 @@ def move_signatures(kept: Organization, duplicate: Organization) -> None:
 
 @supporter_erasing.connect
 def forget_signer(supporter) -> None:
-    """An erased person's name leaves the letters; an organization's signature stays, unnamed."""
+    """An erased person's name leaves the letters; an organization's signature stays, unnamed.
+    On one added by hand with them as its contact, so does the name of whoever said yes: the
+    organizer typed it, most often theirs, and nothing else tells whose it is."""
     db.session.execute(
         update(Signature)
         .where(Signature.supporter_id == supporter.id)
@@ -370,6 +372,7 @@ def forget_signer(supporter) -> None:
         .values(
             signer_name=None,
             signer_title=None,
+            authorized_by=None,
             show_name=Signature.kind == SignerKind.ORGANIZATION,
             pending_consent=None,
         )

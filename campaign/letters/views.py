@@ -281,6 +281,8 @@ def outreach_action(letter_id: int, action: str):
             message = _(
                 "%(asked)d member contacts asked; %(before)d already asked or signed.", **asked.__dict__
             )
+            if asked.erased:
+                message += " " + _("%(count)d asked not to be contacted.", count=asked.erased)
         else:
             reminded = outreach.remind_unsigned(letter, current_user, utcnow())
             message = _("%(count)d reminders sent.", count=reminded)

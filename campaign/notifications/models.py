@@ -120,7 +120,8 @@ class Delivery(db.Model):
 
 
 class Suppression(db.Model):
-    """An address a coalition must not email (it bounced permanently, or was suppressed by hand)."""
+    """An address a coalition must not email (it bounced permanently, or was suppressed by hand), or
+    must not ask anything unasked (its owner had their data erased: `suppression.ERASED`)."""
 
     __tablename__ = "suppression"
     __table_args__ = (UniqueConstraint("coalition_id", "email_index"),)

@@ -9,7 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from campaign.core import transitions
 from campaign.core.outbox import utcnow
 from campaign.extensions import db
-from campaign.notifications import audience
+from campaign.notifications import audience, suppression
 from campaign.notifications.models import (
     Delivery,
     DeliveryState,
@@ -17,7 +17,6 @@ from campaign.notifications.models import (
     MessageKind,
     MessageState,
     SendingSettings,
-    Suppression,
 )
 from campaign.supporters import services as supporters
 from campaign.supporters.models import Subscription, Supporter
@@ -331,13 +330,9 @@ def describe_emails_sent(supporter: Supporter) -> list[str]:
 @supporter_erasing.connect
 def forget_recipient(supporter: Supporter) -> None:
     """An erased person's deliveries stay, so each message's totals do, but lose the server's
-    reply (a refusal quotes the address); their suppression goes with the blind index it holds:
-    the erased record has no address left to email."""
+    reply (a refusal quotes the address). The coalition keeps the address's blind index alone, as
+    a mark that its owner asked to be erased: an organizer pasting or inviting it again would
+    otherwise make a new record and email them (letters' outreach checks the mark)."""
     db.session.execute(update(Delivery).where(Delivery.supporter_id == supporter.id).values(last_error=None))
     if supporter.email_index:
-        db.session.execute(
-            delete(Suppression).where(
-                Suppression.coalition_id == supporter.coalition_id,
-                Suppression.email_index == supporter.email_index,
-            )
-        )
+        suppression.mark_erased(supporter.coalition_id, supporter.email_index)
