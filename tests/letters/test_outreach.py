@@ -372,3 +372,107 @@ def test_a_pasted_address_meets_the_same_rule_as_every_form(client, coalition, m
     )
     assert "Use an address with no accents or special letters before the @" in page
     assert "1 of 2 lines can be invited." in page
+
+
+def test_an_erased_member_contact_is_not_asked_by_a_later_letter(
+    client, coalition, make_letter, add_member, mailbox, db
+):
+    """Erasure clears the membership's contact (the organizers see why) and the address's new
+    record, which "invite all" would have made, is never made."""
+    from campaign.supporters import services as supporters
+
+    add_member("Mijente", "hola@mijente.example")
+    add_member("Puente", "info@puente.example")
+    first = make_letter()
+    client.post(outreach_url(coalition, first, "/members"))
+    assert len(mailbox.to("hola@mijente.example")) == 1
+    supporters.erase_supporter_data("hola@mijente.example")
+    db.session.commit()
+
+    second = make_letter(title="Second letter")
+    response = client.post(outreach_url(coalition, second, "/members"), follow_redirects=True)
+    # (Erasure deleted the development mailbox's copies to the address too.)
+    assert mailbox.to("hola@mijente.example") == [] and len(mailbox.to("info@puente.example")) == 2
+    assert "1 asked not to be contacted." in text_of(response)
+    assert "hola@mijente.example" not in response.get_data(as_text=True)
+    assert supporters.find_supporter(coalition.id, "hola@mijente.example") is None  # no new record
+    mijente = db.session.scalar(select(Membership).join(Organization).where(Organization.name == "Mijente"))
+    assert mijente.contact_email is None and mijente.contact_erased_at is not None
+    members = text_of(client.get(f"/coalitions/{coalition.slug}/members"))
+    assert "Contact erased at their request" in members and "hola@mijente.example" not in members
+
+
+def test_an_erased_contact_never_asked_by_outreach_is_not_asked_either(
+    client, coalition, make_letter, add_member, mailbox, db
+):
+    """A member's contact with no supporter record yet (never emailed by this coalition)."""
+    from campaign.supporters import services as supporters
+
+    add_member("Mijente", "Hola@Mijente.example")
+    supporters.erase_supporter_data("hola@mijente.example")  # as the person types it
+    db.session.commit()
+    letter = make_letter()
+    client.post(outreach_url(coalition, letter, "/members"))
+    page = text_of(paste(client, coalition, letter, "Mijente, hola@mijente.example", button="invite"))
+    assert mailbox.to("hola@mijente.example") == [] and invitations(db) == []
+    assert "This contact asked not to be contacted" in page
+
+
+def test_a_repasted_erased_contact_is_not_asked_again(client, coalition, make_letter, mailbox, db):
+    from campaign.supporters import services as supporters
+
+    letter = make_letter()
+    paste(client, coalition, letter, "Mijente, hola@mijente.example", button="invite")
+    supporters.erase_supporter_data("hola@mijente.example")
+    db.session.commit()
+    # A teammate pastes the same spreadsheet again, with one new line.
+    response = paste(
+        client, coalition, letter, "Mijente, hola@mijente.example\nPuente, info@puente.example", button="invite"
+    )
+    assert response.status_code == 302
+    assert mailbox.to("hola@mijente.example") == [] and len(mailbox.to("info@puente.example")) == 1
+    assert supporters.find_supporter(coalition.id, "hola@mijente.example") is None
+    preview = text_of(paste(client, coalition, letter, "Mijente, hola@mijente.example"))
+    assert "This contact asked not to be contacted: we will not ask them." in preview
+    assert "hola@mijente.example" in preview  # what was typed stays; nothing else is told
+
+
+def test_the_mark_of_an_erasure_is_a_keyed_hash_in_its_coalition_alone(
+    client, coalition, make_letter, make_user, db
+):
+    """Another coalition never had the person: nothing of them is written there."""
+    from campaign.coalitions import services as coalitions
+    from campaign.notifications import suppression
+    from campaign.notifications.models import Suppression
+    from campaign.supporters import services as supporters
+
+    other = coalitions.create_coalition(make_user(email="other@example.org"), "Another Coalition")
+    letter = make_letter()
+    paste(client, coalition, letter, "Mijente, hola@mijente.example", button="invite")
+    supporters.erase_supporter_data("hola@mijente.example")
+    db.session.commit()
+    assert suppression.was_erased(coalition.id, "HOLA@mijente.example ")
+    assert not suppression.was_erased(other.id, "hola@mijente.example")
+    [mark] = db.session.scalars(select(Suppression)).all()
+    assert mark.coalition_id == coalition.id and mark.reason == suppression.ERASED
+    assert "mijente" not in mark.email_index  # the hash only, never the address
+
+
+def test_a_pasted_name_counts_as_signed_when_its_organization_signs_from_another_address(
+    client, coalition, make_letter, sign, db, mailbox
+):
+    from tests.letters.conftest import approve_all
+
+    letter = make_letter()
+    # Typed otherwise than the signer will, and not in the directory yet.
+    paste(client, coalition, letter, "JUNTOS., info@juntos.example\nMijente, hola@mijente.example", "invite")
+    sign(letter)  # erika@juntos.example signs for "Juntos", which makes its directory record
+    approve_all(client, coalition, letter)
+    db.session.execute(update(LetterInvitation).values(asked_at=utcnow() - timedelta(hours=49)))
+    db.session.commit()
+    client.post(outreach_url(coalition, letter, "/remind"))
+    assert len(mailbox.to("info@juntos.example")) == 1  # the ask; no reminder
+    assert len(mailbox.to("hola@mijente.example")) == 2
+    juntos = db.session.scalar(select(Organization).where(Organization.name == "Juntos"))
+    [linked] = [i for i in invitations(db) if i.organization_name == "JUNTOS."]
+    assert linked.organization_id == juntos.id
