@@ -427,7 +427,11 @@ def test_a_repasted_erased_contact_is_not_asked_again(client, coalition, make_le
     db.session.commit()
     # A teammate pastes the same spreadsheet again, with one new line.
     response = paste(
-        client, coalition, letter, "Mijente, hola@mijente.example\nPuente, info@puente.example", button="invite"
+        client,
+        coalition,
+        letter,
+        "Mijente, hola@mijente.example\nPuente, info@puente.example",
+        button="invite",
     )
     assert response.status_code == 302
     assert mailbox.to("hola@mijente.example") == [] and len(mailbox.to("info@puente.example")) == 1

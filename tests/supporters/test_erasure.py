@@ -140,7 +140,9 @@ def test_an_erased_signer_leaves_no_trace_in_any_table_and_every_export_still_ad
     confirm_link(client, mailbox, "/privacy/confirm/")
     db.session.expire_all()
 
-    assert traces(db, secrets) == []
+    # One trace stays, by design: the coalition's keyed hash of her address, alone in the
+    # suppression list, so that no organizer can paste or invite her again (letters' outreach).
+    assert traces(db, secrets) == [("blind index", "suppression.email_index")]
     after = downloads(client, coalition, petition, letter, day)
     assert petition_totals(client, petition) == totals_before
     signers = after["petition signers"].decode("utf-8-sig").splitlines()
@@ -178,10 +180,10 @@ def test_an_erased_persons_stored_mail_goes_and_others_stays(app, client, coalit
     assert mailbox.to("neighbour@example.org") and mailbox.to(namesake)
 
 
-def test_an_erased_persons_suppression_and_the_smtp_replies_quoting_their_address_go(app, coalition, db):
+def test_an_erased_persons_suppression_becomes_a_do_not_ask_mark_and_smtp_replies_go(app, coalition, db):
     from campaign.notifications import services as notifications
     from campaign.notifications.models import Delivery, DeliveryState, Suppression
-    from campaign.notifications.suppression import suppress
+    from campaign.notifications.suppression import is_suppressed, suppress, was_erased
     from campaign.supporters.services import erase_supporter_data, upsert_supporter
 
     her = upsert_supporter(coalition.id, email=EMAIL, first_name=FIRST, language="es")
@@ -200,7 +202,11 @@ def test_an_erased_persons_suppression_and_the_smtp_replies_quoting_their_addres
     db.session.commit()
     erase_supporter_data(EMAIL)
     db.session.commit()
-    assert db.session.scalars(select(Suppression)).all() == []
+    # Only the keyed hash stays, as the mark that stops organizers asking the address again; it
+    # no longer suppresses mail the person asks for themselves later (a new sign-up, say).
+    [mark] = db.session.scalars(select(Suppression)).all()
+    assert (mark.coalition_id, mark.reason) == (coalition.id, "erased")
+    assert not is_suppressed(coalition.id, EMAIL) and was_erased(coalition.id, EMAIL)
     [delivery] = db.session.scalars(select(Delivery)).all()
     assert (delivery.state, delivery.last_error) == (DeliveryState.FAILED, None)  # the totals stay
 
