@@ -29,7 +29,7 @@ from campaign.letters.models import (
     SignatureState,
     SignerKind,
 )
-from campaign.letters.signing import email_at_domain, signer_key, take_key, take_off_letter
+from campaign.letters.signing import email_at_domain, take_key, take_off_letter
 from campaign.organizations.services import MINOR_WORDS, normalize_name
 
 # A shorter name held inside a longer one counts from this many letters: "aclu" in
