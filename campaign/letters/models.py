@@ -175,12 +175,12 @@ class SignatureState(enum.StrEnum):
     PENDING = "pending"  # confirmed, waiting for an organizer
     APPROVED = "approved"
     REJECTED = "rejected"
-    DUPLICATE = "duplicate"  # confirmed after another sign-on of the same signer: merged into it
+    DUPLICATE = "duplicate"  # merged into another of the same signer (by an organizer, or its record)
     WITHDRAWN = "withdrawn"  # the signer took their name off (after a correction they disagree with)
 
 
-# Sign-ons that speak for no one: they hold no signer_key, so another sign-on of the same
-# organization may be confirmed and vetted (a rejected imposter must not lock the real one out).
+# Sign-ons that spoke for their organization and no longer do (a rejected imposter's): the
+# queue marks a later sign-on of the same organization.
 RELEASED = (SignatureState.REJECTED, SignatureState.WITHDRAWN)
 
 
@@ -208,10 +208,11 @@ CONFIRMED = (SignatureState.PENDING, SignatureState.APPROVED)
 class Signature(SealedRow, db.Model):
     """One sign-on. The signer is a supporter of the coalition, so the one email path reaches them.
 
-    `signer_key` ("org:12" or "person:34") is set when the sign-on is confirmed and cleared when
-    it is rejected or withdrawn; its unique index makes a second standing sign-on of the same
-    organization (or person) impossible, while any number may wait unconfirmed (a colleague may
-    sign after a first attempt went to a typo) or stand rejected (an imposter's).
+    `signer_key` ("org:12" or "person:34") is set when the sign-on is approved and cleared when
+    it is rejected, withdrawn or merged; its unique index makes a second approved sign-on of the
+    same organization (or person) impossible, while any number may wait unconfirmed (a colleague
+    may sign after a first attempt went to a typo), wait for an organizer (an imposter's beside
+    the real one's: the organizer chooses) or stand rejected.
     An organizer's entry by hand for a name not in the directory stands for that name ("name:"
     and a digest of it): it is not made a shared directory record (`by_hand.py` says why).
     """
@@ -257,6 +258,8 @@ class Signature(SealedRow, db.Model):
     confirmed_at: Mapped[datetime | None] = mapped_column(DateTime)
     decided_at: Mapped[datetime | None] = mapped_column(DateTime)
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    # When its confirmation, beside another sign-on of the organization, emailed the organizers.
+    organizers_told_at: Mapped[datetime | None] = mapped_column(DateTime)
     # An organizer merged this sign-on (made DUPLICATE) into that listed one of the same organization.
     merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("letter_signature.id", ondelete="SET NULL"))
     # Added by an organizer for an organization that said yes outside the app; `confirmed_at`

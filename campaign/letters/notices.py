@@ -169,17 +169,16 @@ def ask_to_sign(invitation: LetterInvitation, organizer_name: str) -> None:
     )
 
 
-def tell_organizers_signed_after_release(signature: Signature) -> None:
-    """An organization signed after an earlier sign-on for it was rejected (or withdrawn): its
-    organizers look at the new one."""
-    tell_organizers(
-        signature.letter.coalition_id, email_organizer_signed_after_release, signature_id=signature.id
-    )
+def tell_organizers_of_another_sign_on(signature: Signature) -> None:
+    """A sign-on arrived for an organization that has another on the letter, waiting, approved,
+    rejected or withdrawn: its organizers choose which speaks for the organization."""
+    tell_organizers(signature.letter.coalition_id, email_organizer_another_sign_on, signature_id=signature.id)
 
 
 @outbox_task
-def email_organizer_signed_after_release(signature_id: int, user_id: int) -> None:
-    from campaign.letters.signing import released_before  # signing sends through this module
+def email_organizer_another_sign_on(signature_id: int, user_id: int) -> None:
+    # signing sends through this module
+    from campaign.letters.signing import released_before, standing_beside
 
     signature = db.session.get(Signature, signature_id)
     if signature is None:
@@ -188,10 +187,12 @@ def email_organizer_signed_after_release(signature_id: int, user_id: int) -> Non
     email_organizer(
         user_id,
         letter.coalition,
-        "letters/emails/signed_after_release",
-        _l("Signed again after a rejection: %(organization)s", organization=signature.organization_name),
+        "letters/emails/another_sign_on",
+        # The organization's name is the signer's to choose: the body names it, the subject not.
+        _l("A sign-on to review on %(title)s", title=letter.title),
         letter=letter,
         signature=signature,
+        standing=standing_beside(signature),
         earlier=released_before(signature),
         link=external_url(
             "letters.signatures", slug=letter.coalition.slug, letter_id=letter.id, show="pending"

@@ -2,7 +2,7 @@
 
 import enum
 import hashlib
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
@@ -36,6 +36,9 @@ from campaign.supporters.signals import supporter_erasing, supporter_exporting
 # with it is a new sign-on with its own confirmation email, so without a cap anyone could fill
 # the owner's inbox (and the shared directory) by typing ever new names.
 MAX_UNCONFIRMED_SIGN_ONS = 3
+# Organizers are emailed of a second sign-on for an organization at most this often while the
+# one they were emailed of waits (`_tell_organizers_now_and_then`).
+ORGANIZER_NOTICE_GAP = timedelta(days=1)
 # What a click saves, all shown on the confirm page (its form sends back their digest_of()).
 CLICK_SAVES = (
     "signer_name",
@@ -60,7 +63,6 @@ class Confirmation(enum.StrEnum):
     APPROVED = "approved"
     CONFIRMED_ADDED = "confirmed_added"  # the contact of an organization added by hand confirmed
     RECONFIRMED = "reconfirmed"
-    ALREADY_SIGNED = "already_signed"  # another sign-on of the same signer was confirmed first
     NOTHING_TO_DO = "nothing"  # confirmed before, or rejected
     CLOSED = "closed"
     CHANGED = "changed"  # someone signed on again with the address after the page was read: nothing saved
@@ -202,6 +204,20 @@ def signer_key(signature: Signature) -> str:
     return f"person:{signature.supporter_id}"
 
 
+def take_key(signature: Signature) -> bool:
+    """Approve the sign-on: it takes its organization's key, which one approved sign-on at a time
+    holds. False, and the sign-on left as it was, while another approved one holds it."""
+    db.session.flush()  # what was set before stays if the savepoint below is rolled back
+    try:
+        with db.session.begin_nested():
+            signature.state, signature.signer_key = SignatureState.APPROVED, signer_key(signature)
+            db.session.flush()
+    except IntegrityError:
+        db.session.refresh(signature)
+        return False
+    return True
+
+
 def take_off_letter(signature: Signature, state: SignatureState, now: datetime, user_id: int | None) -> None:
     """The sign-on no longer speaks for its organization (rejected, withdrawn, merged into
     another): it gives up its key, so another sign-on of the organization may stand."""
@@ -212,6 +228,16 @@ def take_off_letter(signature: Signature, state: SignatureState, now: datetime, 
 def released_before(signature: Signature) -> Signature | None:
     """The latest other sign-on of the same organization on this letter that was rejected or
     withdrawn: the queue marks the new one, since the first may have been an imposter."""
+    return _other_sign_on(signature, RELEASED, Signature.decided_at.desc())
+
+
+def standing_beside(signature: Signature) -> Signature | None:
+    """Another confirmed sign-on of the same organization on this letter, approved or waiting
+    (an approved one first): the organizer chooses which speaks for the organization."""
+    return _other_sign_on(signature, CONFIRMED, Signature.state != SignatureState.APPROVED)
+
+
+def _other_sign_on(signature: Signature, states, first) -> Signature | None:
     if signature.organization_id is None:
         return None
     return db.session.scalars(
@@ -219,10 +245,10 @@ def released_before(signature: Signature) -> Signature | None:
         .where(
             Signature.letter_id == signature.letter_id,
             Signature.organization_id == signature.organization_id,
-            Signature.state.in_(RELEASED),
+            Signature.state.in_(states),
             Signature.id != signature.id,
         )
-        .order_by(Signature.decided_at.desc(), Signature.id.desc())
+        .order_by(first, Signature.id.desc())
         .limit(1)
     ).first()
 
@@ -281,27 +307,52 @@ def confirm(signature: Signature, now: datetime, shown: str) -> Confirmation:
 
 
 def _first_confirmation(signature: Signature, now: datetime) -> Confirmation:
-    rejected_before = released_before(signature)
-    try:
-        with db.session.begin_nested():
-            signature.signer_key = signer_key(signature)
-            signature.confirmed_at = now
-            signature.version = signature.letter.version
-            # After a rejection, an organizer looks again, whatever the address's domain.
-            approved = rejected_before is None and _auto_approved(signature)
-            signature.state = SignatureState.APPROVED if approved else SignatureState.PENDING
-            db.session.flush()
-    except IntegrityError:  # a colleague's sign-on for the same organization came first
-        signature.state, signature.signer_key = SignatureState.DUPLICATE, None
-        _apply_what_was_typed(signature)
-        return Confirmation.ALREADY_SIGNED
+    """The sign-on waits for an organizer, or, from a domain the organization verified, is
+    approved at once. Only an approved sign-on holds its organization's key (`take_key`): a
+    confirmation beside another sign-on of the organization, standing or released, waits, so
+    neither an imposter who confirmed first nor a colleague keeps the other out of the queue."""
+    signature.confirmed_at = now
+    signature.version = signature.letter.version
+    signature.state = SignatureState.PENDING
+    beside = standing_beside(signature) or released_before(signature)
+    if beside is None and _auto_approved(signature):
+        if take_key(signature):
+            signature.decided_at = now
+        else:  # another sign-on of the organization was approved meanwhile
+            beside = standing_beside(signature)
     _apply_what_was_typed(signature)
-    if rejected_before is not None:
-        notices.tell_organizers_signed_after_release(signature)
+    if beside is not None:
+        _tell_organizers_now_and_then(signature, now)
     if signature.state == SignatureState.APPROVED:
-        signature.decided_at = now
         return Confirmation.APPROVED
     return Confirmation.WAITING_FOR_APPROVAL
+
+
+def _tell_organizers_now_and_then(signature: Signature, now: datetime) -> None:
+    """Organizers are emailed of a sign-on beside another of its organization, but not while a
+    sign-on of the organization they were emailed of in the last ORGANIZER_NOTICE_GAP still
+    waits for them: the queue shows the new one beside it. So someone confirming as the
+    organization from address after address sends one email a day at most, and each further
+    one follows an organizer's decision."""
+    # Locked: two clicks at the same moment would each find no recent email.
+    db.session.execute(
+        select(Organization.id).where(Organization.id == signature.organization_id).with_for_update()
+    )
+    told_lately = db.session.scalar(
+        select(Signature.id)
+        .where(
+            Signature.letter_id == signature.letter_id,
+            Signature.organization_id == signature.organization_id,
+            Signature.id != signature.id,
+            Signature.state == SignatureState.PENDING,
+            Signature.organizers_told_at > now - ORGANIZER_NOTICE_GAP,
+        )
+        .limit(1)
+    )
+    if told_lately is None:
+        signature.organizers_told_at = now
+        db.session.flush()
+        notices.tell_organizers_of_another_sign_on(signature)
 
 
 def email_at_domain(email: str, domain: str) -> bool:

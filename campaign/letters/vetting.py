@@ -12,7 +12,6 @@ from urllib.parse import urlsplit
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from campaign.coalitions.models import Membership, MembershipStatus
@@ -21,14 +20,16 @@ from campaign.extensions import db
 from campaign.letters import notices
 from campaign.letters.changes import log_change
 from campaign.letters.models import (
+    CONFIRMED,
     RELEASED,
     ChangeKind,
     Letter,
     LetterState,
     Signature,
     SignatureState,
+    SignerKind,
 )
-from campaign.letters.signing import email_at_domain, signer_key, take_off_letter
+from campaign.letters.signing import email_at_domain, take_key, take_off_letter
 from campaign.organizations.services import MINOR_WORDS, normalize_name
 
 # A shorter name held inside a longer one counts from this many letters: "aclu" in
@@ -38,6 +39,10 @@ MIN_CONTAINED_LETTERS = 4
 
 class VettingError(ValueError):
     """The fix cannot be made; the message says why, for the organizer."""
+
+
+# The list a letter was delivered with is a record: no decision or merge changes it afterwards.
+DELIVERED_LIST = _l("The letter was delivered with this list of signatories: it cannot change any more.")
 
 
 @dataclass(frozen=True)
@@ -57,45 +62,35 @@ class QueueFacts:
 @dataclass
 class Decided:
     changed: int = 0
-    # Rejections the organizer tried to turn into approvals while another sign-on of the same
-    # organization stands on the letter: left rejected, named to the organizer.
+    # Sign-ons the organizer tried to approve while another sign-on of the same organization is
+    # approved: left as they were, named to the organizer.
     refused: list[Signature] = field(default_factory=list)
 
 
 def decide(signatures: list[Signature], approve: bool, user_id: int, now: datetime) -> Decided:
     """Approve or reject confirmed sign-ons (a decision can be changed); each signer is told.
 
-    A rejected sign-on gives up its organization's key, so the real organization can sign after
-    an imposter; approving it again takes the key back, unless another sign-on now holds it."""
+    Approving takes the organization's key (`signing.take_key`), which one approved sign-on holds
+    at a time; rejecting gives it up, so the real organization can be approved after an imposter."""
+    if any(signature.letter.state == LetterState.DELIVERED for signature in signatures):
+        raise VettingError(DELIVERED_LIST)
     decided = Decided()
     allowed = (SignatureState.PENDING, SignatureState.REJECTED if approve else SignatureState.APPROVED)
     for signature in signatures:
         db.session.refresh(signature, with_for_update=True)  # a second organizer's click waits
         if signature.state not in allowed:
             continue
-        if approve and signature.state == SignatureState.REJECTED and not _take_key(signature):
-            decided.refused.append(signature)
-            continue
-        if approve:
-            signature.state = SignatureState.APPROVED
+        if not approve:
+            take_off_letter(signature, SignatureState.REJECTED, now, user_id)
+        elif take_key(signature):
             signature.decided_at, signature.decided_by_id = now, user_id
         else:
-            take_off_letter(signature, SignatureState.REJECTED, now, user_id)
+            decided.refused.append(signature)
+            continue
         db.session.flush()
         notices.tell_outcome(signature, approve)
         decided.changed += 1
     return decided
-
-
-def _take_key(signature: Signature) -> bool:
-    try:
-        with db.session.begin_nested():
-            signature.signer_key = signer_key(signature)
-            db.session.flush()
-    except IntegrityError:  # another sign-on of the organization stands on the letter
-        db.session.refresh(signature)
-        return False
-    return True
 
 
 def signatures_in(letter: Letter, states) -> list[Signature]:
@@ -145,27 +140,42 @@ def _website_domain(signature: Signature) -> str | None:
     return host.removeprefix("www.") or None
 
 
-def _duplicate_reason(signature: Signature, domain: str | None, listed: Signature) -> str | None:
-    if similar_names(signature.organization_name, listed.organization_name):
+def _duplicate_reason(signature: Signature, domain: str | None, other: Signature) -> str | None:
+    if signature.organization_id and signature.organization_id == other.organization_id:
+        return str(_l("Same organization"))
+    if other.state != SignatureState.APPROVED:
+        # Of two waiting sign-ons, the organizer approves one: by name or domain alone, every
+        # colleague's sign-on would be flagged beside every other before either is listed.
+        return None
+    if similar_names(signature.organization_name, other.organization_name):
         return str(_l("Similar name"))
-    if domain and domain == _email_domain(listed):
+    if domain and domain == _email_domain(other):
         return str(_l("Signer’s address at the same domain (%(domain)s)", domain=domain))
-    website = _website_domain(listed)
+    website = _website_domain(other)
     if domain and website and email_at_domain(f"x@{domain}", website):
         return str(_l("Signer’s address at this organization’s website domain (%(domain)s)", domain=website))
     return None
 
 
-def approved_signatures(letter: Letter) -> list[Signature]:
+def _standing_organizations(letter: Letter) -> list[Signature]:
+    """The letter's confirmed sign-ons of organizations, approved or waiting, approved first."""
     return db.session.scalars(
-        select(Signature).where(Signature.letter_id == letter.id, Signature.state == SignatureState.APPROVED)
+        select(Signature)
+        .options(joinedload(Signature.organization), joinedload(Signature.supporter))
+        .where(
+            Signature.letter_id == letter.id,
+            Signature.kind == SignerKind.ORGANIZATION,
+            Signature.state.in_(CONFIRMED),
+        )
+        .order_by(Signature.state != SignatureState.APPROVED, Signature.created_at)
     ).all()
 
 
 def queue_facts(letter: Letter, rows: list[Signature]) -> dict[int, QueueFacts]:
-    """For each sign-on shown: likely duplicates among the approved, coalition membership,
-    whether the address is at a domain verified for the organization, an earlier rejection."""
-    listed = [s for s in approved_signatures(letter) if s.is_organization]
+    """For each sign-on shown: likely duplicates (approved ones by name and domain, waiting ones
+    of the same organization, which an organizer approves one of), coalition membership, whether
+    the address is at a domain verified for the organization, an earlier rejection."""
+    standing = _standing_organizations(letter)
     organization_ids = {row.organization_id for row in rows if row.organization_id}
     members = _active_memberships(letter.coalition_id, organization_ids)
     released = _released_by_organization(letter, organization_ids)
@@ -173,11 +183,7 @@ def queue_facts(letter: Letter, rows: list[Signature]) -> dict[int, QueueFacts]:
     for row in rows:
         fact = QueueFacts()
         if row.is_organization:
-            domain = _email_domain(row)
-            for other in listed:
-                reason = other.id != row.id and _duplicate_reason(row, domain, other)
-                if reason:
-                    fact.duplicates.append(LikelyDuplicate(other, reason))
+            fact.duplicates = _likely_duplicates(row, standing)
         membership = members.get(row.organization_id)
         fact.member = membership is not None
         email = row.supporter.email if row.supporter else None
@@ -194,6 +200,16 @@ def queue_facts(letter: Letter, rows: list[Signature]) -> dict[int, QueueFacts]:
         )
         facts[row.id] = fact
     return facts
+
+
+def _likely_duplicates(row: Signature, standing: list[Signature]) -> list[LikelyDuplicate]:
+    domain = _email_domain(row)
+    found = []
+    for other in standing:
+        reason = other.id != row.id and _duplicate_reason(row, domain, other)
+        if reason:
+            found.append(LikelyDuplicate(other, reason))
+    return found
 
 
 def _active_memberships(coalition_id: int, organization_ids: set[int]) -> dict[int, Membership]:
@@ -226,6 +242,8 @@ def merge(duplicate: Signature, listed: Signature, user_id: int, now: datetime) 
     """The organizer's call that two sign-ons are one organization: the listed one stays, the
     other becomes DUPLICATE, with who merged it, when and into which (its record of the call).
     The directory's records are left apart: they are shared, and only their owners link them."""
+    if duplicate.letter.state == LetterState.DELIVERED:
+        raise VettingError(DELIVERED_LIST)
     if duplicate.id == listed.id or listed.state != SignatureState.APPROVED:
         raise VettingError(_l("Merge into a sign-on that is listed on the letter."))
     if duplicate.state not in (SignatureState.PENDING, SignatureState.APPROVED):
@@ -239,6 +257,9 @@ def rename(signature: Signature, name: str, user_id: int) -> bool:
     """Set how the organization appears on this letter; a listed name's change goes in the
     public change log. False if the name was already that."""
     letter = signature.letter
+    if not signature.is_organization:
+        # A person's name is theirs, and the change log is public: no organizer writes it there.
+        raise VettingError(_l("Only an organization’s name on the letter can be changed."))
     if letter.state == LetterState.DELIVERED:
         raise VettingError(_l("The letter was delivered with this name: it cannot change any more."))
     old = signature.organization_name

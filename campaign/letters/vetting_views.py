@@ -71,14 +71,18 @@ def decide(letter_id: int):
     if not chosen:
         flash(_("Tick the sign-ons to approve or reject first."), "error")
         return _to_queue(letter, request.args.get("show"))
-    decided = vetting.decide(chosen, bool(form.approve.data), current_user.id, utcnow())
+    try:
+        decided = vetting.decide(chosen, bool(form.approve.data), current_user.id, utcnow())
+    except vetting.VettingError as refusal:
+        flash(str(refusal), "error")
+        return _to_queue(letter, request.args.get("show"))
     db.session.commit()
     flash(_("%(count)d sign-ons updated; each signer is told by email.", count=decided.changed), "success")
     for refused in decided.refused:
         flash(
             _(
-                "%(name)s stays rejected: another sign-on for this organization is on the letter now. "
-                "Merge or reject that one first.",
+                "%(name)s is not approved: another sign-on for this organization is on the letter. "
+                "To list this one instead, reject that one first.",
                 name=refused.display_name,
             ),
             "error",

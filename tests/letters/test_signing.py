@@ -28,27 +28,33 @@ def test_a_sign_on_counts_only_after_the_email_confirmation_and_approval(
     )
 
 
-def test_a_second_sign_on_for_the_same_organization_makes_no_second_entry(
+def test_a_colleagues_second_sign_on_waits_beside_the_first_and_one_is_listed(
     client, coalition, make_letter, sign, db
 ):
     letter = make_letter()
     sign(letter)
+    approve_all(client, coalition, letter)
     again = sign(letter, signer_name="Otra Persona", email="otra@juntos.example", organization_name="JUNTOS")
-    # The sign-on page answered as for anyone (it tells no one who signed); the click tells her.
-    assert "already counted once" in text_of(again)
+    # Not turned away: the organizer, not the order of the clicks, says who speaks for Juntos.
+    assert "review each sign-on" in text_of(again) and "Already signed" not in text_of(again)
     states = sorted(s.state for s in db.session.scalars(select(Signature)))
-    assert states == [SignatureState.DUPLICATE, SignatureState.PENDING]
+    assert states == [SignatureState.APPROVED, SignatureState.PENDING]
+    assert "1 organization" in text_of(client.get(f"/letters/{letter.slug}"))
 
 
-def test_two_unconfirmed_sign_ons_merge_when_the_second_is_confirmed(client, make_letter, sign, mailbox, db):
+def test_two_unconfirmed_sign_ons_confirmed_both_wait_and_one_is_approved(
+    client, coalition, make_letter, sign, mailbox, db
+):
     letter = make_letter()
     sign(letter, confirm=False)
     sign(letter, confirm=False, email="colleague@juntos.example", signer_name="Colleague")
     click_confirm(client, mailbox.last_link("colleague@juntos.example", "/letters/confirm/"))
     late_click = click_confirm(client, mailbox.last_link("erika@juntos.example", "/letters/confirm/"))
-    assert "already counted once" in text_of(late_click)
+    assert "review each sign-on" in text_of(late_click)
+    assert [s.state for s in db.session.scalars(select(Signature))] == [SignatureState.PENDING] * 2
+    approve_all(client, coalition, letter)  # both ticked: the organization is listed once
     states = sorted(s.state for s in db.session.scalars(select(Signature)))
-    assert states == [SignatureState.DUPLICATE, SignatureState.PENDING]
+    assert states == [SignatureState.APPROVED, SignatureState.PENDING]
 
 
 def test_an_acronym_finds_the_existing_organization(client, make_letter, sign, db):
@@ -129,17 +135,20 @@ def test_the_sign_on_page_and_emails_speak_spanish(client, make_letter, mailbox,
     assert message["Subject"] == "Confirma tu firma: Pongan fin a los acuerdos 287(g)"
 
 
-def test_linking_duplicate_organizations_keeps_one_signature_per_letter(make_letter, sign, db):
+def test_linking_duplicate_organizations_keeps_one_signature_per_letter(
+    client, coalition, make_letter, sign, db
+):
     from campaign.organizations.services import link_duplicate
 
     letter = make_letter()
     sign(letter, organization_name="Juntos")
     sign(letter, organization_name="Juntos Philadelphia", email="otra@juntos.example")
+    approve_all(client, coalition, letter)  # two records, so two listed organizations
     kept, duplicate = (s.organization for s in db.session.scalars(select(Signature).order_by(Signature.id)))
     link_duplicate(kept, duplicate)
     db.session.commit()
     states = sorted(s.state for s in db.session.scalars(select(Signature)))
-    assert states == [SignatureState.DUPLICATE, SignatureState.PENDING]
+    assert states == [SignatureState.APPROVED, SignatureState.DUPLICATE]
 
 
 def test_an_erased_signer_leaves_the_letter_but_the_organization_stays(client, coalition, make_letter, sign):

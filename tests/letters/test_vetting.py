@@ -47,7 +47,9 @@ def test_a_rejected_imposter_does_not_lock_the_real_organization_out(
     queue = text_of(client.get(_queue(coalition, letter)))
     assert "Marisa Franco" in queue and "Another sign-on for this organization was rejected on" in queue
     told = mailbox.to(OWNER)
-    assert told and told[-1]["Subject"] == "Signed again after a rejection: Mijente"
+    # The name is the signer's to choose: the subject to every organizer does not carry it.
+    assert told and told[-1]["Subject"] == "A sign-on to review on End 287(g) agreements now"
+    assert "Mijente signed" in told[-1].get_body(preferencelist=("plain",)).get_content()
     assert "/signatures" in told[-1].get_body(preferencelist=("plain",)).get_content()
 
 
@@ -66,7 +68,7 @@ def test_the_organizers_are_told_in_their_own_language(
     _decide(client, coalition, letter, _by_email(db, "x@gmail.com"), "reject")
     sign(letter, organization_name="Mijente", email="marisa@mijente.net")
     told = mailbox.to("lucia@example.org")[-1]
-    assert told["Subject"] == "Firmó de nuevo tras un rechazo: Mijente"
+    assert told["Subject"] == "Una adhesión por revisar en End 287(g) agreements now"
     # Like every email about the coalition, it answers to the coalition's contact address.
     assert parseaddr(str(told["Reply-To"]))[1] == "oficina@coalicion.example"
 
@@ -104,7 +106,7 @@ def test_the_same_address_signing_again_after_a_rejection_enters_the_queue(
     assert states == [SignatureState.PENDING, SignatureState.REJECTED]
 
 
-def test_changing_a_rejection_back_is_refused_while_another_sign_on_stands(
+def test_changing_a_rejection_back_is_refused_while_another_sign_on_is_approved(
     client, coalition, make_letter, sign, db
 ):
     letter = make_letter()
@@ -112,11 +114,12 @@ def test_changing_a_rejection_back_is_refused_while_another_sign_on_stands(
     imposter = _by_email(db, "x@gmail.com")
     _decide(client, coalition, letter, imposter, "reject")
     sign(letter, organization_name="Mijente", email="marisa@mijente.net")
+    _decide(client, coalition, letter, _by_email(db, "marisa@mijente.net"), "approve")
     response = _decide(client, coalition, letter, imposter, "approve")
     db.session.refresh(imposter)
     assert imposter.state == SignatureState.REJECTED and imposter.signer_key is None
     page = text_of(client.get(response.headers["Location"]))
-    assert "stays rejected: another sign-on for this organization is on the letter now" in page
+    assert "is not approved: another sign-on for this organization is on the letter" in page
 
     # With the other one rejected, the organizer's change of mind takes the key back.
     _decide(client, coalition, letter, _by_email(db, "marisa@mijente.net"), "reject")
@@ -143,7 +146,7 @@ def test_the_queue_shows_likely_duplicates_membership_and_verified_domains(
     sign(letter, organization_name="Arizona Friends", email="y@puenteaz.example")
 
     page = text_of(client.get(_queue(coalition, letter)))
-    assert "Likely the same organization as, already approved: United We Dream (Similar name)" in page
+    assert "Likely the same organization as: United We Dream (Similar name · Approved)" in page
     assert "Signer’s address at the same domain (puenteaz.example)" in page
     assert "Not a coalition member" in page
     approved = text_of(client.get(_queue(coalition, letter, "approved")))
