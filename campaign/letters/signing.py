@@ -2,6 +2,7 @@
 
 import enum
 import hashlib
+from dataclasses import asdict
 from datetime import datetime
 
 from sqlalchemy import func, select, update
@@ -11,7 +12,7 @@ from campaign.coalitions import services as coalitions
 from campaign.core.forms import digest_of
 from campaign.core.repeats import count_repeat_email
 from campaign.extensions import db
-from campaign.letters import notices
+from campaign.letters import notices, versions
 from campaign.letters.models import (
     CONFIRMED,
     RELEASED,
@@ -36,7 +37,8 @@ from campaign.supporters.signals import supporter_erasing, supporter_exporting
 # with it is a new sign-on with its own confirmation email, so without a cap anyone could fill
 # the owner's inbox (and the shared directory) by typing ever new names.
 MAX_UNCONFIRMED_SIGN_ONS = 3
-# What a click saves, all shown on the confirm page (its form sends back their digest_of()).
+# What a click saves, all shown on the confirm page (its form sends back their digest_of(), with
+# the letter's version and words the page showed: the click endorses those, `shown_digest`).
 CLICK_SAVES = (
     "signer_name",
     "signer_title",
@@ -63,7 +65,7 @@ class Confirmation(enum.StrEnum):
     ALREADY_SIGNED = "already_signed"  # another sign-on of the same signer was confirmed first
     NOTHING_TO_DO = "nothing"  # confirmed before, or rejected
     CLOSED = "closed"
-    CHANGED = "changed"  # someone signed on again with the address after the page was read: nothing saved
+    CHANGED = "changed"  # a sign-on again with the address, or a new text, since the page was read: nothing saved
 
 
 def sign_on(letter: Letter, fields: dict, language: str, consent_wording: str | None) -> None:
@@ -252,17 +254,22 @@ def suggest_organizations(typed: str, limit: int = 8) -> list[Organization]:
 
 
 def shown_digest(signature: Signature) -> str:
-    return digest_of({name: getattr(signature, name) for name in CLICK_SAVES})
+    """The details and the letter a confirm page shows: a click endorses the version it read."""
+    letter = signature.letter
+    shown = {name: getattr(signature, name) for name in CLICK_SAVES}
+    shown["letter"] = {"version": letter.version, "words": asdict(versions.Endorsed.of(letter))}
+    return digest_of(shown)
 
 
 def confirm(signature: Signature, now: datetime, shown: str) -> Confirmation:
-    """The signer's click on a page that showed the details with digest `shown`: their sign-on
-    (or re-confirmation of a new version) now stands."""
+    """The signer's click on a page that showed the details and the letter with digest `shown`:
+    their sign-on (or re-confirmation of a new version) now stands, unless either changed since."""
     letter = signature.letter
     # Locked: a sign-on with the address racing the click either came first, and is seen here,
     # or waits (`_earlier_sign_on` locks too), and finds the sign-on confirmed.
     db.session.refresh(signature, with_for_update=True)
-    if signature.state == SignatureState.UNCONFIRMED and shown != shown_digest(signature):
+    # A signer who read version 1 does not endorse version 2 (or a corrected text) by clicking.
+    if signature.state in (SignatureState.UNCONFIRMED, *CONFIRMED) and shown != shown_digest(signature):
         return Confirmation.CHANGED
     if signature.state == SignatureState.UNCONFIRMED:
         if letter.state == LetterState.DELIVERED:
