@@ -65,9 +65,10 @@ def _opcodes(old: list[str], new: list[str]) -> list[Opcode]:
     opcodes: list[Opcode] = []
     old_at = new_at = 0
     for old_match, new_match, size in [*_WordMatcher(old, new).matching_blocks(), (len(old), len(new), 0)]:
-        if old_at < old_match or new_at < new_match:
-            tag = "replace" if old_at < old_match and new_at < new_match else "delete"
-            opcodes.append(("insert" if old_at == old_match else tag, old_at, old_match, new_at, new_match))
+        deleted, inserted = old_at < old_match, new_at < new_match
+        if deleted or inserted:
+            tag = "replace" if deleted and inserted else "delete" if deleted else "insert"
+            opcodes.append((tag, old_at, old_match, new_at, new_match))
         if size:
             opcodes.append(("equal", old_match, old_match + size, new_match, new_match + size))
         old_at, new_at = old_match + size, new_match + size
@@ -102,7 +103,11 @@ class _WordMatcher:
         self._keep(old_lo, new_lo, size)
         old_lo, new_lo = old_lo + size, new_lo + size
         size = 0
-        while old_lo < old_hi - size and new_lo < new_hi - size and old[old_hi - size - 1] == new[new_hi - size - 1]:
+        while (
+            old_lo < old_hi - size
+            and new_lo < new_hi - size
+            and old[old_hi - size - 1] == new[new_hi - size - 1]
+        ):
             size += 1
         old_hi, new_hi = old_hi - size, new_hi - size
         self._keep(old_hi, new_hi, size)
@@ -137,7 +142,7 @@ class _WordMatcher:
         tops: list[int] = []
         top_pairs: list[int] = []
         previous: list[int | None] = []
-        for index, (_, new_at) in enumerate(pairs):
+        for index, (_old_at, new_at) in enumerate(pairs):
             place = bisect.bisect_left(tops, new_at)
             previous.append(top_pairs[place - 1] if place else None)
             if place == len(tops):

@@ -65,7 +65,9 @@ class Confirmation(enum.StrEnum):
     ALREADY_SIGNED = "already_signed"  # another sign-on of the same signer was confirmed first
     NOTHING_TO_DO = "nothing"  # confirmed before, or rejected
     CLOSED = "closed"
-    CHANGED = "changed"  # a sign-on again with the address, or a new text, since the page was read: nothing saved
+    # A sign-on again with the address, or a new text of the letter, since the page was read:
+    # nothing saved.
+    CHANGED = "changed"
 
 
 def sign_on(letter: Letter, fields: dict, language: str, consent_wording: str | None) -> None:
@@ -269,7 +271,7 @@ def confirm(signature: Signature, now: datetime, shown: str) -> Confirmation:
     # or waits (`_earlier_sign_on` locks too), and finds the sign-on confirmed.
     db.session.refresh(signature, with_for_update=True)
     # A signer who read version 1 does not endorse version 2 (or a corrected text) by clicking.
-    if signature.state in (SignatureState.UNCONFIRMED, *CONFIRMED) and shown != shown_digest(signature):
+    if _click_endorses(signature) and shown != shown_digest(signature):
         return Confirmation.CHANGED
     if signature.state == SignatureState.UNCONFIRMED:
         if letter.state == LetterState.DELIVERED:
@@ -285,6 +287,17 @@ def confirm(signature: Signature, now: datetime, shown: str) -> Confirmation:
             db.session.flush()
             return Confirmation.RECONFIRMED
     return Confirmation.NOTHING_TO_DO
+
+
+def _click_endorses(signature: Signature) -> bool:
+    """The click would record the signer's word for the letter as its page showed it: a sign-on,
+    a re-confirmation, an added organization's confirmation (not a second click, which saves
+    nothing, though the first changed the details the page showed)."""
+    if signature.state == SignatureState.UNCONFIRMED:
+        return True
+    behind = signature.version < signature.letter.version
+    unconfirmed_addition = signature.added_by_hand and signature.confirmed_at is None
+    return signature.state in CONFIRMED and (behind or unconfirmed_addition)
 
 
 def _first_confirmation(signature: Signature, now: datetime) -> Confirmation:

@@ -233,7 +233,8 @@ def withdrawal(signature_id: int, change_id: int) -> tuple[Signature, LetterChan
 
 def withdraw(signature: Signature, change: LetterChange, now: datetime) -> bool:
     """Take the organization's (or person's) name off the letter; False when the window has
-    closed, the name is no longer on it, or it was re-confirmed on a later version. The signer key is freed, so they may sign again."""
+    closed, the name is no longer on it, or it was re-confirmed on a later version. The signer
+    key is freed, so they may sign again."""
     db.session.refresh(signature, with_for_update=True)
     if not withdraw_window_open(signature.letter, change, now) or signature.state not in CONFIRMED:
         return False
