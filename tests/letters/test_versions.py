@@ -402,6 +402,12 @@ def test_the_reconfirm_page_shows_the_difference_stored_when_the_letter_was_save
     inserted = "We also ask you to end detainers. And 287(g) task forces."
     assert f'<ins><span class="visually-hidden">inserted: </span>{inserted}</ins>' in page
 
+    monkeypatch.undo()  # a version saved before differences were stored is diffed when read
+    version.changes_since = {}
+    _db.session.commit()
+    page = client.get(mailbox.last_link(ERIKA, "/letters/confirm/")).get_data(as_text=True)
+    assert f'<ins><span class="visually-hidden">inserted: </span>{inserted}</ins>' in page
+
 
 def test_an_old_correction_link_does_not_take_off_a_name_confirmed_on_a_later_version(
     client, coalition, make_letter, sign, mailbox
