@@ -135,6 +135,9 @@ class LetterVersion(db.Model):
     title: Mapped[str] = mapped_column(String(200), default="")
     title_es: Mapped[str] = mapped_column(String(200), default="")
     targets: Mapped[list] = mapped_column(JSON, default=list)  # [{"name", "title", "office"}]
+    # While this is the letter's version: {earlier number: {language: diff}} for each earlier
+    # version a signature stands on, diffed once when saved (the public confirm page shows it).
+    changes_since: Mapped[dict] = mapped_column(JSON, default=dict, server_default="{}")
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
     letter: Mapped[Letter] = relationship(back_populates="versions")

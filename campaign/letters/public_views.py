@@ -125,13 +125,15 @@ def withdraw(token: str):
     page = render_template(
         "letters/withdraw.html", signature=signature, letter=signature.letter, form=form, outcome=outcome
     )
-    return page, 410 if outcome == "too_late" else 200
+    return page, 410 if outcome in ("too_late", "superseded") else 200
 
 
 def _withdraw_outcome(signature: Signature, change, form: EmptyForm) -> str:
     now = utcnow()
     if signature.state not in CONFIRMED:
         return "off_the_letter"  # withdrawn already, rejected, or never confirmed
+    if not versions.withdraw_applies(signature, change):
+        return "superseded"  # re-confirmed on a later version since the correction
     if not versions.withdraw_window_open(signature.letter, change, now):
         return "too_late"
     if form.validate_on_submit():

@@ -95,6 +95,7 @@ def update_letter(
     if change is None:
         if endorsed_changed:  # nobody has endorsed it yet: the current version changes in place
             versions.keep_in_version(versions.current_version(letter), after)
+            versions.store_changes_since(letter)
             letter.version_at = utcnow()
         db.session.flush()
         return None
@@ -102,6 +103,7 @@ def update_letter(
         versions.keep_in_version(versions.current_version(letter), after)
     else:
         _new_version(letter, after)
+    versions.store_changes_since(letter)
     logged = log_change(letter, decision.kind, user_id, decision.note, **_logged_details(change, decision))
     if decision.kind == ChangeKind.CORRECTION:
         enqueue(tasks.tell_signers_of_correction, change_id=logged.id)

@@ -2,6 +2,7 @@
 
 import enum
 import hashlib
+from dataclasses import asdict
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, select, update
@@ -11,7 +12,7 @@ from campaign.coalitions import services as coalitions
 from campaign.core.forms import digest_of
 from campaign.core.repeats import count_repeat_email
 from campaign.extensions import db
-from campaign.letters import notices
+from campaign.letters import notices, versions
 from campaign.letters.models import (
     CONFIRMED,
     RELEASED,
@@ -39,7 +40,8 @@ MAX_UNCONFIRMED_SIGN_ONS = 3
 # Organizers are emailed of a second sign-on for an organization at most this often while the
 # one they were emailed of waits (`_tell_organizers_now_and_then`).
 ORGANIZER_NOTICE_GAP = timedelta(days=1)
-# What a click saves, all shown on the confirm page (its form sends back their digest_of()).
+# What a click saves, all shown on the confirm page (its form sends back their digest_of(), with
+# the letter's version and words the page showed: the click endorses those, `shown_digest`).
 CLICK_SAVES = (
     "signer_name",
     "signer_title",
@@ -65,7 +67,9 @@ class Confirmation(enum.StrEnum):
     RECONFIRMED = "reconfirmed"
     NOTHING_TO_DO = "nothing"  # confirmed before, or rejected
     CLOSED = "closed"
-    CHANGED = "changed"  # someone signed on again with the address after the page was read: nothing saved
+    # A sign-on again with the address, or a new text of the letter, since the page was read:
+    # nothing saved.
+    CHANGED = "changed"
 
 
 def sign_on(letter: Letter, fields: dict, language: str, consent_wording: str | None) -> None:
@@ -278,17 +282,22 @@ def suggest_organizations(typed: str, limit: int = 8) -> list[Organization]:
 
 
 def shown_digest(signature: Signature) -> str:
-    return digest_of({name: getattr(signature, name) for name in CLICK_SAVES})
+    """The details and the letter a confirm page shows: a click endorses the version it read."""
+    letter = signature.letter
+    shown = {name: getattr(signature, name) for name in CLICK_SAVES}
+    shown["letter"] = {"version": letter.version, "words": asdict(versions.Endorsed.of(letter))}
+    return digest_of(shown)
 
 
 def confirm(signature: Signature, now: datetime, shown: str) -> Confirmation:
-    """The signer's click on a page that showed the details with digest `shown`: their sign-on
-    (or re-confirmation of a new version) now stands."""
+    """The signer's click on a page that showed the details and the letter with digest `shown`:
+    their sign-on (or re-confirmation of a new version) now stands, unless either changed since."""
     letter = signature.letter
     # Locked: a sign-on with the address racing the click either came first, and is seen here,
     # or waits (`_earlier_sign_on` locks too), and finds the sign-on confirmed.
     db.session.refresh(signature, with_for_update=True)
-    if signature.state == SignatureState.UNCONFIRMED and shown != shown_digest(signature):
+    # A signer who read version 1 does not endorse version 2 (or a corrected text) by clicking.
+    if _click_endorses(signature) and shown != shown_digest(signature):
         return Confirmation.CHANGED
     if signature.state == SignatureState.UNCONFIRMED:
         if letter.state == LetterState.DELIVERED:
@@ -304,6 +313,17 @@ def confirm(signature: Signature, now: datetime, shown: str) -> Confirmation:
             db.session.flush()
             return Confirmation.RECONFIRMED
     return Confirmation.NOTHING_TO_DO
+
+
+def _click_endorses(signature: Signature) -> bool:
+    """The click would record the signer's word for the letter as its page showed it: a sign-on,
+    a re-confirmation, an added organization's confirmation (not a second click, which saves
+    nothing, though the first changed the details the page showed)."""
+    if signature.state == SignatureState.UNCONFIRMED:
+        return True
+    behind = signature.version < signature.letter.version
+    unconfirmed_addition = signature.added_by_hand and signature.confirmed_at is None
+    return signature.state in CONFIRMED and (behind or unconfirmed_addition)
 
 
 def _first_confirmation(signature: Signature, now: datetime) -> Confirmation:

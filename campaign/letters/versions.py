@@ -10,6 +10,7 @@ from campaign.core.forms import digest_of
 from campaign.core.i18n import in_language
 from campaign.core.textdiff import DiffSize, Pieces, diff_size, word_diff
 from campaign.extensions import db
+from campaign.letters import signing  # a module: signing reads Endorsed from here
 from campaign.letters.models import (
     CONFIRMED,
     ChangeKind,
@@ -20,7 +21,6 @@ from campaign.letters.models import (
     Signature,
     SignatureState,
 )
-from campaign.letters.signing import take_off_letter
 
 LANGUAGES = ("en", "es")
 # How long a signatory has to take their name off after a correction (and never after delivery).
@@ -158,14 +158,41 @@ def _count(letter: Letter, *conditions) -> int:
 
 
 def since_signed(signature: Signature) -> dict[str, Pieces] | None:
-    """What changed between the version a signer confirmed and the letter now, for the re-confirm page."""
+    """What changed between the version a signer confirmed and the letter now, for the re-confirm
+    page: as stored when the letter was saved (`store_changes_since`), so opening the page costs
+    no diff; a version saved before that was stored is diffed here (a bounded word diff)."""
     letter = signature.letter
     if signature.version >= letter.version:
         return None
+    stored = current_version(letter).changes_since.get(str(signature.version))
+    if stored is not None:
+        return stored
     signed = next((v for v in letter.versions if v.number == signature.version), None)
     if signed is None:
         return None
     return differences(Endorsed.of(signed), Endorsed.of(letter))
+
+
+def store_changes_since(letter: Letter) -> None:
+    """After a save that changed what the letter says: the difference from each earlier version a
+    signature carries (a signer who may have to re-confirm, or be re-approved) to the letter now,
+    kept on its current version. One diff per such version, each bounded in time (core.textdiff);
+    only the current version keeps them, since only it is compared against."""
+    current = current_version(letter)
+    carried = db.session.scalars(
+        select(Signature.version)
+        .where(Signature.letter_id == letter.id, Signature.version < letter.version)
+        .distinct()
+    ).all()
+    now = Endorsed.of(current)
+    current.changes_since = {
+        str(version.number): differences(Endorsed.of(version), now)
+        for version in letter.versions
+        if version.number in carried
+    }
+    for version in letter.versions:
+        if version is not current and version.changes_since:
+            version.changes_since = {}
 
 
 def current_version(letter: Letter) -> LetterVersion:
@@ -187,6 +214,12 @@ def withdraw_window_open(letter: Letter, change: LetterChange, now: datetime) ->
     )
 
 
+def withdraw_applies(signature: Signature, change: LetterChange) -> bool:
+    """The signature still stands on the version the correction was made to: re-confirmed on a
+    later version since, it endorses a text the correction's link never asked about."""
+    return signature.version == change.version
+
+
 def withdrawal(signature_id: int, change_id: int) -> tuple[Signature, LetterChange] | None:
     """The sign-on and the correction a withdraw link names, if they belong together."""
     signature = db.session.get(Signature, signature_id)
@@ -200,10 +233,13 @@ def withdrawal(signature_id: int, change_id: int) -> tuple[Signature, LetterChan
 
 def withdraw(signature: Signature, change: LetterChange, now: datetime) -> bool:
     """Take the organization's (or person's) name off the letter; False when the window has
-    closed or the name is no longer on it. The signer key is freed, so they may sign again."""
+    closed, the name is no longer on it, or it was re-confirmed on a later version. The signer
+    key is freed, so they may sign again."""
     db.session.refresh(signature, with_for_update=True)
     if not withdraw_window_open(signature.letter, change, now) or signature.state not in CONFIRMED:
         return False
-    take_off_letter(signature, SignatureState.WITHDRAWN, now, user_id=None)
+    if not withdraw_applies(signature, change):
+        return False
+    signing.take_off_letter(signature, SignatureState.WITHDRAWN, now, user_id=None)
     db.session.flush()
     return True

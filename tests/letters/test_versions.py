@@ -9,10 +9,10 @@ from sqlalchemy import select
 
 from campaign.core.outbox import utcnow
 from campaign.extensions import db as _db
-from campaign.letters import notices
+from campaign.letters import notices, versions
 from campaign.letters.models import ChangeKind, LetterChange, LetterState, LetterVersion, Signature
 from tests.letters.conftest import approve_all, letter_form, reviewed_digest, save_change
-from tests.pages import text_of
+from tests.pages import click_confirm, hidden_inputs, shown_on, text_of
 
 ERIKA = "erika@juntos.example"
 MARISA = "marisa@mijente.example"
@@ -312,3 +312,123 @@ def test_the_review_shows_only_the_languages_whose_text_changed():
         {"title": "End 287(g)", "title_es": "Fin", "body": "We ask now.", "body_es": "Pedimos."}, rows
     )
     assert list(differences(before, after)) == ["en"]
+
+
+# Issue 15 follow-up: a confirm click endorses the letter its page showed, nothing newer.
+ARPAIO = letter_form(
+    title="Letter to Sheriff Arpaio: expand cooperation with ICE",
+    **{"targets-0-name": "Joe Arpaio", "targets-0-title": "Sheriff"},
+)
+CHANGED_NOTICE = "The details of this signature changed, or the letter did, since you opened this page."
+
+
+def test_a_click_on_a_page_showing_version_1_does_not_sign_the_organizers_version_2(
+    client, coalition, make_letter, sign, mailbox
+):
+    letter = _signed_and_listed(client, coalition, make_letter, sign)
+    sign(letter, confirm=False, **MIJENTE)
+    link = mailbox.last_link(MARISA, "/letters/confirm/")
+    read = client.get(link)
+    assert "End 287(g) agreements now" in text_of(read)
+    assert save_change(client, _edit_url(coalition, letter), ARPAIO, "new_version").status_code == 302
+
+    stale = client.post(link, data=shown_on(read))
+    assert stale.status_code == 409 and CHANGED_NOTICE in text_of(stale)
+    assert "Sheriff Arpaio" in text_of(stale)  # the page again, with the words a click now signs
+    mijente = _db.session.scalar(select(Signature).where(Signature.organization_name == "Mijente"))
+    assert mijente.state.value == "unconfirmed"
+
+    signed = client.post(link, data=shown_on(stale))  # she read version 2 and still signs
+    assert signed.status_code == 200
+    _db.session.refresh(mijente)
+    assert mijente.state.value in ("pending", "approved") and mijente.version == 2
+
+
+def test_a_correction_made_while_the_page_was_open_is_read_before_a_click_signs(
+    client, coalition, make_letter, sign, mailbox
+):
+    letter = _signed_and_listed(client, coalition, make_letter, sign)
+    sign(letter, confirm=False, **MIJENTE)
+    link = mailbox.last_link(MARISA, "/letters/confirm/")
+    read = client.get(link)
+    save_change(client, _edit_url(coalition, letter), _one_more_sentence(), "correction")
+    stale = client.post(link, data=shown_on(read))
+    assert stale.status_code == 409 and "We also ask you to end detainers." in text_of(stale)
+    mijente = _db.session.scalar(select(Signature).where(Signature.organization_name == "Mijente"))
+    assert mijente.state.value == "unconfirmed"
+
+
+def test_a_reconfirm_click_on_the_difference_to_version_2_does_not_endorse_version_3(
+    client, coalition, make_letter, sign, mailbox
+):
+    letter = _signed_and_listed(client, coalition, make_letter, sign)
+    save_change(client, _edit_url(coalition, letter), _one_more_sentence(), "new_version")
+    link = mailbox.last_link(ERIKA, "/letters/confirm/")
+    read = client.get(link)
+    assert "We also ask you to end detainers." in text_of(read)
+    save_change(client, _edit_url(coalition, letter), ARPAIO, "new_version")
+
+    stale = client.post(link, data=shown_on(read))
+    assert stale.status_code == 409 and CHANGED_NOTICE in text_of(stale)
+    signature = _db.session.scalar(select(Signature))
+    _db.session.refresh(signature)
+    assert signature.version == 1
+    # Shown again: the difference from what Juntos signed (version 1) to version 3.
+    page = stale.get_data(as_text=True)
+    assert "What changed since you signed" in page and "Joe Arpaio" in page
+    assert "Version 3 of" in text_of(stale)
+
+    assert client.post(link, data=shown_on(stale)).status_code == 200
+    _db.session.refresh(signature)
+    assert signature.version == 3
+
+
+def test_the_reconfirm_page_shows_the_difference_stored_when_the_letter_was_saved(
+    client, coalition, make_letter, sign, mailbox, monkeypatch
+):
+    letter = _signed_and_listed(client, coalition, make_letter, sign)
+    save_change(client, _edit_url(coalition, letter), _one_more_sentence(), "new_version")
+    more = letter_form(body=_one_more_sentence()["body"] + " And 287(g) task forces.")
+    save_change(client, _edit_url(coalition, letter), more, "correction")  # version 2 corrected
+    version = _db.session.scalars(select(LetterVersion).order_by(LetterVersion.number.desc())).first()
+    assert version.number == 2 and set(version.changes_since) == {"1"}
+
+    def no_diff_on_a_public_page(*texts):
+        raise AssertionError("the confirm page diffed the letter")
+
+    monkeypatch.setattr(versions, "word_diff", no_diff_on_a_public_page)
+    page = client.get(mailbox.last_link(ERIKA, "/letters/confirm/")).get_data(as_text=True)
+    assert "What changed since you signed" in page
+    inserted = "We also ask you to end detainers. And 287(g) task forces."
+    assert f'<ins><span class="visually-hidden">inserted: </span>{inserted}</ins>' in page
+
+    monkeypatch.undo()  # a version saved before differences were stored is diffed when read
+    version.changes_since = {}
+    _db.session.commit()
+    page = client.get(mailbox.last_link(ERIKA, "/letters/confirm/")).get_data(as_text=True)
+    assert f'<ins><span class="visually-hidden">inserted: </span>{inserted}</ins>' in page
+
+
+def test_an_old_correction_link_does_not_take_off_a_name_confirmed_on_a_later_version(
+    client, coalition, make_letter, sign, mailbox
+):
+    letter = _signed_and_listed(client, coalition, make_letter, sign)
+    save_change(client, _edit_url(coalition, letter), _one_more_sentence(), "correction")
+    withdraw_link = _withdraw_link(mailbox, ERIKA)
+    stranger = client.application.test_client()  # the old email, forwarded
+    asked = stranger.get(withdraw_link)
+    assert "Withdraw Juntos from the letter" in text_of(asked)
+    more = letter_form(body=_one_more_sentence()["body"] + " And 287(g) task forces.")
+    save_change(client, _edit_url(coalition, letter), more, "new_version")
+    click_confirm(client, mailbox.last_link(ERIKA, "/letters/confirm/"))
+    signature = _db.session.scalar(select(Signature))
+    _db.session.refresh(signature)
+    assert signature.version == 2 and signature.state.value == "approved"
+
+    again = stranger.get(withdraw_link)
+    assert again.status_code == 410 and "This link no longer applies" in text_of(again)
+    done = stranger.post(withdraw_link, data=hidden_inputs(asked))  # the page read before
+    assert done.status_code == 410 and "Withdraw Juntos" not in text_of(done)
+    _db.session.refresh(signature)
+    assert signature.state.value == "approved"
+    assert "Juntos" in text_of(client.get(f"/letters/{letter.slug}"))
