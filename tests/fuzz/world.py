@@ -24,7 +24,8 @@ from campaign.core.outbox import dispatch_committed, enqueue, utcnow
 from campaign.extensions import db
 from campaign.letters import services as letters
 from campaign.letters import signing as letter_signing
-from campaign.letters.models import Signature
+from campaign.letters.models import ChangeKind, Signature
+from campaign.letters.versions import Decision
 from campaign.notifications import services as alerts
 from campaign.petitions import services as petitions
 from campaign.petitions import signing as petition_signing
@@ -91,6 +92,14 @@ def build() -> World:
     letter_signing.sign_on(letter, SIGN_ON, "en", None)
     waiting = _signed_on(
         letter, SIGN_ON | {"organization_name": "Waiting Group", "email": "w@waiting.example"}
+    )
+    # A correction once someone confirmed: its email carries the signer's withdraw link.
+    letters.update_letter(
+        letter,
+        LETTER | {"body": LETTER["body"] + " Corrected."},
+        [{"name": "Jeh Johnson"}],
+        founder.id,
+        Decision(ChangeKind.CORRECTION),
     )
     delivered = letters.create_letter(coalition.id, founder.id, LETTER, [{"name": "Sarah Saldaña"}])
     letters.open_letter(delivered, utcnow())

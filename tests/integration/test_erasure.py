@@ -14,6 +14,7 @@ from campaign.core.crypto import keyed_hash
 from campaign.core.outbox import publish_later
 from campaign.extensions import db
 from campaign.letters.models import Letter, Signature
+from campaign.notifications.models import Suppression
 from campaign.petitions.models import Petition, PetitionSignature
 from campaign.supporters.models import Supporter
 from tests.actions.conftest import hosted_event
@@ -146,6 +147,14 @@ def test_an_erased_person_is_in_no_database_dump_and_every_export_still_download
     assert it_client.post(her_link(smtp_server, "/privacy/confirm/")).status_code == 302
 
     dump = pg_dump(database_url).casefold()
+    # One trace stays on purpose: the "erased" mark, her blind index in her coalition's
+    # suppression list, so that organizers never ask her again (README, Supporter privacy).
+    mark = hashes.pop("blind index")
+    assert dump.count(mark.casefold()) == 1
+    with it_app.app_context():
+        assert db.session.scalars(
+            select(Suppression.reason).where(Suppression.email_index == mark)
+        ).all() == ["erased"]
     assert [name for name, value in (values | hashes).items() if value.casefold() in dump] == []
     with it_app.app_context():
         assert traces(db, values | hashes) == []  # nor in any encrypted column
