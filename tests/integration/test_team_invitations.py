@@ -70,13 +70,18 @@ def test_join_the_team_clicked_twice_at_once_gives_the_role_once_and_answers_bot
             waiting = text(
                 "SELECT count(*) FROM pg_stat_activity WHERE datname = :name AND wait_event_type = 'Lock'"
             )
-            wait_until(
-                lambda: watcher.execute(waiting, {"name": database}).scalar(),
-                timeout=10,
-                message="the second click to wait for the first",
-            )
+
+            def second_click_waits() -> int:
+                # pg_stat_activity is read once per transaction: each look ends its own, or a first
+                # look taken before the thread got there would be all the loop ever sees.
+                try:
+                    return watcher.execute(waiting, {"name": database}).scalar()
+                finally:
+                    watcher.rollback()
+
+            wait_until(second_click_waits, timeout=30, message="the second click to wait for the first")
         db.session.commit()
-        thread.join(timeout=10)
+        thread.join(timeout=30)
 
     assert not thread.is_alive() and "error" not in second, second.get("error")
     with it_app.app_context():
