@@ -71,24 +71,31 @@ def proposed_change(letter: Letter, fields: dict, targets: list[dict]) -> versio
     return versions.proposal(letter, versions.Endorsed.typed(fields, targets))
 
 
+# `update_letter` works out the proposal itself unless its caller already has it.
+NOT_WORKED_OUT = object()
+
+
 def update_letter(
     letter: Letter,
     fields: dict,
     targets: list[dict],
     user_id: int | None = None,
     decision: versions.Decision | None = None,
+    proposal: "versions.Proposal | None | object" = NOT_WORKED_OUT,
 ) -> ChangeKind | None:
     """Save the organizer's edits. A change to the title, addressees or text that confirmed
     signers endorsed needs the organizer's `decision` (else ChangeNeedsDecision): a correction
     keeps the signatures and tells each signer, who may withdraw; a new version asks them to
-    re-confirm. Returns the kind of change made, None when nobody had endorsed what changed."""
+    re-confirm. Returns the kind of change made, None when nobody had endorsed what changed.
+    `proposal` is `proposed_change` for these same fields, when the caller read the decision
+    from it: the counts and the difference are not worked out twice in one save."""
     if letter.state == LetterState.DELIVERED:
         raise LetterStateError
     after = versions.Endorsed.typed(fields, targets)
-    change = versions.proposal(letter, after)
+    change = versions.proposal(letter, after) if proposal is NOT_WORKED_OUT else proposal
     if change is not None and decision is None:
         raise ChangeNeedsDecision(change)
-    endorsed_changed = versions.Endorsed.of(letter) != after
+    endorsed_changed = change is not None or versions.Endorsed.of(letter) != after
     _apply_settings(letter, fields, targets)
     for name in TEXT_FIELDS:
         setattr(letter, name, fields.get(name, ""))
@@ -103,7 +110,7 @@ def update_letter(
         versions.keep_in_version(versions.current_version(letter), after)
     else:
         _new_version(letter, after)
-    versions.store_changes_since(letter)
+    versions.store_changes_since(letter, known=change)
     logged = log_change(letter, decision.kind, user_id, decision.note, **_logged_details(change, decision))
     if decision.kind == ChangeKind.CORRECTION:
         enqueue(tasks.tell_signers_of_correction, change_id=logged.id)

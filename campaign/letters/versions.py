@@ -173,11 +173,12 @@ def since_signed(signature: Signature) -> dict[str, Pieces] | None:
     return differences(Endorsed.of(signed), Endorsed.of(letter))
 
 
-def store_changes_since(letter: Letter) -> None:
+def store_changes_since(letter: Letter, known: Proposal | None = None) -> None:
     """After a save that changed what the letter says: the difference from each earlier version a
     signature carries (a signer who may have to re-confirm, or be re-approved) to the letter now,
     kept on its current version. One diff per such version, each bounded in time (core.textdiff);
-    only the current version keeps them, since only it is compared against."""
+    only the current version keeps them, since only it is compared against. A version reading
+    as the `known` proposal's before (a new version's predecessor) takes its diff, not a second."""
     current = current_version(letter)
     carried = db.session.scalars(
         select(Signature.version)
@@ -186,13 +187,19 @@ def store_changes_since(letter: Letter) -> None:
     ).all()
     now = Endorsed.of(current)
     current.changes_since = {
-        str(version.number): differences(Endorsed.of(version), now)
+        str(version.number): _difference(Endorsed.of(version), now, known)
         for version in letter.versions
         if version.number in carried
     }
     for version in letter.versions:
         if version is not current and version.changes_since:
             version.changes_since = {}
+
+
+def _difference(before: Endorsed, after: Endorsed, known: Proposal | None) -> dict[str, Pieces]:
+    if known is not None and (known.before, known.after) == (before, after):
+        return known.diffs
+    return differences(before, after)
 
 
 def current_version(letter: Letter) -> LetterVersion:

@@ -73,7 +73,7 @@ def edit_letter(letter_id: int):
     proposal = services.proposed_change(letter, fields, targets)
     decision = form.decision(proposal) if proposal else None
     try:
-        kind = services.update_letter(letter, fields, targets, current_user.id, decision)
+        kind = services.update_letter(letter, fields, targets, current_user.id, decision, proposal)
     except services.LetterStateError:
         return _moved_on(letter)
     except services.ChangeNeedsDecision as needed:

@@ -432,3 +432,28 @@ def test_an_old_correction_link_does_not_take_off_a_name_confirmed_on_a_later_ve
     _db.session.refresh(signature)
     assert signature.state.value == "approved"
     assert "Juntos" in text_of(client.get(f"/letters/{letter.slug}"))
+
+
+def test_saving_a_new_version_works_out_the_change_and_its_difference_once(
+    client, coalition, make_letter, sign, monkeypatch
+):
+    letter = _signed_and_listed(client, coalition, make_letter, sign)
+    url, changed = _edit_url(coalition, letter), _one_more_sentence()
+    review = client.post(url, data=changed)
+    calls = {"proposal": 0, "word_diff": 0}
+
+    def counted(name, real):
+        def call(*args, **kwargs):
+            calls[name] += 1
+            return real(*args, **kwargs)
+
+        return call
+
+    monkeypatch.setattr(versions, "proposal", counted("proposal", versions.proposal))
+    monkeypatch.setattr(versions, "word_diff", counted("word_diff", versions.word_diff))
+    choice = {"reviewed": reviewed_digest(review), "change_kind": "new_version", "unlist_all": "y"}
+    assert client.post(url, data=changed | choice).status_code == 302
+    # One English reading changed: the change log and version 1's stored difference share one diff.
+    assert calls == {"proposal": 1, "word_diff": 1}
+    version = _db.session.scalars(select(LetterVersion).where(LetterVersion.number == 2)).one()
+    assert version.changes_since["1"] == _db.session.scalar(select(LetterChange)).details["diffs"]
