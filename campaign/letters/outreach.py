@@ -184,13 +184,14 @@ def parse_pasted(letter: Letter, text: str) -> list[PastedLine]:
     """Each non-empty line of the paste box, read, checked, and matched with the directory; past
     MAX_PASTED_LINES none (the form refuses the list, and each line costs queries)."""
     lines, seen_names, seen_emails = [], {}, {}
+    known = _KnownToLetter.of(letter)
     for position, (number, raw) in enumerate(pasted_lines(text)[: MAX_PASTED_LINES + 1]):
         line = _read_line(number, raw, is_first=position == 0)
         if line is None:  # a header row
             continue
         _check_repeat(line, seen_names, normalize_name(line.name), seen_emails, line.email.lower())
         if line.ok:
-            _match(letter, line)
+            _match(letter, line, known)
         lines.append(line)
     return lines
 
@@ -318,26 +319,38 @@ def _check_repeat(line: PastedLine, names: dict, name: str, emails: dict, email:
         emails[email] = line.number
 
 
-def _match(letter: Letter, line: PastedLine) -> None:
+@dataclass(frozen=True)
+class _KnownToLetter:
+    """Read once for a whole paste (up to MAX_PASTED_LINES lines), not once a line."""
+
+    member_ids: frozenset[int]  # organizations that are active members of the coalition
+    asked_at: dict[int, datetime]  # by supporter id: when they were asked to sign this letter
+
+    @classmethod
+    def of(cls, letter: Letter) -> "_KnownToLetter":
+        members = db.session.scalars(
+            select(Membership.organization_id).where(
+                Membership.coalition_id == letter.coalition_id, Membership.status == MembershipStatus.ACTIVE
+            )
+        )
+        asked = db.session.execute(
+            select(LetterInvitation.supporter_id, LetterInvitation.asked_at).where(
+                LetterInvitation.letter_id == letter.id, LetterInvitation.supporter_id.is_not(None)
+            )
+        )
+        return cls(frozenset(members), dict(asked.tuples().all()))
+
+
+def _match(letter: Letter, line: PastedLine, known: _KnownToLetter) -> None:
     matches = find_matches(line.name, limit=1)
     line.organization = kept_record(matches[0]) if matches else None
     if line.organization is not None:
-        line.is_member = (
-            db.session.scalar(
-                select(Membership.id).where(
-                    Membership.coalition_id == letter.coalition_id,
-                    Membership.organization_id == line.organization.id,
-                    Membership.status == MembershipStatus.ACTIVE,
-                )
-            )
-            is not None
-        )
+        line.is_member = line.organization.id in known.member_ids
     if suppression.was_erased(letter.coalition_id, line.email):
         line.errors.append(_l("This contact asked not to be contacted: we will not ask them."))
         return
     supporter = find_supporter(letter.coalition_id, line.email)
-    invitation = _invitation_for(letter, supporter.id) if supporter else None
-    line.asked_on = invitation.asked_at if invitation else None
+    line.asked_on = known.asked_at.get(supporter.id) if supporter else None
 
 
 # -- who was asked, who signed -------------------------------------------------------------

@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, select, update
+from sqlalchemy import event, func, select, update
 
 from campaign.coalitions.models import Membership, MembershipStatus
 from campaign.core.outbox import utcnow
@@ -480,3 +480,27 @@ def test_a_pasted_name_counts_as_signed_when_its_organization_signs_from_another
     juntos = db.session.scalar(select(Organization).where(Organization.name == "Juntos"))
     [linked] = [i for i in invitations(db) if i.organization_name == "JUNTOS."]
     assert linked.organization_id == juntos.id
+
+
+def test_a_long_paste_looks_up_members_and_invitations_once_not_once_a_line(
+    client, coalition, make_letter, add_member, db
+):
+    letter = make_letter()
+    names = [f"Collective {number}" for number in range(12)]
+    for name in names:
+        add_member(name, f"{name.split()[1]}@collective.example")
+    statements = []
+
+    def record(conn, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        response = paste(
+            client, coalition, letter, "\n".join(f"{n}, x{n.split()[1]}@c.example" for n in names)
+        )
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+    assert text_of(response).count("Coalition member") >= len(names)
+    per_paste = [s for s in statements if "FROM membership" in s or "FROM letter_invitation" in s]
+    assert len(per_paste) <= 3, per_paste
