@@ -31,6 +31,11 @@ def _to_queue(letter: Letter, tab: str | None = None):
     return redirect(url_for("letters.signatures", slug=g.coalition.slug, letter_id=letter.id, show=shown))
 
 
+def _tab_of(signature: Signature) -> str:
+    """The list a sign-on is on, so a refused change to it is shown on its own card."""
+    return next((tab for tab, states in REVIEW_TABS.items() if signature.state in states), "pending")
+
+
 def _signature_or_404(letter: Letter, signature_id: int) -> Signature:
     """A sign-on of this letter only: an id from another letter (or coalition) is not found."""
     return db.first_or_404(
@@ -45,6 +50,11 @@ def signatures(letter_id: int):
     tab = request.args.get("show", "pending")
     if tab not in REVIEW_TABS:
         abort(404)
+    return _queue_page(letter, tab)
+
+
+def _queue_page(letter: Letter, tab: str, rename_form: RenameForm | None = None, renaming: int | None = None):
+    """The queue; a refused rename comes back on the card `renaming`, with what was typed and why."""
     rows = vetting.signatures_in(letter, REVIEW_TABS[tab])
     return render_template(
         "letters/signatures.html",
@@ -56,7 +66,8 @@ def signatures(letter_id: int):
         counts=signatories.counts_by_state(letter),
         form=DecisionForm(),
         merge_form=MergeForm(formdata=None),
-        rename_form=RenameForm(formdata=None),
+        rename_form=rename_form or RenameForm(formdata=None),
+        renaming=renaming,
     )
 
 
@@ -117,9 +128,7 @@ def rename(letter_id: int, signature_id: int):
     signature = _signature_or_404(letter, signature_id)
     form = RenameForm()
     if not form.validate_on_submit():
-        for message in form.display_name.errors:
-            flash(message, "error")
-        return _to_queue(letter, request.args.get("show"))
+        return _queue_page(letter, _tab_of(signature), rename_form=form, renaming=signature.id), 400
     try:
         vetting.rename(signature, form.display_name.data, current_user.id)
     except vetting.VettingError as refusal:
