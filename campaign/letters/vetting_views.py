@@ -1,6 +1,8 @@
 """Organizer pages for vetting a letter's sign-ons: the queue, decisions, merging, renaming,
 adding a signatory by hand. Registered on the letters blueprint (views.py)."""
 
+from collections.abc import Callable
+
 from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
@@ -29,6 +31,19 @@ REVIEW_TABS = {
 def _to_queue(letter: Letter, tab: str | None = None):
     shown = tab if tab in REVIEW_TABS else None
     return redirect(url_for("letters.signatures", slug=g.coalition.slug, letter_id=letter.id, show=shown))
+
+
+def _step_back_to_queue(letter: Letter, step: Callable[[], object], done: str):
+    """One vetting step on one card: saved and `done` said, or its refusal said and nothing saved;
+    either way the organizer is back on the list they were on."""
+    try:
+        step()
+    except vetting.VettingError as refusal:
+        flash(str(refusal), "error")
+    else:
+        db.session.commit()
+        flash(done, "success")
+    return _to_queue(letter, request.args.get("show"))
 
 
 def _tab_of(signature: Signature) -> str:
@@ -111,14 +126,11 @@ def merge(letter_id: int, signature_id: int):
     if not form.validate_on_submit() or not ids:
         abort(400)
     listed = _signature_or_404(letter, ids[0])
-    try:
-        vetting.merge(duplicate, listed, current_user.id, utcnow())
-    except vetting.VettingError as refusal:
-        flash(str(refusal), "error")
-        return _to_queue(letter, request.args.get("show"))
-    db.session.commit()
-    flash(_("Merged: %(name)s is listed once.", name=listed.display_name), "success")
-    return _to_queue(letter, request.args.get("show"))
+    return _step_back_to_queue(
+        letter,
+        lambda: vetting.merge(duplicate, listed, current_user.id, utcnow()),
+        _("Merged: %(name)s is listed once.", name=listed.display_name),
+    )
 
 
 @bp.post("/coalitions/<slug>/letters/<int:letter_id>/signatures/<int:signature_id>/name")
@@ -129,14 +141,9 @@ def rename(letter_id: int, signature_id: int):
     form = RenameForm()
     if not form.validate_on_submit():
         return _queue_page(letter, _tab_of(signature), rename_form=form, renaming=signature.id), 400
-    try:
-        vetting.rename(signature, form.display_name.data, current_user.id)
-    except vetting.VettingError as refusal:
-        flash(str(refusal), "error")
-        return _to_queue(letter, request.args.get("show"))
-    db.session.commit()
-    flash(_("Name saved."), "success")
-    return _to_queue(letter, request.args.get("show"))
+    return _step_back_to_queue(
+        letter, lambda: vetting.rename(signature, form.display_name.data, current_user.id), _("Name saved.")
+    )
 
 
 @bp.route("/coalitions/<slug>/letters/<int:letter_id>/signatures/add", methods=["GET", "POST"])
