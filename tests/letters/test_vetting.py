@@ -340,3 +340,22 @@ def test_a_refused_rename_keeps_what_was_typed_beside_its_field(
     assert 'class="error"' not in untouched
     db.session.refresh(signature)
     assert signature.organization_name == "Mijente"
+
+
+def test_the_queue_takes_as_many_queries_for_five_sign_ons_as_for_one(
+    client, coalition, make_letter, sign, db
+):
+    from tests.coalitions.test_page_queries import statements_of
+
+    letter = make_letter()
+    queue = _queue(coalition, letter)
+
+    def grow(number: int) -> None:
+        sign(letter, organization_name=f"Org {number}", email=f"a{number}@org{number}.example")
+        db.session.expire_all()
+
+    grow(0)
+    one = statements_of(client, queue)
+    for number in range(1, 5):
+        grow(number)
+    assert statements_of(client, queue) == one
