@@ -1,6 +1,8 @@
 """Organizer pages for vetting a letter's sign-ons: the queue, decisions, merging, renaming,
 adding a signatory by hand. Registered on the letters blueprint (views.py)."""
 
+from collections.abc import Callable
+
 from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
@@ -31,6 +33,24 @@ def _to_queue(letter: Letter, tab: str | None = None):
     return redirect(url_for("letters.signatures", slug=g.coalition.slug, letter_id=letter.id, show=shown))
 
 
+def _step_back_to_queue(letter: Letter, step: Callable[[], object], done: str):
+    """One vetting step on one card: saved and `done` said, or its refusal said and nothing saved;
+    either way the organizer is back on the list they were on."""
+    try:
+        step()
+    except vetting.VettingError as refusal:
+        flash(str(refusal), "error")
+    else:
+        db.session.commit()
+        flash(done, "success")
+    return _to_queue(letter, request.args.get("show"))
+
+
+def _tab_of(signature: Signature) -> str:
+    """The list a sign-on is on, so a refused change to it is shown on its own card."""
+    return next((tab for tab, states in REVIEW_TABS.items() if signature.state in states), "pending")
+
+
 def _signature_or_404(letter: Letter, signature_id: int) -> Signature:
     """A sign-on of this letter only: an id from another letter (or coalition) is not found."""
     return db.first_or_404(
@@ -45,6 +65,11 @@ def signatures(letter_id: int):
     tab = request.args.get("show", "pending")
     if tab not in REVIEW_TABS:
         abort(404)
+    return _queue_page(letter, tab)
+
+
+def _queue_page(letter: Letter, tab: str, rename_form: RenameForm | None = None, renaming: int | None = None):
+    """The queue; a refused rename comes back on the card `renaming`, with what was typed and why."""
     rows = vetting.signatures_in(letter, REVIEW_TABS[tab])
     return render_template(
         "letters/signatures.html",
@@ -56,7 +81,8 @@ def signatures(letter_id: int):
         counts=signatories.counts_by_state(letter),
         form=DecisionForm(),
         merge_form=MergeForm(formdata=None),
-        rename_form=RenameForm(formdata=None),
+        rename_form=rename_form or RenameForm(formdata=None),
+        renaming=renaming,
     )
 
 
@@ -100,14 +126,11 @@ def merge(letter_id: int, signature_id: int):
     if not form.validate_on_submit() or not ids:
         abort(400)
     listed = _signature_or_404(letter, ids[0])
-    try:
-        vetting.merge(duplicate, listed, current_user.id, utcnow())
-    except vetting.VettingError as refusal:
-        flash(str(refusal), "error")
-        return _to_queue(letter, request.args.get("show"))
-    db.session.commit()
-    flash(_("Merged: %(name)s is listed once.", name=listed.display_name), "success")
-    return _to_queue(letter, request.args.get("show"))
+    return _step_back_to_queue(
+        letter,
+        lambda: vetting.merge(duplicate, listed, current_user.id, utcnow()),
+        _("Merged: %(name)s is listed once.", name=listed.display_name),
+    )
 
 
 @bp.post("/coalitions/<slug>/letters/<int:letter_id>/signatures/<int:signature_id>/name")
@@ -117,17 +140,10 @@ def rename(letter_id: int, signature_id: int):
     signature = _signature_or_404(letter, signature_id)
     form = RenameForm()
     if not form.validate_on_submit():
-        for message in form.display_name.errors:
-            flash(message, "error")
-        return _to_queue(letter, request.args.get("show"))
-    try:
-        vetting.rename(signature, form.display_name.data, current_user.id)
-    except vetting.VettingError as refusal:
-        flash(str(refusal), "error")
-        return _to_queue(letter, request.args.get("show"))
-    db.session.commit()
-    flash(_("Name saved."), "success")
-    return _to_queue(letter, request.args.get("show"))
+        return _queue_page(letter, _tab_of(signature), rename_form=form, renaming=signature.id), 400
+    return _step_back_to_queue(
+        letter, lambda: vetting.rename(signature, form.display_name.data, current_user.id), _("Name saved.")
+    )
 
 
 @bp.route("/coalitions/<slug>/letters/<int:letter_id>/signatures/add", methods=["GET", "POST"])

@@ -1,6 +1,8 @@
 """Vetting without lockouts: rejected, withdrawn and unconfirmed sign-ons block no one; the queue
 shows likely duplicates, membership and verified domains; merging and renaming."""
 
+import html
+import re
 from email.utils import parseaddr
 
 import pytest
@@ -25,6 +27,14 @@ def _decide(client, coalition, letter, signature, verdict):
         f"/coalitions/{coalition.slug}/letters/{letter.id}/signatures",
         data={"signature_id": str(signature.id), verdict: verdict.title()},
     )
+
+
+def _card(page: str, signature_id: int) -> str:
+    """One sign-on's card on the queue page: from its start to the next card's, or the page's end."""
+    opening = '<li class="card signon-card">'
+    start = page.rindex(opening, 0, page.index(f'id="name-{signature_id}"'))
+    end = page.find(opening, start + 1)
+    return page[start : end if end != -1 else len(page)]
 
 
 def _by_email(db, email):
@@ -265,8 +275,11 @@ def test_hostile_bytes_in_a_rename_are_refused_or_kept_as_text(client, coalition
     path = f"/coalitions/{coalition.slug}/letters/{letter.id}/signatures/{signature.id}/name"
     body = f"display_name={raw}".encode()
     response = client.post(path, data=body, content_type="application/x-www-form-urlencoded")
-    assert response.status_code == 302
-    assert client.get(response.headers["Location"]).status_code == 200
+    # A refused name comes back on the queue page itself; a kept one goes back to the queue.
+    if response.status_code == 302:
+        assert client.get(response.headers["Location"]).status_code == 200
+    else:
+        assert response.status_code == 400
     db.session.refresh(signature)
     # Control characters and overlong names are refused; undecodable bytes stay as the text typed.
     assert signature.organization_name in ("Mijente", "%ED%A0%80Mijente")
@@ -290,3 +303,59 @@ def test_a_renamed_signatory_reads_as_a_sentence_in_the_change_log(
     with app.test_request_context("/"):
         text = " ".join(render_template("letters/_change_display_name.html", change=change).split())
     assert "Mijente is now listed as Mijente Support Committee." in text
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("", "Enter the name to show."),
+        ("<b>Mijente</b>", "Use plain text here"),
+        ("M" * 10_000, "200"),
+        ("Mi\x00jente", None),
+    ],
+)
+def test_a_refused_rename_keeps_what_was_typed_beside_its_field(
+    client, coalition, make_letter, sign, db, typed, message
+):
+    letter = make_letter()
+    sign(letter, organization_name="Mijente", email="m@mijente.net")
+    sign(letter, organization_name="United We Dream", email="ana@uwd.example")
+    signature = _by_email(db, "m@mijente.net")
+    other = _by_email(db, "ana@uwd.example")
+    path = f"/coalitions/{coalition.slug}/letters/{letter.id}/signatures/{signature.id}/name?show=pending"
+    response = client.post(path, data={"display_name": typed})
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    card = _card(page, signature.id)
+    error = re.search(rf'<p class="error" id="name-{signature.id}-error">([^<]*)</p>', card)
+    assert error is not None and (message is None or message in html.unescape(error.group(1)))
+    field = re.search(rf'<input type="text" id="name-{signature.id}"[^>]*>', card).group(0)
+    assert 'aria-invalid="true"' in field and f"name-{signature.id}-error" in field
+    if "\x00" not in typed:
+        assert f'value="{html.escape(typed)}"' in field
+    assert "<details open>" in card
+    # Only that card says anything: the others are as they were.
+    untouched = _card(page, other.id)
+    assert 'value="United We Dream"' in untouched and "<details open>" not in untouched
+    assert 'class="error"' not in untouched
+    db.session.refresh(signature)
+    assert signature.organization_name == "Mijente"
+
+
+def test_the_queue_takes_as_many_queries_for_five_sign_ons_as_for_one(
+    client, coalition, make_letter, sign, db
+):
+    from tests.coalitions.test_page_queries import statements_of
+
+    letter = make_letter()
+    queue = _queue(coalition, letter)
+
+    def grow(number: int) -> None:
+        sign(letter, organization_name=f"Org {number}", email=f"a{number}@org{number}.example")
+        db.session.expire_all()
+
+    grow(0)
+    one = statements_of(client, queue)
+    for number in range(1, 5):
+        grow(number)
+    assert statements_of(client, queue) == one
