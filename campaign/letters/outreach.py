@@ -338,7 +338,7 @@ class _KnownToLetter:
                 LetterInvitation.letter_id == letter.id, LetterInvitation.supporter_id.is_not(None)
             )
         )
-        return cls(frozenset(members), dict(asked.tuples().all()))
+        return cls(frozenset(members), dict(asked.all()))
 
 
 def _match(letter: Letter, line: PastedLine, known: _KnownToLetter) -> None:
