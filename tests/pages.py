@@ -3,6 +3,10 @@
 import html
 import re
 
+from sqlalchemy import event
+
+from campaign.extensions import db
+
 
 def text_of(response) -> str:
     """The page's text as a reader sees it: tags gone, entities decoded, spaces collapsed."""
@@ -45,3 +49,28 @@ def post_without_cookies(app, page: str, data: dict, action: str | None = None, 
     shown = app.test_client().get(page)
     assert shown.status_code == 200, page
     return app.test_client().post(action or page, data=hidden_inputs(shown, form) | data)
+
+
+def statements_of(client, path: str) -> int:
+    """How many SQL statements the page at `path` runs (it must answer 200)."""
+    count = 0
+
+    def record(*args):
+        nonlocal count
+        count += 1
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        assert client.get(path).status_code == 200
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+    return count
+
+
+def table_row(response, heading: str) -> list[str]:
+    """The cells' text of the page's table row whose first cell holds `heading`."""
+    for row in re.findall(r"<tr>(.*?)</tr>", response.get_data(as_text=True), flags=re.S):
+        cells = re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", row, flags=re.S)
+        if cells and heading in cells[0]:
+            return [text_of_markup(cell).strip() for cell in cells]
+    raise AssertionError(f"no row for {heading!r}")

@@ -1,14 +1,56 @@
-"""What the public pages show of a day of action: events by state and city, nearest to a ZIP
-code, the map's counts, and the summary after the day (numbers only, never names)."""
+"""What the pages show of days of action: the coalition's list figures, events by state and
+city, nearest to a ZIP code, the map's counts, and the summary after the day (numbers only,
+never names)."""
 
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from campaign.actions.models import Event, EventKind, EventState, RsvpState
+from sqlalchemy import func, select
+
+from campaign.actions.models import Event, EventKind, EventState, Rsvp, RsvpState
 from campaign.actions.services import RsvpFigures, local_start, rsvp_figures
 from campaign.core.places import miles_between, place_of
 from campaign.core.statemap import state_names
+from campaign.extensions import db
+
+
+@dataclass(frozen=True)
+class DayFigures:
+    """What the coalition's list of days shows of each: events listed, events waiting for an
+    organizer, and people going."""
+
+    listed: int = 0
+    proposed: int = 0
+    going: int = 0
+
+
+def figures_per_day(day_ids: list[int]) -> dict[int, DayFigures]:
+    """Day id -> its figures, in two reads whatever the number of days."""
+    events = db.session.execute(
+        select(Event.day_id, Event.state, func.count())
+        .where(Event.day_id.in_(day_ids))
+        .group_by(Event.day_id, Event.state)
+    ).all()
+    going = dict(
+        db.session.execute(
+            select(Event.day_id, func.count())
+            .join(Rsvp, Rsvp.event_id == Event.id)
+            .where(Event.day_id.in_(day_ids), Rsvp.state == RsvpState.GOING)
+            .group_by(Event.day_id)
+        ).all()
+    )
+    per_state: dict[int, dict[str, int]] = defaultdict(dict)
+    for day_id, state, number in events:
+        per_state[day_id][state] = number
+    return {
+        day_id: DayFigures(
+            listed=per_state[day_id].get(EventState.SCHEDULED, 0),
+            proposed=per_state[day_id].get(EventState.PROPOSED, 0),
+            going=going.get(day_id, 0),
+        )
+        for day_id in day_ids
+    }
 
 
 def by_state_and_city(events: list[Event]) -> list[tuple[str, list[tuple[str, list[Event]]]]]:

@@ -35,7 +35,8 @@ def _to_day(day: DayOfAction):
 @coalition_required(Role.VIEWER)
 def days():
     rows = db.session.scalars(scoped(DayOfAction).order_by(DayOfAction.starts_on.desc())).all()
-    return render_template("actions/days.html", coalition=g.coalition, days=rows)
+    figures = listing.figures_per_day([day.id for day in rows])
+    return render_template("actions/days.html", coalition=g.coalition, days=rows, figures=figures)
 
 
 @bp.route("/coalitions/<slug>/actions/new", methods=["GET", "POST"])

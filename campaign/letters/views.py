@@ -39,7 +39,8 @@ def _moved_on(letter: Letter):
 @coalition_required(Role.VIEWER)
 def letters():
     rows = db.session.scalars(scoped(Letter).order_by(Letter.created_at.desc())).all()
-    return render_template("letters/letters.html", coalition=g.coalition, letters=rows)
+    counts = signatories.counts_per_letter([letter.id for letter in rows])
+    return render_template("letters/letters.html", coalition=g.coalition, letters=rows, counts=counts)
 
 
 @bp.route("/coalitions/<slug>/letters/new", methods=["GET", "POST"])

@@ -1,26 +1,10 @@
 """The members and team pages read each member's profile and each teammate's account with the list."""
 
-from sqlalchemy import event
-
 from campaign.coalitions import services as coalitions
 from campaign.coalitions.models import Role
 from campaign.core.outbox import dispatch_committed
 from campaign.extensions import db
-
-
-def statements_of(client, path: str) -> int:
-    count = 0
-
-    def record(*args):
-        nonlocal count
-        count += 1
-
-    event.listen(db.engine, "before_cursor_execute", record)
-    try:
-        assert client.get(path).status_code == 200
-    finally:
-        event.remove(db.engine, "before_cursor_execute", record)
-    return count
+from tests.pages import statements_of
 
 
 def test_the_members_and_team_pages_take_as_many_queries_for_ten_as_for_one(client, coalition, add_teammate):
