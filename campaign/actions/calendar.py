@@ -3,10 +3,13 @@
 from datetime import UTC
 
 from flask import current_app
+from flask_babel import force_locale
+from flask_babel import gettext as _
 from icalendar import Calendar
 from icalendar import Event as CalendarEvent
 
 from campaign.actions.models import Event, EventState
+from campaign.core.i18n import with_language
 from campaign.core.outbox import utcnow
 from campaign.core.text import one_line
 from campaign.core.urls import external_url
@@ -14,42 +17,47 @@ from campaign.extensions import db
 from campaign.notifications.attachments import Attachment, register
 
 
-def calendar_of(events: list[Event], name: str, with_private_addresses: bool = False) -> bytes:
+def calendar_of(events: list[Event], name: str, language: str, with_private_addresses: bool = False) -> bytes:
+    """Titles, descriptions and links in `language`: the page's, or the attendee's for the file
+    their emails carry."""
     calendar = Calendar()
     calendar.add("prodid", "-//Campaign desk//Days of action//EN")
     calendar.add("version", "2.0")
     calendar.add("method", "PUBLISH")
     calendar.add("x-wr-calname", one_line(name))  # an X- property is not escaped: one line
-    for event in events:
-        calendar.add_component(_entry(event, with_private_addresses))
+    with force_locale(language):
+        for event in events:
+            calendar.add_component(_entry(event, language, with_private_addresses))
     return calendar.to_ical()
 
 
-def _entry(event: Event, with_private_address: bool) -> CalendarEvent:
+def _entry(event: Event, language: str, with_private_address: bool) -> CalendarEvent:
     entry = CalendarEvent()
     domain = current_app.config["PUBLIC_URL"].split("//")[-1].split("/")[0]
     entry.add("uid", f"event-{event.id}@{domain}")
-    entry.add("summary", event.title)
+    entry.add("summary", event.title_in(language))
     entry.add("dtstart", event.starts_at.replace(tzinfo=UTC))
     entry.add("dtend", event.ends_at.replace(tzinfo=UTC))
     entry.add("dtstamp", utcnow().replace(tzinfo=UTC))
     entry.add("sequence", event.revision)
     venue, address = event.place_for(with_private_address)
     entry.add("location", ", ".join(part for part in (venue, address, event.city, event.us_state) if part))
-    url = external_url("actions.event", slug=event.day.slug, event_id=event.id)
+    url = with_language(external_url("actions.event", slug=event.day.slug, event_id=event.id), language)
     entry.add("url", url)
-    entry.add("description", f"{event.host_name}\n{url}")
+    lines = (_("Hosted by %(host)s", host=event.host_name), event.description_in(language), url)
+    entry.add("description", "\n\n".join(line for line in lines if line))
     entry.add("status", "CANCELLED" if event.state == EventState.CANCELLED else "CONFIRMED")
     return entry
 
 
-def _attachment(event_id: int) -> Attachment | None:
-    """The file in an attendee's email: it goes only to people holding a place, so it carries
-    the address even when the address is private."""
+def _attachment(event_id: int, language: str = "en") -> Attachment | None:
+    """The file in an attendee's email, in the language of their RSVP: it goes only to people
+    holding a place, so it carries the address even when the address is private. (Notices
+    queued before the language was passed have none: English.)"""
     event = db.session.get(Event, event_id)
     if event is None:
         return None
-    data = calendar_of([event], event.title, with_private_addresses=True)
+    data = calendar_of([event], event.title_in(language), language, with_private_addresses=True)
     return Attachment("event.ics", "text/calendar; method=PUBLISH", data)
 
 

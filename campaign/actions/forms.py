@@ -1,13 +1,17 @@
 """Writing a day of action and its events, proposing an event, RSVPing, and the host's forms."""
 
+import re
+import secrets
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
+from flask import request
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
     DateField,
     DateTimeLocalField,
+    HiddenField,
     IntegerField,
     RadioField,
     SelectField,
@@ -29,6 +33,7 @@ from wtforms.validators import (
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from campaign.actions.models import DAY_FIELDS, EVENT_FIELDS, EVENT_KIND_LABELS, EVENT_LANGUAGES, EventKind
+from campaign.actions.rsvps import WalkIn
 from campaign.core.forms import AppForm, email_field, known_zip, no_scripts, plain_text, strip_whitespace
 from campaign.core.phones import PhoneNumber, readable
 from campaign.core.places import place_of
@@ -278,6 +283,45 @@ class CancelRsvpForm(AppForm):
     submit = SubmitField(_l("Cancel my RSVP"))
 
 
+# A walk-in form's nonce as `secrets.token_urlsafe(16)` makes it.
+WALK_IN_NONCE = re.compile(r"[A-Za-z0-9_-]{22}")
+
+
+class WalkInForm(ConsentForm):
+    """At the door, the host adds someone who did not RSVP. Each form shown carries a nonce of
+    its own (`once`): its form token is bound to it, so it cannot be changed, and the walk-in is
+    keyed by it, so the form sent twice (a double tap, a reload) adds one person."""
+
+    once = HiddenField()
+    first_name = _text(_l("First name"), _l("Enter their first name."), max_length=80)
+    zip_code = StringField(ZIP_LABEL, filters=[strip_whitespace], validators=[Optional(), known_zip])
+    email = email_field(_l("Email"), required_message=None)
+    submit = SubmitField(_l("Add and check in"))
+
+    def __init__(self, host_token: str, *args, **kwargs):
+        posted = request.form.get("once", "") if request.method == "POST" else ""
+        once = posted if WALK_IN_NONCE.fullmatch(posted) else secrets.token_urlsafe(16)
+        super().__init__(*args, bound_to=f"{host_token}:{once}", **kwargs)
+        self.once.data = once
+
+    def validate_email(self, field):
+        # Kept only to send what they agreed to: an address without the box ticked is not stored.
+        if field.data and not self.subscribe.data:
+            raise ValidationError(_l("Tick the box if they want news by email, or leave their email empty."))
+
+    def validate_subscribe(self, field):
+        if field.data and not self.email.data:
+            raise ValidationError(_l("Enter their email for the news, or untick the box."))
+
+    def walk_in(self) -> WalkIn:
+        return WalkIn(
+            first_name=self.first_name.data,
+            zip_code=self.zip_code.data or None,
+            email=self.email.data or None,
+            consent_wording=self.consent_given,
+        )
+
+
 class ZipSearchForm(AppForm):
     """The public "events near me" search: a GET, so no CSRF token."""
 
@@ -300,6 +344,8 @@ class MessageForm(AppForm):
 
 
 class ReportForm(AppForm):
+    """The host's report, once the event has started; turnout counts walk-ins too."""
+
     turnout = IntegerField(
         _l("How many people came"),
         validators=[

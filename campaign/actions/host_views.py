@@ -7,17 +7,18 @@ forms carry a form token bound to the link, not the session's.
 """
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
 
 from campaign.actions import notices, rsvps, services
-from campaign.actions.forms import EventForm, MessageForm, ReportForm
+from campaign.actions.forms import EventForm, MessageForm, ReportForm, WalkInForm
 from campaign.actions.models import Event, EventState, Rsvp
 from campaign.actions.views import bp, event_form_status, save_event_form
 from campaign.core.form_tokens import PRESS_AGAIN
 from campaign.core.outbox import utcnow
 from campaign.extensions import csrf, db
 from campaign.notifications.forms import EmptyForm
+from campaign.supporters.forms import consent_wording
 
 
 def hosted_or_404(token: str) -> Event:
@@ -50,16 +51,30 @@ def host(token: str):
 @bp.get("/actions/host/<token>/check-in")
 def check_in_list(token: str):
     event = hosted_or_404(token)
-    query = request.args.get("q", "")[:80]
-    return render_template(
+    return _check_in_page(event, token, request.args.get("q", "")[:80])
+
+
+def _check_in_page(event: Event, token: str, query: str = "", walk_in: WalkInForm | None = None):
+    roster = rsvps.roster(event, query)
+    if walk_in is None:
+        walk_in = _walk_in_form(event, token)
+        if query and not roster:  # nobody of that name RSVPed: likely the person to add
+            walk_in.first_name.data = query
+    page = render_template(
         "actions/check_in.html",
         token=token,
         event=event,
         query=query,
-        roster=rsvps.roster(event, query),
-        checked_in=services.rsvp_figures([event.id])[1].get(event.id, 0),
+        roster=roster,
+        checked_in=_checked_in(event),
         form=EmptyForm(bound_to=token),
+        walk_in=walk_in,
     )
+    return page, (400 if walk_in.errors else 200)
+
+
+def _walk_in_form(event: Event, token: str) -> WalkInForm:
+    return WalkInForm(token, consent_wording=consent_wording(event.day.coalition.name))
 
 
 @bp.post("/actions/host/<token>/check-in/<int:rsvp_id>")
@@ -72,9 +87,26 @@ def check_in(token: str, rsvp_id: int):
     if not EmptyForm(bound_to=token).validate_on_submit():
         flash(str(PRESS_AGAIN), "info")  # the list had been open more than a day
         return redirect(back)
-    rsvps.check_in(attendance, None if request.form.get("undo") else utcnow())
+    rsvps.check_in(attendance, utcnow(), undo=bool(request.form.get("undo")))
     db.session.commit()
     return redirect(back)
+
+
+@bp.post("/actions/host/<token>/walk-in")
+@csrf.exempt  # the form's own token is checked instead of the session's
+def walk_in(token: str):
+    event = hosted_or_404(token)
+    form = _walk_in_form(event, token)
+    if not form.validate_on_submit():
+        return _check_in_page(event, token, walk_in=form)
+    try:
+        added = rsvps.add_walk_in(event, form.walk_in(), form.once.data, str(get_locale()), utcnow())
+    except rsvps.EventClosed:
+        flash(_("This event is cancelled: nobody can be added."), "info")
+        return _to_host(token, "actions.check_in_list")
+    db.session.commit()
+    flash(_("%(name)s is checked in.", name=added.first_name), "success")
+    return redirect(url_for("actions.check_in_list", token=token, _anchor=f"rsvp-{added.id}"))
 
 
 @bp.route("/actions/host/<token>/message", methods=["GET", "POST"])
@@ -106,6 +138,10 @@ def message(token: str):
 def report(token: str):
     event = hosted_or_404(token)
     form = ReportForm(bound_to=token, obj=event)
+    if not event.has_started(utcnow()):  # said on the page; a report sent anyway is refused
+        return _report_page(token, event, form, 409 if form.is_submitted() else 200)
+    if not form.is_submitted() and event.turnout is None:
+        form.turnout.data = _checked_in(event)  # a start: the people checked in, walk-ins included
     if form.validate_on_submit():
         services.save_report(
             event, form.turnout.data, form.report_notes.data or "", form.photos_url.data or "", utcnow()
@@ -113,9 +149,24 @@ def report(token: str):
         db.session.commit()
         flash(_("Thank you: your report is saved."), "success")
         return _to_host(token)
-    return render_template("actions/report.html", token=token, event=event, form=form), (
-        400 if form.errors else 200
+    return _report_page(token, event, form, 400 if form.errors else 200)
+
+
+def _checked_in(event: Event) -> int:
+    return services.rsvp_figures([event.id])[1].get(event.id, 0)
+
+
+def _report_page(token: str, event: Event, form: ReportForm, status: int):
+    page = render_template(
+        "actions/report.html",
+        token=token,
+        event=event,
+        form=form,
+        checked_in=_checked_in(event),
+        is_open=event.has_started(utcnow()),
+        refused=status == 409,
     )
+    return page, status
 
 
 @bp.route("/actions/host/<token>/edit", methods=["GET", "POST"])

@@ -101,7 +101,8 @@ class Summary:
 
 
 def attendance(event: Event, checked_in: int) -> int:
-    """The host's reported turnout when there is one (walk-ins included), else the check-ins."""
+    """The host's reported turnout when there is one, else the people checked in at the door
+    (walk-ins the host added included)."""
     return event.turnout if event.turnout is not None else checked_in
 
 

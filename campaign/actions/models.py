@@ -218,6 +218,9 @@ class Event(SealedRow, db.Model):
     def is_scheduled(self) -> bool:
         return self.state == EventState.SCHEDULED
 
+    def has_started(self, now: datetime) -> bool:
+        return self.starts_at <= now
+
     def links_have_expired(self, now: datetime) -> bool:
         """The host link (the roster) and the attendees' RSVP links show people's details:
         they stop working LINKS_WORK_DAYS_AFTER the event ends."""
@@ -248,17 +251,27 @@ class RsvpState(enum.StrEnum):
     GOING = "going"
     WAITLISTED = "waitlisted"  # promoted in order (by id) when a place frees
     CANCELLED = "cancelled"
+    # Came without RSVPing, added by the host at the door: attended, took no place, gets no
+    # email about the event.
+    WALK_IN = "walk_in"
 
 
 RSVP_STATE_LABELS = {
     RsvpState.GOING: _l("Going"),
     RsvpState.WAITLISTED: _l("Waitlist"),
     RsvpState.CANCELLED: _l("Cancelled"),
+    RsvpState.WALK_IN: _l("Walk-in"),
 }
+
+# A walk-in's row has no address to index: its key is this prefix and the nonce of the form
+# that added it, so that the same form sent twice (a double tap) adds one person.
+WALK_IN_KEY = "walk-in:"
 
 
 class Rsvp(SealedRow, db.Model):
-    """One person's RSVP to one event (by the email's blind index).
+    """One person's RSVP to one event (by the email's blind index), or a walk-in the host added
+    at the door (keyed by WALK_IN_KEY and the form's nonce; linked to a supporter only when they
+    gave an email and agreed to news).
 
     The name and phone typed with it are kept on it, for the host's roster: an RSVP changes no
     record on file, and a host who RSVPs with someone else's address must not read what the
@@ -287,6 +300,7 @@ class Rsvp(SealedRow, db.Model):
     first_name = Sealed()
     last_name = Sealed()
     phone = Sealed()
+    zip_code: Mapped[str | None] = mapped_column(String(5))  # a walk-in's, if they gave it
 
     event: Mapped[Event] = relationship()
     supporter = relationship("Supporter")
@@ -298,3 +312,7 @@ class Rsvp(SealedRow, db.Model):
     @property
     def holds_a_place(self) -> bool:
         return self.state == RsvpState.GOING
+
+    @property
+    def is_walk_in(self) -> bool:
+        return self.state == RsvpState.WALK_IN

@@ -2,7 +2,9 @@
 
 import secrets
 
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
 from sqlalchemy import select
 
 from campaign.actions.models import Event, Rsvp, RsvpState
@@ -85,7 +87,7 @@ def tell_rsvp(rsvp: Rsvp, kind: str, key: str | None = None) -> None:
         "rsvp_url": external_url("actions.manage_rsvp", token=rsvp_token(rsvp)),
     }
     if kind in WITH_CALENDAR and holds_place:
-        context["attachment"] = {"kind": "event_ics", "event_id": event.id}
+        context["attachment"] = {"kind": "event_ics", "event_id": event.id, "language": rsvp.language}
     message = notifications.notify(
         event.coalition_id,
         [rsvp.supporter_id],
@@ -194,7 +196,7 @@ def email_organizer_proposal(event_id: int, user_id: int) -> None:
         user_id,
         event.day.coalition,
         "actions/emails/proposal_to_review",
-        _l("Event proposed for review: %(title)s", title=event.title),
+        _l("Event proposed for review: %(title)s", title=_title_for_reader(event)),
         event=event,
         link=external_url(
             "actions.event_admin", slug=event.day.coalition.slug, day_id=event.day_id, event_id=event.id
@@ -202,7 +204,12 @@ def email_organizer_proposal(event_id: int, user_id: int) -> None:
     )
 
 
-def _host_subject(what: str, title: str):
+def _title_for_reader(event: Event) -> LazyString:
+    """The event's title in the language the email is written in (chosen when it is rendered)."""
+    return LazyString(lambda: event.title_in(str(get_locale())))
+
+
+def _host_subject(what: str, title: LazyString):
     """Lazy, so it is translated inside `send_templated`, in the host's language (a worker has
     no request whose language could be used instead)."""
     return {
@@ -223,7 +230,7 @@ def email_host(event_id: int, what: str) -> None:
         f"actions/emails/host_{what}",
         event.host_email,
         event.host_language,
-        _host_subject(what, event.title),
+        _host_subject(what, _title_for_reader(event)),
         reply_to_header=reply_to_header(event.day.coalition),
         event=event,
         coalition=event.day.coalition,

@@ -70,7 +70,10 @@ def public_day(slug: str):
 def day_calendar(slug: str):
     """Every event of the day: subscribe once, see them all. Private addresses stay out."""
     day = public_day_or_404(slug)
-    return _ics(calendar.calendar_of(services.events_of(day), day.title), f"{day.slug}.ics")
+    language = _language()
+    return _ics(
+        calendar.calendar_of(services.events_of(day), day.title_in(language), language), f"{day.slug}.ics"
+    )
 
 
 def _ics(data: bytes, filename: str) -> Response:
@@ -105,7 +108,8 @@ def event(slug: str, event_id: int):
 def event_calendar(slug: str, event_id: int):
     day = public_day_or_404(slug)
     event = public_event_or_404(day, event_id)
-    return _ics(calendar.calendar_of([event], event.title), f"event-{event.id}.ics")
+    language = _language()
+    return _ics(calendar.calendar_of([event], event.title_in(language), language), f"event-{event.id}.ics")
 
 
 @bp.post("/actions/<slug>/events/<int:event_id>/rsvp")

@@ -46,9 +46,9 @@ def send_due_reminders(now: datetime) -> int:
 
 def forget_attendees(now: datetime, kept_days: int) -> int:
     """Events that ended more than `kept_days` ago lose the link from each RSVP to its person
-    (and the email's blind index, the name and phone typed with it), the notices sent to their
-    attendees, and their host's contact; states, check-ins and the host's report stay, so the
-    summary's figures do not change. Returns how many RSVPs were unlinked."""
+    (and the email's blind index, the name, phone and ZIP code typed with it, walk-ins' too), the
+    notices sent to their attendees, and their host's contact; states, check-ins and the host's
+    report stay, so the summary's figures do not change. Returns how many RSVPs were unlinked."""
     ended = select(Event.id).where(Event.ends_at < now - timedelta(days=kept_days))
     still_linked = select(Rsvp.event_id).where(Rsvp.event_id.in_(ended), Rsvp.supporter_id.is_not(None))
     for event_id in db.session.scalars(still_linked.distinct()).all():
@@ -56,13 +56,15 @@ def forget_attendees(now: datetime, kept_days: int) -> int:
         notifications.forget_notices(f"event:{event_id}:")
     unlinked = db.session.execute(
         update(Rsvp)
-        .where(Rsvp.event_id.in_(ended), Rsvp.supporter_id.is_not(None))
+        # A walk-in who gave no email has no supporter, only the name and ZIP code typed at the door.
+        .where(Rsvp.event_id.in_(ended), or_(Rsvp.supporter_id.is_not(None), Rsvp.first_name.is_not(None)))
         .values(
             supporter_id=None,
             email_index="forgotten:" + cast(Rsvp.id, String),
             first_name=None,
             last_name=None,
             phone=None,
+            zip_code=None,
         )
     ).rowcount
     db.session.execute(

@@ -1,12 +1,14 @@
-"""RSVPs: one per person per event, a waitlist when the event is full, cancelling, check-in."""
+"""RSVPs: one per person per event, a waitlist when the event is full, cancelling, check-in and
+walk-ins at the door."""
 
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
+from sqlalchemy.exc import IntegrityError
 
 from campaign.actions import notices
-from campaign.actions.models import Event, Rsvp, RsvpState
+from campaign.actions.models import WALK_IN_KEY, Event, Rsvp, RsvpState
 from campaign.core.crypto import email_blind_index
 from campaign.core.outbox import utcnow
 from campaign.core.repeats import count_repeat_email
@@ -46,7 +48,7 @@ def rsvp(event: Event, fields: dict, language: str, consent_wording: str | None,
     supporter_id = supporter.id
     email_index = email_blind_index(fields["email"], coalition_id=event.coalition_id)
     if consent_wording:
-        _consent(event, supporter, email_index, consent_wording, language)
+        _consent(event, supporter, email_index, consent_wording, language, source=f"event:{event.id}")
     state = RsvpState.GOING if has_room(event) else RsvpState.WAITLISTED
     existing = db.session.scalar(
         select(Rsvp).where(Rsvp.event_id == event.id, Rsvp.email_index == email_index)
@@ -68,13 +70,15 @@ def rsvp(event: Event, fields: dict, language: str, consent_wording: str | None,
     return Outcome(existing.id, state)
 
 
-def _consent(event: Event, supporter: SavedSupporter, email_index: str, wording: str, language: str) -> None:
+def _consent(
+    event: Event, supporter: SavedSupporter, email_index: str, wording: str, language: str, source: str
+) -> None:
     """A new address's consent is recorded now, as it has no other owner to ask. An RSVP has no
     confirmation step, so for an address on file the owner is emailed a link to subscribe: a
     stranger who types it can neither resubscribe nor record consent for them. Not an address
     whose mail was refused: the question is sent past unsubscribing, never past a bounce."""
     if supporter.is_new:
-        record_consent(db.session.get(Supporter, supporter.id), wording, language, source=f"event:{event.id}")
+        record_consent(db.session.get(Supporter, supporter.id), wording, language, source=source)
     elif supporter.subscription != Subscription.SUBSCRIBED and not suppressed_indexes(
         event.coalition_id, [email_index]
     ):
@@ -139,12 +143,74 @@ def promote_waitlist(event: Event, now: datetime) -> int:
     return len(promoted)
 
 
-def check_in(rsvp: Rsvp, now: datetime | None) -> None:
-    """One tap at the door; `now=None` undoes a mistaken tap."""
+def check_in(rsvp: Rsvp, now: datetime, undo: bool = False) -> None:
+    """One tap at the door; `undo` takes back a mistaken tap, and a walk-in added by mistake."""
     if rsvp.state == RsvpState.CANCELLED:
         return
-    rsvp.checked_in_at = now
+    if undo and rsvp.is_walk_in:
+        rsvp.state, rsvp.cancelled_at = RsvpState.CANCELLED, now
+    rsvp.checked_in_at = None if undo else now
     db.session.flush()
+
+
+@dataclass(frozen=True)
+class WalkIn:
+    """Someone the host adds at the door. Their email is kept (on the coalition's supporter
+    record, sealed and blind-indexed) only with the consent they gave to news, in its words."""
+
+    first_name: str
+    zip_code: str | None = None
+    email: str | None = None
+    consent_wording: str | None = None
+
+
+def add_walk_in(event: Event, person: WalkIn, once: str, language: str, now: datetime) -> Rsvp:
+    """Checked in as they are added. `once` is the nonce of the form that adds them: the same
+    form sent again (a double tap, a reload) returns the walk-in it added instead of a second."""
+    _lock(event)
+    if not event.is_scheduled:
+        raise EventClosed
+    key = WALK_IN_KEY + once
+    added = _walk_in_added(event, key)
+    if added is not None:
+        return added
+    walk_in = Rsvp(
+        event_id=event.id,
+        email_index=key,
+        state=RsvpState.WALK_IN,
+        language=language,
+        zip_code=person.zip_code or None,
+        created_at=now,
+        checked_in_at=now,
+    )
+    walk_in.first_name = person.first_name.strip()
+    try:
+        # The same form sent twice at the same moment meets the unique key: one walk-in, one consent.
+        with db.session.begin_nested():
+            if person.email and person.consent_wording:
+                walk_in.supporter_id = _follow_up(event, person, language)
+            db.session.add(walk_in)
+    except IntegrityError:
+        return _walk_in_added(event, key)
+    return walk_in
+
+
+def _walk_in_added(event: Event, key: str) -> Rsvp | None:
+    return db.session.scalar(select(Rsvp).where(Rsvp.event_id == event.id, Rsvp.email_index == key))
+
+
+def _follow_up(event: Event, person: WalkIn, language: str) -> int:
+    """The walk-in's supporter record, with their consent (as an RSVP's box records it)."""
+    supporter = save_supporter(
+        event.coalition_id,
+        email=person.email,
+        first_name=person.first_name,
+        zip_code=person.zip_code,
+        language=language,
+    )
+    email_index = email_blind_index(person.email, coalition_id=event.coalition_id)
+    _consent(event, supporter, email_index, person.consent_wording, language, source=f"walk-in:{event.id}")
+    return supporter.id
 
 
 @dataclass(frozen=True)
@@ -157,25 +223,31 @@ class RosterRow:
 
 def roster(event: Event, search: str = "") -> list[RosterRow]:
     """The event's RSVPs with their contact (decrypted here, for the host of this event only),
-    going first then the waitlist in order; `search` keeps names containing it.
+    going first, then the waitlist in order, then walk-ins; `search` keeps names containing it.
 
     The name and phone are those typed with the RSVP, never the coalition's record of the
     address; only RSVPs made before they were kept (no name of their own) fall back to it."""
     rsvps = db.session.execute(
         select(Rsvp, Supporter)
-        .join(Supporter, Supporter.id == Rsvp.supporter_id)
-        .where(Rsvp.event_id == event.id, Rsvp.state != RsvpState.CANCELLED)
-        .order_by(Rsvp.state, Rsvp.created_at, Rsvp.id)
+        .outerjoin(Supporter, Supporter.id == Rsvp.supporter_id)  # a walk-in may have none
+        .where(
+            Rsvp.event_id == event.id,
+            Rsvp.state != RsvpState.CANCELLED,
+            or_(Rsvp.supporter_id.is_not(None), Rsvp.state == RsvpState.WALK_IN),
+        )
+        .order_by(Rsvp.state, Rsvp.created_at, Rsvp.id)  # going, waitlisted, walk_in
     ).all()
     rows = [_roster_row(rsvp, supporter) for rsvp, supporter in rsvps]
     needle = search.strip().casefold()
     return [row for row in rows if needle in row.name.casefold()] if needle else rows
 
 
-def _roster_row(rsvp: Rsvp, supporter: Supporter) -> RosterRow:
-    typed = rsvp if rsvp.first_name is not None else supporter  # RSVPs from before names were kept
+def _roster_row(rsvp: Rsvp, supporter: Supporter | None) -> RosterRow:
+    # RSVPs made before names were kept with them have none of their own: the record names them.
+    typed = supporter if rsvp.first_name is None and supporter is not None else rsvp
     name = " ".join(part for part in (typed.first_name, typed.last_name) if part)
-    return RosterRow(rsvp=rsvp, name=name, email=supporter.email or "", phone=typed.phone or "")
+    email = supporter.email if supporter is not None else None
+    return RosterRow(rsvp=rsvp, name=name, email=email or "", phone=typed.phone or "")
 
 
 @supporter_erasing.connect
@@ -185,7 +257,7 @@ def forget_attendee(supporter) -> None:
     for attendance in db.session.scalars(select(Rsvp).where(Rsvp.supporter_id == supporter.id)).all():
         cancel(attendance, utcnow())
         attendance.email_index = f"erased:{attendance.id}"
-        attendance.first_name = attendance.last_name = attendance.phone = None
+        attendance.first_name = attendance.last_name = attendance.phone = attendance.zip_code = None
     db.session.flush()
 
 
@@ -197,4 +269,7 @@ def describe_rsvps(supporter) -> list[str]:
         .where(Rsvp.supporter_id == supporter.id)
         .order_by(Rsvp.created_at)
     )
-    return [f"{made_at:%Y-%m-%d} · RSVP · {title} · {state}" for made_at, title, state in rows]
+    return [
+        f"{made_at:%Y-%m-%d} · {'walk-in' if state == RsvpState.WALK_IN else 'RSVP'} · {title} · {state}"
+        for made_at, title, state in rows
+    ]

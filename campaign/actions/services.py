@@ -41,6 +41,10 @@ class EventStateError(Exception):
     """The event is no longer in a state that allows this (a teammate or the host moved it)."""
 
 
+class ReportNotOpen(Exception):
+    """The host's report of turnout opens when the event starts."""
+
+
 def create_day(coalition_id: int, author_id: int, fields: dict) -> DayOfAction:
     day = DayOfAction(
         coalition_id=coalition_id,
@@ -251,8 +255,9 @@ RsvpFigures = tuple[dict[int, dict[RsvpState, int]], dict[int, int]]
 
 
 def rsvp_figures(event_ids: list[int]) -> RsvpFigures:
-    """Event id -> {state: number of RSVPs}, and event id -> people checked in (events with
-    none left out), in one read: the organizer's and the host's tables and the summary."""
+    """Event id -> {state: number of RSVPs}, and event id -> people checked in, walk-ins
+    included (events with none left out), in one read: the organizer's and the host's tables
+    and the summary."""
     counts: dict[int, dict[RsvpState, int]] = {event_id: {} for event_id in event_ids}
     checked_in: dict[int, int] = {}
     rows = db.session.execute(
@@ -268,5 +273,9 @@ def rsvp_figures(event_ids: list[int]) -> RsvpFigures:
 
 
 def save_report(event: Event, turnout: int, notes: str, photos_url: str, now: datetime) -> None:
+    """Nobody has come before the start: a turnout sent earlier is a mistake (or a guess), and
+    it would stand in the summary in place of the check-ins."""
+    if not event.has_started(now):
+        raise ReportNotOpen
     event.turnout, event.report_notes, event.photos_url, event.reported_at = turnout, notes, photos_url, now
     db.session.flush()

@@ -3,11 +3,12 @@
 import os
 import tempfile
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from flask import current_app, g, request, session
-from flask_babel import refresh
+from flask_babel import get_locale, refresh
 from flask_login import current_user
 
 
@@ -16,6 +17,15 @@ def select_locale() -> str:
     chosen = session.get("lang")
     if chosen in languages:
         return chosen
+    asked = request.args.get("lang")
+    if asked in languages:
+        # A link shared in a language (with_language) opens in it, for a crawler reading the
+        # page's tags as for a person, and a visitor's pages after it follow. A switch made
+        # earlier is the visitor's own word and stays (as in core/form_tokens.py), and so is
+        # an organizer's account language beyond this page.
+        if not getattr(current_user, "is_authenticated", False):
+            session["lang"] = asked
+        return asked
     if g.get("page_language") in languages:
         return g.page_language
     if getattr(current_user, "is_authenticated", False) and current_user.locale in languages:
@@ -34,6 +44,16 @@ def speak_to_owner(action) -> None:
     supporter and the language it was made in) in the language of the address's owner, not the
     one whoever typed the address used; the action's own language once the record is gone."""
     speak(action.supporter.language if action.supporter else action.language)
+
+
+def with_language(url: str, language: str | None = None) -> str:
+    """`url` with `lang=` the page's language (or `language`) first in its query: the link to
+    share, or a page's address for crawlers. First, so that a tag appended to its end (share
+    links' `source=share-whatsapp`) stays on the last parameter."""
+    parts = urlsplit(url)
+    kept = [part for part in parts.query.split("&") if part and not part.startswith("lang=")]
+    query = "&".join([f"lang={language or get_locale() or 'en'}", *kept])
+    return urlunsplit(parts._replace(query=query))
 
 
 def in_language(language: str, english: str, spanish: str) -> str:

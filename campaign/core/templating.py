@@ -4,7 +4,7 @@ from flask import Flask
 from flask_babel import format_decimal, get_locale
 
 from campaign.core.form_errors import listed_errors, own_errors
-from campaign.core.i18n import in_language
+from campaign.core.i18n import in_language, with_language
 from campaign.core.markdown import render_markdown
 from campaign.core.phones import readable
 from campaign.core.textdiff import diff_html, diff_text
@@ -23,6 +23,7 @@ def register(app: Flask) -> None:
     app.add_template_filter(date_range)
     app.add_template_filter(diff_html)
     app.add_template_filter(diff_text)
+    app.add_template_filter(with_language)
 
     @app.context_processor
     def language_context():

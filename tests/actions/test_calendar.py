@@ -20,7 +20,7 @@ def locations(data: bytes) -> dict[str, str]:
 def test_the_public_feed_never_shows_a_private_address(make_event):
     hidden = make_event(address=PRIVATE, address_public=False, title="Vigil")
     shown = make_event(address=PUBLIC, address_public=True, title="Rally")
-    feed = calendar.calendar_of([hidden, shown], "Families Belong Together")
+    feed = calendar.calendar_of([hidden, shown], "Families Belong Together", "en")
     assert PRIVATE.encode() not in feed
     assert locations(feed) == {
         "Vigil": "Philadelphia, PA",  # a private place keeps its venue name out too
@@ -31,7 +31,7 @@ def test_the_public_feed_never_shows_a_private_address(make_event):
 def test_times_are_in_utc_and_a_cancelled_event_is_marked_so(make_event):
     event = make_event(zip_code="90012", start=datetime(2027, 5, 29, 10, 0))
     services.cancel(event)
-    (entry,) = Calendar.from_ical(calendar.calendar_of([event], "Day")).walk("VEVENT")
+    (entry,) = Calendar.from_ical(calendar.calendar_of([event], "Day", "en")).walk("VEVENT")
     assert entry.decoded("dtstart").replace(tzinfo=None) == datetime(2027, 5, 29, 17, 0)
     assert entry.decoded("dtstart").utcoffset().total_seconds() == 0
     assert str(entry["status"]) == "CANCELLED"
@@ -51,7 +51,7 @@ def test_no_file_for_an_event_that_no_longer_exists(make_event):
 
 def test_a_moved_event_comes_with_a_higher_sequence_so_calendars_replace_it(make_event):
     event = make_event(zip_code="19104", start=datetime(2027, 5, 29, 10, 0))
-    (before,) = Calendar.from_ical(calendar.calendar_of([event], "Day")).walk("VEVENT")
+    (before,) = Calendar.from_ical(calendar.calendar_of([event], "Day", "en")).walk("VEVENT")
     services.update_event(event, event_fields(start=datetime(2027, 5, 29, 11, 0)), NOW)
-    (after,) = Calendar.from_ical(calendar.calendar_of([event], "Day")).walk("VEVENT")
+    (after,) = Calendar.from_ical(calendar.calendar_of([event], "Day", "en")).walk("VEVENT")
     assert (before["uid"], before["sequence"]) == (after["uid"], 0) and after["sequence"] == 1

@@ -4,7 +4,7 @@ from datetime import datetime
 
 from campaign.actions import listing, rsvps, services
 from campaign.actions.models import EventKind
-from tests.actions.conftest import NOW, row, rsvp_as
+from tests.actions.conftest import row, rsvp_as
 
 
 def test_events_are_listed_nearest_first_from_the_zip_code(make_event):
@@ -42,7 +42,7 @@ def test_the_summary_counts_events_rsvps_and_attendance_per_city_leaving_out_can
     rsvp_as(los_angeles, "la@example.org")
     rsvp_as(cancelled, "x@example.org")
     services.cancel(cancelled)
-    services.save_report(reported, 40, "Walk-ins came.", "", NOW)  # turnout counts over check-ins
+    services.save_report(reported, 40, "Walk-ins came.", "", reported.ends_at)  # over check-ins
 
     summary = listing.summarize([reported, checked, los_angeles, cancelled])
 

@@ -27,7 +27,7 @@ def test_a_private_place_keeps_its_venue_name_off_the_public_pages_and_feed(clie
     ):
         page = client.get(path).get_data(as_text=True)
         assert "St. Anne" not in page and "Safe House" not in page, path
-    assert b"St. Anne" not in calendar.calendar_of([event], day.title)
+    assert b"St. Anne" not in calendar.calendar_of([event], day.title, "en")
     going = row(rsvp_as(event, "ana@example.org"))
     assert queued("going")[0].context["venue"] == PARISH_HALL
     assert "St. Anne" in client.get(f"/actions/rsvp/{notices.rsvp_token(going)}").get_data(as_text=True)

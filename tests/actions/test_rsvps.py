@@ -35,7 +35,7 @@ def test_only_people_holding_a_place_get_the_private_address_and_the_calendar_fi
     rsvp_as(event, "waiting@example.org")
     (going,), (waiting,) = notices("going"), notices("waitlisted")
     assert going.context["address"] == "4300 Baltimore Ave"
-    assert going.context["attachment"] == {"kind": "event_ics", "event_id": event.id}
+    assert going.context["attachment"] == {"kind": "event_ics", "event_id": event.id, "language": "en"}
     assert waiting.context["address"] == "" and "attachment" not in waiting.context
 
 
@@ -126,7 +126,7 @@ def test_cancelling_a_place_promotes_the_first_in_line_with_the_calendar_file(ma
     assert state_of(event, "third@example.org") == RsvpState.WAITLISTED
     (promoted,) = notices("promoted")
     assert recipients("promoted") == ["second@example.org"]
-    assert promoted.context["attachment"] == {"kind": "event_ics", "event_id": event.id}
+    assert promoted.context["attachment"] == {"kind": "event_ics", "event_id": event.id, "language": "en"}
     assert promoted.context["holds_place"] is True
 
 

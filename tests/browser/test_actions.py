@@ -6,9 +6,10 @@ from datetime import datetime, time, timedelta
 
 import pytest
 from playwright.sync_api import Page, expect
+from sqlalchemy import select
 
 from campaign.actions import notices, rsvps, services
-from campaign.actions.models import EventKind, EventState
+from campaign.actions.models import EventKind, EventState, Rsvp
 from campaign.coalitions import services as coalitions
 from campaign.core.outbox import dispatch_committed, utcnow
 from campaign.extensions import db
@@ -194,3 +195,56 @@ def test_a_supporter_finds_the_nearest_event_rsvps_on_a_phone_and_its_host_check
     expect(page.get_by_label("Buscar por nombre")).to_have_value("marisol")  # the search is kept
     expect(page.locator(".check-in-list > li:visible")).to_have_count(1)
     snap(page, "6-checked-in")
+
+
+def test_at_the_door_on_a_phone_in_spanish_a_walk_in_is_added_once_and_every_page_fits(
+    phone_page: Page, live_app, day_of_action
+):
+    """The host adds a walk-in (a double tap adds one), reads the roster as cards, and an
+    attendee's Spanish RSVP page fits its cancel button: all at 390 px, in Spanish."""
+    page = phone_page
+    slug, host_path = day_of_action
+    page.goto("/language/es")
+    page.goto(f"{host_path}/check-in")
+    page.get_by_role("link", name="¿No está en la lista? Agrega a quien llegó sin confirmar").click()
+    walk_in = page.locator("#walk-in")
+    walk_in.get_by_label("Nombre", exact=True).fill("Guadalupe Esperanza")
+    walk_in.get_by_label("Código postal").fill("19143")
+    walk_in.get_by_label("Correo electrónico").fill("guadalupe@example.net")
+    add = walk_in.get_by_role("button", name="Agregar y registrar llegada")
+    add.click()
+    expect(page.get_by_role("alert")).to_contain_text(
+        "Marca la casilla si quiere recibir noticias por correo"
+    )
+    expect(walk_in.get_by_label("Correo electrónico")).to_have_value("guadalupe@example.net")
+    expect(walk_in.get_by_label("Nombre", exact=True)).to_have_value("Guadalupe Esperanza")
+    assert_fits_the_screen(page)
+    snap(page, "7-walk-in-without-the-box")
+
+    walk_in.get_by_label(re.compile(f"^{re.escape(CONSENT)}")).check()
+    add.dblclick()  # an impatient thumb
+    expect(page.locator(".flashes")).to_contain_text("Se registró la llegada de Guadalupe Esperanza.")
+    row = page.locator(".check-in-list > li", has_text="Guadalupe Esperanza")
+    expect(row).to_have_count(1)
+    expect(row).to_contain_text("Llegó sin confirmar")
+    expect(row.get_by_role("button", name="Quitar Guadalupe Esperanza")).to_be_visible()
+    assert_fits_the_screen(page)
+    snap(page, "8-walk-in-added")
+
+    page.goto(host_path)
+    expect(page.locator("table")).to_have_count(0)
+    card = page.locator(".roster-card", has_text="Guadalupe Esperanza")
+    expect(card).to_contain_text("guadalupe@example.net")
+    expect(card).to_contain_text("19143")
+    assert_fits_the_screen(page)
+    snap(page, "9-roster")
+
+    with live_app.app_context():
+        tomas = db.session.scalars(select(Rsvp).where(Rsvp.language == "es").order_by(Rsvp.id)).first()
+        own_page = f"/actions/rsvp/{notices.rsvp_token(tomas)}"
+    page.goto(own_page)
+    cancel = page.get_by_role("button", name="Cancelar mi confirmación de asistencia")
+    box = cancel.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 390, box
+    assert_fits_the_screen(page)
+    snap(page, "10-rsvp-page")

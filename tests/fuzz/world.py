@@ -118,6 +118,9 @@ def build() -> World:
     event = actions.create_event(day, host, EVENT, EventState.SCHEDULED, datetime(2030, 1, 1))
     send_host_link(event)
     attendance = rsvps.rsvp(event, SIGNER | {"phone": ""}, "en", None, utcnow())
+    walk_in = rsvps.add_walk_in(
+        event, rsvps.WalkIn("Walker", "90012"), "fuzz-walk-in-nonce-0001", "en", utcnow()
+    )
     erasure = supporters.open_data_request(DataRequestKind.ERASURE, SIGNER["email"], "en", "fuzz")
     enqueue(supporter_tasks.answer_data_request, data_request_id=erasure.id)
     accounts.request_password_reset("reset@example.org", "fuzz")
@@ -134,7 +137,7 @@ def build() -> World:
             "petition_id": [petition.id],
             "day_id": [day.id, draft_day.id],
             "event_id": [event.id],
-            "rsvp_id": [attendance.rsvp_id],
+            "rsvp_id": [attendance.rsvp_id, walk_in.id],
             "signature_id": [waiting.id],
         },
         by_prefix={
