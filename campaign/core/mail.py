@@ -25,6 +25,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from campaign.core.addresses import ascii_address, header_address
 from campaign.core.crypto import Sealed, SealedRow, canonical_email, keyed_hash
 from campaign.core.outbox import utcnow
+from campaign.core.plain_text import without_tags
 from campaign.core.text import one_line
 from campaign.extensions import db
 
@@ -130,7 +131,7 @@ def send_templated(
     """
     with force_locale(locale or "en"):
         subject = str(subject)
-        text = render_template(f"{template}.txt", **context)
+        text = without_tags(render_template(f"{template}.txt", **context))
         html = render_template(f"{template}.html", subject=subject, **context)
     transport().send(build_message(to, subject, text, html, reply_to_header))
 

@@ -20,6 +20,7 @@ from flask_babel import gettext as _
 
 from campaign.coalitions.replies import reply_to_header
 from campaign.core.markdown import render_markdown
+from campaign.core.plain_text import without_tags
 from campaign.core.text import one_line
 from campaign.core.urls import external_url
 from campaign.notifications import attachments
@@ -185,6 +186,6 @@ def _render(message: Message, language: str) -> tuple[str, str, str]:
         context.update(message.context)
         template = message.template
         subject = render_template(f"{template}.subject.txt", **context).strip()
-    text = render_template(f"{template}.txt", subject=subject, **context)
+    text = without_tags(render_template(f"{template}.txt", subject=subject, **context))
     page = render_template(f"{template}.html", subject=subject, **context)
     return subject, text, page

@@ -239,5 +239,11 @@ def one_click_unsubscribe(token: str):
 
 @bp.get("/u/<token>/one-click")
 def one_click_page(token: str):
-    """Link scanners open links: a GET never unsubscribes, it shows the choices."""
-    return redirect(url_for("notifications.preferences", token=token))
+    """The "Unsubscribe" link in an email's body: a page whose one button (a POST to the same
+    address) unsubscribes. Link scanners open links, so the GET itself changes nothing. It shows
+    no address: a forwarded email's reader learns nothing about its first recipient."""
+    supporter = services.supporter_for_token(token)
+    if supporter is None:
+        return render_template("notifications/preferences_unknown.html"), 404
+    speak(supporter.language)
+    return render_template("notifications/unsubscribe.html", supporter=supporter, token=token)
