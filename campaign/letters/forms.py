@@ -4,6 +4,7 @@ from datetime import date
 
 import us
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 from wtforms import (
     BooleanField,
     DateField,
@@ -489,4 +490,10 @@ class PastedOrganizationsForm(AppForm):
 
     def validate_pasted(self, field):
         if len(pasted_lines(field.data)) > MAX_PASTED_LINES:
-            raise ValidationError(_l("Paste at most %(max)d organizations at a time.", max=MAX_PASTED_LINES))
+            raise ValidationError(
+                lazy_ngettext(
+                    "Paste at most %(num)d organization at a time.",
+                    "Paste at most %(num)d organizations at a time.",
+                    MAX_PASTED_LINES,
+                )
+            )

@@ -2,6 +2,7 @@
 
 from flask import Blueprint, abort, flash, g, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from campaign.coalitions.access import coalition_required, get_scoped_or_404, scoped
@@ -100,10 +101,12 @@ def _no_zip_note(coalition_id: int, chosen: dict) -> str:
     count = audience.without_zip(coalition_id, chosen)
     if not count:
         return ""
-    return _(
-        "%(count)d people in this audience have no ZIP code on file, so a distance limit leaves "
+    return ngettext(
+        "%(num)d person in this audience has no ZIP code on file, so a distance limit leaves them "
+        "out. Narrow by state instead to reach them.",
+        "%(num)d people in this audience have no ZIP code on file, so a distance limit leaves "
         "them out. Narrow by state instead to reach them.",
-        count=count,
+        count,
     )
 
 
