@@ -2,7 +2,6 @@
 
 from datetime import date
 
-import us
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_ngettext
 from wtforms import (
@@ -22,6 +21,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Va
 
 from campaign.core.form_errors import Rows
 from campaign.core.forms import AppForm, NestedForm, email_field, no_scripts, plain_text, strip_whitespace
+from campaign.core.statemap import state_choices
 from campaign.core.zones import (
     DEFAULT_TIME_ZONE,
     LOCAL_INPUT_FORMAT,
@@ -193,7 +193,7 @@ class LetterForm(AppForm):
 
 def _state_choices():
     return [SelectChoice("", _l("Choose a state"))] + [
-        SelectChoice(state.abbr, state.name) for state in us.states.STATES_AND_TERRITORIES
+        SelectChoice(code, name) for code, name in state_choices()
     ]
 
 
