@@ -20,6 +20,7 @@ def test_spanish_catalog_translates_every_source_string(tmp_path):
             "-q",
             "extract",
             "--no-location",
+            *("-k", "_l", "-k", "lazy_ngettext:1,2", "-k", "lazy_pgettext:1c,2"),  # README's keywords
             "-F",
             str(ROOT / "campaign" / "translations" / "babel.cfg"),
             "-o",

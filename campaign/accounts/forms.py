@@ -1,6 +1,7 @@
 """Account forms."""
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 from wtforms import PasswordField, StringField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length
 
@@ -19,7 +20,11 @@ def _new_password(label):
         validators=[
             DataRequired(_l("Choose a password.")),
             Length(
-                min=MIN_PASSWORD, max=128, message=_l("Use at least %(min)d characters.", min=MIN_PASSWORD)
+                min=MIN_PASSWORD,
+                max=128,
+                message=lazy_ngettext(
+                    "Use at least %(num)d character.", "Use at least %(num)d characters.", MIN_PASSWORD
+                ),
             ),
         ],
     )

@@ -9,6 +9,7 @@ from campaign.actions import calendar, listing, notices, rsvps, services
 from campaign.actions.forms import CancelRsvpForm, ProposalForm, RsvpForm, ZipSearchForm
 from campaign.actions.models import DayOfAction, Event, EventState, Rsvp, RsvpState
 from campaign.actions.views import bp
+from campaign.coalitions.access import preview_or_404
 from campaign.coalitions.services import member_organizations
 from campaign.core.i18n import speak_to_owner
 from campaign.core.outbox import utcnow
@@ -21,13 +22,25 @@ RSVP_LIMIT = "30 per minute"
 PROPOSAL_LIMIT = "10 per hour"
 
 
-def public_day_or_404(slug: str) -> DayOfAction:
-    day = db.first_or_404(
+def _day_or_404(slug: str) -> DayOfAction:
+    return db.first_or_404(
         select(DayOfAction).options(joinedload(DayOfAction.coalition)).where(DayOfAction.slug == slug)
     )
+
+
+def public_day_or_404(slug: str) -> DayOfAction:
+    day = _day_or_404(slug)
     if not day.is_public:
         abort(404)
     return day
+
+
+def shown_day_or_404(slug: str) -> tuple[DayOfAction, str | None]:
+    """A public page, or a draft day's preview for its organizers with the link back to editing."""
+    day = _day_or_404(slug)
+    if day.is_public:
+        return day, None
+    return day, preview_or_404(day.coalition, "actions.edit_day", day_id=day.id)
 
 
 def public_event_or_404(day: DayOfAction, event_id: int) -> Event:
@@ -47,7 +60,7 @@ def _language() -> str:
 
 @bp.get("/actions/<slug>")
 def public_day(slug: str):
-    day = public_day_or_404(slug)
+    day, draft_preview = shown_day_or_404(slug)
     events = services.events_of(day)
     search = ZipSearchForm(request.args)
     searched = bool(search.zip.data) and search.validate()
@@ -63,13 +76,14 @@ def public_day(slug: str):
         nearest=listing.nearest(events, search.zip.data) if searched else None,
         tiles=tiles(listing.events_per_state(held)),
         is_over=services.is_over(events, day, utcnow()),
+        draft_preview=draft_preview,
     ), (400 if search.errors else 200)
 
 
 @bp.get("/actions/<slug>/calendar.ics")
 def day_calendar(slug: str):
     """Every event of the day: subscribe once, see them all. Private addresses stay out."""
-    day = public_day_or_404(slug)
+    day, _draft_preview = shown_day_or_404(slug)
     language = _language()
     return _ics(
         calendar.calendar_of(services.events_of(day), day.title_in(language), language), f"{day.slug}.ics"
@@ -82,7 +96,7 @@ def _ics(data: bytes, filename: str) -> Response:
     return response
 
 
-def _event_page(day: DayOfAction, event: Event, form: RsvpForm, status: int = 200):
+def _event_page(day: DayOfAction, event: Event, form: RsvpForm, status: int = 200, draft_preview=None):
     return render_template(
         "actions/public_event.html",
         day=day,
@@ -90,6 +104,7 @@ def _event_page(day: DayOfAction, event: Event, form: RsvpForm, status: int = 20
         form=form,
         places_left=rsvps.places_left(event),
         is_past=event.ends_at <= utcnow(),
+        draft_preview=draft_preview,
     ), status
 
 
@@ -99,14 +114,14 @@ def _rsvp_form(day: DayOfAction, event: Event) -> RsvpForm:
 
 @bp.get("/actions/<slug>/events/<int:event_id>")
 def event(slug: str, event_id: int):
-    day = public_day_or_404(slug)
+    day, draft_preview = shown_day_or_404(slug)
     event = public_event_or_404(day, event_id)
-    return _event_page(day, event, _rsvp_form(day, event))
+    return _event_page(day, event, _rsvp_form(day, event), draft_preview=draft_preview)
 
 
 @bp.get("/actions/<slug>/events/<int:event_id>/calendar.ics")
 def event_calendar(slug: str, event_id: int):
-    day = public_day_or_404(slug)
+    day, _draft_preview = shown_day_or_404(slug)
     event = public_event_or_404(day, event_id)
     language = _language()
     return _ics(calendar.calendar_of([event], event.title_in(language), language), f"event-{event.id}.ics")
@@ -160,7 +175,7 @@ def manage_rsvp(token: str):
 @csrf.exempt  # the form's own token is checked instead of the session's
 @limiter.limit(PROPOSAL_LIMIT, methods=["POST"])
 def propose(slug: str):
-    day = public_day_or_404(slug)
+    day, draft_preview = shown_day_or_404(slug)
     if not day.proposals_open:
         abort(404)
     organizations = [(org.id, org.name) for org in member_organizations(day.coalition_id)]
@@ -176,7 +191,8 @@ def propose(slug: str):
         notices.tell_organizers_of_proposal(event)
         db.session.commit()
         return redirect(url_for("actions.proposed", slug=slug))
-    return render_template("actions/propose.html", day=day, form=form), (400 if form.errors else 200)
+    page = render_template("actions/propose.html", day=day, form=form, draft_preview=draft_preview)
+    return page, (400 if form.errors else 200)
 
 
 @bp.get("/actions/<slug>/proposed")

@@ -10,7 +10,7 @@ FEATURES import these; it lives here rather than in core because it needs the Co
 
 from functools import wraps
 
-from flask import abort, g
+from flask import abort, g, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -61,3 +61,14 @@ def scoped(model):
 
 def get_scoped_or_404(model, object_id: int):
     return db.first_or_404(scoped(model).where(model.id == object_id))
+
+
+def preview_or_404(coalition: Coalition, edit_endpoint: str, **values) -> str:
+    """A page that is not public yet (a draft) exists for its coalition's organizers only, as a
+    preview: returns the link back to editing it, for the banner base.html draws (templates pass
+    it on as `draft_preview`). Anyone else gets the 404 of a page that does not exist, and so does
+    any request but a GET: a preview takes no signature, RSVP or proposal, and counts nothing."""
+    role = role_in(coalition, current_user)
+    if request.method not in ("GET", "HEAD") or role is None or role < Role.ORGANIZER:
+        abort(404)
+    return url_for(edit_endpoint, slug=coalition.slug, **values)

@@ -25,6 +25,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from campaign.core.addresses import ascii_address, header_address
 from campaign.core.crypto import Sealed, SealedRow, canonical_email, keyed_hash
 from campaign.core.outbox import utcnow
+from campaign.core.plain_text import without_tags
 from campaign.core.text import one_line
 from campaign.extensions import db
 
@@ -130,9 +131,16 @@ def send_templated(
     """
     with force_locale(locale or "en"):
         subject = str(subject)
-        text = render_template(f"{template}.txt", **context)
+        text = render_text_part(template, **context)
         html = render_template(f"{template}.html", subject=subject, **context)
     transport().send(build_message(to, subject, text, html, reply_to_header))
+
+
+def render_text_part(template: str, **context) -> str:
+    """An email's plain-text part, `templates/<template>.txt`: Markdown there is written out by
+    its `markdown_as_text` filter, and a tag a plain value brought in (a title typed with "<b>")
+    is taken out, as a mail reader would show it as typed (core/plain_text.py)."""
+    return without_tags(render_template(f"{template}.txt", **context))
 
 
 def transport():

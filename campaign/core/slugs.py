@@ -7,11 +7,18 @@ from sqlalchemy import select
 
 from campaign.extensions import db
 
+MAX_LENGTH = 60
+
 
 def slugify(name: str, fallback: str) -> str:
+    """Accents dropped ("Día de acción" -> "dia-de-accion"); a long title cut after its last
+    whole word within MAX_LENGTH, so a public URL never ends in half a word."""
     decomposed = unicodedata.normalize("NFKD", name)
     ascii_name = decomposed.encode("ascii", "ignore").decode().lower()
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_name).strip("-")[:60].rstrip("-")
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_name).strip("-")
+    if len(slug) > MAX_LENGTH:
+        kept = slug[: MAX_LENGTH + 1]  # one more: a "-" there means the cut falls between words
+        slug = kept.rsplit("-", 1)[0] if "-" in kept else slug[:MAX_LENGTH]  # one long word: cut it
     return slug or fallback
 
 

@@ -59,6 +59,14 @@ def tiles(counts: dict[str, int], size: int = 44, gap: int = 4) -> list[Tile]:
 
 
 @cache
+def state_choices() -> tuple[tuple[str, str], ...]:
+    """(code, name) of each place a list offers: the states with the District of Columbia among
+    them, by name, then the territories (`us` lists DC last, after Guam and the Virgin Islands)."""
+    places = sorted(us.states.STATES_AND_TERRITORIES, key=lambda place: (place.is_territory, place.name))
+    return tuple((place.abbr, place.name) for place in places)
+
+
+@cache
 def state_names() -> dict[str, str]:
-    """Code -> name of every square on the map (states, DC, Puerto Rico)."""
-    return {code: (us.states.lookup(code).name if us.states.lookup(code) else code) for code in GRID}
+    """Code -> name of every square on the map (states, DC, Puerto Rico), in the order of lists."""
+    return {code: name for code, name in state_choices() if code in GRID}

@@ -7,12 +7,14 @@ from campaign.core.form_errors import listed_errors, own_errors
 from campaign.core.i18n import in_language, with_language
 from campaign.core.markdown import render_markdown
 from campaign.core.phones import readable
+from campaign.core.plain_text import markdown_to_text
 from campaign.core.textdiff import diff_html, diff_text
 from campaign.core.zones import date_range, local_time, span_in_zone
 
 
 def register(app: Flask) -> None:
     app.add_template_filter(render_markdown, "markdown")
+    app.add_template_filter(markdown_to_text, "markdown_as_text")  # the same Markdown in an email's text part
     app.add_template_filter(format_decimal, "number")  # 1,000 in English, 1.000 in Spanish
     app.add_template_global(local_time)
     app.add_template_global(listed_errors)

@@ -2,8 +2,8 @@
 
 from datetime import date
 
-import us
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 from wtforms import (
     BooleanField,
     DateField,
@@ -21,6 +21,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Va
 
 from campaign.core.form_errors import Rows
 from campaign.core.forms import AppForm, NestedForm, email_field, no_scripts, plain_text, strip_whitespace
+from campaign.core.statemap import state_choices
 from campaign.core.zones import (
     DEFAULT_TIME_ZONE,
     LOCAL_INPUT_FORMAT,
@@ -192,7 +193,7 @@ class LetterForm(AppForm):
 
 def _state_choices():
     return [SelectChoice("", _l("Choose a state"))] + [
-        SelectChoice(state.abbr, state.name) for state in us.states.STATES_AND_TERRITORIES
+        SelectChoice(code, name) for code, name in state_choices()
     ]
 
 
@@ -489,4 +490,10 @@ class PastedOrganizationsForm(AppForm):
 
     def validate_pasted(self, field):
         if len(pasted_lines(field.data)) > MAX_PASTED_LINES:
-            raise ValidationError(_l("Paste at most %(max)d organizations at a time.", max=MAX_PASTED_LINES))
+            raise ValidationError(
+                lazy_ngettext(
+                    "Paste at most %(num)d organization at a time.",
+                    "Paste at most %(num)d organizations at a time.",
+                    MAX_PASTED_LINES,
+                )
+            )

@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 
 import us
 from flask import current_app
-from flask_babel import force_locale
+from flask_babel import force_locale, lazy_ngettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
@@ -208,9 +208,10 @@ def _read_line(number: int, raw: str, is_first: bool) -> PastedLine | None:
     if len(text) > MAX_LINE_LENGTH:
         line = PastedLine(number, text[:MAX_LINE_LENGTH] + "…")
         line.errors.append(
-            _l(
-                "This line is longer than %(max)d characters: put one organization per line.",
-                max=MAX_LINE_LENGTH,
+            lazy_ngettext(
+                "This line is longer than %(num)d character: put one organization per line.",
+                "This line is longer than %(num)d characters: put one organization per line.",
+                MAX_LINE_LENGTH,
             )
         )
         return line

@@ -5,6 +5,7 @@ from flask_babel import get_locale
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from campaign.coalitions.access import preview_or_404
 from campaign.core.confirm_page import confirm_page
 from campaign.core.i18n import speak_to_owner
 from campaign.core.outbox import utcnow
@@ -21,18 +22,28 @@ from campaign.supporters.forms import consent_wording
 SIGN_ON_LIMIT = "30 per minute"  # per address: a coalition meeting signs from one network
 
 
-def _published_or_404(slug: str) -> Letter:
+def _preview(letter: Letter) -> str:
+    return preview_or_404(letter.coalition, "letters.edit_letter", letter_id=letter.id)
+
+
+def _shown_or_404(slug: str) -> tuple[Letter, str | None]:
+    """The public letter, or its preview for its organizers while it is a draft or embargoed: it
+    does not exist yet for anyone else."""
     letter = db.first_or_404(select(Letter).where(Letter.slug == slug))
     if letter.state == LetterState.DRAFT or not letter.is_public:
-        abort(404)  # a draft or an embargoed letter does not exist yet for the public
-    return letter
+        return letter, _preview(letter)
+    return letter, None
+
+
+def _load_by_key_or_404(key: str) -> Letter:
+    # With its coalition, whose name the form's consent wording needs: one query, not two.
+    return db.first_or_404(
+        select(Letter).options(joinedload(Letter.coalition)).where(Letter.signon_key == key)
+    )
 
 
 def _by_key_or_404(key: str) -> Letter:
-    # With its coalition, whose name the form's consent wording needs: one query, not two.
-    letter = db.first_or_404(
-        select(Letter).options(joinedload(Letter.coalition)).where(Letter.signon_key == key)
-    )
+    letter = _load_by_key_or_404(key)
     if letter.state == LetterState.DRAFT:
         abort(404)
     return letter
@@ -44,7 +55,7 @@ def _language() -> str:
 
 @bp.get("/letters/<slug>")
 def public_letter(slug: str):
-    letter = _published_or_404(slug)
+    letter, draft_preview = _shown_or_404(slug)
     listed = signatories.public_list(letter)
     return render_template(
         "letters/public.html",
@@ -53,6 +64,7 @@ def public_letter(slug: str):
         summary=signatories.summary_sentence(letter, listed, _language()),
         fingerprint=signatories.fingerprint(letter, listed),
         changes=change_log(letter),
+        draft_preview=draft_preview,
     )
 
 
@@ -60,7 +72,9 @@ def public_letter(slug: str):
 @csrf.exempt  # the form's own token is checked instead of the session's
 @limiter.limit(SIGN_ON_LIMIT, methods=["POST"])
 def sign(key: str):
-    letter = _by_key_or_404(key)
+    letter = _load_by_key_or_404(key)
+    # A draft's sign-on page is its organizers' preview, and takes no sign-on (a POST is a 404).
+    draft_preview = _preview(letter) if letter.state == LetterState.DRAFT else None
     form = SignOnForm(
         bound_to=letter.id,
         allow_individuals=letter.allow_individuals,
@@ -73,7 +87,7 @@ def sign(key: str):
         # The same answer for every address: whether it had signed is told to its owner, by email.
         return redirect(url_for("letters.signed", key=key))
     status = 400 if form.errors else 200
-    return render_template("letters/sign.html", letter=letter, form=form), status
+    return render_template("letters/sign.html", letter=letter, form=form, draft_preview=draft_preview), status
 
 
 @bp.get("/letters/sign/<key>/check-email")

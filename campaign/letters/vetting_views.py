@@ -4,7 +4,7 @@ adding a signatory by hand. Registered on the letters blueprint (views.py)."""
 from collections.abc import Callable
 
 from flask import abort, flash, g, redirect, render_template, request, url_for
-from flask_babel import get_locale
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -103,7 +103,14 @@ def decide(letter_id: int):
         flash(str(refusal), "error")
         return _to_queue(letter, request.args.get("show"))
     db.session.commit()
-    flash(_("%(count)d sign-ons updated; each signer is told by email.", count=decided.changed), "success")
+    flash(
+        ngettext(
+            "%(num)d sign-on updated; its signer is told by email.",
+            "%(num)d sign-ons updated; each signer is told by email.",
+            decided.changed,
+        ),
+        "success",
+    )
     for refused in decided.refused:
         flash(
             _(

@@ -5,6 +5,7 @@ The public pages (the letter, signing on, confirming) are in public_views.py on 
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from campaign.coalitions.access import coalition_required, get_scoped_or_404, scoped
@@ -279,19 +280,27 @@ def outreach_action(letter_id: int, action: str):
     try:
         if action == "members":
             asked = outreach.invite_members(letter, current_user)
-            message = _(
-                "%(asked)d member contacts asked; %(before)d already asked or signed.", **asked.__dict__
-            )
-            if asked.erased:
-                message += " " + _("%(count)d asked not to be contacted.", count=asked.erased)
+            message = _members_asked_message(asked)
         else:
             reminded = outreach.remind_unsigned(letter, current_user, utcnow())
-            message = _("%(count)d reminders sent.", count=reminded)
+            message = ngettext("%(num)d reminder sent.", "%(num)d reminders sent.", reminded)
     except outreach.OutreachClosed:
         return _moved_on(letter)
     db.session.commit()
     flash(message, "success")
     return _to_outreach(letter)
+
+
+def _members_asked_message(asked: outreach.MembersAsked) -> str:
+    sentences = [
+        ngettext("%(num)d member contact asked.", "%(num)d member contacts asked.", asked.asked),
+        ngettext("%(num)d already asked or signed.", "%(num)d already asked or signed.", asked.before),
+    ]
+    if asked.erased:
+        sentences.append(
+            ngettext("%(num)d asked not to be contacted.", "%(num)d asked not to be contacted.", asked.erased)
+        )
+    return " ".join(sentences)
 
 
 @bp.post("/coalitions/<slug>/letters/<int:letter_id>/outreach/paste")
@@ -308,7 +317,10 @@ def outreach_paste(letter_id: int):
     except outreach.OutreachClosed:
         return _moved_on(letter)
     db.session.commit()
-    flash(_("%(count)d organizations asked to sign.", count=invited), "success")
+    flash(
+        ngettext("%(num)d organization asked to sign.", "%(num)d organizations asked to sign.", invited),
+        "success",
+    )
     return _to_outreach(letter)
 
 

@@ -18,6 +18,7 @@ from functools import cache
 
 import us
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 from sqlalchemy import Select, false, func, or_, select
 
 from campaign.core.places import all_places, miles_between, place_of
@@ -159,7 +160,14 @@ def describe(audience: dict) -> str:
         parts.append(str(_l("in %(state)s", state=state.name if state else audience["state"])))
     if audience.get("zip") and audience.get("miles"):
         parts.append(
-            str(_l("within %(miles)d miles of %(zip)s", miles=audience["miles"], zip=audience["zip"]))
+            str(
+                lazy_ngettext(
+                    "within %(num)d mile of %(zip)s",
+                    "within %(num)d miles of %(zip)s",
+                    audience["miles"],
+                    zip=audience["zip"],
+                )
+            )
         )
     return " · ".join(parts)
 

@@ -2,7 +2,6 @@
 
 from datetime import UTC, datetime
 
-import us
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
@@ -17,6 +16,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from campaign.core.forms import AppForm, NoScripts, known_zip, strip_whitespace
+from campaign.core.statemap import state_choices
 from campaign.core.zones import DEFAULT_TIME_ZONE, LOCAL_INPUT_FORMAT, TIME_ZONE_LABELS, TIME_ZONES, to_utc
 from campaign.notifications import audience
 
@@ -61,7 +61,7 @@ class AlertForm(AppForm):
         super().__init__(*args, **kwargs)
         self.source.choices = [SelectChoice(value, label) for value, label in audience.options(coalition_id)]
         self.state.choices = [SelectChoice("", _l("Any state"))] + [
-            SelectChoice(state.abbr, state.name) for state in us.states.STATES_AND_TERRITORIES
+            SelectChoice(code, name) for code, name in state_choices()
         ]
 
     def validate_zip_code(self, field):

@@ -19,7 +19,9 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from campaign.coalitions.replies import reply_to_header
+from campaign.core.mail import render_text_part
 from campaign.core.markdown import render_markdown
+from campaign.core.plain_text import without_tags
 from campaign.core.text import one_line
 from campaign.core.urls import external_url
 from campaign.notifications import attachments
@@ -69,7 +71,7 @@ class PreparedMessage:
         name = recipient.first_name.strip()
         greeting = self.greeting % {"name": name} if name else self.greeting_without_name
         text = (
-            self.text.replace(GREETING, greeting)
+            self.text.replace(GREETING, without_tags(greeting))  # the name as typed, in the text part
             .replace(UNSUBSCRIBE_URL, unsubscribe)
             .replace(PREFERENCES_URL, preferences)
             .replace(PERSONAL_URL, recipient.personal_url)
@@ -185,6 +187,6 @@ def _render(message: Message, language: str) -> tuple[str, str, str]:
         context.update(message.context)
         template = message.template
         subject = render_template(f"{template}.subject.txt", **context).strip()
-    text = render_template(f"{template}.txt", subject=subject, **context)
+    text = render_text_part(template, subject=subject, **context)
     page = render_template(f"{template}.html", subject=subject, **context)
     return subject, text, page

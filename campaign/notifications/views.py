@@ -2,6 +2,7 @@
 
 from flask import Blueprint, abort, flash, g, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from campaign.coalitions.access import coalition_required, get_scoped_or_404, scoped
@@ -100,10 +101,12 @@ def _no_zip_note(coalition_id: int, chosen: dict) -> str:
     count = audience.without_zip(coalition_id, chosen)
     if not count:
         return ""
-    return _(
-        "%(count)d people in this audience have no ZIP code on file, so a distance limit leaves "
+    return ngettext(
+        "%(num)d person in this audience has no ZIP code on file, so a distance limit leaves them "
+        "out. Narrow by state instead to reach them.",
+        "%(num)d people in this audience have no ZIP code on file, so a distance limit leaves "
         "them out. Narrow by state instead to reach them.",
-        count=count,
+        count,
     )
 
 
@@ -239,5 +242,11 @@ def one_click_unsubscribe(token: str):
 
 @bp.get("/u/<token>/one-click")
 def one_click_page(token: str):
-    """Link scanners open links: a GET never unsubscribes, it shows the choices."""
-    return redirect(url_for("notifications.preferences", token=token))
+    """The "Unsubscribe" link in an email's body: a page whose one button (a POST to the same
+    address) unsubscribes. Link scanners open links, so the GET itself changes nothing. It shows
+    no address: a forwarded email's reader learns nothing about its first recipient."""
+    supporter = services.supporter_for_token(token)
+    if supporter is None:
+        return render_template("notifications/preferences_unknown.html"), 404
+    speak(supporter.language)
+    return render_template("notifications/unsubscribe.html", supporter=supporter, token=token)

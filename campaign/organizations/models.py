@@ -4,6 +4,7 @@ import enum
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from sqlalchemy import DateTime, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -41,7 +42,13 @@ class Scope(enum.StrEnum):
     LOCAL = "local"
 
 
-SCOPE_LABELS = {Scope.NATIONAL: _l("National"), Scope.STATE: _l("State"), Scope.LOCAL: _l("Local")}
+# "State" alone is also the address field (Estado); as a scope it is an adjective (Estatal), like
+# National and Local: its own context keeps the two apart in the catalog.
+SCOPE_LABELS = {
+    Scope.NATIONAL: _l("National"),
+    Scope.STATE: lazy_pgettext("scope of an organization", "State"),
+    Scope.LOCAL: _l("Local"),
+}
 
 
 class Organization(db.Model):

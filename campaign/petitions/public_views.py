@@ -5,6 +5,7 @@ from flask_babel import get_locale
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from campaign.coalitions.access import preview_or_404
 from campaign.core import statemap
 from campaign.core.confirm_page import confirm_page
 from campaign.core.i18n import speak_to_owner
@@ -20,17 +21,30 @@ from campaign.supporters.forms import consent_wording
 COUNT_MAX_AGE_SECONDS = 5
 
 
-def public_or_404(slug: str) -> Petition:
+def _by_slug_or_404(slug: str) -> Petition:
     # With its coalition, whose name the form's consent wording needs: one query, not two.
-    petition = db.first_or_404(
+    return db.first_or_404(
         select(Petition).options(joinedload(Petition.coalition)).where(Petition.slug == slug)
     )
+
+
+def public_or_404(slug: str) -> Petition:
+    petition = _by_slug_or_404(slug)
     if petition.state == PetitionState.DRAFT:
         abort(404)
     return petition
 
 
-def _page(petition: Petition, form: SignForm, status: int = 200):
+def shown_or_404(slug: str) -> tuple[Petition, str | None]:
+    """A page the public sees, or a draft's preview for its organizers with the link back to
+    editing it (count.json and the badge, cached by others, stay public_or_404's)."""
+    petition = _by_slug_or_404(slug)
+    if petition.state != PetitionState.DRAFT:
+        return petition, None
+    return petition, preview_or_404(petition.coalition, "petitions.edit_petition", petition_id=petition.id)
+
+
+def _page(petition: Petition, form: SignForm, status: int = 200, draft_preview: str | None = None):
     form.started.data = abuse.form_stamp(petition.id, form.started.data)
     if not form.source.data:
         form.source.data = query_text("source", SOURCE_MAX_LENGTH)
@@ -39,13 +53,14 @@ def _page(petition: Petition, form: SignForm, status: int = 200):
         petition=petition,
         form=form,
         signers=services.recent_public_signers(petition),
+        draft_preview=draft_preview,
     ), status
 
 
 @bp.get("/petitions/<slug>")
 def public_petition(slug: str):
-    petition = public_or_404(slug)
-    return _page(petition, sign_form(petition.id, petition.coalition.name))
+    petition, draft_preview = shown_or_404(slug)
+    return _page(petition, sign_form(petition.id, petition.coalition.name), draft_preview=draft_preview)
 
 
 def sign_form(petition_id: int, coalition_name: str) -> SignForm:
@@ -132,7 +147,7 @@ def count(slug: str):
 @bp.get("/petitions/<slug>/places")
 def places(slug: str):
     """Signatures by state (table and tile map), or by county within one state."""
-    petition = public_or_404(slug)
+    petition, draft_preview = shown_or_404(slug)
     state = query_text("state", 2).upper()
     state = state if state in statemap.state_names() else ""
     by_state = tally.by_level(petition.id, "state")
@@ -146,4 +161,5 @@ def places(slug: str):
         names=statemap.state_names(),
         state=state,
         counties=[(place.partition(":")[2], count) for place, count in counties],
+        draft_preview=draft_preview,
     )

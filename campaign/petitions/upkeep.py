@@ -3,6 +3,7 @@
 from datetime import datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 from sqlalchemy import delete, or_, select, update
 
 from campaign.coalitions.organizer_mail import email_organizer
@@ -102,7 +103,13 @@ def email_milestone(petition: Petition, reached: int) -> None:
     subject = (
         _l("Goal reached: %(title)s", title=petition.title)
         if is_goal
-        else _l("%(count)s signatures: %(title)s", count=f"{reached:,}", title=petition.title)
+        else lazy_ngettext(
+            "%(count)s signature: %(title)s",
+            "%(count)s signatures: %(title)s",
+            reached,
+            count=f"{reached:,}",
+            title=petition.title,
+        )
     )
     link = external_url("petitions.petition", slug=petition.coalition.slug, petition_id=petition.id)
     for organizer in organizers(petition.coalition_id):

@@ -5,6 +5,7 @@ The public pages (the petition, signing, confirming, count.json) are in public_v
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from campaign.coalitions.access import coalition_required, get_scoped_or_404, scoped
@@ -110,13 +111,21 @@ def judge_cluster(petition_id: int):
         abort(400)
     if form.release.data:
         changed = clusters.release(petition, form.kind.data, form.key.data)
-        flash(
-            _("%(count)d held-back signatures released; they count once confirmed.", count=changed), "success"
+        released = ngettext(
+            "%(num)d held-back signature released; it counts once confirmed.",
+            "%(num)d held-back signatures released; they count once confirmed.",
+            changed,
         )
+        flash(released, "success")
     else:
         changed = clusters.invalidate(petition, form.kind.data, form.key.data)
         enqueue(tasks.recount_petition, petition_id=petition.id)
-        flash(_("%(count)d signatures struck out; the count is corrected.", count=changed), "success")
+        struck = ngettext(
+            "%(num)d signature struck out; the count is corrected.",
+            "%(num)d signatures struck out; the count is corrected.",
+            changed,
+        )
+        flash(struck, "success")
     db.session.commit()
     return redirect(url_for("petitions.signers", slug=g.coalition.slug, petition_id=petition.id))
 
@@ -143,7 +152,8 @@ def paper(petition_id: int):
             petition, credited, form.count.data or 0, form.parsed, current_user.id
         )
         db.session.commit()
-        flash(_("%(count)d paper signatures added.", count=batch.count), "success")
+        added = ngettext("%(num)d paper signature added.", "%(num)d paper signatures added.", batch.count)
+        flash(added, "success")
         return redirect(url_for("petitions.paper", slug=g.coalition.slug, petition_id=petition.id))
     return render_template(
         "petitions/paper.html",

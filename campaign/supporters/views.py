@@ -1,8 +1,7 @@
 """Supporter pages: the public data-rights flow under /privacy/, and the organizers' counts."""
 
 from flask import Blueprint, abort, g, redirect, render_template, request, url_for
-from flask_babel import get_locale
-from flask_babel import gettext as _
+from flask_babel import get_locale, ngettext
 
 from campaign.coalitions.access import coalition_required, scoped
 from campaign.coalitions.models import Role
@@ -36,7 +35,11 @@ def _over_limit(form: DataRequestForm) -> bool:
     wait = throttle.minutes_until_allowed()
     if wait:
         form.form_errors.append(
-            _("Too many requests from this connection. Try again in %(minutes)d minutes.", minutes=wait)
+            ngettext(
+                "Too many requests from this connection. Try again in %(num)d minute.",
+                "Too many requests from this connection. Try again in %(num)d minutes.",
+                wait,
+            )
         )
         return True
     throttle.record_request()

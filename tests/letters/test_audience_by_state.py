@@ -57,5 +57,5 @@ def test_distance_still_needs_a_zip_and_the_page_says_so(client, coalition, make
         data=alert_form(source=f"letter:{letter.id}", zip_code="85004", miles="50"),
     )
     assert response.status_code == 200
-    assert "1 people in this audience have no ZIP code on file" in text_of(response)
+    assert "1 person in this audience has no ZIP code on file" in text_of(response)
     assert "Narrow by state instead" in text_of(response)

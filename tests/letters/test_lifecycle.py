@@ -4,6 +4,7 @@ import csv
 import io
 from datetime import timedelta
 
+import pytest
 from pypdf import PdfReader
 from sqlalchemy import select
 
@@ -54,13 +55,15 @@ def test_settings_changes_make_no_new_version(client, coalition, make_letter, si
     assert letter.version == 1 and letter.allow_individuals
 
 
-def test_an_embargoed_letter_is_private_until_released(client, coalition, make_letter, sign, mailbox):
+@pytest.mark.usefixtures("requests_start_afresh")
+def test_an_embargoed_letter_is_private_until_released(app, client, coalition, make_letter, sign, mailbox):
     letter = make_letter(embargoed="y")
-    assert client.get(f"/letters/{letter.slug}").status_code == 404
-    assert client.get(f"/letters/sign/{letter.signon_key}").status_code == 200
+    public = app.test_client()  # the organizers see a preview (tests/coalitions/test_preview.py)
+    assert public.get(f"/letters/{letter.slug}").status_code == 404
+    assert public.get(f"/letters/sign/{letter.signon_key}").status_code == 200
     sign(letter)
     approve_all(client, coalition, letter)
-    assert client.get(f"/letters/{letter.slug}").status_code == 404
+    assert public.get(f"/letters/{letter.slug}").status_code == 404
 
     client.post(_url(coalition, letter, "/release"))
     assert "Juntos" in text_of(client.get(f"/letters/{letter.slug}"))
@@ -76,10 +79,12 @@ def test_the_release_time_publishes_by_itself(client, coalition, make_letter):
     assert client.get(f"/letters/{letter.slug}").status_code == 200
 
 
-def test_a_draft_is_invisible_to_the_public(client, make_letter):
+@pytest.mark.usefixtures("requests_start_afresh")
+def test_a_draft_is_invisible_to_the_public(app, make_letter):
     letter = make_letter(open_it=False)
-    assert client.get(f"/letters/{letter.slug}").status_code == 404
-    assert client.get(f"/letters/sign/{letter.signon_key}").status_code == 404
+    public = app.test_client()
+    assert public.get(f"/letters/{letter.slug}").status_code == 404
+    assert public.get(f"/letters/sign/{letter.signon_key}").status_code == 404
 
 
 def test_at_the_deadline_the_letter_closes_and_late_sign_ons_wait(client, coalition, make_letter, sign):

@@ -71,7 +71,7 @@ def test_invite_all_members_asks_each_contact_once_in_their_language(
     assert "asks" in body_of(english[0]) and "Ana Organizer" in body_of(english[0])
 
     again = client.post(outreach_url(coalition, letter, "/members"), follow_redirects=True)
-    assert "0 member contacts asked; 2 already asked or signed." in text_of(again)
+    assert "0 member contacts asked. 2 already asked or signed." in text_of(again)
     assert len(invitations(db)) == 2 and len(mailbox.to("info@puente.example")) == 1
     page = text_of(client.get(outreach_url(coalition, letter)))
     assert LONG_NAME in page and "Asked" in page and "by Ana Organizer" in page
@@ -184,7 +184,7 @@ def test_remind_at_most_once_per_48_hours_even_when_clicked_twice(
 
     make_old(db)
     first, second = client.post(remind, follow_redirects=True), client.post(remind, follow_redirects=True)
-    assert "1 reminders sent." in text_of(first) and "0 reminders sent." in text_of(second)
+    assert "1 reminder sent." in text_of(first) and "0 reminders sent." in text_of(second)
     sent = mailbox.to("hola@mijente.example")
     assert len(sent) == 2 and sent[1]["Subject"].startswith("Reminder:")
     invitation = invitations(db)[0]
