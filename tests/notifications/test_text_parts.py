@@ -34,7 +34,10 @@ WHEN = datetime(2027, 5, 29, 18, 0)
 def _samples() -> dict:
     person = Sample(name=TYPED)
     coalition = Sample(name=TYPED, description=TYPED)
-    event = Sample(title=TYPED, day=Sample(title=TYPED), host_name=TYPED, city=TYPED, us_state="PA")
+    def titled(**fields):
+        return Sample(title=TYPED, title_in=lambda language: TYPED, **fields)
+
+    event = titled(day=titled(), host_name=TYPED, city=TYPED, us_state="PA")
     consent = Sample(wording=TYPED, language="es", source="petition", given_at=WHEN, withdrawn_at=None)
     record = Sample(
         coalition=TYPED, fields={"first_name": TYPED, "language": "es"}, consents=[consent], activity=[TYPED]
