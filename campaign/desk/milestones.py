@@ -11,7 +11,7 @@ from datetime import datetime
 
 from flask_babel import format_decimal
 from flask_babel import gettext as _
-from sqlalchemy import Integer, func, literal, select, union_all
+from sqlalchemy import Integer, func, literal, select, true, union_all
 
 from campaign.extensions import db
 from campaign.petitions.models import PaperBatch, Petition, PetitionSignature, SignatureState
@@ -91,6 +91,8 @@ def _steps(petitions):
     """Each of `petitions` with each milestone, and with its own goal."""
     fixed = union_all(*(select(literal(step, Integer).label("step")) for step in MILESTONES)).subquery()
     return union_all(
-        select(Petition.id.label("petition_id"), fixed.c.step).where(Petition.id.in_(petitions)),
+        select(Petition.id.label("petition_id"), fixed.c.step)
+        .join(fixed, true())  # every petition with every milestone
+        .where(Petition.id.in_(petitions)),
         select(Petition.id, Petition.goal).where(Petition.id.in_(petitions)),
     ).subquery()
