@@ -7,12 +7,13 @@ as many rows for twenty coalitions as for one.
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import case, func, select
+from sqlalchemy import func, select
 
 from campaign.accounts.models import User
 from campaign.actions.models import DayOfAction
 from campaign.coalitions.models import Coalition, CoalitionRole, Role
 from campaign.coalitions.services import active_member_counts
+from campaign.desk.items import count_where
 from campaign.extensions import db
 from campaign.letters.models import Letter, LetterState
 from campaign.notifications.models import Message, MessageKind, MessageState
@@ -73,16 +74,12 @@ def figures(coalition_ids: list[int], now: datetime) -> dict[int, Figures]:
     return found
 
 
-def _count(condition):
-    return func.sum(case((condition, 1), else_=0))
-
-
 def _letters(ids: list[int], now: datetime):
     rows = db.session.execute(
         select(
             Letter.coalition_id,
-            _count(Letter.state == LetterState.OPEN),
-            _count(Letter.state == LetterState.DELIVERED),
+            count_where(Letter.state == LetterState.OPEN),
+            count_where(Letter.state == LetterState.DELIVERED),
         )
         .where(Letter.coalition_id.in_(ids))
         .group_by(Letter.coalition_id)
@@ -122,9 +119,9 @@ def _alerts(ids: list[int], now: datetime):
     rows = db.session.execute(
         select(
             Message.coalition_id,
-            _count(Message.state == MessageState.SCHEDULED),
-            _count(Message.state.in_((MessageState.SENDING, MessageState.PAUSED))),
-            _count(sent_this_month),
+            count_where(Message.state == MessageState.SCHEDULED),
+            count_where(Message.state.in_((MessageState.SENDING, MessageState.PAUSED))),
+            count_where(sent_this_month),
         )
         .where(Message.coalition_id.in_(ids), Message.kind == MessageKind.ALERT)
         .group_by(Message.coalition_id)

@@ -9,8 +9,7 @@ the petitions asked about; it reads only the window's signatures.
 from dataclasses import dataclass
 from datetime import datetime
 
-from flask_babel import format_decimal
-from flask_babel import gettext as _
+from flask_babel import format_decimal, ngettext
 from sqlalchemy import Integer, func, literal, select, true, union_all
 
 from campaign.extensions import db
@@ -30,8 +29,18 @@ class Crossing:
     def describe(self) -> str:
         words = {"title": self.title, "count": format_decimal(self.reached)}
         if self.is_goal:
-            return _("“%(title)s” reached its goal of %(count)s signatures.", **words)
-        return _("“%(title)s” passed %(count)s signatures.", **words)
+            return ngettext(
+                "“%(title)s” reached its goal of %(count)s signature.",
+                "“%(title)s” reached its goal of %(count)s signatures.",
+                self.reached,
+                **words,
+            )
+        return ngettext(
+            "“%(title)s” passed %(count)s signature.",
+            "“%(title)s” passed %(count)s signatures.",
+            self.reached,
+            **words,
+        )
 
 
 def crossings(coalition_ids: list[int], since: datetime) -> list[Crossing]:

@@ -7,14 +7,14 @@ from campaign.coalitions import teammates
 from campaign.coalitions.access import coalition_required
 from campaign.coalitions.models import Role
 from campaign.core.outbox import utcnow
-from campaign.desk import activity, figures, needs
+from campaign.desk import activity, figures, items, needs
 
 bp = Blueprint("desk", __name__)
 
 
 @bp.app_template_filter("from_now")
 def from_now(moment):
-    return needs.from_now(moment, utcnow())
+    return items.from_now(moment, utcnow())
 
 
 @bp.get("/dashboard")

@@ -161,7 +161,9 @@ def make_event(
         "starts_at": start,
         "ends_at": start + timedelta(hours=2),
     }
-    host = actions.Host("Vecinos de Kensington", email="host@vecinos.example", contact_name="Rosa")
+    # Whoever proposes an event names themselves; an event organizers add names no one.
+    contact = "Rosa" if state == EventState.PROPOSED else None
+    host = actions.Host("Vecinos de Kensington", email="host@vecinos.example", contact_name=contact)
     event = actions.create_event(day, host, fields, state, utcnow())
     db.session.commit()
     return event
@@ -180,7 +182,7 @@ def later(monkeypatch, **delta) -> datetime:
     return moment
 
 
-def fill(db, coalition, number: int = 0) -> None:
+def fill(db, coalition, number: int = 0, name: str = "") -> None:
     """One of every cause the desk lists, made directly through the services (for tests about
     who sees what and how many queries it takes, not about each cause: test_needs.py)."""
     from campaign.letters import services as letters
@@ -191,11 +193,12 @@ def fill(db, coalition, number: int = 0) -> None:
     from campaign.supporters.services import record_consent, upsert_supporter
 
     now, tag = utcnow(), f"{coalition.slug}-{number}"
+    name = name or tag  # in the titles of what it makes
     supporter = upsert_supporter(
         coalition.id, email=f"ana.{tag}@example.org", first_name="Ana", language="en"
     )
     record_consent(supporter, "Yes", "en", source="test")
-    fields = {"title": f"Letter {tag}", "body": "Dear Secretary,", "deadline": now + timedelta(days=2)}
+    fields = {"title": f"Letter {name}", "body": "Dear Secretary,", "deadline": now + timedelta(days=2)}
     letter = letters.create_letter(
         coalition.id, None, fields, [{"name": "Jeh Johnson", "title": "", "office": ""}]
     )
@@ -213,7 +216,7 @@ def fill(db, coalition, number: int = 0) -> None:
             )
         )
     petition = petitions.create_petition(
-        coalition.id, None, petition_form(title=f"Petition {tag}") | {"goal": 1, "deadline": None}
+        coalition.id, None, petition_form(title=f"Petition {name}") | {"goal": 1, "deadline": None}
     )
     petitions.open_petition(petition, now)
     held = {"first_name": "Bot", "email": f"bot.{tag}@example.org", "zip_code": "19104"}
@@ -223,9 +226,9 @@ def fill(db, coalition, number: int = 0) -> None:
     signing.confirm(signature, now, signing.shown_digest(signature))
     petition.signature_count = 1
     day = make_day(db, coalition)
-    make_event(db, day, timedelta(days=21), state=EventState.PROPOSED)
-    rsvp(db, make_event(db, day, timedelta(days=2)), f"rosa.{tag}@example.org")
-    audience = {"subject": f"Alert {tag}", "body": "Come.", "subject_es": "", "body_es": ""}
+    make_event(db, day, timedelta(days=21), state=EventState.PROPOSED, title=f"Vigil {name}")
+    rsvp(db, make_event(db, day, timedelta(days=2), title=f"Rally {name}"), f"rosa.{tag}@example.org")
+    audience = {"subject": f"Alert {name}", "body": "Come.", "subject_es": "", "body_es": ""}
     soon = alerts.save_alert(coalition.id, None, audience | {"audience": {"source": "subscribers"}})
     alerts.schedule(soon, now + timedelta(hours=3), "America/New_York")
     paused = alerts.save_alert(coalition.id, None, audience | {"audience": {"source": "subscribers"}})
