@@ -28,6 +28,7 @@ FEATURES = (
     "letters",
     "petitions",
     "actions",
+    "desk",  # last: the organizer's desk reads every feature's records
 )
 
 SECRET_SETTINGS = ("SECRET_KEY", "DATA_KEYS", "BLIND_INDEX_KEY", "IP_HASH_KEY")

@@ -83,7 +83,7 @@ def login():
             services.start_session(user)
             db.session.commit()
             login_user(user)
-            return redirect(safe_next(request.args.get("next"), "coalitions.dashboard"))
+            return redirect(safe_next(request.args.get("next"), "desk.dashboard"))
     return render_template("accounts/login.html", form=form)
 
 

@@ -33,10 +33,6 @@ from campaign.organizations.services import (
     update_organization,
 )
 
-# Each later feature appends a function: given coalition ids, its number of campaigns per id
-# (ids without campaigns may be left out). The dashboard shows the sum of them all.
-CAMPAIGN_COUNTERS: list[Callable[[list[int]], dict[int, int]]] = []
-
 # Each later feature whose rows tie an organization to a coalition (a signature on a letter)
 # appends a function: given organization ids, the (organization id, coalition id) pairs of its rows.
 ORGANIZATION_USERS: list[Callable[[list[int]], Iterable[tuple[int, int]]]] = []
@@ -142,14 +138,6 @@ def create_coalition(creator: User, name: str, description: str = "", region: st
     return coalition
 
 
-def campaign_counts(coalition_ids: list[int]) -> dict[int, int]:
-    totals = dict.fromkeys(coalition_ids, 0)
-    for counter in CAMPAIGN_COUNTERS:
-        for coalition_id, count in counter(coalition_ids).items():
-            totals[coalition_id] = totals.get(coalition_id, 0) + count
-    return totals
-
-
 def active_member_counts(coalition_ids: list[int]) -> dict[int, int]:
     rows = db.session.execute(
         select(Membership.coalition_id, func.count())
@@ -157,26 +145,6 @@ def active_member_counts(coalition_ids: list[int]) -> dict[int, int]:
         .group_by(Membership.coalition_id)
     )
     return dict.fromkeys(coalition_ids, 0) | dict(rows.all())
-
-
-@dataclass
-class DashboardRow:
-    coalition: Coalition
-    role: Role
-    active_members: int
-    campaigns: int
-
-
-def dashboard_rows(user: User) -> list[DashboardRow]:
-    pairs = db.session.execute(
-        select(Coalition, CoalitionRole.role)
-        .join(CoalitionRole)
-        .where(CoalitionRole.user_id == user.id)
-        .order_by(Coalition.name)
-    ).all()
-    ids = [coalition.id for coalition, _ in pairs]
-    members, campaigns = active_member_counts(ids), campaign_counts(ids)
-    return [DashboardRow(c, role, members[c.id], campaigns[c.id]) for c, role in pairs]
 
 
 # -- member organizations ------------------------------------------------------------------

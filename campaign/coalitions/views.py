@@ -1,4 +1,4 @@
-"""Coalition pages: dashboard, coalition setup, members and invitations, team, public page."""
+"""Coalition pages: coalition setup, members and invitations, team, public page."""
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import get_locale
@@ -37,12 +37,6 @@ def _to(endpoint: str, **values):
     return redirect(url_for(endpoint, slug=g.coalition.slug, **values))
 
 
-@bp.get("/dashboard")
-@login_required
-def dashboard():
-    return render_template("coalitions/dashboard.html", rows=services.dashboard_rows(current_user))
-
-
 @bp.route("/coalitions/new", methods=["GET", "POST"])
 @login_required
 def create():
@@ -53,22 +47,8 @@ def create():
         )
         db.session.commit()
         flash(_("The coalition is created. Invite its member organizations next."), "success")
-        return redirect(url_for("coalitions.overview", slug=coalition.slug))
+        return redirect(url_for("desk.overview", slug=coalition.slug))
     return render_template("coalitions/create.html", form=form)
-
-
-@bp.get("/coalitions/<slug>")
-@coalition_required(Role.VIEWER)
-def overview():
-    counts = services.active_member_counts([g.coalition.id])
-    campaigns = services.campaign_counts([g.coalition.id])
-    return render_template(
-        "coalitions/overview.html",
-        coalition=g.coalition,
-        active_members=counts[g.coalition.id],
-        campaigns=campaigns[g.coalition.id],
-        team=teammates.team(g.coalition.id),
-    )
 
 
 @bp.get("/coalitions/<slug>/members")
@@ -252,8 +232,8 @@ def _after_team_change(teammate: CoalitionRole):
     if teammate.user_id != current_user.id:
         return _to("coalitions.team")
     if db.session.get(CoalitionRole, teammate.id) is None:
-        return redirect(url_for("coalitions.dashboard"))
-    return _to("coalitions.team" if teammate.role >= Role.ADMIN else "coalitions.overview")
+        return redirect(url_for("desk.dashboard"))
+    return _to("coalitions.team" if teammate.role >= Role.ADMIN else "desk.overview")
 
 
 def _current_membership_or_404(organization_id: int) -> Membership:
@@ -362,7 +342,7 @@ def accept_team_invitation(token: str):
         return redirect(url_for("coalitions.team_invitation", token=token))
     db.session.commit()
     flash(_("Welcome to the team of %(coalition)s.", coalition=coalition.name), "success")
-    return redirect(url_for("coalitions.overview", slug=coalition.slug))
+    return redirect(url_for("desk.overview", slug=coalition.slug))
 
 
 RESPONSES = {

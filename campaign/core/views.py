@@ -26,7 +26,7 @@ bp = Blueprint("core", __name__)
 @bp.get("/")
 def home():
     if current_user.is_authenticated:
-        return redirect(url_for("coalitions.dashboard"))
+        return redirect(url_for("desk.dashboard"))
     return render_template("core/home.html")
 
 

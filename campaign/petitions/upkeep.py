@@ -16,6 +16,8 @@ from campaign.petitions.models import Petition, PetitionSignature, PetitionState
 REMIND_AFTER = timedelta(hours=24)
 FORGET_IP_AFTER = timedelta(days=30)
 REMINDERS_PER_RUN = 2000
+# The counts organizers hear of (and the desk shows passed), besides each petition's own goal.
+MILESTONES = tuple(10**power for power in range(2, 10))
 
 
 def send_reminders(now: datetime) -> int:
@@ -81,7 +83,7 @@ def forget_ip_hashes(now: datetime) -> int:
 
 def milestone_reached(count: int, goal: int) -> int:
     """The highest of 100, 1,000, 10,000, ... and the goal that `count` has reached (0 if none)."""
-    steps = [10**power for power in range(2, 10)] + [goal]
+    steps = [*MILESTONES, goal]
     return max((step for step in steps if step <= count), default=0)
 
 

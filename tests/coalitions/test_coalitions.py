@@ -1,4 +1,4 @@
-"""Creating coalitions, the dashboard, the overview and the public page."""
+"""Creating coalitions and the public page (the dashboard and the overview: tests/desk)."""
 
 from sqlalchemy import select
 
@@ -40,25 +40,6 @@ def test_create_bad_input_keeps_what_was_typed(client, db, owner):
     assert "Enter the coalition’s name." in page
     assert "Kept text" in page and 'value="Fresno"' in page
     assert db.session.scalar(select(Coalition)) is None
-
-
-def test_dashboard_empty_state_then_counts(client, db, owner, make_coalition, invite_org):
-    page = client.get("/dashboard").get_data(as_text=True)
-    assert "Create a coalition" in page and "You are not in a coalition yet" in page
-
-    coalition = make_coalition(owner)
-    services.accept(invite_org(coalition, owner, "CHIRLA"))
-    invite_org(coalition, owner, "CARECEN", email="x@carecen.example")  # invited, not yet active
-    db.session.commit()
-    services.CAMPAIGN_COUNTERS.append(lambda ids: {ids[0]: 2})
-    try:
-        page = client.get("/dashboard").get_data(as_text=True)
-    finally:
-        services.CAMPAIGN_COUNTERS.pop()
-    assert "ICE Out of LA" in page
-    assert "<strong>1</strong> member organization" in page
-    assert "<strong>2</strong> campaigns" in page
-    assert "<strong>Owner</strong>" in page
 
 
 def test_public_page_groups_active_members_by_sector(client, db, owner, make_coalition, invite_org):
