@@ -28,7 +28,8 @@ from campaign.demo.data import DEMO_ORGANIZER
 from campaign.extensions import db
 from campaign.letters import services as letters
 from campaign.letters import signing as letter_signing
-from campaign.letters.models import Letter, Signature
+from campaign.letters.models import ChangeKind, Letter, Signature
+from campaign.letters.versions import Decision
 from campaign.letters.vetting import decide
 from campaign.notifications import services as alerts
 from campaign.petitions import paper, tally
@@ -112,6 +113,9 @@ def _letter(coalition, organizer: User) -> None:
                 letter_signing.confirm(signature, utcnow(), letter_signing.shown_digest(signature))
             if n == 0:
                 decide([signature], True, organizer.id, utcnow())
+        if not delivered:  # a correction: its email gives each signer a link to withdraw
+            correction = fields | {"body": f"{fields['body']} {TITLE}"}
+            letters.update_letter(letter, correction, [target], organizer.id, Decision(ChangeKind.CORRECTION))
         if delivered:
             letters.record_delivery(letter, date(2026, 1, 5), PLACE, f"{PERSON} {EMAIL}")
             letters.record_response(letter, date(2026, 2, 5), f"{TITLE} {PLACE}")

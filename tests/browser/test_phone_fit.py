@@ -1,11 +1,13 @@
 """No page scrolls sideways on a phone: a crawl of every page, in English and in Spanish, at 390 px.
 
 The pages are found, not listed: from the public pages and the emailed links (logged out), then
-from the dashboard (logged in as the demo organizer), breadth first along same-origin links.
-A URL stands for its endpoint (Flask's url_map says which); at most PER_ENDPOINT pages of each
-are opened, so a new page is covered as soon as a link leads to it, and a long list of letters
-does not make the crawl long. The data is the demo's, plus a coalition whose names are single
-words of 60+ letters, long addresses and a seven-digit count (long_names.py).
+from the dashboard (logged in as the demo organizer), breadth first along same-origin links;
+last, a page of each endpoint no link led to (a form's "thank you"), if the URLs met so far
+fill in its rule. A URL stands for its endpoint (Flask's url_map says which); at most
+PER_ENDPOINT pages of each are opened, so a new page is covered as soon as a link leads to it,
+and a long list of letters does not make the crawl long. The data is the demo's, plus a
+coalition whose names are single words of 60+ letters, with long addresses and a seven-digit
+count (long_names.py). `pytest -s` prints the pages opened per endpoint and those not reached.
 """
 
 import re
@@ -39,10 +41,11 @@ PER_ENDPOINT = 2
 SKIPPED_ENDPOINTS = {"core.set_language", "accounts.verify", "core.dev_mailbox", "core.dev_mail", "static"}
 DOWNLOAD = re.compile(r"\.\w+$")  # a rule ending in an extension serves a file: PDF, CSV, ICS, SVG, JSON
 
-# The element that sticks out furthest to the right, the innermost one when several end alike
-# (a text's own element, not the card around it); text counts by its line boxes, since a word
-# too long for its line overflows its element without widening it. What a scrolling box (a
-# table's wrapper) clips does not widen the page, so it is not a culprit.
+# The widest element that reaches past the screen's edge, the innermost one when several are as
+# wide (the cell, not its row): the name that cannot wrap, the table too wide, rather than the
+# button it pushed out. A text counts by its line boxes, since a word too long for its line
+# overflows its element without widening it. What a scrolling box (a table's wrapper) clips
+# does not widen the page, so it is no culprit.
 CULPRIT = """(limit) => {
   const clipped = (box) => {
     for (let up = box; up && up !== document.body; up = up.parentElement) {
@@ -51,14 +54,15 @@ CULPRIT = """(limit) => {
     return false;
   };
   let worst = null;
-  const consider = (el, right, clipper) => {
-    if (right <= limit + 0.5 || clipped(clipper)) return;
-    if (!worst || right > worst.right + 0.5 || (right > worst.right - 0.5 && worst.el.contains(el))) {
-      worst = {el, right};
+  const consider = (el, box, clipper) => {
+    if (box.right <= limit + 0.5 || clipped(clipper)) return;
+    const width = box.width;
+    if (!worst || width > worst.width + 0.5 || (width > worst.width - 0.5 && worst.el.contains(el))) {
+      worst = {el, width, right: box.right};
     }
   };
   for (const el of document.body.querySelectorAll('*')) {
-    consider(el, el.getBoundingClientRect().right, el.parentElement);
+    consider(el, el.getBoundingClientRect(), el.parentElement);
   }
   const texts = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
   const range = document.createRange();
@@ -66,7 +70,7 @@ CULPRIT = """(limit) => {
     const parent = texts.currentNode.parentElement;
     if (!texts.currentNode.textContent.trim()) continue;
     range.selectNodeContents(texts.currentNode);
-    consider(parent, range.getBoundingClientRect().right, parent);
+    consider(parent, range.getBoundingClientRect(), parent);
   }
   if (!worst) return 'no element found';
   const path = [];
@@ -75,7 +79,8 @@ CULPRIT = """(limit) => {
       [...el.classList].map((name) => '.' + name).join(''));
   }
   const text = (worst.el.innerText || worst.el.value || '').replace(/\\s+/g, ' ').trim().slice(0, 70);
-  return `${path.slice(-4).join(' > ')} reaches ${Math.round(worst.right)}px: "${text}"`;
+  const size = `${Math.round(worst.width)}px wide, to ${Math.round(worst.right)}px`;
+  return `${path.slice(-4).join(' > ')} (${size}): "${text}"`;
 }"""
 LINKS = "[...document.links].filter((a) => !a.hasAttribute('download')).map((a) => a.href)"
 
@@ -111,6 +116,11 @@ def public_pages() -> list[str]:
     ]
 
 
+def is_page(rule) -> bool:
+    """A GET rule serving a page: not skipped, not a file (a rule ending in an extension)."""
+    return "GET" in rule.methods and rule.endpoint not in SKIPPED_ENDPOINTS and not DOWNLOAD.search(rule.rule)
+
+
 class Crawl:
     """Breadth-first through one browser context's pages, at most PER_ENDPOINT per endpoint and
     as many again of the long coalition's, wherever the other pages come in the queue."""
@@ -122,6 +132,8 @@ class Crawl:
         self.seen: set[str] = set()
         self.planned: dict[tuple[str, bool], int] = defaultdict(int)
         self.visited: dict[str, list[str]] = defaultdict(list)
+        self.values: dict[tuple[str, str], str] = {}  # (first segment, argument): a value met in a URL
+        self.reached: set[str | None] = set()  # what was asked for and where it led (one-click)
         self.needs_login: list[str] = []
         self.overflows: list[str] = []
         self.errors: list[str] = []
@@ -129,15 +141,41 @@ class Crawl:
     def endpoint(self, path: str) -> str | None:
         """The endpoint serving `path`, or None for what is not a page to open."""
         try:
-            endpoint, _ = self.routes.match(urlsplit(path).path, method="GET")
+            rule, _ = self.routes.match(urlsplit(path).path, method="GET", return_rule=True)
         except (HTTPException, RoutingException):
             return None
-        rule = next(iter(self.routes.map.iter_rules(endpoint))).rule
-        return None if endpoint in SKIPPED_ENDPOINTS or DOWNLOAD.search(rule) else endpoint
+        return rule.endpoint if is_page(rule) else None
+
+    def remember_values(self, path: str, is_long: bool) -> None:
+        """The URL's arguments, for filling in the rules no link leads to; the long coalition's first."""
+        _, arguments = self.routes.match(urlsplit(path).path, method="GET")
+        for name, value in arguments.items():
+            key = (path.split("/")[1], name)
+            if is_long or key not in self.values:
+                self.values[key] = value
+
+    def fill_in(self) -> None:
+        """Queue a page of each endpoint no link led to (the page after a form: "thanks for
+        signing"), its URL made of values met under the same first segment. Tokens are not
+        guessed: a token's page is reached from an email or not at all."""
+        for rule in self.routes.map.iter_rules():
+            if rule.endpoint in self.reached or not is_page(rule) or "token" in rule.arguments:
+                continue
+            section = rule.rule.split("/")[1]
+            values = {name: self.values.get((section, name)) for name in rule.arguments}
+            if None not in values.values():
+                self.add(self.routes.build(rule.endpoint, values))
+
+    def unreached(self) -> list[str]:
+        pages = {rule.endpoint for rule in self.routes.map.iter_rules() if is_page(rule)}
+        return sorted(pages - self.reached)
+
+    def is_long(self, path: str) -> bool:
+        return any(mark in path for mark in self.long_marks)
 
     def add(self, path: str) -> None:
         endpoint = self.endpoint(path)
-        kind = (endpoint, any(mark in path for mark in self.long_marks))
+        kind = (endpoint, self.is_long(path))
         if path in self.seen or endpoint is None or self.planned[kind] >= PER_ENDPOINT:
             return
         self.seen.add(path)
@@ -155,13 +193,15 @@ class Crawl:
         landed = self.page.url.removeprefix(self.base_url)
         if response.status >= 500:
             self.errors.append(f"{path} answered {response.status}")
-        if "text/html" not in response.headers.get("content-type", ""):
-            return
         if landed.startswith("/accounts/login?") and not path.startswith("/accounts/login"):
             self.needs_login.append(path)
             return
+        self.reached |= {self.endpoint(path), self.endpoint(landed)}
+        if "text/html" not in response.headers.get("content-type", ""):
+            return
         self.visited[self.endpoint(landed) or self.endpoint(path)].append(path)
         self.seen.add(landed)
+        self.remember_values(landed, self.is_long(path))
         width = self.page.evaluate("document.documentElement.scrollWidth")
         if width > PHONE["width"]:
             culprit = self.page.evaluate(CULPRIT, PHONE["width"])
@@ -175,17 +215,20 @@ class Crawl:
         opened = sum(len(paths) for paths in self.visited.values())
         lines = [f"{opened} pages of {len(self.visited)} endpoints"]
         lines += [f"  {len(paths)} {endpoint}" for endpoint, paths in sorted(self.visited.items())]
+        lines += ["Not reached:", *(f"  {endpoint}" for endpoint in self.unreached())]
         return "\n".join(lines)
 
 
-def log_in(page: Page, language: str) -> None:
-    """As the demo organizer; the language chosen before stays chosen."""
+def log_in(page: Page, language: str) -> str:
+    """As the demo organizer, whose language chosen before stays chosen; the path of the page
+    logging in leads to (the dashboard, whatever its address)."""
     page.goto("/accounts/login")
     page.fill("input[name=email]", DEMO_ORGANIZER["email"])
     page.fill("input[name=password]", DEMO_ORGANIZER["password"])
     page.locator("main form [type=submit]").click()
     page.wait_for_url(lambda url: "/accounts/login" not in url)
     assert page.locator("html").get_attribute("lang") == language
+    return urlsplit(page.url).path
 
 
 @pytest.mark.parametrize("language", ["en", "es"])
@@ -196,8 +239,9 @@ def test_no_page_scrolls_sideways_on_a_phone(browser, live_app, live_server, sta
     context.request.get(f"/language/{language}")  # the context keeps its cookie
     crawl = Crawl(page, live_app, live_server, start.long_marks)
     crawl.run(start.paths)
-    log_in(page, language)
-    crawl.run(["/dashboard", *crawl.needs_login])
+    crawl.run([log_in(page, language), *crawl.needs_login])
+    crawl.fill_in()
+    crawl.run([])
     context.close()
     print(f"\n{language}, {time.perf_counter() - started:.1f}s: {crawl.report()}")
     assert not crawl.errors, "\n".join(crawl.errors)
