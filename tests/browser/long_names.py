@@ -182,24 +182,26 @@ def _day_of_action(coalition, organizer: User, organization_id: int) -> None:
         rsvps.rsvp(scheduled, person | {"phone": "+12135550100"}, "es", None, utcnow())
 
 
-def slugs() -> set[str]:
-    """The slugs in the long coalition's URLs: its own, and its letters', petition's and day's."""
+def url_marks() -> set[str]:
+    """What the long coalition's URLs hold: its slug, its letters', petition's and day's, and
+    its letters' sign-on keys."""
     coalition = db.session.scalar(select(Coalition).where(Coalition.name == COALITION))
+    columns = (Letter.slug, Letter.signon_key, Petition.slug, DayOfAction.slug)
     owned = [
-        db.session.scalars(select(model.slug).where(model.coalition_id == coalition.id))
-        for model in (Letter, Petition, DayOfAction)
+        db.session.scalars(select(column).where(column.class_.coalition_id == coalition.id))
+        for column in columns
     ]
-    return {coalition.slug, *(slug for slugs in owned for slug in slugs)}
+    return {coalition.slug, *(value for values in owned for value in values)}
 
 
-def emailed_paths(base_url: str, after_mail_id: int) -> list[str]:
-    """The paths of the app's own links in the emails stored since `after_mail_id`."""
+def emailed_paths(base_url: str) -> list[str]:
+    """The paths of the app's own links in the emails to the long coalition's people."""
     link = re.compile(re.escape(base_url) + r"(/[^\s\"'<>)\]]*)")
     paths = []
-    for mail in db.session.scalars(select(StoredMail).where(StoredMail.id > after_mail_id)):
+    for mail in db.session.scalars(select(StoredMail)):
         message = message_from_string(mail.raw, policy=policy.default)
-        text = message.get_body(preferencelist=("plain",)).get_content()
-        paths.extend(link.findall(text))
+        if message["To"].endswith(EMAIL.partition("@")[2]):
+            paths.extend(link.findall(message.get_body(preferencelist=("plain",)).get_content()))
     return list(dict.fromkeys(paths))
 
 

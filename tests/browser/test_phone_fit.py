@@ -18,14 +18,13 @@ from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import Page
-from sqlalchemy import func, select
+from sqlalchemy import select
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import RoutingException
 
 from campaign.accounts.models import User
 from campaign.actions.models import DayOfAction
 from campaign.coalitions.models import Coalition
-from campaign.core.mail import StoredMail
 from campaign.demo.data import DEMO_ORGANIZER
 from campaign.extensions import db
 from campaign.letters.models import Letter
@@ -98,12 +97,11 @@ def start(live_app, live_server) -> Start:
         loaded = live_app.test_cli_runner().invoke(args=["demo", "load"])
         assert loaded.exit_code == 0, loaded.output
         organizer = db.session.scalar(select(User).where(User.email == DEMO_ORGANIZER["email"]))
-        last_mail = db.session.scalar(select(func.max(StoredMail.id))) or 0
         long_names.load(organizer)
         long_names.commit_and_send()
-        emailed = long_names.emailed_paths(live_server, last_mail)
-        tokens = {max(path.split("/"), key=len) for path in emailed}
-        return Start(["/", *public_pages(), *emailed], long_names.slugs() | tokens)
+        emailed = long_names.emailed_paths(live_server)
+        tokens = {part for path in emailed for part in path.split("/") if len(part) >= 20}
+        return Start(["/", *public_pages(), *emailed], long_names.url_marks() | tokens)
 
 
 def public_pages() -> list[str]:
