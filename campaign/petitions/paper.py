@@ -36,9 +36,8 @@ def correct_batch(
     user_id: int,
     collectors: dict[int, str],
 ) -> bool:
-    """The batch as the organizer now says it was; the counts, the places and the log follow.
-    False if that is what it already was (a second click on the button)."""
-    db.session.refresh(batch, with_for_update=True)  # a second organizer's correction waits
+    """The batch (loaded locked: `locked_batch`) as the organizer now says it was; the counts, the
+    places and the log follow. False if that is what it already was (a second click)."""
     if (batch.organization_id, batch.count, _entries(batch)) == (organization_id, len(names) or count, names):
         return False
     before = described(batch, collectors)
@@ -51,12 +50,22 @@ def correct_batch(
     return True
 
 
+def locked_batch(petition: Petition, batch_id: int) -> PaperBatch | None:
+    """The petition's batch, locked until the transaction ends: a second correction or deletion
+    (a double click, another organizer) waits, then finds it changed or gone."""
+    return db.session.scalar(
+        select(PaperBatch)
+        .where(PaperBatch.id == batch_id, PaperBatch.petition_id == petition.id)
+        .with_for_update()
+    )
+
+
 def _entries(batch: PaperBatch) -> list[tuple[str, str]]:
     return [(entry.name, entry.zip_code) for entry in batch.entries]
 
 
 def delete_batch(batch: PaperBatch, user_id: int, collectors: dict[int, str]) -> None:
-    db.session.refresh(batch, with_for_update=True)
+    """The batch (loaded locked: `locked_batch`) off the count and its places, and logged."""
     _log(batch, PaperChangeKind.DELETED, user_id, described(batch, collectors), {})
     _count(batch, -1)
     db.session.delete(batch)

@@ -4,7 +4,6 @@ from flask import abort, flash, g, redirect, render_template, url_for
 from flask_babel import format_decimal, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 
 from campaign.coalitions.access import coalition_required, get_scoped_or_404
 from campaign.coalitions.models import Role
@@ -28,10 +27,6 @@ def _collectors(batch: PaperBatch | None = None) -> dict[int, str]:
     if batch is not None and batch.organization_id and batch.organization_id not in collectors:
         collectors[batch.organization_id] = paper_signatures.collector_name(batch, collectors)
     return collectors
-
-
-def _batch_of(petition: Petition, batch_id: int):
-    return select(PaperBatch).where(PaperBatch.id == batch_id, PaperBatch.petition_id == petition.id)
 
 
 @bp.route("/coalitions/<slug>/petitions/<int:petition_id>/paper", methods=["GET", "POST"])
@@ -71,7 +66,9 @@ def _added(count: int) -> str:
 @coalition_required(Role.ORGANIZER)
 def paper_batch(petition_id: int, batch_id: int):
     petition = get_scoped_or_404(Petition, petition_id)
-    batch = db.first_or_404(_batch_of(petition, batch_id))
+    batch = paper_signatures.locked_batch(petition, batch_id)
+    if batch is None:
+        abort(404)
     collectors = _collectors(batch)
     form = PaperForm(list(collectors.items()), **paper_signatures.form_values(batch, _("Name removed")))
     if form.validate_on_submit():
@@ -102,7 +99,7 @@ def delete_paper_batch(petition_id: int, batch_id: int):
     petition = get_scoped_or_404(Petition, petition_id)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    batch = db.session.scalar(_batch_of(petition, batch_id))
+    batch = paper_signatures.locked_batch(petition, batch_id)
     if batch is None:  # a second click, or another organizer was first
         flash(_("That batch was already deleted."), "info")
         return _to_paper(petition)
