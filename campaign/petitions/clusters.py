@@ -1,17 +1,35 @@
-"""Signature clusters (one IP hash, one email domain) and an organizer's verdict on a whole cluster."""
+"""Signature clusters (one IP hash, one email domain), an organizer's verdict on a whole cluster,
+undoing a strike, and where the signatures came from."""
 
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
-from sqlalchemy import case, func, select, update
+from sqlalchemy import case, delete, func, insert, select, update
+from sqlalchemy.orm import selectinload
 
 from campaign.coalitions.services import member_organizations
 from campaign.core.slugs import slugify
 from campaign.extensions import db
-from campaign.petitions.models import Petition, PetitionSignature, SignatureState
+from campaign.petitions import paper
+from campaign.petitions.models import (
+    ClusterStrike,
+    Petition,
+    PetitionSignature,
+    SignatureState,
+    StruckSignature,
+)
 
 MIN_CLUSTER = 3
 SHOWN_CLUSTERS = 30
 COLUMNS = {"ip": PetitionSignature.ip_hash, "domain": PetitionSignature.email_domain}
+# How long a strike can be undone; after that its list of signatures is dropped (upkeep.py).
+UNDO_STRIKE_DAYS = 30
+UNDO_STRIKE_WINDOW = timedelta(days=UNDO_STRIKE_DAYS)
+
+
+def label(kind: str, key: str) -> str:
+    """How the pages name a cluster: a network by its hash's first characters, never the hash."""
+    return f"#{key[:8]}" if kind == "ip" else f"@{key}"
 
 
 @dataclass(frozen=True)
@@ -24,7 +42,7 @@ class Cluster:
 
     @property
     def label(self) -> str:
-        return f"#{self.key[:8]}" if self.kind == "ip" else f"@{self.key}"
+        return label(self.kind, self.key)
 
 
 def clusters(petition: Petition) -> list[Cluster]:
@@ -69,15 +87,102 @@ def release(petition: Petition, kind: str, key: str) -> int:
     return result.rowcount
 
 
-def invalidate(petition: Petition, kind: str, key: str) -> int:
-    """Strike the whole cluster out. Counted ones stay on the tallies until the recount the
-    caller enqueues (`tasks.recount_petition`): on a big petition it takes a second, not a request's."""
-    result = db.session.execute(
-        update(PetitionSignature)
+def invalidate(petition: Petition, kind: str, key: str, user_id: int, now: datetime) -> ClusterStrike | None:
+    """Strike the whole cluster out, remembering each signature's state for an undo; None if
+    nothing was left to strike (a second click). Counted ones stay on the tallies until the
+    recount the caller enqueues (`tasks.recount_petition`): on a big petition it takes a second,
+    not a request's."""
+    # Locked: a second click waits here, then finds them struck and strikes nothing.
+    rows = db.session.execute(
+        select(PetitionSignature.id, PetitionSignature.state)
         .where(*_in_cluster(petition, kind, key), PetitionSignature.state != SignatureState.INVALID)
+        .with_for_update()
+    ).all()
+    if not rows:
+        return None
+    strike = ClusterStrike(
+        petition_id=petition.id,
+        kind=kind,
+        label=label(kind, key),
+        count=len(rows),
+        struck_by_id=user_id,
+        struck_at=now,
+    )
+    db.session.add(strike)
+    db.session.flush()
+    db.session.execute(
+        insert(StruckSignature),
+        [{"strike_id": strike.id, "signature_id": id_, "state_before": state} for id_, state in rows],
+    )
+    db.session.execute(
+        update(PetitionSignature)
+        .where(PetitionSignature.id.in_(_struck_by(strike)))
         .values(state=SignatureState.INVALID)
     )
-    return result.rowcount
+    return strike
+
+
+def _struck_by(strike: ClusterStrike, state_before: SignatureState | None = None):
+    query = select(StruckSignature.signature_id).where(StruckSignature.strike_id == strike.id)
+    if state_before is not None:
+        query = query.where(StruckSignature.state_before == state_before)
+    return query
+
+
+def can_undo(strike: ClusterStrike, now: datetime) -> bool:
+    return strike.undone_at is None and strike.struck_at > now - UNDO_STRIKE_WINDOW
+
+
+def undo(strike: ClusterStrike, user_id: int, now: datetime) -> bool:
+    """Give the struck signatures their states back; False if it was undone already (a second
+    click) or is too old. The caller enqueues the recount. One confirmed by its signer while
+    struck out counts now."""
+    claimed = db.session.execute(
+        update(ClusterStrike)
+        .where(
+            ClusterStrike.id == strike.id,
+            ClusterStrike.undone_at.is_(None),
+            ClusterStrike.struck_at > now - UNDO_STRIKE_WINDOW,
+        )
+        .values(undone_at=now, undone_by_id=user_id)
+    ).rowcount
+    if not claimed:
+        return False
+    confirmed_meanwhile = case(
+        (PetitionSignature.confirmed_at.is_not(None), SignatureState.CONFIRMED.value),
+        else_=SignatureState.UNCONFIRMED.value,
+    )
+    given_back = {
+        SignatureState.CONFIRMED: SignatureState.CONFIRMED.value,
+        SignatureState.QUARANTINED: SignatureState.QUARANTINED.value,
+        SignatureState.UNCONFIRMED: confirmed_meanwhile,
+    }
+    for state_before, state in given_back.items():
+        db.session.execute(
+            update(PetitionSignature)
+            .where(
+                PetitionSignature.id.in_(_struck_by(strike, state_before)),
+                PetitionSignature.state == SignatureState.INVALID,
+            )
+            .values(state=state)
+        )
+    db.session.execute(delete(StruckSignature).where(StruckSignature.strike_id == strike.id))
+    db.session.refresh(strike)
+    return True
+
+
+def strikes(petition: Petition, now: datetime) -> list[ClusterStrike]:
+    """Strikes of the last UNDO_STRIKE_DAYS, newest first: the page offers to undo those not
+    undone yet."""
+    return db.session.scalars(
+        select(ClusterStrike)
+        .where(
+            ClusterStrike.petition_id == petition.id,
+            ClusterStrike.struck_at > now - UNDO_STRIKE_WINDOW,
+        )
+        .options(selectinload(ClusterStrike.struck_by), selectinload(ClusterStrike.undone_by))
+        .order_by(ClusterStrike.struck_at.desc(), ClusterStrike.id.desc())
+    ).all()
 
 
 @dataclass(frozen=True)
@@ -85,6 +190,11 @@ class Sources:
     members: list[tuple[str, str]]  # (member organization, its code), in the coalition's order
     counts: dict[str, int]  # confirmed signatures by code ("" for none)
     others: list[str]  # codes that are no member's (share-whatsapp, widget, ...)
+    paper: list[paper.PaperLine]  # signatures on paper, by who collected them
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values()) + sum(line.count for line in self.paper)
 
 
 def source_code(organization) -> str:
@@ -92,11 +202,19 @@ def source_code(organization) -> str:
     return slugify(organization.name, "member")[:40]
 
 
+def member_codes(members) -> list[tuple[str, str]]:
+    """(name, `?source=` code) of each member organization, in the order given."""
+    return [(member.name, source_code(member)) for member in members]
+
+
 def sources(petition: Petition) -> Sources:
-    """Where the confirmed signatures came from: each member organization's link, and the rest."""
-    members = [(org.name, source_code(org)) for org in member_organizations(petition.coalition_id)]
+    """Where the confirmed signatures came from: each member organization's link, the rest, and
+    the paper batches."""
+    members = member_organizations(petition.coalition_id)
+    codes = member_codes(members)
     counts = _counts_by_source(petition)
-    return Sources(members, counts, sorted(set(counts) - {code for _, code in members}))
+    others = sorted(set(counts) - {code for _, code in codes})
+    return Sources(codes, counts, others, paper.by_collector(petition, paper.collector_names(members)))
 
 
 def _counts_by_source(petition: Petition) -> dict[str, int]:

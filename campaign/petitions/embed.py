@@ -9,17 +9,23 @@ from flask import make_response, redirect, render_template, url_for
 
 from campaign.core.security import embeddable
 from campaign.extensions import csrf, db, limiter
-from campaign.petitions import abuse
 from campaign.petitions.forms import SignForm
 from campaign.petitions.models import Petition
-from campaign.petitions.public_views import public_or_404, sign_form, sign_from
+from campaign.petitions.public_views import (
+    prepare,
+    public_or_404,
+    readable_by_any_site,
+    shown_source,
+    sign_form,
+    sign_from,
+)
 from campaign.petitions.views import bp
 
 BADGE_MAX_AGE_SECONDS = 30
 
 
 def _widget(petition: Petition, form: SignForm, status: int = 200):
-    form.started.data = abuse.form_stamp(petition.id, form.started.data)
+    prepare(form, petition)
     page = render_template("petitions/embed.html", petition=petition, form=form)
     return embeddable(make_response(page, status))
 
@@ -40,15 +46,19 @@ def embed_sign(slug: str):
         return _widget(petition, form, 409)
     if not form.validate_on_submit():
         return _widget(petition, form, 400)
+    # A member organization's widget carries its code from the embed address; the plain one is "widget".
     form.source.data = form.source.data or "widget"
     sign_from(form, petition)
     db.session.commit()
-    return redirect(url_for("petitions.embed_thanks", slug=slug))
+    return redirect(url_for("petitions.embed_thanks", slug=slug, source=form.source.data))
 
 
 @bp.get("/petitions/<slug>/embed/thanks")
 def embed_thanks(slug: str):
-    page = render_template("petitions/embed_thanks.html", petition=public_or_404(slug))
+    petition = public_or_404(slug)
+    page = render_template(
+        "petitions/embed_thanks.html", petition=petition, source=shown_source() or "widget"
+    )
     return embeddable(make_response(page))
 
 
@@ -58,4 +68,4 @@ def badge(slug: str):
     response = make_response(render_template("petitions/badge.svg", petition=petition))
     response.mimetype = "image/svg+xml"
     response.headers["Cache-Control"] = f"public, max-age={BADGE_MAX_AGE_SECONDS}"
-    return embeddable(response)
+    return readable_by_any_site(embeddable(response))

@@ -1,6 +1,7 @@
 """Writing a petition, and the public sign form."""
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
@@ -201,12 +202,13 @@ class ClusterForm(AppForm):
 
 
 class PaperForm(AppForm):
-    """A batch of paper signatures: how many, or the names and ZIP codes off the sheets."""
+    """A batch of paper signatures: how many, or the names and ZIP codes off the sheets. The same
+    form enters a batch and corrects one."""
 
     organization_id = SelectField(_l("Collected by"), coerce=int, validators=[InputRequired()])
     count = IntegerField(
         _l("Number of signatures"),
-        validators=[Optional(), NumberRange(1, 1_000_000, _l("Enter a number from 1 to 1,000,000."))],
+        validators=[Optional(), NumberRange(0, 1_000_000, _l("Enter a number from 1 to 1,000,000."))],
     )
     names = TextAreaField(
         _l("Or the names and ZIP codes, one signer per line"),
@@ -241,6 +243,22 @@ class PaperForm(AppForm):
                 )
             )
 
-    def validate_count(self, field):
-        if not field.data and not (self.names.data or "").strip():
-            raise ValidationError(_l("Enter how many signatures, or list the names and ZIP codes."))
+    def validate(self, extra_validators=None) -> bool:
+        """Here, not in a validate_count(): Optional() ends an empty field's checks before it."""
+        valid = super().validate(extra_validators)
+        if self.count.errors or self.names.errors:
+            return valid
+        listed = len(self.parsed)
+        if not listed and not self.count.data:
+            self.count.errors.append(
+                _l("This batch is empty: enter how many signatures it has, or list the names and ZIP codes.")
+            )
+        elif listed and self.count.data and self.count.data != listed:
+            self.count.errors.append(
+                ngettext(
+                    "You listed %(num)d name: leave the number empty, or make it match.",
+                    "You listed %(num)d names: leave the number empty, or make it match.",
+                    listed,
+                )
+            )
+        return valid and not self.count.errors

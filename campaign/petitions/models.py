@@ -4,7 +4,18 @@ import enum
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import DateTime, ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint, text
+from sqlalchemy import (
+    JSON,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from campaign.core.columns import enum_column
@@ -256,3 +267,63 @@ class PaperEntry(SealedRow, db.Model):
     county: Mapped[str] = mapped_column(String(80), default="")
 
     batch: Mapped[PaperBatch] = relationship(back_populates="entries")
+
+
+class PaperChangeKind(enum.StrEnum):
+    EDITED = "edited"
+    DELETED = "deleted"
+
+
+class PaperBatchChange(db.Model):
+    """An organizer's correction or deletion of a paper batch: who, when, and the batch before and
+    after (`paper.described`: who collected it, how many, how many named). Never the names, which
+    are encrypted on the entries; the batch id stays as a number once the batch is deleted."""
+
+    __tablename__ = "petition_paper_change"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    petition_id: Mapped[int] = mapped_column(ForeignKey("petition.id", ondelete="CASCADE"), index=True)
+    batch_id: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[PaperChangeKind] = mapped_column(enum_column(PaperChangeKind, 10))
+    before: Mapped[dict] = mapped_column(JSON, default=dict)
+    after: Mapped[dict] = mapped_column(JSON, default=dict)  # empty once deleted
+    changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    changed_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    changed_by = relationship("User")
+
+
+class ClusterStrike(db.Model):
+    """An organizer's "strike them out" on a cluster, undoable for UNDO_STRIKE_DAYS. The label is
+    what the page showed (a hash's first characters, or the domain), never the IP hash itself."""
+
+    __tablename__ = "petition_cluster_strike"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    petition_id: Mapped[int] = mapped_column(ForeignKey("petition.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(8))  # "ip" or "domain"
+    label: Mapped[str] = mapped_column(String(130))
+    count: Mapped[int] = mapped_column(Integer)
+    struck_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    struck_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    undone_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    undone_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    struck_by = relationship("User", foreign_keys=[struck_by_id])
+    undone_by = relationship("User", foreign_keys=[undone_by_id])
+
+
+class StruckSignature(db.Model):
+    """A signature a strike made invalid, and the state the undo gives back. Kept only while the
+    strike can be undone (upkeep.forget_old_strikes)."""
+
+    __tablename__ = "petition_struck_signature"
+
+    strike_id: Mapped[int] = mapped_column(
+        ForeignKey("petition_cluster_strike.id", ondelete="CASCADE"), primary_key=True
+    )
+    # Indexed: deleting expired signatures looks their rows up here.
+    signature_id: Mapped[int] = mapped_column(
+        ForeignKey("petition_signature.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    state_before: Mapped[SignatureState] = mapped_column(enum_column(SignatureState, 12))

@@ -45,9 +45,7 @@ def shown_or_404(slug: str) -> tuple[Petition, str | None]:
 
 
 def _page(petition: Petition, form: SignForm, status: int = 200, draft_preview: str | None = None):
-    form.started.data = abuse.form_stamp(petition.id, form.started.data)
-    if not form.source.data:
-        form.source.data = query_text("source", SOURCE_MAX_LENGTH)
+    prepare(form, petition)
     return render_template(
         "petitions/public.html",
         petition=petition,
@@ -61,6 +59,27 @@ def _page(petition: Petition, form: SignForm, status: int = 200, draft_preview: 
 def public_petition(slug: str):
     petition, draft_preview = shown_or_404(slug)
     return _page(petition, sign_form(petition.id, petition.coalition.name), draft_preview=draft_preview)
+
+
+def prepare(form: SignForm, petition: Petition) -> None:
+    """The form as shown (the page's or the widget's): stamped with when, and carrying the
+    address's `?source=` unless the post brought one back."""
+    form.started.data = abuse.form_stamp(petition.id, form.started.data)
+    if not form.source.data:
+        form.source.data = shown_source()
+
+
+def shown_source() -> str:
+    """The `?source=` of the address, made one line and cut to the stored length."""
+    return query_text("source", SOURCE_MAX_LENGTH)
+
+
+def readable_by_any_site(response: Response) -> Response:
+    """Partner websites may fetch this public figure from their own pages' scripts. Only "*":
+    never a site's echoed origin nor credentials, so no cookie of ours rides along and nothing
+    else of ours becomes readable to them."""
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return response
 
 
 def sign_form(petition_id: int, coalition_name: str) -> SignForm:
@@ -141,7 +160,7 @@ def count(slug: str):
         by_state=dict(tally.by_level(petition.id, "state")),
     )
     response.headers["Cache-Control"] = f"public, max-age={COUNT_MAX_AGE_SECONDS}"
-    return response
+    return readable_by_any_site(response)
 
 
 @bp.get("/petitions/<slug>/places")
@@ -150,14 +169,13 @@ def places(slug: str):
     petition, draft_preview = shown_or_404(slug)
     state = query_text("state", 2).upper()
     state = state if state in statemap.state_names() else ""
-    by_state = tally.by_level(petition.id, "state")
+    totals = tally.place_totals(petition)
     counties = tally.by_level(petition.id, "county", f"{state}:") if state else []
-    tiles = statemap.tiles(dict(by_state))
     return render_template(
         "petitions/places.html",
         petition=petition,
-        by_state=by_state,
-        tiles=tiles,
+        places=totals,
+        tiles=statemap.tiles(dict(totals.by_state)),
         names=statemap.state_names(),
         state=state,
         counties=[(place.partition(":")[2], count) for place, count in counties],

@@ -8,8 +8,9 @@ its per-state, per-county and per-ZIP rows with atomic `count = count + n` upser
 
 import logging
 from collections import Counter
+from dataclasses import dataclass
 
-from sqlalchemy import delete, func, insert, literal, select, union_all, update
+from sqlalchemy import delete, exists, func, insert, literal, select, tuple_, union_all, update
 
 from campaign.core import upserts
 from campaign.extensions import db
@@ -97,6 +98,20 @@ def add_to_tallies(petition_id: int, counts: Counter) -> None:
     )
 
 
+def take_from_tallies(petition_id: int, counts: Counter) -> None:
+    """Undo `add_to_tallies` (a paper batch corrected or deleted); places left at 0 go."""
+    if not counts:
+        return
+    add_to_tallies(petition_id, Counter({place: -n for place, n in counts.items()}))
+    db.session.execute(
+        delete(Tally).where(
+            Tally.petition_id == petition_id,
+            tuple_(Tally.level, Tally.place).in_(list(counts)),
+            Tally.count <= 0,
+        )
+    )
+
+
 def recount(petition_id: int) -> int:
     """The exact count from the signatures and paper entries themselves; repairs and logs any drift
     of the online count. Returns that drift. The tallies are rebuilt by one INSERT ... SELECT, so
@@ -169,3 +184,30 @@ def by_level(petition_id: int, level: str, prefix: str = "") -> list[tuple[str, 
     return [
         (place, count) for place, count in db.session.execute(query.order_by(Tally.count.desc(), Tally.place))
     ]
+
+
+@dataclass(frozen=True)
+class PlaceTotals:
+    """The count by state, and the lines that make the states add up to the petition's total."""
+
+    by_state: list[tuple[str, int]]
+    paper_without_place: int  # batches entered as a number, without names and ZIP codes
+    elsewhere: int  # ZIP codes in no state (military mail), or a tally a moment behind the count
+    total: int
+
+
+def place_totals(petition: Petition) -> PlaceTotals:
+    by_state = by_level(petition.id, "state")
+    unplaced = paper_without_place(petition.id)
+    elsewhere = petition.total - unplaced - sum(count for _, count in by_state)
+    return PlaceTotals(by_state, unplaced, max(elsewhere, 0), petition.total)
+
+
+def paper_without_place(petition_id: int) -> int:
+    """Paper signatures of batches that have no entries: a number, with no ZIP code to place."""
+    named = exists().where(PaperEntry.batch_id == PaperBatch.id)
+    return db.session.scalar(
+        select(func.coalesce(func.sum(PaperBatch.count), 0)).where(
+            PaperBatch.petition_id == petition_id, ~named
+        )
+    )

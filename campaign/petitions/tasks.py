@@ -51,11 +51,13 @@ def email_milestone(petition_id: int, reached: int) -> None:
 @shared_task(name="campaign.petitions.tasks.tidy_signatures")
 def tidy_signatures() -> None:
     """Hourly: a day-old unconfirmed signature gets one reminder; closed petitions' unconfirmed
-    signatures expire; IP hashes older than 30 days are forgotten."""
+    signatures expire; IP hashes older than 30 days are forgotten, and so are the lists of
+    signatures of strikes too old to undo."""
     now = utcnow()
     upkeep.send_reminders(now)
     upkeep.expire_unconfirmed(now)
     upkeep.forget_ip_hashes(now)
+    upkeep.forget_old_strikes(now)
     db.session.commit()
     dispatch_committed()
 
@@ -71,7 +73,7 @@ def forget_signers() -> None:
 
 @outbox_task
 def recount_petition(petition_id: int) -> None:
-    """After organizers strike signatures out: the exact count corrects the tallies."""
+    """After organizers strike signatures out or undo a strike: the exact count corrects the tallies."""
     tally.recount(petition_id)
 
 

@@ -1,4 +1,5 @@
-"""Signature upkeep on a schedule: one reminder to confirm, expiry, forgetting IP hashes, milestones."""
+"""Signature upkeep on a schedule: one reminder to confirm, expiry, forgetting IP hashes and old
+strikes' lists, milestones."""
 
 from datetime import datetime, timedelta
 
@@ -11,7 +12,15 @@ from campaign.coalitions.services import organizers
 from campaign.core.urls import external_url
 from campaign.extensions import db
 from campaign.petitions import notices
-from campaign.petitions.models import Petition, PetitionSignature, PetitionState, SignatureState
+from campaign.petitions.clusters import UNDO_STRIKE_WINDOW
+from campaign.petitions.models import (
+    ClusterStrike,
+    Petition,
+    PetitionSignature,
+    PetitionState,
+    SignatureState,
+    StruckSignature,
+)
 
 REMIND_AFTER = timedelta(hours=24)
 FORGET_IP_AFTER = timedelta(days=30)
@@ -79,6 +88,13 @@ def forget_ip_hashes(now: datetime) -> int:
         .values(ip_hash=None)
     )
     return result.rowcount
+
+
+def forget_old_strikes(now: datetime) -> int:
+    """A strike past its undo window no longer needs its list of signatures; the strike itself
+    stays, saying who struck how many and when."""
+    too_old = select(ClusterStrike.id).where(ClusterStrike.struck_at <= now - UNDO_STRIKE_WINDOW)
+    return db.session.execute(delete(StruckSignature).where(StruckSignature.strike_id.in_(too_old))).rowcount
 
 
 def milestone_reached(count: int, goal: int) -> int:

@@ -3,10 +3,11 @@
 The public pages (the petition, signing, confirming, count.json) are in public_views.py.
 """
 
-from flask import Blueprint, abort, flash, g, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, g, jsonify, redirect, render_template, url_for
+from flask_babel import format_decimal, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import current_user
+from sqlalchemy import select
 
 from campaign.coalitions.access import coalition_required, get_scoped_or_404, scoped
 from campaign.coalitions.models import Role
@@ -15,12 +16,12 @@ from campaign.core import statemap
 from campaign.core.exports import csv_response, log_export
 from campaign.core.outbox import enqueue, utcnow
 from campaign.core.pdf import pdf_response
+from campaign.core.text import query_text
 from campaign.extensions import db
 from campaign.notifications.forms import EmptyForm
 from campaign.petitions import clusters, exports, services, tally, tasks
-from campaign.petitions import paper as paper_batches
-from campaign.petitions.forms import ClusterForm, PaperForm, PetitionForm
-from campaign.petitions.models import Petition
+from campaign.petitions.forms import ClusterForm, PetitionForm
+from campaign.petitions.models import SOURCE_MAX_LENGTH, ClusterStrike, Petition
 
 bp = Blueprint("petitions", __name__)
 
@@ -78,10 +79,39 @@ def petition(petition_id: int):
         "petitions/petition.html",
         coalition=g.coalition,
         petition=petition,
-        by_state=services.counts_by_state(petition),
+        figures=services.live_figures(petition),
         states=tally.by_level(petition.id, "state")[:10],
         names=statemap.state_names(),
         action_form=EmptyForm(),
+    )
+
+
+@bp.get("/coalitions/<slug>/petitions/<int:petition_id>/figures.json")
+@coalition_required(Role.VIEWER)
+def figures(petition_id: int):
+    """What the petition page refreshes by itself (static/js/progress.js), as shown there."""
+    petition = get_scoped_or_404(Petition, petition_id)
+    shown = {name: format_decimal(n) for name, n in services.live_figures(petition).items()}
+    return jsonify(shown | {"state": petition.state.value})
+
+
+@bp.get("/coalitions/<slug>/petitions/<int:petition_id>/widget")
+@coalition_required(Role.VIEWER)
+def widget(petition_id: int):
+    """The code partner websites paste, for the coalition or for one member organization, whose
+    `?source=` the widget then keeps with each signature."""
+    petition = get_scoped_or_404(Petition, petition_id)
+    members = clusters.member_codes(member_organizations(g.coalition.id))
+    names = {code: name for name, code in members}
+    source = query_text("source", SOURCE_MAX_LENGTH)
+    source = source if source in names else ""  # not a member's code: the coalition's own widget
+    return render_template(
+        "petitions/widget.html",
+        coalition=g.coalition,
+        petition=petition,
+        members=members,
+        source=source,
+        credited=names.get(source, g.coalition.name),
     )
 
 
@@ -90,15 +120,17 @@ def petition(petition_id: int):
 def signers(petition_id: int):
     petition = get_scoped_or_404(Petition, petition_id)
     sources = clusters.sources(petition)
+    now = utcnow()
     return render_template(
         "petitions/signers.html",
         coalition=g.coalition,
         petition=petition,
-        member_sources=sources.members,
-        by_source=sources.counts,
-        other_sources=sources.others,
+        sources=sources,
         clusters=clusters.clusters(petition),
+        strikes=[(strike, clusters.can_undo(strike, now)) for strike in clusters.strikes(petition, now)],
+        undo_days=clusters.UNDO_STRIKE_DAYS,
         form=ClusterForm(),
+        undo_form=EmptyForm(),
     )
 
 
@@ -111,22 +143,59 @@ def judge_cluster(petition_id: int):
         abort(400)
     if form.release.data:
         changed = clusters.release(petition, form.kind.data, form.key.data)
-        released = ngettext(
-            "%(num)d held-back signature released; it counts once confirmed.",
-            "%(num)d held-back signatures released; they count once confirmed.",
-            changed,
+        flash(
+            ngettext(
+                "%(num)d held-back signature released; it counts once confirmed.",
+                "%(num)d held-back signatures released; they count once confirmed.",
+                changed,
+            ),
+            "success",
         )
-        flash(released, "success")
     else:
-        changed = clusters.invalidate(petition, form.kind.data, form.key.data)
-        enqueue(tasks.recount_petition, petition_id=petition.id)
-        struck = ngettext(
-            "%(num)d signature struck out; the count is corrected.",
-            "%(num)d signatures struck out; the count is corrected.",
-            changed,
-        )
-        flash(struck, "success")
+        strike = clusters.invalidate(petition, form.kind.data, form.key.data, current_user.id, utcnow())
+        if strike is not None:
+            enqueue(tasks.recount_petition, petition_id=petition.id)
+        flash(_struck_message(strike, clusters.UNDO_STRIKE_DAYS), "success" if strike else "info")
     db.session.commit()
+    return _to_signers(petition)
+
+
+def _struck_message(strike, days: int) -> str:
+    if strike is None:
+        return _("Nothing to strike out: those signatures were struck out already.")
+    return ngettext(
+        "%(num)d signature struck out; the count is corrected. You can undo this for %(days)d days.",
+        "%(num)d signatures struck out; the count is corrected. You can undo this for %(days)d days.",
+        strike.count,
+        days=days,
+    )
+
+
+@bp.post("/coalitions/<slug>/petitions/<int:petition_id>/strikes/<int:strike_id>/undo")
+@coalition_required(Role.ORGANIZER)
+def undo_strike(petition_id: int, strike_id: int):
+    petition = get_scoped_or_404(Petition, petition_id)
+    strike = db.first_or_404(
+        select(ClusterStrike).where(ClusterStrike.id == strike_id, ClusterStrike.petition_id == petition.id)
+    )
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    if clusters.undo(strike, current_user.id, utcnow()):
+        enqueue(tasks.recount_petition, petition_id=petition.id)
+        flash(_("Strike undone: those signatures are back as they were, and the count follows."), "success")
+    else:
+        flash(
+            _(
+                "This can no longer be undone: the strike was undone already, or is over %(days)d days old.",
+                days=clusters.UNDO_STRIKE_DAYS,
+            ),
+            "info",
+        )
+    db.session.commit()
+    return _to_signers(petition)
+
+
+def _to_signers(petition: Petition):
     return redirect(url_for("petitions.signers", slug=g.coalition.slug, petition_id=petition.id))
 
 
@@ -141,29 +210,6 @@ def export(petition_id: int):
     return csv_response(f"{petition.slug}-signers.csv", exports.HEADER, exports.rows(petition))
 
 
-@bp.route("/coalitions/<slug>/petitions/<int:petition_id>/paper", methods=["GET", "POST"])
-@coalition_required(Role.ORGANIZER)
-def paper(petition_id: int):
-    petition = get_scoped_or_404(Petition, petition_id)
-    form = PaperForm([(org.id, org.name) for org in member_organizations(g.coalition.id)])
-    if form.validate_on_submit():
-        credited = form.organization_id.data or None
-        batch = paper_batches.add_batch(
-            petition, credited, form.count.data or 0, form.parsed, current_user.id
-        )
-        db.session.commit()
-        added = ngettext("%(num)d paper signature added.", "%(num)d paper signatures added.", batch.count)
-        flash(added, "success")
-        return redirect(url_for("petitions.paper", slug=g.coalition.slug, petition_id=petition.id))
-    return render_template(
-        "petitions/paper.html",
-        coalition=g.coalition,
-        petition=petition,
-        form=form,
-        batches=paper_batches.batches(petition),
-    ), (400 if form.errors else 200)
-
-
 @bp.get("/coalitions/<slug>/petitions/<int:petition_id>/delivery.pdf")
 @coalition_required(Role.VIEWER)
 def delivery_pdf(petition_id: int):
@@ -172,7 +218,7 @@ def delivery_pdf(petition_id: int):
     page = render_template(
         "petitions/delivery.html",
         petition=petition,
-        by_state=tally.by_level(petition.id, "state"),
+        places=tally.place_totals(petition),
         names=statemap.state_names(),
         generated_at=utcnow(),
     )
@@ -199,4 +245,4 @@ def act(petition_id: int, action: str):
     return _to_petition(petition)
 
 
-from campaign.petitions import embed, public_views  # noqa: E402,F401 - register the public pages on bp
+from campaign.petitions import embed, paper_views, public_views  # noqa: E402,F401 - register their pages on bp

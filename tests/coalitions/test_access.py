@@ -20,6 +20,7 @@ from campaign.letters import signing
 from campaign.letters.models import Letter
 from campaign.notifications import services as alerts
 from campaign.organizations.models import Organization
+from campaign.petitions import paper
 from campaign.petitions import services as petitions
 from campaign.supporters import services as supporters
 
@@ -104,6 +105,7 @@ def coalition_a(db, make_user, make_coalition, add_teammate, invite_org):
     alert = alerts.save_alert(coalition.id, founder.id, ALERT)
     letter = letters.create_letter(coalition.id, founder.id, LETTER, [{"name": "Jeh Johnson"}])
     petition = petitions.create_petition(coalition.id, founder.id, PETITION)
+    batch = paper.add_batch(petition, None, 12, [], founder.id)
     day = actions.create_day(coalition.id, founder.id, DAY)
     event = actions.create_event(
         day, actions.Host("CHIRLA"), EVENT, EventState.SCHEDULED, datetime(2030, 1, 1)
@@ -116,6 +118,7 @@ def coalition_a(db, make_user, make_coalition, add_teammate, invite_org):
         "alert_id": alert.id,
         "letter_id": letter.id,
         "petition_id": petition.id,
+        "batch_id": batch.id,
         "day_id": day.id,
         "event_id": event.id,
     }

@@ -27,6 +27,8 @@ from campaign.letters import signing as letter_signing
 from campaign.letters.models import ChangeKind, Signature
 from campaign.letters.versions import Decision
 from campaign.notifications import services as alerts
+from campaign.petitions import clusters as petition_clusters
+from campaign.petitions import paper as petition_paper
 from campaign.petitions import services as petitions
 from campaign.petitions import signing as petition_signing
 from campaign.petitions.clusters import MIN_CLUSTER
@@ -111,6 +113,10 @@ def build() -> World:
         petition_signing.sign(
             petition, SIGNER | {"email": f"bot{n}@bots.example"}, "en", "fuzz", None, "burst"
         )
+    for n in range(MIN_CLUSTER):  # another cluster, struck out: a strike to undo
+        petition_signing.sign(petition, SIGNER | {"email": f"fake{n}@struck.example"}, "en", None, None)
+    strike = petition_clusters.invalidate(petition, "domain", "struck.example", founder.id, utcnow())
+    paper_batch = petition_paper.add_batch(petition, None, 12, [], founder.id)
     day = actions.create_day(coalition.id, founder.id, DAY)
     actions.publish(day)
     draft_day = actions.create_day(coalition.id, founder.id, DAY | {"title": "Not yet published"})
@@ -135,6 +141,8 @@ def build() -> World:
             "alert_id": [alert.id],
             "letter_id": [letter.id, delivered.id],
             "petition_id": [petition.id],
+            "batch_id": [paper_batch.id],
+            "strike_id": [strike.id],
             "day_id": [day.id, draft_day.id],
             "event_id": [event.id],
             "rsvp_id": [attendance.rsvp_id, walk_in.id],

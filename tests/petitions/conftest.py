@@ -79,3 +79,40 @@ def tally_now():
     test's session then forgets what it loaded, as a new request would."""
     keep_tallies()
     _db.session.expire_all()
+
+
+def organizer_url(coalition, petition, rest: str = "") -> str:
+    return f"/coalitions/{coalition.slug}/petitions/{petition.id}{rest}"
+
+
+@pytest.fixture
+def member(db, coalition):
+    """Juntos, an active member organization of the coalition (its `?source=` code: "juntos")."""
+    from campaign.coalitions.models import Membership, MembershipStatus
+    from campaign.organizations.services import create_organization
+
+    juntos = create_organization("Juntos")
+    db.session.add(Membership(coalition=coalition, organization=juntos, status=MembershipStatus.ACTIVE))
+    db.session.commit()
+    return juntos
+
+
+@pytest.fixture
+def log_in_as(client, db, make_user, login):
+    """Log the client out, then in as a new account: a teammate of `coalition` with `role`, or,
+    without a coalition, the owner of a coalition of their own (another coalition's organizer)."""
+    from campaign.coalitions import services as coalitions
+    from campaign.coalitions.models import CoalitionRole, Role
+
+    def switch(email: str, coalition=None, role: str = "viewer"):
+        user = make_user(email=email, name="Someone Else")
+        if coalition is None:
+            coalitions.create_coalition(user, "Another Coalition", "", "Fresno")
+        else:
+            db.session.add(CoalitionRole(coalition=coalition, user=user, role=Role[role.upper()]))
+        db.session.commit()
+        client.post("/accounts/logout")
+        login(email=email)
+        return user
+
+    return switch

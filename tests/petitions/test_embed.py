@@ -27,7 +27,7 @@ def test_the_widget_signs_without_a_session_and_counts_after_confirmation(
     form = _widget_form(partner_visitor, petition)
     partner_visitor.delete_cookie("session")  # the partner site's browser withholds it
     response = partner_visitor.post(f"/petitions/{petition.slug}/embed", data=form)
-    assert response.status_code == 302 and response.location.endswith("/embed/thanks")
+    assert response.status_code == 302 and response.location.endswith("/embed/thanks?source=widget")
     signature = db.session.scalar(select(PetitionSignature))
     assert signature.source == "widget" and signature.state == SignatureState.UNCONFIRMED
     app.config["WTF_CSRF_ENABLED"] = False

@@ -1,0 +1,118 @@
+"""Organizer pages of a petition's paper signatures: enter a batch, correct it, delete it."""
+
+from flask import abort, flash, g, redirect, render_template, url_for
+from flask_babel import format_decimal, ngettext
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from campaign.coalitions.access import coalition_required, get_scoped_or_404
+from campaign.coalitions.models import Role
+from campaign.coalitions.services import member_organizations
+from campaign.extensions import db
+from campaign.notifications.forms import EmptyForm
+from campaign.petitions import paper as paper_signatures
+from campaign.petitions.forms import PaperForm
+from campaign.petitions.models import PaperBatch, Petition
+from campaign.petitions.views import bp
+
+
+def _to_paper(petition: Petition):
+    return redirect(url_for("petitions.paper", slug=g.coalition.slug, petition_id=petition.id))
+
+
+def _collectors(batch: PaperBatch | None = None) -> dict[int, str]:
+    """The organizations a batch can be credited to: the members, and a former member a batch
+    already names (so that correcting its count does not move it to someone else)."""
+    collectors = paper_signatures.collector_names(member_organizations(g.coalition.id))
+    if batch is not None and batch.organization_id and batch.organization_id not in collectors:
+        collectors[batch.organization_id] = paper_signatures.collector_name(batch, collectors)
+    return collectors
+
+
+@bp.route("/coalitions/<slug>/petitions/<int:petition_id>/paper", methods=["GET", "POST"])
+@coalition_required(Role.ORGANIZER)
+def paper(petition_id: int):
+    petition = get_scoped_or_404(Petition, petition_id)
+    collectors = _collectors()
+    form = PaperForm(list(collectors.items()))
+    if form.validate_on_submit():
+        credited = form.organization_id.data or None
+        batch = paper_signatures.add_batch(
+            petition, credited, form.count.data or 0, form.parsed, current_user.id
+        )
+        db.session.commit()
+        flash(_added(batch.count), "success")
+        return _to_paper(petition)
+    return render_template(
+        "petitions/paper.html",
+        coalition=g.coalition,
+        petition=petition,
+        form=form,
+        batches=paper_signatures.batches(petition, collectors),
+        changes=paper_signatures.changes(petition),
+    ), (400 if form.errors else 200)
+
+
+def _added(count: int) -> str:
+    return ngettext(
+        "%(count)s paper signature added.",
+        "%(count)s paper signatures added.",
+        count,
+        count=format_decimal(count),
+    )
+
+
+@bp.route("/coalitions/<slug>/petitions/<int:petition_id>/paper/<int:batch_id>", methods=["GET", "POST"])
+@coalition_required(Role.ORGANIZER)
+def paper_batch(petition_id: int, batch_id: int):
+    petition = get_scoped_or_404(Petition, petition_id)
+    batch = paper_signatures.locked_batch(petition, batch_id)
+    if batch is None:
+        abort(404)
+    collectors = _collectors(batch)
+    form = PaperForm(list(collectors.items()), **paper_signatures.form_values(batch, _("Name removed")))
+    if form.validate_on_submit():
+        changed = paper_signatures.correct_batch(
+            batch,
+            form.organization_id.data or None,
+            form.count.data or 0,
+            form.parsed,
+            current_user.id,
+            collectors,
+        )
+        db.session.commit()
+        flash(_("Batch corrected; the counts follow.") if changed else _("Nothing had changed."), "success")
+        return _to_paper(petition)
+    return render_template(
+        "petitions/paper_batch.html",
+        coalition=g.coalition,
+        petition=petition,
+        batch=batch,
+        form=form,
+        delete_form=EmptyForm(),
+    ), (400 if form.errors else 200)
+
+
+@bp.post("/coalitions/<slug>/petitions/<int:petition_id>/paper/<int:batch_id>/delete")
+@coalition_required(Role.ORGANIZER)
+def delete_paper_batch(petition_id: int, batch_id: int):
+    petition = get_scoped_or_404(Petition, petition_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    batch = paper_signatures.locked_batch(petition, batch_id)
+    if batch is None:  # a second click, or another organizer was first
+        flash(_("That batch was already deleted."), "info")
+        return _to_paper(petition)
+    taken_off = batch.count
+    paper_signatures.delete_batch(batch, current_user.id, _collectors(batch))
+    db.session.commit()
+    flash(
+        ngettext(
+            "Batch deleted: %(count)s paper signature taken off the count.",
+            "Batch deleted: %(count)s paper signatures taken off the count.",
+            taken_off,
+            count=format_decimal(taken_off),
+        ),
+        "success",
+    )
+    return _to_paper(petition)
