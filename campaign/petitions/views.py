@@ -185,9 +185,10 @@ def undo_strike(petition_id: int, strike_id: int):
         flash(_("Strike undone: those signatures are back as they were, and the count follows."), "success")
     else:
         flash(
-            _(
-                "This can no longer be undone: the strike was undone already, or is over %(days)d days old.",
-                days=clusters.UNDO_STRIKE_DAYS,
+            ngettext(
+                "This can no longer be undone: the strike was undone already, or is over %(num)d day old.",
+                "This can no longer be undone: the strike was undone already, or is over %(num)d days old.",
+                clusters.UNDO_STRIKE_DAYS,
             ),
             "info",
         )
