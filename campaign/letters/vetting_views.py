@@ -103,6 +103,11 @@ def decide(letter_id: int):
         flash(str(refusal), "error")
         return _to_queue(letter, request.args.get("show"))
     db.session.commit()
+    _flash_decided(decided)
+    return _to_queue(letter, request.args.get("show"))
+
+
+def _flash_decided(decided: vetting.Decided) -> None:
     flash(
         ngettext(
             "%(num)d sign-on updated; its signer is told by email.",
@@ -120,7 +125,6 @@ def decide(letter_id: int):
             ),
             "error",
         )
-    return _to_queue(letter, request.args.get("show"))
 
 
 @bp.post("/coalitions/<slug>/letters/<int:letter_id>/signatures/<int:signature_id>/merge")
