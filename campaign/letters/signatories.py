@@ -153,12 +153,7 @@ def fingerprint(letter: Letter, signatories: SignatoryList) -> str:
 
 
 def counts_by_state(letter: Letter) -> dict[SignatureState, int]:
-    rows = db.session.execute(
-        select(Signature.state, func.count())
-        .where(Signature.letter_id == letter.id)
-        .group_by(Signature.state)
-    )
-    return dict(rows.all())
+    return counts_per_letter([letter.id])[letter.id]
 
 
 def counts_per_letter(letter_ids: list[int]) -> dict[int, dict[SignatureState, int]]:
