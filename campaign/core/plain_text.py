@@ -7,6 +7,7 @@ list items with "- " or "1. ", headings and paragraphs as lines of their own.
 """
 
 import re
+from dataclasses import dataclass
 from html.parser import HTMLParser
 
 from campaign.core.markdown import render_markdown
@@ -27,6 +28,12 @@ def without_tags(text: str) -> str:
     return TAG.sub("", text)
 
 
+@dataclass
+class _OpenList:
+    ordered: bool  # numbered "1. ", else "- "
+    items: int = 0  # written so far: the next number
+
+
 def html_to_text(html: str) -> str:
     writer = _TextWriter()
     writer.feed(html)
@@ -43,7 +50,7 @@ class _TextWriter(HTMLParser):
         self.blocks: list[tuple[str, int]] = []
         self.lists_opened = 0
         self.pieces: list[str] = []  # the block being written
-        self.lists: list[list] = []  # open lists: [ordered, items so far]
+        self.lists: list[_OpenList] = []  # the innermost last
         self.links: list[tuple[str, int]] = []  # open links: (href, where their text starts)
         self.prefix = ""  # the list marker waiting for the block's first words
         self.quotes = 0
@@ -53,13 +60,13 @@ class _TextWriter(HTMLParser):
         if tag in _BLOCKS or tag == "li":
             self._end_block()
         if tag == "li" and self.lists:
-            ordered = self.lists[-1]
-            ordered[1] += 1
-            marker = f"{ordered[1]}. " if ordered[0] else "- "
+            current = self.lists[-1]
+            current.items += 1
+            marker = f"{current.items}. " if current.ordered else "- "
             self.prefix = "  " * (len(self.lists) - 1) + marker
         elif tag in ("ul", "ol"):
             self.lists_opened += not self.lists
-            self.lists.append([tag == "ol", 0])
+            self.lists.append(_OpenList(ordered=tag == "ol"))
         elif tag == "blockquote":
             self.quotes += 1
         elif tag == "pre":
