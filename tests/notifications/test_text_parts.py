@@ -34,6 +34,7 @@ WHEN = datetime(2027, 5, 29, 18, 0)
 def _samples() -> dict:
     person = Sample(name=TYPED)
     coalition = Sample(name=TYPED, description=TYPED)
+
     def titled(**fields):
         return Sample(title=TYPED, title_in=lambda language: TYPED, **fields)
 
