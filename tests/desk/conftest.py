@@ -16,15 +16,14 @@ from campaign.coalitions.models import Coalition
 from campaign.core.outbox import dispatch_committed, utcnow
 from campaign.core.zones import to_local
 from campaign.demo.data import DEMO_ORGANIZER
-from campaign.letters.models import Letter
 from campaign.notifications.models import Delivery, DeliveryState
-from campaign.petitions.models import Petition, PetitionSignature
+from campaign.petitions.models import PetitionSignature
 from tests.coalitions.conftest import add_teammate, invite_org, make_coalition, owner  # noqa: F401 - fixtures
-from tests.letters.conftest import letter_form
-from tests.letters.conftest import sign_form as letter_sign_form
+from tests.letters.conftest import make_letter  # noqa: F401 - a fixture, shared
+from tests.letters.conftest import sign as sign_letter  # noqa: F401 - a fixture, shared
 from tests.notifications.conftest import add_supporter  # noqa: F401 - a fixture, shared
-from tests.pages import click_confirm, text_of_markup
-from tests.petitions.conftest import petition_form
+from tests.pages import text_of_markup
+from tests.petitions.conftest import make_petition, petition_form  # noqa: F401 - make_petition: a fixture
 
 
 @dataclass(frozen=True)
@@ -76,45 +75,6 @@ def demo(app, db, client, login):
     assert result.exit_code == 0, result.output
     login(DEMO_ORGANIZER["email"], DEMO_ORGANIZER["password"])
     return {coalition.name: coalition for coalition in db.session.scalars(select(Coalition))}
-
-
-@pytest.fixture
-def make_letter(client, db):
-    def make(coalition, open_it=True, **overrides):
-        response = client.post(f"/coalitions/{coalition.slug}/letters/new", data=letter_form(**overrides))
-        assert response.status_code == 302, response.get_data(as_text=True)
-        letter = db.session.scalars(select(Letter).order_by(Letter.id.desc())).first()
-        if open_it:
-            assert client.post(f"/coalitions/{coalition.slug}/letters/{letter.id}/open").status_code == 302
-        db.session.refresh(letter)
-        return letter
-
-    return make
-
-
-@pytest.fixture
-def sign_letter(client, mailbox):
-    """Sign on through the public form and confirm from the email, as an organization does."""
-
-    def sign(letter, **overrides):
-        form = letter_sign_form(**overrides)
-        assert client.post(f"/letters/sign/{letter.signon_key}", data=form).status_code == 302
-        click_confirm(client, mailbox.last_link(form["email"], "/letters/confirm/"))
-
-    return sign
-
-
-@pytest.fixture
-def make_petition(client, db):
-    def make(coalition, **overrides):
-        response = client.post(f"/coalitions/{coalition.slug}/petitions/new", data=petition_form(**overrides))
-        assert response.status_code == 302, response.get_data(as_text=True)
-        petition = db.session.scalars(select(Petition).order_by(Petition.id.desc())).first()
-        assert client.post(f"/coalitions/{coalition.slug}/petitions/{petition.id}/open").status_code == 302
-        db.session.refresh(petition)
-        return petition
-
-    return make
 
 
 def deadline_in(delta: timedelta, zone="America/New_York") -> str:

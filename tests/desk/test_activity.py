@@ -45,7 +45,7 @@ def test_each_kind_of_news_with_its_link(
     client, db, coalition, make_letter, sign_letter, make_petition, add_supporter
 ):
     slug = coalition.slug
-    letter = make_letter(coalition)
+    letter = make_letter()
     sign_letter(letter)
     approve_all(client, coalition, letter)
     today = utcnow().date().isoformat()
@@ -53,7 +53,7 @@ def test_each_kind_of_news_with_its_link(
     assert client.post(f"/coalitions/{slug}/letters/{letter.id}/delivery", data=delivery).status_code == 302
     response = {"response_on": today, "response": "They will review the agreements."}
     assert client.post(f"/coalitions/{slug}/letters/{letter.id}/response", data=response).status_code == 302
-    petition = make_petition(coalition)
+    petition = make_petition()
     db.session.add(PaperBatch(petition_id=petition.id, count=120))
     petition.paper_count = 120
     day = make_day(db, coalition)
@@ -88,7 +88,7 @@ def test_each_kind_of_news_with_its_link(
 
 
 def test_twenty_newest_within_ninety_days(client, db, coalition, make_letter):
-    letter = make_letter(coalition)
+    letter = make_letter()
     now = utcnow()
     for number in range(25):
         db.session.add(

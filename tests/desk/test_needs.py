@@ -30,7 +30,7 @@ def _queue(coalition, letter, tab="pending"):
 
 
 def test_a_sign_on_waiting_for_approval(client, coalition, needs, make_letter, sign_letter):
-    letter = make_letter(coalition)
+    letter = make_letter()
     sign_letter(letter)
     item = _one(
         needs(coalition, "sign-ons"), "1 sign-on is waiting for approval on “End 287(g) agreements now”."
@@ -43,7 +43,7 @@ def test_a_sign_on_waiting_for_approval(client, coalition, needs, make_letter, s
 
 
 def test_a_late_sign_on(client, coalition, needs, make_letter, sign_letter):
-    letter = make_letter(coalition)
+    letter = make_letter()
     assert client.post(f"/coalitions/{coalition.slug}/letters/{letter.id}/close").status_code == 302
     sign_letter(letter)
     item = _one(needs(coalition, "late-sign-ons"), "1 late sign-on, after the deadline, is waiting")
@@ -57,7 +57,7 @@ def test_a_late_sign_on(client, coalition, needs, make_letter, sign_letter):
 def test_signatories_who_have_not_confirmed_the_new_version(
     client, coalition, needs, make_letter, sign_letter, mailbox
 ):
-    letter = make_letter(coalition)
+    letter = make_letter()
     sign_letter(letter)
     approve_all(client, coalition, letter)
     assert needs(coalition, "reconfirm") == []
@@ -72,8 +72,8 @@ def test_signatories_who_have_not_confirmed_the_new_version(
 
 
 def test_a_deadline_within_three_days(client, coalition, needs, make_letter):
-    far = make_letter(coalition, title="Far off", deadline=deadline_in(timedelta(days=5)))
-    letter = make_letter(coalition, deadline=deadline_in(timedelta(days=2, hours=1)))
+    far = make_letter(title="Far off", deadline=deadline_in(timedelta(days=5)))
+    letter = make_letter(deadline=deadline_in(timedelta(days=2, hours=1)))
     item = _one(needs(coalition, "deadline"), "Sign-on to “End 287(g) agreements now” closes in 2 days.")
     assert item.links == [f"/coalitions/{coalition.slug}/letters/{letter.id}/outreach"]
     assert far.title not in item.text
@@ -115,7 +115,7 @@ def test_an_event_in_the_next_seven_days_with_its_rsvps(client, db, coalition, n
 
 
 def test_held_back_signatures_and_their_cluster(client, coalition, needs, make_petition):
-    petition = make_petition(coalition)
+    petition = make_petition()
     network = "f" * 64
     for number in range(3):
         fields = {"first_name": "Bot", "email": f"bot{number}@example.org", "zip_code": "19104"}
@@ -137,7 +137,7 @@ def test_held_back_signatures_and_their_cluster(client, coalition, needs, make_p
 
 
 def test_a_petition_that_reached_its_goal_this_week(client, coalition, needs, make_petition, monkeypatch):
-    petition = make_petition(coalition, goal="3")
+    petition = make_petition(goal="3")
     for number in range(3):
         fields = {"first_name": "Ana", "email": f"ana{number}@example.org", "zip_code": "19104"}
         signature = _db.session.get(PetitionSignature, signing.sign(petition, fields, "en", None, None))
@@ -199,7 +199,7 @@ def test_emails_that_could_not_be_delivered(client, coalition, needs, add_suppor
 
 
 def test_the_list_is_newest_first_and_counts_in_words(client, coalition, make_letter, sign_letter):
-    letter = make_letter(coalition)
+    letter = make_letter()
     sign_letter(letter)
     sign_letter(letter, organization_name="Mijente", email="marisa@mijente.example", signer_name="Marisa")
     day = make_day(_db, coalition)
