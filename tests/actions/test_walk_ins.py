@@ -205,6 +205,7 @@ def test_bad_walk_in_input_is_explained_in_the_page_language_and_kept(
         {"zip_code": "9" * 10_000},
         {"email": "lupe@example.org\r\nBcc: x@example.org", "subscribe": "y"},
         {"first_name": "<script>alert(1)</script>"},
+        {"first_name": "\u202eepuL"},  # shown as "Lupe", and the rest of "… is checked in." reversed
     ],
 )
 def test_hostile_bytes_in_a_walk_in_are_refused_with_400_and_add_nobody(door, visitor, typed):
