@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 
 from campaign.actions import notices, rsvps, services
 from campaign.actions.forms import EventForm, MessageForm, ReportForm, WalkInForm
-from campaign.actions.models import Event, EventState, Rsvp
+from campaign.actions.models import Event, EventState, Rsvp, RsvpState
 from campaign.actions.views import bp, event_form_status, save_event_form
 from campaign.core.form_tokens import PRESS_AGAIN
 from campaign.core.outbox import utcnow
@@ -105,8 +105,19 @@ def walk_in(token: str):
         flash(_("This event is cancelled: nobody can be added."), "info")
         return _to_host(token, "actions.check_in_list")
     db.session.commit()
+    if added.state == RsvpState.CANCELLED:  # this form's walk-in, removed since: removed on purpose
+        flash(_removed_walk_in(added.first_name), "info")
+        return redirect(url_for("actions.check_in_list", token=token, _anchor="walk-in"))
     flash(_("%(name)s is checked in.", name=added.first_name), "success")
     return redirect(url_for("actions.check_in_list", token=token, _anchor=f"rsvp-{added.id}"))
+
+
+def _removed_walk_in(name: str) -> str:
+    return _(
+        "%(name)s was removed from the people who came, so nobody was added. "
+        "To add them again, fill in the form once more.",
+        name=name,
+    )
 
 
 @bp.route("/actions/host/<token>/message", methods=["GET", "POST"])

@@ -123,6 +123,41 @@ def test_a_walk_in_added_by_mistake_is_removed_and_no_longer_counted(door, visit
 
 
 @pytest.mark.parametrize(
+    ("language", "told", "claimed"),
+    [
+        (
+            "en",
+            "Lupe was removed from the people who came, so nobody was added. "
+            "To add them again, fill in the form once more.",
+            "Lupe is checked in.",
+        ),
+        (
+            "es",
+            "Se quitó a Lupe de las personas que llegaron, así que no se agregó a nadie. "
+            "Para agregarle de nuevo, llena el formulario otra vez.",
+            "Se registró la llegada de Lupe.",
+        ),
+    ],
+)
+def test_the_form_of_a_removed_walk_in_sent_again_says_she_was_removed_and_adds_nobody(
+    door, visitor, language, told, claimed
+):
+    """The host removed Lupe on purpose, then went back and the browser sent the form again."""
+    day, event, link = door
+    visitor.get(f"/language/{language}")
+    form = walk_in_form(visitor, link, first_name="Lupe")
+    assert claimed in text_of(visitor.get(visitor.post(f"{link}/walk-in", data=form).location))
+    (lupe,) = walk_ins(event)
+    visitor.post(f"{link}/check-in/{lupe.id}", data={"undo": "1"})
+    again = visitor.post(f"{link}/walk-in", data=form)
+    assert again.status_code == 302 and again.location.endswith("/check-in#walk-in")
+    page = text_of(visitor.get(again.location))
+    assert told in page and claimed not in page
+    assert walk_ins(event) == [] and _db.session.get(Rsvp, lupe.id).state == RsvpState.CANCELLED
+    assert "0 people checked in" in page or "0 personas con llegada registrada" in page
+
+
+@pytest.mark.parametrize(
     ("language", "wording", "added"),
     [("en", CONSENT_EN, "Lupe is checked in."), ("es", CONSENT_ES, "Se registró la llegada de Lupe.")],
 )
