@@ -15,7 +15,7 @@ from campaign.core.repeats import count_repeat_email
 from campaign.extensions import db
 from campaign.notifications.suppression import suppressed_indexes
 from campaign.supporters.models import Subscription, Supporter
-from campaign.supporters.services import SavedSupporter, record_consent, save_supporter
+from campaign.supporters.services import SavedSupporter, record_consent, save_supporter, unsubscribe
 from campaign.supporters.signals import supporter_erasing, supporter_exporting
 
 
@@ -144,13 +144,35 @@ def promote_waitlist(event: Event, now: datetime) -> int:
 
 
 def check_in(rsvp: Rsvp, now: datetime, undo: bool = False) -> None:
-    """One tap at the door; `undo` takes back a mistaken tap, and a walk-in added by mistake."""
+    """One tap at the door; `undo` takes back a mistaken tap, and a walk-in added by mistake
+    with the subscription it made."""
     if rsvp.state == RsvpState.CANCELLED:
         return
     if undo and rsvp.is_walk_in:
         rsvp.state, rsvp.cancelled_at = RsvpState.CANCELLED, now
+        _take_back_consent(rsvp)
     rsvp.checked_in_at = None if undo else now
     db.session.flush()
+
+
+def _take_back_consent(walk_in: Rsvp) -> None:
+    """A walk-in removed (a wrong address typed, the wrong person added) unsubscribes the address
+    its form subscribed: when the consent given at this door is the record's only one, and no
+    walk-in still standing here gave the address. An address with consent from anywhere else,
+    or one on file that was only asked (no consent recorded), keeps its state."""
+    supporter = walk_in.supporter
+    if supporter is None:
+        return
+    if {consent.source for consent in supporter.consents} != {f"walk-in:{walk_in.event_id}"}:
+        return
+    still_here = select(Rsvp.id).where(
+        Rsvp.event_id == walk_in.event_id,
+        Rsvp.supporter_id == supporter.id,
+        Rsvp.state == RsvpState.WALK_IN,
+        Rsvp.id != walk_in.id,
+    )
+    if db.session.scalar(still_here.limit(1)) is None:
+        unsubscribe(supporter)
 
 
 @dataclass(frozen=True)

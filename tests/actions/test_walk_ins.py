@@ -19,7 +19,7 @@ from campaign.coalitions.models import Role
 from campaign.core.outbox import utcnow
 from campaign.extensions import db as _db
 from campaign.notifications.models import Message
-from campaign.supporters.models import Consent, Supporter
+from campaign.supporters.models import Consent, Subscription, Supporter
 from campaign.supporters.services import erase_supporter_data, find_supporter
 from tests.actions import test_pages as pages
 from tests.actions.test_pages import admin_url, started
@@ -50,6 +50,16 @@ def door(plan_day, add_event, rsvp, host_link):
     day = plan_day()
     event = add_event(day)
     rsvp(day, event)
+    return day, event, host_link()
+
+
+@pytest.fixture
+def day_and_event_with_rsvps(plan_day, add_event, rsvp, host_link):
+    """As `door`, and Rosa, who ticked the box with her RSVP."""
+    day = plan_day()
+    event = add_event(day)
+    rsvp(day, event)
+    rsvp(day, event, first_name="Rosa", email="rosa@example.org", subscribe="y")
     return day, event, host_link()
 
 
@@ -347,6 +357,58 @@ def test_a_viewer_sees_walk_ins_in_the_figures_but_has_no_way_to_the_host_tools(
 
 
 # What is kept, and for how long.
+
+
+def consents_of(email: str, coalition_id: int) -> list[tuple[str, bool]]:
+    """(source, still standing) of each consent of the address's record."""
+    _db.session.expire_all()
+    record = find_supporter(coalition_id, email)
+    return [(consent.source, consent.withdrawn_at is None) for consent in record.consents]
+
+
+def test_removing_a_walk_in_takes_back_the_subscription_its_form_made(door, visitor):
+    """The host typed a wrong address (or added the wrong person) with the box ticked, and
+    pressed Remove: the address is no longer subscribed, its consent marked withdrawn."""
+    day, event, link = door
+    add(visitor, link, first_name="Lupe", email="lupe.typo@example.org", subscribe="y")
+    (lupe,) = walk_ins(event)
+    record = find_supporter(event.coalition_id, "lupe.typo@example.org")
+    assert record.subscription == Subscription.SUBSCRIBED
+    visitor.post(f"{link}/check-in/{lupe.id}", data={"undo": "1"})
+    assert walk_ins(event) == []
+    assert consents_of("lupe.typo@example.org", event.coalition_id) == [(f"walk-in:{event.id}", False)]
+    assert (
+        find_supporter(event.coalition_id, "lupe.typo@example.org").subscription == Subscription.UNSUBSCRIBED
+    )
+
+
+def test_removing_a_walk_in_leaves_an_address_subscribed_elsewhere_or_only_asked_as_it_was(
+    day_and_event_with_rsvps, visitor
+):
+    day, event, link = day_and_event_with_rsvps
+    # Rosa subscribed with her RSVP; Ana RSVPed without the box, so her walk-in only asks her.
+    add(visitor, link, first_name="Rosa", email="rosa@example.org", subscribe="y")
+    add(visitor, link, first_name="Ana", email="ana@example.org", subscribe="y")
+    for walk_in in walk_ins(event):
+        visitor.post(f"{link}/check-in/{walk_in.id}", data={"undo": "1"})
+    assert walk_ins(event) == []
+    rosa = find_supporter(event.coalition_id, "rosa@example.org")
+    ana = find_supporter(event.coalition_id, "ana@example.org")
+    assert rosa.subscription == Subscription.SUBSCRIBED
+    assert consents_of("rosa@example.org", event.coalition_id) == [(f"event:{event.id}", True)]
+    assert ana.subscription == Subscription.NOT_ASKED and ana.consents == []
+
+
+def test_a_second_walk_in_with_the_same_address_keeps_it_subscribed_until_it_is_removed_too(door, visitor):
+    day, event, link = door
+    add(visitor, link, first_name="Lupe", email="lupe@example.org", subscribe="y")
+    add(visitor, link, first_name="Guadalupe", email="lupe@example.org", subscribe="y")
+    lupe, guadalupe = walk_ins(event)
+    visitor.post(f"{link}/check-in/{lupe.id}", data={"undo": "1"})
+    assert find_supporter(event.coalition_id, "lupe@example.org").subscription == Subscription.SUBSCRIBED
+    visitor.post(f"{link}/check-in/{guadalupe.id}", data={"undo": "1"})
+    _db.session.expire_all()
+    assert find_supporter(event.coalition_id, "lupe@example.org").subscription == Subscription.UNSUBSCRIBED
 
 
 def test_an_erased_walk_in_leaves_no_name_zip_or_address_and_old_walk_ins_are_forgotten(door, visitor, db):
