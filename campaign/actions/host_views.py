@@ -54,7 +54,9 @@ def check_in_list(token: str):
     return _check_in_page(event, token, request.args.get("q", "")[:80])
 
 
-def _check_in_page(event: Event, token: str, query: str = "", walk_in: WalkInForm | None = None):
+def _check_in_page(
+    event: Event, token: str, query: str = "", walk_in: WalkInForm | None = None, status: int | None = None
+):
     roster = rsvps.roster(event, query)
     if walk_in is None:
         walk_in = _walk_in_form(event, token)
@@ -69,8 +71,10 @@ def _check_in_page(event: Event, token: str, query: str = "", walk_in: WalkInFor
         checked_in=_checked_in(event),
         form=EmptyForm(bound_to=token),
         walk_in=walk_in,
+        doors_open=event.doors_are_open(utcnow()),
+        refused=status == 409,
     )
-    return page, (400 if walk_in.errors else 200)
+    return page, status or (400 if walk_in.errors else 200)
 
 
 def _walk_in_form(event: Event, token: str) -> WalkInForm:
@@ -104,6 +108,8 @@ def walk_in(token: str):
     except rsvps.EventClosed:
         flash(_("This event is cancelled: nobody can be added."), "info")
         return _to_host(token, "actions.check_in_list")
+    except rsvps.DoorsNotOpen:  # shown again as typed, to send once the doors open
+        return _check_in_page(event, token, walk_in=form, status=409)
     db.session.commit()
     if added.state == RsvpState.CANCELLED:  # this form's walk-in, removed since: removed on purpose
         flash(_removed_walk_in(added.first_name), "info")

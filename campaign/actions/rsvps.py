@@ -23,6 +23,10 @@ class EventClosed(Exception):
     """The event takes no RSVPs (cancelled, not yet approved, or already over)."""
 
 
+class DoorsNotOpen(Exception):
+    """Too early for walk-ins: the doors open DOORS_OPEN_BEFORE the start."""
+
+
 @dataclass(frozen=True)
 class Outcome:
     """What the page tells the person at the keyboard: `state` is what a newcomer gets right now
@@ -187,8 +191,9 @@ class WalkIn:
 
 
 def add_walk_in(event: Event, person: WalkIn, once: str, language: str, now: datetime) -> Rsvp:
-    """Checked in as they are added. `once` is the nonce of the form that adds them: the same
-    form sent again (a double tap, a reload) returns the walk-in it added instead of a second."""
+    """Checked in as they are added, once the doors are open. `once` is the nonce of the form
+    that adds them: the same form sent again (a double tap, a reload) returns the walk-in it
+    added instead of a second."""
     _lock(event)
     if not event.is_scheduled:
         raise EventClosed
@@ -196,6 +201,8 @@ def add_walk_in(event: Event, person: WalkIn, once: str, language: str, now: dat
     added = _walk_in_added(event, key)
     if added is not None:
         return added
+    if not event.doors_are_open(now):  # the page shows no form before; the start may have moved
+        raise DoorsNotOpen
     walk_in = Rsvp(
         event_id=event.id,
         email_index=key,

@@ -9,11 +9,12 @@ adds one person. Everything goes through the pages, with the host link as the ho
 import csv
 import io
 import re
+from datetime import datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select, text
 
-from campaign.actions import notices, reminders
+from campaign.actions import notices, reminders, rsvps
 from campaign.actions.models import Rsvp, RsvpState
 from campaign.coalitions.models import Role
 from campaign.core.outbox import utcnow
@@ -22,7 +23,7 @@ from campaign.notifications.models import Message
 from campaign.supporters.models import Consent, Subscription, Supporter
 from campaign.supporters.services import erase_supporter_data, find_supporter
 from tests.actions import test_pages as pages
-from tests.actions.test_pages import admin_url, started
+from tests.actions.test_pages import admin_url, doors_open, started
 from tests.pages import hidden_inputs, text_of
 
 # The page tests' fixtures: the organizer plans the day and adds events, the host has the link.
@@ -46,10 +47,12 @@ CONSENT_ES = (
 
 @pytest.fixture
 def door(plan_day, add_event, rsvp, host_link):
-    """A published day whose event has one RSVP (Ana); returns (day, event, host link)."""
+    """A published day whose event, starting in an hour, has one RSVP (Ana); returns (day,
+    event, host link)."""
     day = plan_day()
     event = add_event(day)
     rsvp(day, event)
+    doors_open(event)
     return day, event, host_link()
 
 
@@ -60,6 +63,7 @@ def day_and_event_with_rsvps(plan_day, add_event, rsvp, host_link):
     event = add_event(day)
     rsvp(day, event)
     rsvp(day, event, first_name="Rosa", email="rosa@example.org", subscribe="y")
+    doors_open(event)
     return day, event, host_link()
 
 
@@ -280,6 +284,57 @@ def test_a_double_tap_adds_one_walk_in_and_two_hosts_add_two(app, door, csrf_on)
     assert len(walk_ins(event)) == 2
 
 
+@pytest.mark.parametrize(
+    ("language", "opens", "refused"),
+    [
+        (
+            "en",
+            "You can add walk-ins from 5/29/77, 4:00 PM (Eastern time), shortly before the event starts.",
+            "Nobody was added: you can add walk-ins from 5/29/77, 4:00 PM (Eastern time). "
+            "What you typed is still below.",
+        ),
+        (
+            "es",
+            "Puedes agregar a quienes lleguen sin confirmar desde 29/5/77, 16:00 (Hora del Este), "
+            "poco antes de que empiece el evento.",
+            "No se agregó a nadie: puedes agregar a quienes lleguen sin confirmar desde "
+            "29/5/77, 16:00 (Hora del Este). Lo que escribiste sigue abajo.",
+        ),
+    ],
+)
+def test_walk_ins_are_added_from_two_hours_before_the_start_and_not_weeks_ahead(
+    door, visitor, db, language, opens, refused
+):
+    day, event, link = door
+    visitor.get(f"/language/{language}")
+    form = walk_in_form(visitor, link, first_name="Early", zip_code="19143")  # the doors are open
+    event.starts_at = datetime(2077, 5, 29, 22)  # the organizer moves it later: 6 PM Eastern
+    db.session.commit()
+
+    page = visitor.get(f"{link}/check-in")
+    assert opens in text_of(page)
+    assert "/walk-in" not in page.get_data(as_text=True) and 'href="#walk-in"' not in page.get_data(
+        as_text=True
+    )
+    sent = visitor.post(f"{link}/walk-in", data=form)
+    assert sent.status_code == 409 and refused in text_of(sent)
+    assert 'value="Early"' in sent.get_data(as_text=True) and 'value="19143"' in sent.get_data(as_text=True)
+    assert walk_ins(event) == []
+
+
+def test_the_doors_open_two_hours_before_the_start(door, db):
+    day, event, link = door
+    person = rsvps.WalkIn("Early")
+    with pytest.raises(rsvps.DoorsNotOpen):
+        rsvps.add_walk_in(
+            event, person, "nonce-before-the-doors-1", "en", event.starts_at - timedelta(hours=2, minutes=1)
+        )
+    added = rsvps.add_walk_in(
+        event, person, "nonce-as-the-doors-open", "en", event.starts_at - timedelta(hours=2)
+    )
+    assert added.is_walk_in and added.checked_in_at == event.starts_at - timedelta(hours=2)
+
+
 def test_a_cancelled_events_check_in_takes_no_walk_in(client, coalition, door, visitor):
     day, event, link = door
     form = walk_in_form(visitor, link)
@@ -324,6 +379,8 @@ def test_the_host_of_another_event_can_neither_see_nor_remove_nor_replay_a_walk_
     event_a = add_event(day, host_email="host-a@example.org")
     event_b = add_event(day, title="Rally at City Hall", zip_code="19147", host_email="host-b@example.org")
     link_a, link_b = host_link("host-a@example.org"), host_link("host-b@example.org")
+    doors_open(event_a)
+    doors_open(event_b)
     csrf_on()
     add(visitor, link_a, first_name="Lupe", zip_code="19143")
     (lupe,) = walk_ins(event_a)
