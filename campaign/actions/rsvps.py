@@ -4,6 +4,7 @@ walk-ins at the door."""
 from dataclasses import dataclass
 from datetime import datetime
 
+from flask import current_app
 from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 
@@ -25,6 +26,10 @@ class EventClosed(Exception):
 
 class DoorsNotOpen(Exception):
     """Too early for walk-ins: the doors open DOORS_OPEN_BEFORE the start."""
+
+
+class WalkInEmailsFull(Exception):
+    """The event's door has taken all the emails for news it may (WALK_IN_EMAILS_PER_EVENT)."""
 
 
 @dataclass(frozen=True)
@@ -203,6 +208,9 @@ def add_walk_in(event: Event, person: WalkIn, once: str, language: str, now: dat
         return added
     if not event.doors_are_open(now):  # the page shows no form before; the start may have moved
         raise DoorsNotOpen
+    wants_news = bool(person.email and person.consent_wording)
+    if wants_news and _emails_taken(event) >= current_app.config["WALK_IN_EMAILS_PER_EVENT"]:
+        raise WalkInEmailsFull
     walk_in = Rsvp(
         event_id=event.id,
         email_index=key,
@@ -216,12 +224,23 @@ def add_walk_in(event: Event, person: WalkIn, once: str, language: str, now: dat
     try:
         # The same form sent twice at the same moment meets the unique key: one walk-in, one consent.
         with db.session.begin_nested():
-            if person.email and person.consent_wording:
+            if wants_news:
                 walk_in.supporter_id = _follow_up(event, person, language)
             db.session.add(walk_in)
     except IntegrityError:
         return _walk_in_added(event, key)
     return walk_in
+
+
+def _emails_taken(event: Event) -> int:
+    """Walk-ins of the event who gave an email, removed ones too: each subscribed or asked an address."""
+    return db.session.scalar(
+        select(func.count()).where(
+            Rsvp.event_id == event.id,
+            Rsvp.email_index.startswith(WALK_IN_KEY),
+            Rsvp.supporter_id.is_not(None),
+        )
+    )
 
 
 def _walk_in_added(event: Event, key: str) -> Rsvp | None:

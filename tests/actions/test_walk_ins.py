@@ -346,6 +346,77 @@ def test_a_cancelled_events_check_in_takes_no_walk_in(client, coalition, door, v
     assert walk_ins(event) == []
 
 
+# A forwarded host link: what it can add is limited per event.
+
+
+def test_thirty_walk_ins_a_minute_are_added_and_the_next_comes_back_as_typed(
+    door, visitor, add_event, host_link
+):
+    """A door with several phones adds at most 30 a minute; a forwarded link cannot add
+    (and subscribe) addresses without end. The host's form is kept, to press again."""
+    day, event, link = door
+    answers = [add(visitor, link, first_name=f"Person {n}").status_code for n in range(30)]
+    assert answers == [302] * 30
+    refused = add(visitor, link, first_name="Lupe", email="lupe@example.org", subscribe="y")
+    assert refused.status_code == 429
+    assert (
+        "Nobody was added: many people were added in the last minute. "
+        "Wait a moment, then press the button again." in text_of(refused)
+    )
+    assert 'value="Lupe"' in refused.get_data(as_text=True)
+    assert 'value="lupe@example.org"' in refused.get_data(as_text=True)
+    assert len(walk_ins(event)) == 30 and find_supporter(event.coalition_id, "lupe@example.org") is None
+
+    other = add_event(day, title="Rally at City Hall", zip_code="19147", host_email="host-b@example.org")
+    doors_open(other)
+    assert add(visitor, host_link("host-b@example.org")).status_code == 302  # its own door, its own count
+
+
+def test_the_walk_in_limit_holds_while_redis_is_down(limits_storage_down, app, door, visitor):
+    day, event, link = door
+    app.config["WALK_IN_LIMIT"] = "2 per minute"
+    answers = [add(visitor, link, first_name=f"Person {n}").status_code for n in range(3)]
+    assert answers == [302, 302, 429] and len(walk_ins(event)) == 2
+    assert app.extensions["outages"]["rate-limit storage"].down()  # counted in this process
+
+
+@pytest.mark.parametrize(
+    ("language", "full"),
+    [
+        (
+            "en",
+            "This event has taken all the emails for news it can at the door: "
+            "leave this one empty to add them.",
+        ),
+        (
+            "es",
+            "Este evento ya recibió en la puerta todos los correos para noticias que puede: "
+            "deja este vacío para agregar a la persona.",
+        ),
+    ],
+)
+def test_a_door_takes_so_many_emails_for_news_then_adds_people_without_theirs(
+    app, door, visitor, language, full
+):
+    day, event, link = door
+    app.config["WALK_IN_EMAILS_PER_EVENT"] = 2
+    visitor.get(f"/language/{language}")
+    add(visitor, link, first_name="Lupe", email="lupe@example.org", subscribe="y")
+    add(visitor, link, first_name="Rosa", email="rosa@example.org", subscribe="y")
+    rosa = walk_ins(event)[1]
+    visitor.post(
+        f"{link}/check-in/{rosa.id}", data={"undo": "1"}
+    )  # removed: her email was taken all the same
+
+    refused = add(visitor, link, first_name="Eve", zip_code="19143", email="eve@example.org", subscribe="y")
+    assert refused.status_code == 409 and full in text_of(refused)
+    page = refused.get_data(as_text=True)
+    assert 'value="Eve"' in page and 'value="19143"' in page and 'value="eve@example.org"' in page
+    assert find_supporter(event.coalition_id, "eve@example.org") is None
+    assert add(visitor, link, first_name="Eve", zip_code="19143").status_code == 302
+    assert [person.first_name for person in walk_ins(event)] == ["Lupe", "Eve"]
+
+
 # Second actors.
 
 
