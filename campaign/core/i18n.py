@@ -7,7 +7,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from flask import Flask, current_app, g, request, session
+from flask import Flask, Response, current_app, g, request, session
 from flask_babel import get_locale, refresh
 from flask_login import current_user, user_logged_in
 
@@ -17,6 +17,7 @@ LINK_LANGUAGE = "link_lang"
 
 
 def register(app: Flask) -> None:
+    app.after_request(_remember_link_language)
     user_logged_in.connect(_forget_link_language, app)
 
 
@@ -33,7 +34,7 @@ def select_locale() -> str:
         # earlier is the visitor's own word and stays (as in core/form_tokens.py), and so is
         # an organizer's account language beyond this page.
         if not logged_in:
-            session[LINK_LANGUAGE] = asked
+            g.link_language = asked
         return asked
     if not logged_in and session.get(LINK_LANGUAGE) in languages:
         return session[LINK_LANGUAGE]
@@ -42,6 +43,16 @@ def select_locale() -> str:
     if logged_in and current_user.locale in languages:
         return current_user.locale
     return request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def _remember_link_language(response: Response) -> Response:
+    """The pages after a shared link follow its language: remembered on an HTML page only, never
+    on a publicly cached answer (count.json, the badge), where a shared cache would keep the
+    cookie with the answer and hand it to everyone who asks."""
+    language = g.pop("link_language", None)
+    if language and response.mimetype == "text/html" and not response.cache_control.public:
+        session[LINK_LANGUAGE] = language
+    return response
 
 
 def _forget_link_language(app: Flask, user) -> None:

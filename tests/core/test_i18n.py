@@ -1,8 +1,9 @@
 """The language of a page: a shared link's ?lang= follows the visitor's pages, and only theirs.
 
 A link shared in a language (core/i18n.py `with_language`) opens in it, and a logged-out
-visitor's next pages follow. Once the visitor logs in, their account's language speaks, not
-the link's.
+visitor's next pages follow. That is remembered in the session only on HTML pages: a publicly
+cached answer carrying a cookie would hand it to everyone a shared cache serves. And once the
+visitor logs in, their account's language speaks, not the link's.
 """
 
 import pytest
@@ -23,6 +24,19 @@ def petition(db, coalition):
     petitions.open_petition(made, made.created_at)
     db.session.commit()
     return made
+
+
+def test_a_publicly_cached_answer_opened_with_lang_sets_no_cookie(app, petition):
+    stranger = app.test_client()
+    for path in (
+        f"/petitions/{petition.slug}/badge.svg?lang=es",
+        f"/petitions/{petition.slug}/count.json?lang=es",
+    ):
+        response = stranger.get(path)
+        assert response.status_code == 200 and response.cache_control.public, path
+        assert "Set-Cookie" not in response.headers, path
+    # Nothing was remembered either: the next page is in the browser's language.
+    assert '<html lang="en">' in stranger.get(f"/petitions/{petition.slug}").get_data(as_text=True)
 
 
 def test_a_page_opened_with_lang_is_followed_by_the_visitors_next_pages(app, petition):
