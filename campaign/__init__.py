@@ -91,9 +91,10 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_features(app: Flask) -> None:
-    from campaign.core import cli, database, errors, exports, security, tasks, templating, urls, views  # noqa: F401 - models, tasks
+    from campaign.core import cli, database, errors, exports, i18n, security, tasks, templating, urls, views  # noqa: F401 - models, tasks
 
     urls.register(app)
+    i18n.register(app)
     app.register_blueprint(views.bp)
     errors.register(app)
     security.register(app)

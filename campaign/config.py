@@ -118,6 +118,14 @@ class Config:
     # Team invitations one coalition may send per day (each to any address anyone typed).
     TEAM_INVITATIONS_PER_COALITION = os.environ.get("TEAM_INVITATIONS_PER_COALITION", "30 per day")
     PUBLIC_FORM_LIMIT = os.environ.get("PUBLIC_FORM_LIMIT", "10 per hour")
+    # Walk-ins one event's host link adds a minute, all its hosts together, and walk-ins' emails
+    # it takes for news in all. Counted per event, not per IP: a forwarded link works from
+    # anywhere. A volunteer at the door adds someone in 10 to 30 seconds, so 30 a minute is a
+    # door with several phones; 200 emails is hours of typing each one and showing the consent
+    # sentence (a crowd signs up on the public pages, not on the host's phone), and all that a
+    # leaked link can subscribe or ask.
+    WALK_IN_LIMIT = os.environ.get("WALK_IN_LIMIT", "30 per minute")
+    WALK_IN_EMAILS_PER_EVENT = int(os.environ.get("WALK_IN_EMAILS_PER_EVENT", "200"))
 
     # Argon2id cost: OWASP's first recommended setting (m=19 MiB is their minimum).
     ARGON2_TIME_COST = int(os.environ.get("ARGON2_TIME_COST", "3"))

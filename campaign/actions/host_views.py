@@ -6,19 +6,32 @@ organizers reach the same pages from the event's organizer page. Hosts need no l
 forms carry a form token bound to the link, not the session's.
 """
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from campaign.actions import notices, rsvps, services
 from campaign.actions.forms import EventForm, MessageForm, ReportForm, WalkInForm
-from campaign.actions.models import Event, EventState, Rsvp
+from campaign.actions.models import Event, EventState, Rsvp, RsvpState
 from campaign.actions.views import bp, event_form_status, save_event_form
+from campaign.core import counters
 from campaign.core.form_tokens import PRESS_AGAIN
 from campaign.core.outbox import utcnow
+from campaign.core.zones import local_time
 from campaign.extensions import csrf, db
 from campaign.notifications.forms import EmptyForm
 from campaign.supporters.forms import consent_wording
+
+# The walk-in limits (config WALK_IN_LIMIT, WALK_IN_EMAILS_PER_EVENT) count per event: a forwarded
+# host link is used from anywhere. While Redis is down the minute's count is kept in this
+# process (core/counters.py): the door still works, and is still limited.
+TOO_MANY_AT_ONCE = _l(
+    "Nobody was added: many people were added in the last minute. Wait a moment, then press the button again."
+)
+EMAILS_FULL = _l(
+    "This event has taken all the emails for news it can at the door: leave this one empty to add them."
+)
 
 
 def hosted_or_404(token: str) -> Event:
@@ -54,7 +67,9 @@ def check_in_list(token: str):
     return _check_in_page(event, token, request.args.get("q", "")[:80])
 
 
-def _check_in_page(event: Event, token: str, query: str = "", walk_in: WalkInForm | None = None):
+def _check_in_page(
+    event: Event, token: str, query: str = "", walk_in: WalkInForm | None = None, status: int | None = None
+):
     roster = rsvps.roster(event, query)
     if walk_in is None:
         walk_in = _walk_in_form(event, token)
@@ -69,8 +84,9 @@ def _check_in_page(event: Event, token: str, query: str = "", walk_in: WalkInFor
         checked_in=_checked_in(event),
         form=EmptyForm(bound_to=token),
         walk_in=walk_in,
+        doors_open=event.doors_are_open(utcnow()),
     )
-    return page, (400 if walk_in.errors else 200)
+    return page, status or (400 if walk_in.errors else 200)
 
 
 def _walk_in_form(event: Event, token: str) -> WalkInForm:
@@ -99,14 +115,42 @@ def walk_in(token: str):
     form = _walk_in_form(event, token)
     if not form.validate_on_submit():
         return _check_in_page(event, token, walk_in=form)
+    if not counters.hit(current_app.config["WALK_IN_LIMIT"], "walk-in", str(event.id)):
+        form.notice = TOO_MANY_AT_ONCE
+        return _check_in_page(event, token, walk_in=form, status=429)
     try:
         added = rsvps.add_walk_in(event, form.walk_in(), form.once.data, str(get_locale()), utcnow())
     except rsvps.EventClosed:
         flash(_("This event is cancelled: nobody can be added."), "info")
         return _to_host(token, "actions.check_in_list")
+    except (rsvps.DoorsNotOpen, rsvps.WalkInEmailsFull) as refusal:
+        return _walk_in_refused(event, token, form, refusal)
     db.session.commit()
+    if added.state == RsvpState.CANCELLED:  # this form's walk-in, removed since: removed on purpose
+        flash(_removed_walk_in(added.first_name), "info")
+        return redirect(url_for("actions.check_in_list", token=token, _anchor="walk-in"))
     flash(_("%(name)s is checked in.", name=added.first_name), "success")
     return redirect(url_for("actions.check_in_list", token=token, _anchor=f"rsvp-{added.id}"))
+
+
+def _walk_in_refused(event: Event, token: str, form: WalkInForm, refusal: Exception):
+    """Nobody added, for a reason the host can act on: the form comes back as typed, saying it."""
+    if isinstance(refusal, rsvps.WalkInEmailsFull):
+        form.email.errors.append(EMAILS_FULL)
+    else:  # the doors are not open yet: the start moved later since the page was opened
+        opens = local_time(event, event.doors_open_at)
+        form.notice = _(
+            "Nobody was added: you can add walk-ins from %(when)s. What you typed is still below.", when=opens
+        )
+    return _check_in_page(event, token, walk_in=form, status=409)
+
+
+def _removed_walk_in(name: str) -> str:
+    return _(
+        "%(name)s was removed from the people who came, so nobody was added. "
+        "To add them again, fill in the form once more.",
+        name=name,
+    )
 
 
 @bp.route("/actions/host/<token>/message", methods=["GET", "POST"])

@@ -18,7 +18,7 @@ from campaign.extensions import db
 @dataclass(frozen=True)
 class DayFigures:
     """What the coalition's list of days shows of each: events listed, events waiting for an
-    organizer, and people going."""
+    organizer, and people going to the events listed (as the day's own page counts them)."""
 
     listed: int = 0
     proposed: int = 0
@@ -36,7 +36,11 @@ def figures_per_day(day_ids: list[int]) -> dict[int, DayFigures]:
         db.session.execute(
             select(Event.day_id, func.count())
             .join(Rsvp, Rsvp.event_id == Event.id)
-            .where(Event.day_id.in_(day_ids), Rsvp.state == RsvpState.GOING)
+            .where(
+                Event.day_id.in_(day_ids),
+                Event.state == EventState.SCHEDULED,  # a cancelled event's RSVPs stay GOING
+                Rsvp.state == RsvpState.GOING,
+            )
             .group_by(Event.day_id)
         ).all()
     )

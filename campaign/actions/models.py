@@ -25,6 +25,11 @@ DAY_STATE_LABELS = {DayState.DRAFT: _l("Draft"), DayState.PUBLISHED: _l("Publish
 # a late cancellation, the private address looked up once more).
 LINKS_WORK_DAYS_AFTER = 30
 
+# Walk-ins are added from this long before the start: the sign-in table is set up and people
+# come early (a teach-in's doors open, a march gathers), and a start typed an hour off still
+# works. Weeks ahead nobody has walked in: a walk-in then is a mistake, or padding the figures.
+DOORS_OPEN_BEFORE = timedelta(hours=2)
+
 # What organizers write on a day of action's form.
 DAY_FIELDS = ("title", "title_es", "description", "description_es", "demand", "demand_es")
 
@@ -220,6 +225,13 @@ class Event(SealedRow, db.Model):
 
     def has_started(self, now: datetime) -> bool:
         return self.starts_at <= now
+
+    @property
+    def doors_open_at(self) -> datetime:
+        return self.starts_at - DOORS_OPEN_BEFORE
+
+    def doors_are_open(self, now: datetime) -> bool:
+        return self.doors_open_at <= now
 
     def links_have_expired(self, now: datetime) -> bool:
         """The host link (the roster) and the attendees' RSVP links show people's details:

@@ -4,6 +4,7 @@ walk-ins at the door."""
 from dataclasses import dataclass
 from datetime import datetime
 
+from flask import current_app
 from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 
@@ -15,12 +16,20 @@ from campaign.core.repeats import count_repeat_email
 from campaign.extensions import db
 from campaign.notifications.suppression import suppressed_indexes
 from campaign.supporters.models import Subscription, Supporter
-from campaign.supporters.services import SavedSupporter, record_consent, save_supporter
+from campaign.supporters.services import SavedSupporter, record_consent, save_supporter, unsubscribe
 from campaign.supporters.signals import supporter_erasing, supporter_exporting
 
 
 class EventClosed(Exception):
     """The event takes no RSVPs (cancelled, not yet approved, or already over)."""
+
+
+class DoorsNotOpen(Exception):
+    """Too early for walk-ins: the doors open DOORS_OPEN_BEFORE the start."""
+
+
+class WalkInEmailsFull(Exception):
+    """The event's door has taken all the emails for news it may (WALK_IN_EMAILS_PER_EVENT)."""
 
 
 @dataclass(frozen=True)
@@ -144,13 +153,35 @@ def promote_waitlist(event: Event, now: datetime) -> int:
 
 
 def check_in(rsvp: Rsvp, now: datetime, undo: bool = False) -> None:
-    """One tap at the door; `undo` takes back a mistaken tap, and a walk-in added by mistake."""
+    """One tap at the door; `undo` takes back a mistaken tap, and a walk-in added by mistake
+    with the subscription it made."""
     if rsvp.state == RsvpState.CANCELLED:
         return
     if undo and rsvp.is_walk_in:
         rsvp.state, rsvp.cancelled_at = RsvpState.CANCELLED, now
+        _take_back_consent(rsvp)
     rsvp.checked_in_at = None if undo else now
     db.session.flush()
+
+
+def _take_back_consent(walk_in: Rsvp) -> None:
+    """A walk-in removed (a wrong address typed, the wrong person added) unsubscribes the address
+    its form subscribed: when the consent given at this door is the record's only one, and no
+    walk-in still standing here gave the address. An address with consent from anywhere else,
+    or one on file that was only asked (no consent recorded), keeps its state."""
+    supporter = walk_in.supporter
+    if supporter is None:
+        return
+    if {consent.source for consent in supporter.consents} != {f"walk-in:{walk_in.event_id}"}:
+        return
+    still_here = select(Rsvp.id).where(
+        Rsvp.event_id == walk_in.event_id,
+        Rsvp.supporter_id == supporter.id,
+        Rsvp.state == RsvpState.WALK_IN,
+        Rsvp.id != walk_in.id,
+    )
+    if db.session.scalar(still_here.limit(1)) is None:
+        unsubscribe(supporter)
 
 
 @dataclass(frozen=True)
@@ -165,8 +196,9 @@ class WalkIn:
 
 
 def add_walk_in(event: Event, person: WalkIn, once: str, language: str, now: datetime) -> Rsvp:
-    """Checked in as they are added. `once` is the nonce of the form that adds them: the same
-    form sent again (a double tap, a reload) returns the walk-in it added instead of a second."""
+    """Checked in as they are added, once the doors are open. `once` is the nonce of the form
+    that adds them: the same form sent again (a double tap, a reload) returns the walk-in it
+    added instead of a second."""
     _lock(event)
     if not event.is_scheduled:
         raise EventClosed
@@ -174,6 +206,11 @@ def add_walk_in(event: Event, person: WalkIn, once: str, language: str, now: dat
     added = _walk_in_added(event, key)
     if added is not None:
         return added
+    if not event.doors_are_open(now):  # the page shows no form before; the start may have moved
+        raise DoorsNotOpen
+    wants_news = bool(person.email and person.consent_wording)
+    if wants_news and _emails_taken(event) >= current_app.config["WALK_IN_EMAILS_PER_EVENT"]:
+        raise WalkInEmailsFull
     walk_in = Rsvp(
         event_id=event.id,
         email_index=key,
@@ -187,12 +224,23 @@ def add_walk_in(event: Event, person: WalkIn, once: str, language: str, now: dat
     try:
         # The same form sent twice at the same moment meets the unique key: one walk-in, one consent.
         with db.session.begin_nested():
-            if person.email and person.consent_wording:
+            if wants_news:
                 walk_in.supporter_id = _follow_up(event, person, language)
             db.session.add(walk_in)
     except IntegrityError:
         return _walk_in_added(event, key)
     return walk_in
+
+
+def _emails_taken(event: Event) -> int:
+    """Walk-ins of the event who gave an email, removed ones too: each subscribed or asked an address."""
+    return db.session.scalar(
+        select(func.count()).where(
+            Rsvp.event_id == event.id,
+            Rsvp.email_index.startswith(WALK_IN_KEY),
+            Rsvp.supporter_id.is_not(None),
+        )
+    )
 
 
 def _walk_in_added(event: Event, key: str) -> Rsvp | None:

@@ -7,9 +7,18 @@ from urllib.parse import urlsplit, urlunsplit
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from flask import current_app, g, request, session
+from flask import Flask, Response, current_app, g, request, session
 from flask_babel import get_locale, refresh
-from flask_login import current_user
+from flask_login import current_user, user_logged_in
+
+# Where the session keeps the language a shared link (?lang=) opened a logged-out visitor's
+# pages in: apart from "lang", the visitor's own switch, which an account's language yields to.
+LINK_LANGUAGE = "link_lang"
+
+
+def register(app: Flask) -> None:
+    app.after_request(_remember_link_language)
+    user_logged_in.connect(_forget_link_language, app)
 
 
 def select_locale() -> str:
@@ -17,20 +26,39 @@ def select_locale() -> str:
     chosen = session.get("lang")
     if chosen in languages:
         return chosen
+    logged_in = getattr(current_user, "is_authenticated", False)
     asked = request.args.get("lang")
     if asked in languages:
         # A link shared in a language (with_language) opens in it, for a crawler reading the
         # page's tags as for a person, and a visitor's pages after it follow. A switch made
         # earlier is the visitor's own word and stays (as in core/form_tokens.py), and so is
         # an organizer's account language beyond this page.
-        if not getattr(current_user, "is_authenticated", False):
-            session["lang"] = asked
+        if not logged_in:
+            g.link_language = asked
         return asked
+    if not logged_in and session.get(LINK_LANGUAGE) in languages:
+        return session[LINK_LANGUAGE]
     if g.get("page_language") in languages:
         return g.page_language
-    if getattr(current_user, "is_authenticated", False) and current_user.locale in languages:
+    if logged_in and current_user.locale in languages:
         return current_user.locale
     return request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def _remember_link_language(response: Response) -> Response:
+    """The pages after a shared link follow its language: remembered on an HTML page only, never
+    on a publicly cached answer (count.json, the badge), where a shared cache would keep the
+    cookie with the answer and hand it to everyone who asks."""
+    language = g.pop("link_language", None)
+    if language and response.mimetype == "text/html" and not response.cache_control.public:
+        session[LINK_LANGUAGE] = language
+    return response
+
+
+def _forget_link_language(app: Flask, user) -> None:
+    """Logged in, the account's language speaks, not that of a link opened before (nor after
+    logging out again); a switch the visitor made themselves ("lang") stays theirs."""
+    session.pop(LINK_LANGUAGE, None)
 
 
 def speak(language: str) -> None:

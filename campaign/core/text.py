@@ -6,7 +6,12 @@ forget it. It walks every field, nested forms included, and:
 - Text fields (StringField and its subclasses) refuse control characters: C0 other than tab,
   line feed and carriage return; DEL; C1; and lone surrogates, which no page can echo back in
   UTF-8. PostgreSQL refuses a NUL in any text column, and the email package and iCalendar
-  refuse line breaks in headers and one-line properties: each was a 500 somewhere.
+  refuse line breaks in headers and one-line properties: each was a 500 somewhere. They also
+  refuse the bidirectional embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069):
+  one in a name turns the rest of the line around where the name is shown ("Lupe is checked
+  in." read backwards, an address spelled in reverse). The marks that only set the direction
+  of the letters beside them (LRM and RLM, in Arabic and Hebrew names) and the joiners (ZWJ
+  and ZWNJ, in Indic scripts and emoji) are letters' business and pass.
 - Only a multi-line field (a TextAreaField) takes line breaks; they are stored as "\\n".
   A single-line field refuses them. Browsers strip line breaks from what is typed or pasted
   into an `<input>` (the HTML value sanitization algorithm), so only a script or a crafted post
@@ -42,8 +47,9 @@ from werkzeug.datastructures import MultiDict
 from wtforms import Field, FieldList, FileField, FormField, HiddenField, StringField, TextAreaField
 from wtforms.fields.choices import SelectFieldBase, SelectMultipleField
 
-# C0 controls but tab, line feed and carriage return; DEL and C1; lone surrogates.
-CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+# C0 controls but tab, line feed and carriage return; DEL and C1; the bidirectional
+# embeddings, overrides and isolates (not LRM, RLM, ZWJ, ZWNJ: see above); lone surrogates.
+CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 LINE_BREAK = re.compile("\r\n|[\r\n\u2028\u2029]")
 
 CONTROL_REMOVED = _l(

@@ -1,6 +1,7 @@
 """The host's report opens when the event starts; the host's roster is cards a phone can read."""
 
 import re
+from datetime import timedelta
 
 import pytest
 
@@ -59,6 +60,42 @@ def test_the_report_says_when_it_opens_refuses_a_report_sent_before_and_takes_on
     assert host.post(f"{link}/report", data=form).status_code == 302
     db.session.refresh(event)
     assert event.turnout == 40
+
+
+@pytest.mark.parametrize(
+    ("language", "kept"),
+    [
+        ("en", "What you wrote is still below: send it again once the event has started."),
+        ("es", "Lo que escribiste sigue abajo: envíalo de nuevo cuando haya empezado el evento."),
+    ],
+)
+def test_a_report_refused_because_the_start_moved_later_keeps_what_the_host_typed(
+    app, hosted, db, language, kept
+):
+    """The host opened the report after the start; an organizer then moved the start later."""
+    day, event, link = hosted
+    host = app.test_client()
+    host.get(f"/language/{language}")
+    started(event)
+    form = hidden_inputs(host.get(f"{link}/report"))
+    event.starts_at = utcnow() + timedelta(hours=1)  # the organizer's correction
+    db.session.commit()
+    notes = "Forty people came, two reporters from WHYY"
+    typed = {"turnout": "40", "report_notes": notes, "photos_url": "https://example.org/album"}
+    refused = host.post(f"{link}/report", data=form | typed)
+    assert refused.status_code == 409
+    page = refused.get_data(as_text=True)
+    assert kept in text_of(refused)
+    assert re.search(r'<input[^>]*name="turnout"[^>]*value="40"', page)
+    assert f"{notes}</textarea>" in page and 'value="https://example.org/album"' in page
+    db.session.refresh(event)
+    assert event.turnout is None and event.report_notes in (None, "")
+
+    started(event)  # sent again once it has started, from the page as it came back
+    again = host.post(f"{link}/report", data=hidden_inputs(refused) | typed)
+    assert again.status_code == 302
+    db.session.refresh(event)
+    assert (event.turnout, event.report_notes) == (40, notes)
 
 
 def test_the_hosts_roster_is_a_card_a_person_with_labelled_contacts_not_a_wide_table(hosted, visitor):

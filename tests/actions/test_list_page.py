@@ -33,6 +33,19 @@ def test_a_day_shows_its_events_the_proposals_waiting_and_who_is_going(
     assert table_row(page, day.title)[-2:] == ["2 1 proposal waiting", "4"]
 
 
+def test_the_people_going_leave_out_those_of_a_cancelled_event(client, coalition, day, make_event, db):
+    """The day's own page says who is going to the events still held: the list says the same."""
+    kept, called_off = make_event(), make_event(zip_code="19147")
+    rsvp_as(kept, "ana@example.org")
+    rsvp_as(called_off, "rosa@example.org")
+    rsvp_as(called_off, "lupe@example.org")
+    services.cancel(called_off)
+    db.session.commit()
+
+    page = client.get(f"/coalitions/{coalition.slug}/actions")
+    assert table_row(page, day.title)[-1] == "1"
+
+
 def test_spanish_names_the_proposals_in_spanish(client, coalition, day, make_event, db):
     make_event(state=EventState.PROPOSED)
     make_event(zip_code="90012", state=EventState.PROPOSED)

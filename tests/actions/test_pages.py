@@ -216,6 +216,11 @@ def started(event, ago=timedelta(minutes=5)) -> None:
     _db.session.commit()
 
 
+def doors_open(event) -> None:
+    """The event starts in an hour: its doors are open to walk-ins (DOORS_OPEN_BEFORE)."""
+    started(event, ago=-timedelta(hours=1))
+
+
 def admin_url(coalition, day, event=None, action="") -> str:
     url = f"/coalitions/{coalition.slug}/actions/{day.id}"
     if event is not None:

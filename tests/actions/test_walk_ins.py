@@ -9,20 +9,21 @@ adds one person. Everything goes through the pages, with the host link as the ho
 import csv
 import io
 import re
+from datetime import datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select, text
 
-from campaign.actions import notices, reminders
+from campaign.actions import notices, reminders, rsvps
 from campaign.actions.models import Rsvp, RsvpState
 from campaign.coalitions.models import Role
 from campaign.core.outbox import utcnow
 from campaign.extensions import db as _db
 from campaign.notifications.models import Message
-from campaign.supporters.models import Consent, Supporter
+from campaign.supporters.models import Consent, Subscription, Supporter
 from campaign.supporters.services import erase_supporter_data, find_supporter
 from tests.actions import test_pages as pages
-from tests.actions.test_pages import admin_url, started
+from tests.actions.test_pages import admin_url, doors_open, started
 from tests.pages import hidden_inputs, text_of
 
 # The page tests' fixtures: the organizer plans the day and adds events, the host has the link.
@@ -46,10 +47,23 @@ CONSENT_ES = (
 
 @pytest.fixture
 def door(plan_day, add_event, rsvp, host_link):
-    """A published day whose event has one RSVP (Ana); returns (day, event, host link)."""
+    """A published day whose event, starting in an hour, has one RSVP (Ana); returns (day,
+    event, host link)."""
     day = plan_day()
     event = add_event(day)
     rsvp(day, event)
+    doors_open(event)
+    return day, event, host_link()
+
+
+@pytest.fixture
+def day_and_event_with_rsvps(plan_day, add_event, rsvp, host_link):
+    """As `door`, and Rosa, who ticked the box with her RSVP."""
+    day = plan_day()
+    event = add_event(day)
+    rsvp(day, event)
+    rsvp(day, event, first_name="Rosa", email="rosa@example.org", subscribe="y")
+    doors_open(event)
     return day, event, host_link()
 
 
@@ -120,6 +134,41 @@ def test_a_walk_in_added_by_mistake_is_removed_and_no_longer_counted(door, visit
     assert walk_ins(event) == []
     assert "0 people checked in" in text_of(visitor.get(f"{link}/check-in"))
     assert "Lupe" not in text_of(visitor.get(link))
+
+
+@pytest.mark.parametrize(
+    ("language", "told", "claimed"),
+    [
+        (
+            "en",
+            "Lupe was removed from the people who came, so nobody was added. "
+            "To add them again, fill in the form once more.",
+            "Lupe is checked in.",
+        ),
+        (
+            "es",
+            "Se quitó a Lupe de las personas que llegaron, así que no se agregó a nadie. "
+            "Para agregarle de nuevo, llena el formulario otra vez.",
+            "Se registró la llegada de Lupe.",
+        ),
+    ],
+)
+def test_the_form_of_a_removed_walk_in_sent_again_says_she_was_removed_and_adds_nobody(
+    door, visitor, language, told, claimed
+):
+    """The host removed Lupe on purpose, then went back and the browser sent the form again."""
+    day, event, link = door
+    visitor.get(f"/language/{language}")
+    form = walk_in_form(visitor, link, first_name="Lupe")
+    assert claimed in text_of(visitor.get(visitor.post(f"{link}/walk-in", data=form).location))
+    (lupe,) = walk_ins(event)
+    visitor.post(f"{link}/check-in/{lupe.id}", data={"undo": "1"})
+    again = visitor.post(f"{link}/walk-in", data=form)
+    assert again.status_code == 302 and again.location.endswith("/check-in#walk-in")
+    page = text_of(visitor.get(again.location))
+    assert told in page and claimed not in page
+    assert walk_ins(event) == [] and _db.session.get(Rsvp, lupe.id).state == RsvpState.CANCELLED
+    assert "0 people checked in" in page or "0 personas con llegada registrada" in page
 
 
 @pytest.mark.parametrize(
@@ -205,6 +254,7 @@ def test_bad_walk_in_input_is_explained_in_the_page_language_and_kept(
         {"zip_code": "9" * 10_000},
         {"email": "lupe@example.org\r\nBcc: x@example.org", "subscribe": "y"},
         {"first_name": "<script>alert(1)</script>"},
+        {"first_name": "\u202eepuL"},  # shown as "Lupe", and the rest of "… is checked in." reversed
     ],
 )
 def test_hostile_bytes_in_a_walk_in_are_refused_with_400_and_add_nobody(door, visitor, typed):
@@ -234,6 +284,57 @@ def test_a_double_tap_adds_one_walk_in_and_two_hosts_add_two(app, door, csrf_on)
     assert len(walk_ins(event)) == 2
 
 
+@pytest.mark.parametrize(
+    ("language", "opens", "refused"),
+    [
+        (
+            "en",
+            "You can add walk-ins from 5/29/77, 4:00 PM (Eastern time), shortly before the event starts.",
+            "Nobody was added: you can add walk-ins from 5/29/77, 4:00 PM (Eastern time). "
+            "What you typed is still below.",
+        ),
+        (
+            "es",
+            "Puedes agregar a quienes lleguen sin confirmar desde 29/5/77, 16:00 (Hora del Este), "
+            "poco antes de que empiece el evento.",
+            "No se agregó a nadie: puedes agregar a quienes lleguen sin confirmar desde "
+            "29/5/77, 16:00 (Hora del Este). Lo que escribiste sigue abajo.",
+        ),
+    ],
+)
+def test_walk_ins_are_added_from_two_hours_before_the_start_and_not_weeks_ahead(
+    door, visitor, db, language, opens, refused
+):
+    day, event, link = door
+    visitor.get(f"/language/{language}")
+    form = walk_in_form(visitor, link, first_name="Early", zip_code="19143")  # the doors are open
+    event.starts_at = datetime(2077, 5, 29, 22)  # the organizer moves it later: 6 PM Eastern
+    db.session.commit()
+
+    page = visitor.get(f"{link}/check-in")
+    assert opens in text_of(page)
+    assert "/walk-in" not in page.get_data(as_text=True) and 'href="#walk-in"' not in page.get_data(
+        as_text=True
+    )
+    sent = visitor.post(f"{link}/walk-in", data=form)
+    assert sent.status_code == 409 and refused in text_of(sent)
+    assert 'value="Early"' in sent.get_data(as_text=True) and 'value="19143"' in sent.get_data(as_text=True)
+    assert walk_ins(event) == []
+
+
+def test_the_doors_open_two_hours_before_the_start(door, db):
+    day, event, link = door
+    person = rsvps.WalkIn("Early")
+    with pytest.raises(rsvps.DoorsNotOpen):
+        rsvps.add_walk_in(
+            event, person, "nonce-before-the-doors-1", "en", event.starts_at - timedelta(hours=2, minutes=1)
+        )
+    added = rsvps.add_walk_in(
+        event, person, "nonce-as-the-doors-open", "en", event.starts_at - timedelta(hours=2)
+    )
+    assert added.is_walk_in and added.checked_in_at == event.starts_at - timedelta(hours=2)
+
+
 def test_a_cancelled_events_check_in_takes_no_walk_in(client, coalition, door, visitor):
     day, event, link = door
     form = walk_in_form(visitor, link)
@@ -243,6 +344,77 @@ def test_a_cancelled_events_check_in_takes_no_walk_in(client, coalition, door, v
     assert response.status_code == 302
     assert "This event is cancelled: nobody can be added." in text_of(visitor.get(response.location))
     assert walk_ins(event) == []
+
+
+# A forwarded host link: what it can add is limited per event.
+
+
+def test_thirty_walk_ins_a_minute_are_added_and_the_next_comes_back_as_typed(
+    door, visitor, add_event, host_link
+):
+    """A door with several phones adds at most 30 a minute; a forwarded link cannot add
+    (and subscribe) addresses without end. The host's form is kept, to press again."""
+    day, event, link = door
+    answers = [add(visitor, link, first_name=f"Person {n}").status_code for n in range(30)]
+    assert answers == [302] * 30
+    refused = add(visitor, link, first_name="Lupe", email="lupe@example.org", subscribe="y")
+    assert refused.status_code == 429
+    assert (
+        "Nobody was added: many people were added in the last minute. "
+        "Wait a moment, then press the button again." in text_of(refused)
+    )
+    assert 'value="Lupe"' in refused.get_data(as_text=True)
+    assert 'value="lupe@example.org"' in refused.get_data(as_text=True)
+    assert len(walk_ins(event)) == 30 and find_supporter(event.coalition_id, "lupe@example.org") is None
+
+    other = add_event(day, title="Rally at City Hall", zip_code="19147", host_email="host-b@example.org")
+    doors_open(other)
+    assert add(visitor, host_link("host-b@example.org")).status_code == 302  # its own door, its own count
+
+
+def test_the_walk_in_limit_holds_while_redis_is_down(limits_storage_down, app, door, visitor):
+    day, event, link = door
+    app.config["WALK_IN_LIMIT"] = "2 per minute"
+    answers = [add(visitor, link, first_name=f"Person {n}").status_code for n in range(3)]
+    assert answers == [302, 302, 429] and len(walk_ins(event)) == 2
+    assert app.extensions["outages"]["rate-limit storage"].down()  # counted in this process
+
+
+@pytest.mark.parametrize(
+    ("language", "full"),
+    [
+        (
+            "en",
+            "This event has taken all the emails for news it can at the door: "
+            "leave this one empty to add them.",
+        ),
+        (
+            "es",
+            "Este evento ya recibió en la puerta todos los correos para noticias que puede: "
+            "deja este vacío para agregar a la persona.",
+        ),
+    ],
+)
+def test_a_door_takes_so_many_emails_for_news_then_adds_people_without_theirs(
+    app, door, visitor, language, full
+):
+    day, event, link = door
+    app.config["WALK_IN_EMAILS_PER_EVENT"] = 2
+    visitor.get(f"/language/{language}")
+    add(visitor, link, first_name="Lupe", email="lupe@example.org", subscribe="y")
+    add(visitor, link, first_name="Rosa", email="rosa@example.org", subscribe="y")
+    rosa = walk_ins(event)[1]
+    visitor.post(
+        f"{link}/check-in/{rosa.id}", data={"undo": "1"}
+    )  # removed: her email was taken all the same
+
+    refused = add(visitor, link, first_name="Eve", zip_code="19143", email="eve@example.org", subscribe="y")
+    assert refused.status_code == 409 and full in text_of(refused)
+    page = refused.get_data(as_text=True)
+    assert 'value="Eve"' in page and 'value="19143"' in page and 'value="eve@example.org"' in page
+    assert find_supporter(event.coalition_id, "eve@example.org") is None
+    assert add(visitor, link, first_name="Eve", zip_code="19143").status_code == 302
+    assert [person.first_name for person in walk_ins(event)] == ["Lupe", "Eve"]
 
 
 # Second actors.
@@ -278,6 +450,8 @@ def test_the_host_of_another_event_can_neither_see_nor_remove_nor_replay_a_walk_
     event_a = add_event(day, host_email="host-a@example.org")
     event_b = add_event(day, title="Rally at City Hall", zip_code="19147", host_email="host-b@example.org")
     link_a, link_b = host_link("host-a@example.org"), host_link("host-b@example.org")
+    doors_open(event_a)
+    doors_open(event_b)
     csrf_on()
     add(visitor, link_a, first_name="Lupe", zip_code="19143")
     (lupe,) = walk_ins(event_a)
@@ -311,6 +485,58 @@ def test_a_viewer_sees_walk_ins_in_the_figures_but_has_no_way_to_the_host_tools(
 
 
 # What is kept, and for how long.
+
+
+def consents_of(email: str, coalition_id: int) -> list[tuple[str, bool]]:
+    """(source, still standing) of each consent of the address's record."""
+    _db.session.expire_all()
+    record = find_supporter(coalition_id, email)
+    return [(consent.source, consent.withdrawn_at is None) for consent in record.consents]
+
+
+def test_removing_a_walk_in_takes_back_the_subscription_its_form_made(door, visitor):
+    """The host typed a wrong address (or added the wrong person) with the box ticked, and
+    pressed Remove: the address is no longer subscribed, its consent marked withdrawn."""
+    day, event, link = door
+    add(visitor, link, first_name="Lupe", email="lupe.typo@example.org", subscribe="y")
+    (lupe,) = walk_ins(event)
+    record = find_supporter(event.coalition_id, "lupe.typo@example.org")
+    assert record.subscription == Subscription.SUBSCRIBED
+    visitor.post(f"{link}/check-in/{lupe.id}", data={"undo": "1"})
+    assert walk_ins(event) == []
+    assert consents_of("lupe.typo@example.org", event.coalition_id) == [(f"walk-in:{event.id}", False)]
+    assert (
+        find_supporter(event.coalition_id, "lupe.typo@example.org").subscription == Subscription.UNSUBSCRIBED
+    )
+
+
+def test_removing_a_walk_in_leaves_an_address_subscribed_elsewhere_or_only_asked_as_it_was(
+    day_and_event_with_rsvps, visitor
+):
+    day, event, link = day_and_event_with_rsvps
+    # Rosa subscribed with her RSVP; Ana RSVPed without the box, so her walk-in only asks her.
+    add(visitor, link, first_name="Rosa", email="rosa@example.org", subscribe="y")
+    add(visitor, link, first_name="Ana", email="ana@example.org", subscribe="y")
+    for walk_in in walk_ins(event):
+        visitor.post(f"{link}/check-in/{walk_in.id}", data={"undo": "1"})
+    assert walk_ins(event) == []
+    rosa = find_supporter(event.coalition_id, "rosa@example.org")
+    ana = find_supporter(event.coalition_id, "ana@example.org")
+    assert rosa.subscription == Subscription.SUBSCRIBED
+    assert consents_of("rosa@example.org", event.coalition_id) == [(f"event:{event.id}", True)]
+    assert ana.subscription == Subscription.NOT_ASKED and ana.consents == []
+
+
+def test_a_second_walk_in_with_the_same_address_keeps_it_subscribed_until_it_is_removed_too(door, visitor):
+    day, event, link = door
+    add(visitor, link, first_name="Lupe", email="lupe@example.org", subscribe="y")
+    add(visitor, link, first_name="Guadalupe", email="lupe@example.org", subscribe="y")
+    lupe, guadalupe = walk_ins(event)
+    visitor.post(f"{link}/check-in/{lupe.id}", data={"undo": "1"})
+    assert find_supporter(event.coalition_id, "lupe@example.org").subscription == Subscription.SUBSCRIBED
+    visitor.post(f"{link}/check-in/{guadalupe.id}", data={"undo": "1"})
+    _db.session.expire_all()
+    assert find_supporter(event.coalition_id, "lupe@example.org").subscription == Subscription.UNSUBSCRIBED
 
 
 def test_an_erased_walk_in_leaves_no_name_zip_or_address_and_old_walk_ins_are_forgotten(door, visitor, db):

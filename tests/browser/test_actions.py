@@ -206,6 +206,15 @@ def test_at_the_door_on_a_phone_in_spanish_a_walk_in_is_added_once_and_every_pag
     slug, host_path = day_of_action
     page.goto("/language/es")
     page.goto(f"{host_path}/check-in")
+    expect(page.locator("#walk-in")).to_contain_text("Puedes agregar a quienes lleguen sin confirmar desde")
+    expect(page.get_by_role("button", name="Agregar y registrar llegada")).to_have_count(0)
+    assert_fits_the_screen(page)
+    snap(page, "7-walk-ins-before-the-doors-open")
+    with live_app.app_context():  # the day comes: the doors open two hours before the start
+        event = notices.event_for_host_token(host_path.rsplit("/", 1)[1])
+        event.starts_at = utcnow() + timedelta(hours=1)
+        db.session.commit()
+    page.reload()
     page.get_by_role("link", name="¿No está en la lista? Agrega a quien llegó sin confirmar").click()
     walk_in = page.locator("#walk-in")
     walk_in.get_by_label("Nombre", exact=True).fill("Guadalupe Esperanza")

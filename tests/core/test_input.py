@@ -83,7 +83,11 @@ def test_every_form_is_checked_through_appform_so_a_new_one_cannot_forget(app):
 
 @pytest.mark.parametrize(
     "character",
-    ["\x00", "\x01", "\x08", "\x0b", "\x0c", "\x1b", "\x1f", "\x7f", "\x85", "\x9f", "\ud800", "\udfff"],
+    [
+        *["\x00", "\x01", "\x08", "\x0b", "\x0c", "\x1b", "\x1f", "\x7f", "\x85", "\x9f", "\ud800", "\udfff"],
+        # Bidirectional embeddings, overrides (RLO turns "Philadelphia" around) and isolates.
+        *["\u202a", "\u202b", "\u202c", "\u202d", "\u202e", "\u2066", "\u2067", "\u2068", "\u2069"],
+    ],
     ids=repr,
 )
 def test_a_control_character_or_lone_surrogate_is_refused_and_the_rest_kept(app, character):
@@ -95,6 +99,24 @@ def test_a_control_character_or_lone_surrogate_is_refused_and_the_rest_kept(app,
         # The form shown again can be sent: a lone surrogate echoed back cannot be encoded.
         for field in form:
             str(field()).encode("utf-8")
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "\u05e9\u05e8\u05d4\u200f",  # a Hebrew name ended by RLM, as Hebrew keyboards type it
+        "\u0645\u0631\u064a\u0645\u200e Reyes",  # an Arabic name, LRM before the Latin one
+        "\u0936\u094d\u200d\u0930\u0940",  # Devanagari with a ZWJ
+        "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645",  # Persian with a ZWNJ
+        "Ana \U0001f469\U0001f3fd\u200d\U0001f33e",  # an emoji joined by ZWJ
+    ],
+    ids=["RLM", "LRM", "ZWJ", "ZWNJ", "emoji ZWJ"],
+)
+def test_direction_marks_and_joiners_that_names_need_pass_untouched(app, name):
+    with app.test_request_context("/", method="POST"):
+        form = submitted(SignForm, petition_signature(first_name=name))
+        assert form.errors == {}
+        assert form.first_name.data == name
 
 
 def test_a_value_made_only_of_control_characters_is_refused_not_taken_for_empty(app):

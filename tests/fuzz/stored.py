@@ -1,10 +1,11 @@
 """What the database holds, checked column by column from the SQLAlchemy metadata.
 
 Every table, every row: an enum column holds one of its enum's values; text (encrypted text
-read through its key) holds no NUL, lone surrogate or control character, and no line break
-unless the column is meant to have several lines. A column is multi-line when it is `Text`, or
-when its name ends with the name of a textarea on the site's forms (`invitation_message` is
-the invite form's `message`); every other string column is a single line.
+read through its key) holds no NUL, lone surrogate or control character (bidirectional ones
+included), and no line break unless the column is meant to have several lines. A column is
+multi-line when it is `Text`, or when its name ends with the name of a textarea on the site's
+forms (`invitation_message` is the invite form's `message`); every other string column is a
+single line.
 """
 
 import re
@@ -32,6 +33,8 @@ def _control(value: str) -> str | None:
             return "lone surrogate"
         if category == "Cc" and char not in "\t\r\n":
             return f"control character {char!r}"
+        if "\u202a" <= char <= "\u202e" or "\u2066" <= char <= "\u2069":
+            return f"bidirectional control {char!r}"
     return None
 
 

@@ -7,7 +7,7 @@ fuzz can follow, and its tokens are the ones the app itself made.
 """
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 
@@ -71,6 +71,16 @@ def _signed_on(letter, fields: dict) -> Signature:
     return signature
 
 
+def _under_way(day, host):
+    """An event that started a few minutes ago: walk-ins are added and the report is open."""
+    event = actions.create_event(
+        day, host, EVENT | {"title": "Vigil under way"}, EventState.SCHEDULED, datetime(2030, 1, 1)
+    )
+    event.starts_at, event.ends_at = utcnow() - timedelta(minutes=5), utcnow() + timedelta(hours=2)
+    send_host_link(event)
+    return event
+
+
 def build() -> World:
     """Make the objects, commit, and run the tasks they queued (the emails are stored)."""
     founder = user(ORGANIZER, "Ana Organizer")
@@ -124,8 +134,9 @@ def build() -> World:
     event = actions.create_event(day, host, EVENT, EventState.SCHEDULED, datetime(2030, 1, 1))
     send_host_link(event)
     attendance = rsvps.rsvp(event, SIGNER | {"phone": ""}, "en", None, utcnow())
+    under_way = _under_way(day, host)  # its doors are open: its check-in page adds walk-ins
     walk_in = rsvps.add_walk_in(
-        event, rsvps.WalkIn("Walker", "90012"), "fuzz-walk-in-nonce-0001", "en", utcnow()
+        under_way, rsvps.WalkIn("Walker", "90012"), "fuzz-walk-in-nonce-0001", "en", utcnow()
     )
     erasure = supporters.open_data_request(DataRequestKind.ERASURE, SIGNER["email"], "en", "fuzz")
     enqueue(supporter_tasks.answer_data_request, data_request_id=erasure.id)
@@ -144,7 +155,7 @@ def build() -> World:
             "batch_id": [paper_batch.id],
             "strike_id": [strike.id],
             "day_id": [day.id, draft_day.id],
-            "event_id": [event.id],
+            "event_id": [event.id, under_way.id],
             "rsvp_id": [attendance.rsvp_id, walk_in.id],
             "signature_id": [waiting.id],
         },

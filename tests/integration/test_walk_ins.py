@@ -40,7 +40,8 @@ def _event(app) -> int:
 
 def _add(event_id: int, email: str) -> int:
     person = rsvps.WalkIn("Lupe", "19143", email, "Email me news.")
-    return rsvps.add_walk_in(db.session.get(Event, event_id), person, NONCE, "es", utcnow()).id
+    event = db.session.get(Event, event_id)
+    return rsvps.add_walk_in(event, person, NONCE, "es", event.starts_at).id  # at the door
 
 
 def test_a_walk_in_form_sent_twice_at_once_adds_one_person_with_one_consent(it_app):
