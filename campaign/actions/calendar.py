@@ -52,8 +52,8 @@ def _entry(event: Event, language: str, with_private_address: bool) -> CalendarE
 
 def _attachment(event_id: int, language: str = "en") -> Attachment | None:
     """The file in an attendee's email, in the language of their RSVP: it goes only to people
-    holding a place, so it carries the address even when the address is private. (Notices
-    queued before the language was passed have none: English.)"""
+    holding a place, so it carries the address even when the address is private. A notice that
+    names no language gets English."""
     event = db.session.get(Event, event_id)
     if event is None:
         return None

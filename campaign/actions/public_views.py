@@ -83,7 +83,7 @@ def public_day(slug: str):
 @bp.get("/actions/<slug>/calendar.ics")
 def day_calendar(slug: str):
     """Every event of the day: subscribe once, see them all. Private addresses stay out."""
-    day, _draft_preview = shown_day_or_404(slug)
+    day = shown_day_or_404(slug)[0]
     language = _language()
     return _ics(
         calendar.calendar_of(services.events_of(day), day.title_in(language), language), f"{day.slug}.ics"
@@ -121,7 +121,7 @@ def event(slug: str, event_id: int):
 
 @bp.get("/actions/<slug>/events/<int:event_id>/calendar.ics")
 def event_calendar(slug: str, event_id: int):
-    day, _draft_preview = shown_day_or_404(slug)
+    day = shown_day_or_404(slug)[0]
     event = public_event_or_404(day, event_id)
     language = _language()
     return _ics(calendar.calendar_of([event], event.title_in(language), language), f"event-{event.id}.ics")

@@ -12,16 +12,31 @@ from sqlalchemy import select
 
 from campaign.accounts.models import User
 from campaign.actions import rsvps, services
-from campaign.actions.models import EventKind, EventState, Rsvp, RsvpState
+from campaign.actions.models import DayOfAction, Event, EventKind, EventState, Rsvp, RsvpState
+from campaign.coalitions.models import CoalitionRole
 from campaign.core.crypto import email_blind_index
 from campaign.core.outbox import dispatch_committed, utcnow
 from campaign.extensions import db as _db
 from campaign.notifications.models import Message
 from campaign.supporters.models import Supporter
+from tests.actions.forms import HOST_EMAIL, day_form, event_form, rsvp_form
+from tests.pages import text_of
 
 NOW = datetime(2027, 5, 1, 12, 0)  # UTC; four weeks before the day of action
 DAY = date(2027, 5, 29)
 ATTENDEE_TEMPLATE = "actions/emails/attendee"
+# What the day form gives the services for a one-day, published day of action.
+DAY_FIELDS = {
+    "title": "Families Belong Together day of action",
+    "title_es": "",
+    "description": "",
+    "description_es": "",
+    "demand": "",
+    "demand_es": "",
+    "starts_on": DAY,
+    "ends_on": DAY,
+    "proposals_open": True,
+}
 
 
 def event_fields(
@@ -56,17 +71,7 @@ def day(db, coalition):
     day = services.create_day(
         coalition.id,
         author,
-        {
-            "title": "Families Belong Together day of action",
-            "title_es": "",
-            "description": "",
-            "description_es": "",
-            "demand": "",
-            "demand_es": "",
-            "starts_on": DAY,
-            "ends_on": DAY,
-            "proposals_open": True,
-        },
+        DAY_FIELDS,
     )
     services.publish(day)
     db.session.commit()
@@ -151,3 +156,85 @@ def hosted_event(coalition_id: int, host_email: str, host_name: str):
     event = services.create_event(day, host, fields, EventState.SCHEDULED, utcnow())
     _db.session.commit()
     return event
+
+
+# The pages' fixtures: the organizer plans the day and adds events, supporters RSVP, the host
+# has the link from the email.
+
+
+@pytest.fixture
+def visitor(app):
+    """Someone on the public pages who has not RSVPed and has no account."""
+    return app.test_client()
+
+
+@pytest.fixture
+def plan_day(client, coalition, db):
+    """A day of action written on the organizer's form, published unless told not to."""
+
+    def plan(publish=True, **overrides) -> DayOfAction:
+        response = client.post(f"/coalitions/{coalition.slug}/actions/new", data=day_form(**overrides))
+        assert response.status_code == 302, text_of(response)
+        day = db.session.scalars(select(DayOfAction).order_by(DayOfAction.id.desc())).first()
+        if publish:
+            published = client.post(f"/coalitions/{coalition.slug}/actions/{day.id}/publish")
+            assert published.status_code == 302
+        db.session.refresh(day)
+        return day
+
+    return plan
+
+
+@pytest.fixture
+def add_event(client, coalition, db):
+    """An event added on the organizer's form (scheduled at once, its host emailed the link)."""
+
+    def add(day, **overrides) -> Event:
+        response = client.post(
+            f"/coalitions/{coalition.slug}/actions/{day.id}/events/new", data=event_form(**overrides)
+        )
+        assert response.status_code == 302, text_of(response)
+        return db.session.scalars(select(Event).order_by(Event.id.desc())).first()
+
+    return add
+
+
+@pytest.fixture
+def rsvp(visitor):
+    """RSVP through the event page's form; returns the thank-you page the person lands on."""
+
+    def do_rsvp(day, event, **overrides):
+        response = visitor.post(f"/actions/{day.slug}/events/{event.id}/rsvp", data=rsvp_form(**overrides))
+        assert response.status_code == 302, text_of(response)
+        assert "/thanks" in response.location
+        return visitor.get(response.location)
+
+    return do_rsvp
+
+
+@pytest.fixture
+def host_link(mailbox):
+    """The host link as the host received it by email (the latest one to that address)."""
+
+    def link(address=HOST_EMAIL) -> str:
+        return mailbox.last_link(address, "/actions/host/").removeprefix("http://localhost")
+
+    return link
+
+
+@pytest.fixture
+def teammate(app, db, make_user):
+    """A second browser, logged in as an account holding `role` in `coalition` (or in no
+    coalition when `role` is None)."""
+
+    def make(coalition, role, email):
+        user = make_user(email=email, name=email.split("@")[0].title())
+        if role is not None:
+            db.session.add(CoalitionRole(coalition=coalition, user=user, role=role))
+            db.session.commit()
+        browser = app.test_client()
+        response = browser.post("/accounts/login", data={"email": email, "password": "correct horse battery"})
+        assert response.status_code == 302
+        return browser, user
+
+    return make

@@ -7,17 +7,8 @@ import pytest
 
 from campaign.actions import services
 from campaign.core.outbox import utcnow
-from tests.actions import test_pages as pages
 from tests.actions.test_pages import started
 from tests.pages import hidden_inputs, text_of
-
-plan_day, add_event, rsvp, host_link, visitor = (
-    pages.plan_day,
-    pages.add_event,
-    pages.rsvp,
-    pages.host_link,
-    pages.visitor,
-)
 
 
 @pytest.fixture

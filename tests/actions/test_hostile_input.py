@@ -11,12 +11,9 @@ from campaign.actions.models import Event, EventState, Rsvp
 from campaign.core.outbox import FAILED, OutboxEntry, dispatch_committed
 from campaign.notifications.models import Delivery, DeliveryState
 from campaign.supporters.models import Supporter
-from tests.actions import test_pages
 from tests.actions.conftest import rsvp_as
-from tests.actions.test_pages import proposal_form, rsvp_form
+from tests.actions.forms import proposal_form, rsvp_form
 from tests.pages import text_of
-
-plan_day, visitor = test_pages.plan_day, test_pages.visitor  # the pages' fixtures
 
 PROPOSAL_TEXT_FIELDS = [
     "title",

@@ -7,17 +7,9 @@ import pytest
 from flask import render_template_string
 from icalendar import Calendar
 
-from tests.actions import test_pages as pages
-from tests.actions.test_pages import admin_url, everything_in, proposal_form, rsvp_form, unfold
+from tests.actions.forms import TITLE, proposal_form, rsvp_form
+from tests.actions.test_pages import admin_url, day_events, everything_in, unfold
 from tests.pages import text_of
-
-plan_day, add_event, rsvp, host_link, visitor = (
-    pages.plan_day,
-    pages.add_event,
-    pages.rsvp,
-    pages.host_link,
-    pages.visitor,
-)
 
 DAY_ES = "Día de acción: las familias se quedan juntas"
 EVENT_ES = "Vigilia por las familias"
@@ -55,7 +47,7 @@ def test_the_calendar_file_is_in_the_language_of_each_attendees_rsvp(app, biling
     assert spanish["summary"] == EVENT_ES
     assert "Lo organiza " in spanish["description"] and "Trae una vela." in spanish["description"]
     assert spanish["url"].endswith(f"/events/{event.id}?lang=es")
-    assert english["summary"] == pages.TITLE
+    assert english["summary"] == TITLE
     assert "Hosted by " in english["description"] and "Bring a candle." in english["description"]
     assert english["url"].endswith("?lang=en")
 
@@ -80,7 +72,7 @@ def test_the_host_is_emailed_in_the_language_they_proposed_in_with_the_days_span
         received
     )
 
-    event = pages.day_events(day)[0]
+    event = day_events(day)[0]
     client.post(admin_url(coalition, day, event, "approve"))
     host_link_email = mailbox.to("rosa@vecinos.example")[-1]
     assert host_link_email["Subject"] == "Tus herramientas de anfitrión(a): Taller: conoce tus derechos"
@@ -107,7 +99,7 @@ def test_og_tags_follow_the_pages_language_parameter_not_the_crawlers_accept_lan
     )
     assert spanish["og:url"] == f"http://localhost{page}?lang=es"
     english = open_graph(app.test_client().get(f"{page}?lang=en", headers={"Accept-Language": "es-MX,es"}))
-    assert (english["og:title"], english["og:locale"]) == (pages.TITLE, "en_US")
+    assert (english["og:title"], english["og:locale"]) == (TITLE, "en_US")
     day_page = open_graph(
         app.test_client().get(f"/actions/{day.slug}?lang=es", headers={"Accept-Language": "en"})
     )
@@ -119,7 +111,7 @@ def test_og_tags_follow_the_pages_language_parameter_not_the_crawlers_accept_lan
     assert '<html lang="es">' in reader.get(f"/actions/{day.slug}", headers={"Accept-Language": "en"}).text
     switched = app.test_client()
     switched.get("/language/en")
-    assert open_graph(switched.get(f"{page}?lang=es"))["og:title"] == pages.TITLE
+    assert open_graph(switched.get(f"{page}?lang=es"))["og:title"] == TITLE
 
 
 def test_share_links_carry_the_language_they_were_shared_in(app, bilingual, rsvp):

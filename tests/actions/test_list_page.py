@@ -2,19 +2,8 @@
 
 from campaign.actions import services
 from campaign.actions.models import EventState
-from tests.actions.conftest import DAY, rsvp_as
+from tests.actions.conftest import DAY_FIELDS, rsvp_as
 from tests.pages import statements_of, table_row, text_of
-
-DAY_FIELDS = {
-    "title_es": "",
-    "description": "",
-    "description_es": "",
-    "demand": "",
-    "demand_es": "",
-    "starts_on": DAY,
-    "ends_on": DAY,
-    "proposals_open": True,
-}
 
 
 def test_a_day_shows_its_events_the_proposals_waiting_and_who_is_going(

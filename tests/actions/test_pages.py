@@ -17,83 +17,21 @@ from sqlalchemy import func, select
 from campaign.actions import notices
 from campaign.actions.models import EVENT_STATE_LABELS, DayOfAction, Event, EventState, Rsvp, RsvpState
 from campaign.coalitions import services as coalitions
-from campaign.coalitions.models import CoalitionRole, Role
+from campaign.coalitions.models import Role
 from campaign.core.outbox import utcnow
 from campaign.extensions import db as _db
 from campaign.supporters.tokens import serializer
+from tests.actions.forms import (
+    PRIVATE_ADDRESS,
+    SECRET,
+    TITLE,
+    VENUE,
+    day_form,
+    event_form,
+    proposal_form,
+    rsvp_form,
+)
 from tests.pages import hidden_inputs, post_without_cookies, text_of
-
-# The pages run on the real clock, so the day of action (Saturday, May 29, 2077) is far enough
-# ahead never to be reached; events "in the past" are put there explicitly.
-TITLE = "Vigil for families at the ICE field office"
-VENUE = "St. Mary's Church"
-PRIVATE_ADDRESS = "2201 Secret Garden Rd"
-SECRET = "Secret Garden"  # a part of the address no line folding or escaping would split
-HOST_EMAIL = "host@juntos.example"
-
-
-def day_form(**overrides) -> dict:
-    return {
-        "title": "Families Belong Together day of action",
-        "starts_on": "2077-05-29",
-        "ends_on": "",
-        "description": "Vigils and rallies in every city with an ICE field office.",
-        "demand": "End 287(g) agreements.",
-        "title_es": "",
-        "description_es": "",
-        "demand_es": "",
-        "proposals_open": "y",
-    } | overrides
-
-
-def event_form(**overrides) -> dict:
-    """The organizer's event form: a vigil in Philadelphia whose address only RSVPs receive."""
-    return {
-        "host_organization_id": "0",
-        "host_email": HOST_EMAIL,
-        "title": TITLE,
-        "kind": "vigil",
-        "description": "Bring a candle.",
-        "starts_at": "2077-05-29T18:00",
-        "ends_at": "2077-05-29T20:00",
-        "zip_code": "19104",
-        "venue": VENUE,
-        "address": PRIVATE_ADDRESS,
-        "address_public": "rsvps",
-        "capacity": "",
-        "languages": ["en", "es"],
-        "accessibility": "Step-free entrance on the side.",
-        "hotline": "",
-        "safety_notes": "",
-        "title_es": "",
-        "description_es": "",
-    } | overrides
-
-
-def proposal_form(**overrides) -> dict:
-    fields = event_form(title="Know your rights teach-in", kind="training", address="12 Market St")
-    for organizer_only in ("host_organization_id", "host_email"):
-        del fields[organizer_only]
-    return (
-        fields
-        | {
-            "organization_id": "0",
-            "group_name": "Vecinos Unidos",
-            "first_name": "Rosa",
-            "email": "rosa@vecinos.example",
-        }
-        | overrides
-    )
-
-
-def rsvp_form(**overrides) -> dict:
-    return {
-        "first_name": "Ana",
-        "last_name": "Reyes",
-        "email": "ana@example.org",
-        "zip_code": "19104",
-        "phone": "",
-    } | overrides
 
 
 def count(db, model) -> int:
@@ -130,84 +68,6 @@ def day_events(day) -> list[Event]:
 
 def subjects(mailbox, address) -> list[str]:
     return [str(message["Subject"]) for message in mailbox.to(address)]
-
-
-@pytest.fixture
-def visitor(app):
-    """Someone on the public pages who has not RSVPed and has no account."""
-    return app.test_client()
-
-
-@pytest.fixture
-def plan_day(client, coalition, db):
-    """A day of action written on the organizer's form, published unless told not to."""
-
-    def plan(publish=True, **overrides) -> DayOfAction:
-        response = client.post(f"/coalitions/{coalition.slug}/actions/new", data=day_form(**overrides))
-        assert response.status_code == 302, text_of(response)
-        day = db.session.scalars(select(DayOfAction).order_by(DayOfAction.id.desc())).first()
-        if publish:
-            published = client.post(f"/coalitions/{coalition.slug}/actions/{day.id}/publish")
-            assert published.status_code == 302
-        db.session.refresh(day)
-        return day
-
-    return plan
-
-
-@pytest.fixture
-def add_event(client, coalition, db):
-    """An event added on the organizer's form (scheduled at once, its host emailed the link)."""
-
-    def add(day, **overrides) -> Event:
-        response = client.post(
-            f"/coalitions/{coalition.slug}/actions/{day.id}/events/new", data=event_form(**overrides)
-        )
-        assert response.status_code == 302, text_of(response)
-        return db.session.scalars(select(Event).order_by(Event.id.desc())).first()
-
-    return add
-
-
-@pytest.fixture
-def rsvp(visitor):
-    """RSVP through the event page's form; returns the thank-you page the person lands on."""
-
-    def do_rsvp(day, event, **overrides):
-        response = visitor.post(f"/actions/{day.slug}/events/{event.id}/rsvp", data=rsvp_form(**overrides))
-        assert response.status_code == 302, text_of(response)
-        assert "/thanks" in response.location
-        return visitor.get(response.location)
-
-    return do_rsvp
-
-
-@pytest.fixture
-def host_link(mailbox):
-    """The host link as the host received it by email (the latest one to that address)."""
-
-    def link(address=HOST_EMAIL) -> str:
-        return mailbox.last_link(address, "/actions/host/").removeprefix("http://localhost")
-
-    return link
-
-
-@pytest.fixture
-def teammate(app, db, make_user):
-    """A second browser, logged in as an account holding `role` in `coalition` (or in no
-    coalition when `role` is None)."""
-
-    def make(coalition, role, email):
-        user = make_user(email=email, name=email.split("@")[0].title())
-        if role is not None:
-            db.session.add(CoalitionRole(coalition=coalition, user=user, role=role))
-            db.session.commit()
-        browser = app.test_client()
-        response = browser.post("/accounts/login", data={"email": email, "password": "correct horse battery"})
-        assert response.status_code == 302
-        return browser, user
-
-    return make
 
 
 def started(event, ago=timedelta(minutes=5)) -> None:

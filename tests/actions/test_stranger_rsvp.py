@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from campaign.extensions import db
 from campaign.supporters import services as supporters
 from campaign.supporters.models import Consent, Subscription
-from tests.actions.test_pages import proposal_form, rsvp_form
+from tests.actions.forms import proposal_form, rsvp_form
 
 ROSA = "rosa@example.org"
 

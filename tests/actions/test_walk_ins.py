@@ -22,19 +22,8 @@ from campaign.extensions import db as _db
 from campaign.notifications.models import Message
 from campaign.supporters.models import Consent, Subscription, Supporter
 from campaign.supporters.services import erase_supporter_data, find_supporter
-from tests.actions import test_pages as pages
 from tests.actions.test_pages import admin_url, doors_open, started
 from tests.pages import hidden_inputs, text_of
-
-# The page tests' fixtures: the organizer plans the day and adds events, the host has the link.
-plan_day, add_event, rsvp, host_link, visitor, teammate = (
-    pages.plan_day,
-    pages.add_event,
-    pages.rsvp,
-    pages.host_link,
-    pages.visitor,
-    pages.teammate,
-)
 
 CONSENT_EN = (
     "Email me news and calls to action from Philadelphia Family Unity Network. I can unsubscribe at any time."

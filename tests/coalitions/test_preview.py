@@ -13,7 +13,7 @@ from campaign.coalitions import services as coalitions
 from campaign.coalitions.models import CoalitionRole, Role
 from campaign.letters.models import Letter, Signature
 from campaign.petitions.models import Petition, PetitionSignature
-from tests.actions.test_pages import day_form, event_form, rsvp_form
+from tests.actions.forms import day_form, event_form, rsvp_form
 from tests.letters.conftest import letter_form
 from tests.letters.conftest import sign_form as sign_on_form
 from tests.pages import hidden_inputs, text_of
