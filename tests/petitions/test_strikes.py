@@ -163,3 +163,77 @@ def test_a_viewer_sees_no_undo_button_and_another_coalition_cannot_undo(
     assert client.post(undo.replace(coalition.slug, "another-coalition")).status_code == 404
     assert db.session.scalar(select(ClusterStrike.undone_at)) is None
     assert _states(petition)[0] == SignatureState.INVALID
+
+
+def _overlapping_strikes(client, coalition, petition, sign):
+    """Three signatures at spam.example struck out, then their whole network (all five signers
+    share the test client's IP): the second strike covers the first one's three too."""
+    for email in (
+        "a@spam.example",
+        "b@spam.example",
+        "c@spam.example",
+        "ana@example.org",
+        "luis@example.org",
+    ):
+        sign(petition, email=email)
+    tally_now()
+    network = db.session.scalar(select(PetitionSignature.ip_hash))
+    _strike(client, coalition, petition)
+    client.post(
+        organizer_url(coalition, petition, "/clusters"),
+        data={"kind": "ip", "key": network, "invalidate": "1"},
+    )
+    tally_now()
+    strikes = db.session.scalars(select(ClusterStrike).order_by(ClusterStrike.id)).all()
+    assert [strike.count for strike in strikes] == [3, 2]  # each counts what it struck itself
+    assert _states(petition) == [SignatureState.INVALID] * 5
+    return strikes
+
+
+def test_undoing_a_strike_keeps_out_what_a_later_strike_still_covers(client, coalition, make_petition, sign):
+    petition = make_petition()
+    domain, network = _overlapping_strikes(client, coalition, petition, sign)
+
+    client.post(_undo_url(coalition, petition, domain))
+    tally_now()
+    assert _states(petition) == [SignatureState.INVALID] * 5  # the network strike still stands
+    assert _count(client, petition) == 0
+
+    client.post(_undo_url(coalition, petition, network))
+    tally_now()
+    assert _states(petition) == [SignatureState.CONFIRMED] * 5
+    assert _count(client, petition) == 5
+    assert db.session.query(StruckSignature).count() == 0
+
+
+def test_undoing_the_later_strike_first_keeps_out_what_the_earlier_one_covers(
+    client, coalition, make_petition, sign
+):
+    petition = make_petition()
+    domain, network = _overlapping_strikes(client, coalition, petition, sign)
+
+    client.post(_undo_url(coalition, petition, network))
+    tally_now()
+    assert _states(petition) == [SignatureState.INVALID] * 3 + [SignatureState.CONFIRMED] * 2
+    assert _count(client, petition) == 2
+
+    client.post(_undo_url(coalition, petition, domain))
+    tally_now()
+    assert _states(petition) == [SignatureState.CONFIRMED] * 5
+    assert _count(client, petition) == 5
+
+
+def test_a_strike_past_its_undo_window_keeps_its_signatures_out_when_a_later_one_is_undone(
+    client, coalition, make_petition, sign
+):
+    """The first strike's list is dropped after 30 days (it can no longer be undone); undoing the
+    network strike then gives back only what that strike itself struck."""
+    petition = make_petition()
+    domain, network = _overlapping_strikes(client, coalition, petition, sign)
+    domain.struck_at = utcnow() - timedelta(days=31)
+    db.session.commit()
+    tidy_signatures()
+
+    client.post(_undo_url(coalition, petition, network))
+    tally_now()
+    assert _states(petition) == [SignatureState.INVALID] * 3 + [SignatureState.CONFIRMED] * 2
