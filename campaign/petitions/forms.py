@@ -16,6 +16,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from campaign.core import images
+from campaign.core.form_keys import form_key
 from campaign.core.forms import AppForm, email_field, known_zip, no_scripts, plain_text, strip_whitespace
 from campaign.core.places import place_of, zip5
 from campaign.core.text import single_line
@@ -203,8 +204,10 @@ class ClusterForm(AppForm):
 
 class PaperForm(AppForm):
     """A batch of paper signatures: how many, or the names and ZIP codes off the sheets. The same
-    form enters a batch and corrects one."""
+    form enters a batch and corrects one. Entering, it carries a one-time key (`once`,
+    core/form_keys.py), so the form sent twice adds one batch."""
 
+    once = HiddenField()
     organization_id = SelectField(_l("Collected by"), coerce=int, validators=[InputRequired()])
     count = IntegerField(
         _l("Number of signatures"),
@@ -221,6 +224,7 @@ class PaperForm(AppForm):
     def __init__(self, organizations: list[tuple[int, str]], *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.organization_id.choices = [(0, _l("The coalition itself"))] + organizations
+        self.once.data = form_key()
         self.parsed: list[tuple[str, str]] = []
 
     def validate_names(self, field):

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from campaign.coalitions.services import Member
@@ -17,15 +18,38 @@ from campaign.petitions.models import PaperBatch, PaperBatchChange, PaperChangeK
 
 
 def add_batch(
-    petition: Petition, organization_id: int | None, count: int, names: list[tuple[str, str]], user_id: int
+    petition: Petition,
+    organization_id: int | None,
+    count: int,
+    names: list[tuple[str, str]],
+    user_id: int,
+    form_key: str | None = None,
 ) -> PaperBatch:
-    """`names` holds (name, ZIP) pairs read off the sheets; without them, `count` says how many."""
-    batch = PaperBatch(petition_id=petition.id, entered_by_id=user_id)
+    """`names` holds (name, ZIP) pairs read off the sheets; without them, `count` says how many.
+    `form_key` is the one-time key of the form that adds it: the same form sent again (a double
+    click) returns the batch it added instead of adding a second. None: not entered through a
+    form (a script's batch, a test's)."""
+    added = _added_by(petition, form_key) if form_key else None
+    if added is not None:
+        return added
+    batch = PaperBatch(petition_id=petition.id, entered_by_id=user_id, form_key=form_key)
     _fill(batch, organization_id, count, names)
-    db.session.add(batch)
+    try:
+        # The same form sent twice at the same moment meets the unique key: one batch, counted once.
+        with db.session.begin_nested():
+            db.session.add(batch)
+            db.session.flush()
+    except IntegrityError:
+        return _added_by(petition, form_key)
     _count(batch, +1)
     db.session.flush()
     return batch
+
+
+def _added_by(petition: Petition, form_key: str) -> PaperBatch | None:
+    return db.session.scalar(
+        select(PaperBatch).where(PaperBatch.petition_id == petition.id, PaperBatch.form_key == form_key)
+    )
 
 
 def correct_batch(

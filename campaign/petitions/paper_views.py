@@ -1,6 +1,6 @@
 """Organizer pages of a petition's paper signatures: enter a batch, correct it, delete it."""
 
-from flask import abort, flash, g, redirect, render_template, url_for
+from flask import abort, flash, g, redirect, render_template, session, url_for
 from flask_babel import format_decimal, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -38,10 +38,10 @@ def paper(petition_id: int):
     if form.validate_on_submit():
         credited = form.organization_id.data or None
         batch = paper_signatures.add_batch(
-            petition, credited, form.count.data or 0, form.parsed, current_user.id
+            petition, credited, form.count.data or 0, form.parsed, current_user.id, form.once.data
         )
         db.session.commit()
-        flash(_added(batch.count), "success")
+        _flash_once(_added(batch.count), "success")
         return _to_paper(petition)
     return render_template(
         "petitions/paper.html",
@@ -51,6 +51,13 @@ def paper(petition_id: int):
         batches=paper_signatures.batches(petition, collectors),
         changes=paper_signatures.changes(petition),
     ), (400 if form.errors else 200)
+
+
+def _flash_once(message: str, category: str) -> None:
+    """The same form sent twice says what it did once: the first click's message may still be
+    waiting in the session, unread (the browser followed only the second click's answer)."""
+    if (category, message) not in session.get("_flashes", []):
+        flash(message, category)
 
 
 def _added(count: int) -> str:

@@ -7,9 +7,16 @@ import pytest
 from sqlalchemy import select
 
 from campaign.extensions import db
-from campaign.petitions import tally
-from campaign.petitions.models import PaperBatch, PaperBatchChange, PaperChangeKind, Petition, Tally
-from tests.pages import text_of
+from campaign.petitions import paper, tally
+from campaign.petitions.models import (
+    PaperBatch,
+    PaperBatchChange,
+    PaperChangeKind,
+    PaperEntry,
+    Petition,
+    Tally,
+)
+from tests.pages import hidden_inputs, text_of
 from tests.petitions.conftest import organizer_url
 
 THREE_SIGNERS = "Rosa Parks, 19104\nLuis Ortiz, 19120\nAna Soto, 90012"
@@ -147,6 +154,60 @@ def test_a_deleted_batch_comes_off_the_count_and_a_second_click_deletes_nothing_
     client.get("/language/es")
     page = text_of(client.get(organizer_url(coalition, petition, "/paper")))
     assert "Ana Organizer borró un lote: Juntos, 3 firmas (con nombres y códigos postales)." in page
+
+
+def _paper_form(client, coalition, petition, **typed) -> dict:
+    """The paper page's form as the browser sends it (with its one-time key), filled in."""
+    shown = client.get(organizer_url(coalition, petition, "/paper"))
+    return hidden_inputs(shown) | {"organization_id": "0", "count": "", "names": ""} | typed
+
+
+def test_a_double_click_on_add_adds_one_batch_and_says_so_once(client, coalition, make_petition):
+    petition = make_petition()
+    form = _paper_form(client, coalition, petition, count="40")
+    assert set(form) == {"once", "organization_id", "count", "names"}
+    url = organizer_url(coalition, petition, "/paper")
+    first = client.post(url, data=form)
+    again = client.post(url, data=form)  # the same form, clicked twice
+    assert first.status_code == again.status_code == 302 and first.location == again.location
+    page = text_of(client.get(again.location))
+    assert page.count("40 paper signatures added.") == 1
+    assert db.session.query(PaperBatch).count() == 1
+    assert _figures(client, petition)["paper"] == 40
+
+    # The page shown again is a new form: the same number entered again is a second batch.
+    client.post(url, data=_paper_form(client, coalition, petition, count="40"))
+    assert db.session.query(PaperBatch).count() == 2
+    assert _figures(client, petition)["paper"] == 80
+
+
+def test_the_same_form_sent_at_the_same_moment_adds_one_batch(client, coalition, make_petition, monkeypatch):
+    """The second request looked before the first one committed, found nothing, and meets the
+    unique key when it writes: it answers with the first one's batch."""
+    petition = make_petition()
+    form = _paper_form(client, coalition, petition, names=THREE_SIGNERS)
+    url = organizer_url(coalition, petition, "/paper")
+    assert client.post(url, data=form).status_code == 302
+    looked_too_early = iter([None])
+    real_lookup = paper._added_by
+    monkeypatch.setattr(paper, "_added_by", lambda *key: next(looked_too_early, None) or real_lookup(*key))
+    again = client.post(url, data=form, follow_redirects=True)
+    assert again.status_code == 200
+    assert text_of(again).count("3 paper signatures added.") == 1
+    assert db.session.query(PaperBatch).count() == 1
+    assert db.session.query(PaperEntry).count() == 3
+    assert _figures(client, petition)["paper"] == 3
+    assert _figures(client, petition)["by_state"] == {"PA": 2, "CA": 1}
+
+
+def test_a_key_that_is_not_ours_is_replaced_by_a_new_one(client, coalition, make_petition):
+    petition = make_petition()
+    url = organizer_url(coalition, petition, "/paper")
+    for key in ("", "x" * 10_000, "\x00" * 22, "<script>"):
+        form = _paper_form(client, coalition, petition, count="2") | {"once": key}
+        assert client.post(url, data=form).status_code == 302, key
+    keys = db.session.scalars(select(PaperBatch.form_key)).all()
+    assert len(set(keys)) == 4 and all(len(key) == 22 for key in keys)
 
 
 def test_a_viewer_and_another_coalitions_organizer_can_neither_correct_nor_delete(
