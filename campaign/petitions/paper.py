@@ -56,7 +56,7 @@ def correct_batch(
     batch: PaperBatch,
     organization_id: int | None,
     count: int,
-    names: list[tuple[str, str]],
+    names: list[tuple[str | None, str]],
     user_id: int,
     collectors: dict[int, str],
 ) -> bool:
@@ -84,7 +84,7 @@ def locked_batch(petition: Petition, batch_id: int) -> PaperBatch | None:
     )
 
 
-def _entries(batch: PaperBatch) -> list[tuple[str, str]]:
+def _entries(batch: PaperBatch) -> list[tuple[str | None, str]]:
     return [(entry.name, entry.zip_code) for entry in batch.entries]
 
 
@@ -96,7 +96,9 @@ def delete_batch(batch: PaperBatch, user_id: int, collectors: dict[int, str]) ->
     db.session.flush()
 
 
-def _fill(batch: PaperBatch, organization_id: int | None, count: int, names: list[tuple[str, str]]) -> None:
+def _fill(
+    batch: PaperBatch, organization_id: int | None, count: int, names: list[tuple[str | None, str]]
+) -> None:
     batch.organization_id = organization_id
     batch.count = len(names) or count
     for name, zip_code in names:
@@ -177,10 +179,19 @@ def changes(petition: Petition) -> list[PaperBatchChange]:
     ).all()
 
 
-def form_values(batch: PaperBatch, forgotten: str) -> dict:
-    """The batch as the form shows it: its names one "name, ZIP" a line, or else its number.
-    `forgotten` stands for a name that retention has cleared."""
-    lines = "\n".join(f"{entry.name or forgotten}, {entry.zip_code}" for entry in batch.entries)
+def names_removed(batch: PaperBatch) -> bool:
+    """Retention has cleared the names of the batch (retention.py); their ZIP codes stay."""
+    return any(entry.name is None for entry in batch.entries)
+
+
+def form_values(batch: PaperBatch) -> dict:
+    """The batch as the form shows it: its names one "name, ZIP" a line, or else its number. A
+    name retention has cleared is a line with its ZIP code alone, never a stand-in that saving
+    would store as a name."""
+    lines = "\n".join(
+        f"{entry.name}, {entry.zip_code}" if entry.name is not None else entry.zip_code
+        for entry in batch.entries
+    )
     return {
         "organization_id": batch.organization_id or 0,
         "count": None if lines else batch.count,

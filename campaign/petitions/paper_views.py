@@ -77,7 +77,11 @@ def paper_batch(petition_id: int, batch_id: int):
     if batch is None:
         abort(404)
     collectors = _collectors(batch)
-    form = PaperForm(list(collectors.items()), **paper_signatures.form_values(batch, _("Name removed")))
+    form = PaperForm(
+        list(collectors.items()),
+        names_removed=paper_signatures.names_removed(batch),
+        **paper_signatures.form_values(batch),
+    )
     if form.validate_on_submit():
         changed = paper_signatures.correct_batch(
             batch,

@@ -1,11 +1,14 @@
 """Paper batches: an empty one refused, a mistake corrected or deleted, each change logged."""
 
+import html
 import json
 import re
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
 
+from campaign.core.outbox import utcnow
 from campaign.extensions import db
 from campaign.petitions import paper, tally
 from campaign.petitions.models import (
@@ -16,6 +19,7 @@ from campaign.petitions.models import (
     Petition,
     Tally,
 )
+from campaign.petitions.tasks import forget_signers
 from tests.pages import hidden_inputs, text_of
 from tests.petitions.conftest import organizer_url
 
@@ -230,6 +234,90 @@ def test_a_viewer_and_another_coalitions_organizer_can_neither_correct_nor_delet
         assert client.post(url, data=correction).status_code == 404, url
     assert db.session.get(PaperBatch, batch.id).count == 12
     assert db.session.query(PaperBatchChange).count() == 0
+
+
+def _names_field(response) -> str:
+    page = response.get_data(as_text=True)
+    return html.unescape(re.search(r'<textarea[^>]*name="names"[^>]*>(.*?)</textarea>', page, re.S).group(1))
+
+
+def _forgotten(client, coalition, petition):
+    """The petition closed long ago, and the daily retention job has cleared its paper names."""
+    client.post(organizer_url(coalition, petition, "/close"))
+    db.session.get(Petition, petition.id).closed_at = utcnow() - timedelta(days=181)
+    db.session.commit()
+    forget_signers()
+    db.session.expire_all()
+    assert set(db.session.scalars(select(PaperEntry.name))) == {None}
+
+
+def test_a_batch_whose_names_retention_cleared_shows_its_zip_codes_and_saved_unchanged_changes_nothing(
+    client, coalition, make_petition
+):
+    petition = make_petition()
+    batch = _add(client, coalition, petition, names=THREE_SIGNERS)
+    _forgotten(client, coalition, petition)
+    url = _batch_url(coalition, petition, batch)
+
+    shown = client.get(url)
+    assert _names_field(shown).strip() == "19104\n19120\n90012"  # no stand-in to be saved as a name
+    assert "The names on this batch were removed once the petition had been closed" in text_of(shown)
+    saved = client.post(
+        url, data={"organization_id": "0", "count": "", "names": _names_field(shown)}, follow_redirects=True
+    )
+    assert "Nothing had changed." in text_of(saved)
+    assert db.session.query(PaperBatchChange).count() == 0
+    db.session.expire_all()
+    assert [entry.name for entry in db.session.scalars(select(PaperEntry).order_by(PaperEntry.id))] == [
+        None
+    ] * 3
+
+    client.get("/language/es")
+    assert "Los nombres de este lote se borraron" in text_of(client.get(url))
+
+
+def test_a_correction_of_a_batch_whose_names_were_cleared_keeps_them_cleared(
+    client, coalition, make_petition
+):
+    petition = make_petition()
+    batch = _add(client, coalition, petition, names=THREE_SIGNERS)
+    _forgotten(client, coalition, petition)
+    url = _batch_url(coalition, petition, batch)
+
+    # A sheet found again: one ZIP code fixed, one signer added with a name.
+    corrected = "19104\n19121\n90012\nLuz Mejía, 19104"
+    client.post(url, data={"organization_id": "0", "count": "", "names": corrected})
+    db.session.expire_all()
+    entries = db.session.scalars(select(PaperEntry).order_by(PaperEntry.id)).all()
+    assert [(entry.name, entry.zip_code) for entry in entries] == [
+        (None, "19104"),
+        (None, "19121"),
+        (None, "90012"),
+        ("Luz Mejía", "19104"),
+    ]
+    assert _figures(client, petition)["paper"] == 4
+    assert db.session.scalar(select(PaperBatchChange.after)) == {"collected_by": "", "count": 4, "named": 4}
+
+    # A line that is neither is still refused, saying what a line may be.
+    refused = client.post(url, data={"organization_id": "0", "count": "", "names": "19104\nsomeone"})
+    assert refused.status_code == 400
+    assert "or a ZIP code alone for a signer whose name was removed (see lines 2)." in text_of(refused)
+    client.get("/language/es")
+    refused = client.post(url, data={"organization_id": "0", "count": "", "names": "19104\nsomeone"})
+    assert "o solo el código postal para una persona cuyo nombre se borró (revisa las líneas 2)." in text_of(
+        refused
+    )
+
+
+def test_a_zip_code_alone_is_no_signer_in_a_new_batch(client, coalition, make_petition):
+    petition = make_petition()
+    response = client.post(
+        organizer_url(coalition, petition, "/paper"),
+        data={"organization_id": "0", "count": "", "names": "19104"},
+    )
+    assert response.status_code == 400
+    assert "Write each line as a name, a comma and a known ZIP code (see lines 1)." in text_of(response)
+    assert db.session.query(PaperBatch).count() == 0
 
 
 @pytest.mark.parametrize(
