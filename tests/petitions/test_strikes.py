@@ -1,12 +1,20 @@
 """Striking a cluster out can be undone for 30 days: once, by the coalition's organizers only."""
 
+import logging
 from datetime import timedelta
 
 from sqlalchemy import select
 
 from campaign.core.outbox import utcnow
 from campaign.extensions import db
-from campaign.petitions.models import ClusterStrike, PetitionSignature, SignatureState, StruckSignature
+from campaign.petitions import tally
+from campaign.petitions.models import (
+    ClusterStrike,
+    Petition,
+    PetitionSignature,
+    SignatureState,
+    StruckSignature,
+)
 from campaign.petitions.tasks import tidy_signatures
 from tests.pages import click_confirm, text_of
 from tests.petitions.conftest import organizer_url, tally_now
@@ -237,3 +245,24 @@ def test_a_strike_past_its_undo_window_keeps_its_signatures_out_when_a_later_one
     client.post(_undo_url(coalition, petition, network))
     tally_now()
     assert _states(petition) == [SignatureState.INVALID] * 3 + [SignatureState.CONFIRMED] * 2
+
+
+def test_a_strike_and_its_undo_recount_without_calling_it_drift_and_real_drift_still_warns(
+    client, coalition, make_petition, sign, mailbox, caplog
+):
+    petition = make_petition()
+    _cluster_of_four(petition, sign, mailbox)
+    caplog.set_level(logging.WARNING, logger="campaign.petitions.tally")
+    _strike(client, coalition, petition)  # its recount runs once the request commits
+    strike = db.session.scalar(select(ClusterStrike))
+    client.post(_undo_url(coalition, petition, strike))
+    tally_now()
+    _strike(client, coalition, petition)
+    tally_now()
+    assert "stored count" not in caplog.text
+    assert _count(client, petition) == 1
+
+    db.session.get(Petition, petition.id).signature_count = 7  # real drift: a crash between two writes
+    db.session.commit()
+    assert tally.recount(petition.id) == -6
+    assert "stored count 7, exact count 1" in caplog.text
