@@ -8,9 +8,11 @@ from flask_login import current_user
 from campaign.coalitions.access import coalition_required, get_scoped_or_404
 from campaign.coalitions.models import Role
 from campaign.coalitions.services import member_organizations
+from campaign.core.outbox import enqueue
 from campaign.extensions import db
 from campaign.notifications.forms import EmptyForm
 from campaign.petitions import paper as paper_signatures
+from campaign.petitions import tasks
 from campaign.petitions.forms import PaperForm
 from campaign.petitions.models import PaperBatch, Petition
 from campaign.petitions.views import bp
@@ -40,6 +42,7 @@ def paper(petition_id: int):
         batch = paper_signatures.add_batch(
             petition, credited, form.count.data or 0, form.parsed, current_user.id, form.once.data
         )
+        enqueue(tasks.check_milestone, petition_id=petition.id)
         db.session.commit()
         _flash_once(_added(batch.count), "success")
         return _to_paper(petition)
@@ -91,6 +94,8 @@ def paper_batch(petition_id: int, batch_id: int):
             current_user.id,
             collectors,
         )
+        if changed:
+            enqueue(tasks.check_milestone, petition_id=petition.id)
         db.session.commit()
         flash(_("Batch corrected; the counts follow.") if changed else _("Nothing had changed."), "success")
         return _to_paper(petition)
@@ -116,6 +121,7 @@ def delete_paper_batch(petition_id: int, batch_id: int):
         return _to_paper(petition)
     taken_off = batch.count
     paper_signatures.delete_batch(batch, current_user.id, _collectors(batch))
+    enqueue(tasks.check_milestone, petition_id=petition.id)
     db.session.commit()
     flash(
         ngettext(
