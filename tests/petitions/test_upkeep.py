@@ -8,7 +8,7 @@ from sqlalchemy import select
 from campaign.core.outbox import utcnow
 from campaign.extensions import db
 from campaign.petitions import upkeep
-from campaign.petitions.models import ClusterStrike, PaperBatch, PetitionSignature, SignatureState
+from campaign.petitions.models import ClusterStrike, PaperBatch, Petition, PetitionSignature, SignatureState
 from campaign.petitions.tasks import tidy_signatures
 from tests.pages import click_confirm, text_of
 from tests.petitions.conftest import tally_now
@@ -112,6 +112,28 @@ def test_paper_batches_alone_reach_milestones_and_the_organizers_hear_of_them(
     assert _told(mailbox) == ["100 signatures", "Goal reached"]  # 5,000: the goal, above 1,000
     tally_now()
     assert _told(mailbox) == ["100 signatures", "Goal reached"]  # told once
+
+
+def test_a_typo_corrected_lets_the_real_milestone_be_told_when_it_comes(
+    client, coalition, make_petition, mailbox
+):
+    petition = make_petition(goal="5000")
+    _paper(client, coalition, petition, 1000)  # the sheet said 100
+    assert _told(mailbox) == ["1,000 signatures"]
+    batch = db.session.scalar(select(PaperBatch))
+    client.post(
+        _url(coalition, petition, f"/paper/{batch.id}"), data={"organization_id": "0", "count": "100"}
+    )
+    db.session.expire_all()
+    assert db.session.get(Petition, petition.id).milestone_told == 100  # the milestone 100 has reached
+    assert _told(mailbox) == ["1,000 signatures"]  # 100 was passed on the way: nothing new to tell
+
+    _paper(client, coalition, petition, 900)  # the real 1,000
+    assert _told(mailbox) == ["1,000 signatures", "1,000 signatures"]
+    client.post(_url(coalition, petition, f"/paper/{batch.id}/delete"))  # 900 left: under 1,000 again
+    db.session.expire_all()
+    assert db.session.get(Petition, petition.id).milestone_told == 100
+    assert _told(mailbox) == ["1,000 signatures", "1,000 signatures"]
 
 
 def test_a_strike_undone_that_brings_the_goal_is_told(client, coalition, make_petition, sign, mailbox):
