@@ -84,6 +84,20 @@ def locked_batch(petition: Petition, batch_id: int) -> PaperBatch | None:
     )
 
 
+def was_deleted(petition: Petition, batch_id: int) -> bool:
+    """The petition's log has the batch's deletion: it was this petition's, and is gone."""
+    return (
+        db.session.scalar(
+            select(PaperBatchChange.id).where(
+                PaperBatchChange.petition_id == petition.id,
+                PaperBatchChange.batch_id == batch_id,
+                PaperBatchChange.kind == PaperChangeKind.DELETED,
+            )
+        )
+        is not None
+    )
+
+
 def _entries(batch: PaperBatch) -> list[tuple[str | None, str]]:
     return [(entry.name, entry.zip_code) for entry in batch.entries]
 

@@ -116,8 +116,10 @@ def delete_paper_batch(petition_id: int, batch_id: int):
     if not EmptyForm().validate_on_submit():
         abort(400)
     batch = paper_signatures.locked_batch(petition, batch_id)
-    if batch is None:  # a second click, or another organizer was first
-        flash(_("That batch was already deleted."), "info")
+    if batch is None:
+        if not paper_signatures.was_deleted(petition, batch_id):
+            abort(404)  # never this petition's batch
+        flash(_("That batch was already deleted."), "info")  # a second click, or another organizer's
         return _to_paper(petition)
     taken_off = batch.count
     paper_signatures.delete_batch(batch, current_user.id, _collectors(batch))

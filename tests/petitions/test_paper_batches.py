@@ -224,6 +224,10 @@ def test_a_viewer_and_another_coalitions_organizer_can_neither_correct_nor_delet
     assert client.get(_batch_url(coalition, other, batch)).status_code == 404  # not this petition's
     correction = {"organization_id": "0", "count": "1", "names": ""}
 
+    # Through another petition's address: not found, and nothing changes (not "already deleted").
+    assert client.post(_batch_url(coalition, other, batch, "/delete")).status_code == 404
+    assert client.post(organizer_url(coalition, petition, f"/paper/{batch.id + 1}/delete")).status_code == 404
+
     log_in_as("viewer@example.org", coalition, "viewer")
     assert client.get(edit).status_code == 403
     assert client.post(edit, data=correction).status_code == 403
