@@ -1,11 +1,8 @@
 """Writing a day of action and its events, proposing an event, RSVPing, and the host's forms."""
 
-import re
-import secrets
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from flask import request
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
@@ -34,6 +31,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from campaign.actions.models import DAY_FIELDS, EVENT_FIELDS, EVENT_KIND_LABELS, EVENT_LANGUAGES, EventKind
 from campaign.actions.rsvps import WalkIn
+from campaign.core.form_keys import form_key
 from campaign.core.forms import AppForm, email_field, known_zip, no_scripts, plain_text, strip_whitespace
 from campaign.core.phones import PhoneNumber, readable
 from campaign.core.places import place_of
@@ -283,10 +281,6 @@ class CancelRsvpForm(AppForm):
     submit = SubmitField(_l("Cancel my RSVP"))
 
 
-# A walk-in form's nonce as `secrets.token_urlsafe(16)` makes it.
-WALK_IN_NONCE = re.compile(r"[A-Za-z0-9_-]{22}")
-
-
 class WalkInForm(ConsentForm):
     """At the door, the host adds someone who did not RSVP. Each form shown carries a nonce of
     its own (`once`): its form token is bound to it, so it cannot be changed, and the walk-in is
@@ -299,8 +293,7 @@ class WalkInForm(ConsentForm):
     submit = SubmitField(_l("Add and check in"))
 
     def __init__(self, host_token: str, *args, **kwargs):
-        posted = request.form.get("once", "") if request.method == "POST" else ""
-        once = posted if WALK_IN_NONCE.fullmatch(posted) else secrets.token_urlsafe(16)
+        once = form_key()
         super().__init__(*args, bound_to=f"{host_token}:{once}", **kwargs)
         self.once.data = once
 

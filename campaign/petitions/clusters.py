@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import case, delete, func, insert, select, update
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import aliased, selectinload
 
 from campaign.coalitions.services import member_organizations
 from campaign.core.slugs import slugify
@@ -91,20 +91,25 @@ def invalidate(petition: Petition, kind: str, key: str, user_id: int, now: datet
     """Strike the whole cluster out, remembering each signature's state for an undo; None if
     nothing was left to strike (a second click). Counted ones stay on the tallies until the
     recount the caller enqueues (`tasks.recount_petition`): on a big petition it takes a second,
-    not a request's."""
+    not a request's.
+
+    Signatures of the cluster an earlier strike already struck out are on this strike's list
+    too, as invalid before it: undoing either strike then leaves them out while the other
+    stands (`undo`)."""
     # Locked: a second click waits here, then finds them struck and strikes nothing.
     rows = db.session.execute(
         select(PetitionSignature.id, PetitionSignature.state)
-        .where(*_in_cluster(petition, kind, key), PetitionSignature.state != SignatureState.INVALID)
+        .where(*_in_cluster(petition, kind, key))
         .with_for_update()
     ).all()
-    if not rows:
+    struck = sum(state != SignatureState.INVALID for _, state in rows)
+    if not struck:
         return None
     strike = ClusterStrike(
         petition_id=petition.id,
         kind=kind,
         label=label(kind, key),
-        count=len(rows),
+        count=struck,
         struck_by_id=user_id,
         struck_at=now,
     )
@@ -136,7 +141,12 @@ def can_undo(strike: ClusterStrike, now: datetime) -> bool:
 def undo(strike: ClusterStrike, user_id: int, now: datetime) -> bool:
     """Give the struck signatures their states back; False if it was undone already (a second
     click) or is too old. The caller enqueues the recount. One confirmed by its signer while
-    struck out counts now."""
+    struck out counts now. One that another strike still standing covers stays out: that
+    strike's list takes over the state it had before this one, for its own undo."""
+    # The petition's strikes locked: two undos at once would each see the other still standing.
+    db.session.execute(
+        select(ClusterStrike.id).where(ClusterStrike.petition_id == strike.petition_id).with_for_update()
+    )
     claimed = db.session.execute(
         update(ClusterStrike)
         .where(
@@ -148,6 +158,7 @@ def undo(strike: ClusterStrike, user_id: int, now: datetime) -> bool:
     ).rowcount
     if not claimed:
         return False
+    still_struck = _hand_over(strike)
     confirmed_meanwhile = case(
         (PetitionSignature.confirmed_at.is_not(None), SignatureState.CONFIRMED.value),
         else_=SignatureState.UNCONFIRMED.value,
@@ -162,6 +173,7 @@ def undo(strike: ClusterStrike, user_id: int, now: datetime) -> bool:
             update(PetitionSignature)
             .where(
                 PetitionSignature.id.in_(_struck_by(strike, state_before)),
+                PetitionSignature.id.not_in(still_struck),
                 PetitionSignature.state == SignatureState.INVALID,
             )
             .values(state=state)
@@ -169,6 +181,34 @@ def undo(strike: ClusterStrike, user_id: int, now: datetime) -> bool:
     db.session.execute(delete(StruckSignature).where(StruckSignature.strike_id == strike.id))
     db.session.refresh(strike)
     return True
+
+
+def _hand_over(strike: ClusterStrike):
+    """The signatures of `strike` (being undone) that another strike still covers: those whose
+    list says they were invalid already get this strike's state before instead, so undoing that
+    one gives back what they were before either. Returns them, as a query."""
+    standing = select(ClusterStrike.id).where(
+        ClusterStrike.petition_id == strike.petition_id,
+        ClusterStrike.id != strike.id,
+        ClusterStrike.undone_at.is_(None),
+    )
+    mine = aliased(StruckSignature)
+    state_before_mine = (
+        select(mine.state_before)
+        .where(mine.strike_id == strike.id, mine.signature_id == StruckSignature.signature_id)
+        .scalar_subquery()
+    )
+    db.session.execute(
+        update(StruckSignature)
+        .where(
+            StruckSignature.strike_id.in_(standing),
+            StruckSignature.signature_id.in_(_struck_by(strike)),
+            StruckSignature.state_before == SignatureState.INVALID,
+        )
+        .values(state_before=state_before_mine)
+        .execution_options(synchronize_session=False)
+    )
+    return select(StruckSignature.signature_id).where(StruckSignature.strike_id.in_(standing))
 
 
 def strikes(petition: Petition, now: datetime) -> list[ClusterStrike]:

@@ -16,6 +16,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from campaign.core import images
+from campaign.core.form_keys import form_key
 from campaign.core.forms import AppForm, email_field, known_zip, no_scripts, plain_text, strip_whitespace
 from campaign.core.places import place_of, zip5
 from campaign.core.text import single_line
@@ -203,8 +204,10 @@ class ClusterForm(AppForm):
 
 class PaperForm(AppForm):
     """A batch of paper signatures: how many, or the names and ZIP codes off the sheets. The same
-    form enters a batch and corrects one."""
+    form enters a batch and corrects one. Entering, it carries a one-time key (`once`,
+    core/form_keys.py), so the form sent twice adds one batch."""
 
+    once = HiddenField()
     organization_id = SelectField(_l("Collected by"), coerce=int, validators=[InputRequired()])
     count = IntegerField(
         _l("Number of signatures"),
@@ -218,10 +221,14 @@ class PaperForm(AppForm):
     )
     submit = SubmitField(_l("Add the signatures"))
 
-    def __init__(self, organizations: list[tuple[int, str]], *args, **kwargs):
+    def __init__(self, organizations: list[tuple[int, str]], *args, names_removed: bool = False, **kwargs):
+        """`names_removed`: correcting a batch whose names retention has cleared, where a line
+        with a ZIP code alone stands for a signer whose name was removed."""
         super().__init__(*args, **kwargs)
         self.organization_id.choices = [(0, _l("The coalition itself"))] + organizations
-        self.parsed: list[tuple[str, str]] = []
+        self.once.data = form_key()
+        self.names_removed = names_removed
+        self.parsed: list[tuple[str | None, str]] = []  # (None, ZIP): a name removed
 
     def validate_names(self, field):
         problems = []
@@ -230,18 +237,25 @@ class PaperForm(AppForm):
                 continue
             name, _, zip_code = line.rpartition(",")
             name, zip_code = name.strip(), zip_code.strip()
-            if not name or place_of(zip_code) is None:
+            if place_of(zip_code) is None or not (name or self.names_removed):
                 problems.append(number)
             else:
-                self.parsed.append((name, zip5(zip_code)))
+                self.parsed.append((name or None, zip5(zip_code)))
         if problems:
             lines = ", ".join(str(number) for number in problems[:10])
-            raise ValidationError(
+            message = (
                 _l(
+                    "Write each line as a name, a comma and a known ZIP code, or a ZIP code alone "
+                    "for a signer whose name was removed (see lines %(lines)s).",
+                    lines=lines,
+                )
+                if self.names_removed
+                else _l(
                     "Write each line as a name, a comma and a known ZIP code (see lines %(lines)s).",
                     lines=lines,
                 )
             )
+            raise ValidationError(message)
 
     def validate(self, extra_validators=None) -> bool:
         """Here, not in a validate_count(): Optional() ends an empty field's checks before it."""

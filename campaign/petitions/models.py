@@ -20,6 +20,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from campaign.core.columns import enum_column
 from campaign.core.crypto import Sealed, SealedRow
+from campaign.core.form_keys import KEY_LENGTH
 from campaign.core.i18n import in_language
 from campaign.core.outbox import utcnow
 from campaign.extensions import db
@@ -240,6 +241,7 @@ class PaperBatch(db.Model):
     """Signatures collected on paper, entered by an organizer and credited to a member organization."""
 
     __tablename__ = "petition_paper_batch"
+    __table_args__ = (UniqueConstraint("petition_id", "form_key", name="uq_petition_paper_batch_form_key"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     petition_id: Mapped[int] = mapped_column(ForeignKey("petition.id", ondelete="CASCADE"), index=True)
@@ -247,6 +249,9 @@ class PaperBatch(db.Model):
     count: Mapped[int] = mapped_column(Integer)
     entered_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    # The one-time key of the form that added it (core/form_keys.py): the same form sent twice
+    # (a double click on "Add the signatures") adds one batch. None for batches from before.
+    form_key: Mapped[str | None] = mapped_column(String(KEY_LENGTH))
 
     organization = relationship("Organization")
     entries: Mapped[list["PaperEntry"]] = relationship(back_populates="batch", cascade="all, delete-orphan")

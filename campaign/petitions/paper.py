@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from campaign.coalitions.services import Member
@@ -17,22 +18,45 @@ from campaign.petitions.models import PaperBatch, PaperBatchChange, PaperChangeK
 
 
 def add_batch(
-    petition: Petition, organization_id: int | None, count: int, names: list[tuple[str, str]], user_id: int
+    petition: Petition,
+    organization_id: int | None,
+    count: int,
+    names: list[tuple[str, str]],
+    user_id: int,
+    form_key: str | None = None,
 ) -> PaperBatch:
-    """`names` holds (name, ZIP) pairs read off the sheets; without them, `count` says how many."""
-    batch = PaperBatch(petition_id=petition.id, entered_by_id=user_id)
+    """`names` holds (name, ZIP) pairs read off the sheets; without them, `count` says how many.
+    `form_key` is the one-time key of the form that adds it: the same form sent again (a double
+    click) returns the batch it added instead of adding a second. None: not entered through a
+    form (a script's batch, a test's)."""
+    added = _added_by(petition, form_key) if form_key else None
+    if added is not None:
+        return added
+    batch = PaperBatch(petition_id=petition.id, entered_by_id=user_id, form_key=form_key)
     _fill(batch, organization_id, count, names)
-    db.session.add(batch)
+    try:
+        # The same form sent twice at the same moment meets the unique key: one batch, counted once.
+        with db.session.begin_nested():
+            db.session.add(batch)
+            db.session.flush()
+    except IntegrityError:
+        return _added_by(petition, form_key)
     _count(batch, +1)
     db.session.flush()
     return batch
+
+
+def _added_by(petition: Petition, form_key: str) -> PaperBatch | None:
+    return db.session.scalar(
+        select(PaperBatch).where(PaperBatch.petition_id == petition.id, PaperBatch.form_key == form_key)
+    )
 
 
 def correct_batch(
     batch: PaperBatch,
     organization_id: int | None,
     count: int,
-    names: list[tuple[str, str]],
+    names: list[tuple[str | None, str]],
     user_id: int,
     collectors: dict[int, str],
 ) -> bool:
@@ -60,7 +84,21 @@ def locked_batch(petition: Petition, batch_id: int) -> PaperBatch | None:
     )
 
 
-def _entries(batch: PaperBatch) -> list[tuple[str, str]]:
+def was_deleted(petition: Petition, batch_id: int) -> bool:
+    """The petition's log has the batch's deletion: it was this petition's, and is gone."""
+    return (
+        db.session.scalar(
+            select(PaperBatchChange.id).where(
+                PaperBatchChange.petition_id == petition.id,
+                PaperBatchChange.batch_id == batch_id,
+                PaperBatchChange.kind == PaperChangeKind.DELETED,
+            )
+        )
+        is not None
+    )
+
+
+def _entries(batch: PaperBatch) -> list[tuple[str | None, str]]:
     return [(entry.name, entry.zip_code) for entry in batch.entries]
 
 
@@ -72,7 +110,9 @@ def delete_batch(batch: PaperBatch, user_id: int, collectors: dict[int, str]) ->
     db.session.flush()
 
 
-def _fill(batch: PaperBatch, organization_id: int | None, count: int, names: list[tuple[str, str]]) -> None:
+def _fill(
+    batch: PaperBatch, organization_id: int | None, count: int, names: list[tuple[str | None, str]]
+) -> None:
     batch.organization_id = organization_id
     batch.count = len(names) or count
     for name, zip_code in names:
@@ -153,10 +193,19 @@ def changes(petition: Petition) -> list[PaperBatchChange]:
     ).all()
 
 
-def form_values(batch: PaperBatch, forgotten: str) -> dict:
-    """The batch as the form shows it: its names one "name, ZIP" a line, or else its number.
-    `forgotten` stands for a name that retention has cleared."""
-    lines = "\n".join(f"{entry.name or forgotten}, {entry.zip_code}" for entry in batch.entries)
+def names_removed(batch: PaperBatch) -> bool:
+    """Retention has cleared the names of the batch (retention.py); their ZIP codes stay."""
+    return any(entry.name is None for entry in batch.entries)
+
+
+def form_values(batch: PaperBatch) -> dict:
+    """The batch as the form shows it: its names one "name, ZIP" a line, or else its number. A
+    name retention has cleared is a line with its ZIP code alone, never a stand-in that saving
+    would store as a name."""
+    lines = "\n".join(
+        f"{entry.name}, {entry.zip_code}" if entry.name is not None else entry.zip_code
+        for entry in batch.entries
+    )
     return {
         "organization_id": batch.organization_id or 0,
         "count": None if lines else batch.count,

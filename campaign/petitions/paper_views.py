@@ -1,6 +1,6 @@
 """Organizer pages of a petition's paper signatures: enter a batch, correct it, delete it."""
 
-from flask import abort, flash, g, redirect, render_template, url_for
+from flask import abort, flash, g, redirect, render_template, session, url_for
 from flask_babel import format_decimal, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -8,9 +8,11 @@ from flask_login import current_user
 from campaign.coalitions.access import coalition_required, get_scoped_or_404
 from campaign.coalitions.models import Role
 from campaign.coalitions.services import member_organizations
+from campaign.core.outbox import enqueue
 from campaign.extensions import db
 from campaign.notifications.forms import EmptyForm
 from campaign.petitions import paper as paper_signatures
+from campaign.petitions import tasks
 from campaign.petitions.forms import PaperForm
 from campaign.petitions.models import PaperBatch, Petition
 from campaign.petitions.views import bp
@@ -38,10 +40,11 @@ def paper(petition_id: int):
     if form.validate_on_submit():
         credited = form.organization_id.data or None
         batch = paper_signatures.add_batch(
-            petition, credited, form.count.data or 0, form.parsed, current_user.id
+            petition, credited, form.count.data or 0, form.parsed, current_user.id, form.once.data
         )
+        enqueue(tasks.check_milestone, petition_id=petition.id)
         db.session.commit()
-        flash(_added(batch.count), "success")
+        _flash_once(_added(batch.count), "success")
         return _to_paper(petition)
     return render_template(
         "petitions/paper.html",
@@ -51,6 +54,13 @@ def paper(petition_id: int):
         batches=paper_signatures.batches(petition, collectors),
         changes=paper_signatures.changes(petition),
     ), (400 if form.errors else 200)
+
+
+def _flash_once(message: str, category: str) -> None:
+    """The same form sent twice says what it did once: the first click's message may still be
+    waiting in the session, unread (the browser followed only the second click's answer)."""
+    if (category, message) not in session.get("_flashes", []):
+        flash(message, category)
 
 
 def _added(count: int) -> str:
@@ -70,7 +80,11 @@ def paper_batch(petition_id: int, batch_id: int):
     if batch is None:
         abort(404)
     collectors = _collectors(batch)
-    form = PaperForm(list(collectors.items()), **paper_signatures.form_values(batch, _("Name removed")))
+    form = PaperForm(
+        list(collectors.items()),
+        names_removed=paper_signatures.names_removed(batch),
+        **paper_signatures.form_values(batch),
+    )
     if form.validate_on_submit():
         changed = paper_signatures.correct_batch(
             batch,
@@ -80,6 +94,8 @@ def paper_batch(petition_id: int, batch_id: int):
             current_user.id,
             collectors,
         )
+        if changed:
+            enqueue(tasks.check_milestone, petition_id=petition.id)
         db.session.commit()
         flash(_("Batch corrected; the counts follow.") if changed else _("Nothing had changed."), "success")
         return _to_paper(petition)
@@ -100,11 +116,14 @@ def delete_paper_batch(petition_id: int, batch_id: int):
     if not EmptyForm().validate_on_submit():
         abort(400)
     batch = paper_signatures.locked_batch(petition, batch_id)
-    if batch is None:  # a second click, or another organizer was first
-        flash(_("That batch was already deleted."), "info")
+    if batch is None:
+        if not paper_signatures.was_deleted(petition, batch_id):
+            abort(404)  # never this petition's batch
+        flash(_("That batch was already deleted."), "info")  # a second click, or another organizer's
         return _to_paper(petition)
     taken_off = batch.count
     paper_signatures.delete_batch(batch, current_user.id, _collectors(batch))
+    enqueue(tasks.check_milestone, petition_id=petition.id)
     db.session.commit()
     flash(
         ngettext(

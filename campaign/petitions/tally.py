@@ -114,20 +114,30 @@ def take_from_tallies(petition_id: int, counts: Counter) -> None:
 
 def recount(petition_id: int) -> int:
     """The exact count from the signatures and paper entries themselves; repairs and logs any drift
-    of the online count. Returns that drift. The tallies are rebuilt by one INSERT ... SELECT, so
-    a million rows are grouped by the database, not carried through Python."""
-    confirmed = (
-        PetitionSignature.petition_id == petition_id,
-        PetitionSignature.state == SignatureState.CONFIRMED,
-    )
+    of the online count (a change no confirmation or strike explains). Returns that drift. The
+    tallies are rebuilt by one INSERT ... SELECT, so a million rows are grouped by the database,
+    not carried through Python."""
+    of_petition = PetitionSignature.petition_id == petition_id
+    confirmed = (of_petition, PetitionSignature.state == SignatureState.CONFIRMED)
     # Everything confirmed is in the recount; mark the few not yet folded so fold() skips them.
     # Those are on their way, not drift.
     not_yet_folded = db.session.execute(
         update(PetitionSignature).where(*confirmed, PetitionSignature.counted.is_(False)).values(counted=True)
     ).rowcount
+    # Folded ones no longer confirmed (a strike, clusters.py) leave the count here: expected, not
+    # drift either. Unmarked, so that a strike undone gives them back to fold() like any other.
+    struck_since_folded = db.session.execute(
+        update(PetitionSignature)
+        .where(
+            of_petition,
+            PetitionSignature.state != SignatureState.CONFIRMED,
+            PetitionSignature.counted.is_(True),
+        )
+        .values(counted=False)
+    ).rowcount
     total = db.session.scalar(select(func.count()).where(*confirmed))
     petition = db.session.get(Petition, petition_id)
-    drift = total - not_yet_folded - petition.signature_count
+    drift = total - not_yet_folded - (petition.signature_count - struck_since_folded)
     if drift:
         log.warning(
             "petition %s: stored count %s, exact count %s", petition_id, petition.signature_count, total

@@ -34,11 +34,22 @@ def keep_tallies() -> None:
     for petition_id in tally.petitions_with_work():
         while tally.fold(petition_id):
             db.session.commit()
-        reached = upkeep.milestone_to_tell(petition_id)
-        if reached:
-            enqueue(email_milestone, petition_id=petition_id, reached=reached)
+        _tell_milestone(petition_id)
         db.session.commit()
     dispatch_committed()
+
+
+def _tell_milestone(petition_id: int) -> None:
+    reached = upkeep.milestone_to_tell(petition_id)
+    if reached:
+        enqueue(email_milestone, petition_id=petition_id, reached=reached)
+
+
+@outbox_task
+def check_milestone(petition_id: int) -> None:
+    """After a paper batch is entered, corrected or deleted: a milestone the new total has
+    reached is told as one reached online is."""
+    _tell_milestone(petition_id)
 
 
 @outbox_task
@@ -73,8 +84,10 @@ def forget_signers() -> None:
 
 @outbox_task
 def recount_petition(petition_id: int) -> None:
-    """After organizers strike signatures out or undo a strike: the exact count corrects the tallies."""
+    """After organizers strike signatures out or undo a strike: the exact count corrects the
+    tallies, and a milestone an undo has reached is told."""
     tally.recount(petition_id)
+    _tell_milestone(petition_id)
 
 
 @shared_task(name="campaign.petitions.tasks.recount_all")

@@ -107,6 +107,16 @@ def milestone_to_tell(petition_id: int) -> int:
     """The milestone the organizers should now hear of, claimed so it is told once (0: none)."""
     petition = db.session.get(Petition, petition_id)
     reached = milestone_reached(petition.total, petition.goal)
+    if petition.milestone_told > reached:
+        # The total went back down past a milestone told: a typo of 1,000 for 100 corrected, a
+        # batch deleted, a cluster struck out. The milestone told comes down to the one the
+        # total has reached, so that the 1,000 the petition really reaches is told when it comes.
+        db.session.execute(
+            update(Petition)
+            .where(Petition.id == petition_id, Petition.milestone_told > reached)
+            .values(milestone_told=reached)
+        )
+        return 0
     claimed = db.session.execute(
         update(Petition)
         .where(Petition.id == petition_id, Petition.milestone_told < reached)

@@ -1,15 +1,26 @@
 """Paper batches: an empty one refused, a mistake corrected or deleted, each change logged."""
 
+import html
 import json
 import re
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
 
+from campaign.core.outbox import utcnow
 from campaign.extensions import db
-from campaign.petitions import tally
-from campaign.petitions.models import PaperBatch, PaperBatchChange, PaperChangeKind, Petition, Tally
-from tests.pages import text_of
+from campaign.petitions import paper, tally
+from campaign.petitions.models import (
+    PaperBatch,
+    PaperBatchChange,
+    PaperChangeKind,
+    PaperEntry,
+    Petition,
+    Tally,
+)
+from campaign.petitions.tasks import forget_signers
+from tests.pages import hidden_inputs, text_of
 from tests.petitions.conftest import organizer_url
 
 THREE_SIGNERS = "Rosa Parks, 19104\nLuis Ortiz, 19120\nAna Soto, 90012"
@@ -149,6 +160,60 @@ def test_a_deleted_batch_comes_off_the_count_and_a_second_click_deletes_nothing_
     assert "Ana Organizer borró un lote: Juntos, 3 firmas (con nombres y códigos postales)." in page
 
 
+def _paper_form(client, coalition, petition, **typed) -> dict:
+    """The paper page's form as the browser sends it (with its one-time key), filled in."""
+    shown = client.get(organizer_url(coalition, petition, "/paper"))
+    return hidden_inputs(shown) | {"organization_id": "0", "count": "", "names": ""} | typed
+
+
+def test_a_double_click_on_add_adds_one_batch_and_says_so_once(client, coalition, make_petition):
+    petition = make_petition()
+    form = _paper_form(client, coalition, petition, count="40")
+    assert set(form) == {"once", "organization_id", "count", "names"}
+    url = organizer_url(coalition, petition, "/paper")
+    first = client.post(url, data=form)
+    again = client.post(url, data=form)  # the same form, clicked twice
+    assert first.status_code == again.status_code == 302 and first.location == again.location
+    page = text_of(client.get(again.location))
+    assert page.count("40 paper signatures added.") == 1
+    assert db.session.query(PaperBatch).count() == 1
+    assert _figures(client, petition)["paper"] == 40
+
+    # The page shown again is a new form: the same number entered again is a second batch.
+    client.post(url, data=_paper_form(client, coalition, petition, count="40"))
+    assert db.session.query(PaperBatch).count() == 2
+    assert _figures(client, petition)["paper"] == 80
+
+
+def test_the_same_form_sent_at_the_same_moment_adds_one_batch(client, coalition, make_petition, monkeypatch):
+    """The second request looked before the first one committed, found nothing, and meets the
+    unique key when it writes: it answers with the first one's batch."""
+    petition = make_petition()
+    form = _paper_form(client, coalition, petition, names=THREE_SIGNERS)
+    url = organizer_url(coalition, petition, "/paper")
+    assert client.post(url, data=form).status_code == 302
+    looked_too_early = iter([None])
+    real_lookup = paper._added_by
+    monkeypatch.setattr(paper, "_added_by", lambda *key: next(looked_too_early, None) or real_lookup(*key))
+    again = client.post(url, data=form, follow_redirects=True)
+    assert again.status_code == 200
+    assert text_of(again).count("3 paper signatures added.") == 1
+    assert db.session.query(PaperBatch).count() == 1
+    assert db.session.query(PaperEntry).count() == 3
+    assert _figures(client, petition)["paper"] == 3
+    assert _figures(client, petition)["by_state"] == {"PA": 2, "CA": 1}
+
+
+def test_a_key_that_is_not_ours_is_replaced_by_a_new_one(client, coalition, make_petition):
+    petition = make_petition()
+    url = organizer_url(coalition, petition, "/paper")
+    for key in ("", "x" * 10_000, "\x00" * 22, "<script>"):
+        form = _paper_form(client, coalition, petition, count="2") | {"once": key}
+        assert client.post(url, data=form).status_code == 302, key
+    keys = db.session.scalars(select(PaperBatch.form_key)).all()
+    assert len(set(keys)) == 4 and all(len(key) == 22 for key in keys)
+
+
 def test_a_viewer_and_another_coalitions_organizer_can_neither_correct_nor_delete(
     client, coalition, make_petition, log_in_as
 ):
@@ -158,6 +223,10 @@ def test_a_viewer_and_another_coalitions_organizer_can_neither_correct_nor_delet
     edit, delete = _batch_url(coalition, petition, batch), _batch_url(coalition, petition, batch, "/delete")
     assert client.get(_batch_url(coalition, other, batch)).status_code == 404  # not this petition's
     correction = {"organization_id": "0", "count": "1", "names": ""}
+
+    # Through another petition's address: not found, and nothing changes (not "already deleted").
+    assert client.post(_batch_url(coalition, other, batch, "/delete")).status_code == 404
+    assert client.post(organizer_url(coalition, petition, f"/paper/{batch.id + 1}/delete")).status_code == 404
 
     log_in_as("viewer@example.org", coalition, "viewer")
     assert client.get(edit).status_code == 403
@@ -169,6 +238,90 @@ def test_a_viewer_and_another_coalitions_organizer_can_neither_correct_nor_delet
         assert client.post(url, data=correction).status_code == 404, url
     assert db.session.get(PaperBatch, batch.id).count == 12
     assert db.session.query(PaperBatchChange).count() == 0
+
+
+def _names_field(response) -> str:
+    page = response.get_data(as_text=True)
+    return html.unescape(re.search(r'<textarea[^>]*name="names"[^>]*>(.*?)</textarea>', page, re.S).group(1))
+
+
+def _forgotten(client, coalition, petition):
+    """The petition closed long ago, and the daily retention job has cleared its paper names."""
+    client.post(organizer_url(coalition, petition, "/close"))
+    db.session.get(Petition, petition.id).closed_at = utcnow() - timedelta(days=181)
+    db.session.commit()
+    forget_signers()
+    db.session.expire_all()
+    assert set(db.session.scalars(select(PaperEntry.name))) == {None}
+
+
+def test_a_batch_whose_names_retention_cleared_shows_its_zip_codes_and_saved_unchanged_changes_nothing(
+    client, coalition, make_petition
+):
+    petition = make_petition()
+    batch = _add(client, coalition, petition, names=THREE_SIGNERS)
+    _forgotten(client, coalition, petition)
+    url = _batch_url(coalition, petition, batch)
+
+    shown = client.get(url)
+    assert _names_field(shown).strip() == "19104\n19120\n90012"  # no stand-in to be saved as a name
+    assert "The names on this batch were removed once the petition had been closed" in text_of(shown)
+    saved = client.post(
+        url, data={"organization_id": "0", "count": "", "names": _names_field(shown)}, follow_redirects=True
+    )
+    assert "Nothing had changed." in text_of(saved)
+    assert db.session.query(PaperBatchChange).count() == 0
+    db.session.expire_all()
+    assert [entry.name for entry in db.session.scalars(select(PaperEntry).order_by(PaperEntry.id))] == [
+        None
+    ] * 3
+
+    client.get("/language/es")
+    assert "Los nombres de este lote se borraron" in text_of(client.get(url))
+
+
+def test_a_correction_of_a_batch_whose_names_were_cleared_keeps_them_cleared(
+    client, coalition, make_petition
+):
+    petition = make_petition()
+    batch = _add(client, coalition, petition, names=THREE_SIGNERS)
+    _forgotten(client, coalition, petition)
+    url = _batch_url(coalition, petition, batch)
+
+    # A sheet found again: one ZIP code fixed, one signer added with a name.
+    corrected = "19104\n19121\n90012\nLuz Mejía, 19104"
+    client.post(url, data={"organization_id": "0", "count": "", "names": corrected})
+    db.session.expire_all()
+    entries = db.session.scalars(select(PaperEntry).order_by(PaperEntry.id)).all()
+    assert [(entry.name, entry.zip_code) for entry in entries] == [
+        (None, "19104"),
+        (None, "19121"),
+        (None, "90012"),
+        ("Luz Mejía", "19104"),
+    ]
+    assert _figures(client, petition)["paper"] == 4
+    assert db.session.scalar(select(PaperBatchChange.after)) == {"collected_by": "", "count": 4, "named": 4}
+
+    # A line that is neither is still refused, saying what a line may be.
+    refused = client.post(url, data={"organization_id": "0", "count": "", "names": "19104\nsomeone"})
+    assert refused.status_code == 400
+    assert "or a ZIP code alone for a signer whose name was removed (see lines 2)." in text_of(refused)
+    client.get("/language/es")
+    refused = client.post(url, data={"organization_id": "0", "count": "", "names": "19104\nsomeone"})
+    assert "o solo el código postal para una persona cuyo nombre se borró (revisa las líneas 2)." in text_of(
+        refused
+    )
+
+
+def test_a_zip_code_alone_is_no_signer_in_a_new_batch(client, coalition, make_petition):
+    petition = make_petition()
+    response = client.post(
+        organizer_url(coalition, petition, "/paper"),
+        data={"organization_id": "0", "count": "", "names": "19104"},
+    )
+    assert response.status_code == 400
+    assert "Write each line as a name, a comma and a known ZIP code (see lines 1)." in text_of(response)
+    assert db.session.query(PaperBatch).count() == 0
 
 
 @pytest.mark.parametrize(

@@ -3,6 +3,7 @@ the count and the badge readable from their own pages' scripts."""
 
 import html
 import re
+from html.parser import HTMLParser
 
 import pytest
 from sqlalchemy import select
@@ -15,15 +16,30 @@ from tests.petitions.conftest import organizer_url
 PARTNER = "https://juntos.example"
 
 
+def _copied_code(client, coalition, petition, source: str = "", box: str = "embed-code") -> str:
+    """The code in one of the widget page's boxes, as the organizer copies it (the page's
+    escaping undone once, as the browser does for a textarea's text)."""
+    page = client.get(organizer_url(coalition, petition, "/widget"), query_string={"source": source})
+    return html.unescape(
+        re.search(rf'<textarea id="{box}"[^>]*>(.*?)</textarea>', page.get_data(as_text=True), re.S).group(1)
+    )
+
+
 def _embed_address(client, coalition, petition, source: str) -> str:
     """The widget's address in the code the widget page gives for `source`."""
-    page = client.get(organizer_url(coalition, petition, "/widget"), query_string={"source": source})
-    code = html.unescape(
-        re.search(
-            r'<textarea id="embed-code"[^>]*>(.*?)</textarea>', page.get_data(as_text=True), re.S
-        ).group(1)
-    )
-    return re.search(r'src="([^"]+)"', code).group(1)
+    return re.search(r'src="([^"]+)"', _copied_code(client, coalition, petition, source)).group(1)
+
+
+class _Tags(HTMLParser):
+    """The tags of a piece of HTML and their attributes, as a partner's browser reads them."""
+
+    def __init__(self, code: str):
+        super().__init__()
+        self.tags: list[tuple[str, dict]] = []
+        self.feed(code)
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
 
 
 def _sign_in_widget(app, address: str, email: str):
@@ -94,6 +110,24 @@ def test_a_hostile_source_on_the_embed_address_breaks_nothing(
     assert "<script>" not in client.get(organizer_url(coalition, petition, "/signers")).get_data(as_text=True)
     page = client.get(organizer_url(coalition, petition, "/widget"), query_string={"source": source})
     assert page.status_code == 200 and _embed_address(client, coalition, petition, source).endswith("/embed")
+
+
+def test_a_quote_in_the_title_stays_text_in_the_code_partners_paste(client, coalition, make_petition, member):
+    """The code sits in a textarea, which the browser unescapes once: each value in it is
+    escaped for its attribute, then the whole code again for the page."""
+    title = 'Stop "287(g)" & ICE x" onload="alert(document.domain)'
+    petition = make_petition(title=title)
+    for source in ("", "juntos"):
+        widget = _Tags(_copied_code(client, coalition, petition, source, "embed-code")).tags
+        assert [tag for tag, _ in widget] == ["iframe"]
+        assert set(widget[0][1]) == {"src", "title", "width", "height", "style"}
+        assert widget[0][1]["title"] == title
+        badge = _Tags(_copied_code(client, coalition, petition, source, "badge-code")).tags
+        assert [tag for tag, _ in badge] == ["a", "img"]
+        assert set(badge[0][1]) == {"href"} and set(badge[1][1]) == {"src", "alt"}
+        assert badge[1][1]["alt"] == title
+        assert badge[0][1]["href"].endswith(f"/petitions/{petition.slug}?source={source or 'badge'}")
+    assert _embed_address(client, coalition, petition, "juntos").endswith("/embed?source=juntos")
 
 
 @pytest.mark.parametrize("path", ["count.json", "badge.svg"])

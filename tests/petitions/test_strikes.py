@@ -1,12 +1,20 @@
 """Striking a cluster out can be undone for 30 days: once, by the coalition's organizers only."""
 
+import logging
 from datetime import timedelta
 
 from sqlalchemy import select
 
 from campaign.core.outbox import utcnow
 from campaign.extensions import db
-from campaign.petitions.models import ClusterStrike, PetitionSignature, SignatureState, StruckSignature
+from campaign.petitions import tally
+from campaign.petitions.models import (
+    ClusterStrike,
+    Petition,
+    PetitionSignature,
+    SignatureState,
+    StruckSignature,
+)
 from campaign.petitions.tasks import tidy_signatures
 from tests.pages import click_confirm, text_of
 from tests.petitions.conftest import organizer_url, tally_now
@@ -163,3 +171,98 @@ def test_a_viewer_sees_no_undo_button_and_another_coalition_cannot_undo(
     assert client.post(undo.replace(coalition.slug, "another-coalition")).status_code == 404
     assert db.session.scalar(select(ClusterStrike.undone_at)) is None
     assert _states(petition)[0] == SignatureState.INVALID
+
+
+def _overlapping_strikes(client, coalition, petition, sign):
+    """Three signatures at spam.example struck out, then their whole network (all five signers
+    share the test client's IP): the second strike covers the first one's three too."""
+    for email in (
+        "a@spam.example",
+        "b@spam.example",
+        "c@spam.example",
+        "ana@example.org",
+        "luis@example.org",
+    ):
+        sign(petition, email=email)
+    tally_now()
+    network = db.session.scalar(select(PetitionSignature.ip_hash))
+    _strike(client, coalition, petition)
+    client.post(
+        organizer_url(coalition, petition, "/clusters"),
+        data={"kind": "ip", "key": network, "invalidate": "1"},
+    )
+    tally_now()
+    strikes = db.session.scalars(select(ClusterStrike).order_by(ClusterStrike.id)).all()
+    assert [strike.count for strike in strikes] == [3, 2]  # each counts what it struck itself
+    assert _states(petition) == [SignatureState.INVALID] * 5
+    return strikes
+
+
+def test_undoing_a_strike_keeps_out_what_a_later_strike_still_covers(client, coalition, make_petition, sign):
+    petition = make_petition()
+    domain, network = _overlapping_strikes(client, coalition, petition, sign)
+
+    client.post(_undo_url(coalition, petition, domain))
+    tally_now()
+    assert _states(petition) == [SignatureState.INVALID] * 5  # the network strike still stands
+    assert _count(client, petition) == 0
+
+    client.post(_undo_url(coalition, petition, network))
+    tally_now()
+    assert _states(petition) == [SignatureState.CONFIRMED] * 5
+    assert _count(client, petition) == 5
+    assert db.session.query(StruckSignature).count() == 0
+
+
+def test_undoing_the_later_strike_first_keeps_out_what_the_earlier_one_covers(
+    client, coalition, make_petition, sign
+):
+    petition = make_petition()
+    domain, network = _overlapping_strikes(client, coalition, petition, sign)
+
+    client.post(_undo_url(coalition, petition, network))
+    tally_now()
+    assert _states(petition) == [SignatureState.INVALID] * 3 + [SignatureState.CONFIRMED] * 2
+    assert _count(client, petition) == 2
+
+    client.post(_undo_url(coalition, petition, domain))
+    tally_now()
+    assert _states(petition) == [SignatureState.CONFIRMED] * 5
+    assert _count(client, petition) == 5
+
+
+def test_a_strike_past_its_undo_window_keeps_its_signatures_out_when_a_later_one_is_undone(
+    client, coalition, make_petition, sign
+):
+    """The first strike's list is dropped after 30 days (it can no longer be undone); undoing the
+    network strike then gives back only what that strike itself struck."""
+    petition = make_petition()
+    domain, network = _overlapping_strikes(client, coalition, petition, sign)
+    domain.struck_at = utcnow() - timedelta(days=31)
+    db.session.commit()
+    tidy_signatures()
+
+    client.post(_undo_url(coalition, petition, network))
+    tally_now()
+    assert _states(petition) == [SignatureState.INVALID] * 3 + [SignatureState.CONFIRMED] * 2
+
+
+def test_a_strike_and_its_undo_recount_without_calling_it_drift_and_real_drift_still_warns(
+    client, coalition, make_petition, sign, mailbox, caplog
+):
+    petition = make_petition()
+    _cluster_of_four(petition, sign, mailbox)
+    caplog.set_level(logging.WARNING, logger="campaign.petitions.tally")
+    _strike(client, coalition, petition)  # its recount runs once the request commits
+    strike = db.session.scalar(select(ClusterStrike))
+    client.post(_undo_url(coalition, petition, strike))
+    tally_now()
+    _strike(client, coalition, petition)
+    tally_now()
+    assert "stored count" not in caplog.text
+    assert _count(client, petition) == 1
+
+    db.session.get(Petition, petition.id).signature_count = 7  # real drift: a crash between two writes
+    db.session.commit()
+    assert tally.recount(petition.id) == -6
+    assert "stored count 7, exact count 1" in caplog.text

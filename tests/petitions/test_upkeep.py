@@ -8,9 +8,9 @@ from sqlalchemy import select
 from campaign.core.outbox import utcnow
 from campaign.extensions import db
 from campaign.petitions import upkeep
-from campaign.petitions.models import PetitionSignature, SignatureState
+from campaign.petitions.models import ClusterStrike, PaperBatch, Petition, PetitionSignature, SignatureState
 from campaign.petitions.tasks import tidy_signatures
-from tests.pages import text_of
+from tests.pages import click_confirm, text_of
 from tests.petitions.conftest import tally_now
 
 
@@ -77,6 +77,87 @@ def test_organizers_hear_of_each_milestone_once(client, coalition, make_petition
     told = [m for m in mailbox.to("organizer@example.org") if "Goal reached" in m["Subject"]]
     assert len(told) == 1
     assert upkeep.milestone_reached(150, 5000) == 100 and upkeep.milestone_reached(12000, 5000) == 10000
+
+
+def _told(mailbox) -> list[str]:
+    """The milestone emails the organizer has had, oldest first."""
+    return [
+        m["Subject"].split(":")[0]
+        for m in mailbox.to("organizer@example.org")
+        if m["Subject"].startswith("Goal reached") or re.match(r"[\d,]+ signatures?:", m["Subject"])
+    ]
+
+
+def _paper(client, coalition, petition, count):
+    response = client.post(
+        _url(coalition, petition, "/paper"), data={"organization_id": "0", "count": str(count)}
+    )
+    assert response.status_code == 302
+
+
+def test_paper_batches_alone_reach_milestones_and_the_organizers_hear_of_them(
+    client, coalition, make_petition, mailbox
+):
+    """No online confirmation comes: the tally job would never look. The batch's own task does."""
+    petition = make_petition(goal="5000")
+    _paper(client, coalition, petition, 150)
+    assert _told(mailbox) == ["100 signatures"]
+    _paper(client, coalition, petition, 40)  # 190: no new milestone
+    assert _told(mailbox) == ["100 signatures"]
+
+    batch = db.session.scalar(select(PaperBatch).order_by(PaperBatch.id.desc()))
+    client.post(
+        _url(coalition, petition, f"/paper/{batch.id}"), data={"organization_id": "0", "count": "4850"}
+    )
+    assert _told(mailbox) == ["100 signatures", "Goal reached"]  # 5,000: the goal, above 1,000
+    tally_now()
+    assert _told(mailbox) == ["100 signatures", "Goal reached"]  # told once
+
+
+def test_a_typo_corrected_lets_the_real_milestone_be_told_when_it_comes(
+    client, coalition, make_petition, mailbox
+):
+    petition = make_petition(goal="5000")
+    _paper(client, coalition, petition, 1000)  # the sheet said 100
+    assert _told(mailbox) == ["1,000 signatures"]
+    batch = db.session.scalar(select(PaperBatch))
+    client.post(
+        _url(coalition, petition, f"/paper/{batch.id}"), data={"organization_id": "0", "count": "100"}
+    )
+    db.session.expire_all()
+    assert db.session.get(Petition, petition.id).milestone_told == 100  # the milestone 100 has reached
+    assert _told(mailbox) == ["1,000 signatures"]  # 100 was passed on the way: nothing new to tell
+
+    _paper(client, coalition, petition, 900)  # the real 1,000
+    assert _told(mailbox) == ["1,000 signatures", "1,000 signatures"]
+    client.post(_url(coalition, petition, f"/paper/{batch.id}/delete"))  # 900 left: under 1,000 again
+    db.session.expire_all()
+    assert db.session.get(Petition, petition.id).milestone_told == 100
+    assert _told(mailbox) == ["1,000 signatures", "1,000 signatures"]
+
+
+def test_a_strike_undone_that_brings_the_goal_is_told(client, coalition, make_petition, sign, mailbox):
+    """One of the struck signatures was confirmed while struck out: the undo's recount counts it,
+    reaching the goal, and no tally run would have looked."""
+    petition = make_petition(goal="3")
+    sign(petition, email="ana@example.org")
+    sign(petition, email="luis@example.org")
+    sign(petition, email="a@spam.example", confirm=False)
+    sign(petition, email="b@spam.example", confirm=False)
+    tally_now()
+    client.post(
+        _url(coalition, petition, "/clusters"),
+        data={"kind": "domain", "key": "spam.example", "invalidate": "1"},
+    )
+    click_confirm(client, mailbox.last_link("a@spam.example", "/petitions/confirm/"))
+    tally_now()
+    assert _told(mailbox) == []
+    strike = db.session.scalar(select(ClusterStrike))
+    client.post(_url(coalition, petition, f"/strikes/{strike.id}/undo"))
+    assert _told(mailbox) == ["Goal reached"]
+    tally_now()
+    assert client.get(f"/petitions/{petition.slug}/count.json").get_json()["count"] == 3
+    assert _told(mailbox) == ["Goal reached"]
 
 
 def test_one_reminder_after_a_day_then_expiry_when_the_petition_closes(
