@@ -163,12 +163,13 @@ def judge_cluster(petition_id: int):
 def _struck_message(strike, days: int) -> str:
     if strike is None:
         return _("Nothing to strike out: those signatures were struck out already.")
-    return ngettext(
-        "%(num)d signature struck out; the count is corrected. You can undo this for %(days)d days.",
-        "%(num)d signatures struck out; the count is corrected. You can undo this for %(days)d days.",
+    struck = ngettext(
+        "%(num)d signature struck out; the count is corrected.",
+        "%(num)d signatures struck out; the count is corrected.",
         strike.count,
-        days=days,
     )
+    undo = ngettext("You can undo this for %(num)d day.", "You can undo this for %(num)d days.", days)
+    return f"{struck} {undo}"
 
 
 @bp.post("/coalitions/<slug>/petitions/<int:petition_id>/strikes/<int:strike_id>/undo")
