@@ -176,6 +176,10 @@ class Config:
     VERIFY_TOKEN_MAX_AGE = 3 * 24 * 3600
     RESET_TOKEN_MAX_AGE = 3600
     DATA_REQUEST_MAX_AGE = 3 * 24 * 3600
+    # Supporter imports: the largest CSV taken (about 100,000 Action Network rows), and the rows
+    # committed together (progress moves, and a crash loses at most one batch's work).
+    IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(20 * 1024 * 1024)))
+    IMPORT_BATCH_ROWS = 500
 
 
 class TestConfig(Config):

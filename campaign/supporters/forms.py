@@ -1,12 +1,14 @@
-"""Public supporter forms: asking for a copy or erasure of one's data; the opt-in wording."""
+"""Supporter forms: a copy or erasure of one's data, the opt-in wording, and CSV imports."""
 
 from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
-from wtforms import BooleanField, RadioField, SubmitField
+from flask_wtf.file import FileField, FileRequired
+from wtforms import BooleanField, FieldList, RadioField, SelectField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired
+from wtforms.validators import DataRequired, Length, ValidationError
 
 from campaign.core.forms import AppForm, email_field
+from campaign.supporters import action_network
 from campaign.supporters.models import DataRequestKind
 
 
@@ -55,3 +57,63 @@ def consent_wording(coalition_name: str) -> LazyString:
         "Email me news and calls to action from %(coalition)s. I can unsubscribe at any time.",
         coalition=coalition_name,
     )
+
+
+class ImportUploadForm(AppForm):
+    file = FileField(
+        _l("CSV file"),
+        validators=[FileRequired(_l("Choose the CSV file to import."))],
+        render_kw={"accept": ".csv,text/csv,text/plain"},
+    )
+    submit = SubmitField(_l("Upload and preview"))
+
+
+def _column_choices() -> list[SelectChoice]:
+    ignored = SelectChoice("", _l("Do not import"))
+    return [ignored] + [
+        SelectChoice(column.field, column.label)
+        for column in action_network.COLUMNS
+        if column.field in action_network.IMPORTED_FIELDS
+    ]
+
+
+class ImportConfirmForm(AppForm):
+    """The mapping of each column to one of our fields, and the consent these people gave."""
+
+    columns = FieldList(SelectField(choices=_column_choices), _l("Columns"))
+    consent_wording = TextAreaField(
+        _l("The consent these people gave"),
+        description=_l(
+            "The words they agreed to when they gave the address, for example on the member "
+            "organization’s sign-up form. They are stored with each new supporter’s consent."
+        ),
+        validators=[
+            DataRequired(_l("Enter the words these people agreed to.")),
+            Length(max=2000, message=_l("Keep the wording under 2,000 characters.")),
+        ],
+    )
+    consent_language = SelectField(
+        _l("Language of the wording"),
+        choices=[SelectChoice("en", "English"), SelectChoice("es", "Español")],
+    )
+    confirmed = BooleanField(
+        _l("I confirm these people agreed to these words and expect email from this coalition."),
+        validators=[DataRequired(_l("Confirm that these people agreed to hear from the coalition."))],
+    )
+    submit = SubmitField(_l("Import"))
+
+    def __init__(self, *args, headers: list[str] = (), mapping: list[str] = (), **kwargs):
+        if mapping:
+            kwargs["data"] = {"columns": list(mapping)}
+        super().__init__(*args, **kwargs)
+        while len(self.columns) < len(headers):
+            self.columns.append_entry("")
+        for entry, header in zip(self.columns, headers, strict=False):
+            entry.label.text = header or "—"
+
+    def validate_columns(self, field):
+        chosen = [value for value in field.data if value]
+        if "email" not in chosen:
+            raise ValidationError(_l("Choose the column that holds the email address."))
+        if len(chosen) != len(set(chosen)):
+            raise ValidationError(_l("Each field can come from one column only."))

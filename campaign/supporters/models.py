@@ -6,7 +6,8 @@ import secrets
 from datetime import datetime
 
 from flask import current_app
-from sqlalchemy import DateTime, ForeignKey, String, Text, UniqueConstraint
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from campaign.core.columns import enum_column
@@ -102,7 +103,8 @@ class Consent(db.Model):
     coalition_id: Mapped[int] = mapped_column(ForeignKey("coalition.id", ondelete="CASCADE"), index=True)
     wording: Mapped[str] = mapped_column(Text)
     language: Mapped[str] = mapped_column(String(5))
-    source: Mapped[str] = mapped_column(String(80))  # where it was given, e.g. "petition:12"
+    # Where it was given, e.g. "petition:12", or "imported from list.csv on 2026-12-04 by Ana".
+    source: Mapped[str] = mapped_column(String(255))
     given_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     withdrawn_at: Mapped[datetime | None] = mapped_column(DateTime)
 
@@ -142,3 +144,67 @@ class DataRequest(SealedRow, db.Model):
     completed_at: Mapped[datetime | None] = mapped_column(DateTime)
     # Keyed hash of the asking IP, for the per-requester email cap; cleared once answered.
     requester_ip_hash: Mapped[str | None] = mapped_column(String(64))
+
+
+class ImportState(enum.StrEnum):
+    UPLOADED = "uploaded"  # the file is stored; the organizer has not confirmed the mapping
+    QUEUED = "queued"  # confirmed; the background task has not started
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+
+
+IMPORT_STATE_LABELS = {
+    ImportState.UPLOADED: _l("Waiting for your check"),
+    ImportState.QUEUED: _l("Waiting to start"),
+    ImportState.RUNNING: _l("Importing"),
+    ImportState.DONE: _l("Finished"),
+    ImportState.FAILED: _l("Stopped"),
+}
+
+
+class SupporterImport(db.Model):
+    """A CSV of supporters being imported: the file waits on disk (never in a broker message)
+    until the background task has read it, then is deleted; the counts and problems remain."""
+
+    __tablename__ = "supporter_import"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    coalition_id: Mapped[int] = mapped_column(ForeignKey("coalition.id", ondelete="CASCADE"), index=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    state: Mapped[ImportState] = mapped_column(enum_column(ImportState, 10), default=ImportState.UPLOADED)
+    file_name: Mapped[str] = mapped_column(String(120))  # as uploaded, made one line
+    stored_name: Mapped[str | None] = mapped_column(String(80))  # under the instance's imports/
+    encoding: Mapped[str] = mapped_column(String(12), default="utf-8-sig")
+    headers: Mapped[list] = mapped_column(JSON, default=list)  # the header row, made one line
+    mapping: Mapped[list] = mapped_column(JSON, default=list)  # our field per column, "" ignored
+    consent_wording: Mapped[str | None] = mapped_column(Text)
+    consent_language: Mapped[str] = mapped_column(String(5), default="en")
+    consent_source: Mapped[str | None] = mapped_column(String(255))  # the file, day and organizer
+    total_rows: Mapped[int] = mapped_column(Integer, default=0)
+    rows_done: Mapped[int] = mapped_column(Integer, default=0)  # resumes from here after a crash
+    imported: Mapped[int] = mapped_column(Integer, default=0)
+    matched: Mapped[int] = mapped_column(Integer, default=0)
+    skipped: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    confirmed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    @property
+    def percent(self) -> int:
+        return 100 if not self.total_rows else min(100, self.rows_done * 100 // self.total_rows)
+
+
+class ImportProblem(db.Model):
+    """One problem with one cell of an imported file: where, and what, never the cell's value."""
+
+    __tablename__ = "import_problem"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    import_id: Mapped[int] = mapped_column(ForeignKey("supporter_import.id", ondelete="CASCADE"), index=True)
+    row_number: Mapped[int] = mapped_column(Integer)  # as a spreadsheet numbers it: the header is 1
+    column: Mapped[str] = mapped_column(String(120))
+    problem: Mapped[str] = mapped_column(
+        String(30)
+    )  # a key of imports.PROBLEMS, said in the reader's language
+    skipped: Mapped[bool] = mapped_column(Boolean, default=True)  # False: imported without the cell

@@ -162,6 +162,20 @@ def unsubscribe(supporter: Supporter) -> None:
     db.session.flush()
 
 
+def unsubscribe_all(supporter_ids: list[int]) -> None:
+    """`unsubscribe` for many supporters in two statements (an import's batch)."""
+    db.session.execute(
+        update(Supporter)
+        .where(Supporter.id.in_(supporter_ids))
+        .values(subscription=Subscription.UNSUBSCRIBED)
+    )
+    db.session.execute(
+        update(Consent)
+        .where(Consent.supporter_id.in_(supporter_ids), Consent.withdrawn_at.is_(None))
+        .values(withdrawn_at=utcnow())
+    )
+
+
 def _withdraw_consents(supporter: Supporter) -> None:
     db.session.execute(
         update(Consent)

@@ -9,7 +9,7 @@ from campaign.core.mail import send_templated
 from campaign.core.outbox import outbox_task, utcnow
 from campaign.core.urls import external_url
 from campaign.extensions import db
-from campaign.supporters import services
+from campaign.supporters import imports, services
 from campaign.supporters.models import DataRequest, DataRequestKind, DataRequestState
 
 
@@ -57,3 +57,16 @@ def expire_data_requests() -> int:
     services.forget_old_data_requests(utcnow(), current_app.config["DATA_REQUESTS_KEPT_DAYS"])
     db.session.commit()
     return expired
+
+
+@outbox_task(after_response=True)
+def run_import(import_id: int) -> None:
+    """Each batch committed as it is done: the import's page shows the progress."""
+    try:
+        for _ in imports.run_batches(import_id):
+            db.session.commit()
+    except Exception:
+        db.session.rollback()
+        imports.fail(import_id)
+        db.session.commit()
+        raise

@@ -81,3 +81,6 @@ def erasure_done():
 def overview():
     counts = services.supporter_counts(scoped(Supporter))
     return render_template("supporters/overview.html", coalition=g.coalition, counts=counts)
+
+
+from campaign.supporters import import_views  # noqa: E402,F401 - register the import pages on bp

@@ -23,6 +23,7 @@ from campaign.organizations.models import Organization
 from campaign.petitions import paper
 from campaign.petitions import services as petitions
 from campaign.supporters import services as supporters
+from campaign.supporters.models import ImportState, SupporterImport
 
 PETITION = {"title": "End ICE holds", "target": "The Mayor", "ask": "Sign the order.", "goal": 100}
 LETTER = {"title": "End 287(g)", "body": "Dear Secretary,"}
@@ -110,8 +111,17 @@ def coalition_a(db, make_user, make_coalition, add_teammate, invite_org):
     event = actions.create_event(
         day, actions.Host("CHIRLA"), EVENT, EventState.SCHEDULED, datetime(2030, 1, 1)
     )
+    finished_import = SupporterImport(
+        coalition_id=coalition.id,
+        file_name="list.csv",
+        state=ImportState.DONE,
+        headers=["email"],
+        mapping=["email"],
+    )
+    db.session.add(finished_import)
     db.session.commit()
     ids = {
+        "import_id": finished_import.id,
         "membership_id": membership.id,
         "organization_id": membership.organization_id,
         "teammate_id": teammate.id,

@@ -1,0 +1,61 @@
+"""The one table between our supporter fields and Action Network's CSV headers, both ways."""
+
+from dataclasses import dataclass
+
+from flask_babel import lazy_gettext as _l
+
+
+@dataclass(frozen=True)
+class Column:
+    field: str  # ours: a Supporter attribute, or a place column of an export
+    header: str  # Action Network's, as its exports and uploads name it
+    label: object  # shown in the import's column selects
+    aliases: tuple[str, ...] = ()  # other spellings spreadsheets use, matched on import
+
+
+# Action Network's people report headers. Import reads the supporter fields; export writes every
+# column its rows hold (a petition signer has a city and a state, a supporter has neither).
+COLUMNS = (
+    Column("first_name", "first_name", _l("First name"), ("first name", "given_name", "nombre")),
+    Column("last_name", "last_name", _l("Last name"), ("last name", "family_name", "apellido")),
+    Column("email", "email", _l("Email"), ("email address", "email_address", "correo")),
+    Column("zip_code", "zip_code", _l("ZIP code"), ("zip", "zip code", "zipcode", "postal_code")),
+    Column("phone", "can2_phone", _l("Phone"), ("phone", "phone number", "mobile", "teléfono")),
+    Column("language", "language", _l("Language"), ("idioma", "languages_spoken")),
+    Column("subscription", "can2_subscription_status", _l("Subscription status"), ("status",)),
+    Column("city", "can2_user_city", _l("City"), ()),
+    Column("state", "can2_state_abbreviated", _l("State"), ()),
+    Column("county", "can2_county", _l("County"), ()),
+)
+BY_FIELD = {column.field: column for column in COLUMNS}
+IMPORTED_FIELDS = ("first_name", "last_name", "email", "zip_code", "phone", "language", "subscription")
+
+# can2_subscription_status values that mean: do not email this person.
+NOT_SUBSCRIBED = frozenset({"unsubscribed", "bouncing", "bounced", "spam complaint", "spam_complaint"})
+
+
+def headers(fields: tuple[str, ...]) -> tuple[str, ...]:
+    """Action Network's header for each of our fields, in that order."""
+    return tuple(BY_FIELD[field].header for field in fields)
+
+
+def _normal(name: str) -> str:
+    return " ".join(name.strip().lower().replace("_", " ").split())
+
+
+_KNOWN = {
+    _normal(spelling): column.field
+    for column in COLUMNS
+    if column.field in IMPORTED_FIELDS
+    for spelling in (column.header, column.field, *column.aliases)
+}
+
+
+def guess_field(header: str) -> str:
+    """The field a column of an uploaded file most likely holds, or "" (left unmapped)."""
+    return _KNOWN.get(_normal(header), "")
+
+
+def subscription_status(field: str) -> str:
+    """An Action Network subscription status (or None) as ours: "subscribed" or "unsubscribed"."""
+    return "unsubscribed" if _normal(field) in NOT_SUBSCRIBED else "subscribed"

@@ -1,0 +1,388 @@
+"""Supporter imports from CSV: store the upload, preview it, then read it in batches."""
+
+import codecs
+import csv
+import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import insert, select, update
+from werkzeug.datastructures import FileStorage
+
+from campaign.core.addresses import NotSendable, sendable_address
+from campaign.core.outbox import utcnow
+from campaign.core.text import CONTROL, one_line
+from campaign.extensions import db
+from campaign.supporters import action_network, services
+from campaign.supporters.models import (
+    ZIP_CODE,
+    Consent,
+    ImportProblem,
+    ImportState,
+    Subscription,
+    Supporter,
+    SupporterImport,
+)
+
+MAX_COLUMNS = 200
+PREVIEW_ROWS = 5
+CHUNK = 64 * 1024
+# The longest value kept per field; a longer one is a mistake (a whole row in a cell) or an attack.
+LONGEST = {"email": 254, "first_name": 100, "last_name": 100, "phone": 30, "language": 40, "subscription": 40}
+# What the error CSV and the page say about a cell: the key is stored, the words are translated
+# for whoever reads them.
+PROBLEMS = {
+    "missing_email": _l("No email address: the row was skipped."),
+    "bad_email": _l("Not an email address we can send to: the row was skipped."),
+    "control_characters": _l("Invisible control characters: the row was skipped."),
+    "too_long": _l("Too long to be this field: the row was skipped."),
+    "unreadable_row": _l("The row could not be read as CSV: it was skipped."),
+    "bad_zip_code": _l("Not a five-digit ZIP code: imported without it."),
+}
+
+
+class ImportRefused(ValueError):
+    """An upload we cannot import; `message` tells the organizer why."""
+
+    def __init__(self, message):
+        super().__init__("upload refused")
+        self.message = message
+
+
+def _folder() -> Path:
+    folder = Path(current_app.instance_path) / "imports"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def _path(supporter_import: SupporterImport) -> Path:
+    return _folder() / supporter_import.stored_name
+
+
+def store_upload(coalition_id: int, user_id: int, upload: FileStorage) -> SupporterImport:
+    """Copy the upload to the instance folder in chunks, checking its size, that it is text,
+    and whether it is UTF-8 (else it is read as Latin-1), then read its header and count its rows."""
+    file_name = one_line(upload.filename or "")[:120] or "upload.csv"
+    if not file_name.lower().endswith((".csv", ".txt")):
+        raise ImportRefused(_l("Choose a .csv file: export the spreadsheet as CSV first."))
+    stored_name = f"{coalition_id}-{secrets.token_hex(16)}.csv"
+    target = _folder() / stored_name
+    try:
+        encoding = _copy(upload.stream, target)
+        header, total = _header_and_count(target, encoding)
+    except ImportRefused:
+        target.unlink(missing_ok=True)
+        raise
+    supporter_import = SupporterImport(
+        coalition_id=coalition_id,
+        created_by_id=user_id,
+        file_name=file_name,
+        stored_name=stored_name,
+        encoding=encoding,
+        headers=header,
+        mapping=[action_network.guess_field(name) for name in header],
+        total_rows=total,
+    )
+    db.session.add(supporter_import)
+    db.session.flush()
+    return supporter_import
+
+
+def _copy(stream, target: Path) -> str:
+    limit = current_app.config["IMPORT_MAX_BYTES"]
+    utf8 = codecs.getincrementaldecoder("utf-8")()
+    is_utf8, written = True, 0
+    with target.open("wb") as out:
+        while chunk := stream.read(CHUNK):
+            if written == 0 and _looks_binary(chunk[:8192]):
+                raise ImportRefused(_l("This file is not a CSV file: export the spreadsheet as CSV first."))
+            written += len(chunk)
+            if written > limit:
+                megabytes = limit // (1024 * 1024)
+                raise ImportRefused(
+                    _l("The file is larger than %(size)d MB: split it into smaller files.", size=megabytes)
+                )
+            if is_utf8:
+                try:
+                    utf8.decode(chunk)
+                except UnicodeDecodeError:
+                    is_utf8 = False
+            out.write(chunk)
+    if written == 0:
+        raise ImportRefused(_l("The file is empty."))
+    return "utf-8-sig" if is_utf8 else "latin-1"
+
+
+BINARY_STARTS = (b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"%PDF", b"PK\x03\x04", b"\xd0\xcf\x11\xe0")
+
+
+def _looks_binary(start: bytes) -> bool:
+    """An image, a PDF, a spreadsheet or a UTF-16 export: text has few NUL bytes, if a hostile
+    cell has one (that row is skipped, not the file)."""
+    return start.startswith(BINARY_STARTS) or start.count(b"\x00") > len(start) // 20
+
+
+@contextmanager
+def _reader(path: Path, encoding: str) -> Iterator:
+    with path.open(encoding=encoding, newline="", errors="replace") as text:
+        yield csv.reader(text)
+
+
+def _header_and_count(path: Path, encoding: str) -> tuple[list[str], int]:
+    with _reader(path, encoding) as rows:
+        try:
+            header = next(rows, None)
+            total = sum(1 for row in rows if any(cell.strip() for cell in row))
+        except csv.Error as error:
+            raise ImportRefused(_l("This file is not a CSV file we can read.")) from error
+    header = [one_line(name)[:120] for name in header or []]
+    if not any(header):
+        raise ImportRefused(_l("The file has no header row: its first line must name the columns."))
+    if len(header) > MAX_COLUMNS:
+        raise ImportRefused(_l("The file has more than %(num)d columns.", num=MAX_COLUMNS))
+    return header, total
+
+
+def preview_rows(supporter_import: SupporterImport) -> list[list[str]]:
+    """The first rows as the organizer sees them before confirming: one line each, cut short,
+    with anything that looks like an email address masked."""
+    shown = []
+    with _reader(_path(supporter_import), supporter_import.encoding) as rows:
+        next(rows, None)
+        for row in rows:
+            shown.append([_masked(one_line(cell)[:60]) for cell in row[:MAX_COLUMNS]])
+            if len(shown) == PREVIEW_ROWS:
+                break
+    return shown
+
+
+def _masked(cell: str) -> str:
+    local, at, domain = cell.partition("@")
+    return f"{local[:1]}•••@{domain}" if at else cell
+
+
+def confirm(
+    supporter_import: SupporterImport, mapping: list[str], wording: str, language: str, organizer: str
+) -> bool:
+    """Queue the import with this mapping and wording; False if it was already confirmed (a
+    second click), so that one file is imported once."""
+    day = utcnow().date().isoformat()
+    source = f"imported from {supporter_import.file_name} on {day} by {one_line(organizer)}"
+    result = db.session.execute(
+        update(SupporterImport)
+        .where(SupporterImport.id == supporter_import.id, SupporterImport.state == ImportState.UPLOADED)
+        .values(
+            state=ImportState.QUEUED,
+            mapping=mapping,
+            consent_wording=wording,
+            consent_language=language,
+            consent_source=source[:255],
+            confirmed_at=utcnow(),
+        )
+    )
+    return result.rowcount == 1
+
+
+def run_batches(import_id: int) -> Iterator[SupporterImport]:
+    """Import the file's rows a batch at a time, yielding after each so that the caller commits
+    it: progress shows, and a worker that dies resumes after the last committed batch. Two
+    runners of one import (a message delivered twice) meet in the batch's conditional update,
+    and the later one stops."""
+    supporter_import = db.session.get(SupporterImport, import_id)
+    if supporter_import is None or supporter_import.state not in (ImportState.QUEUED, ImportState.RUNNING):
+        return
+    supporter_import.state = ImportState.RUNNING
+    yield supporter_import
+    batch_size = current_app.config["IMPORT_BATCH_ROWS"]
+    with _reader(_path(supporter_import), supporter_import.encoding) as rows:
+        numbered = _numbered_rows(rows, skip=supporter_import.rows_done)
+        while batch := _take(numbered, batch_size):
+            if not _import_batch(supporter_import, batch):
+                return
+            yield supporter_import
+    _finish(supporter_import, ImportState.DONE)
+    yield supporter_import
+
+
+def fail(import_id: int) -> None:
+    """The task gave up: the organizer sees it failed, and the file is not kept."""
+    supporter_import = db.session.get(SupporterImport, import_id)
+    if supporter_import is not None and supporter_import.state != ImportState.DONE:
+        _finish(supporter_import, ImportState.FAILED)
+
+
+def _finish(supporter_import: SupporterImport, state: ImportState) -> None:
+    if supporter_import.stored_name:
+        _path(supporter_import).unlink(missing_ok=True)
+    supporter_import.stored_name = None
+    supporter_import.state, supporter_import.finished_at = state, utcnow()
+    db.session.flush()
+
+
+def discard(supporter_import: SupporterImport) -> None:
+    """An upload the organizer will not import: its file is deleted now."""
+    _finish(supporter_import, ImportState.FAILED)
+
+
+def _numbered_rows(rows, skip: int) -> Iterator[tuple[int, list[str] | None]]:
+    """(spreadsheet row number, cells) of each non-blank data row, after the first `skip`; cells
+    None for a row the csv module could not read."""
+    next(rows, None)  # the header
+    seen, line = 0, 1
+    while True:
+        try:
+            row = next(rows)
+        except StopIteration:
+            return
+        except csv.Error:
+            row = None
+        line += 1
+        if row is not None and not any(cell.strip() for cell in row):
+            continue
+        seen += 1
+        if seen > skip:
+            yield line, row
+
+
+def _take(iterator, count: int) -> list:
+    return [item for _, item in zip(range(count), iterator, strict=False)]
+
+
+def _import_batch(supporter_import: SupporterImport, batch: list) -> bool:
+    """Save one batch's rows; False if another runner already did (nothing is changed then)."""
+    claimed = db.session.execute(
+        update(SupporterImport)
+        .where(
+            SupporterImport.id == supporter_import.id, SupporterImport.rows_done == supporter_import.rows_done
+        )
+        .values(rows_done=supporter_import.rows_done + len(batch))
+    )
+    if claimed.rowcount != 1:
+        db.session.rollback()
+        return False
+    outcome = _Outcome()
+    for line, row in batch:
+        _import_row(supporter_import, line, row, outcome)
+    outcome.save(supporter_import)
+    db.session.execute(
+        update(SupporterImport)
+        .where(SupporterImport.id == supporter_import.id)
+        .values(
+            imported=SupporterImport.imported + outcome.imported,
+            matched=SupporterImport.matched + outcome.matched,
+            skipped=SupporterImport.skipped + outcome.skipped,
+        )
+    )
+    db.session.refresh(supporter_import)
+    return True
+
+
+class _Outcome:
+    """What one batch did, written in a few statements at its end rather than one per row."""
+
+    def __init__(self):
+        self.imported = self.matched = self.skipped = 0
+        self.subscribe: list[int] = []
+        self.unsubscribe: list[int] = []
+        self.problems: list[dict] = []
+
+    def problem(self, line: int, column: str, key: str, skipped: bool = True) -> None:
+        self.problems.append({"row_number": line, "column": column[:120], "problem": key, "skipped": skipped})
+        self.skipped += skipped
+
+    def save(self, supporter_import: SupporterImport) -> None:
+        if self.problems:
+            rows = [problem | {"import_id": supporter_import.id} for problem in self.problems]
+            db.session.execute(insert(ImportProblem), rows)
+        if self.unsubscribe:
+            services.unsubscribe_all(self.unsubscribe)
+        if self.subscribe:
+            db.session.execute(
+                update(Supporter)
+                .where(Supporter.id.in_(self.subscribe))
+                .values(subscription=Subscription.SUBSCRIBED)
+            )
+            consent = {
+                "coalition_id": supporter_import.coalition_id,
+                "wording": supporter_import.consent_wording,
+                "language": supporter_import.consent_language,
+                "source": supporter_import.consent_source,
+                "given_at": supporter_import.confirmed_at,
+            }
+            db.session.execute(insert(Consent), [consent | {"supporter_id": id_} for id_ in self.subscribe])
+
+
+def _import_row(
+    supporter_import: SupporterImport, line: int, row: list[str] | None, outcome: _Outcome
+) -> None:
+    if row is None:
+        outcome.problem(line, "", "unreadable_row")
+        return
+    values = _values(supporter_import, line, row, outcome)
+    if values is None:
+        return
+    subscribed = action_network.subscription_status(values.pop("subscription", "")) == "subscribed"
+    saved = services.save_supporter(supporter_import.coalition_id, **values)
+    if not saved.is_new:
+        # The record on file is the person's own: an import never changes it, except to honour
+        # an unsubscribe another tool recorded.
+        outcome.matched += 1
+        if not subscribed and saved.subscription != Subscription.UNSUBSCRIBED:
+            outcome.unsubscribe.append(saved.id)
+        return
+    outcome.imported += 1
+    (outcome.subscribe if subscribed else outcome.unsubscribe).append(saved.id)
+
+
+def _values(supporter_import: SupporterImport, line: int, row: list[str], outcome: _Outcome) -> dict | None:
+    """The row's mapped cells, checked: None (and the problem noted) if the row is skipped."""
+    values, columns = {}, {}
+    for field, header, cell in zip(supporter_import.mapping, supporter_import.headers, row, strict=False):
+        if not field:
+            continue
+        cell = cell.strip()
+        if CONTROL.search(cell) or "\n" in cell or "\r" in cell:
+            outcome.problem(line, header, "control_characters")
+            return None
+        if len(cell) > LONGEST.get(field, 10):
+            outcome.problem(line, header, "too_long")
+            return None
+        values[field], columns[field] = cell, header
+    email_header = columns.get("email", "email")
+    if not values.get("email"):
+        outcome.problem(line, email_header, "missing_email")
+        return None
+    try:
+        values["email"] = sendable_address(values["email"])
+    except NotSendable:
+        outcome.problem(line, email_header, "bad_email")
+        return None
+    values["first_name"] = values.get("first_name", "")
+    values["language"] = _language(values.get("language", ""))
+    zip_code = values.pop("zip_code", "")[:5]
+    if ZIP_CODE.match(zip_code):
+        values["zip_code"] = zip_code
+    elif zip_code:
+        outcome.problem(line, columns["zip_code"], "bad_zip_code", skipped=False)
+    return {name: value for name, value in values.items() if value != "" or name == "first_name"}
+
+
+def _language(value: str) -> str:
+    value = value.strip().lower()
+    if value.startswith(("es", "spa", "españ", "espan")):
+        return "es"
+    return "en"
+
+
+def problems_rows(supporter_import: SupporterImport) -> Iterator[tuple]:
+    """The error CSV's rows: where, and what, never a cell's value."""
+    query = (
+        select(ImportProblem.row_number, ImportProblem.column, ImportProblem.problem)
+        .where(ImportProblem.import_id == supporter_import.id)
+        .order_by(ImportProblem.row_number, ImportProblem.id)
+    )
+    for row_number, column, key in db.session.execute(query):
+        yield row_number, column, str(PROBLEMS.get(key, key))
