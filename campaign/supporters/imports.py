@@ -9,6 +9,7 @@ from pathlib import Path
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 from sqlalchemy import insert, select, update
 from werkzeug.datastructures import FileStorage
 
@@ -103,7 +104,11 @@ def _copy(stream, target: Path) -> str:
             if written > limit:
                 megabytes = limit // (1024 * 1024)
                 raise ImportRefused(
-                    _l("The file is larger than %(size)d MB: split it into smaller files.", size=megabytes)
+                    lazy_ngettext(
+                        "The file is larger than %(num)d MB: split it into smaller files.",
+                        "The file is larger than %(num)d MB: split it into smaller files.",
+                        megabytes,
+                    )
                 )
             if is_utf8:
                 try:
@@ -142,7 +147,13 @@ def _header_and_count(path: Path, encoding: str) -> tuple[list[str], int]:
     if not any(header):
         raise ImportRefused(_l("The file has no header row: its first line must name the columns."))
     if len(header) > MAX_COLUMNS:
-        raise ImportRefused(_l("The file has more than %(num)d columns.", num=MAX_COLUMNS))
+        raise ImportRefused(
+            lazy_ngettext(
+                "The file has more than %(num)d column.",
+                "The file has more than %(num)d columns.",
+                MAX_COLUMNS,
+            )
+        )
     return header, total
 
 

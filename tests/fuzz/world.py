@@ -6,10 +6,12 @@ a password reset, invitations still waiting. Every link the app emailed is then 
 fuzz can follow, and its tokens are the ones the app itself made.
 """
 
+import io
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
+from werkzeug.datastructures import FileStorage
 
 from campaign.accounts import services as accounts
 from campaign.accounts.models import User
@@ -32,6 +34,7 @@ from campaign.petitions import paper as petition_paper
 from campaign.petitions import services as petitions
 from campaign.petitions import signing as petition_signing
 from campaign.petitions.clusters import MIN_CLUSTER
+from campaign.supporters import imports as supporter_imports
 from campaign.supporters import services as supporters
 from campaign.supporters import tasks as supporter_tasks
 from campaign.supporters.models import DataRequestKind
@@ -141,6 +144,9 @@ def build() -> World:
     erasure = supporters.open_data_request(DataRequestKind.ERASURE, SIGNER["email"], "en", "fuzz")
     enqueue(supporter_tasks.answer_data_request, data_request_id=erasure.id)
     accounts.request_password_reset("reset@example.org", "fuzz")
+    # A CSV uploaded and waiting for its preview to be confirmed (its file in the instance folder).
+    upload = FileStorage(io.BytesIO(b"first_name,email\nAna,ana@example.org\n"), filename="fuzz.csv")
+    supporter_import = supporter_imports.store_upload(coalition.id, founder.id, upload)
     db.session.commit()
     dispatch_committed()
     return World(
@@ -158,6 +164,7 @@ def build() -> World:
             "event_id": [event.id, under_way.id],
             "rsvp_id": [attendance.rsvp_id, walk_in.id],
             "signature_id": [waiting.id],
+            "import_id": [supporter_import.id],
         },
         by_prefix={
             ("/coalitions/", "slug"): coalition.slug,
