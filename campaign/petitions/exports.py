@@ -8,6 +8,7 @@ from campaign.core.crypto import decryptor
 from campaign.core.exports import minutes, stream_rows
 from campaign.extensions import db
 from campaign.petitions.models import Petition, PetitionSignature, SignatureState
+from campaign.supporters import action_network
 from campaign.supporters.models import Supporter
 
 HEADER = (
@@ -24,6 +25,10 @@ HEADER = (
     "signed_at_utc",
     "confirmed_at_utc",
 )
+# The same sheet with Action Network's headers, for a member organization's upload there: the
+# person and place columns only (AN has no column for our sources and states).
+ACTION_NETWORK_FIELDS = ("first_name", "last_name", "email", "zip_code", "city", "state", "county")
+ACTION_NETWORK_HEADER = action_network.headers(ACTION_NETWORK_FIELDS)
 EXPORTED = (SignatureState.CONFIRMED, SignatureState.QUARANTINED)
 CHUNK = 5000
 
@@ -95,3 +100,8 @@ def rows(petition: Petition) -> Iterator[tuple]:
             signed,
             confirmed or "",
         )
+
+
+def action_network_rows(petition: Petition) -> Iterator[tuple]:
+    width = len(ACTION_NETWORK_FIELDS)
+    return (row[:width] for row in rows(petition))

@@ -3,7 +3,7 @@
 The public pages (the petition, signing, confirming, count.json) are in public_views.py.
 """
 
-from flask import Blueprint, abort, flash, g, jsonify, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, g, jsonify, redirect, render_template, request, url_for
 from flask_babel import format_decimal, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -205,10 +205,13 @@ def _to_signers(petition: Petition):
 @coalition_required(Role.ADMIN)
 def export(petition_id: int):
     petition = get_scoped_or_404(Petition, petition_id)
-    log_export(
-        g.coalition.id, current_user.id, f"petition:{petition.id}:signers", exports.row_count(petition)
-    )
+    for_action_network = request.args.get("columns") == "action_network"
+    what = f"petition:{petition.id}:signers" + (":action_network" if for_action_network else "")
+    log_export(g.coalition.id, current_user.id, what, exports.row_count(petition))
     db.session.commit()
+    if for_action_network:
+        header, rows = exports.ACTION_NETWORK_HEADER, exports.action_network_rows(petition)
+        return csv_response(f"{petition.slug}-signers-action-network.csv", header, rows)
     return csv_response(f"{petition.slug}-signers.csv", exports.HEADER, exports.rows(petition))
 
 

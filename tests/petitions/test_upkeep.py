@@ -256,3 +256,27 @@ def test_the_delivery_pdf_gives_counts_by_state_and_no_names(client, coalition, 
     text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(response.data)).pages)
     assert "2 signatures" in text and "Pennsylvania" in text and "California" in text
     assert "Secretname" not in text
+
+
+def test_the_signers_csv_with_action_network_columns(client, coalition, make_petition, sign):
+    import csv
+    import io
+
+    from campaign.core.exports import ExportLog
+
+    petition = make_petition()
+    sign(petition, first_name="=cmd|' /C calc'!A0", last_name="Núñez")
+    url = _url(coalition, petition, "/signers.csv") + "?columns=action_network"
+    body = client.get(url).get_data(as_text=True)
+    rows = list(csv.reader(io.StringIO(body.lstrip("\ufeff"))))
+    assert rows[0] == [
+        "first_name",
+        "last_name",
+        "email",
+        "zip_code",
+        "can2_user_city",
+        "can2_state_abbreviated",
+        "can2_county",
+    ]
+    assert rows[1][0].startswith("'=") and rows[1][1:3] == ["Núñez", "ana@example.org"] and rows[1][5] == "PA"
+    assert db.session.scalar(select(ExportLog.what)).endswith(":signers:action_network")
