@@ -1,0 +1,71 @@
+"""A 10,000-row Action Network CSV imported on PostgreSQL by the real Celery worker."""
+
+import io
+import time
+
+import pytest
+from sqlalchemy import func, select, text
+
+from campaign.extensions import db
+from campaign.supporters.models import Subscription, Supporter, SupporterImport
+from tests.integration.helpers import log_in, make_coalition, make_organizer
+from tests.supporters.import_files import big_file
+
+pytestmark = pytest.mark.integration
+
+ROWS = 10_000
+MAPPED = ["first_name", "last_name", "email", "zip_code", "phone", "language", "subscription"]
+
+
+def test_ten_thousand_rows_import_in_the_background_with_progress(it_app, it_client, celery_worker):
+    owner = make_organizer(it_app)
+    coalition_id, slug = make_coalition(it_app, owner, name="Import test coalition")
+    log_in(it_client, owner)
+    data, expected = big_file(ROWS)
+    uploaded = it_client.post(
+        f"/coalitions/{slug}/supporters/imports/new",
+        data={"file": (io.BytesIO(data), "an-export.csv")},
+        content_type="multipart/form-data",
+    )
+    assert uploaded.status_code == 302, uploaded.get_data(as_text=True)
+    page = uploaded.location
+    form = {f"columns-{n}": field for n, field in enumerate(MAPPED)} | {
+        "consent_wording": "Email me news from the coalition.",
+        "consent_language": "es",
+        "confirmed": "y",
+    }
+    started = time.perf_counter()
+    assert it_client.post(page, data=form).status_code == 302
+    progress_seen, figures = set(), {}
+    while time.perf_counter() - started < 120:
+        figures = it_client.get(f"{page}/progress.json").get_json()
+        progress_seen.add(figures["rows_done"])
+        if figures["state"] in ("done", "failed"):
+            break
+        time.sleep(0.05)
+    elapsed = time.perf_counter() - started
+    assert figures["state"] == "done", (figures, celery_worker.tail())
+    assert any(0 < done < ROWS for done in progress_seen), progress_seen  # the bar moved
+    assert (figures["imported"], figures["matched"], figures["skipped"]) == (
+        expected["imported"],
+        expected["matched"],
+        expected["skipped"],
+    )
+    print(f"{ROWS} rows by the worker on PostgreSQL: {elapsed:.1f} s ({ROWS / elapsed:.0f} rows/s)")
+    with it_app.app_context():
+        found = db.session.scalar(select(SupporterImport).where(SupporterImport.coalition_id == coalition_id))
+        assert found.imported + found.matched + found.skipped == found.total_rows == ROWS
+        assert found.stored_name is None
+        unsubscribed = db.session.scalar(
+            select(func.count()).where(
+                Supporter.coalition_id == coalition_id, Supporter.subscription == Subscription.UNSUBSCRIBED
+            )
+        )
+        assert unsubscribed == expected["unsubscribed"]
+        # The raw rows, as a dump would show them: no address or name in plain text.
+        dump = db.session.execute(
+            text("SELECT s::text FROM supporter s WHERE coalition_id = :c"), {"c": coalition_id}
+        ).scalars()
+        joined = "\n".join(dump)
+        for plain in ("person1@example.org", "PERSON0@EXAMPLE.ORG", "Núñez", "Lee1,", "Begoña"):
+            assert plain not in joined
