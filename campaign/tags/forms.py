@@ -34,7 +34,7 @@ class TaggingForm(AppForm):
     supporters = SelectMultipleField(
         _l("Supporters"), coerce=int, validators=[DataRequired(_l("Select at least one supporter."))]
     )
-    tag = SelectField(_l("Tag"), validators=[InputRequired(_l("Choose a tag."))])
+    tag = SelectField(_l("Tag for the supporters selected"), validators=[InputRequired(_l("Choose a tag."))])
     # Where the organizer was in the list, to go back there: hidden, never typed.
     shown_tag = HiddenField()
     shown_page = HiddenField()

@@ -35,6 +35,7 @@ from campaign.petitions.clusters import MIN_CLUSTER
 from campaign.supporters import services as supporters
 from campaign.supporters import tasks as supporter_tasks
 from campaign.supporters.models import DataRequestKind
+from campaign.tags import services as tags
 from tests.coalitions.test_access import ALERT, DAY, EVENT, LETTER, PETITION, SIGN_ON
 
 PASSWORD = "correct horse battery"
@@ -98,6 +99,8 @@ def build() -> World:
     )
     supporter = supporters.upsert_supporter(coalition.id, language="en", **SIGNER)
     supporters.record_consent(supporter, "Send me updates.", "en", source="fuzz")
+    tag = tags.create_tag(coalition.id, "Volunteers", founder.id)
+    tags.tag([supporter.id], tag, founder.id)
     alert = alerts.save_alert(coalition.id, founder.id, ALERT)
     letter = letters.create_letter(coalition.id, founder.id, LETTER, [{"name": "Jeh Johnson"}])
     letters.open_letter(letter, utcnow())
@@ -158,6 +161,7 @@ def build() -> World:
             "event_id": [event.id, under_way.id],
             "rsvp_id": [attendance.rsvp_id, walk_in.id],
             "signature_id": [waiting.id],
+            "tag_id": [tag.id],
         },
         by_prefix={
             ("/coalitions/", "slug"): coalition.slug,
