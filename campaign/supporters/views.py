@@ -3,7 +3,7 @@
 from flask import Blueprint, abort, g, redirect, render_template, request, url_for
 from flask_babel import get_locale, ngettext
 
-from campaign.coalitions.access import coalition_required, scoped
+from campaign.coalitions.access import can, coalition_required, scoped
 from campaign.coalitions.models import Role
 from campaign.core import outbox
 from campaign.core.network import client_ip_hash
@@ -82,6 +82,13 @@ def erasure_done():
 @coalition_required(Role.VIEWER)
 def overview():
     counts = services.supporter_counts(scoped(Supporter))
+    listing = _listing() if can(Role.ORGANIZER) else {}
+    return render_template("supporters/overview.html", coalition=g.coalition, counts=counts, **listing)
+
+
+def _listing() -> dict:
+    """The page of the list of supporters on file, for organizers, who act on it (tag them): a
+    viewer only reads the counts. Names are shortened and contact details left out."""
     extras = [extra for _, extra in supporters_listing.send(g.coalition, args=request.args) if extra]
     listed = scoped(Supporter).where(Supporter.erased_at.is_(None))
     narrowing = [extra.narrow for extra in extras if extra.narrow is not None]
@@ -94,13 +101,10 @@ def overview():
         error_out=False,
     )
     ids = [supporter.id for supporter in page.items]
-    return render_template(
-        "supporters/overview.html",
-        coalition=g.coalition,
-        counts=counts,
-        page=page,
-        extras=extras,
-        labels=[extra.labels(ids) for extra in extras],
-        filtered=bool(narrowing),
-        kept_query={key: value for extra in extras for key, value in extra.query.items()},
-    )
+    return {
+        "page": page,
+        "extras": extras,
+        "labels": [extra.labels(ids) for extra in extras],
+        "filtered": bool(narrowing),
+        "kept_query": {key: value for extra in extras for key, value in extra.query.items()},
+    }
