@@ -25,6 +25,7 @@ FEATURES = (
     "coalitions",
     "supporters",
     "notifications",
+    "tags",
     "letters",
     "petitions",
     "actions",

@@ -1,6 +1,10 @@
 """Signals for features listed after supporters, which may hold more data about a supporter."""
 
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
 from blinker import Namespace
+from sqlalchemy import Select
 
 _signals = Namespace()
 
@@ -16,3 +20,19 @@ supporter_exporting = _signals.signal("supporter-exporting")
 # shaped like `services.export_supporter_data`'s; erasing: erase it, return how many records.
 address_exporting = _signals.signal("address-exporting")
 address_erasing = _signals.signal("address-erasing")
+
+# Sent with the Coalition while its supporters page is drawn (keyword `args`: the page's query
+# arguments): a later feature (tags) returns a `ListingExtra` to filter the list, label its rows
+# and act on the rows an organizer selects.
+supporters_listing = _signals.signal("supporters-listing")
+
+
+@dataclass(frozen=True)
+class ListingExtra:
+    narrow: Select | None  # the ids the list is limited to by the feature's filter; None: no limit
+    labels: Callable[[list[int]], dict[int, list[str]]]  # listed ids -> words shown beside each
+    controls: str  # template of the feature's filter (a GET form), drawn above the list
+    actions: str | None = None  # template of its buttons for the selected rows; None: no selection
+    action_url: str | None = None  # where the selection is posted
+    values: dict = field(default_factory=dict)  # what its templates show, as `extra.values`
+    query: dict = field(default_factory=dict)  # its filter's query arguments, kept by the page links

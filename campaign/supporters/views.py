@@ -1,9 +1,9 @@
-"""Supporter pages: the public data-rights flow under /privacy/, and the organizers' counts."""
+"""Supporter pages: the public data-rights flow under /privacy/, and the organizers' counts and list."""
 
 from flask import Blueprint, abort, g, redirect, render_template, request, url_for
 from flask_babel import get_locale, ngettext
 
-from campaign.coalitions.access import coalition_required, scoped
+from campaign.coalitions.access import can, coalition_required, scoped
 from campaign.coalitions.models import Role
 from campaign.core import outbox
 from campaign.core.network import client_ip_hash
@@ -11,8 +11,10 @@ from campaign.extensions import csrf, db
 from campaign.supporters import services, tasks, throttle
 from campaign.supporters.forms import ConfirmErasureForm, DataRequestForm
 from campaign.supporters.models import DataRequestKind, DataRequestState, Supporter
+from campaign.supporters.signals import supporters_listing
 
 bp = Blueprint("supporters", __name__)
+LISTED_PER_PAGE = 50
 
 
 @bp.route("/privacy/request", methods=["GET", "POST"])
@@ -80,7 +82,32 @@ def erasure_done():
 @coalition_required(Role.VIEWER)
 def overview():
     counts = services.supporter_counts(scoped(Supporter))
-    return render_template("supporters/overview.html", coalition=g.coalition, counts=counts)
+    listing = _listing() if can(Role.ORGANIZER) else {}
+    return render_template("supporters/overview.html", coalition=g.coalition, counts=counts, **listing)
+
+
+def _listing() -> dict:
+    """The page of the list of supporters on file, for organizers, who act on it (tag them): a
+    viewer only reads the counts. Names are shortened and contact details left out."""
+    extras = [extra for _, extra in supporters_listing.send(g.coalition, args=request.args) if extra]
+    listed = scoped(Supporter).where(Supporter.erased_at.is_(None))
+    narrowing = [extra.narrow for extra in extras if extra.narrow is not None]
+    for narrow in narrowing:
+        listed = listed.where(Supporter.id.in_(narrow))
+    page = db.paginate(
+        listed.order_by(Supporter.id.desc()),
+        per_page=LISTED_PER_PAGE,
+        max_per_page=LISTED_PER_PAGE,  # each row is decrypted: no `?per_page=` asks for thousands
+        error_out=False,
+    )
+    ids = [supporter.id for supporter in page.items]
+    return {
+        "page": page,
+        "extras": extras,
+        "labels": [extra.labels(ids) for extra in extras],
+        "filtered": bool(narrowing),
+        "kept_query": {key: value for extra in extras for key, value in extra.query.items()},
+    }
 
 
 from campaign.supporters import import_views  # noqa: E402,F401 - register the import pages on bp

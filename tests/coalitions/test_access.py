@@ -24,6 +24,7 @@ from campaign.petitions import paper
 from campaign.petitions import services as petitions
 from campaign.supporters import services as supporters
 from campaign.supporters.models import ImportState, SupporterImport
+from campaign.tags import services as tags
 
 PETITION = {"title": "End ICE holds", "target": "The Mayor", "ask": "Sign the order.", "goal": 100}
 LETTER = {"title": "End 287(g)", "body": "Dear Secretary,"}
@@ -103,6 +104,8 @@ def coalition_a(db, make_user, make_coalition, add_teammate, invite_org):
         coalition.id, email="ana@example.org", first_name="Ana", zip_code="90012", language="es"
     )
     supporters.record_consent(supporter, "Send me updates.", "es", source="test")
+    tag = tags.create_tag(coalition.id, "Volunteers", founder.id)
+    tags.tag([supporter.id], tag)
     alert = alerts.save_alert(coalition.id, founder.id, ALERT)
     letter = letters.create_letter(coalition.id, founder.id, LETTER, [{"name": "Jeh Johnson"}])
     petition = petitions.create_petition(coalition.id, founder.id, PETITION)
@@ -131,6 +134,7 @@ def coalition_a(db, make_user, make_coalition, add_teammate, invite_org):
         "batch_id": batch.id,
         "day_id": day.id,
         "event_id": event.id,
+        "tag_id": tag.id,
     }
     return coalition, ids
 

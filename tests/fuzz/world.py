@@ -38,6 +38,7 @@ from campaign.supporters import imports as supporter_imports
 from campaign.supporters import services as supporters
 from campaign.supporters import tasks as supporter_tasks
 from campaign.supporters.models import DataRequestKind
+from campaign.tags import services as tags
 from tests.coalitions.test_access import ALERT, DAY, EVENT, LETTER, PETITION, SIGN_ON
 
 PASSWORD = "correct horse battery"
@@ -101,6 +102,8 @@ def build() -> World:
     )
     supporter = supporters.upsert_supporter(coalition.id, language="en", **SIGNER)
     supporters.record_consent(supporter, "Send me updates.", "en", source="fuzz")
+    tag = tags.create_tag(coalition.id, "Volunteers", founder.id)
+    tags.tag([supporter.id], tag, founder.id)
     alert = alerts.save_alert(coalition.id, founder.id, ALERT)
     letter = letters.create_letter(coalition.id, founder.id, LETTER, [{"name": "Jeh Johnson"}])
     letters.open_letter(letter, utcnow())
@@ -165,6 +168,7 @@ def build() -> World:
             "rsvp_id": [attendance.rsvp_id, walk_in.id],
             "signature_id": [waiting.id],
             "import_id": [supporter_import.id],
+            "tag_id": [tag.id],
         },
         by_prefix={
             ("/coalitions/", "slug"): coalition.slug,

@@ -1,0 +1,23 @@
+"""Alerts can go to the supporters carrying a tag (those subscribed, as for every alert)."""
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import Select
+
+from campaign.notifications.audience import AudienceSource, register_source
+from campaign.tags import services
+
+TAGGED = "tag"
+
+
+def _tagged(coalition_id: int, tag_id: int | None) -> Select:
+    # The audience keeps only the coalition's own supporters; a tag id is also checked here so
+    # that another coalition's tag, typed into a form, names nobody.
+    tag = services.tag_in(coalition_id, tag_id)
+    return services.tagged_ids(tag.id if tag else None)
+
+
+def _tag_choices(coalition_id: int) -> list[tuple[int, str]]:
+    return [(tag.id, tag.name) for tag in services.tags_of(coalition_id)]
+
+
+register_source(AudienceSource(TAGGED, _l("Supporters tagged"), _tagged, _tag_choices))
