@@ -4,6 +4,7 @@ from datetime import UTC, datetime
 
 from flask_babel import lazy_gettext as _l
 from wtforms import DateField, RadioField, StringField, SubmitField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from campaign.api.models import SCOPE_LABELS
@@ -25,7 +26,7 @@ class NewKeyForm(AppForm):
     )
     scope = RadioField(
         _l("What the key may do"),
-        choices=[(scope.value, label) for scope, label in SCOPE_LABELS.items()],
+        choices=[SelectChoice(scope.value, label) for scope, label in SCOPE_LABELS.items()],
         validators=[InputRequired(_l("Choose what the key may do."))],
     )
     expires_on = DateField(_l("Last day it works"), validators=[Optional(), _in_the_future])
