@@ -119,6 +119,12 @@ ENTRY_POINT = {
     },
 }
 
+# What the filter takes, for generated calls: a day (up to the 28th, valid in every month) or a
+# moment of it in UTC or with an offset. The API takes any date or time Python's ISO parser reads.
+_DAY = "(19|20)[0-9]{2}-(0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])"
+_TIME = "(T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](Z|[+-](0[0-9]|1[0-3]):[0-5][0-9])?)?"
+_FILTER = f"^modified_date (gt|lt|eq) '{_DAY}{_TIME}'$"
+
 _PAGING = [
     {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1, "default": 1}},
     {
@@ -127,7 +133,12 @@ _PAGING = [
         "description": f"At most {MAX_PAGE_SIZE}; more asks for {MAX_PAGE_SIZE}.",
         "schema": {"type": "integer", "minimum": 1, "default": MAX_PAGE_SIZE},
     },
-    {"name": "filter", "in": "query", "description": FILTER_HELP, "schema": {"type": "string"}},
+    {
+        "name": "filter",
+        "in": "query",
+        "description": FILTER_HELP,
+        "schema": {"type": "string", "pattern": _FILTER},
+    },
 ]
 
 

@@ -17,6 +17,8 @@ from campaign.actions import rsvps
 from campaign.actions import services as actions
 from campaign.actions.models import EventState
 from campaign.actions.notices import send_host_link
+from campaign.api import keys as api_keys
+from campaign.api.models import Scope
 from campaign.coalitions import services as coalitions
 from campaign.coalitions import teammates
 from campaign.coalitions.models import CoalitionRole, Role
@@ -140,6 +142,7 @@ def build() -> World:
     )
     erasure = supporters.open_data_request(DataRequestKind.ERASURE, SIGNER["email"], "en", "fuzz")
     enqueue(supporter_tasks.answer_data_request, data_request_id=erasure.id)
+    api_key, _ = api_keys.create_key(coalition.id, founder.id, "Fuzz sync", Scope.READ_PEOPLE, None)
     accounts.request_password_reset("reset@example.org", "fuzz")
     db.session.commit()
     dispatch_committed()
@@ -158,6 +161,7 @@ def build() -> World:
             "event_id": [event.id, under_way.id],
             "rsvp_id": [attendance.rsvp_id, walk_in.id],
             "signature_id": [waiting.id],
+            "key_id": [api_key.id],
         },
         by_prefix={
             ("/coalitions/", "slug"): coalition.slug,
