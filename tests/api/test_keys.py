@@ -9,7 +9,7 @@ from sqlalchemy import select
 from campaign.api.models import ApiKey, Scope
 from campaign.coalitions.models import Role
 
-TOKEN = re.compile(r'id="new-key-token"[^>]*value="(cdk_[A-Za-z0-9_-]{43})"')
+TOKEN = re.compile(r'id="new-key-token"[^>]*>(cdk_[A-Za-z0-9_-]{43})<')
 
 
 def page(coalition):

@@ -3,6 +3,7 @@
 from datetime import date, timedelta
 
 import pytest
+from flask import url_for
 from sqlalchemy import select, update
 
 from campaign.api import keys
@@ -297,3 +298,22 @@ def test_modified_date_follows_changes_to_the_record(db, coalition, add_people, 
         "/api/v1/people", make_key(coalition), filter=f"modified_date gt '{MODIFIED.isoformat()}'"
     ).get_json()
     assert [p["given_name"] for p in body["_embedded"]["osdi:people"]] == ["Ana María"]
+
+
+def test_every_api_route_taking_an_id_answers_404_to_another_coalitions_key(
+    app, db, coalition, add_people, make_key, call, make_user, make_coalition
+):
+    """The access walk of the API: read from app.url_map, so later resources are walked too
+    (give their ids below)."""
+    ana, _ = add_people(coalition)
+    ids_of_a = {"person_id": ana}
+    other = make_coalition(make_user(email="b@example.org"), name="Coalition B")
+    token_b = make_key(other, Scope.READ_PEOPLE)
+    rules = [r for r in app.url_map.iter_rules() if r.rule.startswith("/api/v1/") and r.arguments]
+    assert rules
+    for rule in rules:
+        assert rule.arguments <= set(ids_of_a), f"give an id of coalition A for {rule.rule}"
+        with app.test_request_context():
+            path = url_for(rule.endpoint, **{name: ids_of_a[name] for name in rule.arguments})
+        response = call(path, token_b)
+        assert response.status_code == 404 and response.is_json, path
