@@ -29,6 +29,7 @@ FEATURES = (
     "letters",
     "petitions",
     "actions",
+    "api",  # the OSDI API reads the features above; the desk may show its keys
     "desk",  # last: the organizer's desk reads every feature's records
 )
 

@@ -1,9 +1,12 @@
-"""Error pages in the visitor's language."""
+"""Error pages in the visitor's language, or errors in an API's own format under its path."""
 
-from flask import Flask, render_template
+from collections.abc import Callable
+
+from flask import Flask, Response, current_app, has_request_context, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError
+from werkzeug.exceptions import HTTPException
 
 from campaign.core import database, lost_session
 from campaign.extensions import db, login_manager
@@ -24,7 +27,25 @@ MESSAGES = {
 RETRY_AFTER_SECONDS = 5
 
 
+def answer_errors_under(app: Flask, prefix: str, answer: Callable[[int], Response]) -> None:
+    """Every error of a URL under `prefix` (an API's, which scripts read) is answered by the
+    response `answer(code)` makes instead of a page: those routing finds no view for (404,
+    405) and a crash's 500 as well as the views' own."""
+    app.extensions.setdefault("error_answers", []).append((prefix, answer))
+
+
+def _answer_of_this_path() -> Callable[[int], Response] | None:
+    if has_request_context():
+        for prefix, answer in current_app.extensions.get("error_answers", ()):
+            if request.path.startswith(prefix):
+                return answer
+    return None
+
+
 def render_error(code: int, detail: str | None = None):
+    answer = _answer_of_this_path()
+    if answer is not None:
+        return answer(code), code
     title, message = MESSAGES[code]
     return render_template("core/error.html", code=code, title=title, message=detail or message), code
 
@@ -32,6 +53,17 @@ def render_error(code: int, detail: str | None = None):
 def register(app: Flask) -> None:
     for code in (400, 403, 404, 413, 429):
         app.register_error_handler(code, lambda error, code=code: render_error(code))
+
+    @app.errorhandler(HTTPException)
+    def other_http_error(error: HTTPException):
+        """Codes without a page of their own (405, 401...): Werkzeug's, or an API's answer."""
+        answer = _answer_of_this_path()
+        if answer is None or not error.code:
+            return error
+        response = answer(error.code)
+        kept = [(name, value) for name, value in error.get_headers() if name != "Content-Type"]
+        response.headers.extend(kept)  # a 405's Allow
+        return response
 
     @app.errorhandler(CSRFError)
     def csrf_error(error):

@@ -24,20 +24,26 @@ EXCEL_UTF8_MARK = "\ufeff"
 
 
 class ExportLog(db.Model):
-    """Who downloaded which personal data, and when (DESIGN: exports are limited and logged)."""
+    """Who downloaded which personal data, and when (DESIGN: exports are limited and logged):
+    an organizer's account, or an API key (campaign/api) for what the API handed out."""
 
     __tablename__ = "export_log"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     coalition_id: Mapped[int] = mapped_column(ForeignKey("coalition.id", ondelete="CASCADE"), index=True)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    api_key_id: Mapped[int | None] = mapped_column(ForeignKey("api_key.id", ondelete="SET NULL"), index=True)
     what: Mapped[str] = mapped_column(String(120))  # e.g. "letter:12:signatories"
     row_count: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
 
-def log_export(coalition_id: int, user_id: int, what: str, row_count: int) -> ExportLog:
-    entry = ExportLog(coalition_id=coalition_id, user_id=user_id, what=what, row_count=row_count)
+def log_export(
+    coalition_id: int, user_id: int | None, what: str, row_count: int, *, api_key_id: int | None = None
+) -> ExportLog:
+    entry = ExportLog(
+        coalition_id=coalition_id, user_id=user_id, what=what, row_count=row_count, api_key_id=api_key_id
+    )
     db.session.add(entry)
     db.session.flush()
     return entry

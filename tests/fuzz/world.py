@@ -19,6 +19,8 @@ from campaign.actions import rsvps
 from campaign.actions import services as actions
 from campaign.actions.models import EventState
 from campaign.actions.notices import send_host_link
+from campaign.api import keys as api_keys
+from campaign.api.models import Scope
 from campaign.coalitions import services as coalitions
 from campaign.coalitions import teammates
 from campaign.coalitions.models import CoalitionRole, Role
@@ -146,6 +148,7 @@ def build() -> World:
     )
     erasure = supporters.open_data_request(DataRequestKind.ERASURE, SIGNER["email"], "en", "fuzz")
     enqueue(supporter_tasks.answer_data_request, data_request_id=erasure.id)
+    api_key, _ = api_keys.create_key(coalition.id, founder.id, "Fuzz sync", Scope.READ_PEOPLE, None)
     accounts.request_password_reset("reset@example.org", "fuzz")
     # A CSV uploaded and waiting for its preview to be confirmed (its file in the instance folder).
     upload = FileStorage(io.BytesIO(b"first_name,email\nAna,ana@example.org\n"), filename="fuzz.csv")
@@ -169,6 +172,7 @@ def build() -> World:
             "signature_id": [waiting.id],
             "import_id": [supporter_import.id],
             "tag_id": [tag.id],
+            "key_id": [api_key.id],
         },
         by_prefix={
             ("/coalitions/", "slug"): coalition.slug,

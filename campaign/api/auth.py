@@ -1,0 +1,46 @@
+"""Who is calling the API: the `OSDI-API-Token` header (as Action Network reads it), its key's
+coalition, scope and rate limit. Every refusal is JSON (api/errors.py)."""
+
+from functools import wraps
+
+from flask import current_app, g, request
+
+from campaign.api import keys
+from campaign.api.errors import ApiError
+from campaign.api.models import Scope
+from campaign.coalitions.models import Coalition
+from campaign.core import counters
+from campaign.core.outbox import utcnow
+from campaign.extensions import db
+
+TOKEN_HEADER = "OSDI-API-Token"  # noqa: S105 - the header's name, not a token
+
+
+def key_required(scope: Scope = Scope.READ_COUNTS):
+    """Decorate an API view: loads `g.api_key` and `g.coalition`, or answers 401, 429 or 403."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(**kwargs):
+            now = utcnow()
+            key = keys.usable_key(request.headers.get(TOKEN_HEADER), now)
+            if key is None:
+                raise ApiError(401, "API Key invalid or not present")
+            _count_call(key)
+            if scope not in key.scope.grants:
+                raise ApiError(403, f"This API key's scope ({key.scope.value}) does not allow this request")
+            keys.mark_used(key, now)
+            g.api_key, g.coalition = key, db.session.get(Coalition, key.coalition_id)
+            return view(**kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def _count_call(key) -> None:
+    """Per key, in the shared counters (each process its own while Redis is down, core/counters.py)."""
+    limit = current_app.config["API_RATE_LIMIT"]
+    if not counters.hit(limit, "api-key", str(key.id)):
+        wait = counters.seconds_until_allowed(limit, "api-key", str(key.id))
+        raise ApiError(429, "Too many requests for this API key", {"Retry-After": str(max(wait, 1))})

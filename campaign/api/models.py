@@ -1,0 +1,67 @@
+"""API keys: each reaches one coalition, with one scope, until it expires or is revoked."""
+
+import enum
+from datetime import date, datetime, timedelta
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import DateTime, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from campaign.core.columns import enum_column
+from campaign.core.outbox import utcnow
+from campaign.extensions import db
+
+
+class Scope(enum.StrEnum):
+    READ_COUNTS = "read:counts"  # counts and public data only
+    READ_PEOPLE = "read:people"  # personal data
+    WRITE = "write"  # recording actions and people
+
+    @property
+    def grants(self) -> frozenset["Scope"]:
+        """What a key of this scope may do. `write` does not read people: a website's signup form
+        holds a key that can add a person, and a leaked copy of it must not hand out the list."""
+        return _GRANTS[self]
+
+
+_GRANTS = {
+    Scope.READ_COUNTS: frozenset({Scope.READ_COUNTS}),
+    Scope.READ_PEOPLE: frozenset({Scope.READ_COUNTS, Scope.READ_PEOPLE}),
+    Scope.WRITE: frozenset({Scope.READ_COUNTS, Scope.WRITE}),
+}
+
+SCOPE_LABELS = {
+    Scope.READ_COUNTS: _l("Read counts and public data"),
+    Scope.READ_PEOPLE: _l("Read people’s personal data"),
+    Scope.WRITE: _l("Record actions and people"),
+}
+
+
+class ApiKey(db.Model):
+    """A coalition's key to the API. Only a hash of the token is kept (see api/keys.py): the
+    token itself is shown once, to the owner or admin who made it."""
+
+    __tablename__ = "api_key"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    coalition_id: Mapped[int] = mapped_column(ForeignKey("coalition.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(120))
+    scope: Mapped[Scope] = mapped_column(enum_column(Scope, 12))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # The token's first characters, shown in the list so that an organizer can tell keys apart.
+    prefix: Mapped[str] = mapped_column(String(12))
+    expires_at: Mapped[datetime | None] = mapped_column(DateTime)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    last_used_at: Mapped[datetime | None] = mapped_column(DateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    created_by = relationship("User")
+
+    @property
+    def last_day(self) -> date | None:
+        """The last day it works (UTC): it expires as that day ends."""
+        return (self.expires_at - timedelta(days=1)).date() if self.expires_at else None
+
+    def usable_at(self, moment: datetime) -> bool:
+        return self.revoked_at is None and (self.expires_at is None or self.expires_at > moment)

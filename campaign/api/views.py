@@ -1,0 +1,55 @@
+"""API keys, kept by the coalition's owners and admins on their own page."""
+
+from flask import Blueprint, flash, g, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from campaign.api import keys
+from campaign.api.forms import NewKeyForm
+from campaign.api.models import SCOPE_LABELS, ApiKey, Scope
+from campaign.coalitions.access import coalition_required, get_scoped_or_404
+from campaign.coalitions.models import Role
+from campaign.core.outbox import utcnow
+from campaign.extensions import db
+
+bp = Blueprint("api", __name__)
+
+
+@bp.route("/coalitions/<slug>/api-keys", methods=["GET", "POST"])
+@coalition_required(Role.ADMIN)
+def api_keys():
+    form = NewKeyForm()
+    if not form.validate_on_submit():
+        return _render(form), (400 if form.errors else 200)
+    key, token = keys.create_key(
+        g.coalition.id, current_user.id, form.name.data, Scope(form.scope.data), form.expires_on.data
+    )
+    db.session.commit()
+    # Shown in this answer only: a redirect would carry the token through the session cookie.
+    return _render(NewKeyForm(formdata=None), new_key=key, token=token), 201
+
+
+@bp.post("/coalitions/<slug>/api-keys/<int:key_id>/revoke")
+@coalition_required(Role.ADMIN)
+def revoke_api_key(key_id: int):
+    key = get_scoped_or_404(ApiKey, key_id)
+    keys.revoke(key, utcnow())
+    db.session.commit()
+    flash(_("The key “%(name)s” is revoked: it no longer opens the API.", name=key.name), "success")
+    return redirect(url_for("api.api_keys", slug=g.coalition.slug))
+
+
+def _render(form: NewKeyForm, new_key: ApiKey | None = None, token: str | None = None) -> str:
+    return render_template(
+        "api/api_keys.html",
+        coalition=g.coalition,
+        form=form,
+        api_keys=keys.keys_of(g.coalition.id),
+        scope_labels=SCOPE_LABELS,
+        new_key=new_key,
+        token=token,
+        now=utcnow(),
+    )
+
+
+from campaign.api import osdi_views  # noqa: E402,F401 - registers the API itself on bp

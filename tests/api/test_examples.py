@@ -1,0 +1,53 @@
+"""docs/api/ holds an example request and response for each resource; they are what the API
+answers, with the fixed data below. `UPDATE_API_EXAMPLES=1` writes them again after a change."""
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from campaign.api.models import Scope
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "docs" / "api"
+TOKEN = "cdk_your-api-key"  # in the examples, in place of the real one made for the test
+REQUESTS = {
+    "entry_point": ("/api/v1/", Scope.READ_PEOPLE),
+    "people": ("/api/v1/people?per_page=2", Scope.READ_PEOPLE),
+    "people_filtered": (
+        "/api/v1/people?filter=modified_date+gt+%272026-03-01%27&page=2&per_page=1",
+        Scope.READ_PEOPLE,
+    ),
+    "person": ("/api/v1/people/1", Scope.READ_PEOPLE),
+    "error_no_key": ("/api/v1/people", None),
+    "error_scope": ("/api/v1/people", Scope.READ_COUNTS),
+    "error_filter": ("/api/v1/people?filter=given_name+eq+%27Ana%27", Scope.READ_PEOPLE),
+}
+
+
+def example(path: str, token: str | None, response) -> dict:
+    return {
+        "request": {"method": "GET", "path": path, "headers": {"OSDI-API-Token": TOKEN} if token else {}},
+        "response": {
+            "status": response.status_code,
+            "headers": {"Content-Type": response.headers["Content-Type"]},
+            "body": response.get_json(),
+        },
+    }
+
+
+@pytest.mark.parametrize("name", sorted(REQUESTS))
+def test_each_example_is_what_the_api_answers(coalition, add_people, make_key, client, name):
+    assert add_people(coalition) == [1, 2], "the examples' people are the first two rows"
+    path, scope = REQUESTS[name]
+    token = make_key(coalition, scope) if scope else None
+    response = client.get(path, headers={"OSDI-API-Token": token} if token else {})
+    answered = example(path, token, response)
+    file = EXAMPLES / f"{name}.json"
+    if os.environ.get("UPDATE_API_EXAMPLES"):
+        file.write_text(json.dumps(answered, indent=2, ensure_ascii=False) + "\n")
+    assert json.loads(file.read_text()) == answered
+
+
+def test_every_example_file_is_checked():
+    assert {file.stem for file in EXAMPLES.glob("*.json")} == set(REQUESTS)

@@ -1,0 +1,92 @@
+"""The JSON API, fuzzed by its own test (tests/fuzz/ posts HTML forms): schemathesis generates
+calls from /api/v1/openapi.json and checks every answer against it, and hypothesis sends
+hostile query strings to the people endpoints. No answer may be a 5xx, and every one is JSON.
+Generation only, with a fixed seed and no example database, as in tests/fuzz/."""
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, Phase, given, seed, settings
+from hypothesis import strategies as st
+
+from campaign.api.models import Scope
+
+FUZZ_SETTINGS = settings(
+    max_examples=60,
+    phases=[Phase.explicit, Phase.generate],
+    database=None,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=list(HealthCheck),
+)
+HOSTILE = st.one_of(
+    st.text(max_size=60),
+    st.sampled_from(["\x00", "\r\n", "x" * 10_000, "9" * 5000, "-1", "0", "1e3", "modified_date gt '\x00'"]),
+    st.builds(lambda value: f"modified_date gt '{value}'", st.text(max_size=40)),
+    st.builds(
+        lambda op, value: f"modified_date {op} '{value}'",
+        st.sampled_from(["gt", "lt", "eq", "ne"]),
+        st.dates().map(str),
+    ),
+)
+
+
+@pytest.fixture
+def people_key(coalition, add_people, make_key):
+    add_people(coalition)
+    return make_key(coalition, Scope.READ_PEOPLE)
+
+
+def test_every_operation_answers_as_its_openapi_description_says(app, people_key):
+    schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
+    tested = []
+    for result in schema.get_all_operations():
+        operation = result.ok()
+        tested.append(operation.path)
+
+        @FUZZ_SETTINGS
+        @seed(17)
+        @given(case=operation.as_strategy())
+        def answers_as_described(case):
+            response = case.call_and_validate(headers={"OSDI-API-Token": people_key})
+            assert response.status_code < 500
+
+        answers_as_described()
+    assert sorted(tested) == ["/", "/people", "/people/{id}"]  # not the description itself
+
+
+PATHS = st.sampled_from(["/api/v1/people", "/api/v1/people/1", "/api/v1/"])
+
+
+def assert_json_not_5xx(response, *inputs) -> None:
+    assert response.status_code < 500, inputs
+    assert response.is_json and isinstance(response.get_json(), dict), inputs
+    assert "Set-Cookie" not in response.headers
+
+
+@FUZZ_SETTINGS
+@seed(17)
+@given(path=PATHS, filter_=HOSTILE, page=HOSTILE, per_page=HOSTILE)
+def _hostile_query_strings(client, token, path, filter_, page, per_page):
+    query = {"filter": filter_, "page": page, "per_page": per_page}
+    response = client.get(path, headers={"OSDI-API-Token": token}, query_string=query)
+    assert response.status_code in (200, 400, 404), (path, query)
+    assert_json_not_5xx(response, path, query)
+
+
+@FUZZ_SETTINGS
+@seed(17)
+@given(path=PATHS, token=HOSTILE)
+def _hostile_tokens(client, path, token):
+    # A header cannot carry a line break (the test client refuses to build one): that case is
+    # tests/api/test_people.py's, through the WSGI environ.
+    response = client.get(path, headers={"OSDI-API-Token": token.replace("\r", "").replace("\n", "")})
+    assert response.status_code == 401, (path, token)
+    assert_json_not_5xx(response, path, token)
+
+
+def test_hostile_query_strings_get_json_never_a_5xx(client, people_key):
+    _hostile_query_strings(client, people_key)
+
+
+def test_hostile_tokens_get_a_json_401(client, people_key):
+    _hostile_tokens(client)
