@@ -10,7 +10,7 @@ from campaign.core import outbox
 from campaign.core.exports import csv_response
 from campaign.core.forms import AppForm
 from campaign.extensions import db
-from campaign.supporters import imports, tasks
+from campaign.supporters import import_files, imports, tasks
 from campaign.supporters.forms import ImportConfirmForm, ImportUploadForm
 from campaign.supporters.models import IMPORT_STATE_LABELS, ImportState, SupporterImport
 from campaign.supporters.views import bp
@@ -30,7 +30,7 @@ def new_import():
     if form.validate_on_submit():
         try:
             started = imports.store_upload(g.coalition.id, current_user.id, form.file.data)
-        except imports.ImportRefused as refused:
+        except import_files.ImportRefused as refused:
             form.file.errors = [refused.message]
         else:
             db.session.commit()

@@ -269,3 +269,61 @@ def test_a_few_thousand_rows_in_process_stay_quick(db, client, coalition, import
     found = db.session.get(SupporterImport, found.id)
     assert found.imported == expected["imported"]
     print(f"{ROWS_IN_PROCESS} rows in-process: {elapsed:.2f} s ({ROWS_IN_PROCESS / elapsed:.0f} rows/s)")
+
+
+def test_the_file_on_disk_is_sealed_and_still_previews(db, client, coalition, import_folder):
+    response = upload(
+        client, coalition, csv_bytes([("María", "Núñez", "maria@example.org", "37203", "", "es", "")])
+    )
+    (stored,) = import_folder.iterdir()
+    on_disk = stored.read_bytes()
+    for plain in ("maria@example.org", "example.org", "Núñez", "first_name"):
+        assert plain.encode() not in on_disk
+    assert "m•••@example.org" in client.get(response.location).get_data(as_text=True)
+
+
+def test_abandoned_uploads_are_deleted_by_the_hourly_job(app, db, client, coalition, import_folder):
+    from datetime import timedelta
+
+    from campaign.core.outbox import utcnow
+    from campaign.supporters.tasks import delete_abandoned_uploads
+    from worker.schedule import BEAT_SCHEDULE
+
+    assert BEAT_SCHEDULE["delete-abandoned-uploads"]["task"] == delete_abandoned_uploads.name
+    rows = csv_bytes([("Ana", "Ruiz", "ana@example.org", "37203", "", "en", "")])
+    upload(client, coalition, rows)
+    abandoned = uploaded(db)
+    upload(client, coalition, rows)
+    fresh = uploaded(db)
+    day_ago = utcnow() - timedelta(hours=25)
+    abandoned.created_at = day_ago
+    db.session.commit()
+    # A file written by a request that failed before its commit: no import names it.
+    stray = import_folder / f"{coalition.id}-{'0' * 32}.csv"
+    stray.write_bytes(b"sealed or not, nobody's")
+    os.utime(stray, (day_ago.timestamp() - 3600, day_ago.timestamp() - 3600))
+    abandoned_file = import_folder / abandoned.stored_name
+
+    assert delete_abandoned_uploads() == 2
+    db.session.expire_all()
+    assert not abandoned_file.exists() and not stray.exists()
+    assert [path.name for path in import_folder.iterdir()] == [fresh.stored_name]
+    gone = db.session.get(SupporterImport, abandoned.id)
+    assert (gone.state, gone.stored_name) == (ImportState.FAILED, None)
+    page = client.get(f"/coalitions/{coalition.slug}/supporters/imports/{abandoned.id}").get_data(
+        as_text=True
+    )
+    assert "stopped or was discarded" in page
+    assert db.session.get(SupporterImport, fresh.id).state == ImportState.UPLOADED
+    assert delete_abandoned_uploads() == 0
+
+
+def test_no_file_stays_after_an_import_finishes_or_is_discarded(db, client, coalition, import_folder):
+    rows = csv_bytes([("Ana", "Ruiz", "ana@example.org", "37203", "", "en", "")])
+    upload(client, coalition, rows)
+    client.get(confirm(client, coalition, uploaded(db).id, MAPPED).location).close()
+    db.session.expire_all()
+    assert uploaded(db).state == ImportState.DONE
+    upload(client, coalition, rows)
+    client.post(f"/coalitions/{coalition.slug}/supporters/imports/{uploaded(db).id}/discard")
+    assert not list(import_folder.iterdir())
