@@ -327,3 +327,54 @@ def test_no_file_stays_after_an_import_finishes_or_is_discarded(db, client, coal
     upload(client, coalition, rows)
     client.post(f"/coalitions/{coalition.slug}/supporters/imports/{uploaded(db).id}/discard")
     assert not list(import_folder.iterdir())
+
+
+def file_of(size: int) -> bytes:
+    """A CSV of exactly `size` bytes."""
+    line = b"someone@example.org\n"
+    body = b"email\n" + line * ((size - 6) // len(line))
+    return body + b"x" * (size - len(body))
+
+
+def test_the_import_takes_files_up_to_its_own_limit_and_says_so_above_it(
+    app, db, client, coalition, import_folder, make_user, login, monkeypatch
+):
+    from campaign.supporters.import_views import FORM_ROOM
+
+    site_limit, import_limit = app.config["MAX_CONTENT_LENGTH"], app.config["IMPORT_MAX_BYTES"]
+    assert site_limit < import_limit
+    # Just over the site's limit: taken by the import.
+    assert upload(client, coalition, file_of(site_limit + 1)).status_code == 302
+    assert uploaded(db).total_rows > 400_000
+    # A file just over the import's limit, its body within the import's: the form's message.
+    page = upload(client, coalition, file_of(import_limit + 1))
+    assert page.status_code == 200 and "larger than 20 MB" in page.get_data(as_text=True)
+    # A body over the import's limit is refused before it is read, by CSRF's check (on here, as
+    # in production) before the view has run: the same page, still with the form, to its admins.
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
+    too_big = file_of(import_limit + FORM_ROOM + 1)
+    page = upload(client, coalition, too_big)
+    text = page.get_data(as_text=True)
+    assert page.status_code == 413 and "larger than 20 MB: split it" in text and 'type="file"' in text
+    client.get("/language/es")
+    text = upload(client, coalition, too_big).get_data(as_text=True)
+    assert "pesa más de 20 MB" in text and "Importar simpatizantes" in text
+    # Elsewhere the site's limit holds, with the site's page.
+    other = client.post(
+        f"/coalitions/{coalition.slug}/supporters/imports/{uploaded(db).id}/discard",
+        data={"file": (io.BytesIO(file_of(site_limit + 1)), "an-export.csv")},
+        content_type="multipart/form-data",
+    )
+    text = other.get_data(as_text=True)
+    assert other.status_code == 413 and "8 MB" in text and "pesa más de 20 MB" not in text
+    # Nobody else sees the import page (its recent files) through the error.
+    make_user(email="other@example.org")
+    app.config["WTF_CSRF_ENABLED"] = False  # to log in
+    client.post("/accounts/logout")
+    login("other@example.org")
+    app.config["WTF_CSRF_ENABLED"] = True
+    refused = upload(client, coalition, too_big)
+    assert refused.status_code == 404 and "an-export.csv" not in refused.get_data(as_text=True)
+    client.post("/accounts/logout")
+    assert "an-export.csv" not in upload(client, coalition, too_big).get_data(as_text=True)
+    assert db.session.scalar(select(func.count(SupporterImport.id))) == 1
