@@ -63,7 +63,13 @@ def store(stream, stored_name: str) -> str:
             out.write(chunk)
     if written == 0:
         raise ImportRefused(_l("The file is empty."))
-    return "utf-8-sig" if is_utf8 else "latin-1"
+    try:
+        utf8.decode(b"", final=True)  # a character cut off at the end
+    except UnicodeDecodeError:
+        is_utf8 = False
+    # Not UTF-8: most likely Excel's plain "CSV" on Windows, whose Windows-1252 is Latin-1 plus
+    # curly quotes, dashes and € where Latin-1 has invisible control characters.
+    return "utf-8-sig" if is_utf8 else "cp1252"
 
 
 BINARY_STARTS = (b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"%PDF", b"PK\x03\x04", b"\xd0\xcf\x11\xe0")

@@ -44,7 +44,7 @@ PROBLEMS = {
 def store_upload(coalition_id: int, user_id: int, upload: FileStorage) -> SupporterImport:
     """Copy the upload to the instance folder in chunks, sealed (it holds people's names and
     addresses), checking its size, that it is text, and whether it is UTF-8 (else it is read as
-    Latin-1), then read its header and count its rows."""
+    Windows-1252), then read its header and count its rows."""
     file_name = one_line(upload.filename or "")[:120] or "upload.csv"
     if not file_name.lower().endswith((".csv", ".txt")):
         raise ImportRefused(_l("Choose a .csv file: export the spreadsheet as CSV first."))

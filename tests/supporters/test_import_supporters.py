@@ -172,7 +172,7 @@ def test_problems_csv_says_where_and_what_never_the_values(db, client, coalition
     assert (found.imported, found.skipped) == (1, 4)
 
 
-def test_refusals_not_csv_no_header_too_large_latin1_warning(
+def test_refusals_not_csv_no_header_too_large_not_utf8_warning(
     db, client, coalition, import_folder, app, monkeypatch
 ):
     page = upload(client, coalition, b"\x89PNG\r\n\x1a\n\x00\x00\x00", name="photo.csv").get_data(
@@ -191,7 +191,7 @@ def test_refusals_not_csv_no_header_too_large_latin1_warning(
     assert db.session.scalar(select(func.count(SupporterImport.id))) == 0
     assert not import_folder.exists() or not list(import_folder.iterdir())
     response = upload(client, coalition, "first_name,email\nBegoña,b@example.org\n".encode("latin-1"))
-    assert "read as Latin-1" in client.get(response.location).get_data(as_text=True)
+    assert "read as Windows-1252" in client.get(response.location).get_data(as_text=True)
     assert "Begoña" in client.get(response.location).get_data(as_text=True)
 
 
@@ -378,3 +378,31 @@ def test_the_import_takes_files_up_to_its_own_limit_and_says_so_above_it(
     client.post("/accounts/logout")
     assert "an-export.csv" not in upload(client, coalition, too_big).get_data(as_text=True)
     assert db.session.scalar(select(func.count(SupporterImport.id))) == 1
+
+
+def test_a_windows_1252_file_with_curly_quotes_and_accents_imports_those_rows(
+    db, client, coalition, import_folder
+):
+    rows = [
+        ("Begoña", "O’Brien", "begona@example.org", "37203", "", "es", "subscribed"),
+        ("“Chuy”", "Muñoz – Peña", "chuy@example.org", "37203", "", "en", "subscribed"),
+        ("Zoë", "Gave €20", "zoe@example.org", "37203", "", "en", "subscribed"),
+    ]
+    data = csv_bytes(rows, encoding="cp1252")
+    assert b"\x92" in data and b"\x93" in data and b"\x80" in data  # bytes Latin-1 has as controls
+    response = upload(client, coalition, data)
+    page = client.get(response.location).get_data(as_text=True)
+    assert "read as Windows-1252" in page and "O’Brien" in page and "“Chuy”" in page
+    client.get(confirm(client, coalition, uploaded(db).id, MAPPED).location).close()
+    db.session.expire_all()
+    found = uploaded(db)
+    assert (found.state, found.imported, found.skipped) == (ImportState.DONE, 3, 0)
+    people = {
+        email: services.find_supporter(coalition.id, email)
+        for email in ("begona@example.org", "chuy@example.org", "zoe@example.org")
+    }
+    assert [(person.first_name, person.last_name) for person in people.values()] == [
+        ("Begoña", "O’Brien"),
+        ("“Chuy”", "Muñoz – Peña"),
+        ("Zoë", "Gave €20"),
+    ]
