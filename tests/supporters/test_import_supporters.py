@@ -2,7 +2,9 @@
 
 import io
 import os
+import re
 import time
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -406,3 +408,13 @@ def test_a_windows_1252_file_with_curly_quotes_and_accents_imports_those_rows(
         ("“Chuy”", "Muñoz – Peña"),
         ("Zoë", "Gave €20"),
     ]
+
+
+def test_the_import_pages_use_only_classes_the_stylesheet_defines():
+    root = Path(__file__).parents[2]
+    css = (root / "static/css/app.css").read_text()
+    for page in ("new_import", "import_preview", "import_progress"):
+        template = (root / "templates/supporters" / f"{page}.html").read_text()
+        for classes in re.findall(r'class_?="([^"{]*)"', template):
+            for name in classes.split():
+                assert re.search(rf"\.{re.escape(name)}(?![\w-])", css), (page, name)
