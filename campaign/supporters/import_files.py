@@ -2,6 +2,7 @@
 
 import codecs
 import csv
+import hashlib
 import io
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -27,10 +28,13 @@ class ImportRefused(ValueError):
         self.message = message
 
 
-def _folder() -> Path:
-    folder = Path(current_app.instance_path) / "imports"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+def folder() -> Path:
+    """This database's uploads. Named after the database, as the periodic jobs' lock is: two
+    sites sharing an instance folder must not take each other's files for strays."""
+    database = hashlib.sha256(current_app.config["SQLALCHEMY_DATABASE_URI"].encode()).hexdigest()[:12]
+    path = Path(current_app.instance_path) / "imports" / database
+    path.mkdir(parents=True, exist_ok=True)
+    return path
 
 
 def too_large():
@@ -48,7 +52,7 @@ def store(stream, stored_name: str) -> str:
     limit = current_app.config["IMPORT_MAX_BYTES"]
     utf8 = codecs.getincrementaldecoder("utf-8")()
     is_utf8, written = True, 0
-    with sealed_files.writer(_folder() / stored_name, stored_name) as out:
+    with sealed_files.writer(folder() / stored_name, stored_name) as out:
         while chunk := stream.read(CHUNK):
             if written == 0 and _looks_binary(chunk[:8192]):
                 raise ImportRefused(_l("This file is not a CSV file: export the spreadsheet as CSV first."))
@@ -84,7 +88,7 @@ def _looks_binary(start: bytes) -> bool:
 @contextmanager
 def rows(stored_name: str, encoding: str) -> Iterator:
     """The stored file's rows, opened and decoded as they are read."""
-    binary = sealed_files.reader(_folder() / stored_name, stored_name)
+    binary = sealed_files.reader(folder() / stored_name, stored_name)
     with io.TextIOWrapper(binary, encoding=encoding, newline="", errors="replace") as text:
         yield csv.reader(text)
 
@@ -112,14 +116,14 @@ def header_and_count(stored_name: str, encoding: str) -> tuple[list[str], int]:
 
 
 def delete(stored_name: str) -> None:
-    (_folder() / stored_name).unlink(missing_ok=True)
+    (folder() / stored_name).unlink(missing_ok=True)
 
 
 def delete_stray(cutoff: datetime, keep: set[str]) -> int:
     """Delete the files last written before `cutoff` (naive UTC) whose names are not in `keep`."""
     moment = cutoff.replace(tzinfo=UTC).timestamp()
     deleted = 0
-    for path in _folder().iterdir():
+    for path in folder().iterdir():
         try:
             stray = path.name not in keep and path.stat().st_mtime < moment
         except FileNotFoundError:  # deleted meanwhile by a discard or a finished import

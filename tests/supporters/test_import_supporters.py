@@ -24,8 +24,10 @@ from tests.supporters.import_files import AN_HEADER, big_file, csv_bytes
 
 @pytest.fixture
 def import_folder(app, tmp_path, monkeypatch):
+    from campaign.supporters import import_files
+
     monkeypatch.setattr(app, "instance_path", str(tmp_path))
-    return tmp_path / "imports"
+    return import_files.folder()
 
 
 def upload(client, coalition, data: bytes, name="an-export.csv"):
