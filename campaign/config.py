@@ -182,6 +182,8 @@ class Config:
     # committed together (progress moves, and a crash loses at most one batch's work).
     IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(20 * 1024 * 1024)))
     IMPORT_BATCH_ROWS = 500
+    # An uploaded file waits this long for the organizer to confirm the import, then is deleted.
+    IMPORT_UPLOADS_KEPT_HOURS = int(os.environ.get("IMPORT_UPLOADS_KEPT_HOURS", "24"))
 
 
 class TestConfig(Config):

@@ -36,4 +36,9 @@ BEAT_SCHEDULE = {
         "task": "campaign.supporters.tasks.expire_data_requests",
         "schedule": 24 * 3600.0,
     },
+    # An upload for import never confirmed is deleted IMPORT_UPLOADS_KEPT_HOURS after it was sent.
+    "delete-abandoned-uploads": {
+        "task": "campaign.supporters.tasks.delete_abandoned_uploads",
+        "schedule": 3600.0,
+    },
 }

@@ -35,18 +35,24 @@ def coalition_required(minimum: Role = Role.VIEWER):
         @wraps(view)
         @login_required
         def wrapped(slug: str, **kwargs):
-            coalition = db.first_or_404(select(Coalition).where(Coalition.slug == slug))
-            role = role_in(coalition, current_user)
-            if role is None:
-                abort(404)
-            if role < minimum:
-                abort(403)
-            g.coalition, g.role = coalition, role
+            enter_coalition(slug, minimum)
             return view(**kwargs)
 
         return wrapped
 
     return decorator
+
+
+def enter_coalition(slug: str, minimum: Role) -> None:
+    """The check of `coalition_required`, also for code that runs before the view would (an
+    error handler): loads `g.coalition` and `g.role`, or 404/403."""
+    coalition = db.first_or_404(select(Coalition).where(Coalition.slug == slug))
+    role = role_in(coalition, current_user)
+    if role is None:
+        abort(404)
+    if role < minimum:
+        abort(403)
+    g.coalition, g.role = coalition, role
 
 
 def can(minimum: Role) -> bool:

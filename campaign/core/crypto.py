@@ -73,6 +73,7 @@ def _place(table: str, column: str, row_key: bytes) -> bytes:
 class _Keys:
     first_id: bytes
     aead: dict[bytes, AESGCM]  # by key id
+    material: dict[bytes, bytes]  # the AES keys themselves, by key id, from which files' keys derive
     fernet: MultiFernet  # for values written before the AES-GCM format
 
     def seal(
@@ -130,12 +131,22 @@ def _keys_for(setting: str) -> _Keys:
     return _Keys(
         first_id=ids[0],
         aead={key_id: AESGCM(key) for key_id, key in zip(ids, aead_keys, strict=True)},
+        material=dict(zip(ids, aead_keys, strict=True)),
         fernet=MultiFernet([Fernet(entry) for entry in entries]),
     )
 
 
 def _keys() -> _Keys:
     return _keys_for(current_app.config["DATA_KEYS"])
+
+
+def data_key(key_id: bytes | None = None) -> tuple[bytes, bytes] | None:
+    """(id, AES key) of the first data key, or of the key with `key_id` (None if DATA_KEYS lacks
+    it): for formats built on the same keys elsewhere (core/sealed_files.py)."""
+    keys = _keys()
+    key_id = keys.first_id if key_id is None else key_id
+    material = keys.material.get(key_id)
+    return None if material is None else (key_id, material)
 
 
 def seal(table: str, column: str, row_key: bytes, plaintext: str | None) -> bytes | None:

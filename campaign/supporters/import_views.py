@@ -1,26 +1,53 @@
 """The organizers' supporter imports: upload, preview and confirm, progress, the error CSV."""
 
-from flask import g, jsonify, redirect, render_template, request, url_for
+from flask import current_app, g, jsonify, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_login import current_user
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
-from campaign.coalitions.access import coalition_required, get_scoped_or_404, scoped
+from campaign.coalitions.access import coalition_required, enter_coalition, get_scoped_or_404, scoped
 from campaign.coalitions.models import Role
 from campaign.core import outbox
+from campaign.core.errors import render_error
 from campaign.core.exports import csv_response
 from campaign.core.forms import AppForm
 from campaign.extensions import db
-from campaign.supporters import imports, tasks
+from campaign.supporters import import_files, imports, tasks
 from campaign.supporters.forms import ImportConfirmForm, ImportUploadForm
 from campaign.supporters.models import IMPORT_STATE_LABELS, ImportState, SupporterImport
 from campaign.supporters.views import bp
 
 PROBLEMS_HEADER = ("row", "column", "problem")
+# Room for the form's other fields and the multipart framing around a file of IMPORT_MAX_BYTES.
+FORM_ROOM = 64 * 1024
 
 
 @bp.context_processor
 def _labels():
     return {"IMPORT_STATE_LABELS": IMPORT_STATE_LABELS}
+
+
+@bp.url_value_preprocessor
+def _import_body_limit(endpoint, values):
+    """The import takes files larger than the site's MAX_CONTENT_LENGTH. Set here because URL
+    value preprocessors run before every before_request function, and CSRF's reads the body."""
+    if endpoint == "supporters.new_import":
+        request.max_content_length = current_app.config["IMPORT_MAX_BYTES"] + FORM_ROOM
+
+
+@bp.errorhandler(RequestEntityTooLarge)
+def _too_large(error):
+    """A body too large even for the import: its page says so, with its own limit, to whoever may
+    see that page (CSRF's check raises this before the view has checked access)."""
+    if request.endpoint != "supporters.new_import" or not current_user.is_authenticated:
+        return render_error(413)
+    try:
+        enter_coalition(request.view_args["slug"], Role.ADMIN)
+    except HTTPException as refused:
+        return render_error(refused.code)
+    form = ImportUploadForm(formdata=None)  # the body is never read
+    form.file.errors = [import_files.too_large()]
+    return _upload_page(form), 413
 
 
 @bp.route("/coalitions/<slug>/supporters/imports/new", methods=["GET", "POST"])
@@ -30,11 +57,15 @@ def new_import():
     if form.validate_on_submit():
         try:
             started = imports.store_upload(g.coalition.id, current_user.id, form.file.data)
-        except imports.ImportRefused as refused:
+        except import_files.ImportRefused as refused:
             form.file.errors = [refused.message]
         else:
             db.session.commit()
             return redirect(_import_url(started))
+    return _upload_page(form)
+
+
+def _upload_page(form: ImportUploadForm) -> str:
     recent = db.session.scalars(scoped(SupporterImport).order_by(SupporterImport.id.desc()).limit(10))
     return render_template(
         "supporters/new_import.html", coalition=g.coalition, form=form, recent=list(recent)

@@ -1,15 +1,12 @@
 """Supporter imports from CSV: store the upload, preview it, then read it in batches."""
 
-import codecs
 import csv
 import secrets
 from collections.abc import Iterator
-from contextlib import contextmanager
-from pathlib import Path
+from datetime import datetime
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from flask_babel import lazy_ngettext
 from sqlalchemy import insert, select, update
 from werkzeug.datastructures import FileStorage
 
@@ -17,7 +14,8 @@ from campaign.core.addresses import NotSendable, sendable_address
 from campaign.core.outbox import utcnow
 from campaign.core.text import CONTROL, one_line
 from campaign.extensions import db
-from campaign.supporters import action_network, services
+from campaign.supporters import action_network, import_files, services
+from campaign.supporters.import_files import ImportRefused
 from campaign.supporters.models import (
     ZIP_CODE,
     Consent,
@@ -28,9 +26,7 @@ from campaign.supporters.models import (
     SupporterImport,
 )
 
-MAX_COLUMNS = 200
 PREVIEW_ROWS = 5
-CHUNK = 64 * 1024
 # The longest value kept per field; a longer one is a mistake (a whole row in a cell) or an attack.
 LONGEST = {"email": 254, "first_name": 100, "last_name": 100, "phone": 30, "language": 40, "subscription": 40}
 # What the error CSV and the page say about a cell: the key is stored, the words are translated
@@ -45,37 +41,19 @@ PROBLEMS = {
 }
 
 
-class ImportRefused(ValueError):
-    """An upload we cannot import; `message` tells the organizer why."""
-
-    def __init__(self, message):
-        super().__init__("upload refused")
-        self.message = message
-
-
-def _folder() -> Path:
-    folder = Path(current_app.instance_path) / "imports"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
-def _path(supporter_import: SupporterImport) -> Path:
-    return _folder() / supporter_import.stored_name
-
-
 def store_upload(coalition_id: int, user_id: int, upload: FileStorage) -> SupporterImport:
-    """Copy the upload to the instance folder in chunks, checking its size, that it is text,
-    and whether it is UTF-8 (else it is read as Latin-1), then read its header and count its rows."""
+    """Copy the upload to the instance folder in chunks, sealed (it holds people's names and
+    addresses), checking its size, that it is text, and whether it is UTF-8 (else it is read as
+    Windows-1252), then read its header and count its rows."""
     file_name = one_line(upload.filename or "")[:120] or "upload.csv"
     if not file_name.lower().endswith((".csv", ".txt")):
         raise ImportRefused(_l("Choose a .csv file: export the spreadsheet as CSV first."))
     stored_name = f"{coalition_id}-{secrets.token_hex(16)}.csv"
-    target = _folder() / stored_name
     try:
-        encoding = _copy(upload.stream, target)
-        header, total = _header_and_count(target, encoding)
+        encoding = import_files.store(upload.stream, stored_name)
+        header, total = import_files.header_and_count(stored_name, encoding)
     except ImportRefused:
-        target.unlink(missing_ok=True)
+        import_files.delete(stored_name)
         raise
     supporter_import = SupporterImport(
         coalition_id=coalition_id,
@@ -92,79 +70,14 @@ def store_upload(coalition_id: int, user_id: int, upload: FileStorage) -> Suppor
     return supporter_import
 
 
-def _copy(stream, target: Path) -> str:
-    limit = current_app.config["IMPORT_MAX_BYTES"]
-    utf8 = codecs.getincrementaldecoder("utf-8")()
-    is_utf8, written = True, 0
-    with target.open("wb") as out:
-        while chunk := stream.read(CHUNK):
-            if written == 0 and _looks_binary(chunk[:8192]):
-                raise ImportRefused(_l("This file is not a CSV file: export the spreadsheet as CSV first."))
-            written += len(chunk)
-            if written > limit:
-                megabytes = limit // (1024 * 1024)
-                raise ImportRefused(
-                    lazy_ngettext(
-                        "The file is larger than %(num)d MB: split it into smaller files.",
-                        "The file is larger than %(num)d MB: split it into smaller files.",
-                        megabytes,
-                    )
-                )
-            if is_utf8:
-                try:
-                    utf8.decode(chunk)
-                except UnicodeDecodeError:
-                    is_utf8 = False
-            out.write(chunk)
-    if written == 0:
-        raise ImportRefused(_l("The file is empty."))
-    return "utf-8-sig" if is_utf8 else "latin-1"
-
-
-BINARY_STARTS = (b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"%PDF", b"PK\x03\x04", b"\xd0\xcf\x11\xe0")
-
-
-def _looks_binary(start: bytes) -> bool:
-    """An image, a PDF, a spreadsheet or a UTF-16 export: text has few NUL bytes, if a hostile
-    cell has one (that row is skipped, not the file)."""
-    return start.startswith(BINARY_STARTS) or start.count(b"\x00") > len(start) // 20
-
-
-@contextmanager
-def _reader(path: Path, encoding: str) -> Iterator:
-    with path.open(encoding=encoding, newline="", errors="replace") as text:
-        yield csv.reader(text)
-
-
-def _header_and_count(path: Path, encoding: str) -> tuple[list[str], int]:
-    with _reader(path, encoding) as rows:
-        try:
-            header = next(rows, None)
-            total = sum(1 for row in rows if any(cell.strip() for cell in row))
-        except csv.Error as error:
-            raise ImportRefused(_l("This file is not a CSV file we can read.")) from error
-    header = [one_line(name)[:120] for name in header or []]
-    if not any(header):
-        raise ImportRefused(_l("The file has no header row: its first line must name the columns."))
-    if len(header) > MAX_COLUMNS:
-        raise ImportRefused(
-            lazy_ngettext(
-                "The file has more than %(num)d column.",
-                "The file has more than %(num)d columns.",
-                MAX_COLUMNS,
-            )
-        )
-    return header, total
-
-
 def preview_rows(supporter_import: SupporterImport) -> list[list[str]]:
     """The first rows as the organizer sees them before confirming: one line each, cut short,
     with anything that looks like an email address masked."""
     shown = []
-    with _reader(_path(supporter_import), supporter_import.encoding) as rows:
+    with import_files.rows(supporter_import.stored_name, supporter_import.encoding) as rows:
         next(rows, None)
         for row in rows:
-            shown.append([_masked(one_line(cell)[:60]) for cell in row[:MAX_COLUMNS]])
+            shown.append([_masked(one_line(cell)[:60]) for cell in row[: import_files.MAX_COLUMNS]])
             if len(shown) == PREVIEW_ROWS:
                 break
     return shown
@@ -208,7 +121,7 @@ def run_batches(import_id: int) -> Iterator[SupporterImport]:
     supporter_import.state = ImportState.RUNNING
     yield supporter_import
     batch_size = current_app.config["IMPORT_BATCH_ROWS"]
-    with _reader(_path(supporter_import), supporter_import.encoding) as rows:
+    with import_files.rows(supporter_import.stored_name, supporter_import.encoding) as rows:
         numbered = _numbered_rows(rows, skip=supporter_import.rows_done)
         while batch := _take(numbered, batch_size):
             if not _import_batch(supporter_import, batch):
@@ -227,7 +140,7 @@ def fail(import_id: int) -> None:
 
 def _finish(supporter_import: SupporterImport, state: ImportState) -> None:
     if supporter_import.stored_name:
-        _path(supporter_import).unlink(missing_ok=True)
+        import_files.delete(supporter_import.stored_name)
     supporter_import.stored_name = None
     supporter_import.state, supporter_import.finished_at = state, utcnow()
     db.session.flush()
@@ -236,6 +149,34 @@ def _finish(supporter_import: SupporterImport, state: ImportState) -> None:
 def discard(supporter_import: SupporterImport) -> None:
     """An upload the organizer will not import: its file is deleted now."""
     _finish(supporter_import, ImportState.FAILED)
+
+
+def discard_abandoned(cutoff: datetime) -> list[str]:
+    """Discard the uploads left unconfirmed since before `cutoff`; the names of their files, to
+    delete once that is committed. An organizer confirming one at this moment wins."""
+    waiting = dict(
+        db.session.execute(
+            select(SupporterImport.id, SupporterImport.stored_name).where(
+                SupporterImport.state == ImportState.UPLOADED, SupporterImport.created_at < cutoff
+            )
+        ).all()
+    )
+    if not waiting:
+        return []
+    discarded = db.session.scalars(
+        update(SupporterImport)
+        .where(SupporterImport.id.in_(waiting), SupporterImport.state == ImportState.UPLOADED)
+        .values(state=ImportState.FAILED, stored_name=None, finished_at=utcnow())
+        .returning(SupporterImport.id)
+    )
+    return [waiting[import_id] for import_id in discarded if waiting[import_id]]
+
+
+def delete_stray_files(cutoff: datetime) -> int:
+    """Delete the stored files written before `cutoff` that no import names: uploads whose
+    request failed after the file was written."""
+    named = select(SupporterImport.stored_name).where(SupporterImport.stored_name.is_not(None))
+    return import_files.delete_stray(cutoff, keep=set(db.session.scalars(named)))
 
 
 def _numbered_rows(rows, skip: int) -> Iterator[tuple[int, list[str] | None]]:

@@ -164,8 +164,9 @@ IMPORT_STATE_LABELS = {
 
 
 class SupporterImport(db.Model):
-    """A CSV of supporters being imported: the file waits on disk (never in a broker message)
-    until the background task has read it, then is deleted; the counts and problems remain."""
+    """A CSV of supporters being imported: the file waits on disk, sealed (never in a broker
+    message), until the background task has read it, then is deleted, as it is if the import is
+    never confirmed (IMPORT_UPLOADS_KEPT_HOURS); the counts and problems remain."""
 
     __tablename__ = "supporter_import"
 

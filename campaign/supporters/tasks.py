@@ -1,5 +1,7 @@
 """Data-request emails, sent from the outbox: a copy of the data, or an erasure link."""
 
+from datetime import timedelta
+
 from celery import shared_task
 from flask import current_app
 from flask_babel import lazy_gettext as _l
@@ -9,7 +11,7 @@ from campaign.core.mail import send_templated
 from campaign.core.outbox import outbox_task, utcnow
 from campaign.core.urls import external_url
 from campaign.extensions import db
-from campaign.supporters import imports, services
+from campaign.supporters import import_files, imports, services
 from campaign.supporters.models import DataRequest, DataRequestKind, DataRequestState
 
 
@@ -57,6 +59,18 @@ def expire_data_requests() -> int:
     services.forget_old_data_requests(utcnow(), current_app.config["DATA_REQUESTS_KEPT_DAYS"])
     db.session.commit()
     return expired
+
+
+@shared_task(name="campaign.supporters.tasks.delete_abandoned_uploads")
+def delete_abandoned_uploads() -> int:
+    """Hourly: a file uploaded for import but never confirmed (people's names and addresses) is
+    deleted IMPORT_UPLOADS_KEPT_HOURS after the upload; its import shows as stopped."""
+    cutoff = utcnow() - timedelta(hours=current_app.config["IMPORT_UPLOADS_KEPT_HOURS"])
+    abandoned = imports.discard_abandoned(cutoff)
+    db.session.commit()  # before the files go: a failed commit leaves no import without its file
+    for stored_name in abandoned:
+        import_files.delete(stored_name)
+    return len(abandoned) + imports.delete_stray_files(cutoff)
 
 
 @outbox_task(after_response=True)

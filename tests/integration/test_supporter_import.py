@@ -69,3 +69,38 @@ def test_ten_thousand_rows_import_in_the_background_with_progress(it_app, it_cli
         joined = "\n".join(dump)
         for plain in ("person1@example.org", "PERSON0@EXAMPLE.ORG", "Núñez", "Lee1,", "Begoña"):
             assert plain not in joined
+
+
+def test_an_upload_never_confirmed_is_deleted_by_the_hourly_job(it_app, it_client):
+    from datetime import timedelta
+
+    from campaign.core.outbox import utcnow
+    from campaign.supporters import import_files
+    from campaign.supporters.models import ImportState
+    from campaign.supporters.tasks import delete_abandoned_uploads
+
+    owner = make_organizer(it_app)
+    coalition_id, slug = make_coalition(it_app, owner, name="Abandoned upload coalition")
+    log_in(it_client, owner)
+    data, _ = big_file(10)
+    for _ in range(2):
+        it_client.post(
+            f"/coalitions/{slug}/supporters/imports/new",
+            data={"file": (io.BytesIO(data), "an-export.csv")},
+            content_type="multipart/form-data",
+        )
+    with it_app.app_context():
+        old, fresh = db.session.scalars(
+            select(SupporterImport)
+            .where(SupporterImport.coalition_id == coalition_id)
+            .order_by(SupporterImport.id)
+        )
+        old_file, fresh_file = (import_files.folder() / found.stored_name for found in (old, fresh))
+        assert b"person1@example.org" not in old_file.read_bytes()
+        old.created_at = utcnow() - timedelta(hours=25)
+        db.session.commit()
+        delete_abandoned_uploads()
+        db.session.expire_all()
+        assert not old_file.exists() and fresh_file.exists()
+        assert db.session.get(SupporterImport, old.id).state == ImportState.FAILED
+        assert db.session.get(SupporterImport, fresh.id).state == ImportState.UPLOADED
