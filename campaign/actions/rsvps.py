@@ -248,13 +248,16 @@ def _walk_in_added(event: Event, key: str) -> Rsvp | None:
 
 
 def _follow_up(event: Event, person: WalkIn, language: str) -> int:
-    """The walk-in's supporter record, with their consent (as an RSVP's box records it)."""
+    """The walk-in's supporter record, with their consent (as an RSVP's box records it). A new
+    one is on file at once: the person stood before the host and gave the address. One on file
+    already keeps its state (its owner is asked by email, as after an RSVP)."""
     supporter = save_supporter(
         event.coalition_id,
         email=person.email,
         first_name=person.first_name,
         zip_code=person.zip_code,
         language=language,
+        confirmed=True,
     )
     email_index = email_blind_index(person.email, coalition_id=event.coalition_id)
     _consent(event, supporter, email_index, person.consent_wording, language, source=f"walk-in:{event.id}")

@@ -5,6 +5,7 @@ import secrets
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import or_, select, update
+from sqlalchemy.exc import IntegrityError
 
 from campaign.api.models import ApiKey, Scope
 from campaign.extensions import db
@@ -28,10 +29,20 @@ def token_hash(token: str) -> str:
 
 
 def create_key(
-    coalition_id: int, created_by_id: int, name: str, scope: Scope, last_day: date | None
-) -> tuple[ApiKey, str]:
+    coalition_id: int,
+    created_by_id: int,
+    name: str,
+    scope: Scope,
+    last_day: date | None,
+    form_key: str | None = None,
+) -> tuple[ApiKey, str | None]:
     """The new key and its token, which is returned this once and never stored. A key with a
-    last day works through it, in UTC."""
+    last day works through it, in UTC. `form_key` is the one-time key of the form that makes it:
+    the same form sent again (a double click) returns the key it made, and no token (that was
+    shown to the first click only), instead of a second live key. None: not made through a form."""
+    made = _made_by(coalition_id, form_key) if form_key else None
+    if made is not None:
+        return made, None
     expires_at = datetime.combine(last_day, datetime.min.time()) + timedelta(days=1) if last_day else None
     token = TOKEN_PREFIX + secrets.token_urlsafe(TOKEN_BYTES)
     key = ApiKey(
@@ -42,10 +53,22 @@ def create_key(
         expires_at=expires_at,
         token_hash=token_hash(token),
         prefix=token[:PREFIX_SHOWN],
+        form_key=form_key,
     )
-    db.session.add(key)
-    db.session.flush()
+    try:
+        # The same form sent twice at the same moment meets the unique key: one key.
+        with db.session.begin_nested():
+            db.session.add(key)
+            db.session.flush()
+    except IntegrityError:
+        return _made_by(coalition_id, form_key), None
     return key, token
+
+
+def _made_by(coalition_id: int, form_key: str) -> ApiKey | None:
+    return db.session.scalar(
+        select(ApiKey).where(ApiKey.coalition_id == coalition_id, ApiKey.form_key == form_key)
+    )
 
 
 def keys_of(coalition_id: int) -> list[ApiKey]:

@@ -4,10 +4,11 @@ import enum
 from datetime import date, datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import DateTime, ForeignKey, String
+from sqlalchemy import DateTime, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from campaign.core.columns import enum_column
+from campaign.core.form_keys import KEY_LENGTH
 from campaign.core.outbox import utcnow
 from campaign.extensions import db
 
@@ -42,6 +43,7 @@ class ApiKey(db.Model):
     token itself is shown once, to the owner or admin who made it."""
 
     __tablename__ = "api_key"
+    __table_args__ = (UniqueConstraint("coalition_id", "form_key", name="uq_api_key_form_key"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     coalition_id: Mapped[int] = mapped_column(ForeignKey("coalition.id", ondelete="CASCADE"), index=True)
@@ -55,6 +57,9 @@ class ApiKey(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     last_used_at: Mapped[datetime | None] = mapped_column(DateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # The one-time key of the form that made it (core/form_keys.py): the same form sent twice (a
+    # double click on "Create the key") makes one key. None for keys from before, or a script's.
+    form_key: Mapped[str | None] = mapped_column(String(KEY_LENGTH))
 
     created_by = relationship("User")
 

@@ -11,6 +11,7 @@ from sqlalchemy import ColumnElement, func, select
 from campaign.extensions import db
 from campaign.notifications.suppression import suppressed_indexes
 from campaign.supporters.models import Subscription, Supporter
+from campaign.supporters.services import on_file
 
 MAX_PAGE_SIZE = 25  # as Action Network's
 # OData as Action Network takes it: `modified_date gt '2014-03-25'` (also lt and eq).
@@ -82,13 +83,8 @@ def paging(page: str | None, per_page: str | None) -> tuple[int, int]:
     return number, min(size, MAX_PAGE_SIZE)
 
 
-def _people(coalition_id: int):
-    # Erased people keep their row (totals survive) and are nobody to the API.
-    return select(Supporter).where(Supporter.coalition_id == coalition_id, Supporter.erased_at.is_(None))
-
-
 def page_of_people(coalition_id: int, condition, number: int, size: int) -> Page:
-    query = _people(coalition_id)
+    query = on_file(coalition_id)
     if condition is not None:
         query = query.where(condition)
     total = db.session.scalar(select(func.count()).select_from(query.subquery()))
@@ -100,7 +96,7 @@ def page_of_people(coalition_id: int, condition, number: int, size: int) -> Page
 
 
 def person(coalition_id: int, person_id: int) -> Supporter | None:
-    return db.session.scalar(_people(coalition_id).where(Supporter.id == person_id))
+    return db.session.scalar(on_file(coalition_id).where(Supporter.id == person_id))
 
 
 def statuses(coalition_id: int, people: list[Supporter]) -> dict[int, str]:

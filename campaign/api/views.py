@@ -22,11 +22,26 @@ def api_keys():
     if not form.validate_on_submit():
         return _render(form), (400 if form.errors else 200)
     key, token = keys.create_key(
-        g.coalition.id, current_user.id, form.name.data, Scope(form.scope.data), form.expires_on.data
+        g.coalition.id,
+        current_user.id,
+        form.name.data,
+        Scope(form.scope.data),
+        form.expires_on.data,
+        form.once.data,
     )
     db.session.commit()
+    if token is None:  # the same form sent again: its first answer showed the token
+        flash(
+            _(
+                "The key “%(name)s” was already made by your first click, which showed it. If you did not "
+                "copy it, revoke it and create another.",
+                name=key.name,
+            ),
+            "info",
+        )
+        return _render(NewKeyForm(formdata=None, fresh=True))
     # Shown in this answer only: a redirect would carry the token through the session cookie.
-    return _render(NewKeyForm(formdata=None), new_key=key, token=token), 201
+    return _render(NewKeyForm(formdata=None, fresh=True), new_key=key, token=token), 201
 
 
 @bp.post("/coalitions/<slug>/api-keys/<int:key_id>/revoke")

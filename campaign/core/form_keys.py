@@ -17,4 +17,9 @@ def form_key() -> str:
     """The key the form being posted was shown with, or a new one for a form about to be shown
     (and for a post that carries none, or something that is not a key)."""
     posted = request.form.get(FIELD, "") if request.method == "POST" else ""
-    return posted if KEY.fullmatch(posted) else secrets.token_urlsafe(16)
+    return posted if KEY.fullmatch(posted) else new_form_key()
+
+
+def new_form_key() -> str:
+    """A key for a fresh form shown in the answer to a post (whose own key is spent)."""
+    return secrets.token_urlsafe(16)

@@ -84,7 +84,12 @@ def _coalition(organizer: User, spec: dict, organizations: dict) -> None:
         )
     for first_name, email, zip_code, language in SUPPORTERS:
         supporter = upsert_supporter(
-            coalition.id, email=email, first_name=first_name, zip_code=zip_code, language=language
+            coalition.id,
+            email=email,
+            first_name=first_name,
+            zip_code=zip_code,
+            language=language,
+            confirmed=True,
         )
         record_consent(supporter, CONSENT_WORDING, language, source="demo")
     for alert in spec.get("alerts", []):
@@ -166,7 +171,11 @@ def _letter(coalition: Coalition, organizer: User, spec: dict, organizations: di
     for key in spec["signatories"]:
         organization = organizations[key]
         signer = upsert_supporter(
-            coalition.id, email=f"demo.signer.{key.lower()}@example.org", first_name="Demo", language="en"
+            coalition.id,
+            email=f"demo.signer.{key.lower()}@example.org",
+            first_name="Demo",
+            language="en",
+            confirmed=True,
         )
         db.session.add(
             Signature(

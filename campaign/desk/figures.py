@@ -136,7 +136,11 @@ def _alerts(ids: list[int], now: datetime):
 def _supporters(ids: list[int], now: datetime):
     rows = db.session.execute(
         select(Supporter.coalition_id, func.count())
-        .where(Supporter.coalition_id.in_(ids), Supporter.subscription == Subscription.SUBSCRIBED)
+        .where(
+            Supporter.coalition_id.in_(ids),
+            Supporter.confirmed_at.is_not(None),  # counted as the supporters page counts them
+            Supporter.subscription == Subscription.SUBSCRIBED,
+        )
         .group_by(Supporter.coalition_id)
     )
     for coalition_id, subscribed in rows:

@@ -296,7 +296,9 @@ def preference_values(supporter: Supporter) -> PreferenceValues:
 
 
 def save_preferences(supporter: Supporter, subscribed: bool, language: str, wording: str) -> None:
-    """Language always; subscribing again records consent with the words the supporter saw."""
+    """Language always; subscribing again records consent with the words the supporter saw.
+    Only the address's owner holds the link: their record is on file from now on."""
+    supporters.mark_confirmed(supporter)
     supporter.language = language
     is_subscribed = supporter.subscription == Subscription.SUBSCRIBED
     if subscribed and not is_subscribed:
@@ -311,6 +313,7 @@ def supporter_for_token(token: str) -> Supporter | None:
 
 
 def unsubscribe_from_link(supporter: Supporter) -> None:
+    supporters.mark_confirmed(supporter)  # the link reached the owner (see `save_preferences`)
     if supporter.subscription != Subscription.UNSUBSCRIBED:
         supporters.unsubscribe(supporter)
 

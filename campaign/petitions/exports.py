@@ -30,18 +30,21 @@ HEADER = (
 ACTION_NETWORK_FIELDS = ("first_name", "last_name", "email", "zip_code", "city", "state", "county")
 ACTION_NETWORK_HEADER = action_network.headers(ACTION_NETWORK_FIELDS)
 EXPORTED = (SignatureState.CONFIRMED, SignatureState.QUARANTINED)
+# Its sheet has no status column to tell a quarantined row (a bot, or an address never
+# confirmed) from a signer, and Action Network takes every row as a person: signers only.
+ACTION_NETWORK_EXPORTED = (SignatureState.CONFIRMED,)
 CHUNK = 5000
 
 
-def _of(petition: Petition):
-    return (PetitionSignature.petition_id == petition.id, PetitionSignature.state.in_(EXPORTED))
+def _of(petition: Petition, states: tuple[SignatureState, ...]):
+    return (PetitionSignature.petition_id == petition.id, PetitionSignature.state.in_(states))
 
 
-def row_count(petition: Petition) -> int:
-    return db.session.scalar(select(func.count()).where(*_of(petition)))
+def row_count(petition: Petition, states: tuple[SignatureState, ...] = EXPORTED) -> int:
+    return db.session.scalar(select(func.count()).where(*_of(petition, states)))
 
 
-def rows(petition: Petition) -> Iterator[tuple]:
+def rows(petition: Petition, states: tuple[SignatureState, ...] = EXPORTED) -> Iterator[tuple]:
     """Read on the session's connection, past the ORM, and the contact columns decrypted here with
     the keys looked up once: per row, that is what a million-row export spends its time on."""
     decrypt = decryptor()
@@ -65,7 +68,7 @@ def rows(petition: Petition) -> Iterator[tuple]:
         # Erased and forgotten signers keep their row, blank where the person was: the sheet
         # still adds up to the petition's count, and its places and sources to the tallies.
         .outerjoin(Supporter, Supporter.id == PetitionSignature.supporter_id)
-        .where(*_of(petition))
+        .where(*_of(petition, states))
     )
     # In no particular order (people sort the sheet by the signing time): sorting a million rows
     # would spill to disk before the first row could leave.
@@ -104,4 +107,4 @@ def rows(petition: Petition) -> Iterator[tuple]:
 
 def action_network_rows(petition: Petition) -> Iterator[tuple]:
     width = len(ACTION_NETWORK_FIELDS)
-    return (row[:width] for row in rows(petition))
+    return (row[:width] for row in rows(petition, ACTION_NETWORK_EXPORTED))

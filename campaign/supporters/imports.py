@@ -277,7 +277,7 @@ def _import_row(
     if values is None:
         return
     subscribed = action_network.subscription_status(values.pop("subscription", "")) == "subscribed"
-    saved = services.save_supporter(supporter_import.coalition_id, **values)
+    saved = services.save_supporter(supporter_import.coalition_id, confirmed=True, **values)
     if not saved.is_new:
         # The record on file is the person's own: an import never changes it, except to honour
         # an unsubscribe another tool recorded.

@@ -47,8 +47,10 @@ class Supporter(SealedRow, db.Model):
     """One person in one coalition: coalition A never sees coalition B's copy of them.
 
     Contact fields are encrypted; `email_index` (a keyed hash of the canonical address) is what
-    finds and dedupes them. Erasure clears the personal fields but keeps the row, so totals and
-    the rows of later features that point here survive.
+    finds and dedupes them. Anyone can type an address into a public form, so a record is on
+    file (listed, tagged, handed to the API) only once `confirmed_at` says the address's owner
+    confirmed something, or the coalition brought them in itself. Erasure clears the personal
+    fields but keeps the row, so totals and the rows of later features that point here survive.
     """
 
     __tablename__ = "supporter"
@@ -74,6 +76,9 @@ class Supporter(SealedRow, db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
     erased_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # First proof that the address is the person's: a click in our email, their preferences
+    # link, the coalition's own import, a host adding them at the door. None: only typed.
+    confirmed_at: Mapped[datetime | None] = mapped_column(DateTime)
     # The opaque key of the supporter's unsubscribe and preferences links.
     preferences_token: Mapped[str | None] = mapped_column(String(43), default=new_token)
 

@@ -41,6 +41,31 @@ def find_supporter(coalition_id: int, email: str) -> Supporter | None:
     )
 
 
+def on_file(coalition_id: int, *columns) -> Select:
+    """A select of the coalition's supporters on file (of `columns`, or whole records): not
+    erased, and confirmed by the address's owner or brought in by the coalition. A record only
+    typed into a public form by whoever knew the address is nobody's business yet."""
+    return select(*(columns or (Supporter,))).where(
+        Supporter.coalition_id == coalition_id,
+        Supporter.erased_at.is_(None),
+        Supporter.confirmed_at.is_not(None),
+    )
+
+
+def counted(coalition_id: int) -> Select:
+    """A select of the coalition's supporters its figures count: those ever on file, erased
+    ones included (they stay counted, as nobody)."""
+    return select(Supporter).where(
+        Supporter.coalition_id == coalition_id, Supporter.confirmed_at.is_not(None)
+    )
+
+
+def mark_confirmed(supporter: Supporter) -> None:
+    """The address's owner has shown their hand (see `Supporter.confirmed_at`)."""
+    if supporter.confirmed_at is None:
+        supporter.confirmed_at = utcnow()
+
+
 @dataclass(frozen=True)
 class SavedSupporter:
     """The coalition's record for an address, as stored: for an address on file, not what was typed."""
@@ -66,6 +91,7 @@ def save_supporter(
     zip_code: str | None = None,
     last_name: str | None = None,
     phone: str | None = None,
+    confirmed: bool = False,
 ) -> SavedSupporter:
     """The coalition's record for this person, in one statement: a new address gets a record with
     these fields; an address on file keeps its record exactly as it is.
@@ -76,6 +102,9 @@ def save_supporter(
     keyed by the blind index serves the new and the returning signer alike; the update sets the
     key to itself, only so that the stored row comes back without a second query, and two
     sign-ups of one person racing each other meet in the unique index instead of failing.
+
+    `confirmed`: a new record is on file at once (the coalition's own import, a person the host
+    adds at the door); a record already there is not confirmed by it.
     """
     given = {
         "email": email.strip(),
@@ -97,6 +126,7 @@ def save_supporter(
         "email_index": email_blind_index(email, coalition_id=coalition_id),
         "preferences_token": token,
         "row_key": row_key,
+        "confirmed_at": utcnow() if confirmed else None,
     }
     row = upserts.run_prepared(_insert_supporter, "save_supporter", params).one()
     open_name = decryptor()
@@ -133,6 +163,7 @@ def apply_confirmed(
     the language of the action. An erased person stays erased."""
     if supporter is None or supporter.is_erased:
         return
+    mark_confirmed(supporter)
     for name, value in typed.items():
         if value is not None:
             setattr(supporter, name, value)

@@ -3,7 +3,7 @@
 from flask import Blueprint, abort, g, redirect, render_template, request, url_for
 from flask_babel import get_locale, ngettext
 
-from campaign.coalitions.access import can, coalition_required, scoped
+from campaign.coalitions.access import can, coalition_required
 from campaign.coalitions.models import Role
 from campaign.core import outbox
 from campaign.core.network import client_ip_hash
@@ -81,7 +81,7 @@ def erasure_done():
 @bp.get("/coalitions/<slug>/supporters")
 @coalition_required(Role.VIEWER)
 def overview():
-    counts = services.supporter_counts(scoped(Supporter))
+    counts = services.supporter_counts(services.counted(g.coalition.id))
     listing = _listing() if can(Role.ORGANIZER) else {}
     return render_template("supporters/overview.html", coalition=g.coalition, counts=counts, **listing)
 
@@ -90,7 +90,7 @@ def _listing() -> dict:
     """The page of the list of supporters on file, for organizers, who act on it (tag them): a
     viewer only reads the counts. Names are shortened and contact details left out."""
     extras = [extra for _, extra in supporters_listing.send(g.coalition, args=request.args) if extra]
-    listed = scoped(Supporter).where(Supporter.erased_at.is_(None))
+    listed = services.on_file(g.coalition.id)
     narrowing = [extra.narrow for extra in extras if extra.narrow is not None]
     for narrow in narrowing:
         listed = listed.where(Supporter.id.in_(narrow))

@@ -8,6 +8,7 @@ from sqlalchemy.exc import IntegrityError
 from campaign.core import upserts
 from campaign.extensions import db
 from campaign.supporters.models import Supporter
+from campaign.supporters.services import on_file
 from campaign.supporters.signals import supporter_erasing, supporter_exporting
 from campaign.tags.models import FOLDED_MAX, Tag, Tagging
 
@@ -86,19 +87,16 @@ def delete_tag(tag: Tag) -> None:
     db.session.flush()
 
 
-def _own_supporters(tag: Tag, supporter_ids) -> Select:
-    """Of `supporter_ids`, those of the tag's coalition still on file: another coalition's
-    supporter, or an erased one, is never tagged, whatever ids were sent."""
-    return select(Supporter.id).where(
-        Supporter.coalition_id == tag.coalition_id,
-        Supporter.id.in_(list(supporter_ids)),
-        Supporter.erased_at.is_(None),
-    )
+def own_supporters(coalition_id: int, supporter_ids) -> Select:
+    """Of `supporter_ids`, those the coalition has on file: another coalition's supporter, an
+    erased one, or an address only typed into a public form is never tagged, whatever ids
+    were sent."""
+    return on_file(coalition_id, Supporter.id).where(Supporter.id.in_(list(supporter_ids)))
 
 
 def tag(supporter_ids, tag: Tag, created_by: int | None = None) -> int:
     """Put the tag on these supporters; returns how many did not carry it yet. Twice is harmless."""
-    own = set(db.session.scalars(_own_supporters(tag, supporter_ids)))
+    own = set(db.session.scalars(own_supporters(tag.coalition_id, supporter_ids)))
     new = own - set(db.session.scalars(tagged_ids(tag.id).where(Tagging.supporter_id.in_(own))))
     if new:
         # A double click's second request, racing the first, meets the unique index and adds nothing.
@@ -116,7 +114,8 @@ def untag(supporter_ids, tag: Tag) -> int:
     """Take the tag off these supporters; returns how many carried it."""
     result = db.session.execute(
         delete(Tagging).where(
-            Tagging.tag_id == tag.id, Tagging.supporter_id.in_(_own_supporters(tag, supporter_ids))
+            Tagging.tag_id == tag.id,
+            Tagging.supporter_id.in_(own_supporters(tag.coalition_id, supporter_ids)),
         )
     )
     return result.rowcount

@@ -4,12 +4,10 @@ from flask import Blueprint, flash, g, redirect, render_template, request, url_f
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
-from sqlalchemy import select
 
 from campaign.coalitions.access import coalition_required, get_scoped_or_404
 from campaign.coalitions.models import Role
 from campaign.extensions import db
-from campaign.supporters.models import Supporter
 from campaign.tags import audience, services, supporters_page  # noqa: F401 - they register themselves
 from campaign.tags.forms import DeleteTagForm, RenameTagForm, TaggingForm, TagNameForm
 from campaign.tags.models import Tag
@@ -103,18 +101,10 @@ def delete_tag(tag_id: int):
 
 
 def _own_selected() -> list[int]:
-    """The posted supporter ids that are this coalition's supporters still on file: the only
+    """The posted supporter ids that are this coalition's supporters on file: the only
     ones the form accepts, so another coalition's id is refused, never tagged."""
     posted = {int(value) for value in request.form.getlist("supporters")[:MAX_SELECTED] if _is_number(value)}
-    return list(
-        db.session.scalars(
-            select(Supporter.id).where(
-                Supporter.coalition_id == g.coalition.id,
-                Supporter.id.in_(posted),
-                Supporter.erased_at.is_(None),
-            )
-        )
-    )
+    return list(db.session.scalars(services.own_supporters(g.coalition.id, posted)))
 
 
 def _is_number(value: str) -> bool:

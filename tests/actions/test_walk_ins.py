@@ -190,6 +190,7 @@ def test_a_walk_ins_email_is_kept_only_with_the_box_ticked_sealed_with_the_conse
     (lupe,) = walk_ins(event)
     record = find_supporter(event.coalition_id, "lupe@example.org")
     assert lupe.supporter_id == record.id and (record.first_name, record.zip_code) == ("Lupe", "19143")
+    assert record.confirmed_at is not None  # she stood before the host: on file, listed
     (consent,) = _db.session.scalars(select(Consent).where(Consent.supporter_id == record.id))
     assert (consent.wording, consent.language, consent.source) == (wording, language, f"walk-in:{event.id}")
     stored = _db.session.execute(
@@ -206,6 +207,9 @@ def test_a_walk_in_with_an_address_on_file_asks_its_owner_and_changes_nothing_of
     add(visitor, link, first_name="Mallory", email="ana@example.org", subscribe="y")
     ana = find_supporter(coalition.id, "ana@example.org")
     assert ana.first_name == "Ana"  # the RSVP's record, not the name the host typed
+    # An RSVP asks for no click, so nobody proved the address: neither it nor the host's typing
+    # puts the record on file (listed, tagged, in the API) until its owner answers an email.
+    assert ana.confirmed_at is None
     (walk_in,) = walk_ins(event)
     assert walk_in.first_name == "Mallory" and walk_in.supporter_id == ana.id
     (asked,) = [m for m in mailbox.to("ana@example.org") if m["Subject"].startswith("Do you want news")]

@@ -48,10 +48,10 @@ def make_key(db):
 
 @pytest.fixture
 def add_people(db):
-    """Supporters of `coalition` (PEOPLE by default), the first subscribed, at fixed times."""
+    """Supporters of `coalition` on file (PEOPLE by default), the first subscribed, at fixed times."""
 
     def add(coalition, people=PEOPLE):
-        made = [supporters.upsert_supporter(coalition.id, **fields) for fields in people]
+        made = [supporters.upsert_supporter(coalition.id, **fields, confirmed=True) for fields in people]
         supporters.record_consent(made[0], "Send me updates.", "es", source="test")
         db.session.execute(
             update(Supporter)

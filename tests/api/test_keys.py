@@ -70,6 +70,29 @@ def test_bad_input_is_refused_keeping_what_was_typed(db, client, coalition, data
     assert db.session.scalar(select(ApiKey)) is None
 
 
+ONCE = re.compile(r'name="once" type="hidden" value="([^"]+)"')
+
+
+def test_a_double_click_on_create_makes_one_key_and_says_so_without_the_token(db, client, coalition):
+    """The same form sent twice (a double click, a reload) carries the same one-time key."""
+    form = {
+        "name": "Sync",
+        "scope": "read:people",
+        "once": ONCE.search(client.get(page(coalition)).text).group(1),
+    }
+    first = client.post(page(coalition), data=form)
+    assert first.status_code == 201 and TOKEN.search(first.text)
+    again = client.post(page(coalition), data=form)
+    assert again.status_code == 200 and not TOKEN.search(again.text)
+    assert "The key “Sync” was already made by your first click" in again.text
+    (key,) = db.session.scalars(select(ApiKey)).all()
+    assert key.prefix in again.text  # listed, to revoke if it was not copied
+    # The empty form under a new key carries a key of its own: a second key on purpose is made.
+    assert ONCE.search(first.text).group(1) != form["once"]
+    another = client.post(page(coalition), data=form | {"once": ONCE.search(first.text).group(1)})
+    assert another.status_code == 201 and len(db.session.scalars(select(ApiKey)).all()) == 2
+
+
 def test_revoking_stops_the_key_and_a_second_click_changes_nothing(db, client, coalition):
     created = client.post(page(coalition), data={"name": "Sync", "scope": "read:people"})
     token = TOKEN.search(created.get_data(as_text=True)).group(1)

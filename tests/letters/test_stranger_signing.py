@@ -67,8 +67,9 @@ def test_a_new_signers_consent_waits_for_the_confirmation(client, coalition, mak
     sign(letter, confirm=False, email="new@casa.example", organization_name="Casa", subscribe="y")
     signer = find_supporter(coalition.id, "new@casa.example")
     assert signer.first_name == "Erika" and signer.subscription == Subscription.NOT_ASKED
-    assert consents() == 0
+    assert consents() == 0 and signer.confirmed_at is None  # not on file: anyone can type an address
     click_confirm(client, mailbox.last_link("new@casa.example", "/letters/confirm/"))
+    assert find_supporter(coalition.id, "new@casa.example").confirmed_at is not None
     (consent,) = db.session.scalars(select(Consent)).all()
     assert consent.wording == (
         f"Email me news and calls to action from {coalition.name}. I can unsubscribe at any time."

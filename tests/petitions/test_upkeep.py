@@ -259,6 +259,8 @@ def test_the_delivery_pdf_gives_counts_by_state_and_no_names(client, coalition, 
 
 
 def test_the_signers_csv_with_action_network_columns(client, coalition, make_petition, sign):
+    """Confirmed signers only: the sheet has no status column, and Action Network takes each row
+    as a person, so a quarantined row (a bot, an address never confirmed) stays out."""
     import csv
     import io
 
@@ -266,6 +268,8 @@ def test_the_signers_csv_with_action_network_columns(client, coalition, make_pet
 
     petition = make_petition()
     sign(petition, first_name="=cmd|' /C calc'!A0", last_name="Núñez")
+    sign(petition, confirm=False, email="bot@example.org", website="http://spam.example")  # quarantined
+    sign(petition, confirm=False, email="typed@example.org")  # never confirmed
     url = _url(coalition, petition, "/signers.csv") + "?columns=action_network"
     body = client.get(url).get_data(as_text=True)
     rows = list(csv.reader(io.StringIO(body.lstrip("\ufeff"))))
@@ -278,5 +282,9 @@ def test_the_signers_csv_with_action_network_columns(client, coalition, make_pet
         "can2_state_abbreviated",
         "can2_county",
     ]
+    assert len(rows) == 2
     assert rows[1][0].startswith("'=") and rows[1][1:3] == ["Núñez", "ana@example.org"] and rows[1][5] == "PA"
-    assert db.session.scalar(select(ExportLog.what)).endswith(":signers:action_network")
+    log = db.session.scalar(select(ExportLog))
+    assert log.what.endswith(":signers:action_network") and log.row_count == 1
+    whole = client.get(_url(coalition, petition, "/signers.csv")).get_data(as_text=True)
+    assert "bot@example.org" in whole and "quarantined" in whole  # the full sheet says so, in a column

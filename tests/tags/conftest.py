@@ -12,9 +12,9 @@ CONSENT = "Send me updates from the coalition by email."
 
 @pytest.fixture
 def add_supporter(db, coalition):
-    """A supporter of `coalition` (or of `of`), subscribed unless told otherwise."""
+    """A supporter of `coalition` (or of `of`) on file, subscribed unless told otherwise."""
 
-    def add(email, first_name="Ana", last_name="Reyes", subscribed=True, of=None):
+    def add(email, first_name="Ana", last_name="Reyes", subscribed=True, of=None, confirmed=True):
         supporter = supporters.upsert_supporter(
             (of or coalition).id,
             email=email,
@@ -22,6 +22,7 @@ def add_supporter(db, coalition):
             last_name=last_name,
             zip_code="60608",
             language="en",
+            confirmed=confirmed,
         )
         if subscribed:
             supporters.record_consent(supporter, CONSENT, "en", source="test")
