@@ -36,15 +36,25 @@ ACTION_NETWORK_EXPORTED = (SignatureState.CONFIRMED,)
 CHUNK = 5000
 
 
-def _of(petition: Petition, states: tuple[SignatureState, ...]):
-    return (PetitionSignature.petition_id == petition.id, PetitionSignature.state.in_(states))
+def _of(petition: Petition, states: tuple[SignatureState, ...], people_only: bool = False):
+    conditions = (PetitionSignature.petition_id == petition.id, PetitionSignature.state.in_(states))
+    if not people_only:
+        return conditions
+    # An erased signer's blank row keeps the full sheet adding up, but would be an empty person
+    # in Action Network.
+    on_file = select(Supporter.id).where(Supporter.erased_at.is_(None))
+    return (*conditions, PetitionSignature.supporter_id.in_(on_file))
 
 
-def row_count(petition: Petition, states: tuple[SignatureState, ...] = EXPORTED) -> int:
-    return db.session.scalar(select(func.count()).where(*_of(petition, states)))
+def row_count(
+    petition: Petition, states: tuple[SignatureState, ...] = EXPORTED, people_only: bool = False
+) -> int:
+    return db.session.scalar(select(func.count()).where(*_of(petition, states, people_only)))
 
 
-def rows(petition: Petition, states: tuple[SignatureState, ...] = EXPORTED) -> Iterator[tuple]:
+def rows(
+    petition: Petition, states: tuple[SignatureState, ...] = EXPORTED, people_only: bool = False
+) -> Iterator[tuple]:
     """Read on the session's connection, past the ORM, and the contact columns decrypted here with
     the keys looked up once: per row, that is what a million-row export spends its time on."""
     decrypt = decryptor()
@@ -68,7 +78,7 @@ def rows(petition: Petition, states: tuple[SignatureState, ...] = EXPORTED) -> I
         # Erased and forgotten signers keep their row, blank where the person was: the sheet
         # still adds up to the petition's count, and its places and sources to the tallies.
         .outerjoin(Supporter, Supporter.id == PetitionSignature.supporter_id)
-        .where(*_of(petition, states))
+        .where(*_of(petition, states, people_only))
     )
     # In no particular order (people sort the sheet by the signing time): sorting a million rows
     # would spill to disk before the first row could leave.
@@ -107,4 +117,4 @@ def rows(petition: Petition, states: tuple[SignatureState, ...] = EXPORTED) -> I
 
 def action_network_rows(petition: Petition) -> Iterator[tuple]:
     width = len(ACTION_NETWORK_FIELDS)
-    return (row[:width] for row in rows(petition, ACTION_NETWORK_EXPORTED))
+    return (row[:width] for row in rows(petition, ACTION_NETWORK_EXPORTED, people_only=True))

@@ -208,7 +208,7 @@ def export(petition_id: int):
     for_action_network = request.args.get("columns") == "action_network"
     what = f"petition:{petition.id}:signers" + (":action_network" if for_action_network else "")
     states = exports.ACTION_NETWORK_EXPORTED if for_action_network else exports.EXPORTED
-    log_export(g.coalition.id, current_user.id, what, exports.row_count(petition, states))
+    log_export(g.coalition.id, current_user.id, what, exports.row_count(petition, states, for_action_network))
     db.session.commit()
     if for_action_network:
         header, rows = exports.ACTION_NETWORK_HEADER, exports.action_network_rows(petition)

@@ -265,11 +265,15 @@ def test_the_signers_csv_with_action_network_columns(client, coalition, make_pet
     import io
 
     from campaign.core.exports import ExportLog
+    from campaign.supporters.services import erase_supporter_data
 
     petition = make_petition()
     sign(petition, first_name="=cmd|' /C calc'!A0", last_name="Núñez")
     sign(petition, confirm=False, email="bot@example.org", website="http://spam.example")  # quarantined
     sign(petition, confirm=False, email="typed@example.org")  # never confirmed
+    sign(petition, email="gone@example.org")
+    erase_supporter_data("gone@example.org")  # an erased signer's blank row is no person
+    db.session.commit()
     url = _url(coalition, petition, "/signers.csv") + "?columns=action_network"
     body = client.get(url).get_data(as_text=True)
     rows = list(csv.reader(io.StringIO(body.lstrip("\ufeff"))))
