@@ -38,6 +38,7 @@ PROBLEMS = {
     "too_long": _l("Too long to be this field: the row was skipped."),
     "unreadable_row": _l("The row could not be read as CSV: it was skipped."),
     "bad_zip_code": _l("Not a five-digit ZIP code: imported without it."),
+    "unknown_status": _l("No subscription status we know: imported as not subscribed."),
 }
 
 
@@ -276,7 +277,7 @@ def _import_row(
     values = _values(supporter_import, line, row, outcome)
     if values is None:
         return
-    subscribed = action_network.subscription_status(values.pop("subscription", "")) == "subscribed"
+    subscribed = _subscribed(supporter_import, line, values.pop("subscription", ""), outcome)
     saved = services.save_supporter(supporter_import.coalition_id, **values)
     if not saved.is_new:
         # The record on file is the person's own: an import never changes it, except to honour
@@ -287,6 +288,27 @@ def _import_row(
         return
     outcome.imported += 1
     (outcome.subscribe if subscribed else outcome.unsubscribe).append(saved.id)
+
+
+def _subscribed(supporter_import: SupporterImport, line: int, status: str, outcome: _Outcome) -> bool:
+    """Whether the row subscribes its person. A file without a status column is the organizer's
+    list of people who gave the consent they confirmed; in a file with one, only "subscribed"
+    does: a blank cell or a word we do not know is no consent."""
+    column = _column_of(supporter_import, "subscription")
+    if column is None:
+        return True
+    known = action_network.subscription_status(status)
+    if known is None:
+        outcome.problem(line, column, "unknown_status", skipped=False)
+    return known == "subscribed"
+
+
+def _column_of(supporter_import: SupporterImport, field: str) -> str | None:
+    """The header of the column mapped to `field`, or None if none is."""
+    for mapped, header in zip(supporter_import.mapping, supporter_import.headers, strict=False):
+        if mapped == field:
+            return header
+    return None
 
 
 def _values(supporter_import: SupporterImport, line: int, row: list[str], outcome: _Outcome) -> dict | None:
