@@ -252,6 +252,10 @@ class _Outcome:
             db.session.execute(insert(ImportProblem), rows)
         if self.unsubscribe:
             services.unsubscribe_all(self.unsubscribe)
+        # A person listed twice, subscribed and unsubscribed, stays unsubscribed whatever the
+        # order: as across batches, where a later row never resubscribes someone on file.
+        unsubscribed = set(self.unsubscribe)
+        self.subscribe = [id_ for id_ in dict.fromkeys(self.subscribe) if id_ not in unsubscribed]
         if self.subscribe:
             db.session.execute(
                 update(Supporter)

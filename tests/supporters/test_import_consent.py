@@ -57,3 +57,20 @@ def test_a_file_without_a_status_column_takes_the_confirmed_wording(db, client, 
     assert db.session.scalar(select(Supporter.subscription)) == Subscription.SUBSCRIBED
     assert db.session.scalar(select(Consent.wording)) == "Email me news from the Tennessee coalition."
     assert _problems(db, found) == []
+
+
+@pytest.mark.parametrize("order", [("subscribed", "unsubscribed"), ("unsubscribed", "subscribed")])
+def test_a_person_listed_twice_in_one_batch_ends_unsubscribed(db, client, coalition, order):
+    """Unsubscribe wins whichever row comes first, and no consent is recorded for them."""
+    first, second = order
+    _import(
+        db,
+        client,
+        coalition,
+        [
+            ("Pat", "Lee", "pat@example.org", "37203", "", "en", first),
+            ("Pat", "Lee", "PAT@example.org", "37203", "", "en", second),
+        ],
+    )
+    assert db.session.scalars(select(Supporter.subscription)).all() == [Subscription.UNSUBSCRIBED]
+    assert db.session.scalar(select(Consent.id)) is None
