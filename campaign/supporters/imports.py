@@ -25,6 +25,7 @@ from campaign.supporters.models import (
     Supporter,
     SupporterImport,
 )
+from campaign.supporters.signals import address_screening
 
 PREVIEW_ROWS = 5
 # The longest value kept per field; a longer one is a mistake (a whole row in a cell) or an attack.
@@ -38,6 +39,7 @@ PROBLEMS = {
     "too_long": _l("Too long to be this field: the row was skipped."),
     "unreadable_row": _l("The row could not be read as CSV: it was skipped."),
     "bad_zip_code": _l("Not a five-digit ZIP code: imported without it."),
+    "erased": _l("This person asked to have their data erased: the row was skipped."),
     "unknown_status": _l("No subscription status we know: imported as not subscribed."),
 }
 
@@ -281,7 +283,11 @@ def _import_row(
     values = _values(supporter_import, line, row, outcome)
     if values is None:
         return
-    subscribed = _subscribed(supporter_import, line, values.pop("subscription", ""), outcome)
+    mark = _suppression_mark(supporter_import.coalition_id, values["email"])
+    if mark == "erased":
+        outcome.problem(line, _column_of(supporter_import, "email") or "email", "erased")
+        return
+    subscribed = _subscribed(supporter_import, line, values.pop("subscription", ""), outcome) and mark is None
     saved = services.save_supporter(supporter_import.coalition_id, **values)
     if not saved.is_new:
         # The record on file is the person's own: an import never changes it, except to honour
@@ -292,6 +298,13 @@ def _import_row(
         return
     outcome.imported += 1
     (outcome.subscribe if subscribed else outcome.unsubscribe).append(saved.id)
+
+
+def _suppression_mark(coalition_id: int, address: str) -> str | None:
+    """ "erased", "suppressed" or None: what the coalition's do-not-email list says of the address
+    (erasure leaves no record to match, only this mark)."""
+    marks = {mark for _, mark in address_screening.send(coalition_id, address=address) if mark}
+    return "erased" if "erased" in marks else next(iter(marks), None)
 
 
 def _subscribed(supporter_import: SupporterImport, line: int, status: str, outcome: _Outcome) -> bool:

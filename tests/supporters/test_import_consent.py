@@ -4,6 +4,9 @@ address is not brought back, a person listed twice in one batch ends as the safe
 import pytest
 from sqlalchemy import select
 
+from campaign.coalitions import services as coalitions
+from campaign.notifications import suppression
+from campaign.supporters import services
 from campaign.supporters.models import Consent, ImportProblem, Subscription, Supporter
 from tests.supporters.import_files import csv_bytes
 from tests.supporters.test_import_supporters import confirm, import_folder, upload, uploaded  # noqa: F401
@@ -74,3 +77,50 @@ def test_a_person_listed_twice_in_one_batch_ends_unsubscribed(db, client, coalit
     )
     assert db.session.scalars(select(Supporter.subscription)).all() == [Subscription.UNSUBSCRIBED]
     assert db.session.scalar(select(Consent.id)) is None
+
+
+def test_an_erased_person_is_not_brought_back_by_an_old_list(db, client, coalition):
+    """Erasure leaves no record to match, only the suppression list's "erased" mark: the row is
+    skipped, noted without its value, and no record is made."""
+    services.upsert_supporter(coalition.id, email="gone@example.org", first_name="Gone", language="en")
+    db.session.commit()
+    services.erase_supporter_data("gone@example.org")
+    db.session.commit()
+    found = _import(
+        db,
+        client,
+        coalition,
+        [
+            ("Gone", "Again", "GONE@example.org", "37203", "", "en", "subscribed"),
+            ("Pat", "Lee", "pat@example.org", "37203", "", "en", "subscribed"),
+        ],
+    )
+    live = db.session.scalars(select(Supporter).where(Supporter.erased_at.is_(None))).all()
+    assert [supporter.email for supporter in live] == ["pat@example.org"]
+    assert _problems(db, found) == [(2, "erased", True)]
+    assert (found.imported, found.skipped) == (1, 1)
+    problems = client.get(f"/coalitions/{coalition.slug}/supporters/imports/{found.id}/problems.csv")
+    assert (
+        "erased" in problems.get_data(as_text=True) and "gone@" not in problems.get_data(as_text=True).lower()
+    )
+
+
+def test_a_suppressed_address_is_imported_not_subscribed(db, client, coalition):
+    suppression.suppress(coalition.id, "complainer@example.org", "complaint")
+    db.session.commit()
+    found = _import(
+        db, client, coalition, [("C", "D", "complainer@example.org", "37203", "", "en", "subscribed")]
+    )
+    assert db.session.scalar(select(Supporter.subscription)) == Subscription.UNSUBSCRIBED
+    assert db.session.scalar(select(Consent.id)) is None
+    assert (found.imported, found.skipped) == (1, 0)
+
+
+def test_a_suppression_in_another_coalition_does_not_count(db, client, coalition, make_user):
+    other = coalitions.create_coalition(
+        make_user(email="other@example.org"), "Georgia Alliance", "", "Atlanta"
+    )
+    suppression.suppress(other.id, "pat@example.org", "complaint")
+    db.session.commit()
+    _import(db, client, coalition, [("Pat", "Lee", "pat@example.org", "37203", "", "en", "subscribed")])
+    assert db.session.scalar(select(Supporter.subscription)) == Subscription.SUBSCRIBED
