@@ -1,6 +1,5 @@
 """Supporter imports from CSV: store the upload, preview it, then read it in batches."""
 
-import csv
 import secrets
 from collections.abc import Iterator
 from datetime import datetime
@@ -79,7 +78,7 @@ def preview_rows(supporter_import: SupporterImport) -> list[list[str]]:
     shown = []
     with import_files.rows(supporter_import.stored_name, supporter_import.encoding) as rows:
         next(rows, None)
-        for row in rows:
+        for row in filter(None, rows):
             shown.append([_masked(one_line(cell)[:60]) for cell in row[: import_files.MAX_COLUMNS]])
             if len(shown) == PREVIEW_ROWS:
                 break
@@ -184,17 +183,10 @@ def delete_stray_files(cutoff: datetime) -> int:
 
 def _numbered_rows(rows, skip: int) -> Iterator[tuple[int, list[str] | None]]:
     """(spreadsheet row number, cells) of each non-blank data row, after the first `skip`; cells
-    None for a row the csv module could not read."""
+    None for a row that could not be read."""
     next(rows, None)  # the header
-    seen, line = 0, 1
-    while True:
-        try:
-            row = next(rows)
-        except StopIteration:
-            return
-        except csv.Error:
-            row = None
-        line += 1
+    seen = 0
+    for line, row in enumerate(rows, start=2):
         if row is not None and not any(cell.strip() for cell in row):
             continue
         seen += 1
