@@ -6,6 +6,7 @@ from sqlalchemy.exc import IntegrityError
 from campaign.core.crypto import email_blind_index
 from campaign.extensions import db
 from campaign.notifications.models import Suppression
+from campaign.supporters.signals import address_screening
 
 # The reason of the mark an erased person's address leaves: their new record, made by an organizer
 # pasting or inviting them, must not be asked again; one they make themselves (a petition they
@@ -40,6 +41,20 @@ def was_erased(coalition_id: int, address: str) -> bool:
         )
         is not None
     )
+
+
+@address_screening.connect
+def screen_address(coalition_id: int, address: str) -> str | None:
+    """An imported address's mark, if it has one: "erased" or "suppressed"."""
+    reason = db.session.scalar(
+        select(Suppression.reason).where(
+            Suppression.coalition_id == coalition_id,
+            Suppression.email_index == email_blind_index(address, coalition_id=coalition_id),
+        )
+    )
+    if reason is None:
+        return None
+    return ERASED if reason == ERASED else "suppressed"
 
 
 def mark_erased(coalition_id: int, email_index: str) -> None:

@@ -30,8 +30,9 @@ COLUMNS = (
 BY_FIELD = {column.field: column for column in COLUMNS}
 IMPORTED_FIELDS = ("first_name", "last_name", "email", "zip_code", "phone", "language", "subscription")
 
-# can2_subscription_status values that mean: do not email this person.
-NOT_SUBSCRIBED = frozenset({"unsubscribed", "bouncing", "bounced", "spam complaint", "spam_complaint"})
+# can2_subscription_status values that mean: do not email this person. Only "subscribed" means
+# the opposite; anything else (a blank cell, "no", "pending", a typo) is no consent either.
+NOT_SUBSCRIBED = frozenset({"unsubscribed", "bouncing", "bounced", "spam complaint"})
 
 
 def headers(fields: tuple[str, ...]) -> tuple[str, ...]:
@@ -56,6 +57,11 @@ def guess_field(header: str) -> str:
     return _KNOWN.get(_normal(header), "")
 
 
-def subscription_status(field: str) -> str:
-    """An Action Network subscription status (or None) as ours: "subscribed" or "unsubscribed"."""
-    return "unsubscribed" if _normal(field) in NOT_SUBSCRIBED else "subscribed"
+def subscription_status(value: str) -> str | None:
+    """An Action Network subscription status as ours: "subscribed" only for its own word,
+    "unsubscribed" for the words that mean not to email, None for anything else (unknown, and
+    no consent either)."""
+    value = _normal(value)
+    if value == "subscribed":
+        return "subscribed"
+    return "unsubscribed" if value in NOT_SUBSCRIBED else None

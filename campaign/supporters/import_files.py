@@ -17,6 +17,9 @@ from campaign.core import sealed_files
 from campaign.core.text import one_line
 
 MAX_COLUMNS = 200
+# The longest line read, in characters: a header of MAX_COLUMNS names is far shorter, and a
+# longer line is refused or skipped before the csv module splits it into a list.
+MAX_LINE = 64 * 1024
 CHUNK = 64 * 1024
 
 
@@ -86,33 +89,68 @@ def _looks_binary(start: bytes) -> bool:
 
 
 @contextmanager
-def rows(stored_name: str, encoding: str) -> Iterator:
-    """The stored file's rows, opened and decoded as they are read."""
+def rows(stored_name: str, encoding: str) -> Iterator[Iterator[list[str] | None]]:
+    """The stored file's rows, opened and decoded as they are read; None for a row the csv
+    module cannot read or whose line is longer than MAX_LINE."""
     binary = sealed_files.reader(folder() / stored_name, stored_name)
     with io.TextIOWrapper(binary, encoding=encoding, newline="", errors="replace") as text:
-        yield csv.reader(text)
+        yield _readable(csv.reader(_CappedLines(text)))
+
+
+class _CappedLines:
+    """A text's lines for the csv module, none longer than MAX_LINE characters: a longer one is
+    read through in pieces, never held whole, and stands as a csv.Error, after which the reader
+    goes on with the next line (a generator could not: it ends when it raises)."""
+
+    def __init__(self, text):
+        self.text = text
+
+    def __iter__(self):
+        return self
+
+    def __next__(self) -> str:
+        line = self.text.readline(MAX_LINE)
+        if not line:
+            raise StopIteration
+        if len(line) < MAX_LINE or line.endswith(("\n", "\r")):
+            return line
+        while len(rest := self.text.readline(MAX_LINE)) == MAX_LINE and not rest.endswith(("\n", "\r")):
+            pass
+        raise csv.Error("line too long")
+
+
+def _readable(reader) -> Iterator[list[str] | None]:
+    while True:
+        try:
+            yield next(reader)
+        except StopIteration:
+            return
+        except csv.Error:
+            yield None
 
 
 def header_and_count(stored_name: str, encoding: str) -> tuple[list[str], int]:
-    """The header row, made one line each, and the number of non-blank rows after it."""
+    """The header row, made one line each, and the number of non-blank rows after it (an
+    unreadable one counts: the import reports it)."""
     with rows(stored_name, encoding) as read:
-        try:
-            header = next(read, None)
-            total = sum(1 for row in read if any(cell.strip() for cell in row))
-        except csv.Error as error:
-            raise ImportRefused(_l("This file is not a CSV file we can read.")) from error
-    header = [one_line(name)[:120] for name in header or []]
+        header = next(read, None)
+        total = sum(1 for row in read if row is None or any(cell.strip() for cell in row))
+    if header is None:  # the file is not empty (`store` refuses that): its first line is too long
+        raise ImportRefused(too_many_columns())
+    header = [one_line(name)[:120] for name in header]
     if not any(header):
         raise ImportRefused(_l("The file has no header row: its first line must name the columns."))
     if len(header) > MAX_COLUMNS:
-        raise ImportRefused(
-            lazy_ngettext(
-                "The file has more than %(num)d column.",
-                "The file has more than %(num)d columns.",
-                MAX_COLUMNS,
-            )
-        )
+        raise ImportRefused(too_many_columns())
     return header, total
+
+
+def too_many_columns():
+    return lazy_ngettext(
+        "The file has more than %(num)d column.",
+        "The file has more than %(num)d columns.",
+        MAX_COLUMNS,
+    )
 
 
 def delete(stored_name: str) -> None:

@@ -1,6 +1,5 @@
 """Supporter imports from CSV: store the upload, preview it, then read it in batches."""
 
-import csv
 import secrets
 from collections.abc import Iterator
 from datetime import datetime
@@ -25,6 +24,7 @@ from campaign.supporters.models import (
     Supporter,
     SupporterImport,
 )
+from campaign.supporters.signals import address_screening
 
 PREVIEW_ROWS = 5
 # The longest value kept per field; a longer one is a mistake (a whole row in a cell) or an attack.
@@ -38,6 +38,8 @@ PROBLEMS = {
     "too_long": _l("Too long to be this field: the row was skipped."),
     "unreadable_row": _l("The row could not be read as CSV: it was skipped."),
     "bad_zip_code": _l("Not a five-digit ZIP code: imported without it."),
+    "erased": _l("This person asked to have their data erased: the row was skipped."),
+    "unknown_status": _l("No subscription status we know: imported as not subscribed."),
 }
 
 
@@ -76,7 +78,7 @@ def preview_rows(supporter_import: SupporterImport) -> list[list[str]]:
     shown = []
     with import_files.rows(supporter_import.stored_name, supporter_import.encoding) as rows:
         next(rows, None)
-        for row in rows:
+        for row in filter(None, rows):
             shown.append([_masked(one_line(cell)[:60]) for cell in row[: import_files.MAX_COLUMNS]])
             if len(shown) == PREVIEW_ROWS:
                 break
@@ -181,17 +183,10 @@ def delete_stray_files(cutoff: datetime) -> int:
 
 def _numbered_rows(rows, skip: int) -> Iterator[tuple[int, list[str] | None]]:
     """(spreadsheet row number, cells) of each non-blank data row, after the first `skip`; cells
-    None for a row the csv module could not read."""
+    None for a row that could not be read."""
     next(rows, None)  # the header
-    seen, line = 0, 1
-    while True:
-        try:
-            row = next(rows)
-        except StopIteration:
-            return
-        except csv.Error:
-            row = None
-        line += 1
+    seen = 0
+    for line, row in enumerate(rows, start=2):
         if row is not None and not any(cell.strip() for cell in row):
             continue
         seen += 1
@@ -251,6 +246,10 @@ class _Outcome:
             db.session.execute(insert(ImportProblem), rows)
         if self.unsubscribe:
             services.unsubscribe_all(self.unsubscribe)
+        # A person listed twice, subscribed and unsubscribed, stays unsubscribed whatever the
+        # order: as across batches, where a later row never resubscribes someone on file.
+        unsubscribed = set(self.unsubscribe)
+        self.subscribe = [id_ for id_ in dict.fromkeys(self.subscribe) if id_ not in unsubscribed]
         if self.subscribe:
             db.session.execute(
                 update(Supporter)
@@ -276,7 +275,11 @@ def _import_row(
     values = _values(supporter_import, line, row, outcome)
     if values is None:
         return
-    subscribed = action_network.subscription_status(values.pop("subscription", "")) == "subscribed"
+    mark = _suppression_mark(supporter_import.coalition_id, values["email"])
+    if mark == "erased":
+        outcome.problem(line, _column_of(supporter_import, "email") or "email", "erased")
+        return
+    subscribed = _subscribed(supporter_import, line, values.pop("subscription", ""), outcome) and mark is None
     saved = services.save_supporter(supporter_import.coalition_id, confirmed=True, **values)
     if not saved.is_new:
         # The record on file is the person's own: an import never changes it, except to honour
@@ -287,6 +290,34 @@ def _import_row(
         return
     outcome.imported += 1
     (outcome.subscribe if subscribed else outcome.unsubscribe).append(saved.id)
+
+
+def _suppression_mark(coalition_id: int, address: str) -> str | None:
+    """ "erased", "suppressed" or None: what the coalition's do-not-email list says of the address
+    (erasure leaves no record to match, only this mark)."""
+    marks = {mark for _, mark in address_screening.send(coalition_id, address=address) if mark}
+    return "erased" if "erased" in marks else next(iter(marks), None)
+
+
+def _subscribed(supporter_import: SupporterImport, line: int, status: str, outcome: _Outcome) -> bool:
+    """Whether the row subscribes its person. A file without a status column is the organizer's
+    list of people who gave the consent they confirmed; in a file with one, only "subscribed"
+    does: a blank cell or a word we do not know is no consent."""
+    column = _column_of(supporter_import, "subscription")
+    if column is None:
+        return True
+    known = action_network.subscription_status(status)
+    if known is None:
+        outcome.problem(line, column, "unknown_status", skipped=False)
+    return known == "subscribed"
+
+
+def _column_of(supporter_import: SupporterImport, field: str) -> str | None:
+    """The header of the column mapped to `field`, or None if none is."""
+    for mapped, header in zip(supporter_import.mapping, supporter_import.headers, strict=False):
+        if mapped == field:
+            return header
+    return None
 
 
 def _values(supporter_import: SupporterImport, line: int, row: list[str], outcome: _Outcome) -> dict | None:

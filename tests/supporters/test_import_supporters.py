@@ -200,7 +200,9 @@ def test_refusals_not_csv_no_header_too_large_not_utf8_warning(
 
 
 def test_confirm_needs_email_column_consent_and_runs_once(db, client, coalition, import_folder):
-    upload(client, coalition, csv_bytes([("Ana", "Ruiz", "ana@example.org", "37203", "", "en", "")]))
+    upload(
+        client, coalition, csv_bytes([("Ana", "Ruiz", "ana@example.org", "37203", "", "en", "subscribed")])
+    )
     found = uploaded(db)
     unmapped = ["first_name", "", "", "", "", "", ""]
     page = confirm(client, coalition, found.id, unmapped).get_data(as_text=True)
