@@ -11,13 +11,14 @@ from sqlalchemy import select
 
 from campaign.actions import rsvps
 from campaign.actions import services as actions
-from campaign.actions.models import EventKind, EventState
+from campaign.actions.models import EventState
 from campaign.coalitions.models import Coalition
 from campaign.core.outbox import dispatch_committed, utcnow
 from campaign.core.zones import to_local
 from campaign.demo.data import DEMO_ORGANIZER
 from campaign.notifications.models import Delivery, DeliveryState
 from campaign.petitions.models import PetitionSignature
+from tests.actions.conftest import event_fields
 from tests.coalitions.conftest import add_teammate, invite_org, make_coalition, owner  # noqa: F401 - fixtures
 from tests.letters.conftest import make_letter  # noqa: F401 - a fixture, shared
 from tests.letters.conftest import sign as sign_letter  # noqa: F401 - a fixture, shared
@@ -101,26 +102,15 @@ def make_event(
 ):
     """An event starting that far from now (its local time in Philadelphia)."""
     start = to_local(utcnow() + starts_in, "America/New_York").replace(second=0, microsecond=0)
-    fields = {
-        "title": title,
-        "title_es": "",
-        "kind": EventKind.RALLY,
-        "description": "",
-        "description_es": "",
-        "venue": "City Hall",
-        "address": "1400 John F Kennedy Blvd",
-        "address_public": True,
-        "capacity": capacity,
-        "accessibility": "",
-        "languages": "en,es",
-        "marshals": False,
-        "legal_observers": False,
-        "hotline": "",
-        "safety_notes": "",
-        "zip_code": "19107",
-        "starts_at": start,
-        "ends_at": start + timedelta(hours=2),
-    }
+    fields = event_fields(
+        "19107",
+        start,
+        capacity=capacity,
+        title=title,
+        description="",
+        venue="City Hall",
+        address="1400 John F Kennedy Blvd",
+    )
     # Whoever proposes an event names themselves; an event organizers add names no one.
     contact = "Rosa" if state == EventState.PROPOSED else None
     host = actions.Host("Vecinos de Kensington", email="host@vecinos.example", contact_name=contact)
