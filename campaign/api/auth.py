@@ -1,5 +1,6 @@
 """Who is calling the API: the `OSDI-API-Token` header (as Action Network reads it), its key's
-coalition, scope and rate limit. Every refusal is JSON (api/errors.py)."""
+coalition, scope and rate limit, and the log of personal data handed to it. Every refusal is
+JSON (api/errors.py)."""
 
 from functools import wraps
 
@@ -10,6 +11,7 @@ from campaign.api.errors import ApiError
 from campaign.api.models import Scope
 from campaign.coalitions.models import Coalition
 from campaign.core import counters
+from campaign.core.exports import log_export
 from campaign.core.outbox import utcnow
 from campaign.extensions import db
 
@@ -44,3 +46,10 @@ def _count_call(key) -> None:
     if not counters.hit(limit, "api-key", str(key.id)):
         wait = counters.seconds_until_allowed(limit, "api-key", str(key.id))
         raise ApiError(429, "Too many requests for this API key", {"Retry-After": str(max(wait, 1))})
+
+
+def log_personal_data(what: str, count: int) -> None:
+    """Personal data handed to a key is logged as an export is (core/exports.py), then committed
+    with the key's last use."""
+    log_export(g.coalition.id, None, what, count, api_key_id=g.api_key.id)
+    db.session.commit()

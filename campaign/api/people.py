@@ -1,39 +1,21 @@
-"""The coalition's people as the API reads them: a page of supporters, filtered by OData's
-`modified_date` comparisons, with each address's OSDI status."""
+"""The coalition's people as the API reads and shows them: a page of supporters, filtered by
+OData's `modified_date` comparisons, each as an OSDI person with their address's status."""
 
-import math
 import re
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement
 
+from campaign.api.hal import BadQuery, Page, collection, identifiers, link, page_of, timestamp
+from campaign.core.places import place_of
 from campaign.extensions import db
 from campaign.notifications.suppression import suppressed_indexes
 from campaign.supporters.models import Subscription, Supporter
 from campaign.supporters.services import on_file
 
-MAX_PAGE_SIZE = 25  # as Action Network's
 # OData as Action Network takes it: `modified_date gt '2014-03-25'` (also lt and eq).
 FILTER = re.compile(r"\s*modified_date\s+(gt|lt|eq)\s+'([^']{1,40})'\s*")
 FILTER_HELP = "Only modified_date with gt, lt or eq is supported, like: modified_date gt '2014-03-25'"
-
-
-class BadQuery(ValueError):
-    """A filter or paging value the API does not take; its message is said to the caller."""
-
-
-@dataclass
-class Page:
-    people: list[Supporter]
-    statuses: dict[int, str]
-    page: int
-    per_page: int
-    total_records: int
-
-    @property
-    def total_pages(self) -> int:
-        return math.ceil(self.total_records / self.per_page)
 
 
 def _moment(text: str) -> tuple[datetime, bool]:
@@ -71,28 +53,14 @@ def modified_filter(text: str | None) -> ColumnElement[bool] | None:
     return column.between(moment, moment + timedelta(days=1) - timedelta(microseconds=1))
 
 
-def paging(page: str | None, per_page: str | None) -> tuple[int, int]:
-    """Page (from 1) and page size (at most 25; more asks for 25, as Action Network answers)."""
-    try:
-        number = int(page) if page is not None else 1
-        size = int(per_page) if per_page is not None else MAX_PAGE_SIZE
-    except ValueError:
-        raise BadQuery("page and per_page are whole numbers") from None
-    if number < 1 or size < 1:
-        raise BadQuery("page and per_page start at 1")
-    return number, min(size, MAX_PAGE_SIZE)
-
-
 def page_of_people(coalition_id: int, condition, number: int, size: int) -> Page:
+    """A page of the people on file; `extra` holds each one's email status by id."""
     query = on_file(coalition_id)
     if condition is not None:
         query = query.where(condition)
-    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
-    people = []
-    if (number - 1) * size < total:  # a page past the end reads nothing (and no huge OFFSET)
-        query = query.order_by(Supporter.id).offset((number - 1) * size).limit(size)
-        people = list(db.session.scalars(query))
-    return Page(people, statuses(coalition_id, people), number, size, total)
+    page = page_of(query, Supporter.id, number, size)
+    page.extra = statuses(coalition_id, page.items)
+    return page
 
 
 def person(coalition_id: int, person_id: int) -> Supporter | None:
@@ -111,3 +79,33 @@ def _status(supporter: Supporter, bounced: set[str]) -> str:
     if supporter.subscription != Subscription.SUBSCRIBED:
         return "unsubscribed"
     return "bouncing" if supporter.email_index in bounced else "subscribed"
+
+
+def person_resource(supporter: Supporter, status: str) -> dict:
+    """A person as OSDI names their fields; a field we do not know is left out, as OSDI allows."""
+    names = {"given_name": supporter.first_name, "family_name": supporter.last_name}
+    return {
+        "identifiers": identifiers(supporter.id),
+        "created_date": timestamp(supporter.created_at),
+        "modified_date": timestamp(supporter.updated_at),
+        **{field: value for field, value in names.items() if value},
+        "languages_spoken": [supporter.language],
+        "email_addresses": [{"primary": True, "address": supporter.email, "status": status}],
+        "postal_addresses": _postal_addresses(supporter.zip_code),
+        "_links": {"self": link("api.people.show", person_id=supporter.id)},
+    }
+
+
+def _postal_addresses(zip_code: str | None) -> list[dict]:
+    if not zip_code:
+        return []
+    address = {"primary": True, "postal_code": zip_code, "country": "US"}
+    place = place_of(zip_code)
+    if place is not None:
+        address |= {"locality": place.city, "region": place.state}
+    return [address]
+
+
+def people_resource(page: Page, query: dict) -> dict:
+    embedded = [person_resource(each, page.extra[each.id]) for each in page.items]
+    return collection("api.people.index", "osdi:people", page, embedded, query)

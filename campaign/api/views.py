@@ -4,7 +4,7 @@ from flask import Blueprint, flash, g, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from campaign.api import keys
+from campaign.api import keys, osdi_views
 from campaign.api.forms import NewKeyForm
 from campaign.api.models import SCOPE_LABELS, ApiKey, Scope
 from campaign.coalitions.access import coalition_required, get_scoped_or_404
@@ -13,6 +13,7 @@ from campaign.core.outbox import utcnow
 from campaign.extensions import db
 
 bp = Blueprint("api", __name__)
+osdi_views.register_on(bp)
 
 
 @bp.route("/coalitions/<slug>/api-keys", methods=["GET", "POST"])
@@ -65,6 +66,3 @@ def _render(form: NewKeyForm, new_key: ApiKey | None = None, token: str | None =
         token=token,
         now=utcnow(),
     )
-
-
-from campaign.api import osdi_views  # noqa: E402,F401 - registers the API itself on bp

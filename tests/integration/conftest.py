@@ -17,6 +17,7 @@ import pytest
 import redis
 from aiosmtpd.controller import Controller
 from cryptography.fernet import Fernet
+from werkzeug.serving import make_server
 
 from campaign import create_app
 from campaign.config import Config
@@ -42,7 +43,10 @@ XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
 # and the broker of tests that kill a worker (test_notifications.py), so the session worker never
 # takes their tasks, flushed before and after each. bench/ uses 12 (fanout) and 15 (dead_connections).
 REDIS_DB_PAIRS = ((13, 14), (10, 11), (8, 9), (6, 7), (4, 5), (2, 3))
-REDIS_DB, KILL_TEST_REDIS_DB = REDIS_DB_PAIRS[int(XDIST_WORKER.removeprefix("gw"))]
+# CAMPAIGN_TEST_REDIS_SLOT shifts the pairs, so that runs in two checkouts at once (with -n 1)
+# never take each other's tasks.
+REDIS_SLOT = int(XDIST_WORKER.removeprefix("gw")) + int(os.environ.get("CAMPAIGN_TEST_REDIS_SLOT", "0"))
+REDIS_DB, KILL_TEST_REDIS_DB = REDIS_DB_PAIRS[REDIS_SLOT]
 WORKER_LOG = ARTIFACTS / f"celery-worker-{XDIST_WORKER}.log"
 WORKER_READY_TIMEOUT = 60
 
@@ -221,6 +225,18 @@ def redis_down_app(it_app, settings):
 def sweeper_app(it_app, settings):
     """The beat job's view: the real Redis, and rows count as left behind at once."""
     return make_app(settings, OUTBOX_SWEEP_AFTER_SECONDS=0)
+
+
+@pytest.fixture(scope="session")
+def live_server(it_app):
+    """The integration app served over real HTTP (werkzeug, threaded): its base URL, for tests
+    that call it as a script or a partner's server does, with `requests`."""
+    server = make_server("127.0.0.1", 0, it_app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join()
 
 
 @pytest.fixture

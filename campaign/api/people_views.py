@@ -1,0 +1,36 @@
+"""OSDI people: the coalition's supporters on file, a page at a time or one by one."""
+
+from flask import Blueprint, g, request
+
+from campaign.api import hal, people
+from campaign.api.auth import key_required, log_personal_data
+from campaign.api.errors import ApiError
+from campaign.api.models import Scope
+
+bp = Blueprint("people", __name__)
+
+
+@bp.get("/people")
+@key_required(Scope.READ_PEOPLE)
+def index():
+    try:
+        condition = people.modified_filter(request.args.get("filter"))
+        number, size = hal.paging(request.args.get("page"), request.args.get("per_page"))
+    except hal.BadQuery as error:
+        raise ApiError(400, str(error)) from None
+    page = people.page_of_people(g.coalition.id, condition, number, size)
+    query = {"filter": request.args["filter"]} if "filter" in request.args else {}
+    resource = people.people_resource(page, query)
+    log_personal_data("api:people", len(page.items))
+    return hal.response(resource)
+
+
+@bp.get("/people/<int:person_id>")
+@key_required(Scope.READ_PEOPLE)
+def show(person_id: int):
+    supporter = people.person(g.coalition.id, person_id)
+    if supporter is None:
+        raise ApiError(404, "Not found")
+    resource = people.person_resource(supporter, people.statuses(g.coalition.id, [supporter])[supporter.id])
+    log_personal_data(f"api:people:{person_id}", 1)
+    return hal.response(resource)
