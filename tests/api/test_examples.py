@@ -1,5 +1,7 @@
 """docs/api/ holds an example request and response for each resource; they are what the API
-answers, with the fixed data below. `UPDATE_API_EXAMPLES=1` writes them again after a change."""
+answers, with the fixed data below. `UPDATE_API_EXAMPLES=1` writes them again after a change.
+
+A request is (path, scope of its key or None) for a GET, or (path, scope, JSON body) for a POST."""
 
 import json
 import os
@@ -25,9 +27,14 @@ REQUESTS = {
 }
 
 
-def example(path: str, token: str | None, response) -> dict:
+def example(path: str, token: str | None, response, body: dict | None = None) -> dict:
+    request = {"method": "GET" if body is None else "POST", "path": path}
+    request["headers"] = {"OSDI-API-Token": TOKEN} if token else {}
+    if body is not None:
+        request["headers"]["Content-Type"] = "application/json"
+        request["body"] = body
     return {
-        "request": {"method": "GET", "path": path, "headers": {"OSDI-API-Token": TOKEN} if token else {}},
+        "request": request,
         "response": {
             "status": response.status_code,
             "headers": {"Content-Type": response.headers["Content-Type"]},
@@ -39,10 +46,15 @@ def example(path: str, token: str | None, response) -> dict:
 @pytest.mark.parametrize("name", sorted(REQUESTS))
 def test_each_example_is_what_the_api_answers(coalition, add_people, make_key, client, name):
     assert add_people(coalition) == [1, 2], "the examples' people are the first two rows"
-    path, scope = REQUESTS[name]
+    path, scope, *body = REQUESTS[name]
+    body = body[0] if body else None
     token = make_key(coalition, scope) if scope else None
-    response = client.get(path, headers={"OSDI-API-Token": token} if token else {})
-    answered = example(path, token, response)
+    headers = {"OSDI-API-Token": token} if token else {}
+    if body is None:
+        response = client.get(path, headers=headers)
+    else:
+        response = client.post(path, headers=headers, json=body)
+    answered = example(path, token, response, body)
     file = EXAMPLES / f"{name}.json"
     if os.environ.get("UPDATE_API_EXAMPLES"):
         file.write_text(json.dumps(answered, indent=2, ensure_ascii=False) + "\n")
