@@ -120,6 +120,8 @@ class Config:
     PUBLIC_FORM_LIMIT = os.environ.get("PUBLIC_FORM_LIMIT", "10 per hour")
     # Calls one API key may make: Action Network's rate, so that scripts written for it work here.
     API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "4 per second")
+    # Calls without a usable key one client address may make.
+    API_REFUSED_LIMIT = os.environ.get("API_REFUSED_LIMIT", "30 per minute")
     # Walk-ins one event's host link adds a minute, all its hosts together, and walk-ins' emails
     # it takes for news in all. Counted per event, not per IP: a forwarded link works from
     # anywhere. A volunteer at the door adds someone in 10 to 30 seconds, so 30 a minute is a

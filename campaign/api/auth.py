@@ -12,6 +12,7 @@ from campaign.api.models import Scope
 from campaign.coalitions.models import Coalition
 from campaign.core import counters
 from campaign.core.exports import log_export
+from campaign.core.network import client_ip
 from campaign.core.outbox import utcnow
 from campaign.extensions import db
 
@@ -27,6 +28,7 @@ def key_required(scope: Scope = Scope.READ_COUNTS):
             now = utcnow()
             key = keys.usable_key(request.headers.get(TOKEN_HEADER), now)
             if key is None:
+                _count_refusal()
                 raise ApiError(401, "API Key invalid or not present")
             _count_call(key)
             if scope not in key.scope.grants:
@@ -38,6 +40,15 @@ def key_required(scope: Scope = Scope.READ_COUNTS):
         return wrapped
 
     return decorator
+
+
+def _count_refusal() -> None:
+    """Per client address, the calls with no usable key: past the limit they get 429, so a
+    client trying tokens (or a script with a revoked one, in a loop) is slowed down."""
+    limit, address = current_app.config["API_REFUSED_LIMIT"], client_ip()
+    if not counters.hit(limit, "api-refused", address):
+        wait = counters.seconds_until_allowed(limit, "api-refused", address)
+        raise ApiError(429, "Too many calls without a valid API key", {"Retry-After": str(max(wait, 1))})
 
 
 def _count_call(key) -> None:

@@ -4,10 +4,11 @@ import hashlib
 import secrets
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import and_, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from campaign.api.models import ApiKey, Scope
+from campaign.coalitions.models import CoalitionRole, Role
 from campaign.extensions import db
 
 # Recognisable in a log or a pasted snippet, and by secret scanners once registered with them.
@@ -86,12 +87,35 @@ def revoke(key: ApiKey, moment: datetime) -> None:
         db.session.flush()
 
 
+KEY_MAKERS = (Role.ADMIN, Role.OWNER)
+
+
 def usable_key(token: str | None, moment: datetime) -> ApiKey | None:
-    """The key this token opens, unless it is unknown, revoked or expired."""
+    """The key this token opens, unless it is unknown, revoked or expired, or its maker is no
+    longer an admin or owner of its coalition: a key must not keep handing out the list to
+    someone the coalition removed or demoted (who may hold a copy of it)."""
     if not token or len(token) > TOKEN_MAX_LENGTH:
         return None
-    key = db.session.scalar(select(ApiKey).where(ApiKey.token_hash == token_hash(token)))
+    maker_role = and_(
+        CoalitionRole.coalition_id == ApiKey.coalition_id, CoalitionRole.user_id == ApiKey.created_by_id
+    )
+    key = db.session.scalar(
+        select(ApiKey)
+        .join(CoalitionRole, maker_role)
+        .where(ApiKey.token_hash == token_hash(token), CoalitionRole.role.in_(KEY_MAKERS))
+    )
     return key if key is not None and key.usable_at(moment) else None
+
+
+def key_makers(coalition_id: int) -> set[int]:
+    """The users whose keys of this coalition work: its admins and owners."""
+    return set(
+        db.session.scalars(
+            select(CoalitionRole.user_id).where(
+                CoalitionRole.coalition_id == coalition_id, CoalitionRole.role.in_(KEY_MAKERS)
+            )
+        )
+    )
 
 
 def mark_used(key: ApiKey, moment: datetime) -> None:

@@ -61,6 +61,7 @@ def _render(form: NewKeyForm, new_key: ApiKey | None = None, token: str | None =
         coalition=g.coalition,
         form=form,
         api_keys=keys.keys_of(g.coalition.id),
+        key_makers=keys.key_makers(g.coalition.id),
         scope_labels=SCOPE_LABELS,
         new_key=new_key,
         token=token,

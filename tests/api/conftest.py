@@ -31,6 +31,7 @@ PEOPLE = [
 def _room_for_many_calls(app, monkeypatch):
     """A test calls faster than a script may (4 a second); the limit's own tests set theirs."""
     monkeypatch.setitem(app.config, "API_RATE_LIMIT", "1000 per minute")
+    monkeypatch.setitem(app.config, "API_REFUSED_LIMIT", "1000 per minute")
 
 
 @pytest.fixture

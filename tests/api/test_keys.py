@@ -140,3 +140,35 @@ def test_the_page_speaks_spanish(client, coalition):
     client.get("/language/es")
     body = client.get(page(coalition)).get_data(as_text=True)
     assert "Claves de la API" in body and "Crear la clave" in body
+
+
+@pytest.mark.parametrize("change", ["demoted", "removed"])
+def test_a_key_stops_when_its_maker_is_no_longer_an_admin(db, client, coalition, add_teammate, login, change):
+    """The second actor here is the coalition itself: it removes an admin, who kept a copy of
+    the key they made. The key stops at once, says why on the page, and a current admin's works."""
+    from campaign.coalitions.models import CoalitionRole
+
+    maker = add_teammate(coalition, Role.ADMIN, "maker@example.org")
+    login("maker@example.org")
+    token = TOKEN.search(
+        client.post(page(coalition), data={"name": "Maker's sync", "scope": "read:people"}).get_data(
+            as_text=True
+        )
+    ).group(1)
+    assert client.get("/api/v1/people", headers={"OSDI-API-Token": token}).status_code == 200
+    role = db.session.scalar(select(CoalitionRole).where(CoalitionRole.user_id == maker.id))
+    if change == "demoted":
+        role.role = Role.ORGANIZER
+    else:
+        db.session.delete(role)
+    db.session.commit()
+    assert client.get("/api/v1/people", headers={"OSDI-API-Token": token}).status_code == 401
+    login("organizer@example.org")  # the owner
+    listed = client.get(page(coalition)).get_data(as_text=True)
+    assert "Stopped" in listed and "stopped being an admin" in listed
+    owners = TOKEN.search(
+        client.post(page(coalition), data={"name": "Owner's sync", "scope": "read:people"}).get_data(
+            as_text=True
+        )
+    ).group(1)
+    assert client.get("/api/v1/people", headers={"OSDI-API-Token": owners}).status_code == 200

@@ -230,6 +230,17 @@ def test_the_rate_limit_answers_429_with_retry_after(app, coalition, make_key, c
     assert call("/api/v1/", other).status_code == 200  # per key
 
 
+def test_calls_without_a_usable_key_are_limited_per_address(app, coalition, make_key, call, monkeypatch):
+    """Someone trying tokens is slowed down; a good key from the same address still works."""
+    monkeypatch.setitem(app.config, "API_REFUSED_LIMIT", "5 per minute")
+    token = make_key(coalition)
+    answers = [call("/api/v1/people", f"cdk_guess{n}").status_code for n in range(7)]
+    assert answers == [401] * 5 + [429] * 2
+    refused = call("/api/v1/people", "cdk_guess")
+    assert refused.is_json and 1 <= int(refused.headers["Retry-After"]) <= 60
+    assert call("/api/v1/people", token).status_code == 200
+
+
 def test_the_rate_limit_still_counts_while_redis_is_down(
     limits_storage_down, app, coalition, make_key, call, monkeypatch
 ):
