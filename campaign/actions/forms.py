@@ -3,6 +3,7 @@
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
@@ -29,10 +30,19 @@ from wtforms.validators import (
 )
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from campaign.actions.models import DAY_FIELDS, EVENT_FIELDS, EVENT_KIND_LABELS, EVENT_LANGUAGES, EventKind
+from campaign.actions import services
+from campaign.actions.models import (
+    DAY_FIELDS,
+    EVENT_FIELDS,
+    EVENT_KIND_LABELS,
+    EVENT_LANGUAGES,
+    Event,
+    EventKind,
+)
 from campaign.actions.rsvps import WalkIn
 from campaign.core.form_keys import form_key
 from campaign.core.forms import AppForm, email_field, known_zip, no_scripts, plain_text, strip_whitespace
+from campaign.core.outbox import utcnow
 from campaign.core.phones import PhoneNumber, readable
 from campaign.core.places import place_of
 from campaign.core.zones import LOCAL_INPUT_FORMAT, date_range, to_local
@@ -357,3 +367,25 @@ class ReportForm(AppForm):
         ],
     )
     submit = SubmitField(_l("Save the report"))
+
+
+EVENT_MOVED_ON = _l("This event was cancelled or declined meanwhile: it can no longer be changed.")
+
+
+def save_event_form(form: EventForm, event: Event) -> str | None:
+    """Save a valid event form (the organizers' or the host's): the message to show, or None
+    when the event was cancelled or declined meanwhile, said on the form, which keeps what was
+    typed."""
+    try:
+        told = services.update_event(event, form.fields_for_save(), utcnow())
+    except services.EventStateError:
+        form.form_errors.append(EVENT_MOVED_ON)
+        return None
+    return _("Saved. Attendees are emailed the new time and place.") if told else _("Saved.")
+
+
+def event_form_status(form: EventForm) -> int:
+    """409 when the event moved on under the form, 400 for other errors, else 200."""
+    if EVENT_MOVED_ON in form.form_errors:
+        return 409
+    return 400 if form.errors else 200

@@ -12,9 +12,16 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from campaign.actions import notices, rsvps, services
-from campaign.actions.forms import EventForm, MessageForm, ReportForm, WalkInForm
+from campaign.actions.blueprint import bp
+from campaign.actions.forms import (
+    EventForm,
+    MessageForm,
+    ReportForm,
+    WalkInForm,
+    event_form_status,
+    save_event_form,
+)
 from campaign.actions.models import Event, EventState, Rsvp, RsvpState
-from campaign.actions.views import bp, event_form_status, save_event_form
 from campaign.core import counters
 from campaign.core.form_tokens import PRESS_AGAIN
 from campaign.core.outbox import utcnow

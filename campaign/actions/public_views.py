@@ -6,9 +6,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from campaign.actions import calendar, listing, notices, rsvps, services
+from campaign.actions.blueprint import bp
 from campaign.actions.forms import CancelRsvpForm, ProposalForm, RsvpForm, ZipSearchForm
 from campaign.actions.models import DayOfAction, Event, EventState, Rsvp, RsvpState
-from campaign.actions.views import bp
 from campaign.coalitions.access import preview_or_404
 from campaign.coalitions.services import member_organizations
 from campaign.core.i18n import speak_to_owner

@@ -3,13 +3,14 @@
 The public pages are in public_views.py, the host's tools in host_views.py.
 """
 
-from flask import Blueprint, abort, flash, g, redirect, render_template, url_for
+from flask import abort, flash, g, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from campaign.actions import listing, notices, services
-from campaign.actions.forms import DayForm, EventForm, OrganizerEventForm
+from campaign.actions import host_views, listing, notices, public_views, services
+from campaign.actions.blueprint import bp
+from campaign.actions.forms import DayForm, OrganizerEventForm, event_form_status, save_event_form
 from campaign.actions.models import DayOfAction, Event, EventState, RsvpState
 from campaign.coalitions.access import can, coalition_required, get_scoped_or_404, scoped
 from campaign.coalitions.models import Role
@@ -19,7 +20,9 @@ from campaign.core.outbox import utcnow
 from campaign.extensions import db
 from campaign.notifications.forms import EmptyForm
 
-bp = Blueprint("actions", __name__)
+# The feature's other pages: their routes are on the same blueprint, which the app registers
+# from this module.
+OTHER_PAGES = (host_views, public_views)
 
 
 @bp.app_context_processor
@@ -156,28 +159,6 @@ def edit_event(day_id: int, event_id: int):
     return page, event_form_status(form)
 
 
-EVENT_MOVED_ON = _l("This event was cancelled or declined meanwhile: it can no longer be changed.")
-
-
-def save_event_form(form: EventForm, event: Event) -> str | None:
-    """Save a valid event form (the organizers' or the host's): the message to show, or None
-    when the event was cancelled or declined meanwhile, said on the form, which keeps what was
-    typed."""
-    try:
-        told = services.update_event(event, form.fields_for_save(), utcnow())
-    except services.EventStateError:
-        form.form_errors.append(EVENT_MOVED_ON)
-        return None
-    return _("Saved. Attendees are emailed the new time and place.") if told else _("Saved.")
-
-
-def event_form_status(form: EventForm) -> int:
-    """409 when the event moved on under the form, 400 for other errors, else 200."""
-    if EVENT_MOVED_ON in form.form_errors:
-        return 409
-    return 400 if form.errors else 200
-
-
 EVENT_ACTIONS = {
     "approve": (
         services.approve,
@@ -242,6 +223,3 @@ def summary_csv(day_id: int):
     summary = listing.summarize(services.events_of(day))
     rows = listing.csv_rows(summary)
     return csv_response(f"{day.slug}-summary.csv", listing.CSV_HEADER, rows)
-
-
-from campaign.actions import host_views, public_views  # noqa: E402,F401 - register the other pages on bp

@@ -5,9 +5,9 @@ from flask_babel import gettext as _
 
 from campaign.coalitions import replies
 from campaign.coalitions.access import coalition_required
+from campaign.coalitions.blueprint import bp
 from campaign.coalitions.forms import ContactForm
 from campaign.coalitions.models import Role
-from campaign.coalitions.views import bp
 from campaign.extensions import db
 
 

@@ -1,14 +1,19 @@
 """Coalition pages: coalition setup, members and invitations, team, public page."""
 
-from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from campaign.coalitions import services, teammates
+from campaign.coalitions import (
+    services,
+    settings_views,
+    teammates,
+)
 from campaign.coalitions.access import can, coalition_required, get_scoped_or_404, scoped
+from campaign.coalitions.blueprint import bp
 from campaign.coalitions.forms import AddTeammateForm, ChangeRoleForm, CoalitionForm, InviteForm
 from campaign.coalitions.models import (
     ROLE_LABELS,
@@ -25,7 +30,9 @@ from campaign.extensions import db
 from campaign.organizations.forms import LinkForm, MemberNameForm, OrganizationForm
 from campaign.organizations.services import LinkError, find_matches
 
-bp = Blueprint("coalitions", __name__)
+# The feature's other pages: their routes are on the same blueprint, which the app registers
+# from this module.
+OTHER_PAGES = (settings_views,)
 
 
 @bp.app_context_processor
@@ -373,6 +380,3 @@ def public(slug: str):
     return render_template(
         "coalitions/public.html", coalition=coalition, groups=services.members_by_sector(coalition.id)
     )
-
-
-from campaign.coalitions import settings_views  # noqa: E402,F401 - registers the settings page on bp

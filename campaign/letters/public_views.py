@@ -12,10 +12,10 @@ from campaign.core.outbox import utcnow
 from campaign.core.text import query_text
 from campaign.extensions import csrf, db, limiter
 from campaign.letters import notices, signatories, signing, versions
+from campaign.letters.blueprint import bp
 from campaign.letters.changes import change_log
 from campaign.letters.forms import SignOnForm
 from campaign.letters.models import CONFIRMED, Letter, LetterState, Signature
-from campaign.letters.views import bp
 from campaign.notifications.forms import EmptyForm
 from campaign.supporters.forms import consent_wording
 

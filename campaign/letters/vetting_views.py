@@ -15,9 +15,9 @@ from campaign.core.outbox import utcnow
 from campaign.core.urls import database_ids
 from campaign.extensions import db
 from campaign.letters import by_hand, signatories, vetting
+from campaign.letters.blueprint import bp
 from campaign.letters.forms import AddSignatoryForm, DecisionForm, MergeForm, RenameForm
 from campaign.letters.models import Letter, Signature, SignatureState
-from campaign.letters.views import bp
 
 # The organizer's lists of sign-ons: the queue first, since that is what needs a decision.
 REVIEW_TABS = {

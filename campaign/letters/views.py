@@ -3,7 +3,7 @@
 The public pages (the letter, signing on, confirming) are in public_views.py on the same blueprint.
 """
 
-from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
@@ -13,13 +13,16 @@ from campaign.coalitions.models import Role
 from campaign.core.exports import csv_response, log_export
 from campaign.core.outbox import utcnow
 from campaign.extensions import db
-from campaign.letters import outreach, packet, services, signatories
+from campaign.letters import outreach, packet, public_views, services, signatories, vetting_views
+from campaign.letters.blueprint import bp
 from campaign.letters.changes import change_log
 from campaign.letters.forms import DeliveryForm, LeadsForm, LetterForm, PastedOrganizationsForm, ResponseForm
 from campaign.letters.models import LETTER_STATE_LABELS, ChangeKind, Letter
 from campaign.notifications.forms import EmptyForm
 
-bp = Blueprint("letters", __name__)
+# The feature's other pages: their routes are on the same blueprint, which the app registers
+# from this module.
+OTHER_PAGES = (public_views, vetting_views)
 
 
 @bp.app_context_processor
@@ -322,6 +325,3 @@ def outreach_paste(letter_id: int):
         "success",
     )
     return _to_outreach(letter)
-
-
-from campaign.letters import public_views, vetting_views  # noqa: E402,F401 - register their pages on bp

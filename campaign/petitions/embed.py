@@ -9,6 +9,7 @@ from flask import make_response, redirect, render_template, url_for
 
 from campaign.core.security import embeddable
 from campaign.extensions import csrf, db, limiter
+from campaign.petitions.blueprint import bp
 from campaign.petitions.forms import SignForm
 from campaign.petitions.models import Petition
 from campaign.petitions.public_views import (
@@ -19,7 +20,6 @@ from campaign.petitions.public_views import (
     sign_form,
     sign_from,
 )
-from campaign.petitions.views import bp
 
 BADGE_MAX_AGE_SECONDS = 30
 

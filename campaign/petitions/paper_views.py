@@ -13,9 +13,9 @@ from campaign.extensions import db
 from campaign.notifications.forms import EmptyForm
 from campaign.petitions import paper as paper_signatures
 from campaign.petitions import tasks
+from campaign.petitions.blueprint import bp
 from campaign.petitions.forms import PaperForm
 from campaign.petitions.models import PaperBatch, Petition
-from campaign.petitions.views import bp
 
 
 def _to_paper(petition: Petition):

@@ -13,9 +13,9 @@ from campaign.core.network import client_ip_hash
 from campaign.core.text import query_text
 from campaign.extensions import csrf, db, limiter
 from campaign.petitions import abuse, notices, services, signing, tally
+from campaign.petitions.blueprint import bp
 from campaign.petitions.forms import SignForm
 from campaign.petitions.models import SOURCE_MAX_LENGTH, Petition, PetitionSignature, PetitionState
-from campaign.petitions.views import bp
 from campaign.supporters.forms import consent_wording
 
 COUNT_MAX_AGE_SECONDS = 5

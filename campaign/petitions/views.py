@@ -3,7 +3,7 @@
 The public pages (the petition, signing, confirming, count.json) are in public_views.py.
 """
 
-from flask import Blueprint, abort, flash, g, jsonify, redirect, render_template, request, url_for
+from flask import abort, flash, g, jsonify, redirect, render_template, request, url_for
 from flask_babel import format_decimal, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -19,11 +19,14 @@ from campaign.core.pdf import pdf_response
 from campaign.core.text import query_text
 from campaign.extensions import db
 from campaign.notifications.forms import EmptyForm
-from campaign.petitions import clusters, exports, services, tally, tasks
+from campaign.petitions import clusters, embed, exports, paper_views, public_views, services, tally, tasks
+from campaign.petitions.blueprint import bp
 from campaign.petitions.forms import ClusterForm, PetitionForm
 from campaign.petitions.models import SOURCE_MAX_LENGTH, ClusterStrike, Petition
 
-bp = Blueprint("petitions", __name__)
+# The feature's other pages: their routes are on the same blueprint, which the app registers
+# from this module.
+OTHER_PAGES = (embed, paper_views, public_views)
 
 
 def _to_petition(petition: Petition):
@@ -249,6 +252,3 @@ def act(petition_id: int, action: str):
         flash(_("That is not possible any more: the petition has moved on. Here is where it stands."), "info")
     db.session.commit()
     return _to_petition(petition)
-
-
-from campaign.petitions import embed, paper_views, public_views  # noqa: E402,F401 - register their pages on bp

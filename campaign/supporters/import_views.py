@@ -13,9 +13,9 @@ from campaign.core.exports import csv_response
 from campaign.core.forms import AppForm
 from campaign.extensions import db
 from campaign.supporters import import_files, imports, tasks
+from campaign.supporters.blueprint import bp
 from campaign.supporters.forms import ImportConfirmForm, ImportUploadForm
 from campaign.supporters.models import IMPORT_STATE_LABELS, ImportState, SupporterImport
-from campaign.supporters.views import bp
 
 PROBLEMS_HEADER = ("row", "column", "problem")
 # Room for the form's other fields and the multipart framing around a file of IMPORT_MAX_BYTES.

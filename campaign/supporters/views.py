@@ -1,6 +1,6 @@
 """Supporter pages: the public data-rights flow under /privacy/, and the organizers' counts and list."""
 
-from flask import Blueprint, abort, g, redirect, render_template, request, url_for
+from flask import abort, g, redirect, render_template, request, url_for
 from flask_babel import get_locale, ngettext
 
 from campaign.coalitions.access import can, coalition_required
@@ -8,12 +8,21 @@ from campaign.coalitions.models import Role
 from campaign.core import outbox
 from campaign.core.network import client_ip_hash
 from campaign.extensions import csrf, db
-from campaign.supporters import services, tasks, throttle
+from campaign.supporters import (
+    import_views,
+    services,
+    tasks,
+    throttle,
+)
+from campaign.supporters.blueprint import bp
 from campaign.supporters.forms import ConfirmErasureForm, DataRequestForm
 from campaign.supporters.models import DataRequestKind, DataRequestState, Supporter
 from campaign.supporters.signals import supporters_listing
 
-bp = Blueprint("supporters", __name__)
+# The feature's other pages: their routes are on the same blueprint, which the app registers
+# from this module.
+OTHER_PAGES = (import_views,)
+
 LISTED_PER_PAGE = 50
 
 
@@ -108,6 +117,3 @@ def _listing() -> dict:
         "filtered": bool(narrowing),
         "kept_query": {key: value for extra in extras for key, value in extra.query.items()},
     }
-
-
-from campaign.supporters import import_views  # noqa: E402,F401 - register the import pages on bp

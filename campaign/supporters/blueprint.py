@@ -1,0 +1,6 @@
+"""The supporters feature's blueprint, shared by its views modules; views.py, which the app
+registers, imports them all."""
+
+from flask import Blueprint
+
+bp = Blueprint("supporters", __name__)
