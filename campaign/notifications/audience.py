@@ -23,6 +23,7 @@ from sqlalchemy import Select, false, func, or_, select
 
 from campaign.core.places import all_places, miles_between, place_of
 from campaign.extensions import db
+from campaign.notifications import member_contacts
 from campaign.supporters.models import Subscription, Supporter
 
 SUBSCRIBERS = "subscribers"
@@ -45,7 +46,13 @@ def _subscribers(coalition_id: int, source_id: int | None) -> Select:
 
 
 SOURCES: dict[str, AudienceSource] = {
-    SUBSCRIBERS: AudienceSource(SUBSCRIBERS, _l("Everyone subscribed to the coalition"), _subscribers)
+    SUBSCRIBERS: AudienceSource(SUBSCRIBERS, _l("Everyone subscribed to the coalition"), _subscribers),
+    "members": AudienceSource(
+        "members",
+        _l("Member organizations’ contacts (those who agreed to the coalition’s email)"),
+        member_contacts.contact_ids,
+        in_state=member_contacts.contacts_in_state,
+    ),
 }
 
 
@@ -174,6 +181,3 @@ def describe(audience: dict) -> str:
 
 def count(coalition_id: int, audience: dict) -> int:
     return db.session.scalar(select(func.count()).select_from(recipients(coalition_id, audience).subquery()))
-
-
-from campaign.notifications import member_contacts  # noqa: E402,F401 - registers its source

@@ -1,5 +1,5 @@
-"""The audience of member organizations' contacts: the person at each active member who agreed
-to the coalition's email.
+"""The audience of member organizations' contacts, one of the sources audience.py lists: the
+person at each active member who agreed to the coalition's email.
 
 Here, not in coalitions/, because a feature imports only those before it and the sources live in
 notifications. A membership's contact address is an organization's way in, not a person's
@@ -10,13 +10,11 @@ they were shown (a ticked box on a petition or letter, or the preferences page);
 asked to sign letters through the letter's outreach page and receive nothing else.
 """
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, select
 
 from campaign.coalitions.models import Membership, MembershipStatus
 from campaign.core.crypto import email_blind_index
 from campaign.extensions import db
-from campaign.notifications.audience import AudienceSource, register_source
 from campaign.organizations.models import Organization
 from campaign.supporters.models import Supporter
 
@@ -42,19 +40,9 @@ def _contacts(coalition_id: int, state: str | None = None) -> Select:
     )
 
 
-def _contact_ids(coalition_id: int, source_id: int | None) -> Select:
+def contact_ids(coalition_id: int, source_id: int | None) -> Select:
     return _contacts(coalition_id)
 
 
-def _contacts_in_state(coalition_id: int, source_id: int | None, state: str) -> Select:
+def contacts_in_state(coalition_id: int, source_id: int | None, state: str) -> Select:
     return _contacts(coalition_id, state)
-
-
-register_source(
-    AudienceSource(
-        "members",
-        _l("Member organizations’ contacts (those who agreed to the coalition’s email)"),
-        _contact_ids,
-        in_state=_contacts_in_state,
-    )
-)
