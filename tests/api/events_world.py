@@ -12,6 +12,7 @@ from campaign.accounts.models import User
 from campaign.actions import rsvps, services
 from campaign.actions.models import Event, EventKind, EventState, Rsvp
 from campaign.extensions import db
+from campaign.tags import services as tags
 from tests.actions.conftest import DAY_FIELDS, NOW, event_fields
 from tests.api.conftest import CREATED, MODIFIED, PEOPLE
 
@@ -20,6 +21,23 @@ PRIVATE_VENUE = "St. Anne’s parish hall"
 PRIVATE_STREET = "2217 W Cermak Rd"
 HOST = services.Host("Juntos", email="host@example.org")
 EXAMPLE_NAMES = {"events", "event", "attendances", "record_attendance"}
+TAG = "Vecinos de Pilsen"
+CONSENT = (
+    "Email me news and calls to action from Philadelphia Family Unity Network. I can unsubscribe at any time."
+)
+# What a coalition's own website sends for someone RSVPing on its page (docs/api/record_attendance.json).
+RECORD_ATTENDANCE = {
+    "person": {
+        "given_name": "Rosa",
+        "family_name": "Martínez",
+        "email_addresses": [{"address": "rosa@example.org", "primary": True}],
+        "postal_addresses": [{"postal_code": "60608", "primary": True}],
+        "languages_spoken": ["es"],
+    },
+    "add_tags": [TAG],
+    "referrer_data": {"source": "newsletter-may"},
+    "consent": CONSENT,
+}
 
 
 @dataclass(frozen=True)
@@ -32,11 +50,14 @@ class World:
     ana_going: int  # Ana's RSVP to the public event
     stranger_going: int  # of an address only typed into the form: not on file
     ben_going: int
+    ben_waiting: int  # Ben's RSVP to the public event, full by then, through the API
 
 
-def rsvp(event_id: int, person: dict, now=NOW) -> int:
+def rsvp(event_id: int, person: dict, now=NOW, source=None) -> int:
+    """RSVP as the public form (or the API, with a `source`) does."""
     fields = {"last_name": person.get("last_name", ""), "zip_code": person.get("zip_code", "19104")}
-    return rsvps.rsvp(db.session.get(Event, event_id), person | fields, "en", None, now).rsvp_id
+    event = db.session.get(Event, event_id)
+    return rsvps.rsvp(event, person | fields, "en", None, now, source=source).rsvp_id
 
 
 def build(coalition) -> World:
@@ -69,6 +90,7 @@ def build(coalition) -> World:
     services.cancel(cancelled)
     hidden = make(draft, HOST, event_fields(start=start), EventState.SCHEDULED, NOW)
     proposed = make(day, HOST, event_fields(start=start), EventState.PROPOSED, NOW)
+    tags.create_tag(coalition.id, TAG, author)
     ana, ben = PEOPLE
     world = World(
         public=public.id,
@@ -79,6 +101,7 @@ def build(coalition) -> World:
         ana_going=rsvp(public.id, ana),
         stranger_going=rsvp(public.id, {"email": "typed@example.org", "first_name": "Typed"}),
         ben_going=rsvp(private.id, ben),
+        ben_waiting=rsvp(public.id, ben, source="newsletter-may"),
     )
     db.session.execute(update(Event).values(created_at=CREATED, updated_at=MODIFIED))
     db.session.execute(update(Rsvp).values(created_at=CREATED, updated_at=MODIFIED))
