@@ -125,11 +125,6 @@ def world_for(request) -> World:
     return build(coalition)
 
 
-@pytest.fixture
-def world(request) -> World:
-    return world_for(request)
-
-
 @pytest.fixture(autouse=True)
 def event_examples(request):
     """docs/api/ examples of events (tests/api/test_examples.py imports this): their world."""

@@ -1,6 +1,7 @@
 """Events and attendances through the API, and the record attendance helper: fields, what is never
 shown (a private place, people not on file), scopes, coalitions, the RSVP form's rules, the log."""
 
+import json
 from datetime import datetime
 
 import pytest
@@ -11,14 +12,21 @@ from campaign.actions.models import Event, Rsvp, RsvpState
 from campaign.api.models import ApiKey, Scope
 from campaign.core.crypto import email_blind_index
 from campaign.core.exports import ExportLog
+from campaign.extensions import db
+from campaign.notifications.models import Message
 from campaign.supporters import services as supporters
 from campaign.supporters.models import Consent, Subscription, Supporter
 from campaign.tags.models import Tagging
 from tests.actions.conftest import notices, recipients, state_of
-from tests.api.events_world import CONSENT, PRIVATE_STREET, PRIVATE_VENUE, TAG, world  # noqa: F401 - fixture
+from tests.api.events_world import CONSENT, PRIVATE_STREET, PRIVATE_VENUE, TAG, World, world_for
 
 SCOPES = (Scope.READ_COUNTS, Scope.READ_PEOPLE, Scope.WRITE)
 DAY_SLUG = "families-belong-together-day-of-action"
+
+
+@pytest.fixture
+def world(request) -> World:
+    return world_for(request)
 
 
 def person(email="rosa@example.org", given_name="Rosa", postal_code="60608", **more) -> dict:
@@ -44,8 +52,6 @@ def post(client):
 
 
 def rsvp_count(event_id: int) -> int:
-    from campaign.extensions import db
-
     return db.session.scalar(select(func.count()).select_from(Rsvp).where(Rsvp.event_id == event_id))
 
 
@@ -334,14 +340,11 @@ def test_consent_only_with_its_words_and_never_past_an_unsubscribe(db, world, co
     assert [(c.wording, c.source) for c in lupe.consents] == [(CONSENT, f"event:{world.private}")]
     db.session.refresh(ana)
     assert ana.subscription == Subscription.UNSUBSCRIBED  # her owner is asked by email instead
-    asked = [m for m in notices_of("actions/emails/subscribe")]
+    asked = notices_of("actions/emails/subscribe")
     assert [m.audience["supporter_ids"] for m in asked] == [[ana.id]]
 
 
 def notices_of(template):
-    from campaign.extensions import db
-    from campaign.notifications.models import Message
-
     notices()  # commits and runs what was queued
     return db.session.scalars(select(Message).where(Message.template == template)).all()
 
@@ -431,8 +434,6 @@ def test_bodies_that_are_not_json_objects_get_a_json_400(
 
 def test_json_sent_as_text_plain_is_read(db, world, coalition, make_key, post):
     """A browser form's script posting cross-origin without a preflight sends text/plain."""
-    import json
-
     data = json.dumps({"person": person()}).encode()
     response = post(world.private, make_key(coalition, Scope.WRITE), data=data, content_type="text/plain")
     assert response.status_code == 201
