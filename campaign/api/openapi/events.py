@@ -17,6 +17,7 @@ from campaign.api.openapi.parts import (
     error,
     path_id,
 )
+from campaign.core.urls import MAX_ID
 from campaign.tags.models import NAME_MAX
 
 # A time with the event's own offset, e.g. 2027-05-29T10:00:00-04:00.
@@ -189,12 +190,28 @@ RECORD_ATTENDANCE = {
     },
 }
 
+# An RSVP the description's readers (and the fuzzer's explicit phase) can send as it is.
+_EXAMPLE = {
+    "person": {
+        "given_name": "Rosa",
+        "email_addresses": [{"address": "rosa@example.org", "primary": True}],
+        "postal_addresses": [{"postal_code": "60608", "primary": True}],
+    },
+    "referrer_data": {"source": "newsletter-may"},
+}
 _DAY = {
     "name": DAY_FILTER,
     "in": "query",
     "description": "A day of action's slug: its events only",
     "schema": {"type": "string"},
 }
+
+
+def _id(name: str = "id") -> dict:
+    """An id a route takes: a URL with another number is no route (404, or 405 to a POST)."""
+    return path_id(name) | {"schema": {"type": "integer", "minimum": 1, "maximum": MAX_ID}, "example": 1}
+
+
 _EVENT_404 = {"404": error("No such published event in this key's coalition")}
 _BAD_PAGE = {"400": error("A paging value the API does not take")}
 
@@ -217,14 +234,14 @@ PATHS = {
     "/events/{id}": {
         "get": {
             "summary": "One event (public data and counts)",
-            "parameters": [path_id()],
+            "parameters": [_id()],
             "responses": {"200": {"description": "The event", **body("Event")}} | _EVENT_404 | REFUSED,
         }
     },
     "/events/{id}/attendances": {
         "get": {
             "summary": "The event's attendances of people on file (logged as an export)",
-            "parameters": [path_id(), *PAGING],
+            "parameters": [_id(), *PAGING],
             "responses": {"200": {"description": "A page of attendances", **body("Attendances")}}
             | _BAD_PAGE
             | _EVENT_404
@@ -232,8 +249,16 @@ PATHS = {
         },
         "post": {
             "summary": "The record attendance helper: RSVP a person as the event's public form does",
-            "parameters": [path_id()],
-            "requestBody": {"required": True, **body("RecordAttendance", "application/json")},
+            "parameters": [_id()],
+            "requestBody": {
+                "required": True,
+                "content": {
+                    "application/json": {
+                        "schema": {"$ref": "#/components/schemas/RecordAttendance"},
+                        "example": _EXAMPLE,
+                    }
+                },
+            },
             "responses": {
                 "201": {
                     "description": "Recorded: what a newcomer gets now (a place, or the waitlist), the "
@@ -250,7 +275,7 @@ PATHS = {
     "/events/{id}/attendances/{attendance_id}": {
         "get": {
             "summary": "One attendance (logged as an export)",
-            "parameters": [path_id(), path_id("attendance_id")],
+            "parameters": [_id(), _id("attendance_id")],
             "responses": {"200": {"description": "The attendance", **body("Attendance")}}
             | {"404": error("No such attendance of a person on file, of this event")}
             | PERSONAL,
