@@ -43,13 +43,17 @@ LOCATION = {
         },
     },
 }
+# What every event and attendance has.
+_COMMON = {
+    "identifiers": IDENTIFIERS,
+    "origin_system": STRING,
+    "created_date": DATE_TIME,
+    "modified_date": DATE_TIME,
+}
 EVENT = {
     "type": "object",
     "required": [
-        "identifiers",
-        "origin_system",
-        "created_date",
-        "modified_date",
+        *_COMMON,
         "name",
         "title",
         "browser_url",
@@ -61,10 +65,7 @@ EVENT = {
         "_links",
     ],
     "properties": {
-        "identifiers": IDENTIFIERS,
-        "origin_system": STRING,
-        "created_date": DATE_TIME,
-        "modified_date": DATE_TIME,
+        **_COMMON,
         "name": STRING,
         "title": STRING,
         "description": {"type": "string", "description": "HTML, sanitized"},
@@ -102,10 +103,7 @@ _STATUSES = {
 ATTENDANCE = {
     "type": "object",
     "required": [
-        "identifiers",
-        "origin_system",
-        "created_date",
-        "modified_date",
+        *_COMMON,
         "action_date",
         "status",
         OWN_STATUS,
@@ -113,10 +111,7 @@ ATTENDANCE = {
         "_links",
     ],
     "properties": {
-        "identifiers": IDENTIFIERS,
-        "origin_system": STRING,
-        "created_date": DATE_TIME,
-        "modified_date": DATE_TIME,
+        **_COMMON,
         "action_date": DATE_TIME,
         "attended": {"type": "boolean"},
         **_STATUSES,
