@@ -63,7 +63,6 @@ def record_attendance(event_id: int):
     try:
         outcome = attendance_helper.record_attendance(event, wanted, utcnow())
     except rsvps.EventClosed:
-        db.session.rollback()
         raise ApiError(409, _closed(event)) from None
     db.session.commit()  # the RSVP email's outbox row with it, sent after the commit
     return hal.response(events.recorded_resource(event, outcome.state, wanted.source), 201)
