@@ -207,6 +207,8 @@ class Event(SealedRow, db.Model):
     photos_url: Mapped[str] = mapped_column(String(500), default="")
     reported_at: Mapped[datetime | None] = mapped_column(DateTime)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    # The API's modified_date: integrations copy what changed since their last run.
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
 
     day: Mapped[DayOfAction] = relationship()
     host_organization = relationship("Organization")
@@ -313,6 +315,9 @@ class Rsvp(SealedRow, db.Model):
     last_name = Sealed()
     phone = Sealed()
     zip_code: Mapped[str | None] = mapped_column(String(5))  # a walk-in's, if they gave it
+    # The API's referrer_data.source: the link or list an RSVP recorded through the API came from.
+    source: Mapped[str | None] = mapped_column(String(200))
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
 
     event: Mapped[Event] = relationship()
     supporter = relationship("Supporter")

@@ -41,7 +41,16 @@ class Outcome:
     state: RsvpState
 
 
-def rsvp(event: Event, fields: dict, language: str, consent_wording: str | None, now: datetime) -> Outcome:
+def rsvp(
+    event: Event,
+    fields: dict,
+    language: str,
+    consent_wording: str | None,
+    now: datetime,
+    source: str | None = None,
+) -> Outcome:
+    """The public form's RSVP, and the API's (`source`: its referrer_data.source, kept with a new
+    RSVP; a repeat keeps the first one's)."""
     _lock(event)
     if not event.is_scheduled or event.ends_at <= now:
         raise EventClosed
@@ -73,6 +82,7 @@ def rsvp(event: Event, fields: dict, language: str, consent_wording: str | None,
     existing.first_name = fields["first_name"].strip()
     existing.last_name = (fields.get("last_name") or "").strip() or None
     existing.phone = fields.get("phone") or None
+    existing.source = source
     existing.created_at, existing.cancelled_at, existing.promoted_at = now, None, None
     db.session.flush()
     notices.tell_rsvp(existing, "going" if state == RsvpState.GOING else "waitlisted")

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from campaign.api.models import Scope
+from tests.api.events_world import RECORD_ATTENDANCE, event_examples  # noqa: F401 - its world
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "docs" / "api"
 TOKEN = "cdk_your-api-key"  # in the examples, in place of the real one made for the test
@@ -24,6 +25,10 @@ REQUESTS = {
     "error_no_key": ("/api/v1/people", None),
     "error_scope": ("/api/v1/people", Scope.READ_COUNTS),
     "error_filter": ("/api/v1/people?filter=given_name+eq+%27Ana%27", Scope.READ_PEOPLE),
+    "events": ("/api/v1/events?per_page=2", Scope.READ_COUNTS),
+    "event": ("/api/v1/events/2", Scope.READ_COUNTS),
+    "attendances": ("/api/v1/events/1/attendances", Scope.READ_PEOPLE),
+    "record_attendance": ("/api/v1/events/2/attendances", Scope.WRITE, RECORD_ATTENDANCE),
 }
 
 
