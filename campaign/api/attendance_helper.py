@@ -32,11 +32,18 @@ class HelperForm(AppForm):
     class Meta:
         csrf = False
 
-    source = StringField(filters=[strip_whitespace], validators=[Length(max=SOURCE_MAX), plain_text])
+    # Labelled with where each value sits in the body: no person sees these forms, a script does.
+    source = StringField(
+        "referrer_data.source", filters=[strip_whitespace], validators=[Length(max=SOURCE_MAX), plain_text]
+    )
     # The words the person agreed to, exactly as the caller's form showed them (several lines, maybe).
-    consent = TextAreaField(filters=[strip_whitespace], validators=[Length(max=CONSENT_MAX), plain_text])
+    consent = TextAreaField(
+        "consent", filters=[strip_whitespace], validators=[Length(max=CONSENT_MAX), plain_text]
+    )
     add_tags = FieldList(
-        StringField(filters=[strip_whitespace], validators=[Length(max=NAME_MAX)]), max_entries=MAX_TAGS
+        StringField("add_tags", filters=[strip_whitespace], validators=[Length(max=NAME_MAX)]),
+        "add_tags",
+        max_entries=MAX_TAGS,
     )
 
 

@@ -27,10 +27,15 @@ class PersonForm(AppForm):
     class Meta:
         csrf = False
 
-    given_name = StringField(filters=[strip_whitespace], validators=[Length(max=80), plain_text])
-    family_name = StringField(filters=[strip_whitespace], validators=[Length(max=80), plain_text])
-    email = email_field("email")
-    postal_code = StringField(filters=[strip_whitespace], validators=[known_zip])
+    # Labelled with where each value sits in the body: no person sees this form, a script does.
+    given_name = StringField(
+        OSDI_PATHS["given_name"], filters=[strip_whitespace], validators=[Length(max=80), plain_text]
+    )
+    family_name = StringField(
+        OSDI_PATHS["family_name"], filters=[strip_whitespace], validators=[Length(max=80), plain_text]
+    )
+    email = email_field(OSDI_PATHS["email"])
+    postal_code = StringField(OSDI_PATHS["postal_code"], filters=[strip_whitespace], validators=[known_zip])
 
 
 @dataclass(frozen=True)
