@@ -9,6 +9,8 @@ from campaign.api.models import Scope
 # rel, endpoint, title, the scope a key needs to follow it
 LINKS = [
     ("osdi:people", "api.people.index", "The collection of people in the system", Scope.READ_PEOPLE),
+    ("osdi:tags", "api.tags.index", "The collection of tags in the system", Scope.READ_PEOPLE),
+    ("osdi:person_signup_helper", "api.people.signup", "The person signup helper", Scope.WRITE),
 ]
 
 
