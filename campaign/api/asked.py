@@ -22,3 +22,10 @@ def json_body():
         return request.get_json(silent=True)
     except RecursionError:
         return None
+
+
+def found(record):
+    """The record asked for, or a 404: another coalition's is not found either."""
+    if record is None:
+        raise ApiError(404, "Not found")
+    return record

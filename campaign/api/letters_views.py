@@ -3,9 +3,8 @@
 from flask import Blueprint, g
 
 from campaign.api import hal, letters
-from campaign.api.asked import page_asked
+from campaign.api.asked import found, page_asked
 from campaign.api.auth import key_required
-from campaign.api.errors import ApiError
 from campaign.api.models import Scope
 from campaign.extensions import db
 from campaign.letters.models import Letter
@@ -13,11 +12,8 @@ from campaign.letters.models import Letter
 bp = Blueprint("letters", __name__)
 
 
-def _letter_or_404(letter_id: int) -> Letter:
-    letter = letters.letter(g.coalition.id, letter_id)
-    if letter is None:
-        raise ApiError(404, "Not found")
-    return letter
+def _letter(letter_id: int) -> Letter:
+    return found(letters.letter(g.coalition.id, letter_id))
 
 
 @bp.get("/letters")
@@ -31,7 +27,7 @@ def index():
 @bp.get("/letters/<int:letter_id>")
 @key_required(Scope.READ_COUNTS)
 def show(letter_id: int):
-    letter = _letter_or_404(letter_id)
+    letter = _letter(letter_id)
     resource = letters.letter_resource(letter, letters.signatory_totals([letter.id])[letter.id])
     db.session.commit()
     return hal.response(resource)
@@ -40,7 +36,7 @@ def show(letter_id: int):
 @bp.get("/letters/<int:letter_id>/signatories")
 @key_required(Scope.READ_COUNTS)
 def signatories(letter_id: int):
-    letter = _letter_or_404(letter_id)
+    letter = _letter(letter_id)
     resource = letters.signatories_resource(letter, letters.page_of_signatories(letter, *page_asked()))
     db.session.commit()
     return hal.response(resource)
@@ -49,9 +45,6 @@ def signatories(letter_id: int):
 @bp.get("/letters/<int:letter_id>/signatories/<int:signatory_id>")
 @key_required(Scope.READ_COUNTS)
 def signatory(letter_id: int, signatory_id: int):
-    found = letters.signatory(_letter_or_404(letter_id), signatory_id)
-    if found is None:
-        raise ApiError(404, "Not found")
-    resource = letters.signatory_resource(found)
+    resource = letters.signatory_resource(found(letters.signatory(_letter(letter_id), signatory_id)))
     db.session.commit()
     return hal.response(resource)

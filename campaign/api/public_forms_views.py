@@ -3,9 +3,8 @@
 from flask import Blueprint, g
 
 from campaign.api import hal, public_forms
-from campaign.api.asked import page_asked
+from campaign.api.asked import found, page_asked
 from campaign.api.auth import key_required
-from campaign.api.errors import ApiError
 from campaign.api.models import Scope
 from campaign.extensions import db
 
@@ -23,8 +22,6 @@ def index():
 @bp.get("/forms/<form_id>")
 @key_required(Scope.READ_COUNTS)
 def show(form_id: str):
-    resource = public_forms.form(g.coalition.id, form_id)
-    if resource is None:
-        raise ApiError(404, "Not found")
+    resource = found(public_forms.form(g.coalition.id, form_id))
     db.session.commit()
     return hal.response(resource)

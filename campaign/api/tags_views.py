@@ -6,7 +6,7 @@ it ("DACA recipients")."""
 from flask import Blueprint, g
 
 from campaign.api import hal, people, tags
-from campaign.api.asked import json_body, page_asked
+from campaign.api.asked import found, json_body, page_asked
 from campaign.api.auth import key_required, log_personal_data
 from campaign.api.errors import ApiError
 from campaign.api.models import Scope
@@ -17,11 +17,8 @@ from campaign.tags.models import Tag
 bp = Blueprint("tags", __name__)
 
 
-def _tag_or_404(tag_id: int) -> Tag:
-    tag = tag_rules.tag_in(g.coalition.id, tag_id)
-    if tag is None:
-        raise ApiError(404, "Not found")
-    return tag
+def _tag(tag_id: int) -> Tag:
+    return found(tag_rules.tag_in(g.coalition.id, tag_id))
 
 
 @bp.get("/tags")
@@ -35,7 +32,7 @@ def index():
 @bp.get("/tags/<int:tag_id>")
 @key_required(Scope.READ_PEOPLE)
 def show(tag_id: int):
-    resource = tags.tag_resource(_tag_or_404(tag_id))
+    resource = tags.tag_resource(_tag(tag_id))
     db.session.commit()
     return hal.response(resource)
 
@@ -43,7 +40,7 @@ def show(tag_id: int):
 @bp.get("/tags/<int:tag_id>/taggings")
 @key_required(Scope.READ_PEOPLE)
 def taggings(tag_id: int):
-    tag = _tag_or_404(tag_id)
+    tag = _tag(tag_id)
     page = tags.page_of_taggings(tag, *page_asked())
     resource = tags.taggings_resource(tag, page)
     log_personal_data(f"api:tags:{tag_id}:taggings", len(page.items))
@@ -53,10 +50,7 @@ def taggings(tag_id: int):
 @bp.get("/tags/<int:tag_id>/taggings/<int:tagging_id>")
 @key_required(Scope.READ_PEOPLE)
 def tagging(tag_id: int, tagging_id: int):
-    found = tags.tagging(_tag_or_404(tag_id), tagging_id)
-    if found is None:
-        raise ApiError(404, "Not found")
-    resource = tags.tagging_resource(found)
+    resource = tags.tagging_resource(found(tags.tagging(_tag(tag_id), tagging_id)))
     log_personal_data(f"api:tags:{tag_id}:taggings:{tagging_id}", 1)
     return hal.response(resource)
 
@@ -66,10 +60,11 @@ def tagging(tag_id: int, tagging_id: int):
 def add_tagging(tag_id: int):
     """Tag a person on file, as OSDI's POST of a tagging; twice is the same tagging. The answer
     holds links only: a write key reads no tag names and no people."""
-    tag = _tag_or_404(tag_id)
+    tag = _tag(tag_id)
     person_id = tags.linked_person_id(json_body())
     if people.person(g.coalition.id, person_id) is None:
         raise ApiError(400, f"{tags.PERSON_LINK}: no such person in this key's coalition")
     tag_rules.tag([person_id], tag)
     db.session.commit()
-    return hal.response(tags.tagging_resource(tags.tagging_of(tag, person_id)))
+    # Erased at this very moment, they carry no tagging to show.
+    return hal.response(tags.tagging_resource(found(tags.tagging_of(tag, person_id))))

@@ -4,12 +4,10 @@ letters and events, paged, and a letter's listed signatories, read with a read:c
 import pytest
 
 from campaign.actions.models import RsvpState
-from campaign.api import keys
 from campaign.api.models import Scope
-from campaign.coalitions.models import Coalition
 from campaign.extensions import db
 from tests.api.records import add_event, add_letter, add_petition
-from tests.integration.test_api_people_signup import call
+from tests.integration.test_api_people_signup import call, coalition_of_its_own, new_token
 
 pytestmark = pytest.mark.integration
 
@@ -17,15 +15,13 @@ pytestmark = pytest.mark.integration
 @pytest.fixture(scope="module")
 def public_records(it_app):
     with it_app.app_context():
-        coalition = Coalition(slug="api-forms-test", name="API forms test")
-        db.session.add(coalition)
-        db.session.flush()
+        coalition = coalition_of_its_own("api-forms-test")
         ids = {
             "petition": add_petition(coalition, signatures=41),
             "letter": add_letter(coalition),
             "event": add_event(coalition, rsvps=(RsvpState.GOING, RsvpState.WALK_IN)),
         }
-        _, token = keys.create_key(coalition.id, None, "Counts", Scope.READ_COUNTS, None)
+        token = new_token(coalition, Scope.READ_COUNTS)
         db.session.commit()
         return ids, token
 

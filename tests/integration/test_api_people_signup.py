@@ -21,13 +21,21 @@ pytestmark = pytest.mark.integration
 def coalition_keys(it_app):
     """A coalition of its own with a write key (the website's) and a read:people key (a sync's)."""
     with it_app.app_context():
-        coalition = Coalition(slug="api-signup-test", name="API signup test")
-        db.session.add(coalition)
-        db.session.flush()
-        _, write = keys.create_key(coalition.id, None, "Juntos website", Scope.WRITE, None)
-        _, read = keys.create_key(coalition.id, None, "Sync", Scope.READ_PEOPLE, None)
+        coalition = coalition_of_its_own("api-signup-test")
+        write, read = (new_token(coalition, scope) for scope in (Scope.WRITE, Scope.READ_PEOPLE))
         db.session.commit()
         return coalition.id, write, read
+
+
+def coalition_of_its_own(slug: str) -> Coalition:
+    coalition = Coalition(slug=slug, name=slug)
+    db.session.add(coalition)
+    db.session.flush()
+    return coalition
+
+
+def new_token(coalition: Coalition, scope: Scope) -> str:
+    return keys.create_key(coalition.id, None, f"A {scope} script", scope, None)[1]
 
 
 def call(method: str, url: str, token: str, **kwargs) -> requests.Response:
