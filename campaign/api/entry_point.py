@@ -10,6 +10,10 @@ from campaign.api.models import Scope
 LINKS = [
     ("osdi:people", "api.people.index", "The collection of people in the system", Scope.READ_PEOPLE),
     ("osdi:events", "api.events.index", "The collection of events in the system", Scope.READ_COUNTS),
+    ("osdi:tags", "api.tags.index", "The collection of tags in the system", Scope.READ_PEOPLE),
+    ("osdi:person_signup_helper", "api.people.signup", "The person signup helper", Scope.WRITE),
+    ("osdi:forms", "api.forms.index", "The collection of forms in the system", Scope.READ_COUNTS),
+    ("campaign_desk:letters", "api.letters.index", "The collection of sign-on letters", Scope.READ_COUNTS),
 ]
 
 

@@ -7,7 +7,15 @@ authenticates them) and set no cookie; every answer, errors included, is JSON.""
 from flask import Blueprint, Response, g, json
 
 from campaign.api import entry_point as aep
-from campaign.api import events_views, hal, openapi, people_views
+from campaign.api import (
+    events_views,
+    hal,
+    letters_views,
+    openapi,
+    people_views,
+    public_forms_views,
+    tags_views,
+)
 from campaign.api.auth import key_required
 from campaign.api.errors import ApiError, answer, error_response
 from campaign.core import errors
@@ -15,7 +23,7 @@ from campaign.extensions import csrf, db
 
 PREFIX = "/api/v1"
 bp = Blueprint("osdi", __name__)
-RESOURCES = (bp, people_views.bp, events_views.bp)
+RESOURCES = (bp, people_views.bp, events_views.bp, tags_views.bp, letters_views.bp, public_forms_views.bp)
 
 
 def register_on(parent: Blueprint) -> None:

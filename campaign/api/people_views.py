@@ -1,11 +1,15 @@
-"""OSDI people: the coalition's supporters on file, a page at a time or one by one."""
+"""OSDI people: the coalition's supporters on file, a page at a time or one by one, and the
+person signup helper that adds them."""
 
 from flask import Blueprint, g, request
 
-from campaign.api import hal, people
+from campaign.api import hal, people, signup
+from campaign.api.asked import json_body
 from campaign.api.auth import key_required, log_personal_data
 from campaign.api.errors import ApiError
 from campaign.api.models import Scope
+from campaign.api.signup_input import read_signup
+from campaign.extensions import db
 
 bp = Blueprint("people", __name__)
 
@@ -34,3 +38,13 @@ def show(person_id: int):
     resource = people.person_resource(supporter, people.statuses(g.coalition.id, [supporter])[supporter.id])
     log_personal_data(f"api:people:{person_id}", 1)
     return hal.response(resource)
+
+
+@bp.post("/people", endpoint="signup")
+@key_required(Scope.WRITE)
+def person_signup_helper():
+    """OSDI's person signup helper (api/signup.py). The answer is the same for a new person and
+    one on file, and names nobody: a write key reads no people (Scope.grants)."""
+    signup.sign_up(g.coalition.id, g.api_key.name, read_signup(json_body()))
+    db.session.commit()
+    return hal.response(signup.RECEIVED)

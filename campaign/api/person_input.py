@@ -56,8 +56,8 @@ def read_person(body, *, name_and_zip_required: bool = False) -> PersonInput:
     values = {
         "given_name": _text(person, "given_name"),
         "family_name": _text(person, "family_name"),
-        "email": _first(person, "email_addresses", "address"),
-        "postal_code": _first(person, "postal_addresses", "postal_code"),
+        "email": first_entry(person, "email_addresses", "address"),
+        "postal_code": first_entry(person, "postal_addresses", "postal_code"),
     }
     form = PersonForm(formdata=MultiDict(values))
     form.validate()
@@ -85,7 +85,7 @@ def _text(mapping: dict, key: str, where: str = "person") -> str:
     return value
 
 
-def _first(person: dict, key: str, field: str) -> str:
+def first_entry(person: dict, key: str, field: str) -> str:
     """`field` of the primary entry of the list `key` (or of its first entry)."""
     entries = person.get(key) or []
     if not isinstance(entries, list) or not all(isinstance(each, dict) for each in entries):

@@ -67,15 +67,18 @@ class SignatoryList:
         return len(self.organizations)
 
 
+def current_approved() -> Select:
+    """A select of every letter's approved signatures of its current text: those shown to the
+    public and in the packet (the API's signatories too)."""
+    return (
+        select(Signature)
+        .join(Letter, Letter.id == Signature.letter_id)
+        .where(Signature.state == SignatureState.APPROVED, Signature.version == Letter.version)
+    )
+
+
 def current_signatures(letter: Letter) -> list[Signature]:
-    """Approved signatures of the current text: those shown to the public and in the packet."""
-    return db.session.scalars(
-        select(Signature).where(
-            Signature.letter_id == letter.id,
-            Signature.state == SignatureState.APPROVED,
-            Signature.version == letter.version,
-        )
-    ).all()
+    return db.session.scalars(current_approved().where(Signature.letter_id == letter.id)).all()
 
 
 def public_list(letter: Letter) -> SignatoryList:

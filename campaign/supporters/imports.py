@@ -275,7 +275,7 @@ def _import_row(
     values = _values(supporter_import, line, row, outcome)
     if values is None:
         return
-    mark = _suppression_mark(supporter_import.coalition_id, values["email"])
+    mark = suppression_mark(supporter_import.coalition_id, values["email"])
     if mark == "erased":
         outcome.problem(line, _column_of(supporter_import, "email") or "email", "erased")
         return
@@ -292,9 +292,9 @@ def _import_row(
     (outcome.subscribe if subscribed else outcome.unsubscribe).append(saved.id)
 
 
-def _suppression_mark(coalition_id: int, address: str) -> str | None:
+def suppression_mark(coalition_id: int, address: str) -> str | None:
     """ "erased", "suppressed" or None: what the coalition's do-not-email list says of the address
-    (erasure leaves no record to match, only this mark)."""
+    (erasure leaves no record to match, only this mark). The API's signup helper screens with it too."""
     marks = {mark for _, mark in address_screening.send(coalition_id, address=address) if mark}
     return "erased" if "erased" in marks else next(iter(marks), None)
 

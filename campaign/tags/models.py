@@ -26,6 +26,8 @@ class Tag(db.Model):
     folded_name: Mapped[str] = mapped_column(String(FOLDED_MAX))
     created_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    # Its last renaming: the API's modified_date, which a sync compares to fetch what changed.
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
 
 
 class Tagging(db.Model):

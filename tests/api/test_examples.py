@@ -11,6 +11,7 @@ import pytest
 
 from campaign.api.models import Scope
 from tests.api.events_world import RECORD_ATTENDANCE, event_examples  # noqa: F401 - its world
+from tests.api.records import SIGNUP, SIGNUP_WITHOUT_CONSENT, add_records
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "docs" / "api"
 TOKEN = "cdk_your-api-key"  # in the examples, in place of the real one made for the test
@@ -29,6 +30,13 @@ REQUESTS = {
     "event": ("/api/v1/events/2", Scope.READ_COUNTS),
     "attendances": ("/api/v1/events/1/attendances", Scope.READ_PEOPLE),
     "record_attendance": ("/api/v1/events/2/attendances", Scope.WRITE, RECORD_ATTENDANCE),
+    "tags": ("/api/v1/tags", Scope.READ_PEOPLE),
+    "taggings": ("/api/v1/tags/1/taggings", Scope.READ_PEOPLE),
+    "person_signup": ("/api/v1/people", Scope.WRITE, SIGNUP),
+    "error_signup_consent": ("/api/v1/people", Scope.WRITE, SIGNUP_WITHOUT_CONSENT),
+    "letters": ("/api/v1/letters", Scope.READ_COUNTS),
+    "letter_signatories": ("/api/v1/letters/1/signatories", Scope.READ_COUNTS),
+    "forms": ("/api/v1/forms", Scope.READ_COUNTS),
 }
 
 
@@ -51,6 +59,7 @@ def example(path: str, token: str | None, response, body: dict | None = None) ->
 @pytest.mark.parametrize("name", sorted(REQUESTS))
 def test_each_example_is_what_the_api_answers(coalition, add_people, make_key, client, name):
     assert add_people(coalition) == [1, 2], "the examples' people are the first two rows"
+    add_records(coalition, [1, 2])
     path, scope, *body = REQUESTS[name]
     body = body[0] if body else None
     token = make_key(coalition, scope) if scope else None

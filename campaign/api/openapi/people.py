@@ -6,12 +6,16 @@ from campaign.api.openapi.parts import (
     LINK,
     PAGING,
     PERSONAL,
+    WRITE,
     body,
     collection,
     error,
     path_id,
 )
 from campaign.api.people import FILTER_HELP
+from campaign.api.person_input import LANGUAGES
+from campaign.api.signup_input import MAX_TAGS, STATUSES
+from campaign.tags.models import NAME_MAX
 
 PERSON = {
     "type": "object",
@@ -63,7 +67,65 @@ _FILTER = {
     "schema": {"type": "string", "pattern": f"^modified_date (gt|lt|eq) '{_DAY}{_TIME}'$"},
 }
 
-SCHEMAS = {"People": collection("osdi:people", "Person"), "Person": PERSON}
+NAME = {"type": "string", "maxLength": 80}
+SIGNUP = {
+    "type": "object",
+    "required": ["person"],
+    "properties": {
+        "person": {
+            "type": "object",
+            "required": ["email_addresses"],
+            "properties": {
+                "given_name": NAME,
+                "family_name": NAME,
+                "email_addresses": {
+                    "type": "array",
+                    "minItems": 1,
+                    "items": {
+                        "type": "object",
+                        "required": ["address"],
+                        "properties": {
+                            "primary": {"type": "boolean"},
+                            "address": {"type": "string", "format": "email", "maxLength": 254},
+                            "status": {"enum": list(STATUSES)},
+                        },
+                    },
+                },
+                "postal_addresses": {
+                    "type": "array",
+                    "items": {
+                        "type": "object",
+                        "properties": {"primary": {"type": "boolean"}, "postal_code": {"type": "string"}},
+                    },
+                },
+                "languages_spoken": {"type": "array", "items": {"type": "string"}},
+            },
+        },
+        "add_tags": {
+            "type": "array",
+            "maxItems": MAX_TAGS,
+            "items": {"type": "string", "minLength": 1, "maxLength": NAME_MAX},
+        },
+        "consent": {
+            "type": "object",
+            "description": "The words the person agreed to, in their language: the only way to subscribe "
+            "them. Status subscribed without them is a 400; someone who unsubscribed stays unsubscribed.",
+            "required": ["wording"],
+            "properties": {
+                "wording": {"type": "string", "minLength": 1, "maxLength": 2000},
+                "language": {"enum": list(LANGUAGES)},
+            },
+        },
+    },
+}
+RECEIVED = {"type": "object", "required": ["notice"], "properties": {"notice": {"type": "string"}}}
+
+SCHEMAS = {
+    "People": collection("osdi:people", "Person"),
+    "Person": PERSON,
+    "PersonSignup": SIGNUP,
+    "SignupReceived": RECEIVED,
+}
 PATHS = {
     "/people": {
         "get": {
@@ -74,7 +136,19 @@ PATHS = {
                 "400": error("A filter or paging value the API does not take"),
             }
             | PERSONAL,
-        }
+        },
+        "post": {
+            "summary": "The person signup helper: add a person or match them by email, and tag them",
+            "requestBody": {"required": True, **body("PersonSignup", "application/json")},
+            "responses": {
+                "200": {
+                    "description": "Received: the same answer for a new person and one on file",
+                    **body("SignupReceived"),
+                },
+                "400": error("A value the API does not take, or status subscribed without a consent wording"),
+            }
+            | WRITE,
+        },
     },
     "/people/{id}": {
         "get": {

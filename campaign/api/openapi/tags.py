@@ -1,0 +1,121 @@
+"""OSDI tags and taggings in the OpenAPI description."""
+
+from campaign.api.openapi.parts import (
+    DATE_TIME,
+    IDENTIFIERS,
+    LINK,
+    PAGING,
+    PERSONAL,
+    WRITE,
+    body,
+    collection,
+    error,
+    path_id,
+)
+from campaign.core.urls import MAX_ID
+
+TAG = {
+    "type": "object",
+    "required": ["identifiers", "created_date", "modified_date", "name", "_links"],
+    "properties": {
+        "identifiers": IDENTIFIERS,
+        "created_date": DATE_TIME,
+        "modified_date": DATE_TIME,
+        "name": {"type": "string"},
+        "_links": {
+            "type": "object",
+            "required": ["self", "osdi:taggings"],
+            "properties": {"self": LINK, "osdi:taggings": LINK},
+        },
+    },
+}
+TAGGING = {
+    "type": "object",
+    "required": ["identifiers", "created_date", "modified_date", "item_type", "_links"],
+    "properties": {
+        "identifiers": IDENTIFIERS,
+        "created_date": DATE_TIME,
+        "modified_date": DATE_TIME,
+        "item_type": {"const": "osdi:person"},
+        "_links": {
+            "type": "object",
+            "required": ["self", "osdi:tag", "osdi:person"],
+            "properties": {"self": LINK, "osdi:tag": LINK, "osdi:person": LINK},
+        },
+    },
+}
+NEW_TAGGING = {
+    "type": "object",
+    "required": ["_links"],
+    "properties": {
+        "_links": {
+            "type": "object",
+            "required": ["osdi:person"],
+            "properties": {"osdi:person": LINK},
+        }
+    },
+}
+
+SCHEMAS = {
+    "Tags": collection("osdi:tags", "Tag"),
+    "Tag": TAG,
+    "Taggings": collection("osdi:taggings", "Tagging"),
+    "Tagging": TAGGING,
+    "NewTagging": NEW_TAGGING,
+}
+_NO_TAG = {"404": error("No such tag in this key's coalition")}
+PATHS = {
+    "/tags": {
+        "get": {
+            "summary": "The coalition's tags, a page at a time",
+            "parameters": PAGING,
+            "responses": {
+                "200": {"description": "A page of tags", **body("Tags")},
+                "400": error("A paging value the API does not take"),
+            }
+            | PERSONAL,
+        }
+    },
+    "/tags/{tag_id}": {
+        "get": {
+            "summary": "One tag",
+            "parameters": [path_id("tag_id")],
+            "responses": {"200": {"description": "The tag", **body("Tag")}} | _NO_TAG | PERSONAL,
+        }
+    },
+    "/tags/{tag_id}/taggings": {
+        "get": {
+            "summary": "The people on file carrying the tag, a page at a time (logged as an export)",
+            "parameters": [path_id("tag_id"), *PAGING],
+            "responses": {
+                "200": {"description": "A page of taggings", **body("Taggings")},
+                "400": error("A paging value the API does not take"),
+            }
+            | _NO_TAG
+            | PERSONAL,
+        },
+        "post": {
+            "summary": "Tag a person on file (twice is the same tagging)",
+            # Beyond the largest id a POST finds no route of its own and meets the GET's: a 405.
+            "parameters": [path_id("tag_id") | {"schema": {"type": "integer", "maximum": MAX_ID}}],
+            "requestBody": {"required": True, **body("NewTagging", "application/json")},
+            "responses": {
+                "200": {"description": "The tagging", **body("Tagging")},
+                "400": error("No link to a person of this key's coalition"),
+            }
+            | _NO_TAG
+            | WRITE,
+        },
+    },
+    "/tags/{tag_id}/taggings/{tagging_id}": {
+        "get": {
+            "summary": "One tagging (logged as an export)",
+            "parameters": [path_id("tag_id"), path_id("tagging_id")],
+            "responses": {
+                "200": {"description": "The tagging", **body("Tagging")},
+                "404": error("No such tag, or no such tagging of a person on file"),
+            }
+            | PERSONAL,
+        }
+    },
+}
