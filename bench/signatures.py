@@ -398,7 +398,7 @@ def time_export(petition_id: int) -> dict:
     petition = db.session.get(Petition, petition_id)
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     started = time.perf_counter()
-    size = sum(len(chunk) for chunk in csv_lines(exports.HEADER, exports.rows(petition)))
+    size = sum(len(chunk) for chunk in csv_lines(exports.SHEET.columns, exports.rows(petition)))
     seconds = time.perf_counter() - started
     grown_mb = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024
     return {

@@ -11,24 +11,25 @@ from campaign.petitions.models import Petition, PetitionSignature, SignatureStat
 from campaign.supporters import action_network
 from campaign.supporters.models import Supporter
 
-HEADER = (
-    "first_name",
-    "last_name",
-    "email",
-    "zip_code",
-    "city",
-    "state",
-    "county",
-    "source",
-    "status",
-    "comment",
-    "signed_at_utc",
-    "confirmed_at_utc",
+# Action Network's sheet has the person and place columns only: it has no column for our sources
+# and states.
+SHEET = action_network.Sheet(
+    columns=(
+        "first_name",
+        "last_name",
+        "email",
+        "zip_code",
+        "city",
+        "state",
+        "county",
+        "source",
+        "status",
+        "comment",
+        "signed_at_utc",
+        "confirmed_at_utc",
+    ),
+    action_network=("first_name", "last_name", "email", "zip_code", "city", "state", "county"),
 )
-# The same sheet with Action Network's headers, for a member organization's upload there: the
-# person and place columns only (AN has no column for our sources and states).
-ACTION_NETWORK_FIELDS = ("first_name", "last_name", "email", "zip_code", "city", "state", "county")
-ACTION_NETWORK_HEADER = action_network.headers(ACTION_NETWORK_FIELDS)
 EXPORTED = (SignatureState.CONFIRMED, SignatureState.QUARANTINED)
 # Its sheet has no status column to tell a quarantined row (a bot, or an address never
 # confirmed) from a signer, and Action Network takes every row as a person: signers only.
@@ -113,8 +114,3 @@ def rows(
             signed,
             confirmed or "",
         )
-
-
-def action_network_rows(petition: Petition) -> Iterator[tuple]:
-    width = len(ACTION_NETWORK_FIELDS)
-    return (row[:width] for row in rows(petition, ACTION_NETWORK_EXPORTED, people_only=True))

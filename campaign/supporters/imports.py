@@ -10,6 +10,7 @@ from sqlalchemy import insert, select, update
 from werkzeug.datastructures import FileStorage
 
 from campaign.core.addresses import NotSendable, sendable_address
+from campaign.core.exports import FORMULA_STARTS
 from campaign.core.outbox import utcnow
 from campaign.core.text import CONTROL, one_line
 from campaign.extensions import db
@@ -326,7 +327,7 @@ def _values(supporter_import: SupporterImport, line: int, row: list[str], outcom
     for field, header, cell in zip(supporter_import.mapping, supporter_import.headers, row, strict=False):
         if not field:
             continue
-        cell = cell.strip()
+        cell = _unescaped(cell.strip())
         if CONTROL.search(cell) or "\n" in cell or "\r" in cell:
             outcome.problem(line, header, "control_characters")
             return None
@@ -351,6 +352,12 @@ def _values(supporter_import: SupporterImport, line: int, row: list[str], outcom
     elif zip_code:
         outcome.problem(line, columns["zip_code"], "bad_zip_code", skipped=False)
     return {name: value for name, value in values.items() if value != "" or name == "first_name"}
+
+
+def _unescaped(cell: str) -> str:
+    """The cell as it was before a formula-safe export (ours, core/exports.py) put an apostrophe
+    before its first character: "'+16155550100" is the phone number "+16155550100"."""
+    return cell[1:] if cell[:1] == "'" and cell[1:2] in FORMULA_STARTS else cell
 
 
 def _language(value: str) -> str:
