@@ -43,6 +43,15 @@ PROBLEMS = {
     "unknown_status": _l("No subscription status we know: imported as not subscribed."),
 }
 
+WAITING_FOR_A_WORKER = _l(
+    "The background worker hasn’t picked this up yet. If this lasts, check that the worker is running."
+)
+
+
+def worker_hint(supporter_import: SupporterImport) -> str:
+    """What the progress page says besides the figures: "" unless the import waits for a worker."""
+    return str(WAITING_FOR_A_WORKER) if supporter_import.waits_for_a_worker(utcnow()) else ""
+
 
 def store_upload(coalition_id: int, user_id: int, upload: FileStorage) -> SupporterImport:
     """Copy the upload to the instance folder in chunks, sealed (it holds people's names and

@@ -81,6 +81,17 @@ def redis_url(services_up):
     broker.flushdb()  # the session's queues and rate-limit counters: nothing is left for the next run
 
 
+@pytest.fixture
+def kill_broker(services_up):
+    """A broker of the test's own, empty, for workers it kills or whose database it stops: the
+    session worker never takes their tasks, nor they the session's."""
+    url = f"redis://{REDIS_HOST}:{REDIS_PORT}/{KILL_TEST_REDIS_DB}"
+    broker = redis.Redis.from_url(url)
+    broker.flushdb()
+    yield url
+    broker.flushdb()  # a killed worker's unacknowledged message stays there otherwise
+
+
 class SmtpInbox:
     """What the real SMTP server received, parsed, safe to read from the test thread.
 
