@@ -221,8 +221,13 @@ def _import_batch(supporter_import: SupporterImport, batch: list) -> bool:
         db.session.rollback()
         return False
     outcome = _Outcome()
-    for line, row in batch:
-        _import_row(supporter_import, line, row, outcome)
+    checked = [
+        (line, values) for line, row in batch if (values := _checked(supporter_import, line, row, outcome))
+    ]
+    # The do-not-email list is asked once for the batch: a query per row was half an import's time.
+    marks = _suppression_marks(supporter_import.coalition_id, [values["email"] for _, values in checked])
+    for line, values in checked:
+        _import_row(supporter_import, line, values, marks.get(values["email"]), outcome)
     outcome.save(supporter_import)
     db.session.execute(
         update(SupporterImport)
@@ -276,16 +281,20 @@ class _Outcome:
             db.session.execute(insert(Consent), [consent | {"supporter_id": id_} for id_ in self.subscribe])
 
 
-def _import_row(
+def _checked(
     supporter_import: SupporterImport, line: int, row: list[str] | None, outcome: _Outcome
-) -> None:
+) -> dict | None:
+    """The row's values to import, or None (and the problem noted) if it is skipped."""
     if row is None:
         outcome.problem(line, "", "unreadable_row")
-        return
-    values = _values(supporter_import, line, row, outcome)
-    if values is None:
-        return
-    mark = _suppression_mark(supporter_import.coalition_id, values["email"])
+        return None
+    return _values(supporter_import, line, row, outcome)
+
+
+def _import_row(
+    supporter_import: SupporterImport, line: int, values: dict, mark: str | None, outcome: _Outcome
+) -> None:
+    """`mark`: what the coalition's do-not-email list says of the address, if anything."""
     if mark == "erased":
         outcome.problem(line, _column_of(supporter_import, "email") or "email", "erased")
         return
@@ -302,11 +311,15 @@ def _import_row(
     (outcome.subscribe if subscribed else outcome.unsubscribe).append(saved.id)
 
 
-def _suppression_mark(coalition_id: int, address: str) -> str | None:
-    """ "erased", "suppressed" or None: what the coalition's do-not-email list says of the address
-    (erasure leaves no record to match, only this mark)."""
-    marks = {mark for _, mark in address_screening.send(coalition_id, address=address) if mark}
-    return "erased" if "erased" in marks else next(iter(marks), None)
+def _suppression_marks(coalition_id: int, addresses: list[str]) -> dict[str, str]:
+    """What the coalition's do-not-email list says of the addresses it marks: "erased" or
+    "suppressed" by address (erasure leaves no record to match, only this mark)."""
+    marks: dict[str, str] = {}
+    for _, marked in address_screening.send(coalition_id, addresses=addresses):
+        for address, mark in (marked or {}).items():
+            if marks.get(address) != "erased":  # the stronger mark wins
+                marks[address] = mark
+    return marks
 
 
 def _subscribed(supporter_import: SupporterImport, line: int, status: str, outcome: _Outcome) -> bool:

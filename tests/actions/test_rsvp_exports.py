@@ -1,29 +1,19 @@
 """The RSVPs' spreadsheet, per day of action and per event: for owners and admins, logged,
 formula-safe, people on file only, never a private place or the host's details."""
 
-import csv
-import io
-
 import pytest
 from sqlalchemy import select
 
 from campaign.actions import rsvps
 from campaign.actions.models import RsvpState
 from campaign.coalitions import services as coalitions
-from campaign.coalitions.models import CoalitionRole, Role
 from campaign.core.exports import ExportLog
 from campaign.supporters import services as supporters
 from tests.actions.conftest import DAY_FIELDS, NOW, row, rsvp_as
+from tests.sheets import ROLES_AND_ANSWERS, by_email, log_in_as, on_file, read_sheet
+from tests.supporters import import_files
 
-AN_HEADER = [
-    "first_name",
-    "last_name",
-    "email",
-    "zip_code",
-    "can2_phone",
-    "language",
-    "can2_subscription_status",
-]
+AN_HEADER = list(import_files.AN_HEADER)
 SECRET_PLACE = ("St. Anne's parish hall", "1 Hidden Way")
 HOST = ("host-secret@example.org", "Hostina Contacto")
 
@@ -43,16 +33,6 @@ def private_event(db, make_event):
     return event
 
 
-def on_file(db, coalition, email, first_name="Ana", **fields) -> int:
-    """A person the coalition has on file (confirmed), as an import or an email click leaves them."""
-    saved = supporters.save_supporter(
-        coalition.id, email=email, first_name=first_name, language=fields.pop("language", "en"),
-        confirmed=True, **fields,
-    )  # fmt: skip
-    db.session.commit()
-    return saved.id
-
-
 def urls(coalition, event) -> list[str]:
     base = f"/coalitions/{coalition.slug}/actions/{event.day_id}"
     return [f"{base}/rsvps.csv", f"{base}/events/{event.id}/rsvps.csv"]
@@ -61,30 +41,17 @@ def urls(coalition, event) -> list[str]:
 def sheet(client, url: str) -> list[list[str]]:
     response = client.get(url)
     assert response.status_code == 200, url
-    body = response.get_data()
-    assert body.startswith(b"\xef\xbb\xbf")
-    return list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
+    return read_sheet(response.get_data())
 
 
-def people(rows: list[list[str]]) -> dict[str, dict[str, str]]:
-    header, *rest = rows
-    return {row[header.index("email")]: dict(zip(header, row, strict=True)) for row in rest}
-
-
-@pytest.mark.parametrize(
-    ("role", "status"),
-    [(Role.VIEWER, 403), (Role.ORGANIZER, 403), (Role.ADMIN, 200), (Role.OWNER, 200)],
-)
+@pytest.mark.parametrize(("role", "status"), ROLES_AND_ANSWERS)
 def test_only_owners_and_admins_download_them(
     db, client, coalition, private_event, make_user, login, role, status
 ):
     on_file(db, coalition, "ana@example.org")
     rsvp_as(private_event, "ana@example.org")
     db.session.commit()
-    user = make_user(email=f"{role.name.lower()}-teammate@example.org")
-    db.session.add(CoalitionRole(coalition=coalition, user=user, role=role))
-    db.session.commit()
-    login(user.email)
+    log_in_as(db, coalition, make_user, login, role)
     for url in urls(coalition, private_event):
         for query in ("", "?columns=action_network"):
             response = client.get(url + query)
@@ -156,8 +123,8 @@ def test_people_on_file_only_and_the_record_not_what_was_typed(db, client, coali
     for url in urls(coalition, private_event):
         for query in ("", "?columns=action_network"):
             rows = sheet(client, url + query)
-            assert list(people(rows)) == ["maria@example.org"], (url, query)
-            maria = people(rows)["maria@example.org"]
+            assert list(by_email(rows)) == ["maria@example.org"], (url, query)
+            maria = by_email(rows)["maria@example.org"]
             assert (maria["first_name"], maria["last_name"]) == ("María", "Núñez")
             text = repr(rows)
             assert "Impostor" not in text and "Erased" not in text and "Nobody" not in text
@@ -200,24 +167,24 @@ def test_our_columns_and_action_networks(db, client, coalition, private_event):
             *AN_HEADER[:4], "phone", "language", "subscription", "event", "event_city", "event_state",
             "event_starts_at_utc", "rsvp_status", "rsvped_at_utc", "checked_in_at_utc",
         ]  # fmt: skip
-        by_email = people(ours)
-        assert {email: row["rsvp_status"] for email, row in by_email.items()} == {
+        people = by_email(ours)
+        assert {email: row["rsvp_status"] for email, row in people.items()} == {
             "maria@example.org": RsvpState.GOING.value,
             "luis@example.org": RsvpState.CANCELLED.value,
             "walkin@example.org": RsvpState.WALK_IN.value,
         }
-        maria = by_email["maria@example.org"]
+        maria = people["maria@example.org"]
         assert (maria["first_name"], maria["event"], maria["event_city"], maria["event_state"]) == (
             "María José", private_event.title, "Philadelphia", "PA",
         )  # fmt: skip
         assert maria["event_starts_at_utc"] == private_event.starts_at.strftime("%Y-%m-%d %H:%M")
-        assert by_email["walkin@example.org"]["checked_in_at_utc"] and not maria["checked_in_at_utc"]
+        assert people["walkin@example.org"]["checked_in_at_utc"] and not maria["checked_in_at_utc"]
 
         theirs = sheet(client, url + "?columns=action_network")
         assert theirs[0] == AN_HEADER
-        assert sorted(people(theirs)) == ["maria@example.org", "walkin@example.org"]
-        assert people(theirs)["maria@example.org"]["can2_subscription_status"] == "unsubscribed"
-        assert people(theirs)["walkin@example.org"]["can2_subscription_status"] == "subscribed"
+        assert sorted(by_email(theirs)) == ["maria@example.org", "walkin@example.org"]
+        assert by_email(theirs)["maria@example.org"]["can2_subscription_status"] == "unsubscribed"
+        assert by_email(theirs)["walkin@example.org"]["can2_subscription_status"] == "subscribed"
 
 
 @pytest.mark.parametrize("start", ["=", "+", "-", "@"])
@@ -227,5 +194,5 @@ def test_a_name_that_looks_like_a_formula_stays_text(db, client, coalition, priv
     db.session.commit()
     for url in urls(coalition, private_event):
         for query in ("", "?columns=action_network"):
-            ana = people(sheet(client, url + query))["ana@example.org"]
+            ana = by_email(sheet(client, url + query))["ana@example.org"]
             assert (ana["first_name"], ana["last_name"]) == (f"'{start}cmd|' /C calc'!A0", "Ibáñez")

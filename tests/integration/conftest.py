@@ -40,8 +40,9 @@ ARTIFACTS = ROOT / "test-artifacts"
 # Redis databases. Without xdist the run is gw0's.
 XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
 # Per worker: its session broker, a database number of its own flushed at the start and end of the run,
-# and the broker of tests that kill a worker (test_notifications.py), so the session worker never
-# takes their tasks, flushed before and after each. bench/ uses 12 (fanout) and 15 (dead_connections).
+# and the broker of tests that kill a worker or stop its database (`kill_broker`), so the session
+# worker never takes their tasks, flushed before and after each. bench/ uses 12 (fanout, signatures), 15
+# (dead_connections) and 1 (api).
 REDIS_DB_PAIRS = ((13, 14), (10, 11), (8, 9), (6, 7), (4, 5), (2, 3))
 # CAMPAIGN_TEST_REDIS_SLOT shifts the pairs, so that runs in two checkouts at once (with -n 1)
 # never take each other's tasks.

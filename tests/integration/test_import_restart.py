@@ -2,7 +2,6 @@
 the run that failed is run again by the outbox and goes on from its last committed batch, with
 no row imported twice. The database is a cluster of the test's own, never the shared one."""
 
-import io
 import re
 from pathlib import Path
 
@@ -16,7 +15,7 @@ from campaign.supporters import import_files
 from campaign.supporters.models import Consent, ImportProblem, ImportState, Supporter, SupporterImport
 from tests.integration.clusters import own_cluster
 from tests.integration.conftest import make_app
-from tests.integration.helpers import log_in, make_coalition, make_organizer
+from tests.integration.helpers import confirm_import, log_in, make_coalition, make_organizer, upload_import
 from tests.services import migrate, wait_until
 from tests.supporters.import_files import big_file
 
@@ -25,7 +24,6 @@ pytestmark = pytest.mark.integration
 ROWS = 10_000
 BATCH = 100  # a hundred commits: the database stops between two, or in the middle of one
 STOP_AFTER = 1_000  # rows committed when the database is stopped
-MAPPED = ["first_name", "last_name", "email", "zip_code", "phone", "language", "subscription"]
 
 
 @pytest.fixture
@@ -48,15 +46,8 @@ def test_an_import_goes_on_after_the_database_comes_back_with_nothing_twice(
     client = app.test_client()
     log_in(client, owner)
     data, expected = big_file(ROWS)
-    uploaded = client.post(
-        f"/coalitions/{slug}/supporters/imports/new",
-        data={"file": (io.BytesIO(data), "an-export.csv")},
-        content_type="multipart/form-data",
-    )
-    page = uploaded.location
-    form = {f"columns-{n}": field for n, field in enumerate(MAPPED)}
-    form |= {"consent_wording": "Email me news.", "consent_language": "es", "confirmed": "y"}
-    assert client.post(page, data=form).status_code == 302
+    page = upload_import(client, slug, data)
+    confirm_import(client, page)
 
     wait_until(
         lambda: progress(client, page)["rows_done"] >= STOP_AFTER, 60, interval=0.02, message="progress"

@@ -1,40 +1,18 @@
 """The supporters' spreadsheet: for owners and admins, logged, formula-safe, people on file only,
 with our columns or Action Network's, which our own import reads back."""
 
-import csv
-import io
-
 import pytest
 from sqlalchemy import select
 
 from campaign.coalitions import services as coalitions
-from campaign.coalitions.models import CoalitionRole, Role
 from campaign.core.exports import ExportLog
 from campaign.supporters import services
-from campaign.supporters.models import Subscription, Supporter
+from campaign.supporters.models import Subscription
+from tests.sheets import ROLES_AND_ANSWERS, by_email, log_in_as, on_file, read_sheet
+from tests.supporters import import_files
 from tests.supporters.test_import_supporters import confirm, import_folder, upload, uploaded  # noqa: F401
 
-AN_HEADER = [
-    "first_name",
-    "last_name",
-    "email",
-    "zip_code",
-    "can2_phone",
-    "language",
-    "can2_subscription_status",
-]
-
-
-def add(db, coalition, email, first_name="Ana", confirmed=True, subscribed=False, **fields) -> Supporter:
-    saved = services.save_supporter(
-        coalition.id, email=email, first_name=first_name, language=fields.pop("language", "en"),
-        confirmed=confirmed, **fields,
-    )  # fmt: skip
-    supporter = db.session.get(Supporter, saved.id)
-    if subscribed:
-        services.record_consent(supporter, "Email me news.", supporter.language, source="test")
-    db.session.commit()
-    return supporter
+AN_HEADER = list(import_files.AN_HEADER)
 
 
 def download(client, coalition, query="") -> tuple[int, bytes]:
@@ -42,26 +20,10 @@ def download(client, coalition, query="") -> tuple[int, bytes]:
     return response.status_code, response.get_data()
 
 
-def sheet(body: bytes) -> list[list[str]]:
-    assert body.startswith(b"\xef\xbb\xbf"), "Excel reads UTF-8 only after a byte order mark"
-    return list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
-
-
-def by_email(rows: list[list[str]]) -> dict[str, dict[str, str]]:
-    header, *people = rows
-    return {person[header.index("email")]: dict(zip(header, person, strict=True)) for person in people}
-
-
-@pytest.mark.parametrize(
-    ("role", "status"),
-    [(Role.VIEWER, 403), (Role.ORGANIZER, 403), (Role.ADMIN, 200), (Role.OWNER, 200)],
-)
+@pytest.mark.parametrize(("role", "status"), ROLES_AND_ANSWERS)
 def test_only_owners_and_admins_download_it(db, client, coalition, make_user, login, role, status):
-    add(db, coalition, "ana@example.org")
-    user = make_user(email=f"{role.name.lower()}-teammate@example.org")
-    db.session.add(CoalitionRole(coalition=coalition, user=user, role=role))
-    db.session.commit()
-    login(user.email)
+    on_file(db, coalition, "ana@example.org")
+    log_in_as(db, coalition, make_user, login, role)
     for query in ("", "?columns=action_network"):
         code, body = download(client, coalition, query)
         assert code == status, (role, query)
@@ -73,7 +35,7 @@ def test_only_owners_and_admins_download_it(db, client, coalition, make_user, lo
 
 
 def test_another_coalition_gets_not_found_and_sees_nobody(db, client, coalition, make_user, login):
-    add(db, coalition, "ana@example.org")
+    on_file(db, coalition, "ana@example.org")
     outsider = make_user(email="outsider@example.org")
     coalitions.create_coalition(outsider, "Another coalition", "", "Fresno")
     db.session.commit()
@@ -84,8 +46,8 @@ def test_another_coalition_gets_not_found_and_sees_nobody(db, client, coalition,
 
 
 def test_each_download_is_logged_with_its_sheet_and_count(db, client, coalition):
-    add(db, coalition, "ana@example.org")
-    add(db, coalition, "luis@example.org")
+    on_file(db, coalition, "ana@example.org")
+    on_file(db, coalition, "luis@example.org")
     download(client, coalition)
     download(client, coalition, "?columns=action_network")
     logged = db.session.execute(select(ExportLog.what, ExportLog.row_count, ExportLog.user_id)).all()
@@ -98,7 +60,7 @@ def test_each_download_is_logged_with_its_sheet_and_count(db, client, coalition)
 
 @pytest.mark.parametrize("start", ["=", "+", "-", "@"])
 def test_a_cell_that_looks_like_a_formula_stays_text(db, client, coalition, start):
-    add(
+    on_file(
         db,
         coalition,
         "ana@example.org",
@@ -106,34 +68,34 @@ def test_a_cell_that_looks_like_a_formula_stays_text(db, client, coalition, star
         last_name=start + "1",
     )
     for query in ("", "?columns=action_network"):
-        ana = by_email(sheet(download(client, coalition, query)[1]))["ana@example.org"]
+        ana = by_email(read_sheet(download(client, coalition, query)[1]))["ana@example.org"]
         assert ana["first_name"] == f'\'{start}HYPERLINK("http://x.example")'
         assert ana["last_name"] == f"'{start}1"
 
 
 def test_only_people_on_file_confirmed_and_not_erased(db, client, coalition):
-    add(db, coalition, "kept@example.org")
-    add(db, coalition, "typed@example.org", confirmed=False)  # anyone may type an address into a form
-    add(db, coalition, "gone@example.org", first_name="Erased")
+    on_file(db, coalition, "kept@example.org")
+    on_file(db, coalition, "typed@example.org", confirmed=False)  # anyone may type an address into a form
+    on_file(db, coalition, "gone@example.org", first_name="Erased")
     services.erase_supporter_data("gone@example.org")
     db.session.commit()
     for query in ("", "?columns=action_network"):
-        rows = sheet(download(client, coalition, query)[1])
+        rows = read_sheet(download(client, coalition, query)[1])
         assert list(by_email(rows)) == ["kept@example.org"]
         assert b"Erased" not in download(client, coalition, query)[1]
     assert set(db.session.scalars(select(ExportLog.row_count))) == {1}
 
 
 def test_our_columns_say_everything_and_action_networks_are_its_own(db, client, coalition):
-    add(
+    on_file(
         db, coalition, "maria@example.org", first_name="María José", last_name="Núñez Peña",
         zip_code="37203", phone="+16155550100", language="es", subscribed=True,
     )  # fmt: skip
-    add(db, coalition, "luis@example.org", first_name="Luis")  # never asked: no consent
-    add(db, coalition, "out@example.org", first_name="Out", subscribed=True)
+    on_file(db, coalition, "luis@example.org", first_name="Luis")  # never asked: no consent
+    on_file(db, coalition, "out@example.org", first_name="Out", subscribed=True)
     services.unsubscribe(services.find_supporter(coalition.id, "out@example.org"))
     db.session.commit()
-    ours = sheet(download(client, coalition)[1])
+    ours = read_sheet(download(client, coalition)[1])
     assert ours[0] == [*AN_HEADER[:4], "phone", "language", "subscription", "added_at_utc"]
     maria = by_email(ours)["maria@example.org"]
     # A "+" starts a formula too: the international form of a number is escaped like any cell.
@@ -145,7 +107,7 @@ def test_our_columns_say_everything_and_action_networks_are_its_own(db, client, 
     assert (maria["language"], maria["subscription"]) == ("es", "subscribed")
     assert by_email(ours)["luis@example.org"]["subscription"] == "not_asked"
 
-    theirs = sheet(download(client, coalition, "?columns=action_network")[1])
+    theirs = read_sheet(download(client, coalition, "?columns=action_network")[1])
     assert theirs[0] == AN_HEADER
     assert theirs[1] == [
         "María José",
@@ -167,7 +129,7 @@ def test_our_columns_say_everything_and_action_networks_are_its_own(db, client, 
 def test_the_action_network_sheet_imports_back_as_it_was(db, client, coalition, import_folder):  # noqa: F811
     """Spanish names survive the trip in UTF-8 (the byte order mark read as such), cells escaped
     as formulas come back as they were, and nobody is subscribed on the way who was not."""
-    add(
+    on_file(
         db,
         coalition,
         "maria@example.org",
@@ -177,7 +139,7 @@ def test_the_action_network_sheet_imports_back_as_it_was(db, client, coalition, 
         language="es",
         subscribed=True,
     )
-    add(db, coalition, "jose@example.org", first_name="José", last_name="-Peña", phone="+16155550101")
+    on_file(db, coalition, "jose@example.org", first_name="José", last_name="-Peña", phone="+16155550101")
     body = download(client, coalition, "?columns=action_network")[1]
     owner = coalition.roles[0].user
     other = coalitions.create_coalition(
@@ -213,10 +175,10 @@ def test_the_action_network_sheet_imports_back_as_it_was(db, client, coalition, 
 def test_hostile_bytes_in_a_stored_name_come_out_as_one_quoted_cell(db, client, coalition):
     """Names stored before today's input rules, or by the import: commas, quotes, line breaks
     and a formula after a line break stay inside their cell, as text."""
-    supporter = add(db, coalition, "ana@example.org")
+    supporter = on_file(db, coalition, "ana@example.org")
     supporter.first_name = 'Ana, "la jefa"\r\n=1+1'
     supporter.last_name = "x" * 10_000
     db.session.commit()
-    ana = by_email(sheet(download(client, coalition)[1]))["ana@example.org"]
+    ana = by_email(read_sheet(download(client, coalition)[1]))["ana@example.org"]
     assert ana["first_name"] == 'Ana, "la jefa"\r\n=1+1'
     assert ana["last_name"] == "x" * 10_000
