@@ -57,8 +57,9 @@ def rows(
     petition: Petition, states: tuple[SignatureState, ...] = EXPORTED, people_only: bool = False
 ) -> Iterator[tuple]:
     """Read on the session's connection, past the ORM, and the contact columns decrypted here with
-    the keys looked up once: per row, that is what a million-row export spends its time on."""
-    decrypt = decryptor()
+    the keys looked up once: per row, that is what a million-row export spends its time on. The
+    query is made at once, while `petition` is loaded: the rows are read once the download's log
+    is committed, which expires it."""
     query = (
         select(
             Supporter.row_key,
@@ -81,6 +82,11 @@ def rows(
         .outerjoin(Supporter, Supporter.id == PetitionSignature.supporter_id)
         .where(*_of(petition, states, people_only))
     )
+    return _opened(query)
+
+
+def _opened(query) -> Iterator[tuple]:
+    decrypt = decryptor()
     # In no particular order (people sort the sheet by the signing time): sorting a million rows
     # would spill to disk before the first row could leave.
     for row in stream_rows(query, CHUNK):
