@@ -116,16 +116,22 @@ def parse_args(argv=None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def make_settings(args: argparse.Namespace, database_url: str, smtp_url: str) -> dict:
-    settings = {
+def base_settings(database_url: str, smtp_url: str, redis_db: int = REDIS_DB) -> dict:
+    """What a benchmark's app and its workers share: the database, the broker, mail, new keys."""
+    return {
         "SQLALCHEMY_DATABASE_URI": database_url,
-        "REDIS_URL": f"{REDIS}/{REDIS_DB}",
+        "REDIS_URL": f"{REDIS}/{redis_db}",
         "SMTP_URL": smtp_url,
         "SECRET_KEY": secrets.token_urlsafe(32),
         "DATA_KEYS": Fernet.generate_key().decode(),
         "BLIND_INDEX_KEY": secrets.token_urlsafe(32),
         "IP_HASH_KEY": secrets.token_urlsafe(32),
         "PUBLIC_URL": "https://campaigndesk.example.org",
+    }
+
+
+def make_settings(args: argparse.Namespace, database_url: str, smtp_url: str) -> dict:
+    settings = base_settings(database_url, smtp_url) | {
         "NOTIFY_LEASE_SECONDS": args.lease,
         "NOTIFY_PARALLEL_TASKS": args.parallel_tasks or args.workers * args.concurrency,
     }

@@ -50,6 +50,7 @@ from bench.fanout import (
     make_settings,
     worker_env,
 )
+from bench.people import insert_supporters
 from campaign import create_app
 from campaign.coalitions.services import create_coalition
 from campaign.config import Config
@@ -316,31 +317,14 @@ def wait_for_mail_to_drain(args: argparse.Namespace, limit_seconds: float = 600)
 
 def bulk_petition(rows: int) -> int:
     """A petition with `rows` confirmed signatures spread over 3,000 real ZIP codes, each with a
-    supporter whose contact is encrypted as the app encrypts it. Inserted in SQL from 2,000
-    encrypted templates, so seeding a million rows takes seconds, not the run's length."""
-    from campaign.core.crypto import new_row_key, seal
+    supporter whose contact is encrypted as the app encrypts it (bench/people.py), all inserted
+    in SQL, so seeding a million rows takes seconds."""
     from campaign.core.places import all_places
 
     first = db.session.scalar(select(Petition).order_by(Petition.id))
     bulk = services.create_petition(first.coalition_id, None, {"title": "Bulk", "target": "x", "ask": "x"})
     db.session.commit()
-    db.session.execute(
-        text("CREATE TEMP TABLE bench_people (n int, row_key bytea, email bytea, first bytea, last bytea)")
-    )
-    row_keys = [new_row_key() for _ in range(2000)]  # each template's, shared by the rows made from it
-    db.session.execute(
-        text("INSERT INTO bench_people VALUES (:n, :row_key, :email, :first, :last)"),
-        [
-            {
-                "n": n,
-                "row_key": row_key,
-                "email": seal("supporter", "email", row_key, f"person{n}@bench.example"),
-                "first": seal("supporter", "first_name", row_key, "Ana"),
-                "last": seal("supporter", "last_name", row_key, "Reyes"),
-            }
-            for n, row_key in enumerate(row_keys)
-        ],
-    )
+    insert_supporters(first.coalition_id, rows)
     places = list(all_places().values())
     db.session.execute(
         text("CREATE TEMP TABLE bench_zips (n int, zip text, state text, county text, city text)")
@@ -351,19 +335,6 @@ def bulk_petition(rows: int) -> int:
             {"n": n, "zip": p.zip_code, "state": p.state, "county": p.county, "city": p.city}
             for n, p in enumerate(places[:: len(places) // 3000][:3000])
         ],
-    )
-    db.session.execute(
-        text(
-            """
-            INSERT INTO supporter (coalition_id, row_key, email, email_index, first_name,
-                                   last_name, zip_code, language, subscription, created_at,
-                                   updated_at, preferences_token)
-            SELECT :coalition, p.row_key, p.email, 'bulk' || i, p.first, p.last, '19104',
-                   'en', 'not_asked', now(), now(), 'bulk' || i
-            FROM generate_series(1, :rows) AS i JOIN bench_people p ON p.n = i % 2000
-            """
-        ),
-        {"coalition": first.coalition_id, "rows": rows},
     )
     db.session.execute(
         text(
@@ -398,7 +369,7 @@ def time_export(petition_id: int) -> dict:
     petition = db.session.get(Petition, petition_id)
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     started = time.perf_counter()
-    size = sum(len(chunk) for chunk in csv_lines(exports.HEADER, exports.rows(petition)))
+    size = sum(len(chunk) for chunk in csv_lines(exports.SHEET.columns, exports.rows(petition)))
     seconds = time.perf_counter() - started
     grown_mb = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024
     return {

@@ -183,7 +183,7 @@ class Config:
     # Supporter imports: the largest CSV taken (about 100,000 Action Network rows), and the rows
     # committed together (progress moves, and a crash loses at most one batch's work).
     IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(20 * 1024 * 1024)))
-    IMPORT_BATCH_ROWS = 500
+    IMPORT_BATCH_ROWS = int(os.environ.get("IMPORT_BATCH_ROWS", "500"))
     # An uploaded file waits this long for the organizer to confirm the import, then is deleted.
     IMPORT_UPLOADS_KEPT_HOURS = int(os.environ.get("IMPORT_UPLOADS_KEPT_HOURS", "24"))
 

@@ -3,22 +3,23 @@
 The public pages are in public_views.py, the host's tools in host_views.py.
 """
 
-from flask import abort, flash, g, redirect, render_template, url_for
+from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from campaign.actions import host_views, listing, notices, public_views, services
+from campaign.actions import exports, host_views, listing, notices, public_views, services
 from campaign.actions.blueprint import bp
 from campaign.actions.forms import DayForm, OrganizerEventForm, event_form_status, save_event_form
 from campaign.actions.models import DayOfAction, Event, EventState, RsvpState
 from campaign.coalitions.access import can, coalition_required, get_scoped_or_404, scoped
 from campaign.coalitions.models import Role
 from campaign.coalitions.services import member_organizations
-from campaign.core.exports import csv_response
+from campaign.core.exports import csv_response, logged_csv
 from campaign.core.outbox import utcnow
 from campaign.extensions import db
 from campaign.notifications.forms import EmptyForm
+from campaign.supporters import action_network
 
 # The feature's other pages: their routes are on the same blueprint, which the app registers
 # from this module.
@@ -223,3 +224,34 @@ def summary_csv(day_id: int):
     summary = listing.summarize(services.events_of(day))
     rows = listing.csv_rows(summary)
     return csv_response(f"{day.slug}-summary.csv", listing.CSV_HEADER, rows)
+
+
+@bp.get("/coalitions/<slug>/actions/<int:day_id>/rsvps.csv")
+@coalition_required(Role.ADMIN)
+def rsvps_csv(day_id: int):
+    day = get_scoped_or_404(DayOfAction, day_id)
+    return _rsvps_download(day, None, f"day:{day.id}:rsvps", f"{day.slug}-rsvps")
+
+
+@bp.get("/coalitions/<slug>/actions/<int:day_id>/events/<int:event_id>/rsvps.csv")
+@coalition_required(Role.ADMIN)
+def event_rsvps_csv(day_id: int, event_id: int):
+    day = get_scoped_or_404(DayOfAction, day_id)
+    event = _event_of(day, event_id)
+    return _rsvps_download(day, event.id, f"event:{event.id}:rsvps", f"{day.slug}-event-{event.id}-rsvps")
+
+
+def _rsvps_download(day: DayOfAction, event_id: int | None, what: str, stem: str):
+    """People who RSVPed, with contacts: for owners and admins, logged, formula-safe."""
+    sheet, for_action_network = exports.SHEET, action_network.asked_for(request.args)
+    states = exports.ACTION_NETWORK_EXPORTED if for_action_network else exports.EXPORTED
+    rows = exports.rows(g.coalition.id, day.id, event_id, states)
+    return logged_csv(
+        g.coalition.id,
+        current_user.id,
+        what=sheet.logged_as(what, for_action_network),
+        row_count=exports.row_count(g.coalition.id, day.id, event_id, states),
+        filename=sheet.file_name(stem, for_action_network),
+        header=sheet.header(for_action_network),
+        rows=sheet.rows(rows, for_action_network),
+    )

@@ -12,7 +12,7 @@ from campaign.api.person_input import PersonInput
 from campaign.api.signup_input import SignupInput
 from campaign.extensions import db
 from campaign.supporters import services as supporters
-from campaign.supporters.imports import suppression_mark
+from campaign.supporters.imports import suppression_marks
 from campaign.supporters.models import Subscription, Supporter
 from campaign.tags import services as tags
 
@@ -28,7 +28,7 @@ FILLABLE = {"first_name": "given_name", "last_name": "family_name", "zip_code": 
 
 def sign_up(coalition_id: int, key_name: str, signup: SignupInput) -> None:
     person = signup.person
-    mark = suppression_mark(coalition_id, person.email)
+    mark = suppression_marks(coalition_id, [person.email]).get(person.email)
     if mark == "erased":
         return
     saved = supporters.save_supporter(

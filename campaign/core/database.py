@@ -1,10 +1,11 @@
 """Database outages: a pooled connection the server closed costs no request, and a lost one is retried."""
 
 import select
+import time
 from functools import wraps
 
 from flask import Flask, has_request_context, request
-from sqlalchemy import event
+from sqlalchemy import event, text
 from sqlalchemy.exc import DBAPIError, DisconnectionError, OperationalError
 
 from campaign.extensions import db
@@ -52,6 +53,22 @@ def register(app: Flask) -> None:
 def unavailable(error: BaseException) -> bool:
     """Whether `error` means the database could not be reached: its connection was lost or refused."""
     return isinstance(error, DBAPIError) and error.connection_invalidated
+
+
+def wait_until_back(seconds: float) -> bool:
+    """Whether the database answers within `seconds`, asked twice a second: for a worker whose
+    database went away, which has nothing else to do meanwhile."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            db.session.execute(text("SELECT 1"))
+            db.session.rollback()
+            return True
+        except DBAPIError:
+            db.session.rollback()
+            if time.monotonic() >= deadline:
+                return False
+            time.sleep(0.5)
 
 
 def _replace_if_closed(dbapi_connection, connection_record, connection_proxy) -> None:

@@ -20,6 +20,7 @@ from flask import Response, current_app, has_request_context, request
 from sqlalchemy import JSON, DateTime, Integer, String, Text, event, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from campaign.core.database import unavailable, wait_until_back
 from campaign.core.outage import outage
 from campaign.extensions import db
 
@@ -28,6 +29,9 @@ log = logging.getLogger(__name__)
 EMAIL_ADDRESS = re.compile(r"[^\s@'\"<>(),;:]+@[^\s@'\"<>(),;:]+")
 
 PENDING, RUNNING, DONE, FAILED = "pending", "running", "done", "failed"
+# How long a task whose database went away waits for it to answer again before recording its
+# failure: a restart takes seconds; a longer outage leaves the row to the lease.
+DATABASE_WAIT_SECONDS = 60
 
 
 class WillNeverWork(Exception):
@@ -61,11 +65,14 @@ _AFTER_RESPONSE: set[str] = set()
 _DEFERRED = "campaign.outbox_after_response"
 
 
-def outbox_task(fn=None, *, after_response: bool = False):
+def outbox_task(fn=None, *, after_response: bool = False, on_give_up: Callable[..., None] | None = None):
     """Make `fn(**payload)` a Celery task that runs once per outbox row.
 
     The task takes the row's id, claims it, calls `fn` with the row's payload, and commits the
     work together with the row's `done` state. `fn` loads what it needs by id and calls services.
+    If `fn` raises, the row is tried again later, with backoff; once it fails for good (out of
+    attempts, or WillNeverWork), `on_give_up(**payload)` runs in the transaction that records it,
+    for work that holds something until it ends (an import's file).
 
     `after_response=True` is for tasks answering a request about an address (a password reset,
     a data copy): how long the request takes must not tell whether the address is on file. With
@@ -73,7 +80,7 @@ def outbox_task(fn=None, *, after_response: bool = False):
     has been sent, not before.
     """
     if fn is None:
-        return lambda fn: outbox_task(fn, after_response=after_response)
+        return lambda fn: outbox_task(fn, after_response=after_response, on_give_up=on_give_up)
     name = f"{fn.__module__}.{fn.__name__}"
     if after_response:
         _AFTER_RESPONSE.add(name)
@@ -81,7 +88,7 @@ def outbox_task(fn=None, *, after_response: bool = False):
     @shared_task(name=name)
     @wraps(fn)
     def task(entry_id: int) -> None:
-        run_entry(entry_id, fn)
+        run_entry(entry_id, fn, on_give_up)
 
     return task
 
@@ -248,7 +255,7 @@ def claim(entry_id: int) -> dict | None:
     return db.session.get(OutboxEntry, entry_id).payload
 
 
-def run_entry(entry_id: int, handler) -> None:
+def run_entry(entry_id: int, handler, on_give_up=None) -> None:
     payload = claim(entry_id)
     if payload is None:
         return
@@ -260,10 +267,17 @@ def run_entry(entry_id: int, handler) -> None:
         db.session.rollback()
         message = describe_error(error)
         log.error("outbox entry %s failed: %s", entry_id, message)
+        if unavailable(error):
+            # The database went away (a restart): what follows needs it, and written once it is
+            # back the retry comes after the backoff instead of after the lease.
+            wait_until_back(DATABASE_WAIT_SECONDS)
         if isinstance(error, WillNeverWork):
             _finish(entry_id, FAILED, message)
+            gave_up = True
         else:
-            _retry_or_fail(entry_id, message)
+            gave_up = _retry_or_fail(entry_id, message)
+        if gave_up and on_give_up is not None:
+            on_give_up(**payload)
         db.session.commit()
     dispatch_committed()  # work this task queued in turn
 
@@ -284,13 +298,15 @@ def describe_error(error: Exception) -> str:
     return EMAIL_ADDRESS.sub("[address]", f"{type(error).__name__}: {error}")[:2000]
 
 
-def _retry_or_fail(entry_id: int, message: str) -> None:
+def _retry_or_fail(entry_id: int, message: str) -> bool:
+    """Put the row back for a later try; True if it is out of attempts and failed instead."""
     entry = db.session.get(OutboxEntry, entry_id)
     if entry.attempts >= current_app.config["OUTBOX_MAX_ATTEMPTS"]:
         _finish(entry_id, FAILED, message)
-        return
+        return True
     backoff = timedelta(seconds=min(3600, 15 * 2 ** (entry.attempts - 1)))
     entry.state, entry.not_before, entry.last_error = PENDING, utcnow() + backoff, message
+    return False
 
 
 def sweep(limit: int = 500) -> int:

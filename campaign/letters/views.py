@@ -10,7 +10,7 @@ from flask_login import current_user
 
 from campaign.coalitions.access import coalition_required, get_scoped_or_404, scoped
 from campaign.coalitions.models import Role
-from campaign.core.exports import csv_response, log_export
+from campaign.core.exports import logged_csv
 from campaign.core.outbox import utcnow
 from campaign.extensions import db
 from campaign.letters import outreach, packet, public_views, services, signatories, vetting_views
@@ -189,9 +189,15 @@ def summary(letter_id: int):
 def export(letter_id: int):
     letter = get_scoped_or_404(Letter, letter_id)
     rows = list(signatories.export_rows(letter))  # a letter has hundreds of signers, not millions
-    log_export(g.coalition.id, current_user.id, f"letter:{letter.id}:signatories", len(rows))
-    db.session.commit()
-    return csv_response(f"{letter.slug}-signatories.csv", signatories.export_header(), rows)
+    return logged_csv(
+        g.coalition.id,
+        current_user.id,
+        what=f"letter:{letter.id}:signatories",
+        row_count=len(rows),
+        filename=f"{letter.slug}-signatories.csv",
+        header=signatories.export_header(),
+        rows=rows,
+    )
 
 
 @bp.get("/coalitions/<slug>/letters/<int:letter_id>/packet")

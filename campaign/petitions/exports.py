@@ -11,24 +11,25 @@ from campaign.petitions.models import Petition, PetitionSignature, SignatureStat
 from campaign.supporters import action_network
 from campaign.supporters.models import Supporter
 
-HEADER = (
-    "first_name",
-    "last_name",
-    "email",
-    "zip_code",
-    "city",
-    "state",
-    "county",
-    "source",
-    "status",
-    "comment",
-    "signed_at_utc",
-    "confirmed_at_utc",
+# Action Network's sheet has the person and place columns only: it has no column for our sources
+# and states.
+SHEET = action_network.Sheet(
+    columns=(
+        "first_name",
+        "last_name",
+        "email",
+        "zip_code",
+        "city",
+        "state",
+        "county",
+        "source",
+        "status",
+        "comment",
+        "signed_at_utc",
+        "confirmed_at_utc",
+    ),
+    action_network=("first_name", "last_name", "email", "zip_code", "city", "state", "county"),
 )
-# The same sheet with Action Network's headers, for a member organization's upload there: the
-# person and place columns only (AN has no column for our sources and states).
-ACTION_NETWORK_FIELDS = ("first_name", "last_name", "email", "zip_code", "city", "state", "county")
-ACTION_NETWORK_HEADER = action_network.headers(ACTION_NETWORK_FIELDS)
 EXPORTED = (SignatureState.CONFIRMED, SignatureState.QUARANTINED)
 # Its sheet has no status column to tell a quarantined row (a bot, or an address never
 # confirmed) from a signer, and Action Network takes every row as a person: signers only.
@@ -56,8 +57,9 @@ def rows(
     petition: Petition, states: tuple[SignatureState, ...] = EXPORTED, people_only: bool = False
 ) -> Iterator[tuple]:
     """Read on the session's connection, past the ORM, and the contact columns decrypted here with
-    the keys looked up once: per row, that is what a million-row export spends its time on."""
-    decrypt = decryptor()
+    the keys looked up once: per row, that is what a million-row export spends its time on. The
+    query is made at once, while `petition` is loaded: the rows are read once the download's log
+    is committed, which expires it."""
     query = (
         select(
             Supporter.row_key,
@@ -80,6 +82,11 @@ def rows(
         .outerjoin(Supporter, Supporter.id == PetitionSignature.supporter_id)
         .where(*_of(petition, states, people_only))
     )
+    return _opened(query)
+
+
+def _opened(query) -> Iterator[tuple]:
+    decrypt = decryptor()
     # In no particular order (people sort the sheet by the signing time): sorting a million rows
     # would spill to disk before the first row could leave.
     for row in stream_rows(query, CHUNK):
@@ -113,8 +120,3 @@ def rows(
             signed,
             confirmed or "",
         )
-
-
-def action_network_rows(petition: Petition) -> Iterator[tuple]:
-    width = len(ACTION_NETWORK_FIELDS)
-    return (row[:width] for row in rows(petition, ACTION_NETWORK_EXPORTED, people_only=True))

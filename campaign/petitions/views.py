@@ -13,7 +13,7 @@ from campaign.coalitions.access import coalition_required, get_scoped_or_404, sc
 from campaign.coalitions.models import Role
 from campaign.coalitions.services import member_organizations
 from campaign.core import statemap
-from campaign.core.exports import csv_response, log_export
+from campaign.core.exports import logged_csv
 from campaign.core.outbox import enqueue, utcnow
 from campaign.core.pdf import pdf_response
 from campaign.core.text import query_text
@@ -23,6 +23,7 @@ from campaign.petitions import clusters, embed, exports, paper_views, public_vie
 from campaign.petitions.blueprint import bp
 from campaign.petitions.forms import ClusterForm, PetitionForm
 from campaign.petitions.models import SOURCE_MAX_LENGTH, ClusterStrike, Petition
+from campaign.supporters import action_network
 
 # The feature's other pages: their routes are on the same blueprint, which the app registers
 # from this module.
@@ -208,15 +209,18 @@ def _to_signers(petition: Petition):
 @coalition_required(Role.ADMIN)
 def export(petition_id: int):
     petition = get_scoped_or_404(Petition, petition_id)
-    for_action_network = request.args.get("columns") == "action_network"
-    what = f"petition:{petition.id}:signers" + (":action_network" if for_action_network else "")
+    sheet, for_action_network = exports.SHEET, action_network.asked_for(request.args)
     states = exports.ACTION_NETWORK_EXPORTED if for_action_network else exports.EXPORTED
-    log_export(g.coalition.id, current_user.id, what, exports.row_count(petition, states, for_action_network))
-    db.session.commit()
-    if for_action_network:
-        header, rows = exports.ACTION_NETWORK_HEADER, exports.action_network_rows(petition)
-        return csv_response(f"{petition.slug}-signers-action-network.csv", header, rows)
-    return csv_response(f"{petition.slug}-signers.csv", exports.HEADER, exports.rows(petition))
+    rows = exports.rows(petition, states, people_only=for_action_network)
+    return logged_csv(
+        g.coalition.id,
+        current_user.id,
+        what=sheet.logged_as(f"petition:{petition.id}:signers", for_action_network),
+        row_count=exports.row_count(petition, states, people_only=for_action_network),
+        filename=sheet.file_name(f"{petition.slug}-signers", for_action_network),
+        header=sheet.header(for_action_network),
+        rows=sheet.rows(rows, for_action_network),
+    )
 
 
 @bp.get("/coalitions/<slug>/petitions/<int:petition_id>/delivery.pdf")

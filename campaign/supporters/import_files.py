@@ -14,6 +14,7 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_ngettext
 
 from campaign.core import sealed_files
+from campaign.core.outbox import WillNeverWork
 from campaign.core.text import one_line
 
 MAX_COLUMNS = 200
@@ -21,6 +22,11 @@ MAX_COLUMNS = 200
 # longer line is refused or skipped before the csv module splits it into a list.
 MAX_LINE = 64 * 1024
 CHUNK = 64 * 1024
+
+
+class UnreadableFile(WillNeverWork):
+    """The stored file cannot be read (gone, changed, cut, or sealed under a data key no longer
+    configured): trying again will not read it."""
 
 
 class ImportRefused(ValueError):
@@ -91,8 +97,12 @@ def _looks_binary(start: bytes) -> bool:
 @contextmanager
 def rows(stored_name: str, encoding: str) -> Iterator[Iterator[list[str] | None]]:
     """The stored file's rows, opened and decoded as they are read; None for a row the csv
-    module cannot read or whose line is longer than MAX_LINE."""
-    binary = sealed_files.reader(folder() / stored_name, stored_name)
+    module cannot read or whose line is longer than MAX_LINE. UnreadableFile if the file does
+    not open, at once or at the chunk that does not."""
+    try:
+        binary = sealed_files.reader(folder() / stored_name, stored_name)
+    except (FileNotFoundError, ValueError) as error:
+        raise UnreadableFile(str(error)) from error
     with io.TextIOWrapper(binary, encoding=encoding, newline="", errors="replace") as text:
         yield _readable(csv.reader(_CappedLines(text)))
 
@@ -127,6 +137,8 @@ def _readable(reader) -> Iterator[list[str] | None]:
             return
         except csv.Error:
             yield None
+        except ValueError as error:  # a sealed chunk that does not open (decoding never fails)
+            raise UnreadableFile(str(error)) from error
 
 
 def header_and_count(stored_name: str, encoding: str) -> tuple[list[str], int]:

@@ -79,7 +79,12 @@ def supporter_import(import_id: int):
     if found.state != ImportState.UPLOADED:
         if request.method == "POST":  # a second click on the button: the import is under way
             return redirect(_import_url(found))
-        return render_template("supporters/import_progress.html", coalition=g.coalition, found=found)
+        return render_template(
+            "supporters/import_progress.html",
+            coalition=g.coalition,
+            found=found,
+            hint=imports.worker_hint(found),
+        )
     # What was posted, or else the guess from the headers (an empty choice posted must stay empty).
     guessed = () if request.method == "POST" else found.mapping
     form = ImportConfirmForm(headers=found.headers, mapping=guessed)
@@ -119,6 +124,7 @@ def import_progress(import_id: int):
         imported=found.imported,
         matched=found.matched,
         skipped=found.skipped,
+        hint=imports.worker_hint(found),
     )
 
 

@@ -3,7 +3,7 @@
 import enum
 import re
 import secrets
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
@@ -168,6 +168,11 @@ IMPORT_STATE_LABELS = {
 }
 
 
+# A worker that is running takes a queued import within seconds; past this, the page says the
+# worker may be down.
+WORKER_STARTS_WITHIN = timedelta(minutes=2)
+
+
 class SupporterImport(db.Model):
     """A CSV of supporters being imported: the file waits on disk, sealed (never in a broker
     message), until the background task has read it, then is deleted, as it is if the import is
@@ -199,6 +204,11 @@ class SupporterImport(db.Model):
     @property
     def percent(self) -> int:
         return 100 if not self.total_rows else min(100, self.rows_done * 100 // self.total_rows)
+
+    def waits_for_a_worker(self, now: datetime) -> bool:
+        """Still waiting to start well after a running worker would have started it."""
+        queued = self.state == ImportState.QUEUED and self.confirmed_at is not None
+        return queued and now - self.confirmed_at > WORKER_STARTS_WITHIN
 
 
 class ImportProblem(db.Model):

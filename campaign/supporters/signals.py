@@ -21,10 +21,10 @@ supporter_exporting = _signals.signal("supporter-exporting")
 address_exporting = _signals.signal("address-exporting")
 address_erasing = _signals.signal("address-erasing")
 
-# Sent with a coalition id (keyword `address`: a sendable email address) before an import records
-# it: a feature keeping addresses not to email (notifications) returns "erased" (its owner asked
-# this coalition to erase them: no list brings them back) or "suppressed" (a bounce or a complaint:
-# never subscribed by a list), else None.
+# Sent with a coalition id (keyword `addresses`: sendable email addresses) before an import
+# records a batch of them: a feature keeping addresses not to email (notifications) returns, for
+# each address it marks, "erased" (its owner asked this coalition to erase them: no list brings
+# them back) or "suppressed" (a bounce or a complaint: never subscribed by a list), by address.
 address_screening = _signals.signal("address-screening")
 
 # Sent with the Coalition while its supporters page is drawn (keyword `args`: the page's query

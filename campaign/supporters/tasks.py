@@ -73,14 +73,11 @@ def delete_abandoned_uploads() -> int:
     return len(abandoned) + imports.delete_stray_files(cutoff)
 
 
-@outbox_task(after_response=True)
+@outbox_task(after_response=True, on_give_up=imports.fail)
 def run_import(import_id: int) -> None:
-    """Each batch committed as it is done: the import's page shows the progress."""
-    try:
-        for _ in imports.run_batches(import_id):
-            db.session.commit()
-    except Exception:
-        db.session.rollback()
-        imports.fail(import_id)
+    """Each batch committed as it is done: the import's page shows the progress. A run that
+    fails (the database restarting) is run again by the outbox, with backoff, and goes on after
+    the last committed batch; the import stops, its file deleted, once the outbox gives up or
+    the file cannot be read."""
+    for _ in imports.run_batches(import_id):
         db.session.commit()
-        raise

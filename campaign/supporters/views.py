@@ -2,18 +2,15 @@
 
 from flask import abort, g, redirect, render_template, request, url_for
 from flask_babel import get_locale, ngettext
+from flask_login import current_user
 
 from campaign.coalitions.access import can, coalition_required
 from campaign.coalitions.models import Role
 from campaign.core import outbox
+from campaign.core.exports import logged_csv
 from campaign.core.network import client_ip_hash
 from campaign.extensions import csrf, db
-from campaign.supporters import (
-    import_views,
-    services,
-    tasks,
-    throttle,
-)
+from campaign.supporters import action_network, exports, import_views, services, tasks, throttle
 from campaign.supporters.blueprint import bp
 from campaign.supporters.forms import ConfirmErasureForm, DataRequestForm
 from campaign.supporters.models import DataRequestKind, DataRequestState, Supporter
@@ -117,3 +114,19 @@ def _listing() -> dict:
         "filtered": bool(narrowing),
         "kept_query": {key: value for extra in extras for key, value in extra.query.items()},
     }
+
+
+@bp.get("/coalitions/<slug>/supporters.csv")
+@coalition_required(Role.ADMIN)
+def export():
+    """Everyone on file, with contacts: for owners and admins, logged, formula-safe."""
+    sheet, for_action_network = exports.SHEET, action_network.asked_for(request.args)
+    return logged_csv(
+        g.coalition.id,
+        current_user.id,
+        what=sheet.logged_as(f"coalition:{g.coalition.id}:supporters", for_action_network),
+        row_count=exports.row_count(g.coalition.id),
+        filename=sheet.file_name(f"{g.coalition.slug}-supporters", for_action_network),
+        header=sheet.header(for_action_network),
+        rows=sheet.rows(exports.rows(g.coalition.id), for_action_network),
+    )

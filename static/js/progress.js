@@ -1,6 +1,7 @@
 // Live figures: a panel with data-live-states polls its data-url every two seconds while its
 // data-state is one of those states (an alert sending or paused, a petition open). Each element
-// with data-figure="name" shows figures[name]; a <progress> takes it as its value, in percent.
+// with data-figure="name" shows figures[name] (and is hidden while that is ""); a <progress>
+// takes it as its value, in percent.
 // When the state changes (an alert finished or cancelled elsewhere, a petition closed), the page
 // reloads to show the new actions.
 (function () {
@@ -15,6 +16,7 @@
           value = value + "%";
         }
         element.textContent = value;
+        element.hidden = value === "";  // a message shown only while there is one
       });
     }
     function update() {

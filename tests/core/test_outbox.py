@@ -8,7 +8,16 @@ from sqlalchemy import select
 from campaign import create_app
 from campaign.config import TestConfig
 from campaign.core import outbox
-from campaign.core.outbox import DONE, FAILED, PENDING, RUNNING, OutboxEntry, outbox_task, utcnow
+from campaign.core.outbox import (
+    DONE,
+    FAILED,
+    PENDING,
+    RUNNING,
+    OutboxEntry,
+    WillNeverWork,
+    outbox_task,
+    utcnow,
+)
 from campaign.extensions import db as _db
 from tests.services import REFUSING_REDIS
 
@@ -24,8 +33,23 @@ def fail(**payload) -> None:
     raise RuntimeError("the mail server said no")
 
 
+def fail_again(**payload) -> None:
+    CALLS.append(payload)
+    raise RuntimeError("the database is restarting")
+
+
+def never_works(**payload) -> None:
+    raise WillNeverWork("the file is gone")
+
+
+def give_up(**payload) -> None:
+    CALLS.append({"gave up": payload})
+
+
 record_call = outbox_task(record)
 always_fails = outbox_task(fail)
+fails_then_gives_up = outbox_task(fail_again, on_give_up=give_up)
+never_works_then_gives_up = outbox_task(never_works, on_give_up=give_up)
 
 
 @pytest.fixture(autouse=True)
@@ -105,6 +129,27 @@ def test_a_failing_task_backs_off_then_is_marked_failed(app, db, calls):
     assert entry.finished_at is not None
     assert outbox.sweep() == 0  # failed rows are left for a person to look at
     assert len(calls) == 3
+
+
+def test_a_task_that_holds_something_lets_it_go_once_it_fails_for_good_not_before(app, db, calls):
+    app.config.update(OUTBOX_MAX_ATTEMPTS=2, OUTBOX_SWEEP_AFTER_SECONDS=0)
+    entry_id = outbox.enqueue(fails_then_gives_up, item_id=14).id
+    db.session.commit()
+    outbox.dispatch_committed()
+    assert calls == [{"item_id": 14}]  # tried again later: nothing let go yet
+    entry = fresh(db, entry_id)
+    entry.not_before = utcnow() - timedelta(seconds=1)
+    db.session.commit()
+    outbox.sweep()
+    assert calls == [{"item_id": 14}, {"item_id": 14}, {"gave up": {"item_id": 14}}]
+    assert fresh(db, entry_id).state == FAILED
+
+    calls.clear()
+    entry_id = outbox.enqueue(never_works_then_gives_up, item_id=15).id
+    db.session.commit()
+    outbox.dispatch_committed()
+    assert calls == [{"gave up": {"item_id": 15}}]
+    assert (fresh(db, entry_id).state, fresh(db, entry_id).attempts) == (FAILED, 1)
 
 
 def test_sweep_takes_back_rows_whose_lease_expired(app, db, calls):

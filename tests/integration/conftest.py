@@ -40,8 +40,9 @@ ARTIFACTS = ROOT / "test-artifacts"
 # Redis databases. Without xdist the run is gw0's.
 XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
 # Per worker: its session broker, a database number of its own flushed at the start and end of the run,
-# and the broker of tests that kill a worker (test_notifications.py), so the session worker never
-# takes their tasks, flushed before and after each. bench/ uses 12 (fanout) and 15 (dead_connections).
+# and the broker of tests that kill a worker or stop its database (`kill_broker`), so the session
+# worker never takes their tasks, flushed before and after each. bench/ uses 12 (fanout, signatures), 15
+# (dead_connections) and 1 (api).
 REDIS_DB_PAIRS = ((13, 14), (10, 11), (8, 9), (6, 7), (4, 5), (2, 3))
 # CAMPAIGN_TEST_REDIS_SLOT shifts the pairs, so that runs in two checkouts at once (with -n 1)
 # never take each other's tasks.
@@ -79,6 +80,17 @@ def redis_url(services_up):
     broker.flushdb()
     yield url
     broker.flushdb()  # the session's queues and rate-limit counters: nothing is left for the next run
+
+
+@pytest.fixture
+def kill_broker(services_up):
+    """A broker of the test's own, empty, for workers it kills or whose database it stops: the
+    session worker never takes their tasks, nor they the session's."""
+    url = f"redis://{REDIS_HOST}:{REDIS_PORT}/{KILL_TEST_REDIS_DB}"
+    broker = redis.Redis.from_url(url)
+    broker.flushdb()
+    yield url
+    broker.flushdb()  # a killed worker's unacknowledged message stays there otherwise
 
 
 class SmtpInbox:

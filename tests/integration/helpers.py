@@ -1,5 +1,6 @@
 """Small helpers shared by the integration tests."""
 
+import io
 import re
 import secrets
 from urllib.parse import urlsplit
@@ -194,3 +195,29 @@ def wait_until_settled(app, coalition_id: int, since_outbox_id: int, timeout: fl
         return busy_rows == 0 and sending == 0
 
     wait_until(settled, timeout, interval=0.2, message="the worker to finish the queued mail")
+
+
+# Supporter imports.
+
+IMPORT_MAPPING = ["first_name", "last_name", "email", "zip_code", "phone", "language", "subscription"]
+
+
+def upload_import(client, slug: str, data: bytes) -> str:
+    """An Action Network CSV uploaded on the import page; returns the import's page."""
+    uploaded = client.post(
+        f"/coalitions/{slug}/supporters/imports/new",
+        data={"file": (io.BytesIO(data), "an-export.csv")},
+        content_type="multipart/form-data",
+    )
+    assert uploaded.status_code == 302, uploaded.get_data(as_text=True)
+    return uploaded.location
+
+
+def confirm_import(client, page: str) -> None:
+    """The organizer checks the columns (Action Network's, in order) and confirms: it is queued."""
+    form = {f"columns-{n}": field for n, field in enumerate(IMPORT_MAPPING)} | {
+        "consent_wording": "Email me news from the coalition.",
+        "consent_language": "es",
+        "confirmed": "y",
+    }
+    assert client.post(page, data=form).status_code == 302

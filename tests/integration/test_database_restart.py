@@ -2,20 +2,13 @@
 
 import http.client
 import itertools
-import os
-import shutil
-import subprocess
-import tempfile
 import threading
 import time
 import urllib.parse
 from contextlib import ExitStack
 from dataclasses import dataclass
-from glob import glob
-from pathlib import Path
 from select import POLLIN, poll
 
-import psycopg
 import pytest
 from flask_migrate import upgrade
 from sqlalchemy import event, func, select
@@ -29,75 +22,21 @@ from campaign.core.outbox import utcnow
 from campaign.extensions import db
 from campaign.petitions import services
 from campaign.petitions.models import PetitionSignature
-from tests.services import free_port, wait_until
+from tests.integration.clusters import Cluster, own_cluster
+from tests.services import wait_until
 
 pytestmark = pytest.mark.integration
 
-# The newest installed server's initdb and pg_ctl (Debian keeps each major version apart).
-SERVER_BINARIES = sorted(glob("/usr/lib/postgresql/*/bin"), key=lambda path: int(Path(path).parent.name))
 SIGNERS_PER_WORKER = 2
 BUSY_BEFORE = 10  # signatures the busy worker takes before the restart
 IDLE_EACH = 3  # signatures each signer of the idle worker sends before and after the restart
 BUSY_AFTER = 10
 
 
-class Cluster:
-    """A cluster of the test's own in `root`, on a free port: never the shared one on 5432.
-
-    fsync is off: a restart is a clean shutdown, which writes every commit out all the same."""
-
-    def __init__(self, root: Path):
-        self.root, self.port = root, free_port()
-        self._options = (
-            f"-p {self.port} -c listen_addresses=127.0.0.1 -c unix_socket_directories={root} -c fsync=off"
-        )
-
-    @property
-    def url(self) -> str:
-        return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/postgres"
-
-    def create_and_start(self) -> None:
-        self._run("initdb", "-D", self.root / "data", "-A", "trust", "-U", "postgres", "--no-sync")
-        self._pg_ctl("start", "-o", self._options)
-
-    def restart(self) -> None:
-        """As an administrator restarts it: every session terminated, then started again."""
-        self._pg_ctl("restart", "-m", "fast", "-o", self._options)
-
-    def stop(self) -> None:
-        if (self.root / "data" / "postmaster.pid").exists():
-            self._pg_ctl("stop", "-m", "immediate")
-
-    def terminate(self, backend_pid: int) -> None:
-        with psycopg.connect(host="127.0.0.1", port=self.port, user="postgres", autocommit=True) as admin:
-            admin.execute("SELECT pg_terminate_backend(%s)", [backend_pid])
-
-    def _pg_ctl(self, action: str, *options: str) -> None:
-        # -l: the server writes to its log, not to a pipe this process would wait on.
-        self._run("pg_ctl", action, "-D", self.root / "data", "-l", self.root / "server.log", "-w", *options)
-
-    def _run(self, tool: str, *args) -> None:
-        assert SERVER_BINARIES, "no PostgreSQL server binaries: apt-get install postgresql"
-        command = [str(Path(SERVER_BINARIES[-1]) / tool), *map(str, args)]
-        if os.geteuid() == 0:  # initdb refuses to run as root
-            command = ["runuser", "-u", "postgres", "--", *command]
-        subprocess.run(command, check=True, capture_output=True, timeout=60)
-
-
 @pytest.fixture(scope="module")
 def cluster():
-    root = Path(tempfile.mkdtemp(prefix="campaign-pg-"))  # not tmp_path: the postgres user must reach it
-    if os.geteuid() == 0:
-        shutil.chown(root, "postgres")
-    own = Cluster(root)
-    try:
-        own.create_and_start()
+    with own_cluster() as own:
         yield own
-    finally:
-        try:
-            own.stop()
-        finally:
-            shutil.rmtree(root, ignore_errors=True)
 
 
 def make_app(cluster: Cluster):

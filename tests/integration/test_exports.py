@@ -7,6 +7,7 @@ import threading
 import pytest
 from sqlalchemy import select, update
 
+from campaign.actions.models import EventState
 from campaign.coalitions.models import Coalition
 from campaign.core.exports import csv_lines
 from campaign.core.outbox import utcnow
@@ -50,7 +51,7 @@ def big_petition(it_app):
 def test_every_signer_is_exported_once_decrypted_and_formula_safe(it_app, big_petition):
     with it_app.app_context():
         petition = db.session.get(Petition, big_petition)
-        text = "".join(csv_lines(exports.HEADER, exports.rows(petition)))
+        text = "".join(csv_lines(exports.SHEET.columns, exports.rows(petition)))
     rows = list(csv.DictReader(io.StringIO(text.lstrip("\ufeff"))))
     assert len(rows) == SIGNERS
     assert len({row["email"] for row in rows}) == SIGNERS
@@ -73,3 +74,53 @@ def test_a_download_cut_off_early_stops_the_reading_thread_and_frees_the_connect
         assert db.session.scalar(select(Supporter.id).where(Supporter.coalition_id == petition.coalition_id))
         save_supporter(petition.coalition_id, email="after@export.example", first_name="After", language="en")
         db.session.rollback()
+
+
+def test_the_supporters_and_rsvps_sheets_stream_from_postgresql(it_app):
+    """The server-side cursor in binary format reads them as the signers' sheet: decrypted, the
+    enum and time columns as text, people on file only, Action Network's columns on request."""
+    from campaign.actions import exports as rsvp_exports
+    from campaign.actions import rsvps
+    from campaign.actions import services as actions
+    from campaign.supporters import exports as supporter_exports
+    from tests.actions.conftest import DAY_FIELDS, NOW, event_fields
+
+    with it_app.app_context():
+        coalition = Coalition(slug="people-sheets", name="People sheets")
+        db.session.add(coalition)
+        db.session.flush()
+        for number, name in enumerate(("=Begoña", "Iñaki")):
+            save_supporter(
+                coalition.id,
+                email=f"p{number}@sheets.example",
+                first_name=name,
+                language="es",
+                confirmed=True,
+            )
+        save_supporter(coalition.id, email="typed@sheets.example", first_name="Typed", language="en")
+        day = actions.create_day(coalition.id, None, DAY_FIELDS)
+        event = actions.create_event(day, actions.Host("Juntos"), event_fields(), EventState.SCHEDULED, NOW)
+        for address in ("p0@sheets.example", "typed@sheets.example"):
+            rsvps.rsvp(event, {"first_name": "X", "email": address, "zip_code": "19104"}, "es", None, NOW)
+        db.session.commit()
+        sheet = supporter_exports.SHEET
+        text = "".join(csv_lines(sheet.header(True), sheet.rows(supporter_exports.rows(coalition.id), True)))
+        rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
+        assert rows[0][-1] == "can2_subscription_status"
+        assert sorted(row[:3] for row in rows[1:]) == [
+            ["'=Begoña", "", "p0@sheets.example"],
+            ["Iñaki", "", "p1@sheets.example"],
+        ]
+        assert supporter_exports.row_count(coalition.id) == 2
+        states = rsvp_exports.EXPORTED
+        text = "".join(
+            csv_lines(rsvp_exports.SHEET.columns, rsvp_exports.rows(coalition.id, day.id, None, states))
+        )
+        (person,) = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+        assert (person["email"], person["first_name"], person["rsvp_status"]) == (
+            "p0@sheets.example",
+            "'=Begoña",
+            "going",
+        )
+        assert person["event_starts_at_utc"] == event.starts_at.strftime("%Y-%m-%d %H:%M")
+        assert rsvp_exports.row_count(coalition.id, day.id, event.id, states) == 1

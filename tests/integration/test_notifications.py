@@ -10,7 +10,6 @@ from collections import Counter
 from urllib.parse import urlsplit
 
 import pytest
-import redis
 
 from campaign.core.outbox import dispatch_committed
 from campaign.extensions import db
@@ -18,7 +17,7 @@ from campaign.notifications import services, suppression, tasks
 from campaign.notifications.models import Message
 from campaign.supporters import services as supporters
 from campaign.supporters.models import Subscription, Supporter
-from tests.integration.conftest import KILL_TEST_REDIS_DB, SmtpInbox, make_app, start_smtp
+from tests.integration.conftest import SmtpInbox, make_app, start_smtp
 from tests.integration.helpers import (
     add_supporters,
     compose_alert,
@@ -32,7 +31,7 @@ from tests.integration.helpers import (
     send_alert,
     wait_until_sent,
 )
-from tests.services import REDIS_HOST, REDIS_PORT, wait_until
+from tests.services import wait_until
 
 pytestmark = pytest.mark.integration
 
@@ -276,15 +275,6 @@ def holding_smtp():
     for inbox, controller in started:
         inbox.released.set()
         controller.stop()
-
-
-@pytest.fixture
-def kill_broker(services_up):
-    url = f"redis://{REDIS_HOST}:{REDIS_PORT}/{KILL_TEST_REDIS_DB}"
-    broker = redis.Redis.from_url(url)
-    broker.flushdb()
-    yield url
-    broker.flushdb()  # the killed worker's unacknowledged message stays there otherwise
 
 
 @pytest.mark.parametrize("stage", ["rcpt", "data"])

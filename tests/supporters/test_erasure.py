@@ -100,6 +100,8 @@ def downloads(client, coalition, petition, letter, day) -> dict:
         "letter signatories": f"/coalitions/{slug}/letters/{letter.id}/signatories.csv",
         "event figures": f"/coalitions/{slug}/actions/{day.id}/summary.csv",
         "supporters": f"/coalitions/{slug}/supporters",
+        "supporters sheet": f"/coalitions/{slug}/supporters.csv?columns=action_network",
+        "RSVPs sheet": f"/coalitions/{slug}/actions/{day.id}/rsvps.csv",
         "delivery pdf": f"/coalitions/{slug}/petitions/{petition.id}/delivery.pdf",
     }
     got = {}
@@ -159,6 +161,10 @@ def test_an_erased_signer_leaves_no_trace_in_any_table_and_every_export_still_ad
     assert b"<strong>3</strong> supporters" in after["supporters"]
     assert b"<strong>1</strong> erased at their request" in after["supporters"]
     assert after["delivery pdf"].startswith(b"%PDF")
+    # The sheets of people list the people on file: she was, and is no more.
+    for sheet in ("supporters sheet", "RSVPs sheet"):
+        assert EMAIL.encode() in before[sheet] and LAST.encode() in before[sheet]
+        assert EMAIL.encode() not in after[sheet] and LAST.encode() not in after[sheet]
 
 
 def test_an_erased_persons_stored_mail_goes_and_others_stays(app, client, coalition, db, mailbox):
