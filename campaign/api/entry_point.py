@@ -9,6 +9,7 @@ from campaign.api.models import Scope
 # rel, endpoint, title, the scope a key needs to follow it
 LINKS = [
     ("osdi:people", "api.people.index", "The collection of people in the system", Scope.READ_PEOPLE),
+    ("osdi:petitions", "api.petitions.index", "The collection of petitions in the system", Scope.READ_COUNTS),
 ]
 
 

@@ -7,7 +7,7 @@ authenticates them) and set no cookie; every answer, errors included, is JSON.""
 from flask import Blueprint, Response, g, json
 
 from campaign.api import entry_point as aep
-from campaign.api import hal, openapi, people_views
+from campaign.api import hal, openapi, people_views, petitions_views
 from campaign.api.auth import key_required
 from campaign.api.errors import ApiError, answer, error_response
 from campaign.core import errors
@@ -15,7 +15,7 @@ from campaign.extensions import csrf, db
 
 PREFIX = "/api/v1"
 bp = Blueprint("osdi", __name__)
-RESOURCES = (bp, people_views.bp)
+RESOURCES = (bp, people_views.bp, petitions_views.bp)
 
 
 def register_on(parent: Blueprint) -> None:

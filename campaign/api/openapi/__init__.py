@@ -2,10 +2,10 @@
 (each with its PATHS and SCHEMAS): a generator would need annotations on every view."""
 
 from campaign.api.hal import HAL, MAX_PAGE_SIZE, OSDI_VERSION
-from campaign.api.openapi import people
+from campaign.api.openapi import people, petitions
 from campaign.api.openapi.parts import ERROR, LINK, REFUSED, body
 
-RESOURCES = (people,)
+RESOURCES = (people, petitions)
 
 ENTRY_POINT = {
     "type": "object",
