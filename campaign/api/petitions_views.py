@@ -7,7 +7,7 @@ from campaign.api import hal, petitions
 from campaign.api.auth import key_required, log_personal_data
 from campaign.api.errors import ApiError
 from campaign.api.models import Scope
-from campaign.api.signature_input import read_signature
+from campaign.api.signature_input import json_body, read_signature
 from campaign.core.text import one_line
 from campaign.extensions import db
 from campaign.petitions import signing
@@ -74,7 +74,7 @@ def signature(petition_id: int, signature_id: int):
 def record_signature(petition_id: int):
     petition = _petition_or_404(petition_id)
     key_name = one_line(g.api_key.name)[:SOURCE_MAX_LENGTH]  # credited when the call names no source
-    given = read_signature(request.get_json(force=True, silent=True), g.coalition.id, key_name)
+    given = read_signature(json_body(), g.coalition.id, key_name)
     try:
         signing.record(
             petition, given.fields(), given.person.language, given.consent, g.api_key.id, given.tag_ids

@@ -4,6 +4,7 @@ rules. Every problem is an ApiError 400 that names the field, before anything is
 
 from dataclasses import dataclass
 
+from flask import request
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 from wtforms import TextAreaField
@@ -61,6 +62,15 @@ class SignatureInput:
             "show_name": False,  # shown with the signers only if they tick that on our form
             "source": self.source,
         }
+
+
+def json_body():
+    """The request's JSON, whatever its content type; None if it is not JSON, or nests deeper
+    than the parser goes (a RecursionError, which Flask's `silent` does not catch)."""
+    try:
+        return request.get_json(force=True, silent=True)
+    except RecursionError:
+        return None
 
 
 def read_signature(body, coalition_id: int, default_source: str) -> SignatureInput:

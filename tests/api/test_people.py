@@ -14,6 +14,7 @@ from campaign.notifications import suppression
 from campaign.supporters import services as supporters
 from campaign.supporters.models import Supporter
 from tests.api.conftest import MODIFIED
+from tests.api.test_petitions import confirmed_signature
 
 
 def test_people_are_listed_with_osdi_fields_and_decrypted(coalition, add_people, make_key, call):
@@ -244,7 +245,7 @@ def test_the_entry_point_links_people_for_a_people_key(coalition, make_key, call
     assert response.mimetype == "application/hal+json"
     assert body["max_page_size"] == 25 and body["osdi_version"] == "1.1.1"
     assert body["_links"]["osdi:people"]["href"] == "http://localhost/api/v1/people"
-    assert set(body["_links"]) == {"curies", "self", "docs", "osdi:people"}
+    assert set(body["_links"]) == {"curies", "self", "docs", "osdi:people", "osdi:petitions"}
 
 
 def test_api_answers_set_no_cookie_and_are_never_cached(coalition, add_people, make_key, call, client):
@@ -307,6 +308,7 @@ def test_every_api_route_taking_an_id_answers_404_to_another_coalitions_key(
     (give their ids below)."""
     ana, _ = add_people(coalition)
     ids_of_a = {"person_id": ana}
+    ids_of_a |= confirmed_signature(coalition)
     other = make_coalition(make_user(email="b@example.org"), name="Coalition B")
     token_b = make_key(other, Scope.READ_PEOPLE)
     rules = [r for r in app.url_map.iter_rules() if r.rule.startswith("/api/v1/") and r.arguments]

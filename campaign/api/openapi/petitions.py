@@ -14,6 +14,7 @@ from campaign.api.openapi.parts import (
     path_id,
 )
 from campaign.api.signature_input import CONSENT_MAX_LENGTH, MAX_TAGS
+from campaign.core.urls import MAX_ID
 from campaign.petitions.models import SOURCE_MAX_LENGTH
 from campaign.tags.models import NAME_MAX
 
@@ -161,6 +162,13 @@ SCHEMAS = {
     "RecordSignature": RECORD_SIGNATURE,
 }
 _NOT_FOUND = error("No such petition (or a draft) in this key's coalition")
+
+
+def _id(name: str = "id") -> dict:
+    """A row's id: what an INTEGER holds (another number matches no route: a POST to it is a 405)."""
+    return path_id(name) | {"schema": {"type": "integer", "minimum": 0, "maximum": MAX_ID}}
+
+
 PATHS = {
     "/petitions": {
         "get": {
@@ -176,7 +184,7 @@ PATHS = {
     "/petitions/{id}": {
         "get": {
             "summary": "One petition",
-            "parameters": [path_id()],
+            "parameters": [_id()],
             "responses": {"200": {"description": "The petition", **body("Petition")}, "404": _NOT_FOUND}
             | REFUSED,
         }
@@ -184,7 +192,7 @@ PATHS = {
     "/petitions/{id}/signatures": {
         "get": {
             "summary": "The petition's confirmed signatures, a page at a time (logged as an export)",
-            "parameters": [path_id(), *PAGING],
+            "parameters": [_id(), *PAGING],
             "responses": {
                 "200": {"description": "A page of signatures", **body("Signatures")},
                 "400": error("A paging value the API does not take"),
@@ -195,7 +203,7 @@ PATHS = {
         "post": {
             "summary": "The record signature helper: signs for the person, who confirms from the "
             "email unless the petition trusts the coalition's keys",
-            "parameters": [path_id()],
+            "parameters": [_id()],
             "requestBody": {
                 "required": True,
                 "content": {
@@ -218,7 +226,7 @@ PATHS = {
     "/petitions/{id}/signatures/{signature_id}": {
         "get": {
             "summary": "One confirmed signature (logged as an export)",
-            "parameters": [path_id(), path_id("signature_id")],
+            "parameters": [_id(), _id("signature_id")],
             "responses": {
                 "200": {"description": "The signature", **body("Signature")},
                 "404": error("No such confirmed signature of this petition"),
