@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 
 from campaign.api.models import Scope
+from campaign.api.openapi import petitions as petitions_openapi
+from tests.api.test_petitions import example_petition
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "docs" / "api"
 TOKEN = "cdk_your-api-key"  # in the examples, in place of the real one made for the test
@@ -24,6 +26,10 @@ REQUESTS = {
     "error_no_key": ("/api/v1/people", None),
     "error_scope": ("/api/v1/people", Scope.READ_COUNTS),
     "error_filter": ("/api/v1/people?filter=given_name+eq+%27Ana%27", Scope.READ_PEOPLE),
+    "petitions": ("/api/v1/petitions", Scope.READ_COUNTS),
+    "petition": ("/api/v1/petitions/1", Scope.READ_PEOPLE),
+    "signatures": ("/api/v1/petitions/1/signatures", Scope.READ_PEOPLE),
+    "record_signature": ("/api/v1/petitions/1/signatures", Scope.WRITE, petitions_openapi.EXAMPLE),
 }
 
 
@@ -46,6 +52,7 @@ def example(path: str, token: str | None, response, body: dict | None = None) ->
 @pytest.mark.parametrize("name", sorted(REQUESTS))
 def test_each_example_is_what_the_api_answers(coalition, add_people, make_key, client, name):
     assert add_people(coalition) == [1, 2], "the examples' people are the first two rows"
+    example_petition(coalition)
     path, scope, *body = REQUESTS[name]
     body = body[0] if body else None
     token = make_key(coalition, scope) if scope else None

@@ -9,15 +9,41 @@ from campaign.coalitions import services as coalitions
 from campaign.core.exports import ExportLog
 from campaign.core.outbox import utcnow
 from campaign.extensions import db as _db
-from campaign.petitions import paper, signing
+from campaign.petitions import paper, signing, tally
 from campaign.petitions import services as petition_services
 from campaign.petitions.models import Petition, PetitionSignature
 from campaign.supporters import services as supporters
-from tests.api.conftest import CREATED
+from tests.api.conftest import CREATED, MODIFIED
 from tests.petitions.conftest import tally_now
 
 PERSON_LINK = "http://localhost/api/v1/people/"
 PETITION = {"title": "End ICE holds", "target": "The Mayor", "ask": "Sign the order.", "goal": 100}
+EXAMPLE_PETITION = {
+    "title": "End ICE detainers in Philadelphia",
+    "target": "Mayor Jim Kenney and the Philadelphia City Council",
+    "ask": "Sign the executive order ending ICE holds without a judicial warrant.",
+    "body": "Families are separated **every week**.",
+    "goal": 1000,
+}
+
+
+def example_petition(coalition) -> None:
+    """The petition of docs/api/ (petition 1): open, signed and confirmed by the examples' two
+    people (Ana with a comment and a source), with 5 signatures on paper, at fixed times."""
+    petition = petition_services.create_petition(coalition.id, coalition.roles[0].user_id, EXAMPLE_PETITION)
+    petition_services.open_petition(petition, CREATED)
+    for email, first_name, extra in (
+        ("ana@example.org", "Ana", {"comment": "My family lives here.", "source": "juntos"}),
+        ("ben@example.org", "Ben", {}),
+    ):
+        fields = {"first_name": first_name, "email": email, "zip_code": "19104"} | extra
+        signature_id = signing.sign(petition, fields, "en", None, None)
+        signing.vouch(_db.session.get(PetitionSignature, signature_id), MODIFIED, "example")
+    paper.add_batch(petition, None, 5, [], None)
+    tally.fold(petition.id)
+    _db.session.execute(update(Petition).values(created_at=CREATED, updated_at=MODIFIED))
+    _db.session.execute(update(PetitionSignature).values(created_at=CREATED))
+    _db.session.commit()
 
 
 def confirmed_signature(coalition) -> dict[str, int]:

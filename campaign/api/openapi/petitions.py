@@ -151,6 +151,9 @@ EXAMPLE = {
     },
     "comments": "My family lives here.",
     "referrer_data": {"source": "juntos"},
+    "consent": {
+        "wording": "Email me news and calls to action from the coalition. I can unsubscribe at any time."
+    },
 }
 
 SCHEMAS = {
