@@ -77,6 +77,15 @@ def total(petition) -> int:
     return _db.session.get(Petition, petition.id).total
 
 
+def on_file(coalition, email: str, first_name: str, **fields) -> Supporter:
+    """Someone the coalition has on file (confirmed), in English unless said otherwise."""
+    found = supporters.upsert_supporter(
+        coalition.id, email=email, first_name=first_name, **({"language": "en"} | fields), confirmed=True
+    )
+    _db.session.commit()
+    return found
+
+
 def test_a_signature_waits_for_its_click_then_counts(db, petition, write_key, post, mailbox, client):
     response = post(
         petition.id, write_key, signer(comments="Por mis hijos.", referrer_data={"source": "juntos"})
@@ -131,10 +140,7 @@ def test_the_same_person_sent_twice_signs_once(db, petition, write_key, post, ma
 def test_the_answer_is_the_same_for_new_matched_and_already_signed_people(
     db, coalition, petition, write_key, post, sign
 ):
-    supporters.upsert_supporter(
-        coalition.id, email="on.file@example.org", first_name="Ofelia", language="en", confirmed=True
-    )
-    db.session.commit()
+    on_file(coalition, "on.file@example.org", "Ofelia")
     sign(petition, email="signed@example.org")  # signed and confirmed on the web
     sign(petition, email="waiting@example.org", confirm=False)
     answers = {
@@ -181,16 +187,7 @@ def test_only_a_write_key_records(db, coalition, petition, make_key, post, scope
 def test_a_record_on_file_is_not_renamed_before_the_click(
     db, coalition, petition, write_key, post, mailbox, client
 ):
-    supporters.upsert_supporter(
-        coalition.id,
-        email="ana@example.org",
-        first_name="Ana",
-        last_name="Reyes",
-        zip_code="90012",
-        language="en",
-        confirmed=True,
-    )
-    db.session.commit()
+    on_file(coalition, "ana@example.org", "Ana", last_name="Reyes", zip_code="90012")
     post(petition.id, write_key, signer("ana@example.org", given_name="Mallory", zip_code="19104"))
     ana = person("ana@example.org")
     assert (ana.first_name, ana.last_name, ana.zip_code, ana.language) == ("Ana", "Reyes", "90012", "en")
@@ -203,15 +200,7 @@ def test_trusted_source_does_not_rename_a_record_on_file_but_fills_one_nobody_co
     db, coalition, petition, write_key, post, client, sign
 ):
     trust(client, coalition, petition)
-    supporters.upsert_supporter(
-        coalition.id,
-        email="ana@example.org",
-        first_name="Ana",
-        zip_code="90012",
-        language="en",
-        confirmed=True,
-    )
-    db.session.commit()
+    on_file(coalition, "ana@example.org", "Ana", zip_code="90012")
     sign(petition, email="typed@example.org", first_name="Stranger", confirm=False)
     post(petition.id, write_key, signer("ana@example.org", given_name="Mallory"))
     post(petition.id, write_key, signer("typed@example.org", given_name="Tomás"))
@@ -257,9 +246,7 @@ def test_a_status_without_words_is_refused(db, petition, write_key, post):
 def test_someone_who_unsubscribed_stays_unsubscribed(
     db, coalition, petition, write_key, post, mailbox, client
 ):
-    gone = supporters.upsert_supporter(
-        coalition.id, email="gone@example.org", first_name="Gone", language="en", confirmed=True
-    )
+    gone = on_file(coalition, "gone@example.org", "Gone")
     supporters.record_consent(gone, "Old words.", "en", "test")
     supporters.unsubscribe(gone)
     db.session.commit()
