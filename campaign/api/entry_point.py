@@ -9,6 +9,7 @@ from campaign.api.models import Scope
 # rel, endpoint, title, the scope a key needs to follow it
 LINKS = [
     ("osdi:people", "api.people.index", "The collection of people in the system", Scope.READ_PEOPLE),
+    ("osdi:petitions", "api.petitions.index", "The collection of petitions in the system", Scope.READ_COUNTS),
     ("osdi:events", "api.events.index", "The collection of events in the system", Scope.READ_COUNTS),
     ("osdi:tags", "api.tags.index", "The collection of tags in the system", Scope.READ_PEOPLE),
     ("osdi:person_signup_helper", "api.people.signup", "The person signup helper", Scope.WRITE),

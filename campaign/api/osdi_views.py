@@ -13,6 +13,7 @@ from campaign.api import (
     letters_views,
     openapi,
     people_views,
+    petitions_views,
     public_forms_views,
     tags_views,
 )
@@ -23,7 +24,15 @@ from campaign.extensions import csrf, db
 
 PREFIX = "/api/v1"
 bp = Blueprint("osdi", __name__)
-RESOURCES = (bp, people_views.bp, events_views.bp, tags_views.bp, letters_views.bp, public_forms_views.bp)
+RESOURCES = (
+    bp,
+    people_views.bp,
+    petitions_views.bp,
+    events_views.bp,
+    tags_views.bp,
+    letters_views.bp,
+    public_forms_views.bp,
+)
 
 
 def register_on(parent: Blueprint) -> None:

@@ -62,11 +62,6 @@ def _rsvps(events: list[Event]) -> dict[int, int]:
     }
 
 
-def _own_resource(path: str) -> dict:
-    """A link to a record served by another resource of this API, by its OSDI path."""
-    return {"href": url_for("api.osdi.entry_point", _external=True) + path}
-
-
 @dataclass(frozen=True)
 class Kind:
     model: type
@@ -84,9 +79,9 @@ KINDS = {
         _petitions,
         lambda petitions: {petition.id: petition.signature_count for petition in petitions},
         lambda petition: url_for("petitions.public_petition", slug=petition.slug, _external=True),
-        lambda petition: letters.latest(petition.created_at, petition.opened_at, petition.closed_at),
+        lambda petition: petition.updated_at,
         "osdi:petition",
-        lambda petition: _own_resource(f"petitions/{petition.id}"),
+        lambda petition: link("api.petitions.show", petition_id=petition.id),
     ),
     "letter": Kind(
         Letter,

@@ -92,6 +92,7 @@ class PetitionForm(AppForm):
         validators=[Length(max=300), plain_text],
     )
     remove_image = BooleanField(_l("Remove the image"))
+    trusted_source = BooleanField(_l("Trusted source"))
     submit = SubmitField(_l("Save the petition"))
 
     def __init__(self, *args, has_image: bool = False, **kwargs):
@@ -141,6 +142,7 @@ class PetitionForm(AppForm):
         fields["goal"] = self.goal.data
         fields["time_zone"] = self.time_zone.data
         fields["deadline"] = to_utc(self.deadline.data, self.time_zone.data)
+        fields["trusted_source"] = self.trusted_source.data
         return fields
 
     @classmethod
@@ -148,7 +150,11 @@ class PetitionForm(AppForm):
         values = {name: getattr(petition, name) for name in WRITTEN_FIELDS}
         deadline = to_local(petition.deadline, petition.time_zone)
         return cls(
-            **values, deadline=deadline, time_zone=petition.time_zone, has_image=bool(petition.image_key)
+            **values,
+            deadline=deadline,
+            time_zone=petition.time_zone,
+            trusted_source=petition.trusted_source,
+            has_image=bool(petition.image_key),
         )
 
 

@@ -92,8 +92,13 @@ class Petition(db.Model):
     image_alt: Mapped[str] = mapped_column(String(300), default="")
     image_alt_es: Mapped[str] = mapped_column(String(300), default="")
     is_demo: Mapped[bool] = mapped_column(default=False)
+    # Signatures the coalition's API keys record count at once, without the confirmation email:
+    # for a sending system that has confirmed the address itself (petitions/signing.py).
+    trusted_source: Mapped[bool] = mapped_column(default=False)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    # Any change to the row, the tally's count included (the API's modified_date).
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
     opened_at: Mapped[datetime | None] = mapped_column(DateTime)
     closed_at: Mapped[datetime | None] = mapped_column(DateTime)
 
@@ -213,6 +218,10 @@ class PetitionSignature(SealedRow, db.Model):
     pending_first_name = Sealed()
     pending_last_name = Sealed()
     pending_consent: Mapped[str | None] = mapped_column(Text)
+    # The coalition's tags an API call asked for (ids): the person gets them once on file.
+    pending_tag_ids: Mapped[list[int] | None] = mapped_column(JSON(none_as_null=True))
+    # The API key that recorded it (api feature); None for the public form's.
+    api_key_id: Mapped[int | None] = mapped_column(ForeignKey("api_key.id", ondelete="SET NULL"))
     # "You have already signed" emails sent for repeat sign-ups, at most three.
     repeat_emails: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)

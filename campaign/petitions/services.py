@@ -23,7 +23,7 @@ from campaign.petitions.models import (
     SignatureState,
 )
 
-FIELDS = (*WRITTEN_FIELDS, "deadline", "time_zone")
+FIELDS = (*WRITTEN_FIELDS, "deadline", "time_zone", "trusted_source")
 RECENT_SIGNERS = 8
 # A sign request takes an open petition from the process's memory for this long: one query less
 # per signature in a surge. A petition closed elsewhere (another process, another thread before

@@ -3,7 +3,7 @@
 import enum
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from campaign.core import upserts
 from campaign.core.crypto import decryptor, email_blind_index, new_row_key, seal
@@ -16,8 +16,10 @@ from campaign.petitions import tasks
 from campaign.petitions.models import SOURCE_MAX_LENGTH, Petition, PetitionSignature, SignatureState
 from campaign.petitions.retention import unlinked
 from campaign.petitions.services import SignTarget
-from campaign.supporters.services import apply_confirmed, save_supporter
+from campaign.supporters.models import Subscription
+from campaign.supporters.services import apply_confirmed, record_consent, save_supporter
 from campaign.supporters.signals import supporter_erasing, supporter_exporting
+from campaign.tags import services as tags
 
 # Under load, new signers' confirmation emails are claimed in batches at most this long after
 # they sign (one task per batch instead of a task and a broker message per signature). Each
@@ -55,9 +57,11 @@ def sign(
     ip_hash: str | None,
     consent_wording: str | None,
     quarantine_reason: str = "",
+    api_key_id: int | None = None,
 ) -> int:
     """The signature's id, the earlier one if this address had signed: the page says the same
-    either way, and an email tells the address's owner."""
+    either way, and an email tells the address's owner. `api_key_id`: the key of the system
+    that sent it (`record`), kept with a new signature."""
     if not petition.is_open:
         raise PetitionClosed
     first_name, last_name = fields["first_name"].strip(), (fields.get("last_name") or "").strip() or None
@@ -96,6 +100,7 @@ def sign(
             "pending_last_name": seal(SIGNATURES, "pending_last_name", row_key, pending_last_name),
             "row_key": row_key,
             "pending_consent": consent_wording,
+            "api_key_id": api_key_id,
             "created_at": utcnow(),
         },
     ).scalar()
@@ -179,7 +184,15 @@ def confirm(signature: PetitionSignature, now: datetime, shown: str) -> Confirma
         return Confirmation.ALREADY
     if not signature.petition.is_open:  # a quarantined one too: approving it must not add it late
         return Confirmation.CLOSED
-    values = {"confirmed_at": now}
+    if not _mark_confirmed(signature, now):
+        return Confirmation.ALREADY
+    _apply_what_was_typed(signature, f"petition:{signature.petition_id}")
+    return Confirmation.CONFIRMED
+
+
+def _mark_confirmed(signature: PetitionSignature, now: datetime, **values) -> bool:
+    """Confirm the signature (the tally counts it then) unless it was; whether this call did."""
+    values["confirmed_at"] = now
     if signature.state == SignatureState.UNCONFIRMED:
         values["state"] = SignatureState.CONFIRMED
     result = db.session.execute(
@@ -188,24 +201,81 @@ def confirm(signature: PetitionSignature, now: datetime, shown: str) -> Confirma
         .values(**values)
     )
     db.session.refresh(signature)
-    if not result.rowcount:
-        return Confirmation.ALREADY
-    _apply_what_was_typed(signature)
-    return Confirmation.CONFIRMED
+    return bool(result.rowcount)
 
 
-def _apply_what_was_typed(signature: PetitionSignature) -> None:
-    """The click proves the address: its record takes the details and consent signed with."""
+def _apply_what_was_typed(signature: PetitionSignature, source: str) -> None:
+    """The address is proven: its record takes the details and consent signed with, and the tags
+    an API call asked for."""
     typed = {
         "first_name": signature.pending_first_name,
         "last_name": signature.pending_last_name,
         "zip_code": signature.zip_code,
         "language": signature.language,
     }
-    source = f"petition:{signature.petition_id}"
     apply_confirmed(signature.supporter, typed, signature.pending_consent, source)
+    _settle_pending(signature)
+
+
+def _settle_pending(signature: PetitionSignature) -> None:
+    """Nothing waits on a confirmed signature: the tags asked for go on its person."""
+    _tag_signer(signature, signature.pending_tag_ids or [])
     signature.pending_first_name = signature.pending_last_name = signature.pending_consent = None
+    signature.pending_tag_ids = None
     db.session.flush()
+
+
+def _tag_signer(signature: PetitionSignature, tag_ids) -> None:
+    """The coalition's tags of these ids (one deleted since is skipped) on the signer, if on file."""
+    if signature.supporter_id is None:
+        return
+    for tag_id in tag_ids:
+        found = tags.tag_in(signature.petition.coalition_id, tag_id)
+        if found is not None:
+            tags.tag([signature.supporter_id], found)
+
+
+def record(
+    petition: Petition, fields: dict, language: str, consent_wording: str | None, api_key_id: int, tag_ids
+) -> None:
+    """A signature another system sends with an API key (the API's record signature helper),
+    signed by the public form's rules (`sign`): it waits for the signer's click in the email,
+    and so do the details typed for an address on file, the consent and the tags asked for.
+
+    Someone who unsubscribed stays unsubscribed: a consent sent for them is dropped, since only
+    their own tick of the box on our form resubscribes them. With the petition's trusted source
+    on, the sending system's word stands for the click (`vouch`)."""
+    signature_id = sign(petition, fields, language, None, consent_wording, api_key_id=api_key_id)
+    # Fresh from the database: `sign` wrote past the ORM.
+    signature = db.session.get(PetitionSignature, signature_id, populate_existing=True)
+    if signature.confirmed_at is not None:  # signed and confirmed before: only the tags are new
+        _tag_signer(signature, tag_ids)
+        return
+    supporter = signature.supporter
+    if supporter is not None and supporter.subscription == Subscription.UNSUBSCRIBED:
+        signature.pending_consent = None
+    signature.pending_tag_ids = sorted(set(signature.pending_tag_ids or []) | set(tag_ids)) or None
+    db.session.flush()
+    if petition.trusted_source:
+        vouch(signature, utcnow(), f"petition:{petition.id}:api-key:{api_key_id}")
+
+
+def vouch(signature: PetitionSignature, now: datetime, source: str) -> None:
+    """The coalition trusts its keys for this petition: the signature counts without the email,
+    and its person is on file. A new record, or one nobody had confirmed, takes what was sent;
+    the record of someone already on file stays as its owner left it (only their click changes
+    it), and gets the consent sent, if any, and the tags. A held-back signature stays held."""
+    if signature.state != SignatureState.UNCONFIRMED:
+        return
+    if not _mark_confirmed(signature, now, asked_at=func.coalesce(PetitionSignature.asked_at, now)):
+        return
+    supporter = signature.supporter
+    if supporter is None or supporter.confirmed_at is None:
+        _apply_what_was_typed(signature, source)
+        return
+    if signature.pending_consent and not supporter.is_erased:
+        record_consent(supporter, signature.pending_consent, signature.language, source)
+    _settle_pending(signature)
 
 
 @supporter_erasing.connect

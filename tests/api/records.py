@@ -109,7 +109,7 @@ def add_petition(coalition, title="End ICE holds", open_it=True, signatures=0) -
     db.session.execute(
         update(Petition)
         .where(Petition.id == petition.id)
-        .values(created_at=CREATED, signature_count=signatures, paper_count=12)
+        .values(created_at=CREATED, updated_at=MODIFIED, signature_count=signatures, paper_count=12)
     )
     db.session.commit()
     return petition.id

@@ -10,8 +10,10 @@ from pathlib import Path
 import pytest
 
 from campaign.api.models import Scope
+from campaign.api.openapi import petitions as petitions_openapi
 from tests.api.events_world import RECORD_ATTENDANCE, event_examples  # noqa: F401 - its world
 from tests.api.records import SIGNUP, SIGNUP_WITHOUT_CONSENT, add_records
+from tests.api.test_petitions import example_petition
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "docs" / "api"
 TOKEN = "cdk_your-api-key"  # in the examples, in place of the real one made for the test
@@ -37,6 +39,10 @@ REQUESTS = {
     "letters": ("/api/v1/letters", Scope.READ_COUNTS),
     "letter_signatories": ("/api/v1/letters/1/signatories", Scope.READ_COUNTS),
     "forms": ("/api/v1/forms", Scope.READ_COUNTS),
+    "petitions": ("/api/v1/petitions", Scope.READ_COUNTS),
+    "petition": ("/api/v1/petitions/2", Scope.READ_PEOPLE),
+    "signatures": ("/api/v1/petitions/2/signatures", Scope.READ_PEOPLE),
+    "record_signature": ("/api/v1/petitions/2/signatures", Scope.WRITE, petitions_openapi.EXAMPLE),
 }
 
 
@@ -60,6 +66,7 @@ def example(path: str, token: str | None, response, body: dict | None = None) ->
 def test_each_example_is_what_the_api_answers(coalition, add_people, make_key, client, name):
     assert add_people(coalition) == [1, 2], "the examples' people are the first two rows"
     add_records(coalition, [1, 2])
+    example_petition(coalition)
     path, scope, *body = REQUESTS[name]
     body = body[0] if body else None
     token = make_key(coalition, scope) if scope else None

@@ -17,6 +17,7 @@ from campaign.supporters.models import Supporter
 from tests.api import events_world
 from tests.api.conftest import MODIFIED
 from tests.api.records import add_records
+from tests.api.test_petitions import confirmed_signature
 
 
 def test_people_are_listed_with_osdi_fields_and_decrypted(coalition, add_people, make_key, call):
@@ -324,6 +325,7 @@ def test_every_api_route_taking_an_id_answers_404_to_another_coalitions_key(
     ids_of_a = {"person_id": ana}
     ids_of_a |= events_world.walk_ids(coalition)
     ids_of_a |= add_records(coalition, [ana])
+    ids_of_a |= confirmed_signature(coalition)
     other = make_coalition(make_user(email="b@example.org"), name="Coalition B")
     token_b = make_key(other, Scope.READ_PEOPLE)
     rules = [r for r in app.url_map.iter_rules() if r.rule.startswith("/api/v1/") and r.arguments]

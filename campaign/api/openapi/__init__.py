@@ -2,10 +2,10 @@
 (each with its PATHS and SCHEMAS): a generator would need annotations on every view."""
 
 from campaign.api.hal import HAL, MAX_PAGE_SIZE, OSDI_VERSION
-from campaign.api.openapi import events, forms, letters, people, tags
+from campaign.api.openapi import events, forms, letters, people, petitions, tags
 from campaign.api.openapi.parts import ERROR, LINK, REFUSED, body
 
-RESOURCES = (people, events, tags, letters, forms)
+RESOURCES = (people, petitions, events, tags, letters, forms)
 
 ENTRY_POINT = {
     "type": "object",
