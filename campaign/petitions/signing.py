@@ -16,6 +16,7 @@ from campaign.petitions import tasks
 from campaign.petitions.models import SOURCE_MAX_LENGTH, Petition, PetitionSignature, SignatureState
 from campaign.petitions.retention import unlinked
 from campaign.petitions.services import SignTarget
+from campaign.petitions.signals import signature_confirmed
 from campaign.supporters.services import apply_confirmed, save_supporter
 from campaign.supporters.signals import supporter_erasing, supporter_exporting
 
@@ -191,6 +192,8 @@ def confirm(signature: PetitionSignature, now: datetime, shown: str) -> Confirma
     if not result.rowcount:
         return Confirmation.ALREADY
     _apply_what_was_typed(signature)
+    if signature.state == SignatureState.CONFIRMED:  # a quarantined one counts only once released
+        signature_confirmed.send(signature)
     return Confirmation.CONFIRMED
 
 
