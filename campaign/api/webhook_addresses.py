@@ -84,7 +84,10 @@ def public_address(host: str, port: int) -> str:
     addresses = [info[4][0] for info in found]
     if not addresses or not all(is_public(address) for address in addresses):
         raise RefusedAddress(
-            _l("%(host)s is a private or internal address: webhooks go to servers on the internet.", host=host)
+            _l(
+                "%(host)s is a private or internal address: webhooks go to servers on the internet.",
+                host=host,
+            )
         )
     return addresses[0]
 

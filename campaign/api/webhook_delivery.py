@@ -24,7 +24,13 @@ from standardwebhooks import Webhook
 
 from campaign.accounts.models import User
 from campaign.api import webhook_http, webhook_payloads
-from campaign.api.webhook_models import TEST_EVENT, DeliveryState, WebhookAttempt, WebhookDelivery, WebhookEndpoint
+from campaign.api.webhook_models import (
+    TEST_EVENT,
+    DeliveryState,
+    WebhookAttempt,
+    WebhookDelivery,
+    WebhookEndpoint,
+)
 from campaign.api.webhook_settings import personal_data_allowed
 from campaign.coalitions.models import CoalitionRole, Role
 from campaign.core.outbox import utcnow
@@ -85,7 +91,9 @@ def _claim(endpoint: WebhookEndpoint, delivery_id: int) -> tuple[str, list[Webho
     )
     db.session.execute(
         update(WebhookDelivery)
-        .where(WebhookDelivery.id.in_(ready.scalar_subquery()), WebhookDelivery.state == DeliveryState.PENDING)
+        .where(
+            WebhookDelivery.id.in_(ready.scalar_subquery()), WebhookDelivery.state == DeliveryState.PENDING
+        )
         .values(
             state=DeliveryState.SENDING,
             claim_token=token,

@@ -7,9 +7,9 @@ from wtforms.validators import DataRequired, Length, ValidationError
 
 from campaign.actions.forms import CheckboxesField
 from campaign.api.webhook_addresses import RefusedAddress, check_url
+from campaign.api.webhook_models import EVENT_LABELS
 from campaign.core.form_keys import form_key, new_form_key
 from campaign.core.forms import AppForm, plain_text, strip_whitespace
-from campaign.api.webhook_models import EVENT_LABELS
 
 
 def _allowed_address(form, field):
@@ -29,7 +29,11 @@ class EndpointForm(AppForm):
     name = StringField(
         _l("Name"),
         filters=[strip_whitespace],
-        validators=[DataRequired(_l("Name the endpoint after what receives it.")), Length(max=120), plain_text],
+        validators=[
+            DataRequired(_l("Name the endpoint after what receives it.")),
+            Length(max=120),
+            plain_text,
+        ],
     )
     url = StringField(
         _l("Address (URL)"),
@@ -45,7 +49,12 @@ class EndpointForm(AppForm):
     submit = SubmitField(_l("Save the endpoint"))
 
     def fields_for_save(self) -> dict:
-        return {"name": self.name.data, "url": self.url.data, "events": self.events.data, "batch": self.batch.data}
+        return {
+            "name": self.name.data,
+            "url": self.url.data,
+            "events": self.events.data,
+            "batch": self.batch.data,
+        }
 
 
 class NewEndpointForm(EndpointForm):

@@ -89,7 +89,9 @@ def post(http: requests.Session, url: str, body: bytes, headers: dict, timeout: 
         return Answer(None, _since(started), str(refused)[:ERROR_LENGTH])
     except requests.RequestException as error:
         return Answer(None, _since(started), describe_error(error)[:ERROR_LENGTH])
-    error = None if 200 <= response.status_code < 300 else f"HTTP {response.status_code} {response.reason or ''}"
+    error = (
+        None if 200 <= response.status_code < 300 else f"HTTP {response.status_code} {response.reason or ''}"
+    )
     return Answer(response.status_code, _since(started), error and error.strip()[:ERROR_LENGTH])
 
 

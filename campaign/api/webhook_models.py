@@ -96,7 +96,9 @@ class WebhookDelivery(db.Model):
     event_type: Mapped[str] = mapped_column(String(40))
     subject: Mapped[dict] = mapped_column(JSON, default=dict)
     occurred_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
-    state: Mapped[DeliveryState] = mapped_column(enum_column(DeliveryState, 10), default=DeliveryState.PENDING)
+    state: Mapped[DeliveryState] = mapped_column(
+        enum_column(DeliveryState, 10), default=DeliveryState.PENDING
+    )
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     give_up_at: Mapped[datetime] = mapped_column(DateTime)
@@ -128,7 +130,9 @@ class WebhookAttempt(db.Model):
     __tablename__ = "webhook_attempt"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    delivery_id: Mapped[int] = mapped_column(ForeignKey("webhook_delivery.id", ondelete="CASCADE"), index=True)
+    delivery_id: Mapped[int] = mapped_column(
+        ForeignKey("webhook_delivery.id", ondelete="CASCADE"), index=True
+    )
     attempted_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     status_code: Mapped[int | None] = mapped_column(Integer)
     response_ms: Mapped[int] = mapped_column(Integer, default=0)
@@ -143,7 +147,9 @@ class WebhookSettings(db.Model):
 
     __tablename__ = "webhook_settings"
 
-    coalition_id: Mapped[int] = mapped_column(ForeignKey("coalition.id", ondelete="CASCADE"), primary_key=True)
+    coalition_id: Mapped[int] = mapped_column(
+        ForeignKey("coalition.id", ondelete="CASCADE"), primary_key=True
+    )
     personal_data: Mapped[bool] = mapped_column(default=False)
     changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
     changed_at: Mapped[datetime | None] = mapped_column(DateTime)

@@ -28,7 +28,12 @@ def index():
     )
     db.session.commit()
     if secret is None:  # the same form sent again: its first answer showed the secret
-        flash(_("“%(name)s” was already added by your first click, which showed its secret.", name=endpoint.name))
+        flash(
+            _(
+                "“%(name)s” was already added by your first click, which showed its secret.",
+                name=endpoint.name,
+            )
+        )
         return redirect(url_for(".endpoint", slug=g.coalition.slug, webhook_id=endpoint.id))
     # Shown in this answer only: a redirect would carry the secret through the session cookie.
     return _index(NewEndpointForm(formdata=None, fresh=True), new_endpoint=endpoint, secret=secret), 201
@@ -88,7 +93,10 @@ def switch(webhook_id: int, action: str):
     hook = get_scoped_or_404(WebhookEndpoint, webhook_id)
     webhooks.switch(hook, action == "enable")
     db.session.commit()
-    flash(_("The endpoint is on.") if hook.enabled else _("The endpoint is off: no event goes to it."), "success")
+    flash(
+        _("The endpoint is on.") if hook.enabled else _("The endpoint is off: no event goes to it."),
+        "success",
+    )
     return redirect(url_for(".endpoint", slug=g.coalition.slug, webhook_id=hook.id))
 
 

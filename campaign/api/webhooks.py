@@ -128,7 +128,9 @@ def record_event(coalition_id: int, event_type: str, **subject: int) -> list[Web
         select(WebhookEndpoint).where(WebhookEndpoint.coalition_id == coalition_id, WebhookEndpoint.enabled)
     )
     now = utcnow()
-    return [queue(endpoint, event_type, subject, now) for endpoint in endpoints if event_type in endpoint.events]
+    return [
+        queue(endpoint, event_type, subject, now) for endpoint in endpoints if event_type in endpoint.events
+    ]
 
 
 def queue(endpoint: WebhookEndpoint, event_type: str, subject: dict, now: datetime) -> WebhookDelivery:
