@@ -10,7 +10,13 @@ from sqlalchemy import select, update
 from standardwebhooks import Webhook
 
 from campaign.api import tasks, webhook_delivery, webhooks
-from campaign.api.webhook_models import EVENT_LABELS, DeliveryState, WebhookAttempt, WebhookDelivery, WebhookEndpoint
+from campaign.api.webhook_models import (
+    EVENT_LABELS,
+    DeliveryState,
+    WebhookAttempt,
+    WebhookDelivery,
+    WebhookEndpoint,
+)
 from campaign.core.outbox import dispatch_committed, utcnow
 from tests.api.webhook_receiver import receiver  # noqa: F401 - fixture
 
@@ -86,7 +92,9 @@ def test_a_failure_is_retried_with_backoff_then_delivered_with_the_same_webhook_
     receiver.wait_for(1)
     first = delivery(db)
     assert first.state == DeliveryState.PENDING and first.last_status_code == 500
-    assert timedelta(seconds=29) < first.next_attempt_at - first.tries[0].attempted_at <= timedelta(seconds=30)
+    assert (
+        timedelta(seconds=29) < first.next_attempt_at - first.tries[0].attempted_at <= timedelta(seconds=30)
+    )
     run_due(db)  # not due yet: nothing sent
     assert len(receiver.received) == 1
     run_due(db, later=timedelta(seconds=30))
