@@ -18,13 +18,13 @@ from campaign.api.webhook_models import (
     WebhookEndpoint,
 )
 from campaign.core.outbox import dispatch_committed, utcnow
-from tests.api.webhook_receiver import receiver  # noqa: F401 - fixture
+from tests.api.webhook_receiver import receiver_fixture  # noqa: F401 - the `receiver` fixture
 
 SECRET = re.compile(r"whsec_[A-Za-z0-9+/]{43}=")
 
 
 @pytest.fixture
-def hook(db, coalition, receiver):  # noqa: F811
+def hook(db, coalition, receiver):
     """An endpoint of `coalition` taking every event, its secret held by the receiver."""
 
     def make(**fields):
@@ -51,7 +51,7 @@ def delivery(db) -> WebhookDelivery:
     return db.session.scalar(select(WebhookDelivery).order_by(WebhookDelivery.id.desc()))
 
 
-def test_a_test_event_is_signed_with_the_endpoints_secret_and_verified(db, hook, receiver):  # noqa: F811
+def test_a_test_event_is_signed_with_the_endpoints_secret_and_verified(db, hook, receiver):
     endpoint = hook()
     assert SECRET.fullmatch(receiver.secret)
     webhooks.send_test(endpoint)
@@ -72,7 +72,7 @@ def test_a_test_event_is_signed_with_the_endpoints_secret_and_verified(db, hook,
     assert db.session.get(WebhookEndpoint, endpoint.id).last_success_at is not None
 
 
-def test_another_secret_does_not_verify(db, hook, receiver):  # noqa: F811
+def test_another_secret_does_not_verify(db, hook, receiver):
     endpoint = hook()
     receiver.secret = webhooks.new_secret()
     webhooks.send_test(endpoint)
@@ -83,7 +83,7 @@ def test_another_secret_does_not_verify(db, hook, receiver):  # noqa: F811
     assert delivery(db).state == DeliveryState.PENDING  # a 401 is a failure, tried again later
 
 
-def test_a_failure_is_retried_with_backoff_then_delivered_with_the_same_webhook_id(db, hook, receiver):  # noqa: F811
+def test_a_failure_is_retried_with_backoff_then_delivered_with_the_same_webhook_id(db, hook, receiver):
     endpoint = hook()
     receiver.answer(500, 503)
     webhooks.send_test(endpoint)
@@ -129,7 +129,7 @@ def test_no_answer_is_recorded_and_retried(db, hook, app):
     assert "ConnectionError" in failed.tries[0].error and len(failed.tries[0].error) <= 500
 
 
-def test_a_delivery_is_given_up_a_day_after_its_event(db, hook, receiver):  # noqa: F811
+def test_a_delivery_is_given_up_a_day_after_its_event(db, hook, receiver):
     endpoint = hook()
     receiver.answer(*[500] * 5)
     webhooks.send_test(endpoint)
@@ -147,7 +147,7 @@ def test_a_delivery_is_given_up_a_day_after_its_event(db, hook, receiver):  # no
 
 def test_an_endpoint_failing_three_days_is_turned_off_and_its_owners_emailed(
     db, hook, receiver, coalition, add_teammate, mailbox
-):  # noqa: F811
+):
     from campaign.coalitions.models import Role
 
     add_teammate(coalition, Role.OWNER, "second-owner@example.org")
@@ -181,7 +181,7 @@ def test_an_endpoint_failing_three_days_is_turned_off_and_its_owners_emailed(
     assert turned_off.failing_since is None and not turned_off.disabled_for_failing
 
 
-def test_the_owner_email_speaks_spanish(db, hook, receiver, coalition, mailbox):  # noqa: F811
+def test_the_owner_email_speaks_spanish(db, hook, receiver, coalition, mailbox):
     coalition.roles[0].user.locale = "es"
     endpoint = hook()
     db.session.execute(update(WebhookEndpoint).values(failing_since=utcnow() - timedelta(days=4)))
@@ -193,7 +193,7 @@ def test_the_owner_email_speaks_spanish(db, hook, receiver, coalition, mailbox):
     assert "Webhook desactivado: Sync" in mail["Subject"]
 
 
-def test_a_batching_endpoint_gets_at_most_100_events_a_request(db, hook, receiver, app):  # noqa: F811
+def test_a_batching_endpoint_gets_at_most_100_events_a_request(db, hook, receiver, app):
     endpoint = hook(batch=True)
     app.config["WEBHOOK_LOCAL_RECEIVERS"] = True
     for person_id in range(1, 151):
@@ -212,7 +212,7 @@ def test_a_batching_endpoint_gets_at_most_100_events_a_request(db, hook, receive
     assert set(states) == {DeliveryState.DELIVERED}
 
 
-def test_a_rotated_secret_and_the_previous_one_both_sign_for_a_day(db, hook, receiver):  # noqa: F811
+def test_a_rotated_secret_and_the_previous_one_both_sign_for_a_day(db, hook, receiver):
     endpoint = hook()
     old = receiver.secret
     new = webhooks.rotate_secret(endpoint, utcnow(), "a" * 22)
@@ -235,7 +235,7 @@ def test_a_rotated_secret_and_the_previous_one_both_sign_for_a_day(db, hook, rec
     assert not receiver.verifies(later.body, later.headers)
 
 
-def test_a_worker_that_died_mid_request_leaves_its_delivery_to_be_taken_back(db, hook, receiver, app):  # noqa: F811
+def test_a_worker_that_died_mid_request_leaves_its_delivery_to_be_taken_back(db, hook, receiver, app):
     endpoint = hook()
     stuck = webhooks.queue(endpoint, "ping", {}, utcnow())
     db.session.execute(
@@ -249,7 +249,7 @@ def test_a_worker_that_died_mid_request_leaves_its_delivery_to_be_taken_back(db,
     assert delivery(db).state == DeliveryState.DELIVERED
 
 
-def test_resend_sends_a_delivered_event_again_with_its_id(db, hook, receiver):  # noqa: F811
+def test_resend_sends_a_delivered_event_again_with_its_id(db, hook, receiver):
     endpoint = hook()
     webhooks.send_test(endpoint)
     db.session.commit()
@@ -263,7 +263,7 @@ def test_resend_sends_a_delivered_event_again_with_its_id(db, hook, receiver):  
     assert delivery(db).attempts == 2
 
 
-def test_old_settled_deliveries_are_forgotten(db, hook, receiver):  # noqa: F811
+def test_old_settled_deliveries_are_forgotten(db, hook, receiver):
     endpoint = hook()
     webhooks.send_test(endpoint)
     db.session.commit()

@@ -18,7 +18,7 @@ from campaign.letters.models import Signature
 from campaign.notifications import services as notices
 from campaign.supporters import services as supporters
 from tests.actions.conftest import NOW, day, make_event, rsvp_as  # noqa: F401 - fixtures
-from tests.api.webhook_receiver import receiver  # noqa: F401 - fixture
+from tests.api.webhook_receiver import receiver_fixture  # noqa: F401 - the `receiver` fixture
 from tests.pages import click_confirm
 from tests.petitions.conftest import make_petition, sign_form  # noqa: F401 - fixture
 
@@ -26,7 +26,7 @@ SIGNER = "ana@example.org"
 
 
 @pytest.fixture
-def hook(db, coalition, receiver):  # noqa: F811
+def hook(db, coalition, receiver):
     def make(events=tuple(EVENT_LABELS), **fields):
         values = {"name": "Sync", "url": receiver.url, "events": list(events), "batch": False} | fields
         endpoint, secret = webhooks.create_endpoint(coalition.id, coalition.roles[0].user_id, values)
@@ -56,7 +56,7 @@ def allow_personal_data(db, coalition):
     db.session.commit()
 
 
-def only_event(receiver, event_type):  # noqa: F811
+def only_event(receiver, event_type):
     received = receiver.wait_for(1)
     assert all(each.verified for each in received)
     (found,) = [each for each in received if each.payload["type"] == event_type]
@@ -68,7 +68,7 @@ def test_a_signature_confirmed_by_its_link_tells_ids_and_the_new_total_only(
     hook,
     receiver,
     make_petition,
-    sign,  # noqa: F811
+    sign,
 ):
     hook()
     petition = make_petition()
@@ -89,7 +89,7 @@ def test_with_personal_data_allowed_the_signer_is_embedded_as_an_osdi_person(
     hook,
     receiver,
     make_petition,
-    sign,  # noqa: F811
+    sign,
 ):
     hook()
     allow_personal_data(db, coalition)
@@ -102,7 +102,7 @@ def test_with_personal_data_allowed_the_signer_is_embedded_as_an_osdi_person(
     assert data["comments"] == "Sí se puede"
 
 
-def test_a_signature_waiting_for_its_click_tells_nothing(db, hook, receiver, make_petition, sign):  # noqa: F811
+def test_a_signature_waiting_for_its_click_tells_nothing(db, hook, receiver, make_petition, sign):
     hook()
     sign(make_petition(), confirm=False, email=SIGNER)
     assert db.session.scalar(select(WebhookDelivery)) is None
@@ -115,7 +115,7 @@ def test_an_endpoint_gets_only_the_events_it_asked_for_and_another_coalitions_no
     make_petition,
     sign,
     make_user,
-    make_coalition,  # noqa: F811
+    make_coalition,
 ):
     hook(events=["attendance.created"])
     other = make_coalition(make_user(email="b@example.org"), name="Coalition B")
@@ -127,7 +127,7 @@ def test_an_endpoint_gets_only_the_events_it_asked_for_and_another_coalitions_no
     assert db.session.scalar(select(WebhookDelivery)) is None
 
 
-def test_rsvps_made_and_cancelled_are_told(db, hook, receiver, make_event):  # noqa: F811
+def test_rsvps_made_and_cancelled_are_told(db, hook, receiver, make_event):
     hook()
     event = make_event(capacity=1)
     going = rsvp_as(event, SIGNER)
@@ -150,7 +150,7 @@ def test_rsvps_made_and_cancelled_are_told(db, hook, receiver, make_event):  # n
     assert "@" not in received[0].body.decode() and "Ana" not in received[0].body.decode()
 
 
-def test_a_walk_in_added_at_the_door_and_taken_back_is_told(db, hook, receiver, make_event):  # noqa: F811
+def test_a_walk_in_added_at_the_door_and_taken_back_is_told(db, hook, receiver, make_event):
     hook()
     event = make_event()
     at_the_door = event.starts_at - timedelta(minutes=10)
@@ -163,7 +163,7 @@ def test_a_walk_in_added_at_the_door_and_taken_back_is_told(db, hook, receiver, 
     assert "osdi:person" not in received[0].payload["data"]["_links"]  # no email given: no person
 
 
-def test_a_signatory_approved_by_vetting_is_told(db, coalition, hook, receiver):  # noqa: F811
+def test_a_signatory_approved_by_vetting_is_told(db, coalition, hook, receiver):
     hook()
     owner_id = coalition.roles[0].user_id
     letter = letters.create_letter(coalition.id, owner_id, {"title": "End 287(g)", "body": "Dear Sir,"}, [])
@@ -190,7 +190,7 @@ def test_a_signatory_approved_by_vetting_is_told(db, coalition, hook, receiver):
     assert "Juntos" not in received.body.decode() and "Sam" not in received.body.decode()
 
 
-def test_an_unsubscribe_by_one_click_is_told_once(db, app, client, coalition, hook, receiver):  # noqa: F811
+def test_an_unsubscribe_by_one_click_is_told_once(db, app, client, coalition, hook, receiver):
     hook()
     supporter = supporters.upsert_supporter(
         coalition.id, email=SIGNER, first_name="Ana", zip_code="19104", language="en"
@@ -207,7 +207,7 @@ def test_an_unsubscribe_by_one_click_is_told_once(db, app, client, coalition, ho
     assert received[0].payload["data"]["identifiers"] == [f"campaign_desk:{supporter.id}"]
 
 
-def test_an_alert_that_has_gone_out_is_told_with_its_counts(db, client, coalition, hook, receiver):  # noqa: F811
+def test_an_alert_that_has_gone_out_is_told_with_its_counts(db, client, coalition, hook, receiver):
     hook()
     supporter = supporters.upsert_supporter(
         coalition.id, email=SIGNER, first_name="Ana", zip_code="19104", language="en"
@@ -221,7 +221,7 @@ def test_an_alert_that_has_gone_out_is_told_with_its_counts(db, client, coalitio
     assert (data["subject"], data["total_targeted"], data["total_sent"]) == ("Rally Friday", 1, 1)
 
 
-def test_an_endpoint_turned_off_gets_no_event(db, coalition, hook, receiver, make_petition, sign):  # noqa: F811
+def test_an_endpoint_turned_off_gets_no_event(db, coalition, hook, receiver, make_petition, sign):
     endpoint = hook()
     webhooks.switch(endpoint, False)
     db.session.commit()

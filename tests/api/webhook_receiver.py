@@ -92,8 +92,8 @@ class Receiver:
         self.thread.join()
 
 
-@pytest.fixture
-def receiver():
+@pytest.fixture(name="receiver")
+def receiver_fixture():
     started = Receiver()
     yield started
     started.stop()
