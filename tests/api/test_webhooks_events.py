@@ -8,6 +8,8 @@ import pytest
 from sqlalchemy import select
 
 from campaign.actions import rsvps
+from campaign.actions import services as actions
+from campaign.actions.models import EventState
 from campaign.api import webhook_settings, webhooks
 from campaign.api.webhook_models import EVENT_LABELS, WebhookDelivery
 from campaign.coalitions.models import Role
@@ -16,11 +18,13 @@ from campaign.letters import services as letters
 from campaign.letters import signing, vetting
 from campaign.letters.models import Signature
 from campaign.notifications import services as notices
+from campaign.petitions import services as petitions
 from campaign.supporters import services as supporters
-from tests.actions.conftest import NOW, day, make_event, rsvp_as  # noqa: F401 - fixtures
+from tests.actions.conftest import DAY_FIELDS, NOW, event_fields, rsvp_as
 from tests.api.webhook_receiver import receiver_fixture  # noqa: F401 - the `receiver` fixture
+from tests.coalitions.test_access import PETITION
 from tests.pages import click_confirm
-from tests.petitions.conftest import make_petition, sign_form  # noqa: F401 - fixture
+from tests.petitions.conftest import sign_form
 
 SIGNER = "ana@example.org"
 
@@ -35,6 +39,26 @@ def hook(db, coalition, receiver):
         return endpoint
 
     return make
+
+
+@pytest.fixture
+def petition(db, coalition):
+    made = petitions.create_petition(coalition.id, coalition.roles[0].user_id, PETITION)
+    petitions.open_petition(made, utcnow())
+    db.session.commit()
+    return made
+
+
+@pytest.fixture
+def event(db, coalition):
+    """An event with room for one."""
+    day = actions.create_day(coalition.id, coalition.roles[0].user_id, DAY_FIELDS)
+    actions.publish(day)
+    made = actions.create_event(
+        day, actions.Host("Juntos"), event_fields(capacity=1), EventState.SCHEDULED, NOW
+    )
+    db.session.commit()
+    return made
 
 
 @pytest.fixture
@@ -67,11 +91,10 @@ def test_a_signature_confirmed_by_its_link_tells_ids_and_the_new_total_only(
     db,
     hook,
     receiver,
-    make_petition,
+    petition,
     sign,
 ):
     hook()
-    petition = make_petition()
     sign(petition, email=SIGNER, comment="My family was separated in 2019.")
     received = only_event(receiver, "signature.confirmed")
     data = received.payload["data"]
@@ -88,12 +111,11 @@ def test_with_personal_data_allowed_the_signer_is_embedded_as_an_osdi_person(
     coalition,
     hook,
     receiver,
-    make_petition,
+    petition,
     sign,
 ):
     hook()
     allow_personal_data(db, coalition)
-    petition = make_petition()
     sign(petition, email=SIGNER, comment="Sí se puede")
     data = only_event(receiver, "signature.confirmed").payload["data"]
     person = data["_embedded"]["osdi:person"]
@@ -102,9 +124,9 @@ def test_with_personal_data_allowed_the_signer_is_embedded_as_an_osdi_person(
     assert data["comments"] == "Sí se puede"
 
 
-def test_a_signature_waiting_for_its_click_tells_nothing(db, hook, receiver, make_petition, sign):
+def test_a_signature_waiting_for_its_click_tells_nothing(db, hook, receiver, petition, sign):
     hook()
-    sign(make_petition(), confirm=False, email=SIGNER)
+    sign(petition, confirm=False, email=SIGNER)
     assert db.session.scalar(select(WebhookDelivery)) is None
 
 
@@ -112,7 +134,7 @@ def test_an_endpoint_gets_only_the_events_it_asked_for_and_another_coalitions_no
     db,
     hook,
     receiver,
-    make_petition,
+    petition,
     sign,
     make_user,
     make_coalition,
@@ -123,13 +145,12 @@ def test_an_endpoint_gets_only_the_events_it_asked_for_and_another_coalitions_no
         other.id, other.roles[0].user_id, {"name": "B", "url": receiver.url, "events": list(EVENT_LABELS)}
     )
     db.session.commit()
-    sign(make_petition(), email=SIGNER)
+    sign(petition, email=SIGNER)
     assert db.session.scalar(select(WebhookDelivery)) is None
 
 
-def test_rsvps_made_and_cancelled_are_told(db, hook, receiver, make_event):
+def test_rsvps_made_and_cancelled_are_told(db, hook, receiver, event):
     hook()
-    event = make_event(capacity=1)
     going = rsvp_as(event, SIGNER)
     waiting = rsvp_as(event, "ben@example.org", first_name="Ben")
     db.session.commit()
@@ -150,9 +171,8 @@ def test_rsvps_made_and_cancelled_are_told(db, hook, receiver, make_event):
     assert "@" not in received[0].body.decode() and "Ana" not in received[0].body.decode()
 
 
-def test_a_walk_in_added_at_the_door_and_taken_back_is_told(db, hook, receiver, make_event):
+def test_a_walk_in_added_at_the_door_and_taken_back_is_told(db, hook, receiver, event):
     hook()
-    event = make_event()
     at_the_door = event.starts_at - timedelta(minutes=10)
     walk_in = rsvps.add_walk_in(event, rsvps.WalkIn("Walker", "19104"), "n" * 22, "en", at_the_door)
     rsvps.check_in(walk_in, at_the_door, undo=True)
@@ -221,11 +241,11 @@ def test_an_alert_that_has_gone_out_is_told_with_its_counts(db, client, coalitio
     assert (data["subject"], data["total_targeted"], data["total_sent"]) == ("Rally Friday", 1, 1)
 
 
-def test_an_endpoint_turned_off_gets_no_event(db, coalition, hook, receiver, make_petition, sign):
+def test_an_endpoint_turned_off_gets_no_event(db, coalition, hook, receiver, petition, sign):
     endpoint = hook()
     webhooks.switch(endpoint, False)
     db.session.commit()
-    sign(make_petition(), email=SIGNER)
+    sign(petition, email=SIGNER)
     assert db.session.scalar(select(WebhookDelivery)) is None
 
 
