@@ -38,8 +38,11 @@ def check_url(url: str) -> str:
 def _host_and_port(url: str) -> tuple[str, int]:
     if len(url) > URL_MAX_LENGTH:
         raise RefusedAddress(_l("Use an address of at most %(count)s characters.", count=URL_MAX_LENGTH))
-    if any(character.isspace() or ord(character) < 32 or ord(character) == 127 for character in url):
+    if any(character.isspace() for character in url):
         raise RefusedAddress(_l("An address has no spaces or line breaks."))
+    # Controls, invisible format characters, and U+FFFD, which stands for bytes that were not text.
+    if not url.isprintable() or "\ufffd" in url:
+        raise RefusedAddress(_l("This address has characters that cannot be in a web address."))
     try:
         parts = urlsplit(url)
         host, port = parts.hostname or "", parts.port
