@@ -37,7 +37,7 @@ def check_url(url: str) -> str:
 
 def _host_and_port(url: str) -> tuple[str, int]:
     if len(url) > URL_MAX_LENGTH:
-        raise RefusedAddress(_l("Use an address of at most %(count)s characters.", count=URL_MAX_LENGTH))
+        raise RefusedAddress(_l("Use an address of at most 2,000 characters."))
     if any(character.isspace() for character in url):
         raise RefusedAddress(_l("An address has no spaces or line breaks."))
     # Controls, invisible format characters, and U+FFFD, which stands for bytes that were not text.

@@ -61,7 +61,7 @@ def test_a_double_click_adds_one_endpoint_and_shows_no_secret_the_second_time(db
         ("https://hooks.example.org/a\r\nX-Evil: 1", "An address has no spaces or line breaks."),
         ("https://hooks.example.org/\x00", "invisible control characters"),
         ("https://hooks.example.org/\u200b", "characters that cannot be in a web address"),
-        ("https://hooks.example.org/" + "a" * 10_000, "Use an address of at most 2000 characters."),
+        ("https://hooks.example.org/" + "a" * 10_000, "Use an address of at most 2,000 characters."),
         ("javascript:alert(1)", "Enter a full address"),
         ("ftp://hooks.example.org/", "Enter a full address"),
         ("hooks.example.org/webhooks", "Enter a full address"),
