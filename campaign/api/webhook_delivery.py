@@ -82,18 +82,19 @@ def _claim(endpoint: WebhookEndpoint, delivery_id: int) -> tuple[str, list[Webho
     if not endpoint.batch:
         due.append(WebhookDelivery.id == delivery_id)
     limit = current_app.config["WEBHOOK_BATCH_SIZE"] if endpoint.batch else 1
-    ready = (
+    # The ids first, locked, then the UPDATE by list. As one `UPDATE ... WHERE id IN (SELECT ...
+    # LIMIT n FOR UPDATE SKIP LOCKED)`, PostgreSQL claimed all 150 due deliveries of a test
+    # (tests/integration/test_webhooks.py) for one request: the LIMIT did not bound the UPDATE.
+    ready = db.session.scalars(
         select(WebhookDelivery.id)
         .where(*due)
         .order_by(WebhookDelivery.id)
         .limit(limit)
         .with_for_update(skip_locked=True)  # PostgreSQL: workers take disjoint batches
-    )
+    ).all()
     db.session.execute(
         update(WebhookDelivery)
-        .where(
-            WebhookDelivery.id.in_(ready.scalar_subquery()), WebhookDelivery.state == DeliveryState.PENDING
-        )
+        .where(WebhookDelivery.id.in_(ready), WebhookDelivery.state == DeliveryState.PENDING)
         .values(
             state=DeliveryState.SENDING,
             claim_token=token,
