@@ -2,6 +2,7 @@
 and the owners' email when an endpoint that kept failing is turned off."""
 
 from celery import shared_task
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from campaign.api import webhook_delivery
@@ -60,6 +61,7 @@ def tell_owner_endpoint_off(user_id: int, endpoint_id: int) -> None:
         endpoint.coalition,
         "api/emails/webhook_turned_off",
         _l("Webhook turned off: %(name)s", name=endpoint.name),
-        endpoint=endpoint,
+        webhook=endpoint,
+        days=current_app.config["WEBHOOK_DISABLE_AFTER_DAYS"],
         link=external_url("api.webhooks.endpoint", slug=endpoint.coalition.slug, webhook_id=endpoint.id),
     )
