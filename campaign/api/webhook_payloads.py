@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from campaign.actions.models import Event, Rsvp, RsvpState
 from campaign.actions.rsvps import going_count
 from campaign.api.hal import identifiers, link, timestamp
-from campaign.api.people import person_resource, statuses
+from campaign.api.people import person, person_resource, statuses
 from campaign.api.webhook_models import TEST_EVENT, WebhookDelivery
 from campaign.extensions import db
 from campaign.letters.models import Letter, Signature, SignatureState
@@ -21,7 +21,6 @@ from campaign.notifications.models import Message
 from campaign.notifications.services import progress
 from campaign.petitions.models import Petition, PetitionSignature
 from campaign.petitions.models import SignatureState as PetitionSignatureState
-from campaign.supporters.models import Supporter
 
 # OSDI's attendance status for each state of an RSVP.
 ATTENDANCE_STATUS = {
@@ -38,7 +37,7 @@ def event(delivery: WebhookDelivery, personal: bool) -> dict:
     return {
         "type": delivery.event_type,
         "timestamp": _iso(delivery.occurred_at),
-        "data": build(delivery.subject, personal),
+        "data": build(delivery.subject, delivery.coalition_id, personal),
     }
 
 
@@ -46,19 +45,20 @@ def _iso(moment: datetime) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
-def _with_person(data: dict, supporter_id: int | None, personal: bool) -> dict:
-    """The person's link (ids only), and with personal data allowed the person, embedded."""
-    if supporter_id is None:
+def _with_person(data: dict, coalition_id: int, supporter_id: int | None, personal: bool) -> dict:
+    """The person's link (an id), and with personal data allowed the person, embedded: only a
+    person on file, as the API would show them (an address only typed into a form is no one's yet)."""
+    supporter = person(coalition_id, supporter_id) if supporter_id is not None else None
+    if supporter is None:
         return data
-    data["_links"]["osdi:person"] = link("api.people.show", person_id=supporter_id)
-    supporter = db.session.get(Supporter, supporter_id) if personal else None
-    if supporter is not None and not supporter.is_erased:
-        status = statuses(supporter.coalition_id, [supporter])[supporter.id]
+    data["_links"]["osdi:person"] = link("api.people.show", person_id=supporter.id)
+    if personal:
+        status = statuses(coalition_id, [supporter])[supporter.id]
         data.setdefault("_embedded", {})["osdi:person"] = person_resource(supporter, status)
     return data
 
 
-def _signature(subject: dict, personal: bool) -> dict:
+def _signature(subject: dict, coalition_id: int, personal: bool) -> dict:
     signature = db.session.get(PetitionSignature, subject["signature_id"])
     petition = db.session.get(Petition, subject["petition_id"])
     data = {"identifiers": identifiers(subject["signature_id"]), "_links": {}}
@@ -77,7 +77,7 @@ def _signature(subject: dict, personal: bool) -> dict:
         data["referrer_data"] = {"source": signature.source}
     if personal and signature.comment:
         data["comments"] = signature.comment
-    return _with_person(data, signature.supporter_id, personal)
+    return _with_person(data, coalition_id, signature.supporter_id, personal)
 
 
 def _petition_total(petition: Petition) -> int:
@@ -92,7 +92,7 @@ def _petition_total(petition: Petition) -> int:
     return petition.total + waiting
 
 
-def _attendance(subject: dict, personal: bool) -> dict:
+def _attendance(subject: dict, coalition_id: int, personal: bool) -> dict:
     attendance = db.session.get(Rsvp, subject["rsvp_id"])
     event_ = db.session.get(Event, subject["event_id"])
     data = {"identifiers": identifiers(subject["rsvp_id"]), "_links": {}}
@@ -112,10 +112,10 @@ def _attendance(subject: dict, personal: bool) -> dict:
         "status": ATTENDANCE_STATUS[attendance.state],
         "attended": attendance.checked_in_at is not None,
     }
-    return _with_person(data, attendance.supporter_id, personal)
+    return _with_person(data, coalition_id, attendance.supporter_id, personal)
 
 
-def _signatory(subject: dict, personal: bool) -> dict:
+def _signatory(subject: dict, coalition_id: int, personal: bool) -> dict:
     signature = db.session.get(Signature, subject["signature_id"])
     letter = db.session.get(Letter, subject["letter_id"])
     data = {"identifiers": identifiers(subject["signature_id"]), "_links": {}}
@@ -139,15 +139,15 @@ def _signatory(subject: dict, personal: bool) -> dict:
             "locality": signature.city,
             "region": signature.us_state,
         }
-    return _with_person(data, signature.supporter_id, personal)
+    return _with_person(data, coalition_id, signature.supporter_id, personal)
 
 
-def _unsubscribed(subject: dict, personal: bool) -> dict:
+def _unsubscribed(subject: dict, coalition_id: int, personal: bool) -> dict:
     data = {"identifiers": identifiers(subject["person_id"]), "_links": {}}
-    return _with_person(data, subject["person_id"], personal)
+    return _with_person(data, coalition_id, subject["person_id"], personal)
 
 
-def _alert(subject: dict, personal: bool) -> dict:
+def _alert(subject: dict, coalition_id: int, personal: bool) -> dict:
     message = db.session.get(Message, subject["alert_id"])
     data = {"identifiers": identifiers(subject["alert_id"]), "type": "email", "status": "sent"}
     if message is None:
@@ -164,7 +164,7 @@ def _alert(subject: dict, personal: bool) -> dict:
     }
 
 
-def _test(subject: dict, personal: bool) -> dict:
+def _test(subject: dict, coalition_id: int, personal: bool) -> dict:
     return {"message": "A test event from Campaign desk: your endpoint receives and verifies our webhooks."}
 
 

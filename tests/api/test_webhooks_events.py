@@ -263,3 +263,18 @@ def test_only_an_owner_can_allow_personal_data(db, client, coalition, add_teamma
     login("admin@example.org")  # an admin may turn it off again
     assert client.post(url, data={}).status_code == 302
     assert not webhook_settings.personal_data_allowed(coalition.id)
+
+
+def test_a_person_only_typed_into_a_form_is_not_handed_out_even_with_personal_data(
+    db, coalition, hook, receiver, event
+):
+    """An RSVP has no confirmation: whoever typed the address may not be its owner, so the
+    record is not on file, and no webhook carries it (as the API does not list it)."""
+    hook()
+    allow_personal_data(db, coalition)
+    rsvp_as(event, SIGNER)
+    db.session.commit()
+    dispatch_committed()
+    (received,) = receiver.wait_for(1)
+    assert received.payload["type"] == "attendance.created"
+    assert "osdi:person" not in received.payload["data"]["_links"] and b"@" not in received.body
