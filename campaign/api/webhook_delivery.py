@@ -33,6 +33,7 @@ from campaign.api.webhook_models import (
 )
 from campaign.api.webhook_settings import personal_data_allowed
 from campaign.coalitions.models import CoalitionRole, Role
+from campaign.core.exports import log_export
 from campaign.core.outbox import utcnow
 from campaign.extensions import db
 
@@ -55,8 +56,10 @@ def send(delivery_id: int) -> int | None:
     token, deliveries = _claim(endpoint, delivery_id)
     if not deliveries:
         return None
-    message_id, body = _message(endpoint, deliveries)
+    message_id, body, people = _message(endpoint, deliveries)
     url, endpoint_id, signing = endpoint.url, endpoint.id, endpoint.signing_secrets(utcnow())
+    if people:  # personal data leaving the app is logged, as an export or an API call is
+        log_export(endpoint.coalition_id, None, f"webhook:{endpoint_id}", people)
     db.session.commit()  # nothing held open while the endpoint answers
     moment = datetime.now(UTC)
     answer = webhook_http.post(
@@ -108,20 +111,21 @@ def _claim(endpoint: WebhookEndpoint, delivery_id: int) -> tuple[str, list[Webho
     return token, list(db.session.scalars(claimed))
 
 
-def _message(endpoint: WebhookEndpoint, deliveries: list[WebhookDelivery]) -> tuple[str, bytes]:
-    """The request's `webhook-id` and body: one event, or for a batching endpoint an array of
-    events, each with its own id. A batch's id is made from its deliveries' ids, so the same
-    batch sent again carries the same one."""
+def _message(endpoint: WebhookEndpoint, deliveries: list[WebhookDelivery]) -> tuple[str, bytes, int]:
+    """The request's `webhook-id`, its body, and how many people it hands out: one event, or for
+    a batching endpoint an array of events, each with its own id. A batch's id is made from its
+    deliveries' ids, so the same batch sent again carries the same one."""
     personal = personal_data_allowed(endpoint.coalition_id)
     # The payload's links are absolute, on PUBLIC_URL: a worker has no request to take it from.
     with current_app.test_request_context("/", base_url=current_app.config["PUBLIC_URL"]):
         events = [webhook_payloads.event(delivery, personal) for delivery in deliveries]
+    people = sum("osdi:person" in event["data"].get("_embedded", {}) for event in events)
     if not endpoint.batch:
-        return deliveries[0].message_id, _json(events[0])
+        return deliveries[0].message_id, _json(events[0]), people
     for delivery, item in zip(deliveries, events, strict=True):
         item["id"] = delivery.message_id
     ids = ",".join(str(delivery.id) for delivery in deliveries)
-    return f"batch_{hashlib.sha256(ids.encode()).hexdigest()[:24]}", _json(events)
+    return f"batch_{hashlib.sha256(ids.encode()).hexdigest()[:24]}", _json(events), people
 
 
 def _json(value) -> bytes:

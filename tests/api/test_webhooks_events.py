@@ -13,6 +13,7 @@ from campaign.actions.models import EventState
 from campaign.api import webhook_settings, webhooks
 from campaign.api.webhook_models import EVENT_LABELS, WebhookDelivery
 from campaign.coalitions.models import Role
+from campaign.core.exports import ExportLog
 from campaign.core.outbox import dispatch_committed, utcnow
 from campaign.letters import services as letters
 from campaign.letters import signing, vetting
@@ -104,6 +105,7 @@ def test_a_signature_confirmed_by_its_link_tells_ids_and_the_new_total_only(
     text = received.body.decode()
     for personal in ("@", "Ana", "Reyes", "19104", "separated"):
         assert personal not in text, personal
+    assert db.session.scalar(select(ExportLog)) is None  # nobody's data left: nothing to log
 
 
 def test_with_personal_data_allowed_the_signer_is_embedded_as_an_osdi_person(
@@ -122,6 +124,8 @@ def test_with_personal_data_allowed_the_signer_is_embedded_as_an_osdi_person(
     assert person["email_addresses"][0]["address"] == SIGNER
     assert person["given_name"] == "Ana" and person["postal_addresses"][0]["postal_code"] == "19104"
     assert data["comments"] == "Sí se puede"
+    logged = db.session.scalar(select(ExportLog).where(ExportLog.what.startswith("webhook:")))
+    assert (logged.coalition_id, logged.row_count) == (coalition.id, 1)  # as an export is
 
 
 def test_a_signature_waiting_for_its_click_tells_nothing(db, hook, receiver, petition, sign):
