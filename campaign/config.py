@@ -180,6 +180,25 @@ class Config:
     VERIFY_TOKEN_MAX_AGE = 3 * 24 * 3600
     RESET_TOKEN_MAX_AGE = 3600
     DATA_REQUEST_MAX_AGE = 3 * 24 * 3600
+    # Webhooks (api/webhook_*.py). Production sends them over HTTPS only, to public addresses:
+    # a host that resolves to a private, loopback, link-local or metadata address is refused
+    # when the endpoint is saved and again at each delivery (SSRF). Development and tests may
+    # also send over plain http to this machine (localhost, 127.0.0.1), and do not look names up
+    # when an endpoint is saved (a laptop offline, a test with no DNS).
+    WEBHOOK_LOCAL_RECEIVERS = _flag("WEBHOOK_LOCAL_RECEIVERS", DEVELOPMENT)
+    WEBHOOK_TIMEOUT_SECONDS = float(os.environ.get("WEBHOOK_TIMEOUT_SECONDS", "10"))
+    # A failed delivery is tried again after 30 s, 1 min, 2, 4... at most an hour apart, for a
+    # day; an endpoint that has not answered 2xx for three days in a row is disabled.
+    WEBHOOK_RETRY_FIRST_SECONDS = int(os.environ.get("WEBHOOK_RETRY_FIRST_SECONDS", "30"))
+    WEBHOOK_RETRY_MAX_SECONDS = int(os.environ.get("WEBHOOK_RETRY_MAX_SECONDS", "3600"))
+    WEBHOOK_GIVE_UP_HOURS = int(os.environ.get("WEBHOOK_GIVE_UP_HOURS", "24"))
+    WEBHOOK_DISABLE_AFTER_DAYS = int(os.environ.get("WEBHOOK_DISABLE_AFTER_DAYS", "3"))
+    WEBHOOK_BATCH_SIZE = 100  # events per request to an endpoint that asked for batches
+    # A delivery claimed longer than this is taken back (its worker died mid-request).
+    WEBHOOK_LEASE_SECONDS = int(os.environ.get("WEBHOOK_LEASE_SECONDS", "120"))
+    # Deliveries and their attempts are shown on the endpoint's page this long, then deleted.
+    WEBHOOK_DELIVERIES_KEPT_DAYS = int(os.environ.get("WEBHOOK_DELIVERIES_KEPT_DAYS", "30"))
+
     # Supporter imports: the largest CSV taken (about 100,000 Action Network rows), and the rows
     # committed together (progress moves, and a crash loses at most one batch's work).
     IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(20 * 1024 * 1024)))
@@ -209,3 +228,4 @@ class TestConfig(Config):
     RATELIMIT_STORAGE_URI = "memory://"
     PETITION_MIN_FILL_SECONDS = 0  # tests post at once; the fill-time check has its own test
     PUBLIC_URL = "http://localhost"
+    WEBHOOK_LOCAL_RECEIVERS = True  # the tests' receivers listen on 127.0.0.1

@@ -21,6 +21,14 @@ BEAT_SCHEDULE = {
         "task": "campaign.letters.tasks.forget_individual_signers",
         "schedule": 24 * 3600.0,
     },
+    # Webhook retries whose time has come go within this many seconds, and first attempts whose
+    # broker message was lost; deliveries of workers that died mid-request are taken back.
+    "deliver-due-webhooks": {"task": "campaign.api.tasks.deliver_due_webhooks", "schedule": 15.0},
+    # Webhook deliveries settled WEBHOOK_DELIVERIES_KEPT_DAYS ago leave their endpoint's page.
+    "forget-old-webhook-deliveries": {
+        "task": "campaign.api.tasks.forget_old_webhook_deliveries",
+        "schedule": 24 * 3600.0,
+    },
     # Event reminders (the day before, the morning of) go out within a minute of their time.
     "send-event-reminders": {"task": "campaign.actions.tasks.send_reminders", "schedule": 60.0},
     # Who RSVPed to an event is forgotten EVENT_ATTENDEES_KEPT_DAYS after it; the figures stay.

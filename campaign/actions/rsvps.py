@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 
 from campaign.actions import notices
 from campaign.actions.models import WALK_IN_KEY, Event, Rsvp, RsvpState
+from campaign.actions.signals import rsvp_cancelled, rsvp_created
 from campaign.core.crypto import email_blind_index
 from campaign.core.outbox import utcnow
 from campaign.core.repeats import count_repeat_email
@@ -86,6 +87,7 @@ def rsvp(
     existing.created_at, existing.cancelled_at, existing.promoted_at = now, None, None
     db.session.flush()
     notices.tell_rsvp(existing, "going" if state == RsvpState.GOING else "waitlisted")
+    rsvp_created.send(existing)
     return Outcome(existing.id, state)
 
 
@@ -140,6 +142,7 @@ def cancel(rsvp: Rsvp, now: datetime) -> bool:
     held_a_place = rsvp.holds_a_place
     rsvp.state, rsvp.cancelled_at, rsvp.checked_in_at = RsvpState.CANCELLED, now, None
     db.session.flush()
+    rsvp_cancelled.send(rsvp)
     if held_a_place:
         promote_waitlist(rsvp.event, now)
     return True
@@ -170,6 +173,7 @@ def check_in(rsvp: Rsvp, now: datetime, undo: bool = False) -> None:
     if undo and rsvp.is_walk_in:
         rsvp.state, rsvp.cancelled_at = RsvpState.CANCELLED, now
         _take_back_consent(rsvp)
+        rsvp_cancelled.send(rsvp)
     rsvp.checked_in_at = None if undo else now
     db.session.flush()
 
@@ -239,6 +243,7 @@ def add_walk_in(event: Event, person: WalkIn, once: str, language: str, now: dat
             db.session.add(walk_in)
     except IntegrityError:
         return _walk_in_added(event, key)
+    rsvp_created.send(walk_in)
     return walk_in
 
 

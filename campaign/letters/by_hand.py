@@ -17,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from campaign.extensions import db
 from campaign.letters import notices
 from campaign.letters.models import Letter, Signature, SignatureState, SignerKind
+from campaign.letters.signals import signatory_approved
 from campaign.letters.signing import directory_record, signer_key
 from campaign.letters.vetting import VettingError
 from campaign.supporters.services import upsert_supporter
@@ -63,6 +64,7 @@ def add_signatory(letter: Letter, fields: dict, user_id: int, now: datetime) -> 
             db.session.flush()
     except IntegrityError:
         raise VettingError(_l("This organization is already on the letter.")) from None
+    signatory_approved.send(signature)
     if contact is not None and fields.get("send_link"):
         notices.ask_contact_to_confirm(signature)
     return signature

@@ -22,6 +22,7 @@ from campaign.letters.models import (
     SignatureState,
     SignerKind,
 )
+from campaign.letters.signals import signatory_approved
 from campaign.organizations.models import Organization
 from campaign.organizations.services import (
     create_organization,
@@ -219,6 +220,7 @@ def take_key(signature: Signature) -> bool:
     except IntegrityError:
         db.session.refresh(signature)
         return False
+    signatory_approved.send(signature)
     return True
 
 

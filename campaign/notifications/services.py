@@ -18,6 +18,7 @@ from campaign.notifications.models import (
     MessageState,
     SendingSettings,
 )
+from campaign.notifications.signals import alert_sent
 from campaign.supporters import services as supporters
 from campaign.supporters.models import Subscription, Supporter
 from campaign.supporters.signals import supporter_erasing, supporter_exporting
@@ -145,6 +146,8 @@ def finish_if_done(message: Message) -> bool:
         _move(message, (MessageState.SENDING,), MessageState.SENT, finished_at=utcnow())
     except AlertStateError:  # paused or cancelled a moment ago
         return False
+    if message.is_alert:
+        alert_sent.send(message)
     return True
 
 

@@ -62,6 +62,7 @@ def send_message(message_id: int) -> None:
     message = db.session.get(Message, message_id)
     if message is not None and services.finish_if_done(message):
         db.session.commit()
+        dispatch_committed()  # what a finished alert queued (its webhooks)
 
 
 @shared_task(name="campaign.notifications.tasks.keep_sending")

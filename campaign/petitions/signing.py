@@ -16,6 +16,7 @@ from campaign.petitions import tasks
 from campaign.petitions.models import SOURCE_MAX_LENGTH, Petition, PetitionSignature, SignatureState
 from campaign.petitions.retention import unlinked
 from campaign.petitions.services import SignTarget
+from campaign.petitions.signals import signature_confirmed
 from campaign.supporters.models import Subscription
 from campaign.supporters.services import apply_confirmed, record_consent, save_supporter
 from campaign.supporters.signals import supporter_erasing, supporter_exporting
@@ -201,6 +202,9 @@ def _mark_confirmed(signature: PetitionSignature, now: datetime, **values) -> bo
         .values(**values)
     )
     db.session.refresh(signature)
+    # By the signer's click or a trusted source; a quarantined one is told once released.
+    if result.rowcount and signature.state == SignatureState.CONFIRMED:
+        signature_confirmed.send(signature)
     return bool(result.rowcount)
 
 

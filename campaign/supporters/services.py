@@ -28,6 +28,7 @@ from campaign.supporters.signals import (
     address_exporting,
     supporter_erasing,
     supporter_exporting,
+    supporter_unsubscribed,
 )
 from campaign.supporters.tokens import ERASURE_SALT, loads_or_none, serializer
 
@@ -188,9 +189,12 @@ def record_consent(supporter: Supporter, wording: str, language: str, source: st
 
 def unsubscribe(supporter: Supporter) -> None:
     """Stop email from this coalition; the consents given are kept, marked withdrawn."""
+    was_subscribed = supporter.subscription == Subscription.SUBSCRIBED
     supporter.subscription = Subscription.UNSUBSCRIBED
     _withdraw_consents(supporter)
     db.session.flush()
+    if was_subscribed:
+        supporter_unsubscribed.send(supporter)
 
 
 def unsubscribe_all(supporter_ids: list[int]) -> None:

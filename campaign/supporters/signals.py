@@ -27,6 +27,10 @@ address_erasing = _signals.signal("address-erasing")
 # them back) or "suppressed" (a bounce or a complaint: never subscribed by a list), by address.
 address_screening = _signals.signal("address-screening")
 
+# Sent with the Supporter when a subscribed supporter unsubscribes (their link, one-click
+# List-Unsubscribe, their preferences), inside the transaction.
+supporter_unsubscribed = _signals.signal("supporter-unsubscribed")
+
 # Sent with the Coalition while its supporters page is drawn (keyword `args`: the page's query
 # arguments): a later feature (tags) returns a `ListingExtra` to filter the list, label its rows
 # and act on the rows an organizer selects.

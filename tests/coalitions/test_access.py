@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from campaign.actions import services as actions
 from campaign.actions.models import EventKind, EventState
+from campaign.api import webhooks
 from campaign.coalitions import services
 from campaign.coalitions.models import CoalitionRole, Role
 from campaign.letters import services as letters
@@ -87,6 +88,8 @@ WRITE_ROUTES_WITH_FORMS = {
     "actions.edit_day",
     "actions.new_event",
     "actions.edit_event",
+    "api.webhooks.index",
+    "api.webhooks.endpoint",
 }
 
 
@@ -122,6 +125,12 @@ def coalition_a(db, make_user, make_coalition, add_teammate, invite_org):
         mapping=["email"],
     )
     db.session.add(finished_import)
+    hook, _ = webhooks.create_endpoint(
+        coalition.id,
+        founder.id,
+        {"name": "Sync", "url": "https://hooks.example.org/", "events": ["alert.sent"]},
+    )
+    delivery = webhooks.queue(hook, "ping", {}, datetime(2030, 1, 1))
     db.session.commit()
     ids = {
         "import_id": finished_import.id,
@@ -135,6 +144,8 @@ def coalition_a(db, make_user, make_coalition, add_teammate, invite_org):
         "day_id": day.id,
         "event_id": event.id,
         "tag_id": tag.id,
+        "webhook_id": hook.id,
+        "delivery_id": delivery.id,
     }
     return coalition, ids
 

@@ -20,6 +20,7 @@ from campaign.actions import services as actions
 from campaign.actions.models import EventState
 from campaign.actions.notices import send_host_link
 from campaign.api import keys as api_keys
+from campaign.api import webhooks
 from campaign.api.models import Scope
 from campaign.coalitions import services as coalitions
 from campaign.coalitions import teammates
@@ -149,6 +150,13 @@ def build() -> World:
     erasure = supporters.open_data_request(DataRequestKind.ERASURE, SIGNER["email"], "en", "fuzz")
     enqueue(supporter_tasks.answer_data_request, data_request_id=erasure.id)
     api_key, _ = api_keys.create_key(coalition.id, founder.id, "Fuzz sync", Scope.READ_PEOPLE, None)
+    # Nothing listens on port 9: its test events and resends fail at once, and are retried later.
+    hook, _ = webhooks.create_endpoint(
+        coalition.id,
+        founder.id,
+        {"name": "Fuzz hook", "url": "http://127.0.0.1:9/hook", "events": ["alert.sent"]},
+    )
+    hook_delivery = webhooks.queue(hook, "ping", {}, utcnow())
     accounts.request_password_reset("reset@example.org", "fuzz")
     # A CSV uploaded and waiting for its preview to be confirmed (its file in the instance folder).
     upload = FileStorage(io.BytesIO(b"first_name,email\nAna,ana@example.org\n"), filename="fuzz.csv")
@@ -173,6 +181,8 @@ def build() -> World:
             "import_id": [supporter_import.id],
             "tag_id": [tag.id],
             "key_id": [api_key.id],
+            "webhook_id": [hook.id],
+            "delivery_id": [hook_delivery.id],
         },
         by_prefix={
             ("/coalitions/", "slug"): coalition.slug,

@@ -69,6 +69,8 @@ def _samples() -> dict:
             "standing": None,
             "earlier": None,
             "petition": Sample(title=TYPED),
+            "webhook": Sample(name=TYPED, url=URL, coalition=coalition),
+            "days": 3,
             "records": [record],
             "data_request": Sample(kind="copy"),
             "diffs": {"en": word_diff("The <b>old</b> text.", "The <b>new</b> text.")},
