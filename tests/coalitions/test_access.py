@@ -278,5 +278,6 @@ def test_a_shared_computer_keeps_no_copy_of_any_organizer_page_or_export(app, cl
     assert len(pages) >= 25
     for path in ["/dashboard", *pages]:
         response = client.get(path)
+        response.close()  # a streamed export is left unread: its request context ends here
         assert response.status_code == 200, (path, response.status_code)
         assert response.headers["Cache-Control"] == "no-store", path
