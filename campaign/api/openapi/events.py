@@ -1,7 +1,6 @@
 """OSDI events, attendances and the record attendance helper in the OpenAPI description."""
 
 from campaign.actions.models import EventKind, RsvpState
-from campaign.api.attendance_helper import CONSENT_MAX, MAX_TAGS, SOURCE_MAX
 from campaign.api.events import ATTENDANCE_STATUS, DAY_FILTER, EVENT_STATUS, OWN_STATUS
 from campaign.api.hal import NAMESPACE
 from campaign.api.openapi.parts import (
@@ -15,10 +14,10 @@ from campaign.api.openapi.parts import (
     body,
     collection,
     error,
+    helper_body,
     path_id,
 )
 from campaign.core.urls import MAX_ID
-from campaign.tags.models import NAME_MAX
 
 # A time with the event's own offset, e.g. 2027-05-29T10:00:00-04:00.
 LOCAL_TIME = {"type": "string", "format": "date-time", "pattern": "[+-][0-9]{2}:[0-9]{2}$"}
@@ -133,57 +132,7 @@ RECORDED = {
     },
     "additionalProperties": False,
 }
-_ADDRESSES = {"type": "array", "minItems": 1, "maxItems": 5}
-RECORD_ATTENDANCE = {
-    "type": "object",
-    "required": ["person"],
-    "properties": {
-        "person": {
-            "type": "object",
-            "required": ["given_name", "email_addresses", "postal_addresses"],
-            "properties": {
-                "given_name": {"type": "string", "maxLength": 80},
-                "family_name": {"type": "string", "maxLength": 80},
-                "email_addresses": _ADDRESSES
-                | {
-                    "items": {
-                        "type": "object",
-                        "required": ["address"],
-                        "properties": {
-                            "address": {"type": "string", "format": "email"},
-                            "primary": {"type": "boolean"},
-                        },
-                    }
-                },
-                "postal_addresses": _ADDRESSES
-                | {
-                    "items": {
-                        "type": "object",
-                        "required": ["postal_code"],
-                        "properties": {"postal_code": {"type": "string"}, "primary": {"type": "boolean"}},
-                    }
-                },
-                "languages_spoken": {"type": "array", "items": STRING},
-            },
-        },
-        "status": {"const": "accepted"},
-        "referrer_data": {
-            "type": "object",
-            "properties": {"source": {"type": "string", "maxLength": SOURCE_MAX}},
-        },
-        "add_tags": {
-            "type": "array",
-            "maxItems": MAX_TAGS,
-            "items": {"type": "string", "maxLength": NAME_MAX},
-            "description": "Names of the coalition's tags, put on the person once they are on file",
-        },
-        "consent": {
-            "type": "string",
-            "maxLength": CONSENT_MAX,
-            "description": "The exact words of the opt-in the person ticked; leave it out if they did not",
-        },
-    },
-}
+RECORD_ATTENDANCE = helper_body(True, status={"const": "accepted"})
 
 # An RSVP the description's readers (and the fuzzer's explicit phase) can send as it is.
 _EXAMPLE = {

@@ -11,12 +11,11 @@ from campaign.api.openapi.parts import (
     body,
     collection,
     error,
+    helper_body,
     path_id,
 )
-from campaign.api.signature_input import CONSENT_MAX_LENGTH, MAX_TAGS
 from campaign.core.urls import MAX_ID
 from campaign.petitions.models import SOURCE_MAX_LENGTH
-from campaign.tags.models import NAME_MAX
 
 PETITION = {
     "type": "object",
@@ -94,53 +93,7 @@ RECORDED = {
         },
     },
 }
-_TEXT = {"type": "string"}
-RECORD_SIGNATURE = {
-    "type": "object",
-    "required": ["person"],
-    "properties": {
-        "person": {
-            "type": "object",
-            "required": ["given_name", "email_addresses", "postal_addresses"],
-            "properties": {
-                "given_name": {"type": "string", "maxLength": 80},
-                "family_name": {"type": "string", "maxLength": 80},
-                "email_addresses": {
-                    "type": "array",
-                    "minItems": 1,
-                    "items": {
-                        "type": "object",
-                        "required": ["address"],
-                        "properties": {"address": _TEXT, "primary": {"type": "boolean"}, "status": _TEXT},
-                    },
-                },
-                "postal_addresses": {
-                    "type": "array",
-                    "minItems": 1,
-                    "items": {
-                        "type": "object",
-                        "required": ["postal_code"],
-                        "properties": {"postal_code": _TEXT, "primary": {"type": "boolean"}},
-                    },
-                },
-                "languages_spoken": {"type": "array", "items": _TEXT},
-            },
-        },
-        "comments": {"type": "string", "maxLength": 1000},
-        "referrer_data": _REFERRER_DATA,
-        "consent": {
-            "type": "object",
-            "description": "The words the person agreed to; without them nobody is subscribed",
-            "properties": {"wording": {"type": "string", "maxLength": CONSENT_MAX_LENGTH}},
-        },
-        "add_tags": {
-            "type": "array",
-            "maxItems": MAX_TAGS,
-            "description": "Names of the coalition's tags; an unknown name is refused",
-            "items": {"type": "string", "minLength": 1, "maxLength": NAME_MAX},
-        },
-    },
-}
+RECORD_SIGNATURE = helper_body(True, comments={"type": "string", "maxLength": 1000})
 EXAMPLE = {
     "person": {
         "given_name": "Ana",
