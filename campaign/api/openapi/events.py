@@ -4,6 +4,8 @@ from campaign.actions.models import EventKind, RsvpState
 from campaign.api.events import ATTENDANCE_STATUS, DAY_FILTER, EVENT_STATUS, OWN_STATUS
 from campaign.api.hal import NAMESPACE
 from campaign.api.openapi.parts import (
+    BAD_HELPER_BODY,
+    BAD_PAGE,
     DATE_TIME,
     IDENTIFIERS,
     LINK,
@@ -157,7 +159,6 @@ def _id(name: str = "id") -> dict:
 
 
 _EVENT_404 = {"404": error("No such published event in this key's coalition")}
-_BAD_PAGE = {"400": error("A paging value the API does not take")}
 
 SCHEMAS = {
     "Events": collection("osdi:events", "Event"),
@@ -172,7 +173,7 @@ PATHS = {
         "get": {
             "summary": "The coalition's published events, a page at a time (public data and counts)",
             "parameters": [*PAGING, _DAY],
-            "responses": {"200": {"description": "A page of events", **body("Events")}} | _BAD_PAGE | REFUSED,
+            "responses": {"200": {"description": "A page of events", **body("Events")}} | BAD_PAGE | REFUSED,
         }
     },
     "/events/{id}": {
@@ -187,7 +188,7 @@ PATHS = {
             "summary": "The event's attendances of people on file (logged as an export)",
             "parameters": [_id(), *PAGING],
             "responses": {"200": {"description": "A page of attendances", **body("Attendances")}}
-            | _BAD_PAGE
+            | BAD_PAGE
             | _EVENT_404
             | PERSONAL,
         },
@@ -209,7 +210,7 @@ PATHS = {
                     "same answer for a new person, one on file and one already going",
                     **body("RecordedAttendance"),
                 },
-                "400": error("The body is not a person the RSVP form would take, or names an unknown tag"),
+                **BAD_HELPER_BODY,
                 "409": error("The event was cancelled or is over: it takes no RSVPs"),
             }
             | _EVENT_404

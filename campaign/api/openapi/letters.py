@@ -1,6 +1,7 @@
 """Sign-on letters and their signatories (our own `campaign_desk:` collections) in the OpenAPI description."""
 
 from campaign.api.openapi.parts import (
+    BAD_PAGE,
     DATE_TIME,
     IDENTIFIERS,
     LINK,
@@ -79,7 +80,6 @@ SCHEMAS = {
     "Signatories": collection("campaign_desk:signatories", "Signatory"),
     "Signatory": SIGNATORY,
 }
-_BAD_PAGE = {"400": error("A paging value the API does not take")}
 _NO_LETTER = {"404": error("No such public letter in this key's coalition")}
 PATHS = {
     "/letters": {
@@ -87,7 +87,7 @@ PATHS = {
             "summary": "The coalition's public sign-on letters, a page at a time",
             "parameters": PAGING,
             "responses": {"200": {"description": "A page of letters", **body("Letters")}}
-            | _BAD_PAGE
+            | BAD_PAGE
             | REFUSED,
         }
     },
@@ -103,7 +103,7 @@ PATHS = {
             "summary": "The letter's listed signatories, as its public page lists them",
             "parameters": [path_id("letter_id"), *PAGING],
             "responses": {"200": {"description": "A page of signatories", **body("Signatories")}}
-            | _BAD_PAGE
+            | BAD_PAGE
             | _NO_LETTER
             | REFUSED,
         }

@@ -31,6 +31,14 @@ REFUSED = {
 }
 PERSONAL = REFUSED | {"403": error("The key's scope does not reach personal data (read:people)")}
 WRITE = REFUSED | {"403": error("The key's scope does not allow recording (write)")}
+BAD_PAGE = {"400": error("A paging value the API does not take")}
+BAD_HELPER_BODY = {
+    "400": error(
+        "A body the helper does not take (the message names where in the body), or status subscribed "
+        "without a consent wording"
+    ),
+    "413": error("The body is too large"),
+}
 
 PAGING = [
     {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1, "default": 1}},

@@ -1,6 +1,7 @@
 """OSDI people in the OpenAPI description."""
 
 from campaign.api.openapi.parts import (
+    BAD_HELPER_BODY,
     DATE_TIME,
     IDENTIFIERS,
     LINK,
@@ -93,7 +94,7 @@ PATHS = {
                     "description": "Received: the same answer for a new person and one on file",
                     **body("SignupReceived"),
                 },
-                "400": error("A value the API does not take, or status subscribed without a consent wording"),
+                **BAD_HELPER_BODY,
             }
             | WRITE,
         },

@@ -1,6 +1,8 @@
 """OSDI petitions, their signatures and the record signature helper in the OpenAPI description."""
 
 from campaign.api.openapi.parts import (
+    BAD_HELPER_BODY,
+    BAD_PAGE,
     DATE_TIME,
     IDENTIFIERS,
     LINK,
@@ -132,7 +134,7 @@ PATHS = {
             "parameters": PAGING,
             "responses": {
                 "200": {"description": "A page of petitions", **body("Petitions")},
-                "400": error("A paging value the API does not take"),
+                **BAD_PAGE,
             }
             | REFUSED,
         }
@@ -151,7 +153,7 @@ PATHS = {
             "parameters": [_id(), *PAGING],
             "responses": {
                 "200": {"description": "A page of signatures", **body("Signatures")},
-                "400": error("A paging value the API does not take"),
+                **BAD_PAGE,
                 "404": _NOT_FOUND,
             }
             | PERSONAL,
@@ -171,10 +173,9 @@ PATHS = {
             },
             "responses": {
                 "201": {"description": "Recorded (the same answer for anyone)", **body("RecordedSignature")},
-                "400": error("A body the helper does not take; the message names the field"),
+                **BAD_HELPER_BODY,
                 "404": _NOT_FOUND,
                 "409": error("The petition is closed"),
-                "413": error("The body is too large"),
             }
             | WRITE,
         },

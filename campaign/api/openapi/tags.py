@@ -1,6 +1,7 @@
 """OSDI tags and taggings in the OpenAPI description."""
 
 from campaign.api.openapi.parts import (
+    BAD_PAGE,
     DATE_TIME,
     IDENTIFIERS,
     LINK,
@@ -71,7 +72,7 @@ PATHS = {
             "parameters": PAGING,
             "responses": {
                 "200": {"description": "A page of tags", **body("Tags")},
-                "400": error("A paging value the API does not take"),
+                **BAD_PAGE,
             }
             | PERSONAL,
         }
@@ -89,7 +90,7 @@ PATHS = {
             "parameters": [path_id("tag_id"), *PAGING],
             "responses": {
                 "200": {"description": "A page of taggings", **body("Taggings")},
-                "400": error("A paging value the API does not take"),
+                **BAD_PAGE,
             }
             | _NO_TAG
             | PERSONAL,
