@@ -18,7 +18,7 @@ from campaign.accounts.models import User
 from campaign.actions import services as actions
 from campaign.actions.models import EventState
 from campaign.api import tasks, webhooks
-from campaign.api.webhook_models import EVENT_LABELS, DeliveryState, WebhookDelivery
+from campaign.api.webhooks.models import EVENT_LABELS, DeliveryState, WebhookDelivery
 from campaign.core.outbox import dispatch_committed, utcnow
 from campaign.extensions import db
 from campaign.letters import services as letters
@@ -29,7 +29,7 @@ from campaign.petitions import services as petitions
 from campaign.supporters import services as supporters
 from campaign.supporters.models import Supporter
 from tests.actions.conftest import DAY_FIELDS, event_fields
-from tests.api.webhook_receiver import receiver_fixture  # noqa: F401 - the `receiver` fixture
+from tests.api.webhooks.receiver import receiver_fixture  # noqa: F401 - the `receiver` fixture
 from tests.coalitions.test_access import PETITION
 from tests.integration.conftest import make_app
 from tests.integration.helpers import link_path, log_in, make_coalition, make_organizer, new_address

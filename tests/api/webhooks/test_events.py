@@ -10,8 +10,9 @@ from sqlalchemy import select
 from campaign.actions import rsvps
 from campaign.actions import services as actions
 from campaign.actions.models import EventState
-from campaign.api import webhook_settings, webhooks
-from campaign.api.webhook_models import EVENT_LABELS, WebhookDelivery
+from campaign.api.webhooks import services as webhooks
+from campaign.api.webhooks import settings as webhook_settings
+from campaign.api.webhooks.models import EVENT_LABELS, WebhookDelivery
 from campaign.coalitions.models import Role
 from campaign.core.exports import ExportLog
 from campaign.core.outbox import dispatch_committed, utcnow
@@ -22,7 +23,7 @@ from campaign.notifications import services as notices
 from campaign.petitions import services as petitions
 from campaign.supporters import services as supporters
 from tests.actions.conftest import DAY_FIELDS, NOW, event_fields, rsvp_as
-from tests.api.webhook_receiver import receiver_fixture  # noqa: F401 - the `receiver` fixture
+from tests.api.webhooks.receiver import receiver_fixture  # noqa: F401 - the `receiver` fixture
 from tests.coalitions.test_access import PETITION
 from tests.pages import click_confirm
 from tests.petitions.conftest import sign_form

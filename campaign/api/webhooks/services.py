@@ -1,6 +1,6 @@
-"""Webhook endpoints as owners and admins keep them, the coalition's personal-data setting, and
-the events lower features signal: each written, in the transaction of what happened, as one
-delivery per endpoint that asked for it, with its outbox row (api/tasks.py sends it)."""
+"""Webhook endpoints as owners and admins keep them, and the events lower features signal: each
+written, in the transaction of what happened, as one delivery per endpoint that asked for it,
+with its outbox row (api/tasks.py sends it)."""
 
 import base64
 import secrets
@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 
 from campaign.actions.signals import rsvp_cancelled, rsvp_created
 from campaign.api import tasks
-from campaign.api.webhook_models import (
+from campaign.api.webhooks.models import (
     TEST_EVENT,
     DeliveryState,
     WebhookAttempt,

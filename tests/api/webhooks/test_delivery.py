@@ -9,8 +9,10 @@ import pytest
 from sqlalchemy import select, update
 from standardwebhooks import Webhook
 
-from campaign.api import tasks, webhook_delivery, webhooks
-from campaign.api.webhook_models import (
+from campaign.api import tasks
+from campaign.api.webhooks import delivery as webhook_delivery
+from campaign.api.webhooks import services as webhooks
+from campaign.api.webhooks.models import (
     EVENT_LABELS,
     DeliveryState,
     WebhookAttempt,
@@ -18,7 +20,7 @@ from campaign.api.webhook_models import (
     WebhookEndpoint,
 )
 from campaign.core.outbox import dispatch_committed, utcnow
-from tests.api.webhook_receiver import receiver_fixture  # noqa: F401 - the `receiver` fixture
+from tests.api.webhooks.receiver import receiver_fixture  # noqa: F401 - the `receiver` fixture
 
 SECRET = re.compile(r"whsec_[A-Za-z0-9+/]{43}=")
 

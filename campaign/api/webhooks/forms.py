@@ -6,8 +6,8 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from campaign.actions.forms import CheckboxesField
-from campaign.api.webhook_addresses import RefusedAddress, check_url
-from campaign.api.webhook_models import EVENT_LABELS
+from campaign.api.webhooks.addresses import RefusedAddress, check_url
+from campaign.api.webhooks.models import EVENT_LABELS
 from campaign.core.form_keys import form_key, new_form_key
 from campaign.core.forms import AppForm, plain_text, strip_whitespace
 
