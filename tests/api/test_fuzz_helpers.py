@@ -12,21 +12,12 @@ from hypothesis import given, seed
 from hypothesis import strategies as st
 
 from tests.api.fuzzing import FUZZ_SETTINGS, HOSTILE, JSON, assert_json_not_5xx, keys_by_method
-from tests.api.records import add_records
+from tests.api.records import SIGNUP, add_records
 
-# What all four take at once (each reads its own parts, Action Network's names).
-VALID = {
-    "person": {
-        "given_name": "Rosa",
-        "family_name": "Díaz",
-        "email_addresses": [{"address": "rosa@example.org", "status": "subscribed"}],
-        "postal_addresses": [{"postal_code": "19104"}],
-        "languages_spoken": ["es"],
-    },
+# What all four take at once: a signup with what the others read besides (Action Network's names).
+VALID = SIGNUP | {
     "comments": "Por mis hijos.",
     "referrer_data": {"source": "juntos"},
-    "add_tags": ["Vecinos de Kensington"],
-    "consent": {"wording": "Quiero recibir noticias de la coalición.", "language": "es"},
     "status": "accepted",
     "_links": {"osdi:person": {"href": "http://localhost/api/v1/people/1"}},
 }

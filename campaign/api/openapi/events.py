@@ -8,22 +8,22 @@ from campaign.api.openapi.parts import (
     BAD_PAGE,
     DATE_TIME,
     IDENTIFIERS,
-    LINK,
     PAGING,
     PERSONAL,
     REFUSED,
+    STRING,
     WRITE,
     body,
     collection,
     error,
     helper_body,
+    links,
     path_id,
 )
 from campaign.core.urls import MAX_ID
 
 # A time with the event's own offset, e.g. 2027-05-29T10:00:00-04:00.
 LOCAL_TIME = {"type": "string", "format": "date-time", "pattern": "[+-][0-9]{2}:[0-9]{2}$"}
-STRING = {"type": "string"}
 LOCATION = {
     "type": "object",
     "required": ["locality", "region", "postal_code", "country"],
@@ -85,15 +85,7 @@ EVENT = {
             "required": ["slug", "title", "browser_url"],
             "properties": {"slug": STRING, "title": STRING, "browser_url": STRING},
         },
-        "_links": {
-            "type": "object",
-            "required": ["self", "osdi:attendances", "osdi:record_attendance_helper"],
-            "properties": {
-                "self": LINK,
-                "osdi:attendances": LINK,
-                "osdi:record_attendance_helper": LINK,
-            },
-        },
+        "_links": links("self", "osdi:attendances", "osdi:record_attendance_helper"),
     },
 }
 _STATUSES = {
@@ -116,11 +108,7 @@ ATTENDANCE = {
         "action_date": DATE_TIME,
         "attended": {"type": "boolean"},
         **_STATUSES,
-        "_links": {
-            "type": "object",
-            "required": ["self", "osdi:event", "osdi:person"],
-            "properties": {"self": LINK, "osdi:event": LINK, "osdi:person": LINK},
-        },
+        "_links": links("self", "osdi:event", "osdi:person"),
     },
 }
 # What the helper answers: no id, no person (see api/events.py, recorded_resource).
@@ -130,7 +118,7 @@ RECORDED = {
     "properties": {
         "origin_system": STRING,
         **_STATUSES,
-        "_links": {"type": "object", "required": ["osdi:event"], "properties": {"osdi:event": LINK}},
+        "_links": links("osdi:event"),
     },
     "additionalProperties": False,
 }

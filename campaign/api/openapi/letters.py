@@ -4,12 +4,12 @@ from campaign.api.openapi.parts import (
     BAD_PAGE,
     DATE_TIME,
     IDENTIFIERS,
-    LINK,
     PAGING,
     REFUSED,
     body,
     collection,
     error,
+    links,
     path_id,
 )
 from campaign.letters.models import LetterState, SignerKind
@@ -46,11 +46,7 @@ LETTER = {
                 "additionalProperties": False,
             },
         },
-        "_links": {
-            "type": "object",
-            "required": ["self", "campaign_desk:signatories"],
-            "properties": {"self": LINK, "campaign_desk:signatories": LINK},
-        },
+        "_links": links("self", "campaign_desk:signatories"),
     },
 }
 SIGNATORY = {
@@ -64,11 +60,7 @@ SIGNATORY = {
         "sector": {"enum": [sector.value for sector in Sector]},
         "locality": TEXT,
         "region": {"type": "string", "pattern": "^[A-Z]{2}$"},
-        "_links": {
-            "type": "object",
-            "required": ["self", "campaign_desk:letter"],
-            "properties": {"self": LINK, "campaign_desk:letter": LINK},
-        },
+        "_links": links("self", "campaign_desk:letter"),
     },
     # Public data only: nothing else about a signer (their email, their title) is ever added.
     "additionalProperties": False,

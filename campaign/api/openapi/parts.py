@@ -17,6 +17,11 @@ BOOLEAN = {"type": "boolean"}
 NAME = {"type": "string", "maxLength": 80}
 
 
+def links(*rels: str) -> dict:
+    """A resource's `_links`, each of `rels` required."""
+    return {"type": "object", "required": list(rels), "properties": {rel: LINK for rel in rels}}
+
+
 def body(schema_name: str, media_type: str = HAL) -> dict:
     return {"content": {media_type: {"schema": {"$ref": f"#/components/schemas/{schema_name}"}}}}
 

@@ -4,7 +4,6 @@ from campaign.api.openapi.parts import (
     BAD_HELPER_BODY,
     DATE_TIME,
     IDENTIFIERS,
-    LINK,
     PAGING,
     PERSONAL,
     WRITE,
@@ -12,6 +11,7 @@ from campaign.api.openapi.parts import (
     collection,
     error,
     helper_body,
+    links,
     path_id,
 )
 from campaign.api.people import FILTER_HELP
@@ -51,7 +51,7 @@ PERSON = {
                 },
             },
         },
-        "_links": {"type": "object", "required": ["self"], "properties": {"self": LINK}},
+        "_links": links("self"),
     },
 }
 

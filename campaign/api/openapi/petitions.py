@@ -14,6 +14,7 @@ from campaign.api.openapi.parts import (
     collection,
     error,
     helper_body,
+    links,
     path_id,
 )
 from campaign.core.urls import MAX_ID
@@ -71,11 +72,7 @@ SIGNATURE = {
         "modified_date": DATE_TIME,
         "comments": {"type": "string"},
         "referrer_data": _REFERRER_DATA,
-        "_links": {
-            "type": "object",
-            "required": ["self", "osdi:petition", "osdi:person"],
-            "properties": {"self": LINK, "osdi:petition": LINK, "osdi:person": LINK},
-        },
+        "_links": links("self", "osdi:petition", "osdi:person"),
     },
 }
 # Closed to anything else: the answer to a write key carries no personal data, and nothing that

@@ -25,24 +25,11 @@ from campaign.petitions import services as petitions
 from campaign.petitions.models import ClusterStrike, Petition, PetitionSignature
 from campaign.supporters import services as supporters
 from tests.actions.conftest import DAY_FIELDS, NOW, event_fields, rsvp_as
-from tests.api.webhooks.receiver import receiver_fixture  # noqa: F401 - the `receiver` fixture
 from tests.coalitions.test_access import PETITION
 from tests.pages import click_confirm
 from tests.petitions.conftest import sign_form
 
 SIGNER = "ana@example.org"
-
-
-@pytest.fixture
-def hook(db, coalition, receiver):
-    def make(events=tuple(EVENT_LABELS), **fields):
-        values = {"name": "Sync", "url": receiver.url, "events": list(events), "batch": False} | fields
-        endpoint, secret = webhooks.create_endpoint(coalition.id, coalition.roles[0].user_id, values)
-        db.session.commit()
-        receiver.secret = secret
-        return endpoint
-
-    return make
 
 
 @pytest.fixture
