@@ -17,7 +17,8 @@ from standardwebhooks.webhooks import WebhookVerificationError
 from campaign.accounts.models import User
 from campaign.actions import services as actions
 from campaign.actions.models import EventState
-from campaign.api import tasks, webhooks
+from campaign.api import tasks
+from campaign.api.webhooks import services as webhooks
 from campaign.api.webhooks.models import EVENT_LABELS, DeliveryState, WebhookDelivery
 from campaign.core.outbox import dispatch_committed, utcnow
 from campaign.extensions import db
