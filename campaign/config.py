@@ -180,7 +180,7 @@ class Config:
     VERIFY_TOKEN_MAX_AGE = 3 * 24 * 3600
     RESET_TOKEN_MAX_AGE = 3600
     DATA_REQUEST_MAX_AGE = 3 * 24 * 3600
-    # Webhooks (api/webhook_*.py). Production sends them over HTTPS only, to public addresses:
+    # Webhooks (api/webhooks/). Production sends them over HTTPS only, to public addresses:
     # a host that resolves to a private, loopback, link-local or metadata address is refused
     # when the endpoint is saved and again at each delivery (SSRF). Development and tests may
     # also send over plain http to this machine (localhost, 127.0.0.1), and do not look names up

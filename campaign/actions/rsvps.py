@@ -49,9 +49,11 @@ def rsvp(
     consent_wording: str | None,
     now: datetime,
     source: str | None = None,
+    consent_language: str | None = None,
 ) -> Outcome:
     """The public form's RSVP, and the API's (`source`: its referrer_data.source, kept with a new
-    RSVP; a repeat keeps the first one's)."""
+    RSVP; a repeat keeps the first one's; `consent_language`: its words' language, if not the
+    RSVP's)."""
     _lock(event)
     if not event.is_scheduled or event.ends_at <= now:
         raise EventClosed
@@ -67,7 +69,8 @@ def rsvp(
     supporter_id = supporter.id
     email_index = email_blind_index(fields["email"], coalition_id=event.coalition_id)
     if consent_wording:
-        _consent(event, supporter, email_index, consent_wording, language, source=f"event:{event.id}")
+        consent_language = consent_language or language
+        _consent(event, supporter, email_index, consent_wording, consent_language, f"event:{event.id}")
     state = RsvpState.GOING if has_room(event) else RsvpState.WAITLISTED
     existing = db.session.scalar(
         select(Rsvp).where(Rsvp.event_id == event.id, Rsvp.email_index == email_index)

@@ -1,5 +1,6 @@
-"""What a caller sends besides the key: the page of a collection, the JSON body of a helper.
-Whatever it is, a bad value is a JSON 400, never a 5xx."""
+"""What a caller asks of a collection besides the key: the page, and the record asked for.
+Whatever it is, a bad value is a JSON 400 or 404, never a 5xx. (A helper's JSON body is read
+by api/helper_input.py.)"""
 
 from flask import request
 
@@ -13,15 +14,6 @@ def page_asked() -> tuple[int, int]:
         return hal.paging(request.args.get("page"), request.args.get("per_page"))
     except hal.BadQuery as error:
         raise ApiError(400, str(error)) from None
-
-
-def json_body():
-    """The body parsed as JSON, or None if it is not JSON; each helper then says what it takes.
-    Nesting deeper than Python's parser recurses (`[[[[...` in a few kilobytes) is not JSON either."""
-    try:
-        return request.get_json(silent=True)
-    except RecursionError:
-        return None
 
 
 def found(record):

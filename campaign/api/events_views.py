@@ -6,8 +6,10 @@ from flask import Blueprint, g, request
 from campaign.actions import rsvps
 from campaign.actions.models import Event
 from campaign.api import attendance_helper, events, hal
+from campaign.api.asked import found, page_asked
 from campaign.api.auth import key_required, log_personal_data
 from campaign.api.errors import ApiError
+from campaign.api.helper_input import json_body, read_attendance
 from campaign.api.models import Scope
 from campaign.core.outbox import utcnow
 from campaign.extensions import db
@@ -18,7 +20,7 @@ bp = Blueprint("events", __name__)
 @bp.get("/events")
 @key_required(Scope.READ_COUNTS)
 def index():
-    number, size = _paging()
+    number, size = page_asked()
     day_slug = request.args.get(events.DAY_FILTER)
     page = events.page_of_events(g.coalition.id, day_slug, number, size)
     db.session.commit()  # the key's last use
@@ -38,7 +40,7 @@ def show(event_id: int):
 @key_required(Scope.READ_PEOPLE)
 def attendances(event_id: int):
     event = _event_or_404(event_id)
-    number, size = _paging()
+    number, size = page_asked()
     page = events.page_of_attendances(event, number, size)
     resource = events.attendances_resource(event, page)
     log_personal_data(f"api:events:{event_id}:attendances", len(page.items))
@@ -48,9 +50,7 @@ def attendances(event_id: int):
 @bp.get("/events/<int:event_id>/attendances/<int:attendance_id>")
 @key_required(Scope.READ_PEOPLE)
 def attendance(event_id: int, attendance_id: int):
-    rsvp = events.attendance(_event_or_404(event_id), attendance_id)
-    if rsvp is None:
-        raise ApiError(404, "Not found")
+    rsvp = found(events.attendance(_event_or_404(event_id), attendance_id))
     log_personal_data(f"api:events:{event_id}:attendances:{attendance_id}", 1)
     return hal.response(events.attendance_resource(rsvp))
 
@@ -59,7 +59,7 @@ def attendance(event_id: int, attendance_id: int):
 @key_required(Scope.WRITE)
 def record_attendance(event_id: int):
     event = _event_or_404(event_id)
-    wanted = attendance_helper.read_request(g.coalition.id, _json_body())
+    wanted = read_attendance(json_body())
     try:
         outcome = attendance_helper.record_attendance(event, wanted, utcnow())
     except rsvps.EventClosed:
@@ -69,26 +69,7 @@ def record_attendance(event_id: int):
 
 
 def _event_or_404(event_id: int) -> Event:
-    event = events.listed_event(g.coalition.id, event_id)
-    if event is None:
-        raise ApiError(404, "Not found")
-    return event
-
-
-def _paging() -> tuple[int, int]:
-    try:
-        return hal.paging(request.args.get("page"), request.args.get("per_page"))
-    except hal.BadQuery as error:
-        raise ApiError(400, str(error)) from None
-
-
-def _json_body():
-    """The body as JSON whatever its Content-Type (a browser form's script may send text/plain);
-    None when it is not JSON, or nested too deep to parse."""
-    try:
-        return request.get_json(force=True, silent=True)
-    except RecursionError:
-        return None
+    return found(events.listed_event(g.coalition.id, event_id))
 
 
 def _closed(event: Event) -> str:

@@ -3,13 +3,12 @@
 from datetime import UTC, datetime
 
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, HiddenField, RadioField, StringField, SubmitField
+from wtforms import DateField, RadioField, StringField, SubmitField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from campaign.api.models import SCOPE_LABELS
-from campaign.core.form_keys import form_key, new_form_key
-from campaign.core.forms import AppForm, plain_text, strip_whitespace
+from campaign.core.forms import OnceForm, plain_text, strip_whitespace
 
 
 def _in_the_future(form, field):
@@ -19,10 +18,9 @@ def _in_the_future(form, field):
         )
 
 
-class NewKeyForm(AppForm):
-    """It carries a one-time key (`once`, core/form_keys.py), so the form sent twice makes one key."""
+class NewKeyForm(OnceForm):
+    """The form sent twice makes one key (OnceForm)."""
 
-    once = HiddenField()
     name = StringField(
         _l("Name"),
         filters=[strip_whitespace],
@@ -35,8 +33,3 @@ class NewKeyForm(AppForm):
     )
     expires_on = DateField(_l("Last day it works"), validators=[Optional(), _in_the_future])
     submit = SubmitField(_l("Create the key"))
-
-    def __init__(self, *args, fresh: bool = False, **kwargs):
-        """`fresh`: the empty form shown under a key just made, whose own one-time key is spent."""
-        super().__init__(*args, **kwargs)
-        self.once.data = new_form_key() if fresh else form_key()

@@ -5,10 +5,10 @@ import secrets
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import and_, or_, select, update
-from sqlalchemy.exc import IntegrityError
 
 from campaign.api.models import ApiKey, Scope
 from campaign.coalitions.models import CoalitionRole, Role
+from campaign.core.form_keys import add_once, made_by_form
 from campaign.extensions import db
 
 # Recognisable in a log or a pasted snippet, and by secret scanners once registered with them.
@@ -41,35 +41,24 @@ def create_key(
     last day works through it, in UTC. `form_key` is the one-time key of the form that makes it:
     the same form sent again (a double click) returns the key it made, and no token (that was
     shown to the first click only), instead of a second live key. None: not made through a form."""
-    made = _made_by(coalition_id, form_key) if form_key else None
+    made = made_by_form(ApiKey, coalition_id, form_key)
     if made is not None:
         return made, None
     expires_at = datetime.combine(last_day, datetime.min.time()) + timedelta(days=1) if last_day else None
     token = TOKEN_PREFIX + secrets.token_urlsafe(TOKEN_BYTES)
-    key = ApiKey(
-        coalition_id=coalition_id,
-        created_by_id=created_by_id,
-        name=name,
-        scope=scope,
-        expires_at=expires_at,
-        token_hash=token_hash(token),
-        prefix=token[:PREFIX_SHOWN],
-        form_key=form_key,
+    key, added = add_once(
+        ApiKey(
+            coalition_id=coalition_id,
+            created_by_id=created_by_id,
+            name=name,
+            scope=scope,
+            expires_at=expires_at,
+            token_hash=token_hash(token),
+            prefix=token[:PREFIX_SHOWN],
+            form_key=form_key,
+        )
     )
-    try:
-        # The same form sent twice at the same moment meets the unique key: one key.
-        with db.session.begin_nested():
-            db.session.add(key)
-            db.session.flush()
-    except IntegrityError:
-        return _made_by(coalition_id, form_key), None
-    return key, token
-
-
-def _made_by(coalition_id: int, form_key: str) -> ApiKey | None:
-    return db.session.scalar(
-        select(ApiKey).where(ApiKey.coalition_id == coalition_id, ApiKey.form_key == form_key)
-    )
+    return key, token if added else None
 
 
 def keys_of(coalition_id: int) -> list[ApiKey]:

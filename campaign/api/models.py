@@ -7,6 +7,9 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import DateTime, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+# The webhooks' tables too: create_app imports each feature's models module, and Alembic and
+# create_all see the tables it imports.
+from campaign.api.webhooks import models as webhooks_models  # noqa: F401
 from campaign.core.columns import enum_column
 from campaign.core.form_keys import KEY_LENGTH
 from campaign.core.outbox import utcnow

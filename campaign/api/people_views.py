@@ -3,12 +3,12 @@ person signup helper that adds them."""
 
 from flask import Blueprint, g, request
 
-from campaign.api import hal, people, signup
-from campaign.api.asked import json_body
+from campaign.api import hal, people, signup_helper
+from campaign.api.asked import found
 from campaign.api.auth import key_required, log_personal_data
 from campaign.api.errors import ApiError
+from campaign.api.helper_input import json_body, read_signup
 from campaign.api.models import Scope
-from campaign.api.signup_input import read_signup
 from campaign.extensions import db
 
 bp = Blueprint("people", __name__)
@@ -32,9 +32,7 @@ def index():
 @bp.get("/people/<int:person_id>")
 @key_required(Scope.READ_PEOPLE)
 def show(person_id: int):
-    supporter = people.person(g.coalition.id, person_id)
-    if supporter is None:
-        raise ApiError(404, "Not found")
+    supporter = found(people.person(g.coalition.id, person_id))
     resource = people.person_resource(supporter, people.statuses(g.coalition.id, [supporter])[supporter.id])
     log_personal_data(f"api:people:{person_id}", 1)
     return hal.response(resource)
@@ -43,8 +41,8 @@ def show(person_id: int):
 @bp.post("/people", endpoint="signup")
 @key_required(Scope.WRITE)
 def person_signup_helper():
-    """OSDI's person signup helper (api/signup.py). The answer is the same for a new person and
-    one on file, and names nobody: a write key reads no people (Scope.grants)."""
-    signup.sign_up(g.coalition.id, g.api_key.name, read_signup(json_body()))
+    """OSDI's person signup helper (api/signup_helper.py). The answer is the same for a new person
+    and one on file, and names nobody: a write key reads no people (Scope.grants)."""
+    signup_helper.sign_up(g.coalition.id, g.api_key.name, read_signup(json_body()))
     db.session.commit()
-    return hal.response(signup.RECEIVED)
+    return hal.response(signup_helper.RECEIVED)

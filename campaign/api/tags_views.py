@@ -6,9 +6,10 @@ it ("DACA recipients")."""
 from flask import Blueprint, g
 
 from campaign.api import hal, people, tags
-from campaign.api.asked import found, json_body, page_asked
+from campaign.api.asked import found, page_asked
 from campaign.api.auth import key_required, log_personal_data
 from campaign.api.errors import ApiError
+from campaign.api.helper_input import json_body
 from campaign.api.models import Scope
 from campaign.extensions import db
 from campaign.tags import services as tag_rules

@@ -5,8 +5,8 @@ from celery import shared_task
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
-from campaign.api import webhook_delivery
-from campaign.api.webhook_models import WebhookEndpoint
+from campaign.api.webhooks import delivery
+from campaign.api.webhooks.models import WebhookEndpoint
 from campaign.coalitions.organizer_mail import email_organizer
 from campaign.core.outbox import dispatch_committed, enqueue, outbox_task, publish_after_commit, utcnow
 from campaign.core.urls import external_url
@@ -30,16 +30,16 @@ def retry_webhook(delivery_id: int) -> None:
 
 
 def _send(delivery_id: int) -> None:
-    turned_off = webhook_delivery.send(delivery_id)
+    turned_off = delivery.send(delivery_id)
     if turned_off is not None:
-        for owner_id in webhook_delivery.owners(db.session.get(WebhookEndpoint, turned_off).coalition_id):
+        for owner_id in delivery.owners(db.session.get(WebhookEndpoint, turned_off).coalition_id):
             enqueue(tell_owner_endpoint_off, user_id=owner_id, endpoint_id=turned_off)
 
 
 @shared_task(name="campaign.api.tasks.deliver_due_webhooks")
 def deliver_due_webhooks() -> None:
     """Every few seconds: retries whose time has come, and first attempts whose message was lost."""
-    for delivery_id in webhook_delivery.due_deliveries(utcnow()):
+    for delivery_id in delivery.due_deliveries(utcnow()):
         publish_after_commit(RETRY_TASK, delivery_id)
     db.session.commit()
     dispatch_committed()
@@ -47,7 +47,7 @@ def deliver_due_webhooks() -> None:
 
 @shared_task(name="campaign.api.tasks.forget_old_webhook_deliveries")
 def forget_old_webhook_deliveries() -> None:
-    while webhook_delivery.forget_old_deliveries(utcnow()):
+    while delivery.forget_old_deliveries(utcnow()):
         db.session.commit()
 
 

@@ -4,9 +4,10 @@ from flask import Blueprint, flash, g, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from campaign.api import keys, osdi_views, webhook_views
+from campaign.api import keys, osdi_views
 from campaign.api.forms import NewKeyForm
 from campaign.api.models import SCOPE_LABELS, ApiKey, Scope
+from campaign.api.webhooks import views as webhooks_views
 from campaign.coalitions.access import coalition_required, get_scoped_or_404
 from campaign.coalitions.models import Role
 from campaign.core.outbox import utcnow
@@ -14,7 +15,7 @@ from campaign.extensions import db
 
 bp = Blueprint("api", __name__)
 osdi_views.register_on(bp)
-bp.register_blueprint(webhook_views.bp)
+bp.register_blueprint(webhooks_views.bp)
 
 
 @bp.route("/coalitions/<slug>/api-keys", methods=["GET", "POST"])

@@ -12,6 +12,7 @@ from campaign.core import form_tokens, lost_session, text
 from campaign.core.addresses import DeliverableEmail
 from campaign.core.crypto import keyed_hash
 from campaign.core.form_errors import MESSAGES
+from campaign.core.form_keys import form_key, new_form_key
 from campaign.core.markdown import has_unsafe_markup
 from campaign.core.places import place_of, zip5
 
@@ -48,6 +49,18 @@ class AppForm(FlaskForm):
         """Every field of every submitted form is cleaned and checked in core/text.py."""
         super().post_process(formdata)
         text.clean_submission(self)
+
+
+class OnceForm(AppForm):
+    """A form whose post adds something: it carries a one-time key (`once`, core/form_keys.py),
+    so that the form sent twice (a double click) adds it once. `fresh`: the empty form shown
+    under what was just added, whose own key is spent."""
+
+    once = HiddenField()
+
+    def __init__(self, *args, fresh: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.once.data = new_form_key() if fresh else form_key()
 
 
 class NestedForm(Form):

@@ -18,6 +18,7 @@ from campaign.petitions.models import (
     SignatureState,
     StruckSignature,
 )
+from campaign.petitions.signals import signature_confirmed
 
 MIN_CLUSTER = 3
 SHOWN_CLUSTERS = 30
@@ -70,21 +71,31 @@ def _in_cluster(petition: Petition, kind: str, key: str):
     return (PetitionSignature.petition_id == petition.id, COLUMNS[kind] == key)
 
 
+# A signature given back: confirmed if its signer clicked (meanwhile), else waiting for the click.
+_CONFIRMED_OR_NOT = case(
+    (PetitionSignature.confirmed_at.is_not(None), SignatureState.CONFIRMED.value),
+    else_=SignatureState.UNCONFIRMED.value,
+)
+
+
 def release(petition: Petition, kind: str, key: str) -> int:
     """Held-back signatures of the cluster count after all (those confirmed by email at once)."""
-    result = db.session.execute(
+    released = db.session.execute(
         update(PetitionSignature)
         .where(*_in_cluster(petition, kind, key), PetitionSignature.state == SignatureState.QUARANTINED)
-        .values(
-            state=case(
-                (PetitionSignature.confirmed_at.is_not(None), SignatureState.CONFIRMED.value),
-                else_=SignatureState.UNCONFIRMED.value,
-            ),
-            quarantine_reason="",
-            counted=False,
-        )
-    )
-    return result.rowcount
+        .values(state=_CONFIRMED_OR_NOT, quarantine_reason="", counted=False)
+        .returning(PetitionSignature.id, PetitionSignature.state)
+    ).all()
+    _tell_confirmed(released)
+    return len(released)
+
+
+def _tell_confirmed(rows) -> None:
+    """The signatures of `rows` (id, state) confirmed now, by an organizer's release or undo of
+    a click that came before: features above hear of each as of a click (its webhooks)."""
+    for signature_id, state in rows:
+        if state == SignatureState.CONFIRMED:
+            signature_confirmed.send(db.session.get(PetitionSignature, signature_id))
 
 
 def invalidate(petition: Petition, kind: str, key: str, user_id: int, now: datetime) -> ClusterStrike | None:
@@ -159,17 +170,13 @@ def undo(strike: ClusterStrike, user_id: int, now: datetime) -> bool:
     if not claimed:
         return False
     still_struck = _hand_over(strike)
-    confirmed_meanwhile = case(
-        (PetitionSignature.confirmed_at.is_not(None), SignatureState.CONFIRMED.value),
-        else_=SignatureState.UNCONFIRMED.value,
-    )
     given_back = {
         SignatureState.CONFIRMED: SignatureState.CONFIRMED.value,
         SignatureState.QUARANTINED: SignatureState.QUARANTINED.value,
-        SignatureState.UNCONFIRMED: confirmed_meanwhile,
+        SignatureState.UNCONFIRMED: _CONFIRMED_OR_NOT,
     }
     for state_before, state in given_back.items():
-        db.session.execute(
+        rows = db.session.execute(
             update(PetitionSignature)
             .where(
                 PetitionSignature.id.in_(_struck_by(strike, state_before)),
@@ -177,7 +184,10 @@ def undo(strike: ClusterStrike, user_id: int, now: datetime) -> bool:
                 PetitionSignature.state == SignatureState.INVALID,
             )
             .values(state=state)
-        )
+            .returning(PetitionSignature.id, PetitionSignature.state)
+        ).all()
+        if state_before == SignatureState.UNCONFIRMED:  # a confirmed one was told before its strike
+            _tell_confirmed(rows)
     db.session.execute(delete(StruckSignature).where(StruckSignature.strike_id == strike.id))
     db.session.refresh(strike)
     return True

@@ -218,6 +218,8 @@ class PetitionSignature(SealedRow, db.Model):
     pending_first_name = Sealed()
     pending_last_name = Sealed()
     pending_consent: Mapped[str | None] = mapped_column(Text)
+    # The language of those words when an API call sent them in another than the signature's.
+    pending_consent_language: Mapped[str | None] = mapped_column(String(5))
     # The coalition's tags an API call asked for (ids): the person gets them once on file.
     pending_tag_ids: Mapped[list[int] | None] = mapped_column(JSON(none_as_null=True))
     # The API key that recorded it (api feature); None for the public form's.

@@ -25,6 +25,7 @@ def unlinked(prefix: str) -> dict:
         "pending_first_name": None,
         "pending_last_name": None,
         "pending_consent": None,
+        "pending_consent_language": None,
         "pending_tag_ids": None,  # the coalition's labels meant for the person
     }
 

@@ -112,6 +112,7 @@ def sign(
         "pending_first_name": pending_first_name,
         "pending_last_name": pending_last_name,
         "pending_consent": consent_wording,
+        "pending_consent_language": None,  # the words of this sign-up are in its language
         "zip_code": fields["zip_code"],
         **_place_columns(place),
         "language": language,
@@ -217,7 +218,9 @@ def _apply_what_was_typed(signature: PetitionSignature, source: str) -> None:
         "zip_code": signature.zip_code,
         "language": signature.language,
     }
-    apply_confirmed(signature.supporter, typed, signature.pending_consent, source)
+    apply_confirmed(
+        signature.supporter, typed, signature.pending_consent, source, signature.pending_consent_language
+    )
     _settle_pending(signature)
 
 
@@ -225,7 +228,7 @@ def _settle_pending(signature: PetitionSignature) -> None:
     """Nothing waits on a confirmed signature: the tags asked for go on its person."""
     _tag_signer(signature, signature.pending_tag_ids or [])
     signature.pending_first_name = signature.pending_last_name = signature.pending_consent = None
-    signature.pending_tag_ids = None
+    signature.pending_consent_language = signature.pending_tag_ids = None
     db.session.flush()
 
 
@@ -240,16 +243,25 @@ def _tag_signer(signature: PetitionSignature, tag_ids) -> None:
 
 
 def record(
-    petition: Petition, fields: dict, language: str, consent_wording: str | None, api_key_id: int, tag_ids
+    petition: Petition,
+    fields: dict,
+    language: str,
+    consent: tuple[str, str] | None,
+    api_key_id: int,
+    tag_ids,
+    held: bool = False,
 ) -> None:
     """A signature another system sends with an API key (the API's record signature helper),
     signed by the public form's rules (`sign`): it waits for the signer's click in the email,
-    and so do the details typed for an address on file, the consent and the tags asked for.
+    and so do the details typed for an address on file, the consent (its wording and language)
+    and the tags asked for.
 
     Someone who unsubscribed stays unsubscribed: a consent sent for them is dropped, since only
     their own tick of the box on our form resubscribes them. With the petition's trusted source
-    on, the sending system's word stands for the click (`vouch`)."""
-    signature_id = sign(petition, fields, language, None, consent_wording, api_key_id=api_key_id)
+    on, the sending system's word stands for the click (`vouch`), unless the signature is
+    `held` for it (the address's owner asked to be erased: only their own click brings them back)."""
+    wording, consent_language = consent or (None, None)
+    signature_id = sign(petition, fields, language, None, wording, api_key_id=api_key_id)
     # Fresh from the database: `sign` wrote past the ORM.
     signature = db.session.get(PetitionSignature, signature_id, populate_existing=True)
     if signature.confirmed_at is not None:  # signed and confirmed before: only the tags are new
@@ -258,9 +270,11 @@ def record(
     supporter = signature.supporter
     if supporter is not None and supporter.subscription == Subscription.UNSUBSCRIBED:
         signature.pending_consent = None
+    if signature.pending_consent and consent_language != signature.language:
+        signature.pending_consent_language = consent_language
     signature.pending_tag_ids = sorted(set(signature.pending_tag_ids or []) | set(tag_ids)) or None
     db.session.flush()
-    if petition.trusted_source:
+    if petition.trusted_source and not held:
         vouch(signature, utcnow(), f"petition:{petition.id}:api-key:{api_key_id}")
 
 
@@ -278,7 +292,8 @@ def vouch(signature: PetitionSignature, now: datetime, source: str) -> None:
         _apply_what_was_typed(signature, source)
         return
     if signature.pending_consent and not supporter.is_erased:
-        record_consent(supporter, signature.pending_consent, signature.language, source)
+        language = signature.pending_consent_language or signature.language
+        record_consent(supporter, signature.pending_consent, language, source)
     _settle_pending(signature)
 
 

@@ -76,7 +76,12 @@ def expire_unconfirmed(now: datetime) -> int:
                 PetitionSignature.pending_consent.is_not(None),
             ),
         )
-        .values(pending_first_name=None, pending_last_name=None, pending_consent=None)
+        .values(
+            pending_first_name=None,
+            pending_last_name=None,
+            pending_consent=None,
+            pending_consent_language=None,
+        )
     )
     return result.rowcount
 

@@ -157,11 +157,15 @@ def _insert_supporter(insert):
 
 
 def apply_confirmed(
-    supporter: Supporter | None, typed: dict, consent_wording: str | None, source: str
+    supporter: Supporter | None,
+    typed: dict,
+    consent_wording: str | None,
+    source: str,
+    consent_language: str | None = None,
 ) -> None:
     """The address's owner confirmed an action from the email: what was typed with it replaces
     the stored details (None keeps a value), and the consent ticked with it is recorded now, in
-    the language of the action. An erased person stays erased."""
+    its own language if given (an API call's), else the action's. An erased person stays erased."""
     if supporter is None or supporter.is_erased:
         return
     mark_confirmed(supporter)
@@ -169,7 +173,7 @@ def apply_confirmed(
         if value is not None:
             setattr(supporter, name, value)
     if consent_wording:
-        record_consent(supporter, consent_wording, typed["language"], source)
+        record_consent(supporter, consent_wording, consent_language or typed["language"], source)
     db.session.flush()
 
 

@@ -36,7 +36,7 @@ RECORD_ATTENDANCE = {
     },
     "add_tags": [TAG],
     "referrer_data": {"source": "newsletter-may"},
-    "consent": CONSENT,
+    "consent": {"wording": CONSENT, "language": "en"},  # the words' language, not the person's
 }
 
 

@@ -105,11 +105,12 @@ def test_a_signature_waits_for_its_click_then_counts(db, petition, write_key, po
 
 
 def test_without_a_source_the_keys_name_is_credited_and_a_long_one_is_cut(db, petition, write_key, post):
+    """A signature keeps a source as the sign form keeps a `?source=` code: its first 40 characters."""
     assert post(petition.id, write_key, signer()).get_json()["referrer_data"] == {"source": "Juntos website"}
-    long_source = {"source": "a\r\nb" + "x" * 100}
+    long_source = {"source": "ab" + "x" * 100}
     answer = post(petition.id, write_key, signer("sol@example.org", referrer_data=long_source)).get_json()
-    assert answer["referrer_data"]["source"] == ("a b" + "x" * 100)[:40]
-    assert [row.source for row in signatures()] == ["Juntos website", ("a b" + "x" * 100)[:40]]
+    assert answer["referrer_data"]["source"] == ("ab" + "x" * 100)[:40]
+    assert [row.source for row in signatures()] == ["Juntos website", ("ab" + "x" * 100)[:40]]
 
 
 def test_with_trusted_source_it_counts_at_once_without_the_email(
@@ -301,15 +302,17 @@ def test_tags_go_on_at_once_for_someone_who_had_signed_or_with_trusted_source(
     assert tagged("trusted@example.org") == {"Juntos"}
 
 
-def test_an_unknown_tag_is_refused_and_nothing_recorded(db, coalition, petition, write_key, post):
+def test_a_tag_the_coalition_lacks_is_made_and_waits_for_the_click(
+    db, coalition, petition, write_key, post, mailbox, client
+):
     tags.create_tag(coalition.id, "Juntos", None)
     db.session.commit()
-    response = post(petition.id, write_key, signer(add_tags=["Juntos", "Nuevo"]))
-    assert response.status_code == 400
-    assert response.get_json() == {
-        "error": "add_tags: this coalition has no tag named “Nuevo”; create it first"
-    }
-    assert signatures() == [] and len(tags.tags_of(coalition.id)) == 1
+    response = post(petition.id, write_key, signer(add_tags=["JUNTOS", "Nuevo"]))
+    assert response.status_code == 201
+    assert sorted(tag.name for tag in tags.tags_of(coalition.id)) == ["Juntos", "Nuevo"]
+    assert tagged("rosa@example.org") == set()
+    click_confirm(client, mailbox.last_link("rosa@example.org", CONFIRM))
+    assert tagged("rosa@example.org") == {"Juntos", "Nuevo"}
 
 
 def test_a_tag_deleted_before_the_click_is_skipped(db, coalition, petition, write_key, post, mailbox, client):
@@ -337,12 +340,16 @@ HOSTILE_BODIES = [
     signer(referrer_data={"source": ["x"]}),
     signer(consent="yes"),
     signer(consent={"wording": "<b>yes</b>"}),
-    signer(consent={"wording": "x" * 1001}),
+    signer(consent={"wording": "x" * 2001}),
+    signer(consent={"wording": "yes", "language": "fr"}),
+    signer(consent={"wording": ""}),
     signer(add_tags="Juntos"),
     signer(add_tags=[5]),
     signer(add_tags=["\x00"]),
     signer(add_tags=["x" * 101]),
-    signer(add_tags=["t"] * 51),
+    signer(add_tags=["t"] * 21),
+    signer(referrer_data={"source": "a\r\nb"}),
+    signer(referrer_data={"source": "x" * 201}),
     {"person": "Rosa"},
     {"person": {"email_addresses": "rosa@example.org"}},
     [signer()],

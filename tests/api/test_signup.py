@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import func, select
 
 from campaign.api.models import Scope
-from campaign.api.signup import RECEIVED
+from campaign.api.signup_helper import RECEIVED
 from campaign.extensions import db
 from campaign.notifications import suppression
 from campaign.supporters import services as supporters

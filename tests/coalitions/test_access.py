@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from campaign.actions import services as actions
 from campaign.actions.models import EventKind, EventState
-from campaign.api import webhooks
+from campaign.api.webhooks import services as webhooks
 from campaign.coalitions import services
 from campaign.coalitions.models import CoalitionRole, Role
 from campaign.letters import services as letters

@@ -20,8 +20,8 @@ from campaign.actions import services as actions
 from campaign.actions.models import EventState
 from campaign.actions.notices import send_host_link
 from campaign.api import keys as api_keys
-from campaign.api import webhooks
 from campaign.api.models import Scope
+from campaign.api.webhooks import services as webhooks
 from campaign.coalitions import services as coalitions
 from campaign.coalitions import teammates
 from campaign.coalitions.models import CoalitionRole, Role

@@ -17,8 +17,9 @@ from standardwebhooks.webhooks import WebhookVerificationError
 from campaign.accounts.models import User
 from campaign.actions import services as actions
 from campaign.actions.models import EventState
-from campaign.api import tasks, webhooks
-from campaign.api.webhook_models import EVENT_LABELS, DeliveryState, WebhookDelivery
+from campaign.api import tasks
+from campaign.api.webhooks import services as webhooks
+from campaign.api.webhooks.models import EVENT_LABELS, DeliveryState, WebhookDelivery
 from campaign.core.outbox import dispatch_committed, utcnow
 from campaign.extensions import db
 from campaign.letters import services as letters
@@ -26,10 +27,12 @@ from campaign.letters import signing, vetting
 from campaign.letters.models import Letter, Signature
 from campaign.notifications import services as notices
 from campaign.petitions import services as petitions
+from campaign.petitions import signing as petition_signing
+from campaign.petitions.models import PetitionSignature
 from campaign.supporters import services as supporters
 from campaign.supporters.models import Supporter
 from tests.actions.conftest import DAY_FIELDS, event_fields
-from tests.api.webhook_receiver import receiver_fixture  # noqa: F401 - the `receiver` fixture
+from tests.api.webhooks.receiver import receiver_fixture  # noqa: F401 - the `receiver` fixture
 from tests.coalitions.test_access import PETITION
 from tests.integration.conftest import make_app
 from tests.integration.helpers import link_path, log_in, make_coalition, make_organizer, new_address
@@ -242,3 +245,34 @@ def test_a_replayed_request_outside_the_5_minute_tolerance_is_refused(
     monkeypatch.setattr(standardwebhooks.webhooks, "datetime", SixMinutesLater)  # the verifier's clock
     with pytest.raises(WebhookVerificationError, match="too old"):
         Webhook(receiver.secret).verify(captured.body, captured.headers)
+
+
+def test_a_held_back_signature_released_on_postgresql_writes_its_delivery(hooks_app, coalition, receiver):
+    """The release's UPDATE ... RETURNING tells which signatures count now (petitions/clusters.py)."""
+    coalition_id, slug, owner_id, client = coalition
+    add_endpoint(hooks_app, coalition, receiver, events=["signature.confirmed"])
+    with hooks_app.app_context():
+        petition = petitions.create_petition(coalition_id, owner_id, PETITION)
+        petitions.open_petition(petition, utcnow())
+        held = {}
+        for email, clicked in (("bot@spam.example", True), ("slow@spam.example", False)):
+            fields = {"first_name": "Bot", "email": email, "zip_code": "19104"}
+            signature_id = petition_signing.sign(
+                petition, fields, "en", None, None, quarantine_reason="honeypot"
+            )
+            signature = db.session.get(PetitionSignature, signature_id)
+            if clicked:
+                petition_signing.confirm(signature, utcnow(), petition_signing.shown_digest(signature))
+            held[clicked] = signature_id
+        db.session.commit()
+        petition_id = petition.id
+    released = client.post(
+        f"/coalitions/{slug}/petitions/{petition_id}/clusters",
+        data={"kind": "domain", "key": "spam.example", "release": "1"},
+    )
+    assert released.status_code == 302
+    with hooks_app.app_context():
+        told = db.session.scalars(
+            select(WebhookDelivery.subject).where(WebhookDelivery.coalition_id == coalition_id)
+        ).all()
+    assert [subject["signature_id"] for subject in told] == [held[True]]

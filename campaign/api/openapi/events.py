@@ -1,28 +1,29 @@
 """OSDI events, attendances and the record attendance helper in the OpenAPI description."""
 
 from campaign.actions.models import EventKind, RsvpState
-from campaign.api.attendance_helper import CONSENT_MAX, MAX_TAGS, SOURCE_MAX
 from campaign.api.events import ATTENDANCE_STATUS, DAY_FILTER, EVENT_STATUS, OWN_STATUS
 from campaign.api.hal import NAMESPACE
 from campaign.api.openapi.parts import (
+    BAD_HELPER_BODY,
+    BAD_PAGE,
     DATE_TIME,
     IDENTIFIERS,
-    LINK,
     PAGING,
     PERSONAL,
     REFUSED,
+    STRING,
     WRITE,
     body,
     collection,
     error,
+    helper_body,
+    links,
     path_id,
 )
 from campaign.core.urls import MAX_ID
-from campaign.tags.models import NAME_MAX
 
 # A time with the event's own offset, e.g. 2027-05-29T10:00:00-04:00.
 LOCAL_TIME = {"type": "string", "format": "date-time", "pattern": "[+-][0-9]{2}:[0-9]{2}$"}
-STRING = {"type": "string"}
 LOCATION = {
     "type": "object",
     "required": ["locality", "region", "postal_code", "country"],
@@ -84,15 +85,7 @@ EVENT = {
             "required": ["slug", "title", "browser_url"],
             "properties": {"slug": STRING, "title": STRING, "browser_url": STRING},
         },
-        "_links": {
-            "type": "object",
-            "required": ["self", "osdi:attendances", "osdi:record_attendance_helper"],
-            "properties": {
-                "self": LINK,
-                "osdi:attendances": LINK,
-                "osdi:record_attendance_helper": LINK,
-            },
-        },
+        "_links": links("self", "osdi:attendances", "osdi:record_attendance_helper"),
     },
 }
 _STATUSES = {
@@ -115,11 +108,7 @@ ATTENDANCE = {
         "action_date": DATE_TIME,
         "attended": {"type": "boolean"},
         **_STATUSES,
-        "_links": {
-            "type": "object",
-            "required": ["self", "osdi:event", "osdi:person"],
-            "properties": {"self": LINK, "osdi:event": LINK, "osdi:person": LINK},
-        },
+        "_links": links("self", "osdi:event", "osdi:person"),
     },
 }
 # What the helper answers: no id, no person (see api/events.py, recorded_resource).
@@ -129,61 +118,11 @@ RECORDED = {
     "properties": {
         "origin_system": STRING,
         **_STATUSES,
-        "_links": {"type": "object", "required": ["osdi:event"], "properties": {"osdi:event": LINK}},
+        "_links": links("osdi:event"),
     },
     "additionalProperties": False,
 }
-_ADDRESSES = {"type": "array", "minItems": 1, "maxItems": 5}
-RECORD_ATTENDANCE = {
-    "type": "object",
-    "required": ["person"],
-    "properties": {
-        "person": {
-            "type": "object",
-            "required": ["given_name", "email_addresses", "postal_addresses"],
-            "properties": {
-                "given_name": {"type": "string", "maxLength": 80},
-                "family_name": {"type": "string", "maxLength": 80},
-                "email_addresses": _ADDRESSES
-                | {
-                    "items": {
-                        "type": "object",
-                        "required": ["address"],
-                        "properties": {
-                            "address": {"type": "string", "format": "email"},
-                            "primary": {"type": "boolean"},
-                        },
-                    }
-                },
-                "postal_addresses": _ADDRESSES
-                | {
-                    "items": {
-                        "type": "object",
-                        "required": ["postal_code"],
-                        "properties": {"postal_code": {"type": "string"}, "primary": {"type": "boolean"}},
-                    }
-                },
-                "languages_spoken": {"type": "array", "items": STRING},
-            },
-        },
-        "status": {"const": "accepted"},
-        "referrer_data": {
-            "type": "object",
-            "properties": {"source": {"type": "string", "maxLength": SOURCE_MAX}},
-        },
-        "add_tags": {
-            "type": "array",
-            "maxItems": MAX_TAGS,
-            "items": {"type": "string", "maxLength": NAME_MAX},
-            "description": "Names of the coalition's tags, put on the person once they are on file",
-        },
-        "consent": {
-            "type": "string",
-            "maxLength": CONSENT_MAX,
-            "description": "The exact words of the opt-in the person ticked; leave it out if they did not",
-        },
-    },
-}
+RECORD_ATTENDANCE = helper_body(True, status={"const": "accepted"})
 
 # An RSVP the description's readers (and the fuzzer's explicit phase) can send as it is.
 _EXAMPLE = {
@@ -208,7 +147,6 @@ def _id(name: str = "id") -> dict:
 
 
 _EVENT_404 = {"404": error("No such published event in this key's coalition")}
-_BAD_PAGE = {"400": error("A paging value the API does not take")}
 
 SCHEMAS = {
     "Events": collection("osdi:events", "Event"),
@@ -223,7 +161,7 @@ PATHS = {
         "get": {
             "summary": "The coalition's published events, a page at a time (public data and counts)",
             "parameters": [*PAGING, _DAY],
-            "responses": {"200": {"description": "A page of events", **body("Events")}} | _BAD_PAGE | REFUSED,
+            "responses": {"200": {"description": "A page of events", **body("Events")}} | BAD_PAGE | REFUSED,
         }
     },
     "/events/{id}": {
@@ -238,7 +176,7 @@ PATHS = {
             "summary": "The event's attendances of people on file (logged as an export)",
             "parameters": [_id(), *PAGING],
             "responses": {"200": {"description": "A page of attendances", **body("Attendances")}}
-            | _BAD_PAGE
+            | BAD_PAGE
             | _EVENT_404
             | PERSONAL,
         },
@@ -260,7 +198,7 @@ PATHS = {
                     "same answer for a new person, one on file and one already going",
                     **body("RecordedAttendance"),
                 },
-                "400": error("The body is not a person the RSVP form would take, or names an unknown tag"),
+                **BAD_HELPER_BODY,
                 "409": error("The event was cancelled or is over: it takes no RSVPs"),
             }
             | _EVENT_404

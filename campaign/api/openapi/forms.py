@@ -1,6 +1,6 @@
 """OSDI forms (the coalition's public sign, sign-on and RSVP forms) in the OpenAPI description."""
 
-from campaign.api.openapi.parts import DATE_TIME, LINK, PAGING, REFUSED, body, collection, error
+from campaign.api.openapi.parts import BAD_PAGE, DATE_TIME, LINK, PAGING, REFUSED, body, collection, error
 
 FORM_ID = "(petition|letter|event)-[0-9]+"
 FORM = {
@@ -46,7 +46,7 @@ PATHS = {
             "parameters": PAGING,
             "responses": {
                 "200": {"description": "A page of forms", **body("Forms")},
-                "400": error("A paging value the API does not take"),
+                **BAD_PAGE,
             }
             | REFUSED,
         }

@@ -1,14 +1,15 @@
 """Sign-on letters and their signatories (our own `campaign_desk:` collections) in the OpenAPI description."""
 
 from campaign.api.openapi.parts import (
+    BAD_PAGE,
     DATE_TIME,
     IDENTIFIERS,
-    LINK,
     PAGING,
     REFUSED,
     body,
     collection,
     error,
+    links,
     path_id,
 )
 from campaign.letters.models import LetterState, SignerKind
@@ -45,11 +46,7 @@ LETTER = {
                 "additionalProperties": False,
             },
         },
-        "_links": {
-            "type": "object",
-            "required": ["self", "campaign_desk:signatories"],
-            "properties": {"self": LINK, "campaign_desk:signatories": LINK},
-        },
+        "_links": links("self", "campaign_desk:signatories"),
     },
 }
 SIGNATORY = {
@@ -63,11 +60,7 @@ SIGNATORY = {
         "sector": {"enum": [sector.value for sector in Sector]},
         "locality": TEXT,
         "region": {"type": "string", "pattern": "^[A-Z]{2}$"},
-        "_links": {
-            "type": "object",
-            "required": ["self", "campaign_desk:letter"],
-            "properties": {"self": LINK, "campaign_desk:letter": LINK},
-        },
+        "_links": links("self", "campaign_desk:letter"),
     },
     # Public data only: nothing else about a signer (their email, their title) is ever added.
     "additionalProperties": False,
@@ -79,7 +72,6 @@ SCHEMAS = {
     "Signatories": collection("campaign_desk:signatories", "Signatory"),
     "Signatory": SIGNATORY,
 }
-_BAD_PAGE = {"400": error("A paging value the API does not take")}
 _NO_LETTER = {"404": error("No such public letter in this key's coalition")}
 PATHS = {
     "/letters": {
@@ -87,7 +79,7 @@ PATHS = {
             "summary": "The coalition's public sign-on letters, a page at a time",
             "parameters": PAGING,
             "responses": {"200": {"description": "A page of letters", **body("Letters")}}
-            | _BAD_PAGE
+            | BAD_PAGE
             | REFUSED,
         }
     },
@@ -103,7 +95,7 @@ PATHS = {
             "summary": "The letter's listed signatories, as its public page lists them",
             "parameters": [path_id("letter_id"), *PAGING],
             "responses": {"200": {"description": "A page of signatories", **body("Signatories")}}
-            | _BAD_PAGE
+            | BAD_PAGE
             | _NO_LETTER
             | REFUSED,
         }

@@ -1,21 +1,20 @@
 """OSDI people in the OpenAPI description."""
 
 from campaign.api.openapi.parts import (
+    BAD_HELPER_BODY,
     DATE_TIME,
     IDENTIFIERS,
-    LINK,
     PAGING,
     PERSONAL,
     WRITE,
     body,
     collection,
     error,
+    helper_body,
+    links,
     path_id,
 )
 from campaign.api.people import FILTER_HELP
-from campaign.api.person_input import LANGUAGES
-from campaign.api.signup_input import MAX_TAGS, STATUSES
-from campaign.tags.models import NAME_MAX
 
 PERSON = {
     "type": "object",
@@ -52,7 +51,7 @@ PERSON = {
                 },
             },
         },
-        "_links": {"type": "object", "required": ["self"], "properties": {"self": LINK}},
+        "_links": links("self"),
     },
 }
 
@@ -67,57 +66,7 @@ _FILTER = {
     "schema": {"type": "string", "pattern": f"^modified_date (gt|lt|eq) '{_DAY}{_TIME}'$"},
 }
 
-NAME = {"type": "string", "maxLength": 80}
-SIGNUP = {
-    "type": "object",
-    "required": ["person"],
-    "properties": {
-        "person": {
-            "type": "object",
-            "required": ["email_addresses"],
-            "properties": {
-                "given_name": NAME,
-                "family_name": NAME,
-                "email_addresses": {
-                    "type": "array",
-                    "minItems": 1,
-                    "items": {
-                        "type": "object",
-                        "required": ["address"],
-                        "properties": {
-                            "primary": {"type": "boolean"},
-                            "address": {"type": "string", "format": "email", "maxLength": 254},
-                            "status": {"enum": list(STATUSES)},
-                        },
-                    },
-                },
-                "postal_addresses": {
-                    "type": "array",
-                    "items": {
-                        "type": "object",
-                        "properties": {"primary": {"type": "boolean"}, "postal_code": {"type": "string"}},
-                    },
-                },
-                "languages_spoken": {"type": "array", "items": {"type": "string"}},
-            },
-        },
-        "add_tags": {
-            "type": "array",
-            "maxItems": MAX_TAGS,
-            "items": {"type": "string", "minLength": 1, "maxLength": NAME_MAX},
-        },
-        "consent": {
-            "type": "object",
-            "description": "The words the person agreed to, in their language: the only way to subscribe "
-            "them. Status subscribed without them is a 400; someone who unsubscribed stays unsubscribed.",
-            "required": ["wording"],
-            "properties": {
-                "wording": {"type": "string", "minLength": 1, "maxLength": 2000},
-                "language": {"enum": list(LANGUAGES)},
-            },
-        },
-    },
-}
+SIGNUP = helper_body(False)
 RECEIVED = {"type": "object", "required": ["notice"], "properties": {"notice": {"type": "string"}}}
 
 SCHEMAS = {
@@ -145,7 +94,7 @@ PATHS = {
                     "description": "Received: the same answer for a new person and one on file",
                     **body("SignupReceived"),
                 },
-                "400": error("A value the API does not take, or status subscribed without a consent wording"),
+                **BAD_HELPER_BODY,
             }
             | WRITE,
         },

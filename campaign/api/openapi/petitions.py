@@ -1,6 +1,8 @@
 """OSDI petitions, their signatures and the record signature helper in the OpenAPI description."""
 
 from campaign.api.openapi.parts import (
+    BAD_HELPER_BODY,
+    BAD_PAGE,
     DATE_TIME,
     IDENTIFIERS,
     LINK,
@@ -11,12 +13,12 @@ from campaign.api.openapi.parts import (
     body,
     collection,
     error,
+    helper_body,
+    links,
     path_id,
 )
-from campaign.api.signature_input import CONSENT_MAX_LENGTH, MAX_TAGS
 from campaign.core.urls import MAX_ID
 from campaign.petitions.models import SOURCE_MAX_LENGTH
-from campaign.tags.models import NAME_MAX
 
 PETITION = {
     "type": "object",
@@ -70,11 +72,7 @@ SIGNATURE = {
         "modified_date": DATE_TIME,
         "comments": {"type": "string"},
         "referrer_data": _REFERRER_DATA,
-        "_links": {
-            "type": "object",
-            "required": ["self", "osdi:petition", "osdi:person"],
-            "properties": {"self": LINK, "osdi:petition": LINK, "osdi:person": LINK},
-        },
+        "_links": links("self", "osdi:petition", "osdi:person"),
     },
 }
 # Closed to anything else: the answer to a write key carries no personal data, and nothing that
@@ -94,53 +92,7 @@ RECORDED = {
         },
     },
 }
-_TEXT = {"type": "string"}
-RECORD_SIGNATURE = {
-    "type": "object",
-    "required": ["person"],
-    "properties": {
-        "person": {
-            "type": "object",
-            "required": ["given_name", "email_addresses", "postal_addresses"],
-            "properties": {
-                "given_name": {"type": "string", "maxLength": 80},
-                "family_name": {"type": "string", "maxLength": 80},
-                "email_addresses": {
-                    "type": "array",
-                    "minItems": 1,
-                    "items": {
-                        "type": "object",
-                        "required": ["address"],
-                        "properties": {"address": _TEXT, "primary": {"type": "boolean"}, "status": _TEXT},
-                    },
-                },
-                "postal_addresses": {
-                    "type": "array",
-                    "minItems": 1,
-                    "items": {
-                        "type": "object",
-                        "required": ["postal_code"],
-                        "properties": {"postal_code": _TEXT, "primary": {"type": "boolean"}},
-                    },
-                },
-                "languages_spoken": {"type": "array", "items": _TEXT},
-            },
-        },
-        "comments": {"type": "string", "maxLength": 1000},
-        "referrer_data": _REFERRER_DATA,
-        "consent": {
-            "type": "object",
-            "description": "The words the person agreed to; without them nobody is subscribed",
-            "properties": {"wording": {"type": "string", "maxLength": CONSENT_MAX_LENGTH}},
-        },
-        "add_tags": {
-            "type": "array",
-            "maxItems": MAX_TAGS,
-            "description": "Names of the coalition's tags; an unknown name is refused",
-            "items": {"type": "string", "minLength": 1, "maxLength": NAME_MAX},
-        },
-    },
-}
+RECORD_SIGNATURE = helper_body(True, comments={"type": "string", "maxLength": 1000})
 EXAMPLE = {
     "person": {
         "given_name": "Ana",
@@ -179,7 +131,7 @@ PATHS = {
             "parameters": PAGING,
             "responses": {
                 "200": {"description": "A page of petitions", **body("Petitions")},
-                "400": error("A paging value the API does not take"),
+                **BAD_PAGE,
             }
             | REFUSED,
         }
@@ -198,7 +150,7 @@ PATHS = {
             "parameters": [_id(), *PAGING],
             "responses": {
                 "200": {"description": "A page of signatures", **body("Signatures")},
-                "400": error("A paging value the API does not take"),
+                **BAD_PAGE,
                 "404": _NOT_FOUND,
             }
             | PERSONAL,
@@ -218,10 +170,9 @@ PATHS = {
             },
             "responses": {
                 "201": {"description": "Recorded (the same answer for anyone)", **body("RecordedSignature")},
-                "400": error("A body the helper does not take; the message names the field"),
+                **BAD_HELPER_BODY,
                 "404": _NOT_FOUND,
                 "409": error("The petition is closed"),
-                "413": error("The body is too large"),
             }
             | WRITE,
         },

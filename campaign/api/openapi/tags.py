@@ -1,15 +1,16 @@
 """OSDI tags and taggings in the OpenAPI description."""
 
 from campaign.api.openapi.parts import (
+    BAD_PAGE,
     DATE_TIME,
     IDENTIFIERS,
-    LINK,
     PAGING,
     PERSONAL,
     WRITE,
     body,
     collection,
     error,
+    links,
     path_id,
 )
 from campaign.core.urls import MAX_ID
@@ -22,11 +23,7 @@ TAG = {
         "created_date": DATE_TIME,
         "modified_date": DATE_TIME,
         "name": {"type": "string"},
-        "_links": {
-            "type": "object",
-            "required": ["self", "osdi:taggings"],
-            "properties": {"self": LINK, "osdi:taggings": LINK},
-        },
+        "_links": links("self", "osdi:taggings"),
     },
 }
 TAGGING = {
@@ -37,23 +34,13 @@ TAGGING = {
         "created_date": DATE_TIME,
         "modified_date": DATE_TIME,
         "item_type": {"const": "osdi:person"},
-        "_links": {
-            "type": "object",
-            "required": ["self", "osdi:tag", "osdi:person"],
-            "properties": {"self": LINK, "osdi:tag": LINK, "osdi:person": LINK},
-        },
+        "_links": links("self", "osdi:tag", "osdi:person"),
     },
 }
 NEW_TAGGING = {
     "type": "object",
     "required": ["_links"],
-    "properties": {
-        "_links": {
-            "type": "object",
-            "required": ["osdi:person"],
-            "properties": {"osdi:person": LINK},
-        }
-    },
+    "properties": {"_links": links("osdi:person")},
 }
 
 SCHEMAS = {
@@ -71,7 +58,7 @@ PATHS = {
             "parameters": PAGING,
             "responses": {
                 "200": {"description": "A page of tags", **body("Tags")},
-                "400": error("A paging value the API does not take"),
+                **BAD_PAGE,
             }
             | PERSONAL,
         }
@@ -89,7 +76,7 @@ PATHS = {
             "parameters": [path_id("tag_id"), *PAGING],
             "responses": {
                 "200": {"description": "A page of taggings", **body("Taggings")},
-                "400": error("A paging value the API does not take"),
+                **BAD_PAGE,
             }
             | _NO_TAG
             | PERSONAL,

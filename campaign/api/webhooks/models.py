@@ -24,7 +24,7 @@ EVENT_LABELS = {
 }
 # Sent by the "Send test event" button only, whatever the endpoint asked for.
 TEST_EVENT = "ping"
-URL_MAX_LENGTH = 2000  # as the refusal says (webhook_addresses.py)
+URL_MAX_LENGTH = 2000  # as the refusal says (addresses.py)
 
 
 class WebhookEndpoint(SealedRow, db.Model):

@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
-from campaign.api.webhook_models import URL_MAX_LENGTH
+from campaign.api.webhooks.models import URL_MAX_LENGTH
 
 # This machine, as a developer's or a test's receiver names it.
 LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})

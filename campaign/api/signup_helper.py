@@ -8,11 +8,10 @@ an import never does, the API does not either: it never changes what the record 
 that bounced or complained, and never brings back someone who asked to be erased. Nothing of this
 shows in the answer, which is the same for every address (`services.save_supporter` says why)."""
 
-from campaign.api.person_input import PersonInput
-from campaign.api.signup_input import SignupInput
+from campaign.api import helper_rules
+from campaign.api.helper_input import Consent, HelperInput, PersonInput
 from campaign.extensions import db
 from campaign.supporters import services as supporters
-from campaign.supporters.imports import suppression_marks
 from campaign.supporters.models import Subscription, Supporter
 from campaign.tags import services as tags
 
@@ -26,9 +25,9 @@ RECEIVED = {
 FILLABLE = {"first_name": "given_name", "last_name": "family_name", "zip_code": "postal_code"}
 
 
-def sign_up(coalition_id: int, key_name: str, signup: SignupInput) -> None:
+def sign_up(coalition_id: int, key_name: str, signup: HelperInput) -> None:
     person = signup.person
-    mark = suppression_marks(coalition_id, [person.email]).get(person.email)
+    mark = helper_rules.do_not_email_mark(coalition_id, person.email)
     if mark == "erased":
         return
     saved = supporters.save_supporter(
@@ -43,9 +42,10 @@ def sign_up(coalition_id: int, key_name: str, signup: SignupInput) -> None:
     supporter = db.session.get(Supporter, saved.id)
     if not saved.is_new:
         _fill_blanks(supporter, person)
-    _subscribe_or_unsubscribe(supporter, signup, may_subscribe=mark is None, source=f"API key {key_name}")
-    for name in signup.tag_names:
-        tags.tag([supporter.id], tags.tag_named(coalition_id, name))
+    _subscribe(supporter, helper_rules.consent_given(signup, mark), source=f"API key {key_name}")
+    helper_rules.honour_unsubscribed(coalition_id, signup)
+    for tag in helper_rules.tags_named(coalition_id, signup.tag_names):
+        tags.tag([supporter.id], tag)
     db.session.flush()
 
 
@@ -56,15 +56,8 @@ def _fill_blanks(supporter: Supporter, person: PersonInput) -> None:
             setattr(supporter, field, value)
 
 
-def _subscribe_or_unsubscribe(
-    supporter: Supporter, signup: SignupInput, may_subscribe: bool, source: str
-) -> None:
-    """The consent given subscribes someone never asked (a subscriber's consent is on file
-    already); "unsubscribed" is honoured whoever it is, as an import honours it."""
-    if signup.consent is not None:
-        if may_subscribe and supporter.subscription == Subscription.NOT_ASKED:
-            supporters.record_consent(
-                supporter, signup.consent.wording, signup.consent.language, source[:255]
-            )
-    elif signup.status == "unsubscribed" and supporter.subscription != Subscription.UNSUBSCRIBED:
-        supporters.unsubscribe(supporter)
+def _subscribe(supporter: Supporter, consent: Consent | None, source: str) -> None:
+    """The consent given subscribes someone never asked: a subscriber's consent is on file
+    already, and someone who unsubscribed stays unsubscribed."""
+    if consent is not None and supporter.subscription == Subscription.NOT_ASKED:
+        supporters.record_consent(supporter, consent.wording, consent.language, source[:255])

@@ -8,10 +8,9 @@ from urllib.parse import quote_from_bytes
 import pytest
 from sqlalchemy import select
 
-from campaign.api import webhooks
-from campaign.api.webhook_models import WebhookDelivery, WebhookEndpoint
+from campaign.api.webhooks import services as webhooks
+from campaign.api.webhooks.models import WebhookDelivery, WebhookEndpoint
 from campaign.coalitions.models import Role
-from tests.api.webhook_receiver import receiver_fixture  # noqa: F401 - the `receiver` fixture
 
 SECRET = re.compile(r'id="new-secret"[^>]*>(whsec_[A-Za-z0-9+/=]+)<')
 ONCE = re.compile(r'name="once" type="hidden" value="([^"]+)"')

@@ -6,9 +6,10 @@ from flask import Blueprint, abort, flash, g, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from campaign.api import webhook_settings, webhooks
-from campaign.api.webhook_forms import EndpointForm, NewEndpointForm, PersonalDataForm, RotateForm
-from campaign.api.webhook_models import EVENT_LABELS, WebhookDelivery, WebhookEndpoint
+from campaign.api.webhooks import services as webhooks
+from campaign.api.webhooks import settings as webhook_settings
+from campaign.api.webhooks.forms import EndpointForm, NewEndpointForm, PersonalDataForm, RotateForm
+from campaign.api.webhooks.models import EVENT_LABELS, WebhookDelivery, WebhookEndpoint
 from campaign.coalitions.access import coalition_required, get_scoped_or_404
 from campaign.coalitions.models import Role
 from campaign.core.outbox import utcnow

@@ -5,36 +5,28 @@ against a real HTTP receiver on 127.0.0.1."""
 import re
 from datetime import timedelta
 
-import pytest
 from sqlalchemy import select, update
 from standardwebhooks import Webhook
 
-from campaign.api import tasks, webhook_delivery, webhooks
-from campaign.api.webhook_models import (
-    EVENT_LABELS,
+from campaign.api import tasks
+from campaign.api.webhooks import delivery as webhook_delivery
+from campaign.api.webhooks import services as webhooks
+from campaign.api.webhooks.models import (
     DeliveryState,
     WebhookAttempt,
     WebhookDelivery,
     WebhookEndpoint,
 )
 from campaign.core.outbox import dispatch_committed, utcnow
-from tests.api.webhook_receiver import receiver_fixture  # noqa: F401 - the `receiver` fixture
 
 SECRET = re.compile(r"whsec_[A-Za-z0-9+/]{43}=")
 
 
-@pytest.fixture
-def hook(db, coalition, receiver):
-    """An endpoint of `coalition` taking every event, its secret held by the receiver."""
-
-    def make(**fields):
-        values = {"name": "Sync", "url": receiver.url, "events": list(EVENT_LABELS), "batch": False} | fields
-        endpoint, secret = webhooks.create_endpoint(coalition.id, coalition.roles[0].user_id, values)
-        db.session.commit()
-        receiver.secret = secret
-        return endpoint
-
-    return make
+def send_test_event(db, endpoint) -> None:
+    """A test event, as its button sends it: committed, then delivered in-process."""
+    webhooks.send_test(endpoint)
+    db.session.commit()
+    dispatch_committed()
 
 
 def run_due(db, later=timedelta(0)):
@@ -54,9 +46,7 @@ def delivery(db) -> WebhookDelivery:
 def test_a_test_event_is_signed_with_the_endpoints_secret_and_verified(db, hook, receiver):
     endpoint = hook()
     assert SECRET.fullmatch(receiver.secret)
-    webhooks.send_test(endpoint)
-    db.session.commit()
-    dispatch_committed()
+    send_test_event(db, endpoint)
     (received,) = receiver.wait_for(1)
     assert received.verified and received.status == 200
     assert received.headers["Content-Type"] == "application/json"
@@ -75,9 +65,7 @@ def test_a_test_event_is_signed_with_the_endpoints_secret_and_verified(db, hook,
 def test_another_secret_does_not_verify(db, hook, receiver):
     endpoint = hook()
     receiver.secret = webhooks.new_secret()
-    webhooks.send_test(endpoint)
-    db.session.commit()
-    dispatch_committed()
+    send_test_event(db, endpoint)
     (received,) = receiver.wait_for(1)
     assert not received.verified and received.status == 401
     assert delivery(db).state == DeliveryState.PENDING  # a 401 is a failure, tried again later
@@ -86,9 +74,7 @@ def test_another_secret_does_not_verify(db, hook, receiver):
 def test_a_failure_is_retried_with_backoff_then_delivered_with_the_same_webhook_id(db, hook, receiver):
     endpoint = hook()
     receiver.answer(500, 503)
-    webhooks.send_test(endpoint)
-    db.session.commit()
-    dispatch_committed()
+    send_test_event(db, endpoint)
     receiver.wait_for(1)
     first = delivery(db)
     assert first.state == DeliveryState.PENDING and first.last_status_code == 500
@@ -121,9 +107,7 @@ def test_backoff_doubles_from_30_seconds_up_to_an_hour(app):
 
 def test_no_answer_is_recorded_and_retried(db, hook, app):
     endpoint = hook(url="http://127.0.0.1:9/nobody-listens")
-    webhooks.send_test(endpoint)
-    db.session.commit()
-    dispatch_committed()
+    send_test_event(db, endpoint)
     failed = delivery(db)
     assert failed.state == DeliveryState.PENDING and failed.last_status_code is None
     assert "ConnectionError" in failed.tries[0].error and len(failed.tries[0].error) <= 500
@@ -154,9 +138,7 @@ def test_an_endpoint_failing_three_days_is_turned_off_and_its_owners_emailed(
     add_teammate(coalition, Role.ADMIN, "admin@example.org")
     endpoint = hook()
     receiver.answer(500, 500)
-    webhooks.send_test(endpoint)
-    db.session.commit()
-    dispatch_committed()
+    send_test_event(db, endpoint)
     receiver.wait_for(1)
     assert db.session.get(WebhookEndpoint, endpoint.id).enabled  # failing, for a moment only
     db.session.execute(update(WebhookEndpoint).values(failing_since=utcnow() - timedelta(days=3, minutes=1)))
@@ -171,9 +153,7 @@ def test_an_endpoint_failing_three_days_is_turned_off_and_its_owners_emailed(
     assert "Webhook turned off: Sync" in mailbox.messages()[0]["Subject"]
     # Off, nothing more goes, but a test event does (to check it before turning it on).
     webhooks.record_event(endpoint.coalition_id, "person.unsubscribed", person_id=1)
-    webhooks.send_test(turned_off)
-    db.session.commit()
-    dispatch_committed()
+    send_test_event(db, turned_off)
     received = receiver.wait_for(3)
     assert [each.payload["type"] for each in received] == ["ping"] * 3
     webhooks.switch(turned_off, True)
@@ -186,9 +166,7 @@ def test_the_owner_email_speaks_spanish(db, hook, receiver, coalition, mailbox):
     endpoint = hook()
     db.session.execute(update(WebhookEndpoint).values(failing_since=utcnow() - timedelta(days=4)))
     receiver.answer(500)
-    webhooks.send_test(endpoint)
-    db.session.commit()
-    dispatch_committed()
+    send_test_event(db, endpoint)
     (mail,) = mailbox.messages()
     assert "Webhook desactivado: Sync" in mail["Subject"]
 
@@ -218,17 +196,13 @@ def test_a_rotated_secret_and_the_previous_one_both_sign_for_a_day(db, hook, rec
     new = webhooks.rotate_secret(endpoint, utcnow(), "a" * 22)
     assert webhooks.rotate_secret(endpoint, utcnow(), "a" * 22) is None  # the same form again
     db.session.commit()
-    webhooks.send_test(endpoint)
-    db.session.commit()
-    dispatch_committed()
+    send_test_event(db, endpoint)
     (received,) = receiver.wait_for(1)
     assert len(received.headers["webhook-signature"].split(" ")) == 2
     for secret in (old, new):
         Webhook(secret).verify(received.body, received.headers)
     endpoint.previous_secret_until = utcnow() - timedelta(seconds=1)
-    webhooks.send_test(endpoint)
-    db.session.commit()
-    dispatch_committed()
+    send_test_event(db, endpoint)
     later = receiver.wait_for(2)[1]
     assert " " not in later.headers["webhook-signature"]
     receiver.secret = old
@@ -251,9 +225,7 @@ def test_a_worker_that_died_mid_request_leaves_its_delivery_to_be_taken_back(db,
 
 def test_resend_sends_a_delivered_event_again_with_its_id(db, hook, receiver):
     endpoint = hook()
-    webhooks.send_test(endpoint)
-    db.session.commit()
-    dispatch_committed()
+    send_test_event(db, endpoint)
     receiver.wait_for(1)
     assert webhooks.resend(delivery(db), utcnow())
     db.session.commit()
@@ -265,9 +237,7 @@ def test_resend_sends_a_delivered_event_again_with_its_id(db, hook, receiver):
 
 def test_old_settled_deliveries_are_forgotten(db, hook, receiver):
     endpoint = hook()
-    webhooks.send_test(endpoint)
-    db.session.commit()
-    dispatch_committed()
+    send_test_event(db, endpoint)
     receiver.wait_for(1)
     db.session.execute(update(WebhookDelivery).values(occurred_at=utcnow() - timedelta(days=31)))
     waiting = webhooks.queue(endpoint, "ping", {}, utcnow() - timedelta(days=31))

@@ -4,7 +4,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from campaign.api.webhook_models import WebhookSettings
+from campaign.api.webhooks.models import WebhookSettings
 from campaign.extensions import db
 
 

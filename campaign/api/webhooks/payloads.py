@@ -10,25 +10,18 @@ from datetime import datetime
 
 from sqlalchemy import func, select
 
-from campaign.actions.models import Event, Rsvp, RsvpState
+from campaign.actions.models import Event, Rsvp
 from campaign.actions.rsvps import going_count
+from campaign.api.events import ATTENDANCE_STATUS
 from campaign.api.hal import identifiers, link, timestamp
 from campaign.api.people import person, person_resource, statuses
-from campaign.api.webhook_models import TEST_EVENT, WebhookDelivery
+from campaign.api.webhooks.models import TEST_EVENT, WebhookDelivery
 from campaign.extensions import db
 from campaign.letters.models import Letter, Signature, SignatureState
 from campaign.notifications.models import Message
 from campaign.notifications.services import progress
 from campaign.petitions.models import Petition, PetitionSignature
 from campaign.petitions.models import SignatureState as PetitionSignatureState
-
-# OSDI's attendance status for each state of an RSVP.
-ATTENDANCE_STATUS = {
-    RsvpState.GOING: "accepted",
-    RsvpState.WAITLISTED: "tentative",
-    RsvpState.CANCELLED: "declined",
-    RsvpState.WALK_IN: "accepted",
-}
 
 
 def event(delivery: WebhookDelivery, personal: bool) -> dict:

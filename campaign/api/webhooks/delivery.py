@@ -23,15 +23,15 @@ from sqlalchemy import select, update
 from standardwebhooks import Webhook
 
 from campaign.accounts.models import User
-from campaign.api import webhook_http, webhook_payloads
-from campaign.api.webhook_models import (
+from campaign.api.webhooks import http, payloads
+from campaign.api.webhooks.models import (
     TEST_EVENT,
     DeliveryState,
     WebhookAttempt,
     WebhookDelivery,
     WebhookEndpoint,
 )
-from campaign.api.webhook_settings import personal_data_allowed
+from campaign.api.webhooks.settings import personal_data_allowed
 from campaign.coalitions.models import CoalitionRole, Role
 from campaign.core.exports import log_export
 from campaign.core.outbox import utcnow
@@ -62,8 +62,8 @@ def send(delivery_id: int) -> int | None:
         log_export(endpoint.coalition_id, None, f"webhook:{endpoint_id}", people)
     db.session.commit()  # nothing held open while the endpoint answers
     moment = datetime.now(UTC)
-    answer = webhook_http.post(
-        webhook_http.session(),
+    answer = http.post(
+        http.session(),
         url,
         body,
         signed_headers(signing, message_id, body, moment),
@@ -118,7 +118,7 @@ def _message(endpoint: WebhookEndpoint, deliveries: list[WebhookDelivery]) -> tu
     personal = personal_data_allowed(endpoint.coalition_id)
     # The payload's links are absolute, on PUBLIC_URL: a worker has no request to take it from.
     with current_app.test_request_context("/", base_url=current_app.config["PUBLIC_URL"]):
-        events = [webhook_payloads.event(delivery, personal) for delivery in deliveries]
+        events = [payloads.event(delivery, personal) for delivery in deliveries]
     people = sum("osdi:person" in event["data"].get("_embedded", {}) for event in events)
     if not endpoint.batch:
         return deliveries[0].message_id, _json(events[0]), people
@@ -149,7 +149,7 @@ def backoff(attempts: int) -> timedelta:
     return timedelta(seconds=min(seconds, config["WEBHOOK_RETRY_MAX_SECONDS"]))
 
 
-def _record(token: str, deliveries: list, answer: webhook_http.Answer, now: datetime) -> None:
+def _record(token: str, deliveries: list, answer: http.Answer, now: datetime) -> None:
     db.session.add_all(
         WebhookAttempt(
             delivery_id=delivery.id,

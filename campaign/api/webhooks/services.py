@@ -1,6 +1,6 @@
-"""Webhook endpoints as owners and admins keep them, the coalition's personal-data setting, and
-the events lower features signal: each written, in the transaction of what happened, as one
-delivery per endpoint that asked for it, with its outbox row (api/tasks.py sends it)."""
+"""Webhook endpoints as owners and admins keep them, and the events lower features signal: each
+written, in the transaction of what happened, as one delivery per endpoint that asked for it,
+with its outbox row (api/tasks.py sends it)."""
 
 import base64
 import secrets
@@ -8,17 +8,17 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import delete, select, update
-from sqlalchemy.exc import IntegrityError
 
 from campaign.actions.signals import rsvp_cancelled, rsvp_created
 from campaign.api import tasks
-from campaign.api.webhook_models import (
+from campaign.api.webhooks.models import (
     TEST_EVENT,
     DeliveryState,
     WebhookAttempt,
     WebhookDelivery,
     WebhookEndpoint,
 )
+from campaign.core.form_keys import add_once, made_by_form
 from campaign.core.outbox import enqueue, utcnow
 from campaign.extensions import db
 from campaign.letters.signals import signatory_approved
@@ -43,27 +43,14 @@ def create_endpoint(
 ) -> tuple[WebhookEndpoint, str | None]:
     """The new endpoint and its secret, returned this once. The same form sent again (a double
     click, `form_key`) returns the endpoint it made and no secret: the first answer showed it."""
-    made = _made_by(coalition_id, form_key) if form_key else None
+    made = made_by_form(WebhookEndpoint, coalition_id, form_key)
     if made is not None:
         return made, None
     secret = new_secret()
     endpoint = WebhookEndpoint(coalition_id=coalition_id, created_by_id=user_id, form_key=form_key, **fields)
     endpoint.secret = secret
-    try:
-        with db.session.begin_nested():  # the same form at the same moment meets the unique key
-            db.session.add(endpoint)
-            db.session.flush()
-    except IntegrityError:
-        return _made_by(coalition_id, form_key), None
-    return endpoint, secret
-
-
-def _made_by(coalition_id: int, form_key: str) -> WebhookEndpoint | None:
-    return db.session.scalar(
-        select(WebhookEndpoint).where(
-            WebhookEndpoint.coalition_id == coalition_id, WebhookEndpoint.form_key == form_key
-        )
-    )
+    endpoint, added = add_once(endpoint)
+    return endpoint, secret if added else None
 
 
 def endpoints_of(coalition_id: int) -> list[WebhookEndpoint]:

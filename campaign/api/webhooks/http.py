@@ -2,7 +2,7 @@
 
 urllib3 resolves a host when it connects, after any check of ours, and a name can resolve to
 a public address for the check and a private one a moment later (DNS rebinding). Here the
-connection itself asks `webhook_addresses.connect_address` where to go and connects there,
+connection itself asks `addresses.connect_address` where to go and connects there,
 while TLS still checks the certificate against the name. Redirects are not followed, and no
 proxy from the environment is used: each would be a way around the check."""
 
@@ -14,7 +14,7 @@ from requests.adapters import HTTPAdapter
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
-from campaign.api.webhook_addresses import RefusedAddress, connect_address
+from campaign.api.webhooks.addresses import RefusedAddress, connect_address
 from campaign.core.outbox import describe_error
 
 USER_AGENT = "Campaign-desk-Webhooks/1.0"

@@ -10,9 +10,11 @@ from sqlalchemy import select
 from campaign.actions import rsvps
 from campaign.actions import services as actions
 from campaign.actions.models import EventState
-from campaign.api import webhook_settings, webhooks
-from campaign.api.webhook_models import EVENT_LABELS, WebhookDelivery
+from campaign.api.webhooks import services as webhooks
+from campaign.api.webhooks import settings as webhook_settings
+from campaign.api.webhooks.models import EVENT_LABELS, WebhookDelivery
 from campaign.coalitions.models import Role
+from campaign.core.crypto import email_blind_index
 from campaign.core.exports import ExportLog
 from campaign.core.outbox import dispatch_committed, utcnow
 from campaign.letters import services as letters
@@ -20,26 +22,14 @@ from campaign.letters import signing, vetting
 from campaign.letters.models import Signature
 from campaign.notifications import services as notices
 from campaign.petitions import services as petitions
+from campaign.petitions.models import ClusterStrike, Petition, PetitionSignature
 from campaign.supporters import services as supporters
 from tests.actions.conftest import DAY_FIELDS, NOW, event_fields, rsvp_as
-from tests.api.webhook_receiver import receiver_fixture  # noqa: F401 - the `receiver` fixture
 from tests.coalitions.test_access import PETITION
 from tests.pages import click_confirm
 from tests.petitions.conftest import sign_form
 
 SIGNER = "ana@example.org"
-
-
-@pytest.fixture
-def hook(db, coalition, receiver):
-    def make(events=tuple(EVENT_LABELS), **fields):
-        values = {"name": "Sync", "url": receiver.url, "events": list(events), "batch": False} | fields
-        endpoint, secret = webhooks.create_endpoint(coalition.id, coalition.roles[0].user_id, values)
-        db.session.commit()
-        receiver.secret = secret
-        return endpoint
-
-    return make
 
 
 @pytest.fixture
@@ -106,6 +96,60 @@ def test_a_signature_confirmed_by_its_link_tells_ids_and_the_new_total_only(
     for personal in ("@", "Ana", "Reyes", "19104", "separated"):
         assert personal not in text, personal
     assert db.session.scalar(select(ExportLog)) is None  # nobody's data left: nothing to log
+
+
+def signature_deliveries(db) -> list[int]:
+    db.session.expire_all()
+    return list(
+        db.session.scalars(
+            select(WebhookDelivery.subject["signature_id"].as_integer()).where(
+                WebhookDelivery.event_type == "signature.confirmed"
+            )
+        )
+    )
+
+
+def signature_of(db, email: str) -> int:
+    index = email_blind_index(email, coalition_id=db.session.scalar(select(Petition.coalition_id)))
+    return db.session.scalar(select(PetitionSignature.id).where(PetitionSignature.email_index == index))
+
+
+def test_a_held_back_signature_released_by_an_organizer_is_told_as_a_click_is(
+    db, client, coalition, hook, petition, sign
+):
+    """Its signer clicked while it was held back (a bot's field filled): it counts only now."""
+    hook()
+    sign(petition, email="bot@spam.example", website="I am a bot")
+    sign(petition, email="waiting@spam.example", website="I am a bot", confirm=False)
+    assert signature_deliveries(db) == []
+    released = client.post(
+        f"/coalitions/{coalition.slug}/petitions/{petition.id}/clusters",
+        data={"kind": "domain", "key": "spam.example", "release": "1"},
+    )
+    assert released.status_code == 302
+    assert signature_deliveries(db) == [signature_of(db, "bot@spam.example")]  # not the one waiting
+
+
+def test_a_strike_undone_tells_of_a_click_that_came_while_it_stood(
+    db, client, coalition, hook, petition, sign, mailbox
+):
+    hook()
+    sign(petition, email="first@spam.example")
+    sign(petition, email="late@spam.example", confirm=False)
+    clusters = f"/coalitions/{coalition.slug}/petitions/{petition.id}/clusters"
+    assert (
+        client.post(clusters, data={"kind": "domain", "key": "spam.example", "invalidate": "1"}).status_code
+        == 302
+    )
+    click_confirm(client, mailbox.last_link("late@spam.example", "/petitions/confirm/")).close()
+    assert signature_deliveries(db) == [signature_of(db, "first@spam.example")]  # its own click, before
+    strike = db.session.scalar(select(ClusterStrike.id))
+    undo = f"/coalitions/{coalition.slug}/petitions/{petition.id}/strikes/{strike}/undo"
+    assert client.post(undo).status_code == 302
+    assert signature_deliveries(db) == [
+        signature_of(db, "first@spam.example"),
+        signature_of(db, "late@spam.example"),
+    ]
 
 
 def test_with_personal_data_allowed_the_signer_is_embedded_as_an_osdi_person(

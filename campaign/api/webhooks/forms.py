@@ -1,15 +1,14 @@
 """The forms of the webhooks pages: an endpoint, its secret's rotation, the personal-data setting."""
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, HiddenField, StringField, SubmitField
+from wtforms import BooleanField, StringField, SubmitField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from campaign.actions.forms import CheckboxesField
-from campaign.api.webhook_addresses import RefusedAddress, check_url
-from campaign.api.webhook_models import EVENT_LABELS
-from campaign.core.form_keys import form_key, new_form_key
-from campaign.core.forms import AppForm, plain_text, strip_whitespace
+from campaign.api.webhooks.addresses import RefusedAddress, check_url
+from campaign.api.webhooks.models import EVENT_LABELS
+from campaign.core.forms import AppForm, OnceForm, plain_text, strip_whitespace
 
 
 def _allowed_address(form, field):
@@ -57,25 +56,16 @@ class EndpointForm(AppForm):
         }
 
 
-class NewEndpointForm(EndpointForm):
-    """It carries a one-time key (`once`, core/form_keys.py): the form sent twice makes one endpoint."""
+class NewEndpointForm(EndpointForm, OnceForm):
+    """The form sent twice makes one endpoint (OnceForm)."""
 
-    once = HiddenField()
     submit = SubmitField(_l("Add the endpoint"))
 
-    def __init__(self, *args, fresh: bool = False, **kwargs):
-        """`fresh`: the empty form shown under an endpoint just made, whose own key is spent."""
-        super().__init__(*args, **kwargs)
-        self.once.data = new_form_key() if fresh else form_key()
 
+class RotateForm(OnceForm):
+    """The form sent twice rotates once: a second rotation would retire the secret just shown."""
 
-class RotateForm(AppForm):
-    once = HiddenField()
     submit = SubmitField(_l("Rotate the secret"))
-
-    def __init__(self, *args, fresh: bool = False, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.once.data = new_form_key() if fresh else form_key()
 
 
 class PersonalDataForm(AppForm):
