@@ -45,12 +45,20 @@ def is_button(form: Form) -> bool:
 
 
 def _order(form: Form) -> tuple:
-    """Buttons after forms, organizer pages (all under /coalitions/) after public ones, and forms
-    that set a time after the others: closing a petition or delivering a letter first would
-    leave its public form nothing to do, and a host's edit moving the event years ahead would
-    leave its walk-in form and its report closed."""
+    """Buttons after forms, and those that delete after the other buttons; organizer pages (all
+    under /coalitions/) after public ones, and forms that set a time after the others: closing
+    a petition or delivering a letter first would leave its public form nothing to do, deleting
+    a webhook endpoint first would leave its test and resend buttons nothing to act on, and a
+    host's edit moving the event years ahead would leave its walk-in form and its report closed."""
     sets_a_time = any(each.kind == "datetime-local" for each in form.fields.values())
-    return is_button(form), form.rule.rule.startswith("/coalitions/"), sets_a_time, form.rule.endpoint
+    deletes = form.rule.endpoint.rsplit(".", 1)[-1].startswith(("delete", "remove", "discard"))
+    return (
+        is_button(form),
+        deletes,
+        form.rule.rule.startswith("/coalitions/"),
+        sets_a_time,
+        form.rule.endpoint,
+    )
 
 
 def examples(form: Form) -> int:
