@@ -26,6 +26,7 @@ from campaign.accounts.models import User
 from campaign.api.keys import key_makers
 from campaign.api.webhooks import http, payloads
 from campaign.api.webhooks.models import (
+    MAKER_GONE,
     TEST_EVENT,
     DeliveryState,
     WebhookAttempt,
@@ -41,8 +42,6 @@ from campaign.extensions import db
 # Deliveries of one endpoint the periodic job hands to workers per run: an endpoint that is
 # down holds many, and each may wait a timeout for nothing.
 PER_ENDPOINT_PER_RUN = 10
-# Recorded as its attempts' error, in English as the others are ("HTTP 500", "No answer within 10 s").
-MAKER_GONE = "Not sent: the person who made this endpoint is no longer an admin of this coalition."
 
 
 def send(delivery_id: int) -> int | None:

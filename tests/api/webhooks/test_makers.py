@@ -92,16 +92,20 @@ def test_promoted_again_it_works_again(db, coalition, admins_hook, receiver):
 
 
 def test_the_pages_say_it_stopped_and_why_in_english_and_spanish(db, client, coalition, admins_hook):
+    unsubscribe_event(db, coalition)
     change_maker(db, admins_hook, "demoted")
+    dispatch_committed()
     listing = client.get(f"/coalitions/{coalition.slug}/webhooks").text
     assert "Stopped working" in listing
     shown = client.get(f"/coalitions/{coalition.slug}/webhooks/{admins_hook.id}").text
     assert "stopped working when the person who made it stopped being an admin" in shown
     assert "have a current admin create a new one" in shown
-    assert "Send test event" not in shown
+    assert REASON in shown and "Given up" in shown
+    assert "Send test event" not in shown and "Resend" not in shown  # they would go nowhere
     client.get("/language/es")
     shown = client.get(f"/coalitions/{coalition.slug}/webhooks/{admins_hook.id}").text
     assert "dejó de funcionar cuando la persona que lo creó dejó de ser administradora" in shown
+    assert "No enviado: la persona que creó este endpoint ya no es administradora" in shown
 
 
 def test_a_current_admins_endpoint_is_not_stopped(db, client, coalition, admins_hook):
