@@ -19,6 +19,12 @@ from campaign.api.webhooks.models import URL_MAX_LENGTH
 
 # This machine, as a developer's or a test's receiver names it.
 LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
+# IPv6 addresses that carry an IPv4 address in their last 32 bits, and reach it: NAT64's
+# well-known prefix (64:ff9b::7f00:1 is 127.0.0.1 through the network's translator) and the
+# deprecated IPv4-compatible form (::127.0.0.1). Python calls them all global.
+IPV4_IN_LAST_32_BITS = (ipaddress.ip_network("64:ff9b::/96"), ipaddress.ip_network("::/96"))
+# Local-use NAT64 (RFC 8215): where its addresses lead is each network's own choice.
+LOCAL_NAT64 = ipaddress.ip_network("64:ff9b:1::/48")
 
 
 class RefusedAddress(ValueError):
@@ -70,11 +76,22 @@ def _ip_literal(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | No
 
 def is_public(address: str) -> bool:
     """A global unicast address: not private, loopback, link-local (cloud metadata), shared,
-    reserved or multicast, also when written as an IPv4-mapped IPv6 address."""
+    reserved or multicast, also when an IPv6 address carries the IPv4 address it leads to
+    (IPv4-mapped, 6to4, NAT64, IPv4-compatible)."""
     ip = ipaddress.ip_address(address.split("%", 1)[0])
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip in LOCAL_NAT64:
+            return False
+        ip = _carried_ipv4(ip) or ip
     return ip.is_global and not ip.is_multicast
+
+
+def _carried_ipv4(ip: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
+    if ip.ipv4_mapped is not None or ip.sixtofour is not None:
+        return ip.ipv4_mapped or ip.sixtofour
+    if any(ip in network for network in IPV4_IN_LAST_32_BITS):
+        return ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+    return None  # Teredo (2001::/32) needs no unwrapping: Python counts none of it global
 
 
 def public_address(host: str, port: int) -> str:

@@ -23,8 +23,10 @@ from sqlalchemy import select, update
 from standardwebhooks import Webhook
 
 from campaign.accounts.models import User
+from campaign.api.keys import key_makers
 from campaign.api.webhooks import http, payloads
 from campaign.api.webhooks.models import (
+    MAKER_GONE,
     TEST_EVENT,
     DeliveryState,
     WebhookAttempt,
@@ -52,6 +54,9 @@ def send(delivery_id: int) -> int | None:
         .where(WebhookDelivery.id == delivery_id)
     )
     if endpoint is None:
+        return None
+    if endpoint.created_by_id not in key_makers(endpoint.coalition_id):
+        _give_up_waiting(endpoint, MAKER_GONE, utcnow())
         return None
     token, deliveries = _claim(endpoint, delivery_id)
     if not deliveries:
@@ -109,6 +114,18 @@ def _claim(endpoint: WebhookEndpoint, delivery_id: int) -> tuple[str, list[Webho
     db.session.commit()
     claimed = select(WebhookDelivery).where(WebhookDelivery.claim_token == token).order_by(WebhookDelivery.id)
     return token, list(db.session.scalars(claimed))
+
+
+def _give_up_waiting(endpoint: WebhookEndpoint, reason: str, now: datetime) -> None:
+    """The endpoint's waiting deliveries, given up unsent, each with an attempt saying why."""
+    waiting = db.session.scalars(
+        select(WebhookDelivery)
+        .where(WebhookDelivery.endpoint_id == endpoint.id, WebhookDelivery.state == DeliveryState.PENDING)
+        .with_for_update(skip_locked=True)  # PostgreSQL: not those another worker is judging
+    )
+    for delivery in waiting:
+        delivery.state = DeliveryState.GIVEN_UP
+        delivery.tries.append(WebhookAttempt(attempted_at=now, status_code=None, response_ms=0, error=reason))
 
 
 def _message(endpoint: WebhookEndpoint, deliveries: list[WebhookDelivery]) -> tuple[str, bytes, int]:

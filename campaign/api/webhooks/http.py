@@ -4,9 +4,18 @@ urllib3 resolves a host when it connects, after any check of ours, and a name ca
 a public address for the check and a private one a moment later (DNS rebinding). Here the
 connection itself asks `addresses.connect_address` where to go and connects there,
 while TLS still checks the certificate against the name. Redirects are not followed, and no
-proxy from the environment is used: each would be a way around the check."""
+proxy from the environment is used: each would be a way around the check.
 
+`requests`' timeout bounds each wait on the socket, not the request: a receiver that drips its
+answer a byte at a time would hold the worker without end (and, after the lease, the next
+worker too). So each POST has a deadline for the whole of it (connect, send, headers): a
+watchdog shuts down its sockets when the deadline passes, and the read in progress fails at
+once. The answer's body is never read: only its status is kept."""
+
+import socket
+import threading
 import time
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 import requests
@@ -21,14 +30,81 @@ USER_AGENT = "Campaign-desk-Webhooks/1.0"
 ERROR_LENGTH = 500
 
 
+class _Watchdog:
+    """Cuts one POST's connections when its deadline passes, unless the POST finished first."""
+
+    def __init__(self, seconds: float):
+        self.seconds = seconds
+        self.cut = False
+        self._finished = False
+        self._sockets: list[socket.socket] = []
+        self._connections: list[HTTPConnection] = []
+        self._lock = threading.Lock()
+        self._timer = threading.Timer(seconds, self._cut)
+        self._timer.daemon = True
+
+    def watch(self, connection: HTTPConnection, sock: socket.socket | None = None) -> None:
+        """A new connection's raw socket cuts its TLS handshake; the connection's own (TLS)
+        socket, what follows, also on a connection reused from the pool."""
+        with self._lock:
+            self._connections.append(connection)
+            if sock is not None:
+                self._sockets.append(sock)
+            late = self.cut
+        if late:  # the deadline passed while the name was looked up
+            _shut(sock)
+            _shut(connection.sock)
+
+    def __enter__(self):
+        self._timer.start()
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        with self._lock:  # once this returns, the timer touches nothing (the sockets may be reused)
+            self._finished = True
+        self._timer.cancel()
+
+    def _cut(self) -> None:
+        with self._lock:
+            if self._finished:
+                return
+            self.cut = True
+            for sock in [*self._sockets, *(connection.sock for connection in self._connections)]:
+                _shut(sock)
+
+
+def _shut(sock: socket.socket | None) -> None:
+    try:
+        if sock is not None:
+            sock.shutdown(socket.SHUT_RDWR)
+    except OSError:
+        pass  # closed already (or handed over to TLS, whose socket is shut instead)
+
+
+# The running POST's watchdog, for the connections it opens (they run in the same thread).
+_watchdog: ContextVar[_Watchdog | None] = ContextVar("webhook_watchdog", default=None)
+
+
 class _CheckedConnection:
     def _new_conn(self):
         name = self._dns_host
         self._dns_host = connect_address(name.rstrip("."), self.port)
         try:
-            return super()._new_conn()
+            sock = super()._new_conn()
         finally:
             self._dns_host = name  # TLS's server name and certificate check use the name
+        _watch(self, sock)
+        return sock
+
+    def request(self, *args, **kwargs):
+        _watch(self)
+        return super().request(*args, **kwargs)
+
+
+def _watch(connection: HTTPConnection, sock: socket.socket | None = None) -> None:
+    watchdog = _watchdog.get()
+    if watchdog is not None:
+        watchdog.watch(connection, sock)
 
 
 class _CheckedHTTPConnection(_CheckedConnection, HTTPConnection):
@@ -74,21 +150,29 @@ class Answer:
 
 
 def post(http: requests.Session, url: str, body: bytes, headers: dict, timeout: float) -> Answer:
+    """POST and take the status, all within `timeout` seconds whatever the receiver does."""
     started = time.monotonic()
+    watchdog = _Watchdog(timeout)
+    watching = _watchdog.set(watchdog)
     try:
-        response = http.post(
-            url,
-            data=body,
-            headers={"Content-Type": "application/json", "User-Agent": USER_AGENT, **headers},
-            timeout=timeout,
-            allow_redirects=False,
-            stream=True,  # the body is not read: only the status matters, and it may be huge
-        )
-        response.close()
+        with watchdog:
+            response = http.post(
+                url,
+                data=body,
+                headers={"Content-Type": "application/json", "User-Agent": USER_AGENT, **headers},
+                timeout=timeout,
+                allow_redirects=False,
+                stream=True,  # the body is not read: only the status matters, and it may be huge
+            )
+            response.close()  # closes the connection unread: not a byte of the body is taken
     except RefusedAddress as refused:
         return Answer(None, _since(started), str(refused)[:ERROR_LENGTH])
     except requests.RequestException as error:
+        if watchdog.cut:
+            return Answer(None, _since(started), f"No answer within {timeout:g} s")
         return Answer(None, _since(started), describe_error(error)[:ERROR_LENGTH])
+    finally:
+        _watchdog.reset(watching)
     error = (
         None if 200 <= response.status_code < 300 else f"HTTP {response.status_code} {response.reason or ''}"
     )

@@ -25,6 +25,12 @@ EVENT_LABELS = {
 # Sent by the "Send test event" button only, whatever the endpoint asked for.
 TEST_EVENT = "ping"
 URL_MAX_LENGTH = 2000  # as the refusal says (addresses.py)
+# An attempt's error is kept in English ("HTTP 500", "No answer within 10 s"); the ones we write
+# ourselves for the organizer are shown in their language.
+MAKER_GONE = "Not sent: the person who made this endpoint is no longer an admin of this coalition."
+ERROR_LABELS = {
+    MAKER_GONE: _l("Not sent: the person who made this endpoint is no longer an admin of this coalition."),
+}
 
 
 class WebhookEndpoint(SealedRow, db.Model):
@@ -140,6 +146,10 @@ class WebhookAttempt(db.Model):
     batch_size: Mapped[int] = mapped_column(Integer, default=1)
 
     delivery: Mapped[WebhookDelivery] = relationship(back_populates="tries")
+
+    @property
+    def error_label(self) -> str | None:
+        return ERROR_LABELS.get(self.error, self.error)
 
 
 class WebhookSettings(db.Model):

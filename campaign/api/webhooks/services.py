@@ -11,6 +11,7 @@ from sqlalchemy import delete, select, update
 
 from campaign.actions.signals import rsvp_cancelled, rsvp_created
 from campaign.api import tasks
+from campaign.api.keys import key_makers
 from campaign.api.webhooks.models import (
     TEST_EVENT,
     DeliveryState,
@@ -110,13 +111,17 @@ def recent_deliveries(endpoint: WebhookEndpoint) -> list[WebhookDelivery]:
 
 
 def record_event(coalition_id: int, event_type: str, **subject: int) -> list[WebhookDelivery]:
-    """One delivery for each of the coalition's working endpoints that asked for `event_type`."""
+    """One delivery for each of the coalition's working endpoints that asked for `event_type`. An
+    endpoint whose maker is no longer an admin or owner gets none: as their API keys, it stopped
+    (it must not keep sending the coalition's events to a server they chose, perhaps their own)."""
     endpoints = db.session.scalars(
         select(WebhookEndpoint).where(WebhookEndpoint.coalition_id == coalition_id, WebhookEndpoint.enabled)
     )
-    now = utcnow()
+    makers, now = key_makers(coalition_id), utcnow()
     return [
-        queue(endpoint, event_type, subject, now) for endpoint in endpoints if event_type in endpoint.events
+        queue(endpoint, event_type, subject, now)
+        for endpoint in endpoints
+        if event_type in endpoint.events and endpoint.created_by_id in makers
     ]
 
 

@@ -6,6 +6,7 @@ from flask import Blueprint, abort, flash, g, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from campaign.api.keys import key_makers
 from campaign.api.webhooks import services as webhooks
 from campaign.api.webhooks import settings as webhook_settings
 from campaign.api.webhooks.forms import EndpointForm, NewEndpointForm, PersonalDataForm, RotateForm
@@ -131,6 +132,7 @@ def _index(form: NewEndpointForm, **shown) -> str:
         coalition=g.coalition,
         form=form,
         endpoints=webhooks.endpoints_of(g.coalition.id),
+        key_makers=key_makers(g.coalition.id),
         personal_form=PersonalDataForm(formdata=None, personal_data=allowed),
         personal_data=allowed,
         event_labels=EVENT_LABELS,
@@ -146,6 +148,7 @@ def _endpoint(hook: WebhookEndpoint, form: EndpointForm, secret: str | None = No
         form=form,
         rotate_form=RotateForm(formdata=None, fresh=True),
         deliveries=webhooks.recent_deliveries(hook),
+        stopped=hook.created_by_id not in key_makers(g.coalition.id),
         personal_data=webhook_settings.personal_data_allowed(g.coalition.id),
         event_labels=EVENT_LABELS,
         secret=secret,
