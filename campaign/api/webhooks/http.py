@@ -24,6 +24,7 @@ from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
 from campaign.api.webhooks.addresses import RefusedAddress, connect_address
+from campaign.api.webhooks.models import NAME_UNKNOWN, NO_ANSWER, REFUSED, TLS_REFUSED, UNREACHABLE
 from campaign.core.outbox import describe_error
 
 USER_AGENT = "Campaign-desk-Webhooks/1.0"
@@ -168,15 +169,30 @@ def post(http: requests.Session, url: str, body: bytes, headers: dict, timeout: 
     except RefusedAddress as refused:
         return Answer(None, _since(started), str(refused)[:ERROR_LENGTH])
     except requests.RequestException as error:
-        if watchdog.cut:
-            return Answer(None, _since(started), f"No answer within {timeout:g} s")
-        return Answer(None, _since(started), describe_error(error)[:ERROR_LENGTH])
+        return Answer(None, _since(started), NO_ANSWER if watchdog.cut else _what_failed(error))
     finally:
         _watchdog.reset(watching)
     error = (
         None if 200 <= response.status_code < 300 else f"HTTP {response.status_code} {response.reason or ''}"
     )
     return Answer(response.status_code, _since(started), error and error.strip()[:ERROR_LENGTH])
+
+
+def _what_failed(error: requests.RequestException) -> str:
+    """Why no answer came, in words an organizer can pass on (models.ERROR_LABELS translates
+    them): the exception's own text names connection pools and retries."""
+    text = describe_error(error)
+    if isinstance(error, requests.exceptions.SSLError):
+        return TLS_REFUSED
+    if isinstance(error, requests.exceptions.Timeout):
+        return NO_ANSWER
+    if isinstance(error, requests.exceptions.ConnectionError):
+        if "refused" in text.lower():
+            return REFUSED
+        if "NameResolutionError" in text or "Name or service not known" in text:
+            return NAME_UNKNOWN
+        return UNREACHABLE
+    return text[:ERROR_LENGTH]
 
 
 def _since(started: float) -> int:

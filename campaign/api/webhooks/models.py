@@ -25,11 +25,21 @@ EVENT_LABELS = {
 # Sent by the "Send test event" button only, whatever the endpoint asked for.
 TEST_EVENT = "ping"
 URL_MAX_LENGTH = 2000  # as the refusal says (addresses.py)
-# An attempt's error is kept in English ("HTTP 500", "No answer within 10 s"); the ones we write
-# ourselves for the organizer are shown in their language.
+# An attempt's error is kept in English ("HTTP 500 Internal Server Error"), as whoever runs the
+# receiver reads it; the ones we write ourselves are shown in the organizer's language.
 MAKER_GONE = "Not sent: the person who made this endpoint is no longer an admin of this coalition."
+NO_ANSWER = "No answer within the time limit"
+REFUSED = "Could not connect: the server refused the connection"
+NAME_UNKNOWN = "Could not connect: the server's name was not found"
+TLS_REFUSED = "Could not connect securely: the server's HTTPS certificate was not accepted"
+UNREACHABLE = "Could not connect to the server"
 ERROR_LABELS = {
     MAKER_GONE: _l("Not sent: the person who made this endpoint is no longer an admin of this coalition."),
+    NO_ANSWER: _l("No answer within the time limit"),
+    REFUSED: _l("Could not connect: the server refused the connection"),
+    NAME_UNKNOWN: _l("Could not connect: the server’s name was not found"),
+    TLS_REFUSED: _l("Could not connect securely: the server’s HTTPS certificate was not accepted"),
+    UNREACHABLE: _l("Could not connect to the server"),
 }
 
 

@@ -9,7 +9,7 @@ import time
 import pytest
 
 from campaign.api.webhooks import http
-from campaign.api.webhooks.models import DeliveryState
+from campaign.api.webhooks.models import DeliveryState, WebhookAttempt
 from tests.api.webhooks.test_delivery import delivery, send_test_event
 
 HEADERS = b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n"
@@ -88,7 +88,7 @@ def test_a_request_is_cut_at_its_deadline_whatever_the_receiver_does(app, raw_re
     with app.app_context():
         took_answer, took = timed_post(raw_receiver(answer).url, 1.0)
     assert 0.9 < took < 1.5, f"a 1 s deadline held the worker {took:.1f} s"
-    assert took_answer == http.Answer(None, took_answer.response_ms, "No answer within 1 s")
+    assert took_answer == http.Answer(None, took_answer.response_ms, http.NO_ANSWER)
     assert not took_answer.ok
 
 
@@ -121,5 +121,18 @@ def test_a_cut_delivery_is_an_attempt_retried_with_backoff(db, app, hook, raw_re
     cut = delivery(db)
     assert (cut.state, cut.attempts, cut.last_status_code) == (DeliveryState.PENDING, 1, None)
     (attempt,) = cut.tries
-    assert attempt.error == "No answer within 0.5 s" and 450 <= attempt.response_ms < 1000
+    assert attempt.error == http.NO_ANSWER and 450 <= attempt.response_ms < 1000
     assert cut.next_attempt_at > attempt.attempted_at
+
+
+def test_a_closed_port_is_said_in_words_and_in_the_organizers_language(app):
+    """What the deliveries list shows is a sentence, not the HTTP library's repr of its pool."""
+    with socket.socket() as probe:  # a port nobody listens on once this one is closed
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    with app.app_context():
+        answer, _ = timed_post(f"http://127.0.0.1:{port}/hooks", 2.0)
+    assert answer.error == http.REFUSED
+    attempt = WebhookAttempt(error=answer.error)
+    with app.test_request_context(headers={"Accept-Language": "es"}):
+        assert attempt.error_label.startswith("No se pudo conectar")
