@@ -145,6 +145,8 @@ def test_an_erased_address_is_never_subscribed_nor_put_on_file_by_a_key(coalitio
     assert helper.send("gone@example.org", consent=WORDING).status_code in (200, 201)
     again = person(coalition, "gone@example.org")  # only typed in, waiting for its owner, if at all
     assert again is None or (again.confirmed_at is None and again.subscription == Subscription.NOT_ASKED)
+    # Not back on file either, not even with trusted source (the attacker's first find).
+    assert db.session.scalar(supporters.on_file(coalition.id, func.count())) == 0
     assert (
         db.session.scalar(
             select(func.count()).select_from(Consent).where(Consent.wording == WORDING["wording"])
