@@ -140,7 +140,9 @@ def helper_body(name_and_zip_required: bool, **properties) -> dict:
             "add_tags": {
                 "type": "array",
                 "maxItems": MAX_TAGS,
-                "description": "Tag names, found whatever their case and accents, or made",
+                "description": "Names of the coalition's tags, found whatever their case and accents. "
+                "A name it has no tag of is ignored and the answer does not say so: helpers never "
+                "make tags",
                 "items": {"type": "string", "minLength": 1, "maxLength": NAME_MAX},
             },
             "consent": {
