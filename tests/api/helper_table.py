@@ -11,7 +11,7 @@ from campaign.extensions import db
 from campaign.petitions.models import Petition
 from campaign.supporters import services as supporters
 from campaign.supporters.models import Supporter
-from tests.api.records import add_event, add_petition
+from tests.api import records  # the module: records.py imports the conftest that imports this
 from tests.pages import click_confirm
 
 WORDING = {"wording": "Quiero recibir noticias de la coalición.", "language": "es"}
@@ -51,8 +51,9 @@ def helper(request, coalition, make_key, client, mailbox) -> Helper:
     if request.param == "signup":
         return Helper("/api/v1/people", token, client, mailbox, False)
     if request.param == "attendance":
-        return Helper(f"/api/v1/events/{add_event(coalition)}/attendances", token, client, mailbox, False)
-    petition_id = add_petition(coalition)
+        event_id = records.add_event(coalition)
+        return Helper(f"/api/v1/events/{event_id}/attendances", token, client, mailbox, False)
+    petition_id = records.add_petition(coalition)
     trusted = request.param.endswith("trusted source")
     db.session.get(Petition, petition_id).trusted_source = trusted
     db.session.commit()
