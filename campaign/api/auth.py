@@ -19,8 +19,9 @@ from campaign.extensions import db
 TOKEN_HEADER = "OSDI-API-Token"  # noqa: S105 - the header's name, not a token
 
 
-def key_required(scope: Scope = Scope.READ_COUNTS):
-    """Decorate an API view: loads `g.api_key` and `g.coalition`, or answers 401, 429 or 403."""
+def key_required(scope: Scope | None):
+    """Decorate an API view: loads `g.api_key` and `g.coalition`, or answers 401, 429 or 403.
+    `scope` None lets in any usable key (the entry point, which links what the key reaches)."""
 
     def decorator(view):
         @wraps(view)
@@ -31,7 +32,7 @@ def key_required(scope: Scope = Scope.READ_COUNTS):
                 _count_refusal()
                 raise ApiError(401, "API Key invalid or not present")
             _count_call(key)
-            if scope not in key.scope.grants:
+            if scope is not None and scope not in key.scope.grants:
                 raise ApiError(403, f"This API key's scope ({key.scope.value}) does not allow this request")
             keys.mark_used(key, now)
             g.api_key, g.coalition = key, db.session.get(Coalition, key.coalition_id)

@@ -1,6 +1,7 @@
 """What every API helper does alike once its body is read (api/helper_input.py), whatever it
-records: the tags it names, and the consent and email status it carries. Each helper's own
-module records its action (signup_helper.py, signature_helper.py, attendance_helper.py)."""
+records: the tags it names (applied if the coalition has them, never made), and the consent and
+email status it carries. Each helper's own module records its action (signup_helper.py,
+signature_helper.py, attendance_helper.py)."""
 
 from campaign.api.helper_input import Consent, HelperInput
 from campaign.supporters import services as supporters
@@ -11,9 +12,11 @@ from campaign.tags.models import Tag
 
 
 def tags_named(coalition_id: int, names: list[str]) -> list[Tag]:
-    """The coalition's tags of these names, their case and accents aside, made if it has none,
-    as Action Network's helpers do and as the tags page names them (helper_input checked them)."""
-    return [tags.tag_named(coalition_id, name) for name in names]
+    """The coalition's tags among these names (helper_input checked them); the others are
+    ignored, and nothing says which. Action Network's helpers make the tags they lack; ours
+    do not: a leaked key would make tags without end, and which tags a call made would tell
+    the addresses a helper skips (erased ones) from the others."""
+    return tags.tags_named(coalition_id, names)
 
 
 def do_not_email_mark(coalition_id: int, email: str) -> str | None:

@@ -19,25 +19,27 @@ from campaign.extensions import db
 class Scope(enum.StrEnum):
     READ_COUNTS = "read:counts"  # counts and public data only
     READ_PEOPLE = "read:people"  # personal data
-    WRITE = "write"  # recording actions and people
+    WRITE = "write"  # recording actions and people, reading nothing
 
     @property
     def grants(self) -> frozenset["Scope"]:
-        """What a key of this scope may do. `write` does not read people: a website's signup form
-        holds a key that can add a person, and a leaked copy of it must not hand out the list."""
+        """What a key of this scope may do. `write` reads nothing, not even counts: a website's
+        signup form holds a key that can add a person, and a leaked copy of it must neither hand
+        out the list nor tell, by a count read before and after a call, whether someone had
+        already signed or RSVPed."""
         return _GRANTS[self]
 
 
 _GRANTS = {
     Scope.READ_COUNTS: frozenset({Scope.READ_COUNTS}),
     Scope.READ_PEOPLE: frozenset({Scope.READ_COUNTS, Scope.READ_PEOPLE}),
-    Scope.WRITE: frozenset({Scope.READ_COUNTS, Scope.WRITE}),
+    Scope.WRITE: frozenset({Scope.WRITE}),
 }
 
 SCOPE_LABELS = {
     Scope.READ_COUNTS: _l("Read counts and public data"),
     Scope.READ_PEOPLE: _l("Read people’s personal data"),
-    Scope.WRITE: _l("Record actions and people"),
+    Scope.WRITE: _l("Record actions and people (reads nothing)"),
 }
 
 

@@ -45,7 +45,7 @@ def register_on(parent: Blueprint) -> None:
 
 
 @bp.get("/")
-@key_required()
+@key_required(scope=None)
 def entry_point():
     db.session.commit()  # the key's last use
     return hal.response(aep.entry_point(g.api_key.scope))

@@ -32,14 +32,12 @@ def petition(coalition_id: int, petition_id: int) -> Petition | None:
 
 def petition_resource(petition: Petition, scope: Scope) -> dict:
     """A petition as OSDI names its fields, in its English version; the count is the public
-    page's (online and paper). Links go as far as the key reaches."""
+    page's (online and paper). The signatures are linked for a key that reads them, the helper
+    for every key, as an event's is."""
     links = {"self": link("api.petitions.show", petition_id=petition.id)}
     if Scope.READ_PEOPLE in scope.grants:
         links["osdi:signatures"] = link("api.petitions.signatures", petition_id=petition.id)
-    if Scope.WRITE in scope.grants:
-        links["osdi:record_signature_helper"] = link(
-            "api.petitions.record_signature", petition_id=petition.id
-        )
+    links["osdi:record_signature_helper"] = link("api.petitions.record_signature", petition_id=petition.id)
     resource = {
         "identifiers": identifiers(petition.id),
         "origin_system": ORIGIN_SYSTEM,

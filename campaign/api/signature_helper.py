@@ -14,7 +14,7 @@ from campaign.petitions.models import SOURCE_MAX_LENGTH, Petition
 def record_signature(petition: Petition, helper: HelperInput, key: ApiKey) -> str:
     """Sign (signing.PetitionClosed if the petition takes no signatures); returns the source
     credited: `referrer_data.source`, or the key's name, kept as the sign form keeps a
-    `?source=` code. The tags are made now if need be, and wait for the person with the rest."""
+    `?source=` code. The coalition's tags named wait for the person with the rest."""
     person, coalition_id = helper.person, petition.coalition_id
     source = (helper.source or one_line(key.name))[:SOURCE_MAX_LENGTH]
     fields = {

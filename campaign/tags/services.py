@@ -76,21 +76,16 @@ def create_tag(coalition_id: int, name: str, created_by: int | None) -> Tag:
     return _named(coalition_id, name, Tag(coalition_id=coalition_id, created_by=created_by))
 
 
-def tag_named(coalition_id: int, name: str) -> Tag:
-    """The coalition's tag of this name (its case and accents aside), made if it has none: a
-    script adding people with tags (the API's signup helper) names them as the desk does."""
-    existing = _tag_folded(coalition_id, name)
-    if existing is not None:
-        return existing
-    try:
-        return create_tag(coalition_id, name, None)
-    except TagNameTaken:  # made by another request at this moment
-        return _tag_folded(coalition_id, name)
-
-
-def _tag_folded(coalition_id: int, name: str) -> Tag | None:
-    return db.session.scalar(
-        select(Tag).where(Tag.coalition_id == coalition_id, Tag.folded_name == fold(name))
+def tags_named(coalition_id: int, names: list[str]) -> list[Tag]:
+    """The coalition's tags of these names, their case and accents aside, each once; a name it
+    has no tag of finds none. A script names tags (the API's helpers), only organizers make them."""
+    if not names:
+        return []
+    folded = {fold(name) for name in names}
+    return list(
+        db.session.scalars(
+            select(Tag).where(Tag.coalition_id == coalition_id, Tag.folded_name.in_(folded)).order_by(Tag.id)
+        )
     )
 
 

@@ -75,3 +75,7 @@ def call(client):
         return client.get(path, headers=headers, query_string=params or None)
 
     return get
+
+
+# Last: the helpers' table (helper_table.py) builds on the records made with the fixed times above.
+from tests.api.helper_table import helper  # noqa: E402, F401 - a fixture

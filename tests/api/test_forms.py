@@ -114,7 +114,7 @@ def test_every_scope_reads_forms_of_its_own_coalition_only(
     coalition, make_key, call, make_user, make_coalition
 ):
     petition = add_petition(coalition)
-    for scope in Scope:
+    for scope in (Scope.READ_COUNTS, Scope.READ_PEOPLE):  # a write key reads nothing
         token = make_key(coalition, scope, name=str(scope))
         assert call("/api/v1/forms", token).get_json()["total_records"] == 1, scope
         assert "osdi:forms" in call("/api/v1/", token).get_json()["_links"]

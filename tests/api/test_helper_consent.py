@@ -4,69 +4,15 @@ unsubscribed; an address that bounced or was erased is never subscribed. Each ca
 helper, and on the signature helper with and without trusted source; `settle` does what makes
 the action count (the signer's click), so that the rule is judged on what finally lands."""
 
-from dataclasses import dataclass
-
 import pytest
 from sqlalchemy import func, select
 
-from campaign.api.models import Scope
 from campaign.extensions import db
 from campaign.notifications import suppression
-from campaign.petitions.models import Petition
 from campaign.supporters import services as supporters
 from campaign.supporters.models import Consent, Subscription, Supporter
 from campaign.tags.models import Tag
-from tests.api.records import add_event, add_petition
-from tests.pages import click_confirm
-
-WORDING = {"wording": "Quiero recibir noticias de la coalición.", "language": "es"}
-HELPERS = ["signup", "signature", "signature, trusted source", "attendance"]
-
-
-@dataclass
-class Helper:
-    path: str
-    token: str
-    client: object
-    mailbox: object
-    confirms_by_email: bool
-
-    def send(self, email: str, status: str | None = None, **extras):
-        address = {"address": email} | ({"status": status} if status else {})
-        person = {
-            "given_name": "Rosa",
-            "email_addresses": [address],
-            "postal_addresses": [{"postal_code": "19104"}],
-        }
-        body = {"person": person, "add_tags": ["Vecinos"]} | extras
-        return self.client.post(self.path, headers={"OSDI-API-Token": self.token}, json=body)
-
-    def settle(self, email: str) -> None:
-        """The signer's click, where a signature waits for one and the email went out."""
-        if self.confirms_by_email and self.mailbox.to(email):
-            assert (
-                click_confirm(self.client, self.mailbox.last_link(email, "/petitions/confirm/")).status_code
-                == 200
-            )
-
-
-@pytest.fixture(params=HELPERS)
-def helper(request, coalition, make_key, client, mailbox) -> Helper:
-    token = make_key(coalition, Scope.WRITE)
-    if request.param == "signup":
-        return Helper("/api/v1/people", token, client, mailbox, False)
-    if request.param == "attendance":
-        return Helper(f"/api/v1/events/{add_event(coalition)}/attendances", token, client, mailbox, False)
-    petition_id = add_petition(coalition)
-    trusted = request.param.endswith("trusted source")
-    db.session.get(Petition, petition_id).trusted_source = trusted
-    db.session.commit()
-    return Helper(f"/api/v1/petitions/{petition_id}/signatures", token, client, mailbox, not trusted)
-
-
-def person(coalition, email: str) -> Supporter | None:
-    db.session.expire_all()
-    return supporters.find_supporter(coalition.id, email)
+from tests.api.helper_table import WORDING, person
 
 
 def consents(coalition, email: str) -> list[tuple[str, str]]:
@@ -145,6 +91,8 @@ def test_an_erased_address_is_never_subscribed_nor_put_on_file_by_a_key(coalitio
     assert helper.send("gone@example.org", consent=WORDING).status_code in (200, 201)
     again = person(coalition, "gone@example.org")  # only typed in, waiting for its owner, if at all
     assert again is None or (again.confirmed_at is None and again.subscription == Subscription.NOT_ASKED)
+    # Not back on file either, not even with trusted source (the attacker's first find).
+    assert db.session.scalar(supporters.on_file(coalition.id, func.count())) == 0
     assert (
         db.session.scalar(
             select(func.count()).select_from(Consent).where(Consent.wording == WORDING["wording"])

@@ -138,9 +138,9 @@ def test_closed_and_delivered_letters_stay_listed_with_their_status(db, coalitio
     assert letter["status"] == state.value
 
 
-def test_every_scope_reads_letters_and_nothing_is_logged(db, coalition, make_key, call):
+def test_every_reading_scope_reads_letters_and_nothing_is_logged(db, coalition, make_key, call):
     letter_id = add_letter(coalition)
-    for scope in Scope:
+    for scope in (Scope.READ_COUNTS, Scope.READ_PEOPLE):  # a write key reads nothing
         token = make_key(coalition, scope, name=str(scope))
         assert call(f"/api/v1/letters/{letter_id}/signatories", token).status_code == 200, scope
         assert "campaign_desk:letters" in call("/api/v1/", token).get_json()["_links"]

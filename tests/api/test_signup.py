@@ -43,6 +43,8 @@ def address(email, status=None) -> list[dict]:
 
 
 def test_a_new_person_is_on_file_subscribed_with_the_words_sent_and_tagged(coalition, sign_up):
+    for name in ("Volunteers", "Vecinos de Kensington"):
+        add_tag(coalition, name, [])
     response = sign_up()
     assert response.status_code == 200 and response.get_json() == RECEIVED
     luz = record(coalition)
@@ -150,6 +152,8 @@ def test_a_subscriber_is_not_asked_again(coalition, add_people, sign_up):
 
 
 def test_the_same_signup_twice_makes_one_person_one_consent_and_one_tagging_each(coalition, sign_up):
+    for name in ("Volunteers", "Vecinos de Kensington"):
+        add_tag(coalition, name, [])
     assert [sign_up().status_code for _ in range(2)] == [200, 200]
     assert db.session.scalar(select(func.count()).select_from(Supporter)) == 1
     assert db.session.scalar(select(func.count()).select_from(Consent)) == 1

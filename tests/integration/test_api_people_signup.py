@@ -14,6 +14,7 @@ from campaign.coalitions.models import Coalition
 from campaign.extensions import db
 from campaign.supporters.models import Subscription
 from campaign.supporters.services import find_supporter
+from campaign.tags import services as tag_services
 from tests.api.records import SIGNUP
 
 pytestmark = pytest.mark.integration
@@ -54,6 +55,10 @@ def call(method: str, url: str, token: str, **kwargs) -> requests.Response:
 
 def test_a_signup_with_tags_is_read_back_with_its_taggings(it_app, live_server, coalition_keys):
     coalition_id, write, read = coalition_keys
+    with it_app.app_context():  # the organizers' tags: the helper applies them, never makes them
+        for name in ("Volunteers", "Vecinos de Kensington"):
+            tag_services.create_tag(coalition_id, name, None)
+        db.session.commit()
     entry = call("GET", f"{live_server}/api/v1/", write).json()
     helper = entry["_links"]["osdi:person_signup_helper"]["href"]
     signed = call("POST", helper, write, json=SIGNUP)

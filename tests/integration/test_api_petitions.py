@@ -72,8 +72,8 @@ def api(token: str) -> requests.Session:
     return session
 
 
-def petition_named(writer: requests.Session, live_server: str, title: str) -> dict:
-    listed = writer.get(f"{live_server}/api/v1/petitions", timeout=TIMEOUT).json()
+def petition_named(reader: requests.Session, live_server: str, title: str) -> dict:
+    listed = reader.get(f"{live_server}/api/v1/petitions", timeout=TIMEOUT).json()
     return next(each for each in listed["_embedded"]["osdi:petitions"] if each["title"] == title)
 
 
@@ -116,7 +116,8 @@ def test_a_signature_recorded_over_http_is_confirmed_from_the_email_then_listed(
     open_petition(web, coalition_url, "End ICE holds (API)")
     writer = api(new_key(web, coalition_url, "Juntos website", "write"))
     reader = api(new_key(web, coalition_url, "Sync", "read:people"))
-    petition = petition_named(writer, live_server, "End ICE holds (API)")
+    assert writer.get(f"{live_server}/api/v1/petitions", timeout=TIMEOUT).status_code == 403  # reads nothing
+    petition = petition_named(reader, live_server, "End ICE holds (API)")
     helper = petition["_links"]["osdi:record_signature_helper"]["href"]
     email = new_address("rosa")
 
@@ -155,12 +156,13 @@ def test_with_trusted_source_a_signature_counts_without_the_email(
     web, coalition_url = desk
     open_petition(web, coalition_url, "Trusted (API)", trusted=True)
     writer = api(new_key(web, coalition_url, "Verified CRM", "write"))
-    petition = petition_named(writer, live_server, "Trusted (API)")
+    counts = api(new_key(web, coalition_url, "Dashboard", "read:counts"))  # the write key reads nothing
+    petition = petition_named(counts, live_server, "Trusted (API)")
     email = new_address("trusted")
     recorded = writer.post(
         petition["_links"]["osdi:record_signature_helper"]["href"], json=signer(email), timeout=TIMEOUT
     )
     assert recorded.status_code == 201
     tally(it_app)
-    counted(writer, petition, 1)
+    counted(counts, petition, 1)
     assert smtp_server.to(email) == []

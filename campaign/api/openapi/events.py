@@ -10,7 +10,7 @@ from campaign.api.openapi.parts import (
     IDENTIFIERS,
     PAGING,
     PERSONAL,
-    REFUSED,
+    PUBLIC,
     STRING,
     WRITE,
     body,
@@ -161,14 +161,14 @@ PATHS = {
         "get": {
             "summary": "The coalition's published events, a page at a time (public data and counts)",
             "parameters": [*PAGING, _DAY],
-            "responses": {"200": {"description": "A page of events", **body("Events")}} | BAD_PAGE | REFUSED,
+            "responses": {"200": {"description": "A page of events", **body("Events")}} | BAD_PAGE | PUBLIC,
         }
     },
     "/events/{id}": {
         "get": {
             "summary": "One event (public data and counts)",
             "parameters": [_id()],
-            "responses": {"200": {"description": "The event", **body("Event")}} | _EVENT_404 | REFUSED,
+            "responses": {"200": {"description": "The event", **body("Event")}} | _EVENT_404 | PUBLIC,
         }
     },
     "/events/{id}/attendances": {

@@ -1,6 +1,6 @@
 """OSDI forms (the coalition's public sign, sign-on and RSVP forms) in the OpenAPI description."""
 
-from campaign.api.openapi.parts import BAD_PAGE, DATE_TIME, LINK, PAGING, REFUSED, body, collection, error
+from campaign.api.openapi.parts import BAD_PAGE, DATE_TIME, LINK, PAGING, PUBLIC, body, collection, error
 
 FORM_ID = "(petition|letter|event)-[0-9]+"
 FORM = {
@@ -48,7 +48,7 @@ PATHS = {
                 "200": {"description": "A page of forms", **body("Forms")},
                 **BAD_PAGE,
             }
-            | REFUSED,
+            | PUBLIC,
         }
     },
     "/forms/{form_id}": {
@@ -66,7 +66,7 @@ PATHS = {
                 "200": {"description": "The form", **body("Form")},
                 "404": error("No such public form in this key's coalition"),
             }
-            | REFUSED,
+            | PUBLIC,
         }
     },
 }

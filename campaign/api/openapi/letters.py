@@ -5,7 +5,7 @@ from campaign.api.openapi.parts import (
     DATE_TIME,
     IDENTIFIERS,
     PAGING,
-    REFUSED,
+    PUBLIC,
     body,
     collection,
     error,
@@ -78,16 +78,14 @@ PATHS = {
         "get": {
             "summary": "The coalition's public sign-on letters, a page at a time",
             "parameters": PAGING,
-            "responses": {"200": {"description": "A page of letters", **body("Letters")}}
-            | BAD_PAGE
-            | REFUSED,
+            "responses": {"200": {"description": "A page of letters", **body("Letters")}} | BAD_PAGE | PUBLIC,
         }
     },
     "/letters/{letter_id}": {
         "get": {
             "summary": "One public letter",
             "parameters": [path_id("letter_id")],
-            "responses": {"200": {"description": "The letter", **body("Letter")}} | _NO_LETTER | REFUSED,
+            "responses": {"200": {"description": "The letter", **body("Letter")}} | _NO_LETTER | PUBLIC,
         }
     },
     "/letters/{letter_id}/signatories": {
@@ -97,7 +95,7 @@ PATHS = {
             "responses": {"200": {"description": "A page of signatories", **body("Signatories")}}
             | BAD_PAGE
             | _NO_LETTER
-            | REFUSED,
+            | PUBLIC,
         }
     },
     "/letters/{letter_id}/signatories/{signatory_id}": {
@@ -108,7 +106,7 @@ PATHS = {
                 "200": {"description": "The signatory", **body("Signatory")},
                 "404": error("No such public letter, or no such listed signatory of it"),
             }
-            | REFUSED,
+            | PUBLIC,
         }
     },
 }

@@ -34,7 +34,11 @@ REFUSED = {
     "401": error("No key, or a key unknown, revoked or expired"),
     "429": error("Too many calls with this key; the Retry-After header says how many seconds to wait"),
 }
-PERSONAL = REFUSED | {"403": error("The key's scope does not reach personal data (read:people)")}
+# A write key reads nothing: every GET but the entry point answers it 403.
+PUBLIC = REFUSED | {"403": error("A write key reads nothing, counts included: use a read:counts key")}
+PERSONAL = REFUSED | {
+    "403": error("The key's scope does not reach personal data (read:people); a write key reads nothing")
+}
 WRITE = REFUSED | {"403": error("The key's scope does not allow recording (write)")}
 BAD_PAGE = {"400": error("A paging value the API does not take")}
 BAD_HELPER_BODY = {
@@ -136,7 +140,9 @@ def helper_body(name_and_zip_required: bool, **properties) -> dict:
             "add_tags": {
                 "type": "array",
                 "maxItems": MAX_TAGS,
-                "description": "Tag names, found whatever their case and accents, or made",
+                "description": "Names of the coalition's tags, found whatever their case and accents. "
+                "A name it has no tag of is ignored and the answer does not say so: helpers never "
+                "make tags",
                 "items": {"type": "string", "minLength": 1, "maxLength": NAME_MAX},
             },
             "consent": {

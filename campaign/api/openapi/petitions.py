@@ -8,7 +8,7 @@ from campaign.api.openapi.parts import (
     LINK,
     PAGING,
     PERSONAL,
-    REFUSED,
+    PUBLIC,
     WRITE,
     body,
     collection,
@@ -50,7 +50,7 @@ PETITION = {
         },
         "_links": {
             "type": "object",
-            "required": ["self"],
+            "required": ["self", "osdi:record_signature_helper"],
             "properties": {
                 "self": LINK,
                 "osdi:signatures": LINK,
@@ -133,7 +133,7 @@ PATHS = {
                 "200": {"description": "A page of petitions", **body("Petitions")},
                 **BAD_PAGE,
             }
-            | REFUSED,
+            | PUBLIC,
         }
     },
     "/petitions/{id}": {
@@ -141,7 +141,7 @@ PATHS = {
             "summary": "One petition",
             "parameters": [_id()],
             "responses": {"200": {"description": "The petition", **body("Petition")}, "404": _NOT_FOUND}
-            | REFUSED,
+            | PUBLIC,
         }
     },
     "/petitions/{id}/signatures": {
