@@ -36,10 +36,6 @@ def tagging(tag: Tag, tagging_id: int) -> Tagging | None:
     return db.session.scalar(_taggings(tag).where(Tagging.id == tagging_id))
 
 
-def tagging_of(tag: Tag, supporter_id: int) -> Tagging | None:
-    return db.session.scalar(_taggings(tag).where(Tagging.supporter_id == supporter_id))
-
-
 def linked_person_id(body) -> int:
     """The id of the person a new tagging's body links to, as OSDI posts it:
     `{"_links": {"osdi:person": {"href": ".../api/v1/people/12"}}}`. Only the link's path is read:
@@ -85,6 +81,17 @@ def tagging_resource(tagging: Tagging) -> dict:
             "self": link("api.tags.tagging", tag_id=tagging.tag_id, tagging_id=tagging.id),
             "osdi:tag": link("api.tags.show", tag_id=tagging.tag_id),
             "osdi:person": link("api.people.show", person_id=tagging.supporter_id),
+        },
+    }
+
+
+def tagging_asked(tag: Tag, person_id: int) -> dict:
+    """The answer to a new tagging: what was asked, linked, whether or not it named anyone."""
+    return {
+        "item_type": "osdi:person",
+        "_links": {
+            "osdi:tag": link("api.tags.show", tag_id=tag.id),
+            "osdi:person": link("api.people.show", person_id=person_id),
         },
     }
 

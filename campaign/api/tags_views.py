@@ -8,7 +8,6 @@ from flask import Blueprint, g
 from campaign.api import hal, people, tags
 from campaign.api.asked import found, page_asked
 from campaign.api.auth import key_required, log_personal_data
-from campaign.api.errors import ApiError
 from campaign.api.helper_input import json_body
 from campaign.api.models import Scope
 from campaign.extensions import db
@@ -60,12 +59,11 @@ def tagging(tag_id: int, tagging_id: int):
 @key_required(Scope.WRITE)
 def add_tagging(tag_id: int):
     """Tag a person on file, as OSDI's POST of a tagging; twice is the same tagging. The answer
-    holds links only: a write key reads no tag names and no people."""
+    is the same whether the link named someone on file, and holds links only: a write key reads
+    no tag names and no people, and must not learn who is on file by trying ids."""
     tag = _tag(tag_id)
     person_id = tags.linked_person_id(json_body())
-    if people.person(g.coalition.id, person_id) is None:
-        raise ApiError(400, f"{tags.PERSON_LINK}: no such person in this key's coalition")
-    tag_rules.tag([person_id], tag)
-    db.session.commit()
-    # Erased at this very moment, they carry no tagging to show.
-    return hal.response(tags.tagging_resource(found(tags.tagging_of(tag, person_id))))
+    if people.person(g.coalition.id, person_id) is not None:
+        tag_rules.tag([person_id], tag)
+        db.session.commit()
+    return hal.response(tags.tagging_asked(tag, person_id))

@@ -37,6 +37,12 @@ TAGGING = {
         "_links": links("self", "osdi:tag", "osdi:person"),
     },
 }
+TAGGING_ASKED = {
+    "type": "object",
+    "required": ["item_type", "_links"],
+    "properties": {"item_type": {"const": "osdi:person"}, "_links": links("osdi:tag", "osdi:person")},
+    "additionalProperties": False,
+}
 NEW_TAGGING = {
     "type": "object",
     "required": ["_links"],
@@ -49,6 +55,7 @@ SCHEMAS = {
     "Taggings": collection("osdi:taggings", "Tagging"),
     "Tagging": TAGGING,
     "NewTagging": NEW_TAGGING,
+    "TaggingAsked": TAGGING_ASKED,
 }
 _NO_TAG = {"404": error("No such tag in this key's coalition")}
 PATHS = {
@@ -82,13 +89,13 @@ PATHS = {
             | PERSONAL,
         },
         "post": {
-            "summary": "Tag a person on file (twice is the same tagging)",
+            "summary": "Tag a person on file (twice is one tagging), the same answer whoever the link names",
             # Beyond the largest id a POST finds no route of its own and meets the GET's: a 405.
             "parameters": [path_id("tag_id") | {"schema": {"type": "integer", "maximum": MAX_ID}}],
             "requestBody": {"required": True, **body("NewTagging", "application/json")},
             "responses": {
-                "200": {"description": "The tagging", **body("Tagging")},
-                "400": error("No link to a person of this key's coalition"),
+                "200": {"description": "What was asked, linked", **body("TaggingAsked")},
+                "400": error("No link to a person of this API"),
             }
             | _NO_TAG
             | WRITE,
