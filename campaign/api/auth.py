@@ -34,7 +34,8 @@ def key_required(scope: Scope | None):
             _count_call(key)
             if scope is not None and scope not in key.scope.grants:
                 raise ApiError(403, f"This API key's scope ({key.scope.value}) does not allow this request")
-            keys.mark_used(key, now)
+            if keys.mark_used(key, now):
+                db.session.commit()  # here, once for every view, reading ones included
             g.api_key, g.coalition = key, db.session.get(Coalition, key.coalition_id)
             return view(**kwargs)
 

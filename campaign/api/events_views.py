@@ -23,7 +23,6 @@ def index():
     number, size = page_asked()
     day_slug = request.args.get(events.DAY_FILTER)
     page = events.page_of_events(g.coalition.id, day_slug, number, size)
-    db.session.commit()  # the key's last use
     return hal.response(events.events_resource(page, {events.DAY_FILTER: day_slug} if day_slug else {}))
 
 
@@ -32,7 +31,6 @@ def index():
 def show(event_id: int):
     event = _event_or_404(event_id)
     resource = events.event_resource(event, events.accepted_counts([event.id])[event.id])
-    db.session.commit()
     return hal.response(resource)
 
 

@@ -107,8 +107,9 @@ def key_makers(coalition_id: int) -> set[int]:
     )
 
 
-def mark_used(key: ApiKey, moment: datetime) -> None:
-    db.session.execute(
+def mark_used(key: ApiKey, moment: datetime) -> bool:
+    """Note the key's use, at most once per LAST_USED_PRECISION; whether this call wrote it."""
+    written = db.session.execute(
         update(ApiKey)
         .where(
             ApiKey.id == key.id,
@@ -117,3 +118,4 @@ def mark_used(key: ApiKey, moment: datetime) -> None:
         .values(last_used_at=moment)
         .execution_options(synchronize_session=False)
     )
+    return written.rowcount == 1

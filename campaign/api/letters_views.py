@@ -6,7 +6,6 @@ from campaign.api import hal, letters
 from campaign.api.asked import found, page_asked
 from campaign.api.auth import key_required
 from campaign.api.models import Scope
-from campaign.extensions import db
 from campaign.letters.models import Letter
 
 bp = Blueprint("letters", __name__)
@@ -20,7 +19,6 @@ def _letter(letter_id: int) -> Letter:
 @key_required(Scope.READ_COUNTS)
 def index():
     page = letters.page_of_letters(g.coalition.id, *page_asked())
-    db.session.commit()  # the key's last use
     return hal.response(letters.letters_resource(page))
 
 
@@ -29,7 +27,6 @@ def index():
 def show(letter_id: int):
     letter = _letter(letter_id)
     resource = letters.letter_resource(letter, letters.signatory_totals([letter.id])[letter.id])
-    db.session.commit()
     return hal.response(resource)
 
 
@@ -38,7 +35,6 @@ def show(letter_id: int):
 def signatories(letter_id: int):
     letter = _letter(letter_id)
     resource = letters.signatories_resource(letter, letters.page_of_signatories(letter, *page_asked()))
-    db.session.commit()
     return hal.response(resource)
 
 
@@ -46,5 +42,4 @@ def signatories(letter_id: int):
 @key_required(Scope.READ_COUNTS)
 def signatory(letter_id: int, signatory_id: int):
     resource = letters.signatory_resource(found(letters.signatory(_letter(letter_id), signatory_id)))
-    db.session.commit()
     return hal.response(resource)

@@ -20,7 +20,7 @@ from campaign.api import (
 from campaign.api.auth import key_required
 from campaign.api.errors import ApiError, answer, error_response
 from campaign.core import errors
-from campaign.extensions import csrf, db
+from campaign.extensions import csrf
 
 PREFIX = "/api/v1"
 bp = Blueprint("osdi", __name__)
@@ -47,7 +47,6 @@ def register_on(parent: Blueprint) -> None:
 @bp.get("/")
 @key_required(scope=None)
 def entry_point():
-    db.session.commit()  # the key's last use
     return hal.response(aep.entry_point(g.api_key.scope))
 
 

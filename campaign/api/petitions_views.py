@@ -27,7 +27,6 @@ def _petition_or_404(petition_id: int) -> Petition:
 def index():
     page = petitions.page_of_petitions(g.coalition.id, *page_asked())
     resource = petitions.petitions_resource(page, g.api_key.scope)
-    db.session.commit()  # the key's last use
     return hal.response(resource)
 
 
@@ -35,7 +34,6 @@ def index():
 @key_required(Scope.READ_COUNTS)
 def show(petition_id: int):
     resource = petitions.petition_resource(_petition_or_404(petition_id), g.api_key.scope)
-    db.session.commit()  # the key's last use
     return hal.response(resource)
 
 

@@ -6,7 +6,6 @@ from campaign.api import hal, public_forms
 from campaign.api.asked import found, page_asked
 from campaign.api.auth import key_required
 from campaign.api.models import Scope
-from campaign.extensions import db
 
 bp = Blueprint("forms", __name__)
 
@@ -15,7 +14,6 @@ bp = Blueprint("forms", __name__)
 @key_required(Scope.READ_COUNTS)
 def index():
     page = public_forms.page_of_forms(g.coalition.id, *page_asked())
-    db.session.commit()  # the key's last use
     return hal.response(public_forms.forms_resource(page))
 
 
@@ -23,5 +21,4 @@ def index():
 @key_required(Scope.READ_COUNTS)
 def show(form_id: str):
     resource = found(public_forms.form(g.coalition.id, form_id))
-    db.session.commit()
     return hal.response(resource)

@@ -25,7 +25,6 @@ def _tag(tag_id: int) -> Tag:
 @key_required(Scope.READ_PEOPLE)
 def index():
     page = tags.page_of_tags(g.coalition.id, *page_asked())
-    db.session.commit()  # the key's last use
     return hal.response(tags.tags_resource(page))
 
 
@@ -33,7 +32,6 @@ def index():
 @key_required(Scope.READ_PEOPLE)
 def show(tag_id: int):
     resource = tags.tag_resource(_tag(tag_id))
-    db.session.commit()
     return hal.response(resource)
 
 
