@@ -29,6 +29,7 @@ FEATURES = (
     "letters",
     "petitions",
     "actions",
+    "policies",  # the tracker links letters, petitions and days of action to what they target
     "api",  # the OSDI API reads the features above; the desk may show its keys
     "desk",  # last: the organizer's desk reads every feature's records
 )
@@ -107,6 +108,11 @@ def _register_features(app: Flask) -> None:
         for layer in ("models", "tasks"):
             _import_if_present(f"campaign.{name}.{layer}")
         app.register_blueprint(importlib.import_module(f"campaign.{name}.views").bp)
+        # What a feature adds to a lower one (an audience source, a block on its pages) is
+        # added here, by name, rather than as a side effect of importing a module.
+        register = getattr(importlib.import_module(f"campaign.{name}"), "register", None)
+        if register:
+            register(app)
         feature_cli = _import_if_present(f"campaign.{name}.cli")
         if feature_cli:
             app.cli.add_command(feature_cli.group)
