@@ -108,33 +108,37 @@ class NewMeasureForm(MeasureFields, OnceForm):
             SelectChoice(code, name)
             for code, name in sorted(places.states().items(), key=lambda item: item[1])
         ]
+        self.candidates = self._candidates()
         self.county_fips.choices = []
-        self.candidates: tuple[places.County, ...] = ()
+        if len(self.candidates) > 1:  # a name two places share ("Richmond", Virginia): asked about
+            self.county_fips.choices = [SelectChoice("", _l("Choose one"))] + [
+                SelectChoice(county.fips, services.label(_county_row(county))) for county in self.candidates
+            ]
         self.chosen_county: str | None = None
+
+    def _candidates(self) -> tuple[places.County, ...]:
+        if not self.county.data or self.state.data not in places.states():
+            return ()
+        return places.counties_named(self.county.data, self.state.data)
 
     def validate_state(self, field):
         if field.data not in places.states():
             raise ValidationError(_l("Choose the state."))
 
-    def validate_county(self, field):
-        if self.city.data and not field.data:
+    def validate_city(self, field):
+        if field.data and not self.county.data:
             raise ValidationError(_l("Enter the city’s county, so we know which city it is."))
-        if not field.data or self.state.data not in places.states():
-            return
-        self.candidates = places.counties_named(field.data, self.state.data)
-        if not self.candidates:
+
+    def validate_county(self, field):
+        if field.data and not self.candidates:
             raise ValidationError(_l("No county of that name in this state. Check the spelling."))
         if len(self.candidates) == 1:
             self.chosen_county = self.candidates[0].fips
 
     def validate_county_fips(self, field):
-        """A name two places share ("Richmond", Virginia) is asked about: the choice appears."""
         if len(self.candidates) < 2:
             return
-        self.county_fips.choices = [SelectChoice("", _l("Choose one"))] + [
-            SelectChoice(county.fips, services.label(_county_row(county))) for county in self.candidates
-        ]
-        if field.data not in {county.fips for county in self.candidates}:
+        if not field.data:
             raise ValidationError(_l("Two places in this state have that name: choose one."))
         self.chosen_county = field.data
 

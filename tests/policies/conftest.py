@@ -28,7 +28,12 @@ def add_supporter(db, coalition):
 
     def add(email, zip_code, of=None, subscribed=True, language="en"):
         supporter = supporters.upsert_supporter(
-            (of or coalition).id, email=email, first_name="Ana", zip_code=zip_code, language=language
+            (of or coalition).id,
+            email=email,
+            first_name="Ana",
+            zip_code=zip_code,
+            language=language,
+            confirmed=True,
         )
         if subscribed:
             supporters.record_consent(supporter, CONSENT, language, source="test")
