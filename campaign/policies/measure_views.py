@@ -78,6 +78,7 @@ def _measure_page(measure: Measure, stage_form: StageForm, hearing_form: Hearing
         measure=measure,
         place_name=services.label(measure.jurisdiction),
         hearing_when=measures.hearing_when(measure) if measure.next_hearing_at else None,
+        hearing_ahead=measures.hearing_ahead(measure),
         steps=services.steps_of(measure.id),
         stage_form=stage_form,
         hearing_form=hearing_form,
@@ -138,8 +139,11 @@ def set_hearing(measure_id: int):
 @coalition_required(Role.ORGANIZER)
 def hearing_alert(measure_id: int):
     found = get_scoped_or_404(Measure, measure_id)
-    if not EmptyForm().validate_on_submit() or found.next_hearing_at is None:
+    if not EmptyForm().validate_on_submit():
         abort(400)
+    if not measures.hearing_ahead(found):  # the hearing went by (or was cleared) while the page was open
+        flash(_("The hearing has already taken place. Set the next one to alert supporters."), "info")
+        return _to_measure(found)
     try:
         alert, made = measures.hearing_alert(found, current_user.id)
     except EmptyAudience:

@@ -153,6 +153,11 @@ def set_hearing(measure: Measure, local: datetime, place: str) -> None:
     db.session.flush()
 
 
+def hearing_ahead(measure: Measure) -> bool:
+    """A next hearing is set and has not yet begun: supporters can still be called to it."""
+    return bool(measure.next_hearing_at and measure.next_hearing_at > datetime.now(UTC).replace(tzinfo=None))
+
+
 def hearing_when(measure: Measure) -> str:
     """ "Tuesday, March 9, 2027, 6:00 PM PST" in the reader's language and the jurisdiction's zone."""
     moment = measure.next_hearing_at.replace(tzinfo=UTC).astimezone(_zone(measure))

@@ -196,6 +196,17 @@ def test_with_nobody_there_no_draft_is_written(client, coalition, add_supporter,
     assert db.session.query(Message).count() == 0
 
 
+def test_a_hearing_gone_by_writes_no_alert(client, coalition, add_supporter, add_measure):
+    add_supporter("there@example.org", "94612")
+    measure = add_measure()
+    measure.next_hearing_at = datetime(2026, 1, 6, 2)
+    db.session.commit()
+    assert "Alert supporters in" not in client.get(base(coalition, measure)).get_data(as_text=True)
+    response = client.post(f"{base(coalition, measure)}/alert", follow_redirects=True)
+    assert "already taken place" in response.get_data(as_text=True)
+    assert db.session.query(Message).count() == 0
+
+
 def test_the_measure_page_speaks_spanish(client, coalition, add_measure):
     measure = add_measure()
     _with_hearing(client, coalition, measure)
