@@ -18,6 +18,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from campaign.core.form_keys import KEY_LENGTH
 from campaign.core.outbox import utcnow
 from campaign.extensions import db
 
@@ -177,6 +178,7 @@ class Measure(db.Model):
     are UTC; `time_zone` is the jurisdiction's, for showing them."""
 
     __tablename__ = "policy_measure"
+    __table_args__ = (UniqueConstraint("coalition_id", "form_key", name="uq_policy_measure_form_key"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     coalition_id: Mapped[int] = mapped_column(ForeignKey("coalition.id", ondelete="CASCADE"), index=True)
@@ -194,6 +196,7 @@ class Measure(db.Model):
     public: Mapped[bool] = mapped_column(Boolean, default=False)
     demo: Mapped[bool] = mapped_column(Boolean, default=False)
     created_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    form_key: Mapped[str | None] = mapped_column(String(KEY_LENGTH))  # the form sent twice adds one
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
 

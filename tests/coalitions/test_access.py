@@ -23,6 +23,8 @@ from campaign.notifications import services as alerts
 from campaign.organizations.models import Organization
 from campaign.petitions import paper
 from campaign.petitions import services as petitions
+from campaign.policies import measures as policy_measures
+from campaign.policies import services as policies
 from campaign.supporters import services as supporters
 from campaign.supporters.models import ImportState, SupporterImport
 from campaign.tags import services as tags
@@ -68,6 +70,15 @@ SIGN_ON = {
     "city": "Fresno",
     "us_state": "CA",
 }
+MEASURE = {
+    "title": "Los Angeles ordinance on ICE holds",
+    "body": "City Council",
+    "introduced_on": None,
+    "summary_en": "",
+    "summary_es": "",
+    "source_url": "",
+    "public": False,
+}
 ALERT = {"subject": "Rally", "body": "Friday", "subject_es": "", "body_es": "", "audience": {}}
 
 WRITE_ROUTES_WITH_FORMS = {
@@ -90,6 +101,8 @@ WRITE_ROUTES_WITH_FORMS = {
     "actions.edit_event",
     "api.webhooks.index",
     "api.webhooks.endpoint",
+    "policies.new_measure",
+    "policies.edit_measure",
 }
 
 
@@ -131,6 +144,10 @@ def coalition_a(db, make_user, make_coalition, add_teammate, invite_org):
         {"name": "Sync", "url": "https://hooks.example.org/", "events": ["alert.sent"]},
     )
     delivery = webhooks.queue(hook, "ping", {}, datetime(2030, 1, 1))
+    measure = policy_measures.add_measure(
+        coalition.id, policies.jurisdiction_for_fips("06037"), founder.id, MEASURE, "access-walk-measure-01"
+    )
+    policy_measures.set_hearing(measure, datetime(2030, 1, 8, 18), "City Hall")
     db.session.commit()
     ids = {
         "import_id": finished_import.id,
@@ -146,6 +163,7 @@ def coalition_a(db, make_user, make_coalition, add_teammate, invite_org):
         "tag_id": tag.id,
         "webhook_id": hook.id,
         "delivery_id": delivery.id,
+        "measure_id": measure.id,
     }
     return coalition, ids
 

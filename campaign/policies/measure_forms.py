@@ -1,0 +1,207 @@
+"""The forms of a pending measure: add or edit it, move its stage, set its next hearing."""
+
+from datetime import UTC, date, datetime
+
+from flask_babel import lazy_gettext as _l
+from wtforms import (
+    BooleanField,
+    DateField,
+    DateTimeLocalField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+    URLField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import URL, DataRequired, InputRequired, Length, Optional, ValidationError
+
+from campaign.core.forms import AppForm, OnceForm, plain_text, strip_whitespace
+from campaign.core.zones import LOCAL_INPUT_FORMAT
+from campaign.policies import measures, places, services
+from campaign.policies.models import (
+    BODY_MAX,
+    NAME_MAX,
+    PLACE_MAX,
+    SUMMARY_MAX,
+    URL_MAX,
+    Jurisdiction,
+    Measure,
+    MeasureStage,
+)
+
+STAGE_LABELS = {
+    MeasureStage.INTRODUCED: _l("Introduced"),
+    MeasureStage.COMMITTEE: _l("In committee"),
+    MeasureStage.HEARING: _l("Hearing"),
+    MeasureStage.VOTE: _l("Up for a vote"),
+    MeasureStage.PASSED: _l("Passed"),
+    MeasureStage.FAILED: _l("Failed"),
+    MeasureStage.WITHDRAWN: _l("Withdrawn"),
+}
+
+# The badge of a decided measure: won like an active campaign, lost like a cancelled one; the
+# open stages all wear the waiting one.
+STAGE_BADGES = {
+    MeasureStage.PASSED: "status-active",
+    MeasureStage.FAILED: "status-cancelled",
+    MeasureStage.WITHDRAWN: "status-cancelled",
+}
+
+
+def _text(label, max_length: int, required=None):
+    validators = [DataRequired(required)] if required else [Optional()]
+    return StringField(
+        label, filters=[strip_whitespace], validators=validators + [Length(max=max_length), plain_text]
+    )
+
+
+class MeasureFields(AppForm):
+    """What a measure says about itself, on adding and on editing."""
+
+    title = _text(_l("Title"), NAME_MAX, _l("Enter the measure’s title."))
+    body = _text(_l("Who votes on it"), BODY_MAX, _l("Say who votes on it, e.g. City Council."))
+    introduced_on = DateField(_l("Introduced on"), validators=[Optional()])
+    summary_en = TextAreaField(
+        _l("Summary"), filters=[strip_whitespace], validators=[Length(max=SUMMARY_MAX), plain_text]
+    )
+    summary_es = TextAreaField(
+        _l("Summary in Spanish"), filters=[strip_whitespace], validators=[Length(max=SUMMARY_MAX), plain_text]
+    )
+    source_url = URLField(
+        _l("Source (link)"),
+        filters=[strip_whitespace],
+        validators=[
+            Optional(),
+            Length(max=URL_MAX),
+            URL(message=_l("Enter a full link, starting with https://.")),
+        ],
+    )
+    public = BooleanField(_l("Show it on the public tracker"))
+    submit = SubmitField(_l("Save"))
+
+    def validate_introduced_on(self, field):
+        if field.data and field.data > date.today():
+            raise ValidationError(_l("The date it was introduced cannot be in the future."))
+
+    def fields_for_save(self) -> dict:
+        return {name: getattr(self, name).data for name in measures.MEASURE_FIELDS} | {
+            "source_url": self.source_url.data or "",
+            "summary_en": self.summary_en.data or "",
+            "summary_es": self.summary_es.data or "",
+        }
+
+
+class NewMeasureForm(MeasureFields, OnceForm):
+    """Adds a measure in a state, a county (by name; a name two places share is asked about)
+    or a city (by name, with its county). The form sent twice adds one (OnceForm)."""
+
+    state = SelectField(_l("State"), validators=[InputRequired(_l("Choose the state."))])
+    county = _text(_l("County"), NAME_MAX)
+    county_fips = SelectField(_l("Which one?"), validate_choice=False)
+    city = _text(_l("City"), NAME_MAX)
+    submit = SubmitField(_l("Add the measure"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.state.choices = [SelectChoice("", _l("Choose a state"))] + [
+            SelectChoice(code, name)
+            for code, name in sorted(places.states().items(), key=lambda item: item[1])
+        ]
+        self.candidates = self._candidates()
+        self.county_fips.choices = []
+        if len(self.candidates) > 1:  # a name two places share ("Richmond", Virginia): asked about
+            self.county_fips.choices = [SelectChoice("", _l("Choose one"))] + [
+                SelectChoice(county.fips, services.label(_county_row(county))) for county in self.candidates
+            ]
+        self.chosen_county: str | None = None
+
+    def _candidates(self) -> tuple[places.County, ...]:
+        if not self.county.data or self.state.data not in places.states():
+            return ()
+        return places.counties_named(self.county.data, self.state.data)
+
+    def validate_state(self, field):
+        if field.data not in places.states():
+            raise ValidationError(_l("Choose the state."))
+
+    def validate_city(self, field):
+        if field.data and not self.county.data:
+            raise ValidationError(_l("Enter the city’s county, so we know which city it is."))
+
+    def validate_county(self, field):
+        if field.data and not self.candidates:
+            raise ValidationError(_l("No county of that name in this state. Check the spelling."))
+        if len(self.candidates) == 1:
+            self.chosen_county = self.candidates[0].fips
+
+    def validate_county_fips(self, field):
+        if len(self.candidates) < 2:
+            return
+        if not field.data:
+            raise ValidationError(_l("Two places in this state have that name: choose one."))
+        self.chosen_county = field.data
+
+    def jurisdiction(self) -> Jurisdiction:
+        """The state, county or city chosen, made on first use (call after validating)."""
+        if self.chosen_county and self.city.data:
+            return services.city(self.city.data, self.chosen_county)
+        if self.chosen_county:
+            return services.jurisdiction_for_fips(self.chosen_county)
+        return services.jurisdiction_for_fips(places.state_fips(self.state.data))
+
+
+def _county_row(county: places.County) -> Jurisdiction:
+    """An unsaved row of an atlas county, to name it as every page does."""
+    return Jurisdiction(kind="county", fips=county.fips, name=county.name, state=county.state)
+
+
+class EditMeasureForm(MeasureFields):
+    @classmethod
+    def for_measure(cls, measure: Measure) -> "EditMeasureForm":
+        return cls(obj=measure)
+
+
+class StageForm(AppForm):
+    """Move the measure forward or back: each move is a step of its history."""
+
+    stage = SelectField(
+        _l("Stage"),
+        choices=[SelectChoice(stage.value, label) for stage, label in STAGE_LABELS.items()],
+        validators=[InputRequired(_l("Choose the stage."))],
+    )
+    reached_on = DateField(_l("On"), validators=[InputRequired(_l("Enter the date."))])
+    note = _text(_l("Note"), PLACE_MAX)
+    submit = SubmitField(_l("Move the measure"))
+
+    def validate_reached_on(self, field):
+        if field.data and field.data > date.today():
+            raise ValidationError(_l("The date cannot be in the future: record it when it happens."))
+
+
+class HearingForm(AppForm):
+    """The next hearing, typed in the jurisdiction's local time."""
+
+    when = DateTimeLocalField(
+        _l("Date and time"),
+        format=LOCAL_INPUT_FORMAT,
+        validators=[InputRequired(_l("Enter the date and time of the hearing."))],
+    )
+    place = _text(_l("Place"), PLACE_MAX, _l("Say where it is, e.g. City Hall, Room 400."))
+    submit = SubmitField(_l("Set the hearing"))
+
+    def __init__(self, measure: Measure, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.measure = measure
+
+    @classmethod
+    def for_measure(cls, measure: Measure) -> "HearingForm":
+        return cls(
+            measure, data={"when": measures.hearing_local(measure), "place": measure.next_hearing_place}
+        )
+
+    def validate_when(self, field):
+        if field.data and measures.hearing_utc(self.measure, field.data) <= datetime.now(UTC).replace(
+            tzinfo=None
+        ):
+            raise ValidationError(_l("That time has passed. Enter the date of the next hearing."))
