@@ -23,6 +23,7 @@ from campaign.notifications import services as alerts
 from campaign.organizations.models import Organization
 from campaign.petitions import paper
 from campaign.petitions import services as petitions
+from campaign.policies import services as policies
 from campaign.supporters import services as supporters
 from campaign.supporters.models import ImportState, SupporterImport
 from campaign.tags import services as tags
@@ -68,6 +69,12 @@ SIGN_ON = {
     "city": "Fresno",
     "us_state": "CA",
 }
+POLICY_ENTRY = {
+    "kind": "detainers",
+    "status": "refuses",
+    "body": "Sheriff",
+    "source_url": "https://example.org/",
+}
 ALERT = {"subject": "Rally", "body": "Friday", "subject_es": "", "body_es": "", "audience": {}}
 
 WRITE_ROUTES_WITH_FORMS = {
@@ -90,6 +97,8 @@ WRITE_ROUTES_WITH_FORMS = {
     "actions.edit_event",
     "api.webhooks.index",
     "api.webhooks.endpoint",
+    "policies.new_entry",
+    "policies.edit_entry",
 }
 
 
@@ -131,6 +140,8 @@ def coalition_a(db, make_user, make_coalition, add_teammate, invite_org):
         {"name": "Sync", "url": "https://hooks.example.org/", "events": ["alert.sent"]},
     )
     delivery = webhooks.queue(hook, "ping", {}, datetime(2030, 1, 1))
+    county = policies.jurisdiction_for_fips("41005")
+    entry = policies.record_entry(coalition.id, county, founder.id, POLICY_ENTRY)
     db.session.commit()
     ids = {
         "import_id": finished_import.id,
@@ -146,6 +157,7 @@ def coalition_a(db, make_user, make_coalition, add_teammate, invite_org):
         "tag_id": tag.id,
         "webhook_id": hook.id,
         "delivery_id": delivery.id,
+        "entry_id": entry.id,
     }
     return coalition, ids
 

@@ -37,12 +37,13 @@ from campaign.petitions import paper as petition_paper
 from campaign.petitions import services as petitions
 from campaign.petitions import signing as petition_signing
 from campaign.petitions.clusters import MIN_CLUSTER
+from campaign.policies import services as policies
 from campaign.supporters import imports as supporter_imports
 from campaign.supporters import services as supporters
 from campaign.supporters import tasks as supporter_tasks
 from campaign.supporters.models import DataRequestKind
 from campaign.tags import services as tags
-from tests.coalitions.test_access import ALERT, DAY, EVENT, LETTER, PETITION, SIGN_ON
+from tests.coalitions.test_access import ALERT, DAY, EVENT, LETTER, PETITION, POLICY_ENTRY, SIGN_ON
 
 PASSWORD = "correct horse battery"
 ORGANIZER = "founder@example.org"  # the fuzz is logged in as this owner
@@ -161,6 +162,9 @@ def build() -> World:
     # A CSV uploaded and waiting for its preview to be confirmed (its file in the instance folder).
     upload = FileStorage(io.BytesIO(b"first_name,email\nAna,ana@example.org\n"), filename="fuzz.csv")
     supporter_import = supporter_imports.store_upload(coalition.id, founder.id, upload)
+    policy_entry = policies.record_entry(
+        coalition.id, policies.jurisdiction_for_fips("41005"), founder.id, POLICY_ENTRY
+    )
     db.session.commit()
     dispatch_committed()
     return World(
@@ -183,6 +187,7 @@ def build() -> World:
             "key_id": [api_key.id],
             "webhook_id": [hook.id],
             "delivery_id": [hook_delivery.id],
+            "entry_id": [policy_entry.id],
         },
         by_prefix={
             ("/coalitions/", "slug"): coalition.slug,
