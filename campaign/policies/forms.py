@@ -100,8 +100,8 @@ def _status_choices() -> list[SelectChoice]:
 class JurisdictionPicker:
     """A state chosen, or a county or city typed with its state. A county name matching none of
     the state's is answered with close names; one matching several (Richmond, Virginia: the
-    county and the independent city) is asked about with a choice of each. `picked` is then
-    (JurisdictionKind, state code, county FIPS or None, city name or None)."""
+    county and the independent city) is asked about with a choice of each; `pick()` says which
+    place a valid form names."""
 
     level = RadioField(
         _l("It is about"),
@@ -117,7 +117,6 @@ class JurisdictionPicker:
     city_name = _text(_l("City or town"), NAME_MAX)
     county_fips = RadioField(_l("Which one?"), choices=[])
 
-    picked = None
     suggestions: list[str] = []
 
     def set_places(self) -> None:

@@ -6,6 +6,4 @@ from campaign.policies.blueprint import bp  # noqa: F401 - the app registers it 
 
 # The feature's pages: their routes are on the same blueprint, which the app registers from
 # this module.
-OTHER_PAGES = (
-    entry_views,
-)
+OTHER_PAGES = (entry_views,)
