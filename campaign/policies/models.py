@@ -100,6 +100,7 @@ class PolicyEntry(db.Model):
     """
 
     __tablename__ = "policy_entry"
+    __table_args__ = (UniqueConstraint("coalition_id", "form_key", name="uq_policy_entry_form_key"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     coalition_id: Mapped[int] = mapped_column(ForeignKey("coalition.id", ondelete="CASCADE"), index=True)
@@ -122,6 +123,8 @@ class PolicyEntry(db.Model):
     verified_on: Mapped[date | None] = mapped_column(Date)
     demo: Mapped[bool] = mapped_column(Boolean, default=False)  # demo data not drawn from its source
     recorded_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    # The one-time key of the form that recorded it (core/form_keys.py): sent twice, recorded once.
+    form_key: Mapped[str | None] = mapped_column(String(KEY_LENGTH))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
 

@@ -6,6 +6,7 @@ from datetime import date, datetime
 from flask_babel import gettext as _
 from sqlalchemy import Select, and_, select
 
+from campaign.core.form_keys import add_once, made_by_form
 from campaign.extensions import db
 from campaign.policies import places
 from campaign.policies.models import (
@@ -135,15 +136,26 @@ def _check(fields: dict) -> dict:
 
 
 def record_entry(
-    coalition_id: int, jurisdiction: Jurisdiction, account_id: int | None, fields: dict
+    coalition_id: int,
+    jurisdiction: Jurisdiction,
+    account_id: int | None,
+    fields: dict,
+    form_key: str | None = None,
 ) -> PolicyEntry:
-    """A new dated entry in the jurisdiction's history, and its first revision."""
+    """A new dated entry in the jurisdiction's history, and its first revision. The same form
+    sent twice (`form_key`, core/form_keys.py) records it once: the entry it made is returned."""
+    made = made_by_form(PolicyEntry, coalition_id, form_key)
+    if made:
+        return made
     fields = _check({name: fields[name] for name in ENTRY_FIELDS if name in fields})
-    entry = PolicyEntry(
-        coalition_id=coalition_id, jurisdiction_id=jurisdiction.id, recorded_by=account_id, **fields
-    )
-    db.session.add(entry)
-    db.session.flush()
+    entry, added = add_once(
+        PolicyEntry(
+            coalition_id=coalition_id, jurisdiction_id=jurisdiction.id, recorded_by=account_id,
+            form_key=form_key, **fields,
+        )
+    )  # fmt: skip
+    if not added:
+        return entry
     changes = {
         name: [None, _plain(value)] for name, value in fields.items() if value not in (None, "", 0, False)
     }
@@ -154,8 +166,11 @@ def record_entry(
     return entry
 
 
-def edit_entry(entry: PolicyEntry, account_id: int | None, fields: dict) -> PolicyRevision | None:
-    """Change an entry and keep what changed; nothing is recorded when nothing changed."""
+def edit_entry(
+    entry: PolicyEntry, account_id: int | None, fields: dict, source_url: str | None = None
+) -> PolicyRevision | None:
+    """Change an entry and keep what changed, on the source the organizer gave for the change
+    (else the entry's own); nothing is recorded when nothing changed."""
     fields = {name: fields[name] for name in ENTRY_FIELDS if name in fields}
     if "kind" in fields or "status" in fields:
         fields = _check({"kind": entry.kind, "status": entry.status} | fields)
@@ -168,7 +183,7 @@ def edit_entry(entry: PolicyEntry, account_id: int | None, fields: dict) -> Poli
     if not changes:
         return None
     revision = PolicyRevision(
-        entry_id=entry.id, account_id=account_id, source_url=entry.source_url, changes=changes
+        entry_id=entry.id, account_id=account_id, source_url=source_url or entry.source_url, changes=changes
     )
     db.session.add(revision)
     db.session.flush()

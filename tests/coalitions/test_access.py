@@ -79,6 +79,12 @@ MEASURE = {
     "source_url": "",
     "public": False,
 }
+POLICY_ENTRY = {
+    "kind": "detainers",
+    "status": "refuses",
+    "body": "Sheriff",
+    "source_url": "https://example.org/",
+}
 ALERT = {"subject": "Rally", "body": "Friday", "subject_es": "", "body_es": "", "audience": {}}
 
 WRITE_ROUTES_WITH_FORMS = {
@@ -103,6 +109,8 @@ WRITE_ROUTES_WITH_FORMS = {
     "api.webhooks.endpoint",
     "policies.new_measure",
     "policies.edit_measure",
+    "policies.new_entry",
+    "policies.edit_entry",
 }
 
 
@@ -148,6 +156,8 @@ def coalition_a(db, make_user, make_coalition, add_teammate, invite_org):
         coalition.id, policies.jurisdiction_for_fips("06037"), founder.id, MEASURE, "access-walk-measure-01"
     )
     policy_measures.set_hearing(measure, datetime(2030, 1, 8, 18), "City Hall")
+    county = policies.jurisdiction_for_fips("41005")
+    entry = policies.record_entry(coalition.id, county, founder.id, POLICY_ENTRY)
     db.session.commit()
     ids = {
         "import_id": finished_import.id,
@@ -164,6 +174,7 @@ def coalition_a(db, make_user, make_coalition, add_teammate, invite_org):
         "webhook_id": hook.id,
         "delivery_id": delivery.id,
         "measure_id": measure.id,
+        "entry_id": entry.id,
     }
     return coalition, ids
 

@@ -44,7 +44,7 @@ from campaign.supporters import services as supporters
 from campaign.supporters import tasks as supporter_tasks
 from campaign.supporters.models import DataRequestKind
 from campaign.tags import services as tags
-from tests.coalitions.test_access import ALERT, DAY, EVENT, LETTER, MEASURE, PETITION, SIGN_ON
+from tests.coalitions.test_access import ALERT, DAY, EVENT, LETTER, MEASURE, PETITION, POLICY_ENTRY, SIGN_ON
 
 PASSWORD = "correct horse battery"
 ORGANIZER = "founder@example.org"  # the fuzz is logged in as this owner
@@ -168,6 +168,9 @@ def build() -> World:
         coalition.id, policies.jurisdiction_for_fips("06037"), founder.id, MEASURE, "fuzz-measure-formkey01"
     )
     policy_measures.set_hearing(measure, datetime(2030, 1, 8, 18), "City Hall")
+    policy_entry = policies.record_entry(
+        coalition.id, policies.jurisdiction_for_fips("41005"), founder.id, POLICY_ENTRY
+    )
     db.session.commit()
     dispatch_committed()
     return World(
@@ -191,6 +194,7 @@ def build() -> World:
             "webhook_id": [hook.id],
             "delivery_id": [hook_delivery.id],
             "measure_id": [measure.id],
+            "entry_id": [policy_entry.id],
         },
         by_prefix={
             ("/coalitions/", "slug"): coalition.slug,

@@ -1,0 +1,34 @@
+"""Every kind, status and condition has its words, in English and Spanish."""
+
+from flask_babel import force_locale
+
+from campaign.policies.labels import (
+    CONDITION_LABELS,
+    KIND_LABELS,
+    STATUS_LABELS,
+    STATUS_PHRASES,
+    conditions_of,
+)
+from campaign.policies.models import STATUSES, DetainerCondition, PolicyKind
+from tests.pages import text_of
+from tests.policies.entry_forms import post_new
+
+
+def test_every_kind_status_and_condition_is_labelled_in_both_languages(app):
+    pairs = {(kind, status) for kind, statuses in STATUSES.items() for status in statuses}
+    assert set(STATUS_LABELS) == pairs == set(STATUS_PHRASES)
+    assert set(KIND_LABELS) == set(PolicyKind) and set(CONDITION_LABELS) == set(DetainerCondition)
+    with app.test_request_context(), force_locale("es"):
+        assert str(STATUS_PHRASES[(PolicyKind.DETAINERS, "refuses")]) == "rechaza las retenciones de ICE"
+        assert conditions_of(5) == [CONDITION_LABELS[DetainerCondition.JUDICIAL_WARRANT], CONDITION_LABELS[4]]
+        assert str(conditions_of(5)[0]) == "Solo con una orden judicial"
+    assert STATUS_LABELS[("detainers", "refuses")] is STATUS_LABELS[(PolicyKind.DETAINERS, "refuses")]
+
+
+def test_the_pages_in_spanish(client, coalition):
+    assert post_new(client, coalition).status_code == 302
+    client.get("/language/es")
+    page = text_of(client.get(f"/coalitions/{coalition.slug}/policies"))
+    assert "Órdenes de retención de ICE" in page and "Las rechaza" in page and "Privada" in page
+    response = post_new(client, coalition, county_name="Clakamas", once="e" * 22)
+    assert "No hay ningún condado con ese nombre en Oregon." in text_of(response)
