@@ -82,7 +82,7 @@ def as_role(db, make_user, login, client, coalition):
 @pytest.fixture
 def make_coalition(db):
     def make(creator, name):
-        made = services.create_coalition(creator, name, "", "Portland")
+        made = coalitions.create_coalition(creator, name, "", "Portland")
         db.session.commit()
         return made
 
