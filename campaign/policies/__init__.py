@@ -4,3 +4,9 @@ campaigns that target them."""
 
 def register(app) -> None:
     """What the feature adds to lower features, called once by create_app()."""
+    from campaign.policies import targets, won
+
+    won.register_sources()
+    # Letters, petitions and days of action show their targets without importing this feature:
+    # their pages include policies/_campaign_targets.html when this global is defined.
+    app.jinja_env.globals["campaign_targets"] = targets.block_for
