@@ -33,7 +33,10 @@ class TargetForm(AppForm):
     state = SelectField(_l("State"), validators=[DataRequired(_l("Choose the state."))])
     name = StringField(
         _l("County or city"),
-        description=_l("For a county, its name (Los Angeles); for a city, the city’s name (Oakland)."),
+        description=_l(
+            "For a county, its name (Los Angeles); for a city, the city’s name (Oakland). "
+            "Empty for the state."
+        ),
         filters=[strip_whitespace],
         validators=[Length(max=NAME_MAX), plain_text],
     )
