@@ -47,7 +47,7 @@ class TargetForm(AppForm):
         validators=[Length(max=NAME_MAX), plain_text],
     )
     # Shown only when the county's name means several in the state: which one.
-    county_fips = SelectField(_l("Which county?"), validators=[Optional()], validate_choice=False)
+    county_fips = SelectField(_l("Which county?"))
     officials = StringField(
         _l("Officials addressed"),
         description=_l("For example: the sheriff, the county board."),
@@ -67,8 +67,19 @@ class TargetForm(AppForm):
         self.measure_id.choices = [SelectChoice("", _l("None"))] + [
             SelectChoice(measure.id, measure.title) for measure in measures
         ]
-        self.county_fips.choices = []
+        named = self._named()
+        several = named if len(named) > 1 else ()
+        self.county_fips.choices = [SelectChoice(county.fips, _county_name(county)) for county in several]
         self.fips = None  # the state's or county's, once validated
+
+    def _county_field(self):
+        return self.name if self.level.data == JurisdictionKind.COUNTY else self.county
+
+    def _named(self) -> tuple[places.County, ...]:
+        """The counties the typed county name can mean in the chosen state."""
+        if self.level.data not in (JurisdictionKind.COUNTY, JurisdictionKind.CITY):
+            return ()
+        return places.counties_named(self._county_field().data or "", self.state.data or "")
 
     def validate_name(self, field):
         if self.level.data != JurisdictionKind.STATE and not field.data:
@@ -84,17 +95,14 @@ class TargetForm(AppForm):
         if self.level.data == JurisdictionKind.STATE:
             self.fips = places.state_fips(self.state.data)
             return True
-        county_field = self.name if self.level.data == JurisdictionKind.COUNTY else self.county
-        return self._pick_county(county_field)
-
-    def _pick_county(self, county_field) -> bool:
-        found = places.counties_named(county_field.data, self.state.data)
+        found = self._named()
         if not found:
-            county_field.errors.append(_l("No county of that name in this state. Check the spelling."))
+            self._county_field().errors.append(
+                _l("No county of that name in this state. Check the spelling.")
+            )
             return False
         chosen = [county for county in found if county.fips == self.county_fips.data]
         if len(found) > 1 and not chosen:
-            self.county_fips.choices = [SelectChoice(county.fips, _county_name(county)) for county in found]
             self.county_fips.errors.append(_l("That name means several counties here: choose one."))
             return False
         self.fips = (chosen or found)[0].fips

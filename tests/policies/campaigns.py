@@ -72,10 +72,8 @@ def county(name: str, state: str):
 
 
 def measure(coalition_id: int, jurisdiction, public: bool = True):
-    made = services.create_measure(
-        coalition_id, jurisdiction, None,
-        {"title": "Ordinance 101", "stage": MeasureStage.VOTE, "introduced_on": date(2030, 1, 5), "public": public},
-    )  # fmt: skip
+    fields = {"title": "Ordinance 101", "stage": MeasureStage.VOTE, "introduced_on": date(2030, 1, 5)}
+    made = services.create_measure(coalition_id, jurisdiction, None, fields | {"public": public})
     db.session.commit()
     return made
 
