@@ -38,7 +38,7 @@ def _page(kind: str, campaign, form: TargetForm, status: int = 200):
         campaign_url=url_for(endpoint, slug=g.coalition.slug, **{argument: campaign.id}),
         aimed=aimed,
         label=services.label,
-        linked={target.measure_id: db.session.get(Measure, target.measure_id) for target in aimed},
+        linked=targets.measures_linked(aimed),
         passed_on=targets.passed_on,
         form=form,
         action_form=EmptyForm(),

@@ -113,6 +113,11 @@ def measures_of(coalition_id: int) -> list[Measure]:
     ).all()
 
 
+def measures_linked(aimed: list[CampaignTarget]) -> dict[int, Measure]:
+    ids = {target.measure_id for target in aimed if target.measure_id}
+    return {measure.id: measure for measure in db.session.scalars(select(Measure).where(Measure.id.in_(ids)))}
+
+
 # -- wins ----------------------------------------------------------------------------------
 
 
