@@ -14,6 +14,7 @@ from campaign.actions.models import DAY_FIELDS, EventKind, EventState
 from campaign.coalitions.models import Coalition, Membership, MembershipStatus
 from campaign.coalitions.services import create_coalition
 from campaign.core.outbox import utcnow
+from campaign.demo import policies as demo_policies
 from campaign.demo.data import COALITIONS, DEMO_ORGANIZER, ORGANIZATIONS, SUPPORTERS
 from campaign.extensions import db
 from campaign.letters import services as letters
@@ -38,6 +39,7 @@ def load_command():
     organizations = {key: _organization(profile) for key, profile in ORGANIZATIONS.items()}
     for spec in COALITIONS:
         _coalition(organizer, spec, organizations)
+    demo_policies.load(organizer.id, utcnow())
     db.session.commit()
     url = current_app.config["PUBLIC_URL"]
     click.echo(f"\n  Campaign desk is at {url}")

@@ -4,6 +4,11 @@ campaigns that target them."""
 
 def register(app) -> None:
     """What the feature adds to lower features, called once by create_app()."""
-    from campaign.policies import hearing_audience  # the models load with the app, not the package
+    # Imported here, not at the top: the package is imported before the app loads its models.
+    from campaign.policies import hearing_audience, targets, won
 
     hearing_audience.register()
+    won.register_sources()
+    # Letters, petitions and days of action show their targets without importing this feature:
+    # their pages include policies/_campaign_targets.html when this global is defined.
+    app.jinja_env.globals["campaign_targets"] = targets.block_for

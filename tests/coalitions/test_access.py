@@ -111,6 +111,7 @@ WRITE_ROUTES_WITH_FORMS = {
     "policies.edit_measure",
     "policies.new_entry",
     "policies.edit_entry",
+    "policies.targets",
 }
 
 
@@ -169,6 +170,7 @@ def coalition_a(db, make_user, make_coalition, add_teammate, invite_org):
         "petition_id": petition.id,
         "batch_id": batch.id,
         "day_id": day.id,
+        "campaign_id": day.id,  # the policies target pages' campaign: the walk builds them for "action"
         "event_id": event.id,
         "tag_id": tag.id,
         "webhook_id": hook.id,

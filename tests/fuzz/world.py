@@ -39,6 +39,8 @@ from campaign.petitions import signing as petition_signing
 from campaign.petitions.clusters import MIN_CLUSTER
 from campaign.policies import measures as policy_measures
 from campaign.policies import services as policies
+from campaign.policies import targets as policy_targets
+from campaign.policies.models import MeasureStage
 from campaign.supporters import imports as supporter_imports
 from campaign.supporters import services as supporters
 from campaign.supporters import tasks as supporter_tasks
@@ -138,6 +140,11 @@ def build() -> World:
         petition_signing.sign(petition, SIGNER | {"email": f"fake{n}@struck.example"}, "en", None, None)
     strike = petition_clusters.invalidate(petition, "domain", "struck.example", founder.id, utcnow())
     paper_batch = petition_paper.add_batch(petition, None, 12, [], founder.id)
+    # The petition aims at Philadelphia and the ordinance it won: its "tell signers" button shows.
+    philadelphia = policies.jurisdiction_for_fips("42101")
+    ordinance = policies.create_measure(coalition.id, philadelphia, founder.id, {"title": "Ordinance 101"})
+    policies.set_stage(ordinance, MeasureStage.PASSED, date(2030, 1, 1), "", founder.id)
+    target = policy_targets.aim(petition, "petition", philadelphia, "the mayor", ordinance.id, founder.id)
     day = actions.create_day(coalition.id, founder.id, DAY)
     actions.publish(day)
     draft_day = actions.create_day(coalition.id, founder.id, DAY | {"title": "Not yet published"})
@@ -182,6 +189,9 @@ def build() -> World:
             "alert_id": [alert.id],
             "letter_id": [letter.id, delivered.id],
             "petition_id": [petition.id],
+            "campaign_id": [petition.id, letter.id, day.id],
+            "target_id": [target.id],
+            "measure_id": [measure.id, ordinance.id],
             "batch_id": [paper_batch.id],
             "strike_id": [strike.id],
             "day_id": [day.id, draft_day.id],
@@ -193,7 +203,6 @@ def build() -> World:
             "key_id": [api_key.id],
             "webhook_id": [hook.id],
             "delivery_id": [hook_delivery.id],
-            "measure_id": [measure.id],
             "entry_id": [policy_entry.id],
         },
         by_prefix={
