@@ -356,7 +356,12 @@ def _jurisdiction(key: str) -> Jurisdiction:
 
 def apply(found: PolicyImport, account_id: int | None, publish: bool) -> bool:
     """Record the ready rows as entries, private unless `publish`; False if the import was
-    applied already (a second click), so that one file adds its entries once."""
+    applied already (a second click), so that one file adds its entries once, or if its file is
+    gone (the page then says so)."""
+    try:
+        result = preview(found)
+    except UnreadableFile:
+        return False
     claimed = db.session.execute(
         update(PolicyImport)
         .where(PolicyImport.id == found.id, PolicyImport.applied_at.is_(None))
@@ -366,7 +371,6 @@ def apply(found: PolicyImport, account_id: int | None, publish: bool) -> bool:
     if claimed.rowcount != 1:
         return False
     db.session.refresh(found)
-    result = preview(found)
     for row in result.rows:
         if row.outcome == READY:
             fields = row.fields | {"public": publish}

@@ -280,3 +280,16 @@ def test_another_coalition_and_a_viewer_cannot_see_or_apply_it(
     assert client.get(f"/coalitions/{coalition.slug}/policies/import").status_code == 403
     assert db.session.scalar(select(func.count(PolicyEntry.id))) == 0
     assert db.session.get(PolicyImport, found.id).applied_at is None
+
+
+def test_a_file_swept_away_is_said_and_nothing_is_applied(client, db, coalition, import_folder):
+    from campaign.supporters import import_files
+
+    upload(client, coalition, b"County,State,Policy\nAlameda,CA,Refuses\n")
+    found = imported(db)
+    import_files.delete(found.stored_name)
+    url = f"/coalitions/{coalition.slug}/policies/import/{found.id}"
+    assert "This file is no longer kept" in client.get(url).get_data(as_text=True)
+    assert post(client, coalition, found, ["jurisdiction", "state", "policy"], apply="y").status_code == 302
+    assert db.session.get(PolicyImport, found.id).applied_at is None
+    assert db.session.scalar(select(func.count(PolicyEntry.id))) == 0
