@@ -42,11 +42,15 @@ def policy_import(policy_import_id: int):
     form = PolicyImportForm(headers=found.headers, mapping=() if request.method == "POST" else found.mapping)
     if form.validate_on_submit():
         imports.remember(found, form.columns.data, form.picks(request.form))
-        applied = form.apply.data and imports.apply(found, current_user.id, form.publish.data)
+        try:
+            applied = form.apply.data and imports.apply(found, current_user.id, form.publish.data)
+        except imports.NothingReady:
+            applied, form.form_errors = False, [imports.NOTHING_READY]
         db.session.commit()
         if applied:
             imports.discard_file(found)
-        return redirect(_import_url(found))
+        if not form.form_errors:
+            return redirect(_import_url(found))
     try:
         preview = imports.preview(found)
     except imports.UnreadableFile:

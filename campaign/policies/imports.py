@@ -48,6 +48,13 @@ COUNTY_OF = re.compile(r"^(county of|condado de)\s+", re.IGNORECASE)
 STATE_AT_END = re.compile(r",\s*([A-Za-z]{2})$")
 
 
+NOTHING_READY = _l("No row is ready to import: correct the file, or choose the places asked about.")
+
+
+class NothingReady(ValueError):
+    """No row would become an entry: applying would only use the file up."""
+
+
 @dataclass
 class Row:
     """One row of the file as the preview shows it and the apply reads it."""
@@ -362,6 +369,8 @@ def apply(found: PolicyImport, account_id: int | None, publish: bool) -> bool:
         result = preview(found)
     except UnreadableFile:
         return False
+    if not result.counts[READY]:
+        raise NothingReady()
     claimed = db.session.execute(
         update(PolicyImport)
         .where(PolicyImport.id == found.id, PolicyImport.applied_at.is_(None))

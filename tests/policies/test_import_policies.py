@@ -293,3 +293,12 @@ def test_a_file_swept_away_is_said_and_nothing_is_applied(client, db, coalition,
     assert post(client, coalition, found, ["jurisdiction", "state", "policy"], apply="y").status_code == 302
     assert db.session.get(PolicyImport, found.id).applied_at is None
     assert db.session.scalar(select(func.count(PolicyEntry.id))) == 0
+
+
+def test_a_file_with_no_ready_row_is_not_used_up(client, db, coalition, import_folder):
+    upload(client, coalition, b"County,State,Policy\nAlameda,CA,Maybe\n")
+    found = imported(db)
+    response = post(client, coalition, found, ["jurisdiction", "state", "policy"], apply="y")
+    assert response.status_code == 200
+    assert "No row is ready to import" in response.get_data(as_text=True)
+    assert db.session.get(PolicyImport, found.id).applied_at is None
