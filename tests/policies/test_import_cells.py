@@ -24,6 +24,12 @@ from campaign.policies.models import DetainerCondition
         ("Secure Communities suspended", "", ("secure_communities", "suspended", 0)),
         ("TRUST Act", "", ("state_law", "limits", 0)),
         ("Resolution opposing S-Comm", "", ("resolution", "opposes", 0)),
+        ("Honors only with a judicial warrant", "", ("detainers", "conditions", 1)),
+        ("Honors all detainers", "", ("detainers", "honors_all", 0)),
+        # The examples the Spanish error message gives.
+        ("Rechaza las solicitudes de retención", "", ("detainers", "refuses", 0)),
+        ("Las acepta solo con orden judicial", "", ("detainers", "conditions", 1)),
+        ("Acepta todas las solicitudes de retención", "", ("detainers", "honors_all", 0)),
         ("Maybe", "", None),
         ("", "", None),
     ],
