@@ -13,6 +13,7 @@ from functools import cache
 import us
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from sqlalchemy import select, update
 from werkzeug.datastructures import FileStorage
 
@@ -329,7 +330,13 @@ def _read_policy(row: Row) -> None:
         row.problems.append(_("The source must be a web address starting with http:// or https://."))
     notes = row.cells.get("notes", "")
     if len(notes) > SUMMARY_MAX:
-        row.problems.append(_("The notes are longer than %(num)d characters: shorten them.", num=SUMMARY_MAX))
+        row.problems.append(
+            ngettext(
+                "The notes are longer than %(num)d character: shorten them.",
+                "The notes are longer than %(num)d characters: shorten them.",
+                SUMMARY_MAX,
+            )
+        )
     if policy:
         kind, status, flags = policy
         row.fields = {
