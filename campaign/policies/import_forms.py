@@ -59,9 +59,10 @@ class PolicyImportForm(AppForm):
             raise ValidationError(_l("Choose the column that holds the policy."))
 
     def picks(self, formdata) -> dict[str, str]:
-        """Row number -> the place chosen for it; the preview checks each is one it offered."""
+        """Row number -> the place chosen for it, "" for none; the preview checks each is one
+        it offered."""
         found = {}
         for name, value in formdata.items():
-            if (match := PICK.fullmatch(name)) and value and len(value) <= PICK_MAX:
+            if (match := PICK.fullmatch(name)) and len(value) <= PICK_MAX:  # "" undoes a choice
                 found[str(int(match.group(1)))] = value
         return found

@@ -2,15 +2,12 @@
 preview every row's outcome, then apply the good rows once."""
 
 import csv
-import difflib
 import io
 import re
 import secrets
 from collections import Counter
 from dataclasses import dataclass, field
-from functools import cache
 
-import us
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
@@ -19,15 +16,12 @@ from werkzeug.datastructures import FileStorage
 
 from campaign.core import sealed_files
 from campaign.core.outbox import utcnow
-from campaign.core.places import all_places
 from campaign.core.text import one_line
 from campaign.extensions import db
-from campaign.policies import import_cells, places, services
+from campaign.policies import import_cells, import_places, services
 from campaign.policies.models import (
     NAME_MAX,
     SUMMARY_MAX,
-    Jurisdiction,
-    JurisdictionKind,
     PolicyEntry,
     PolicyImport,
 )
@@ -70,7 +64,7 @@ class Row:
 
     @property
     def label(self) -> str:
-        return _label(self.place) if self.place else ""
+        return import_places.label(self.place) if self.place else ""
 
 
 @dataclass
@@ -156,7 +150,7 @@ def _records(found: PolicyImport) -> list:
 def remember(found: PolicyImport, mapping: list[str], picks: dict[str, str]) -> None:
     """Keep the organizer's mapping and choices, so that checking again loses none of them."""
     found.mapping = (list(mapping) + [""] * len(found.headers))[: len(found.headers)]
-    found.picks = {**found.picks, **picks}
+    found.picks = {row: key for row, key in (found.picks | picks).items() if key}
     db.session.flush()
 
 
@@ -176,7 +170,12 @@ def preview(found: PolicyImport) -> Preview:
             if row.candidates and row.place not in dict(row.candidates):
                 row.outcome, row.place = AMBIGUOUS, ""
         if row.outcome == READY:
-            key = (_identity(row.place), row.fields["kind"], row.fields["status"], row.fields["effective_on"])
+            key = (
+                import_places.identity(row.place),
+                row.fields["kind"],
+                row.fields["status"],
+                row.fields["effective_on"],
+            )
             if key in seen or key in recorded:
                 row.outcome = DUPLICATE
             seen.add(key)
@@ -201,7 +200,7 @@ def _match_place(row: Row, column_level: str) -> None:
     state_text = row.cells.get("state", "")
     if not state_text and (found := STATE_AT_END.search(name)):
         state_text, name = found.group(1), name[: found.start()]
-    state = _state(state_text)
+    state = import_places.state_code(state_text)
     if state is None:
         row.problems.append(
             _("Unknown state “%(state)s”: write its postal code (CA) or its name.", state=state_text[:60])
@@ -214,93 +213,13 @@ def _match_place(row: Row, column_level: str) -> None:
         name, level = CITY_OF.sub("", name), level or "city"
     elif COUNTY_OF.match(name):
         name, level = COUNTY_OF.sub("", name), level or "county"
-    keys = _places(name.strip()[:NAME_MAX], state, level)
+    keys = import_places.keys_named(name.strip()[:NAME_MAX], state, level)
     if len(keys) == 1:
         row.place = keys[0]
     elif keys:
-        row.candidates = [(key, _label(key)) for key in keys]
+        row.candidates = [(key, import_places.label(key)) for key in keys]
     else:
-        row.problems.append(_unknown_place(name[:NAME_MAX], state))
-
-
-def _state(text: str) -> str | None:
-    """The postal code of a state or DC typed as "CA", "California" or "06"."""
-    found = us.states.lookup(text.strip()) if 0 < len(text.strip()) <= 30 else None
-    return found.abbr if found and found.abbr in places.states() else None
-
-
-def _places(name: str, state: str, level: str) -> list[str]:
-    """The keys of every place the name can mean: "state:06", "county:06001",
-    "city:06001:Oakland" (a city by its county). Without a type, a county's name means the
-    county: detainer lists are lists of jails, which counties run, and the ZIP data gives many
-    a county's seat or town its county's name."""
-    if level == "state" or not name or places.fold(name) == places.fold(places.states()[state]):
-        return [f"state:{places.state_fips(state)}"]
-    if level == "city":  # Virginia's independent cities, Baltimore, St. Louis; else by ZIP code
-        counties = [county for county in places.counties_named(f"{name} city", state) if county.is_city]
-        return [f"county:{county.fips}" for county in counties] or _city_keys(name, state)
-    counties = places.counties_named(name, state)
-    suffix = places.SUFFIXES.search(places.fold(name))  # "Alameda County"; "Kansas City" is a city
-    if counties or level == "county" or (suffix and suffix.group(1) != "city"):
-        return [f"county:{county.fips}" for county in counties]
-    return _city_keys(name, state)
-
-
-def _city_keys(name: str, state: str) -> list[str]:
-    """A city in each county its ZIP codes lie in; where a county is the city (San Francisco,
-    whose airport's ZIP code lies in San Mateo County), that county alone."""
-    counties = [places.counties()[fips] for fips in _counties_of_city(name, state)]
-    one_government = [county for county in counties if county.is_city or county.fips in places.CONSOLIDATED]
-    if one_government:
-        return [f"county:{county.fips}" for county in one_government]
-    return [f"city:{county.fips}:{' '.join(name.split())}" for county in counties]
-
-
-@cache
-def _cities() -> dict[tuple[str, str], tuple[str, ...]]:
-    """(state, folded city name) -> the counties its ZIP codes lie in, built once: asking
-    `places.zips_in_city` row by row reads all 42,000 ZIP codes for each city named."""
-    found: dict[tuple[str, str], set[str]] = {}
-    for code, place in all_places().items():
-        county = places.county_of_zip(code)
-        if county:
-            found.setdefault((place.state, places.fold(place.city)), set()).add(county)
-    return {key: tuple(sorted(counties)) for key, counties in found.items()}
-
-
-def _counties_of_city(name: str, state: str) -> tuple[str, ...]:
-    return _cities().get((state, places.fold(name)), ())
-
-
-def _unknown_place(name: str, state: str) -> str:
-    named = {
-        places.fold(county.name): county for county in places.counties().values() if county.state == state
-    }
-    close = difflib.get_close_matches(places.fold(name), named, n=3, cutoff=0.75)
-    if close:
-        return _(
-            "No county or city named “%(name)s” in %(state)s. Did you mean %(close)s?",
-            name=name,
-            state=state,
-            close=_(" or ").join(_label(f"county:{named[folded].fips}") for folded in close),
-        )
-    return _("No county or city named “%(name)s” in %(state)s: check the spelling.", name=name, state=state)
-
-
-def _label(key: str) -> str:
-    """How the preview names a place's key, in the reader's language."""
-    kind, fips, *city_name = key.split(":", 2)
-    if kind == "state":
-        code = us.states.lookup(fips)
-        return places.states().get(code.abbr, fips) if code else fips
-    county = places.counties().get(fips)
-    if county is None:
-        return key
-    county_row = Jurisdiction(kind=JurisdictionKind.COUNTY, fips=fips, name=county.name, state=county.state)
-    if kind == "county":
-        return services.label(county_row)
-    city_row = Jurisdiction(kind=JurisdictionKind.CITY, name=city_name[0], state=county.state)
-    return _("%(city)s (in %(county)s)", city=services.label(city_row), county=services.label(county_row))
+        row.problems.append(import_places.unknown_place(name[:NAME_MAX], state))
 
 
 def _read_policy(row: Row) -> None:
@@ -348,24 +267,9 @@ def _read_policy(row: Row) -> None:
 def _recorded(coalition_id: int) -> set[tuple]:
     """The coalition's entries as (place key, kind, status, date), to tell rows already recorded."""
     entries = db.session.scalars(select(PolicyEntry).where(PolicyEntry.coalition_id == coalition_id))
-    return {(_key(entry.jurisdiction), entry.kind, entry.status, entry.dated) for entry in entries}
-
-
-def _key(jurisdiction: Jurisdiction) -> str:
-    if jurisdiction.kind == JurisdictionKind.CITY:
-        return f"city:{jurisdiction.county_fips}:{jurisdiction.folded_name}"
-    return f"{jurisdiction.kind}:{jurisdiction.fips}"
-
-
-def _identity(key: str) -> str:
-    """A place's key as _key writes it: a city by its folded name, as services.city finds it."""
-    kind, fips, *city_name = key.split(":", 2)
-    return f"city:{fips}:{places.fold(city_name[0])}" if kind == "city" else key
-
-
-def _jurisdiction(key: str) -> Jurisdiction:
-    kind, fips, *city_name = key.split(":", 2)
-    return services.city(city_name[0], fips) if kind == "city" else services.jurisdiction_for_fips(fips)
+    return {
+        (import_places.key_of(entry.jurisdiction), entry.kind, entry.status, entry.dated) for entry in entries
+    }
 
 
 def apply(found: PolicyImport, account_id: int | None, publish: bool) -> bool:
@@ -390,7 +294,9 @@ def apply(found: PolicyImport, account_id: int | None, publish: bool) -> bool:
     for row in result.rows:
         if row.outcome == READY:
             fields = row.fields | {"public": publish}
-            services.record_entry(found.coalition_id, _jurisdiction(row.place), account_id, fields)
+            services.record_entry(
+                found.coalition_id, import_places.jurisdiction(row.place), account_id, fields
+            )
     counts = result.counts
     found.added, found.skipped = counts[READY], counts[DUPLICATE]
     found.rejected = counts[ERROR] + counts[AMBIGUOUS]

@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from campaign.policies import import_cells, imports
+from campaign.policies import import_cells, import_places
 from campaign.policies.models import DetainerCondition
 
 
@@ -78,11 +78,11 @@ def test_headers_in_english_and_spanish():
 
 def test_places_a_name_can_mean(app):
     with app.app_context():
-        assert imports._places("Oakland", "CA", "") == ["city:06001:Oakland"]
-        assert imports._places("Richmond", "VA", "") == ["county:51159", "county:51760"]
-        assert imports._places("Richmond", "VA", "city") == ["county:51760"]
-        assert imports._places("Baltimore", "MD", "") == ["county:24005", "county:24510"]
-        assert imports._places("San Francisco", "CA", "city") == ["county:06075"]
-        assert imports._places("California", "CA", "") == ["state:06"]
-        assert len(imports._places("Kansas City", "MO", "")) > 1  # in several counties: asked
-        assert imports._places("Nowhere", "CA", "") == []
+        assert import_places.keys_named("Oakland", "CA", "") == ["city:06001:Oakland"]
+        assert import_places.keys_named("Richmond", "VA", "") == ["county:51159", "county:51760"]
+        assert import_places.keys_named("Richmond", "VA", "city") == ["county:51760"]
+        assert import_places.keys_named("Baltimore", "MD", "") == ["county:24005", "county:24510"]
+        assert import_places.keys_named("San Francisco", "CA", "city") == ["county:06075"]
+        assert import_places.keys_named("California", "CA", "") == ["state:06"]
+        assert len(import_places.keys_named("Kansas City", "MO", "")) > 1  # in several counties: asked
+        assert import_places.keys_named("Nowhere", "CA", "") == []

@@ -302,3 +302,18 @@ def test_a_file_with_no_ready_row_is_not_used_up(client, db, coalition, import_f
     assert response.status_code == 200
     assert "No row is ready to import" in response.get_data(as_text=True)
     assert db.session.get(PolicyImport, found.id).applied_at is None
+
+
+def test_a_place_chosen_can_be_unchosen_and_a_forged_one_is_not_taken(client, db, coalition, import_folder):
+    upload(client, coalition, b"Jurisdiction,State,Policy\nRichmond,VA,Refuses\n")
+    found = imported(db)
+    url = f"/coalitions/{coalition.slug}/policies/import/{found.id}"
+    columns = ["jurisdiction", "state", "policy"]
+    post(client, coalition, found, columns, check="y", **{"pick-2": "county:51760"})
+    assert "<strong>1</strong> ready" in client.get(url).get_data(as_text=True)
+    post(client, coalition, found, columns, check="y", **{"pick-2": ""})
+    assert "<strong>1</strong> to choose a place for" in client.get(url).get_data(as_text=True)
+    post(client, coalition, found, columns, check="y", **{"pick-2": "county:06001"})  # not offered
+    assert "<strong>1</strong> to choose a place for" in client.get(url).get_data(as_text=True)
+    assert post(client, coalition, found, columns, apply="y").status_code == 200  # nothing ready
+    assert db.session.scalar(select(func.count(PolicyEntry.id))) == 0
