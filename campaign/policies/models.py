@@ -264,3 +264,27 @@ class TrackerSettings(db.Model):
     )
     shared: Mapped[bool] = mapped_column(Boolean, default=False)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+
+
+class PolicyImport(db.Model):
+    """A CSV of policies an organizer uploaded: its sealed file (kept as supporter imports keep
+    theirs, supporters/import_files.py), how its columns are read and which place each
+    ambiguous row means, and once applied, what it added. Applied once: `applied_at` is set by a
+    conditional update."""
+
+    __tablename__ = "policy_import"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    coalition_id: Mapped[int] = mapped_column(ForeignKey("coalition.id", ondelete="CASCADE"), index=True)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    file_name: Mapped[str] = mapped_column(String(120))
+    stored_name: Mapped[str] = mapped_column(String(80))
+    encoding: Mapped[str] = mapped_column(String(20))
+    headers: Mapped[list] = mapped_column(JSON, default=list)
+    mapping: Mapped[list] = mapped_column(JSON, default=list)  # the field each column holds, or ""
+    picks: Mapped[dict] = mapped_column(JSON, default=dict)  # row number -> the place chosen
+    applied_at: Mapped[datetime | None] = mapped_column(DateTime)
+    added: Mapped[int] = mapped_column(Integer, default=0)
+    skipped: Mapped[int] = mapped_column(Integer, default=0)
+    rejected: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

@@ -25,6 +25,7 @@ from campaign.petitions import paper
 from campaign.petitions import services as petitions
 from campaign.policies import measures as policy_measures
 from campaign.policies import services as policies
+from campaign.policies.models import PolicyImport
 from campaign.supporters import services as supporters
 from campaign.supporters.models import ImportState, SupporterImport
 from campaign.tags import services as tags
@@ -112,6 +113,8 @@ WRITE_ROUTES_WITH_FORMS = {
     "policies.new_entry",
     "policies.edit_entry",
     "policies.targets",
+    "policies.new_import",
+    "policies.policy_import",
 }
 
 
@@ -147,6 +150,16 @@ def coalition_a(db, make_user, make_coalition, add_teammate, invite_org):
         mapping=["email"],
     )
     db.session.add(finished_import)
+    applied_policies = PolicyImport(
+        coalition_id=coalition.id,
+        file_name="ilrc.csv",
+        stored_name="gone.csv",
+        encoding="utf-8-sig",
+        headers=["County"],
+        mapping=["jurisdiction"],
+        applied_at=datetime(2030, 1, 1),
+    )
+    db.session.add(applied_policies)
     hook, _ = webhooks.create_endpoint(
         coalition.id,
         founder.id,
@@ -162,6 +175,7 @@ def coalition_a(db, make_user, make_coalition, add_teammate, invite_org):
     db.session.commit()
     ids = {
         "import_id": finished_import.id,
+        "policy_import_id": applied_policies.id,
         "membership_id": membership.id,
         "organization_id": membership.organization_id,
         "teammate_id": teammate.id,

@@ -37,6 +37,7 @@ from campaign.petitions import paper as petition_paper
 from campaign.petitions import services as petitions
 from campaign.petitions import signing as petition_signing
 from campaign.petitions.clusters import MIN_CLUSTER
+from campaign.policies import imports as policy_imports
 from campaign.policies import measures as policy_measures
 from campaign.policies import services as policies
 from campaign.policies import targets as policy_targets
@@ -178,6 +179,17 @@ def build() -> World:
     policy_entry = policies.record_entry(
         coalition.id, policies.jurisdiction_for_fips("41005"), founder.id, POLICY_ENTRY
     )
+    # Lists of policies uploaded and waiting to be applied: one whose rows no mapping makes
+    # ready (so every post is checked, none applies it), with a row that asks which place; one
+    # that a valid post applies.
+    never_ready = b"County,State,Policy,Date\nAlameda,CA,Maybe,13/45/2014\nRichmond,VA,Maybe,2014\n"
+    ready = b"County,State,Policy,Date\nAlameda,CA,Refuses,2014\n"
+    policy_imports_waiting = [
+        policy_imports.store_upload(
+            coalition.id, founder.id, FileStorage(io.BytesIO(data), filename="fuzz.csv")
+        )
+        for data in (never_ready, ready)
+    ]
     db.session.commit()
     dispatch_committed()
     return World(
@@ -199,6 +211,7 @@ def build() -> World:
             "rsvp_id": [attendance.rsvp_id, walk_in.id],
             "signature_id": [waiting.id],
             "import_id": [supporter_import.id],
+            "policy_import_id": [waiting.id for waiting in policy_imports_waiting],
             "tag_id": [tag.id],
             "key_id": [api_key.id],
             "webhook_id": [hook.id],
