@@ -223,8 +223,8 @@ class Filters:
 
 
 def status_choices() -> list[tuple[str, str]]:
-    choices = [(f"{kind}:{status}", str(label)) for (kind, status), label in STATUS_LABELS.items()]
-    return [*choices, (DIFFER, str(DIFFER_LABEL))]
+    choices = [(f"{kind}:{status}", label) for (kind, status), label in STATUS_LABELS.items()]
+    return [*choices, (DIFFER, DIFFER_LABEL)]
 
 
 def read_filters(args) -> Filters:
@@ -233,7 +233,7 @@ def read_filters(args) -> Filters:
     filters = Filters()
     choices = {
         "state": set(places.states()),
-        "status": {value for value, _ in status_choices()},
+        "status": {value for value, _label in status_choices()},
         "type": {kind.value for kind in JurisdictionKind},
     }
     attributes = {"state": "state", "status": "status", "type": "kind"}
