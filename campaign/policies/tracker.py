@@ -303,16 +303,16 @@ class Bar:
     height: float
 
 
-CHART_WIDTH, CHART_HEIGHT, CHART_BASE = 640, 240, 210
+CHART_WIDTH, CHART_HEIGHT, CHART_BASE = 640, 250, 220
 
 
 def chart_bars(series: list[tuple[int, int]]) -> list[Bar]:
-    """The series as bars in a 640x240 SVG, the tallest reaching the top."""
+    """The series as bars in a 640x250 SVG, the tallest reaching near the top."""
     tallest = max((count for _, count in series), default=0) or 1
     width = CHART_WIDTH / max(len(series), 1)
     bars = []
     for index, (year, count) in enumerate(series):
-        height = (CHART_BASE - 20) * count / tallest
+        height = (CHART_BASE - 30) * count / tallest  # room for the count above the tallest
         bars.append(
             Bar(
                 year,

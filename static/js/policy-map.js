@@ -73,14 +73,16 @@
     if (status) status.hidden = true;
   }
 
-  function json(url) {
-    return fetch(url, { credentials: "same-origin" }).then(function (response) {
+  // The policies are asked for again at each visit (answered 304 while unchanged), so an
+  // organizer who just recorded one sees it; the atlas never changes and comes from the cache.
+  function json(url, cache) {
+    return fetch(url, { credentials: "same-origin", cache: cache }).then(function (response) {
       if (!response.ok) throw new Error(response.status);
       return response.json();
     });
   }
 
-  Promise.all([json(figure.getAttribute("data-atlas")), json(figure.getAttribute("data-map"))])
+  Promise.all([json(figure.getAttribute("data-atlas"), "default"), json(figure.getAttribute("data-map"), "no-cache")])
     .then(function (found) { draw(found[0], found[1]); })
     .catch(function () { if (status) status.textContent = figure.getAttribute("data-failed"); });
 })();
