@@ -69,8 +69,26 @@
     svg.appendChild(counties);
     var borders = topojson.mesh(atlas, atlas.objects.states, function (a, b) { return a !== b; });
     svg.appendChild(element("path", { d: pathData(borders, false), class: "map-borders" }));
-    figure.querySelector("[data-map-canvas]").appendChild(svg);
+    var canvas = figure.querySelector("[data-map-canvas]");
+    canvas.appendChild(svg);
     if (status) status.hidden = true;
+    canvas.parentNode.insertBefore(zoomButton(canvas), canvas);
+  }
+
+  // On a phone the whole country is 360 px wide: twice the size, panned inside its frame,
+  // a county can be seen and tapped.
+  function zoomButton(canvas) {
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "button secondary map-zoom";
+    button.setAttribute("aria-pressed", "false");
+    button.textContent = figure.getAttribute("data-zoom");
+    button.addEventListener("click", function () {
+      var zoomed = canvas.classList.toggle("zoomed");
+      button.setAttribute("aria-pressed", String(zoomed));
+      button.textContent = figure.getAttribute(zoomed ? "data-unzoom" : "data-zoom");
+    });
+    return button;
   }
 
   // The policies are asked for again at each visit (answered 304 while unchanged), so an
