@@ -86,7 +86,7 @@ def conditions_of(flags: int) -> list:
 
 
 def visible(entries: Select) -> list[PolicyEntry]:
-    return db.session.scalars(entries.order_by(PolicyEntry.id)).unique().all()
+    return db.session.scalars(entries.order_by(PolicyEntry.id)).all()
 
 
 def standings(entries: list[PolicyEntry], today: date | None = None) -> list[Standing]:

@@ -3,13 +3,14 @@
 import csv
 import io
 import re
+from types import SimpleNamespace
 
 import pytest
 
 from campaign.api.entry_point import entry_point
 from campaign.api.models import Scope
 from campaign.extensions import db
-from campaign.policies import services
+from campaign.policies import services, targets
 from tests.pages import text_of
 from tests.policies.tracker_world import build, record
 
@@ -193,3 +194,36 @@ def test_the_coalition_page_and_the_api_link_the_tracker(client, world, app):
     with app.test_request_context():
         links = entry_point(Scope.READ_COUNTS)["_links"]
     assert links["campaign_desk:policies"]["href"].endswith("/policies.json")
+
+
+def test_a_jurisdiction_page_lists_the_campaigns_about_it(client, world, monkeypatch):
+    asked = []
+
+    def campaigns_about(jurisdiction_id, coalition_ids):
+        asked.append((jurisdiction_id, coalition_ids))
+        return [
+            SimpleNamespace(
+                title="Stop the holds",
+                url="/petitions/stop",
+                kind="petition",
+                figures="1,204 signatures",
+                won="the ordinance passed",
+            )
+        ]
+
+    monkeypatch.setattr(targets, "campaigns_about", campaigns_about)
+    text = text_of(client.get(f"/c/{world.coalition.slug}/policies/jurisdictions/{world.ids['lehigh']}"))
+    assert (
+        "Petition Stop the holds" in text
+        and "1,204 signatures" in text
+        and "Won: the ordinance passed" in text
+    )
+    assert asked == [(world.ids["lehigh"], [world.coalition.id])]
+    client.get(f"/policies/jurisdictions/{world.ids['lehigh']}")
+    assert sorted(asked[-1][1]) == sorted([world.coalition.id, world.rival.id])  # never the quiet one
+
+
+def test_an_empty_tracker_says_so(client, db, make_user):
+    text = text_of(client.get("/policies"))
+    assert "0 cities and counties limit or refuse ICE detainers" in text
+    assert "No public policy is recorded yet." in text
