@@ -39,7 +39,9 @@ def limiting(page: Page) -> int:
     return int(COUNT.search(page.locator(".tracker-count").inner_text()).group(1))
 
 
-def test_a_new_county_policy_recolours_the_map_and_raises_the_count(phone_page: Page, live_app, tracker_coalition):
+def test_a_new_county_policy_recolours_the_map_and_raises_the_count(
+    phone_page: Page, live_app, tracker_coalition
+):
     page = phone_page
     coalition_id, organizer_id = tracker_coalition
     page.goto("/policies")
