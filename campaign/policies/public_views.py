@@ -46,9 +46,9 @@ def _cached(response: Response) -> Response:
     return response.make_conditional(request)
 
 
-@bp.get("/policies", defaults={"slug": None})
+@bp.get("/policies")
 @bp.get("/c/<slug>/policies")
-def tracker_page(slug: str | None):
+def tracker_page(slug: str | None = None):
     coalition = _coalition(slug)
     entries = tracker.visible(services.public_entries(_id(coalition)))
     found = tracker.standings(entries)
@@ -65,9 +65,9 @@ def tracker_page(slug: str | None):
     )  # fmt: skip
 
 
-@bp.get("/policies/map.json", defaults={"slug": None})
+@bp.get("/policies/map.json")
 @bp.get("/c/<slug>/policies/map.json")
-def map_json(slug: str | None):
+def map_json(slug: str | None = None):
     coalition = _coalition(slug)
     found = tracker.standings(tracker.visible(services.public_entries(_id(coalition))))
     return _cached(
@@ -90,25 +90,25 @@ def _records(coalition: Coalition | None) -> list[dict]:
     return downloads.records(tracker.visible(services.public_entries(_id(coalition))))
 
 
-@bp.get("/policies.csv", defaults={"slug": None})
+@bp.get("/policies.csv")
 @bp.get("/c/<slug>/policies.csv")
-def tracker_csv(slug: str | None):
+def tracker_csv(slug: str | None = None):
     coalition = _coalition(slug)
     text = "".join(downloads.csv_text(_records(coalition)))
     return _download(coalition, "csv", Response(text, mimetype="text/csv"))
 
 
-@bp.get("/policies.json", defaults={"slug": None})
+@bp.get("/policies.json")
 @bp.get("/c/<slug>/policies.json")
-def tracker_json(slug: str | None):
+def tracker_json(slug: str | None = None):
     coalition = _coalition(slug)
     found = downloads.document(_records(coalition), coalition and coalition.slug, date.today())
     return _download(coalition, "json", jsonify(found))
 
 
-@bp.get("/policies/jurisdictions/<int:jurisdiction_id>", defaults={"slug": None})
+@bp.get("/policies/jurisdictions/<int:jurisdiction_id>")
 @bp.get("/c/<slug>/policies/jurisdictions/<int:jurisdiction_id>")
-def jurisdiction(slug: str | None, jurisdiction_id: int):
+def jurisdiction(jurisdiction_id: int, slug: str | None = None):
     coalition = _coalition(slug)
     shown = tracker.jurisdiction_page(
         services.public_entries(_id(coalition)), services.public_measures(_id(coalition)), jurisdiction_id
@@ -123,9 +123,9 @@ def jurisdiction(slug: str | None, jurisdiction_id: int):
     )  # fmt: skip
 
 
-@bp.get("/policies/jurisdictions/<int:jurisdiction_id>/hearings.ics", defaults={"slug": None})
+@bp.get("/policies/jurisdictions/<int:jurisdiction_id>/hearings.ics")
 @bp.get("/c/<slug>/policies/jurisdictions/<int:jurisdiction_id>/hearings.ics")
-def hearings(slug: str | None, jurisdiction_id: int):
+def hearings(jurisdiction_id: int, slug: str | None = None):
     coalition = _coalition(slug)
     shown = tracker.jurisdiction_page(
         services.public_entries(_id(coalition)), services.public_measures(_id(coalition)), jurisdiction_id
