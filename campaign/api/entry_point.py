@@ -15,6 +15,7 @@ LINKS = [
     ("osdi:person_signup_helper", "api.people.signup", "The person signup helper", Scope.WRITE),
     ("osdi:forms", "api.forms.index", "The collection of forms in the system", Scope.READ_COUNTS),
     ("campaign_desk:letters", "api.letters.index", "The collection of sign-on letters", Scope.READ_COUNTS),
+    ("campaign_desk:policies", "policies.tracker_json", "The public policy tracker", Scope.READ_COUNTS),
 ]
 
 
