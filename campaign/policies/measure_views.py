@@ -52,8 +52,9 @@ def measures_list():
 def new_measure():
     form = NewMeasureForm()
     if form.validate_on_submit():
+        place = services.jurisdiction_for(*form.pick())
         measure = measures.add_measure(
-            g.coalition.id, form.jurisdiction(), current_user.id, form.fields_for_save(), form.once.data
+            g.coalition.id, place, current_user.id, form.fields_for_save(), form.once.data
         )
         db.session.commit()
         return _to_measure(measure)
