@@ -17,7 +17,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import URL, DataRequired, InputRequired, Length, Optional, ValidationError
 
 from campaign.core.forms import AppForm, OnceForm, plain_text, strip_whitespace
-from campaign.core.zones import LOCAL_INPUT_FORMAT
+from campaign.core.zones import LOCAL_INPUT_FORMAT, to_local, to_utc
 from campaign.policies import measures
 from campaign.policies.models import (
     BODY_MAX,
@@ -139,11 +139,15 @@ class HearingForm(AppForm):
     @classmethod
     def for_measure(cls, measure: Measure) -> "HearingForm":
         return cls(
-            measure, data={"when": measures.hearing_local(measure), "place": measure.next_hearing_place}
+            measure,
+            data={
+                "when": to_local(measure.next_hearing_at, measure.time_zone),
+                "place": measure.next_hearing_place,
+            },
         )
 
     def validate_when(self, field):
-        if field.data and measures.hearing_utc(self.measure, field.data) <= datetime.now(UTC).replace(
+        if field.data and to_utc(field.data, self.measure.time_zone) <= datetime.now(UTC).replace(
             tzinfo=None
         ):
             raise ValidationError(_l("That time has passed. Enter the date of the next hearing."))
