@@ -1,7 +1,8 @@
 """Who an alert goes to: a source of supporters, optionally narrowed by state or distance.
 
 Features after this one add sources (a petition's opted-in signers, a letter's signatories, a
-day of action's RSVPs) with `register_source()`; the compose form lists whatever is registered.
+day of action's RSVPs) with `register_source()`, from their `register(app)` (create_app calls it);
+the compose form lists whatever is registered.
 
 Narrowing by state keeps a supporter whose ZIP code is in the state, or whom the source itself
 places there (`AudienceSource.in_state`): a letter's signers give a city and state, not a ZIP,
