@@ -14,7 +14,9 @@ from campaign.core.outbox import utcnow
 from campaign.core.text import one_line
 from campaign.core.urls import external_url
 from campaign.extensions import db
-from campaign.notifications.attachments import Attachment, register
+from campaign.notifications.attachments import Attachment
+
+ATTACHMENT = "event_ics"  # what an RSVP's emails name to carry the event's .ics (attachment())
 
 
 def calendar_of(events: list[Event], name: str, language: str, with_private_addresses: bool = False) -> bytes:
@@ -50,7 +52,7 @@ def _entry(event: Event, language: str, with_private_address: bool) -> CalendarE
     return entry
 
 
-def _attachment(event_id: int, language: str = "en") -> Attachment | None:
+def attachment(event_id: int, language: str = "en") -> Attachment | None:
     """The file in an attendee's email, in the language of their RSVP: it goes only to people
     holding a place, so it carries the address even when the address is private. A notice that
     names no language gets English."""
@@ -59,6 +61,3 @@ def _attachment(event_id: int, language: str = "en") -> Attachment | None:
         return None
     data = calendar_of([event], event.title_in(language), language, with_private_addresses=True)
     return Attachment("event.ics", "text/calendar; method=PUBLISH", data)
-
-
-register("event_ics", _attachment)

@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
 from sqlalchemy import select
 
+from campaign.actions import calendar
 from campaign.actions.models import Event, Rsvp, RsvpState
 from campaign.coalitions.organizer_mail import email_organizer, tell_organizers
 from campaign.coalitions.replies import reply_to_header
@@ -87,7 +88,7 @@ def tell_rsvp(rsvp: Rsvp, kind: str, key: str | None = None) -> None:
         "rsvp_url": external_url("actions.manage_rsvp", token=rsvp_token(rsvp)),
     }
     if kind in WITH_CALENDAR and holds_place:
-        context["attachment"] = {"kind": "event_ics", "event_id": event.id, "language": rsvp.language}
+        context["attachment"] = {"kind": calendar.ATTACHMENT, "event_id": event.id, "language": rsvp.language}
     message = notifications.notify(
         event.coalition_id,
         [rsvp.supporter_id],

@@ -4,7 +4,7 @@ came once an event is long over."""
 from celery import shared_task
 from flask import current_app
 
-from campaign.actions import calendar, notices, reminders  # noqa: F401 - the .ics attachment, host emails
+from campaign.actions import notices, reminders  # noqa: F401 - host emails
 from campaign.core.outbox import dispatch_committed, utcnow
 from campaign.extensions import db
 

@@ -39,6 +39,12 @@ def all_places() -> dict[str, Place]:
     }
 
 
+@cache  # every count of a state-wide audience asks again; the answer never changes
+def zips_in_state(state: str) -> tuple[str, ...]:
+    """The state's ZIP codes, in order."""
+    return tuple(code for code, place in all_places().items() if place.state == state)
+
+
 def place_of(zip_code: str) -> Place | None:
     """The place of a ZIP code, or of a ZIP+4 ("30093-1234")."""
     places = all_places()

@@ -9,7 +9,7 @@ from campaign.core.markdown import render_markdown
 from campaign.core.phones import readable
 from campaign.core.plain_text import markdown_to_text
 from campaign.core.textdiff import diff_html, diff_text
-from campaign.core.zones import date_range, local_time, span_in_zone
+from campaign.core.zones import date_range, local_time, moment_in_zone, span_in_zone
 
 
 def register(app: Flask) -> None:
@@ -21,6 +21,7 @@ def register(app: Flask) -> None:
     app.add_template_global(own_errors)
     app.add_template_global(localized)
     app.add_template_global(span_in_zone)
+    app.add_template_global(moment_in_zone)
     app.add_template_filter(readable, "phone")
     app.add_template_filter(date_range)
     app.add_template_filter(diff_html)

@@ -1,7 +1,9 @@
-"""The US time zones organizers plan in, and times stored in UTC shown back in one of them."""
+"""The US time zones organizers plan in, and times stored in UTC shown back in one of them (or
+in any IANA zone a place's ZIP codes give)."""
 
 from datetime import UTC, date, datetime
-from zoneinfo import ZoneInfo
+from functools import cache
+from zoneinfo import ZoneInfo, available_timezones
 
 from babel.dates import format_date, format_datetime, format_interval, format_time, get_timezone_name
 from flask_babel import get_locale
@@ -24,21 +26,40 @@ TIME_ZONE_LABELS = {choice.value: choice.label for choice in TIME_ZONES}
 LOCAL_INPUT_FORMAT = "%Y-%m-%dT%H:%M"  # what <input type="datetime-local"> sends
 
 
+@cache
+def _known_zones() -> frozenset[str]:
+    return frozenset(available_timezones())
+
+
+def zone_info(zone: str | None) -> ZoneInfo:
+    """Any IANA zone, not only the forms' choices (a jurisdiction's ZIP codes give
+    America/Detroit or America/Boise); Eastern for a name IANA does not know."""
+    return ZoneInfo(zone if zone in _known_zones() else DEFAULT_TIME_ZONE)
+
+
+def zone_label(zone: str | None) -> str:
+    """ "Pacific time" for the forms' choices; for any other zone its name in the reader's
+    language ("Eastern Time" for America/Detroit, "hora oriental" in Spanish)."""
+    key = zone_info(zone).key
+    if key in TIME_ZONE_LABELS:
+        return str(TIME_ZONE_LABELS[key])
+    return get_timezone_name(ZoneInfo(key), "long", zone_variant="generic", locale=get_locale())
+
+
 def local_time(item, moment: datetime) -> str:
     """A UTC time of `item` shown in `item.time_zone`, the zone it was planned in (else Eastern)."""
-    zone = item.time_zone if item.time_zone in TIME_ZONE_LABELS else DEFAULT_TIME_ZONE
-    local = format_datetime(moment.replace(tzinfo=UTC), "short", tzinfo=ZoneInfo(zone), locale=get_locale())
-    return f"{local} ({TIME_ZONE_LABELS[zone]})"
+    zone = zone_info(item.time_zone)
+    local = format_datetime(moment.replace(tzinfo=UTC), "short", tzinfo=zone, locale=get_locale())
+    return f"{local} ({zone_label(zone.key)})"
 
 
 def to_utc(local: datetime | None, zone: str) -> datetime | None:
-    """A wall-clock time typed in `zone` (Eastern if it is not one of ours), as the naive UTC time
-    the database keeps; None for a field left empty. Every form refuses a date after 2199
+    """A wall-clock time typed in `zone` (Eastern if IANA knows no such zone), as the naive UTC
+    time the database keeps; None for a field left empty. Every form refuses a date after 2199
     (core/text.py), far from the end of Python's datetime, where this would overflow."""
     if local is None:
         return None
-    zone = zone if zone in TIME_ZONE_LABELS else DEFAULT_TIME_ZONE
-    return local.replace(tzinfo=ZoneInfo(zone)).astimezone(UTC).replace(tzinfo=None)
+    return local.replace(tzinfo=zone_info(zone)).astimezone(UTC).replace(tzinfo=None)
 
 
 def changed_to_the_past(field, zone: str) -> bool:
@@ -53,19 +74,28 @@ def to_local(moment: datetime | None, zone: str) -> datetime | None:
     """The naive wall-clock time in `zone` of a stored UTC time (to fill a form back in)."""
     if moment is None:
         return None
-    return moment.replace(tzinfo=UTC).astimezone(ZoneInfo(zone)).replace(tzinfo=None)
+    return moment.replace(tzinfo=UTC).astimezone(zone_info(zone)).replace(tzinfo=None)
+
+
+def in_zone(moment: datetime | str, zone: str) -> datetime:
+    """A stored UTC time (or its ISO text, as emails' contexts keep it), aware, where `zone` is."""
+    utc = datetime.fromisoformat(moment) if isinstance(moment, str) else moment
+    return utc.replace(tzinfo=UTC).astimezone(zone_info(zone))
+
+
+def moment_in_zone(moment: datetime | str, zone: str) -> str:
+    """ "Tuesday, March 9, 2027, 6:00 PM PST": a UTC time shown in `zone`, in the reader's language."""
+    local = in_zone(moment, zone)
+    locale = get_locale()
+    day, time = format_date(local, "full", locale=locale), format_time(local, "short", locale=locale)
+    return f"{day}, {time} {_zone_name(local, locale)}"
 
 
 def span_in_zone(starts: datetime | str, ends: datetime | str, zone: str) -> str:
     """The span "Saturday, May 29, 2027, 10:00 AM – 12:00 PM EDT": UTC times (or their ISO text, as emails'
     contexts keep them) shown where the event happens, in the reader's language."""
-    tz = ZoneInfo(zone)
-    start, end = (
-        (datetime.fromisoformat(moment) if isinstance(moment, str) else moment)
-        .replace(tzinfo=UTC)
-        .astimezone(tz)
-        for moment in (starts, ends)
-    )
+    tz = zone_info(zone)
+    start, end = in_zone(starts, zone), in_zone(ends, zone)
     locale = get_locale()
     day = format_date(start, "full", locale=locale)
     first = format_time(start, "short", tzinfo=tz, locale=locale)

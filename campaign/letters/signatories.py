@@ -15,7 +15,7 @@ from sqlalchemy.orm import joinedload
 
 from campaign.extensions import db
 from campaign.letters.models import CONFIRMED, Letter, LetterState, Signature, SignatureState, SignerKind
-from campaign.notifications.audience import AudienceSource, register_source
+from campaign.notifications.audience import AudienceSource
 from campaign.organizations.models import SCOPE_LABELS, SECTOR_LABELS, Organization, Scope
 
 LEADS_IN_SUMMARY = 3
@@ -299,9 +299,8 @@ def _signers_in_state(coalition_id: int, letter_id: int | None, state: str) -> S
     )
 
 
-# Alerts can go to a letter's signers (those who also agreed to hear from the coalition).
-register_source(
-    AudienceSource(
-        "letter", _l("Signers of the letter"), _signer_ids, _letter_choices, in_state=_signers_in_state
-    )
+# Alerts can go to a letter's signers (those who also agreed to hear from the coalition);
+# letters.register(app) adds it.
+SIGNERS = AudienceSource(
+    "letter", _l("Signers of the letter"), _signer_ids, _letter_choices, in_state=_signers_in_state
 )

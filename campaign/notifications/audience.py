@@ -1,7 +1,8 @@
 """Who an alert goes to: a source of supporters, optionally narrowed by state or distance.
 
 Features after this one add sources (a petition's opted-in signers, a letter's signatories, a
-day of action's RSVPs) with `register_source()`; the compose form lists whatever is registered.
+day of action's RSVPs) with `register_source()`, from their `register(app)` (create_app calls it);
+the compose form lists whatever is registered.
 
 Narrowing by state keeps a supporter whose ZIP code is in the state, or whom the source itself
 places there (`AudienceSource.in_state`): a letter's signers give a city and state, not a ZIP,
@@ -14,14 +15,13 @@ confirms, and one person may sign two letters from two places. Distance still ne
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cache
 
 import us
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_ngettext
 from sqlalchemy import Select, false, func, or_, select
 
-from campaign.core.places import all_places, miles_between, place_of
+from campaign.core.places import all_places, miles_between, place_of, zips_in_state
 from campaign.extensions import db
 from campaign.notifications import member_contacts
 from campaign.supporters.models import Subscription, Supporter
@@ -84,11 +84,6 @@ def from_option(value: str) -> dict:
     return {"source": key, "source_id": int(source_id)} if source_id else {"source": key}
 
 
-@cache  # every count of a state-wide audience asks again; the answer never changes
-def _zips_in_state(state: str) -> tuple[str, ...]:
-    return tuple(code for code, place in all_places().items() if place.state == state)
-
-
 def _zips_within(center: str, miles: float) -> list[str]:
     origin = place_of(center)
     return [
@@ -121,7 +116,7 @@ def _chosen(coalition_id: int, audience: dict, subscribed_only: bool) -> Select:
         query = query.where(Supporter.subscription == Subscription.SUBSCRIBED)
     state = audience.get("state")
     if state:
-        in_state = Supporter.zip_code.in_(_zips_in_state(state))
+        in_state = Supporter.zip_code.in_(zips_in_state(state))
         if source is not None and source.in_state is not None:
             placed = source.in_state(coalition_id, audience.get("source_id"), state)
             in_state = or_(in_state, Supporter.id.in_(placed))

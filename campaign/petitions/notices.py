@@ -9,7 +9,6 @@ from sqlalchemy import Row, select, update
 from campaign.core.outbox import enqueue
 from campaign.core.urls import external_url
 from campaign.extensions import db
-from campaign.notifications import personal_links
 from campaign.notifications import services as notifications
 from campaign.notifications import tasks as notification_tasks
 from campaign.petitions.models import Petition, PetitionSignature
@@ -30,7 +29,7 @@ def signature_id_for_token(token: str) -> int | None:
     return loads_or_none(CONFIRM_SALT, token)
 
 
-def _confirm_links(supporter_ids: list[int], petition_id: int) -> dict[int, str]:
+def confirm_links(supporter_ids: list[int], petition_id: int) -> dict[int, str]:
     """Each signer's confirm link, for the sender; a signature deleted since has none."""
     rows = db.session.execute(
         select(PetitionSignature.id, PetitionSignature.supporter_id).where(
@@ -41,9 +40,6 @@ def _confirm_links(supporter_ids: list[int], petition_id: int) -> dict[int, str]
     # request context.
     url, token = external_url("petitions.confirm", token=_SLOT), serializer(CONFIRM_SALT).dumps
     return {supporter_id: url.replace(_SLOT, token(id_)) for id_, supporter_id in rows}
-
-
-personal_links.register(CONFIRM_LINK, _confirm_links)
 
 
 def _notify(petition: Petition, supporter_ids: list[int], name: str, key: str, context: dict) -> None:

@@ -15,7 +15,7 @@ from campaign.policies import places, services, upkeep
 from campaign.policies.blueprint import bp
 from campaign.policies.forms import ConfirmForm, EditEntryForm, NewEntryForm, ShareTrackerForm
 from campaign.policies.labels import CONDITION_LABELS, KIND_LABELS, STATUS_LABELS, conditions_of
-from campaign.policies.models import JurisdictionKind, PolicyEntry
+from campaign.policies.models import PolicyEntry
 
 FORM_ENDPOINTS = ("policies.new_entry", "policies.edit_entry")
 
@@ -72,8 +72,9 @@ def share_tracker():
 def new_entry():
     form = NewEntryForm()
     if form.validate_on_submit():
+        place = services.jurisdiction_for(*form.pick())
         entry = services.record_entry(
-            g.coalition.id, _jurisdiction(form), current_user.id, form.entry_fields(), form.once.data
+            g.coalition.id, place, current_user.id, form.entry_fields(), form.once.data
         )
         if form.pdf_data and upkeep.source_file(entry.id) is None:
             upkeep.attach_pdf(
@@ -84,15 +85,6 @@ def new_entry():
         return redirect(url_for("policies.entry", slug=g.coalition.slug, entry_id=entry.id))
     page = render_template("policies/entry_form.html", coalition=g.coalition, form=form, entry=None)
     return page, (400 if form.errors else 200)
-
-
-def _jurisdiction(form: NewEntryForm):
-    kind, state, county_fips, city_name = form.pick()
-    if kind == JurisdictionKind.STATE:
-        return services.jurisdiction_for_fips(places.state_fips(state))
-    if kind == JurisdictionKind.COUNTY:
-        return services.jurisdiction_for_fips(county_fips)
-    return services.city(city_name, county_fips)
 
 
 @bp.route("/coalitions/<slug>/policies/<int:entry_id>/edit", methods=["GET", "POST"])

@@ -1,4 +1,4 @@
-"""The organizers' forms: a policy entry, the jurisdiction it is about, and the tracker's sharing."""
+"""The organizers' forms: a policy entry (its place picked by picker.py) and the tracker's sharing."""
 
 from datetime import date, timedelta
 from urllib.parse import urlsplit
@@ -9,7 +9,6 @@ from wtforms import (
     BooleanField,
     DateField,
     IntegerField,
-    RadioField,
     SelectField,
     StringField,
     SubmitField,
@@ -21,7 +20,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional, Val
 
 from campaign.actions.forms import CheckboxesField
 from campaign.core.forms import AppForm, OnceForm, plain_text, strip_whitespace
-from campaign.policies import places, services, upkeep
+from campaign.policies import upkeep
 from campaign.policies.labels import CONDITION_LABELS, KIND_LABELS, STATUS_LABELS
 from campaign.policies.models import (
     BODY_MAX,
@@ -31,10 +30,9 @@ from campaign.policies.models import (
     SUMMARY_MAX,
     URL_MAX,
     DetainerCondition,
-    Jurisdiction,
-    JurisdictionKind,
     PolicyKind,
 )
+from campaign.policies.picker import JurisdictionPicker
 
 # What the form writes on an entry, as services.ENTRY_FIELDS names them.
 TEXT_FIELDS = ("name", "body", "summary_en", "summary_es", "source_url", "source_title")
@@ -95,79 +93,6 @@ def _status_choices() -> list[SelectChoice]:
         for kind, statuses in STATUSES.items()
         for status in statuses
     ]
-
-
-class JurisdictionPicker:
-    """A state chosen, or a county or city typed with its state. A county name matching none of
-    the state's is answered with close names; one matching several (Richmond, Virginia: the
-    county and the independent city) is asked about with a choice of each; `pick()` says which
-    place a valid form names."""
-
-    level = RadioField(
-        _l("It is about"),
-        choices=[
-            SelectChoice(JurisdictionKind.STATE.value, _l("A state")),
-            SelectChoice(JurisdictionKind.COUNTY.value, _l("A county")),
-            SelectChoice(JurisdictionKind.CITY.value, _l("A city or town")),
-        ],
-        validators=[InputRequired(_l("Choose a state, a county or a city."))],
-    )
-    state = SelectField(_l("State"), validators=[InputRequired(_l("Choose the state."))])
-    county_name = _text(_l("County"), NAME_MAX)
-    city_name = _text(_l("City or town"), NAME_MAX)
-    county_fips = RadioField(_l("Which one?"), choices=[])
-
-    suggestions: list[str] = []
-
-    def set_places(self) -> None:
-        self.state.choices = [SelectChoice("", _l("Choose…"))] + [
-            SelectChoice(code, name)
-            for code, name in sorted(places.states().items(), key=lambda item: item[1])
-        ]
-        self.county_fips.choices = [
-            SelectChoice(county.fips, county_label(county)) for county in self._candidates()
-        ]
-
-    def _candidates(self) -> tuple:
-        if not self.county_name.data or not self.state.data or self.level.data == JurisdictionKind.STATE:
-            return ()
-        found = places.counties_named(self.county_name.data, self.state.data)
-        return found if len(found) > 1 else ()
-
-    def validate_county_name(self, field):
-        if self.level.data not in (JurisdictionKind.COUNTY, JurisdictionKind.CITY) or not self.state.data:
-            return
-        if not field.data:
-            raise ValidationError(_l("Enter the county's name."))
-        found = places.counties_named(field.data, self.state.data)
-        state_name = places.states().get(self.state.data, self.state.data)
-        if not found:
-            self.suggestions = upkeep.close_county_names(field.data, self.state.data)
-            raise ValidationError(_l("No county of that name in %(state)s.", state=state_name))
-        if len(found) > 1 and self.county_fips.data not in {county.fips for county in found}:
-            raise ValidationError(
-                _l("%(state)s has more than one place of that name: choose which below.", state=state_name)
-            )
-
-    def validate_city_name(self, field):
-        if self.level.data == JurisdictionKind.CITY and not field.data:
-            raise ValidationError(_l("Enter the city's name."))
-
-    def pick(self):
-        """(kind, state, county FIPS, city name) of a validated form."""
-        kind = JurisdictionKind(self.level.data)
-        if kind == JurisdictionKind.STATE:
-            return kind, self.state.data, None, None
-        found = places.counties_named(self.county_name.data, self.state.data)
-        fips = found[0].fips if len(found) == 1 else self.county_fips.data
-        return kind, self.state.data, fips, self.city_name.data if kind == JurisdictionKind.CITY else None
-
-
-def county_label(county) -> str:
-    """A county of the atlas named as pages name it, without making its row."""
-    return services.label(
-        Jurisdiction(kind=JurisdictionKind.COUNTY, fips=county.fips, name=county.name, state=county.state)
-    )
 
 
 class EntryFields:
@@ -263,7 +188,6 @@ class NewEntryForm(EntryFields, JurisdictionPicker, OnceForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.set_places()
         self.set_statuses()
 
 

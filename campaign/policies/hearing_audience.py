@@ -4,7 +4,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, false, select
 
 from campaign.extensions import db
-from campaign.notifications.audience import AudienceSource, register_source
+from campaign.notifications.audience import AudienceSource
 from campaign.policies import measures, services
 from campaign.policies.models import Measure
 from campaign.supporters.models import Supporter
@@ -37,8 +37,3 @@ SOURCE = AudienceSource(
     _in_jurisdiction,
     _open_measures,
 )
-
-
-def register() -> None:
-    """Called from the feature's register(app): the compose form then offers each open measure."""
-    register_source(SOURCE)

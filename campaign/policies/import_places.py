@@ -86,11 +86,10 @@ def label(key: str) -> str:
     county = places.counties().get(fips)
     if county is None:
         return key
-    county_row = Jurisdiction(kind=JurisdictionKind.COUNTY, fips=fips, name=county.name, state=county.state)
     if kind == "county":
-        return services.label(county_row)
+        return services.county_label(county)
     city_row = Jurisdiction(kind=JurisdictionKind.CITY, name=city_name[0], state=county.state)
-    return _("%(city)s (in %(county)s)", city=services.label(city_row), county=services.label(county_row))
+    return _("%(city)s (in %(county)s)", city=services.label(city_row), county=services.county_label(county))
 
 
 def key_of(jurisdiction: Jurisdiction) -> str:

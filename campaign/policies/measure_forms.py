@@ -17,18 +17,18 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import URL, DataRequired, InputRequired, Length, Optional, ValidationError
 
 from campaign.core.forms import AppForm, OnceForm, plain_text, strip_whitespace
-from campaign.core.zones import LOCAL_INPUT_FORMAT
-from campaign.policies import measures, places, services
+from campaign.core.zones import LOCAL_INPUT_FORMAT, to_local, to_utc
+from campaign.policies import measures
 from campaign.policies.models import (
     BODY_MAX,
     NAME_MAX,
     PLACE_MAX,
     SUMMARY_MAX,
     URL_MAX,
-    Jurisdiction,
     Measure,
     MeasureStage,
 )
+from campaign.policies.picker import JurisdictionPicker
 
 STAGE_LABELS = {
     MeasureStage.INTRODUCED: _l("Introduced"),
@@ -92,68 +92,10 @@ class MeasureFields(AppForm):
         }
 
 
-class NewMeasureForm(MeasureFields, OnceForm):
-    """Adds a measure in a state, a county (by name; a name two places share is asked about)
-    or a city (by name, with its county). The form sent twice adds one (OnceForm)."""
+class NewMeasureForm(JurisdictionPicker, MeasureFields, OnceForm):
+    """Adds a measure where it is decided (picker.py). The form sent twice adds one (OnceForm)."""
 
-    state = SelectField(_l("State"), validators=[InputRequired(_l("Choose the state."))])
-    county = _text(_l("County"), NAME_MAX)
-    county_fips = SelectField(_l("Which one?"), validate_choice=False)
-    city = _text(_l("City"), NAME_MAX)
     submit = SubmitField(_l("Add the measure"))
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.state.choices = [SelectChoice("", _l("Choose a state"))] + [
-            SelectChoice(code, name)
-            for code, name in sorted(places.states().items(), key=lambda item: item[1])
-        ]
-        self.candidates = self._candidates()
-        self.county_fips.choices = []
-        if len(self.candidates) > 1:  # a name two places share ("Richmond", Virginia): asked about
-            self.county_fips.choices = [SelectChoice("", _l("Choose one"))] + [
-                SelectChoice(county.fips, services.label(_county_row(county))) for county in self.candidates
-            ]
-        self.chosen_county: str | None = None
-
-    def _candidates(self) -> tuple[places.County, ...]:
-        if not self.county.data or self.state.data not in places.states():
-            return ()
-        return places.counties_named(self.county.data, self.state.data)
-
-    def validate_state(self, field):
-        if field.data not in places.states():
-            raise ValidationError(_l("Choose the state."))
-
-    def validate_city(self, field):
-        if field.data and not self.county.data:
-            raise ValidationError(_l("Enter the city’s county, so we know which city it is."))
-
-    def validate_county(self, field):
-        if field.data and not self.candidates:
-            raise ValidationError(_l("No county of that name in this state. Check the spelling."))
-        if len(self.candidates) == 1:
-            self.chosen_county = self.candidates[0].fips
-
-    def validate_county_fips(self, field):
-        if len(self.candidates) < 2:
-            return
-        if not field.data:
-            raise ValidationError(_l("Two places in this state have that name: choose one."))
-        self.chosen_county = field.data
-
-    def jurisdiction(self) -> Jurisdiction:
-        """The state, county or city chosen, made on first use (call after validating)."""
-        if self.chosen_county and self.city.data:
-            return services.city(self.city.data, self.chosen_county)
-        if self.chosen_county:
-            return services.jurisdiction_for_fips(self.chosen_county)
-        return services.jurisdiction_for_fips(places.state_fips(self.state.data))
-
-
-def _county_row(county: places.County) -> Jurisdiction:
-    """An unsaved row of an atlas county, to name it as every page does."""
-    return Jurisdiction(kind="county", fips=county.fips, name=county.name, state=county.state)
 
 
 class EditMeasureForm(MeasureFields):
@@ -197,11 +139,15 @@ class HearingForm(AppForm):
     @classmethod
     def for_measure(cls, measure: Measure) -> "HearingForm":
         return cls(
-            measure, data={"when": measures.hearing_local(measure), "place": measure.next_hearing_place}
+            measure,
+            data={
+                "when": to_local(measure.next_hearing_at, measure.time_zone),
+                "place": measure.next_hearing_place,
+            },
         )
 
     def validate_when(self, field):
-        if field.data and measures.hearing_utc(self.measure, field.data) <= datetime.now(UTC).replace(
+        if field.data and to_utc(field.data, self.measure.time_zone) <= datetime.now(UTC).replace(
             tzinfo=None
         ):
             raise ValidationError(_l("That time has passed. Enter the date of the next hearing."))

@@ -7,6 +7,7 @@ from flask_login import current_user
 
 from campaign.coalitions.access import coalition_required, get_scoped_or_404
 from campaign.coalitions.models import Role
+from campaign.core.zones import moment_in_zone
 from campaign.extensions import db
 from campaign.notifications.forms import EmptyForm
 from campaign.notifications.services import EmptyAudience
@@ -43,7 +44,6 @@ def measures_list():
         coalition=g.coalition,
         measures=rows,
         place_name=services.label,
-        hearing_when=measures.hearing_when,
     )
 
 
@@ -52,8 +52,9 @@ def measures_list():
 def new_measure():
     form = NewMeasureForm()
     if form.validate_on_submit():
+        place = services.jurisdiction_for(*form.pick())
         measure = measures.add_measure(
-            g.coalition.id, form.jurisdiction(), current_user.id, form.fields_for_save(), form.once.data
+            g.coalition.id, place, current_user.id, form.fields_for_save(), form.once.data
         )
         db.session.commit()
         return _to_measure(measure)
@@ -77,7 +78,9 @@ def _measure_page(measure: Measure, stage_form: StageForm, hearing_form: Hearing
         coalition=g.coalition,
         measure=measure,
         place_name=services.label(measure.jurisdiction),
-        hearing_when=measures.hearing_when(measure) if measure.next_hearing_at else None,
+        hearing_when=moment_in_zone(measure.next_hearing_at, measure.time_zone)
+        if measure.next_hearing_at
+        else None,
         hearing_ahead=measures.hearing_ahead(measure),
         steps=services.steps_of(measure.id),
         stage_form=stage_form,

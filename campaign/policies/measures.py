@@ -3,18 +3,16 @@ in the jurisdiction's own time, and the draft alert that calls supporters there 
 
 from collections import Counter
 from datetime import UTC, date, datetime
-from functools import cache
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
-from babel.dates import format_date, format_datetime, format_time, get_timezone_name
+from babel.dates import format_datetime, format_time
 from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 
 from campaign.core.form_keys import made_by_form
-from campaign.core.places import all_places, place_of
-from campaign.core.zones import DEFAULT_TIME_ZONE
+from campaign.core.places import place_of, zips_in_state
+from campaign.core.zones import DEFAULT_TIME_ZONE, in_zone, moment_in_zone, to_local, to_utc, zone_info
 from campaign.extensions import db
 from campaign.notifications import services as alerts
 from campaign.notifications.models import Message
@@ -36,24 +34,14 @@ JURISDICTION_SOURCE = "jurisdiction"  # the audience source key (hearing_audienc
 # -- where a jurisdiction is ---------------------------------------------------------------
 
 
-@cache
-def _zips_in_state(state: str) -> tuple[str, ...]:
-    return tuple(sorted(code for code, place in all_places().items() if place.state == state))
-
-
 def zips_of(jurisdiction: Jurisdiction) -> tuple[str, ...]:
     """The ZIP codes the offline data puts in a state, a county, or a city (by its name in its
     state, since a city's ZIP codes may reach past the county it was added with)."""
     if jurisdiction.kind == JurisdictionKind.STATE:
-        return _zips_in_state(jurisdiction.state)
+        return zips_in_state(jurisdiction.state)
     if jurisdiction.kind == JurisdictionKind.COUNTY:
         return places.zips_in_county(jurisdiction.fips)
     return places.zips_in_city(jurisdiction.name, jurisdiction.state)
-
-
-@cache
-def _known_zones() -> frozenset[str]:
-    return frozenset(available_timezones())
 
 
 def time_zone_of(jurisdiction: Jurisdiction) -> str:
@@ -61,16 +49,9 @@ def time_zone_of(jurisdiction: Jurisdiction) -> str:
     votes in its capital's more often than not); Eastern when the data gives none."""
     zones = Counter(place_of(code).time_zone for code in zips_of(jurisdiction))
     for zone, _count in zones.most_common():
-        if zone in _known_zones():
+        if zone_info(zone).key == zone:  # IANA knows it (else zone_info says Eastern)
             return zone
     return DEFAULT_TIME_ZONE
-
-
-def _zone(measure: Measure) -> ZoneInfo:
-    try:
-        return ZoneInfo(measure.time_zone)
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo(DEFAULT_TIME_ZONE)
 
 
 # -- measures --------------------------------------------------------------------------------
@@ -135,38 +116,16 @@ def open_measures(coalition_id: int) -> list[Measure]:
 # -- the next hearing ------------------------------------------------------------------------
 
 
-def hearing_utc(measure: Measure, local: datetime) -> datetime:
-    """A wall-clock time typed for the measure's jurisdiction, as the naive UTC the database keeps."""
-    return local.replace(tzinfo=_zone(measure)).astimezone(UTC).replace(tzinfo=None)
-
-
-def hearing_local(measure: Measure) -> datetime | None:
-    """The next hearing as the jurisdiction's wall clock shows it (to fill a form back in)."""
-    if measure.next_hearing_at is None:
-        return None
-    return measure.next_hearing_at.replace(tzinfo=UTC).astimezone(_zone(measure)).replace(tzinfo=None)
-
-
 def set_hearing(measure: Measure, local: datetime, place: str) -> None:
     """The next hearing, typed in the jurisdiction's time (the form refuses one gone by)."""
-    measure.next_hearing_at, measure.next_hearing_place = hearing_utc(measure, local), place
+    measure.next_hearing_at = to_utc(local, measure.time_zone)
+    measure.next_hearing_place = place
     db.session.flush()
 
 
 def hearing_ahead(measure: Measure) -> bool:
     """A next hearing is set and has not yet begun: supporters can still be called to it."""
     return bool(measure.next_hearing_at and measure.next_hearing_at > datetime.now(UTC).replace(tzinfo=None))
-
-
-def hearing_when(measure: Measure) -> str:
-    """ "Tuesday, March 9, 2027, 6:00 PM PST" in the reader's language and the jurisdiction's zone."""
-    moment = measure.next_hearing_at.replace(tzinfo=UTC).astimezone(_zone(measure))
-    locale = get_locale()
-    day, time = format_date(moment, "full", locale=locale), format_time(moment, "short", locale=locale)
-    short = get_timezone_name(moment, "short", locale=locale)
-    if not short[:1].isalpha() or short.startswith("GMT"):  # Spanish has no "PST": say it whole
-        short = get_timezone_name(moment, "long", locale=locale)
-    return f"{day}, {time} {short}"
 
 
 # -- the hearing alert -----------------------------------------------------------------------
@@ -180,8 +139,7 @@ def _invitation(measure: Measure, language: str) -> tuple[str, str]:
     """The subject and body of the alert in one language."""
     with force_locale(language):
         body = measure.body or _("council")
-        moment = measure.next_hearing_at.replace(tzinfo=UTC).astimezone(_zone(measure))
-        locale = get_locale()
+        moment, locale = in_zone(measure.next_hearing_at, measure.time_zone), get_locale()
         weekday = format_datetime(moment, "EEEE", locale=locale)
         time = format_time(moment, "short", locale=locale)
         subject = _(
@@ -193,7 +151,7 @@ def _invitation(measure: Measure, language: str) -> tuple[str, str]:
             body=body,
             jurisdiction=services.label(measure.jurisdiction),
             measure=measure.title,
-            when=hearing_when(measure),
+            when=moment_in_zone(measure.next_hearing_at, measure.time_zone),
             place=measure.next_hearing_place,
         )
     return subject, text
@@ -230,4 +188,4 @@ def hearing_alert(measure: Measure, author_id: int) -> tuple[Message, bool]:
 
 
 def today_in(measure: Measure) -> date:
-    return datetime.now(_zone(measure)).date()
+    return to_local(datetime.now(UTC).replace(tzinfo=None), measure.time_zone).date()

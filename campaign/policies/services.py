@@ -104,6 +104,17 @@ def city(name: str, county_fips: str) -> Jurisdiction:
     return row
 
 
+def jurisdiction_for(
+    kind: JurisdictionKind, state: str, county_fips: str | None, city_name: str | None
+) -> Jurisdiction:
+    """The row of a place picked on a form (picker.JurisdictionPicker.pick), made on first use."""
+    if kind == JurisdictionKind.STATE:
+        return jurisdiction_for_fips(places.state_fips(state))
+    if kind == JurisdictionKind.COUNTY:
+        return jurisdiction_for_fips(county_fips)
+    return city(city_name, county_fips)
+
+
 def label(jurisdiction: Jurisdiction) -> str:
     """How pages name it, in the reader's language: "Los Angeles County, CA", "Oakland, CA"."""
     if jurisdiction.kind == JurisdictionKind.STATE:
@@ -120,6 +131,13 @@ def label(jurisdiction: Jurisdiction) -> str:
     if jurisdiction.state == "AK":
         return _("%(name)s, AK", name=jurisdiction.name)
     return _("%(name)s County, %(state)s", name=jurisdiction.name, state=jurisdiction.state)
+
+
+def county_label(county: places.County) -> str:
+    """A county of the atlas named as pages name it, without making its row."""
+    return label(
+        Jurisdiction(kind=JurisdictionKind.COUNTY, fips=county.fips, name=county.name, state=county.state)
+    )
 
 
 # -- entries ---------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from campaign.notifications.forms import EmptyForm
 from campaign.notifications.services import EmptyAudience
 from campaign.policies import services, targets, won
 from campaign.policies.blueprint import bp
-from campaign.policies.models import CampaignKind, CampaignTarget, JurisdictionKind, Measure
+from campaign.policies.models import CampaignKind, CampaignTarget, Measure
 from campaign.policies.target_forms import TargetForm
 
 PAGE = "/coalitions/<slug>/policies/targets/<any(letter, petition, action):kind>/<int:campaign_id>"
@@ -60,18 +60,12 @@ def targets_page(kind: str, campaign_id: int):
         return _page(kind, campaign, form, 400 if form.is_submitted() else 200)
     fields = (form.officials.data, form.measure_id.data)
     try:
-        targets.aim(campaign, kind, _jurisdiction(form), *fields, current_user.id)
+        targets.aim(campaign, kind, services.jurisdiction_for(*form.pick()), *fields, current_user.id)
     except targets.ForeignMeasure:
         abort(404)
     db.session.commit()
     flash(_("Target saved."), "success")
     return _back(kind, campaign_id)
-
-
-def _jurisdiction(form: TargetForm):
-    if form.level.data == JurisdictionKind.CITY:
-        return services.city(form.name.data, form.fips)
-    return services.jurisdiction_for_fips(form.fips)
 
 
 @bp.post(PAGE + "/<int:target_id>/remove")

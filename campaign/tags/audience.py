@@ -1,9 +1,10 @@
-"""Alerts can go to the supporters carrying a tag (those subscribed, as for every alert)."""
+"""Alerts can go to the supporters carrying a tag (those subscribed, as for every alert);
+tags.register(app) adds the source."""
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select
 
-from campaign.notifications.audience import AudienceSource, register_source
+from campaign.notifications.audience import AudienceSource
 from campaign.supporters.models import Supporter
 from campaign.supporters.services import on_file
 from campaign.tags import services
@@ -24,4 +25,4 @@ def _tag_choices(coalition_id: int) -> list[tuple[int, str]]:
     return [(tag.id, tag.name) for tag in services.tags_of(coalition_id)]
 
 
-register_source(AudienceSource(TAGGED, _l("Supporters tagged"), _tagged, _tag_choices))
+TAGGED_SOURCE = AudienceSource(TAGGED, _l("Supporters tagged"), _tagged, _tag_choices)

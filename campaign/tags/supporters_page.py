@@ -6,7 +6,7 @@ from flask import abort, url_for
 from campaign.coalitions.access import can
 from campaign.coalitions.models import Role
 from campaign.core.text import query_text
-from campaign.supporters.signals import ListingExtra, supporters_listing
+from campaign.supporters.signals import ListingExtra
 from campaign.tags import services
 from campaign.tags.forms import TaggingForm
 
@@ -22,7 +22,6 @@ def _filtered_by(coalition_id: int):
     return tag
 
 
-@supporters_listing.connect
 def tags_on_the_list(coalition, args) -> ListingExtra:
     tags = services.tags_of(coalition.id)
     chosen = _filtered_by(coalition.id)

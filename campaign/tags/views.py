@@ -8,7 +8,7 @@ from flask_login import current_user
 from campaign.coalitions.access import coalition_required, get_scoped_or_404
 from campaign.coalitions.models import Role
 from campaign.extensions import db
-from campaign.tags import audience, services, supporters_page  # noqa: F401 - they register themselves
+from campaign.tags import services
 from campaign.tags.forms import DeleteTagForm, RenameTagForm, TaggingForm, TagNameForm
 from campaign.tags.models import Tag
 

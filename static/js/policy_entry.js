@@ -1,6 +1,6 @@
 // The policy entry form: show only the statuses of the kind chosen, the conditions only for a
-// detainer policy honored with conditions, the vote tally only for a resolution, and the place
-// fields of the level chosen. Without JavaScript every field shows and the server checks them.
+// detainer policy honored with conditions, and the vote tally only for a resolution (the place
+// fields: jurisdiction_picker.js). Without JavaScript every field shows and the server checks them.
 (function () {
   var form = document.querySelector(".policy-entry-form");
   if (!form) return;
@@ -27,17 +27,4 @@
   kind.addEventListener("change", showStatuses);
   status.addEventListener("change", showConditions);
   showStatuses();
-
-  var levels = form.querySelectorAll("input[name=level]");
-  if (!levels.length) return;
-  var county = form.querySelector("#county_name").closest(".field");
-  var city = form.querySelector("#city_name").closest(".field");
-  function showPlaces() {
-    var level = form.querySelector("input[name=level]:checked");
-    var value = level ? level.value : "";
-    county.hidden = value === "state";
-    city.hidden = value !== "city";
-  }
-  levels.forEach(function (input) { input.addEventListener("change", showPlaces); });
-  showPlaces();
 })();

@@ -210,3 +210,12 @@ def test_another_coalition_cannot_see_edit_or_delete_an_entry(
     ]:
         assert client.open(url, method=method, data=entry_form(status="honors_all")).status_code == 404, url
     assert entries_of(coalition)[0].status == "refuses"
+
+
+def test_the_policies_page_leads_to_the_measures_and_the_import_and_they_back_to_it(client, coalition):
+    base = f"/coalitions/{coalition.slug}/policies"
+    page = client.get(base).get_data(as_text=True)
+    assert f'href="{base}/import"' in page and f'href="{base}/measures"' in page
+    for path in ("/import", "/measures", "/measures/new"):
+        shown = client.get(base + path).get_data(as_text=True)
+        assert f'<a href="{base}" aria-current="page">Policies</a>' in shown, path

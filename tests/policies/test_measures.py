@@ -4,6 +4,7 @@ from datetime import date, datetime
 
 from flask_babel import force_locale
 
+from campaign.core import zones
 from campaign.policies import measures, services
 from campaign.policies.models import Measure, MeasureStage
 from tests.policies.conftest import MEASURE
@@ -52,13 +53,14 @@ def test_a_hearing_is_kept_in_utc_from_the_jurisdictions_wall_clock_across_dst(a
     assert oakland.next_hearing_at == datetime(2027, 3, 10, 2, 0)
     measures.set_hearing(oakland, datetime(2027, 3, 16, 18, 0), "City Hall")  # PDT after
     assert oakland.next_hearing_at == datetime(2027, 3, 17, 1, 0)
-    assert measures.hearing_local(oakland) == datetime(2027, 3, 16, 18, 0)
+    assert zones.to_local(oakland.next_hearing_at, oakland.time_zone) == datetime(2027, 3, 16, 18, 0)
     measures.set_hearing(philadelphia, datetime(2027, 11, 9, 10, 0), "Room 400")  # EST after Nov 7
     assert philadelphia.next_hearing_at == datetime(2027, 11, 9, 15, 0)
     with force_locale("en"):
-        assert measures.hearing_when(oakland) == "Tuesday, March 16, 2027, 6:00\u202fPM PDT"
+        shown = zones.moment_in_zone(oakland.next_hearing_at, oakland.time_zone)
+    assert shown == "Tuesday, March 16, 2027, 6:00\u202fPM PDT"
     with force_locale("es"):
-        shown = measures.hearing_when(oakland)
+        shown = zones.moment_in_zone(oakland.next_hearing_at, oakland.time_zone)
     assert shown.startswith("martes, 16 de marzo de 2027, 18:00") and "Pacífico" in shown
 
 

@@ -13,9 +13,10 @@ from campaign.notifications.models import Message, MessageState
 from campaign.policies.models import Jurisdiction, Measure, MeasureStep
 
 NEW = {
+    "level": "county",
     "state": "CA",
-    "county": "Alameda",
-    "city": "",
+    "county_name": "Alameda",
+    "city_name": "",
     "title": "Sanctuary ordinance",
     "body": "Board of Supervisors",
     "introduced_on": "2026-11-03",
@@ -45,19 +46,20 @@ def test_an_organizer_adds_a_county_measure_by_name_and_the_form_sent_twice_adds
 
 
 def test_a_city_needs_its_county_and_a_state_needs_nothing_more(client, coalition):
-    response = client.post(f"{base(coalition)}/new", data=NEW | {"county": "", "city": "Oakland"})
-    assert "Enter the city’s county" in response.get_data(as_text=True)
+    city = NEW | {"level": "city", "city_name": "Oakland"}
+    response = client.post(f"{base(coalition)}/new", data=city | {"county_name": ""})
+    assert "Enter the county&#39;s name." in response.get_data(as_text=True)
     assert 'value="Oakland"' in response.get_data(as_text=True)
-    client.post(f"{base(coalition)}/new", data=NEW | {"city": "Oakland", "once": "b" * 22})
-    client.post(f"{base(coalition)}/new", data=NEW | {"county": "", "once": "c" * 22})
+    client.post(f"{base(coalition)}/new", data=city | {"once": "b" * 22})
+    client.post(f"{base(coalition)}/new", data=NEW | {"level": "state", "county_name": "", "once": "c" * 22})
     places = db.session.execute(select(Jurisdiction.kind, Jurisdiction.name).order_by(Jurisdiction.id)).all()
     assert places == [("city", "Oakland"), ("state", "California")]
 
 
 def test_a_name_two_places_share_is_asked_about(client, coalition):
-    richmond = NEW | {"state": "VA", "county": "Richmond"}
+    richmond = NEW | {"state": "VA", "county_name": "Richmond"}
     asked = client.post(f"{base(coalition)}/new", data=richmond).get_data(as_text=True)
-    assert "Two places in this state have that name" in asked
+    assert "Virginia has more than one place of that name" in asked
     assert "Richmond County, VA" in asked and "Richmond (independent city), VA" in asked
     assert db.session.query(Measure).count() == 0
     client.post(f"{base(coalition)}/new", data=richmond | {"county_fips": "51760"})
@@ -65,9 +67,11 @@ def test_a_name_two_places_share_is_asked_about(client, coalition):
 
 
 def test_an_unknown_county_or_a_fips_not_offered_is_refused(client, coalition):
-    page = client.post(f"{base(coalition)}/new", data=NEW | {"county": "Atlantis"}).get_data(as_text=True)
+    page = client.post(f"{base(coalition)}/new", data=NEW | {"county_name": "Atlantis"}).get_data(
+        as_text=True
+    )
     assert "No county of that name" in page and 'value="Atlantis"' in page
-    forged = NEW | {"state": "VA", "county": "Richmond", "county_fips": "06001"}
+    forged = NEW | {"state": "VA", "county_name": "Richmond", "county_fips": "06001"}
     assert "Choose one of the options offered" in client.post(f"{base(coalition)}/new", data=forged).get_data(
         as_text=True
     )

@@ -38,7 +38,7 @@ def _targets():
 def test_an_organizer_aims_a_petition_at_a_county_and_every_page_says_so(client, coalition, made):
     page = _page(coalition, "petition", made["petition"])
     assert "Add a target" in client.get(page).get_data(as_text=True)
-    form = {"level": "county", "state": "CA", "name": "los angeles", "officials": "the sheriff"}
+    form = {"level": "county", "state": "CA", "county_name": "los angeles", "officials": "the sheriff"}
     response = client.post(page, data=form)
     assert response.status_code == 302 and response.headers["Location"].endswith(page)
     (target,) = _targets()
@@ -74,7 +74,7 @@ def test_won_shows_when_the_linked_measure_passes_and_goes_when_moved_back(clien
     ordinance = measure(coalition.id, philadelphia)
     services.set_tracker_shared(coalition.id, True)
     page = _page(coalition, "petition", made["petition"])
-    form = {"level": "county", "state": "PA", "name": "Philadelphia", "measure_id": str(ordinance.id)}
+    form = {"level": "county", "state": "PA", "county_name": "Philadelphia", "measure_id": str(ordinance.id)}
     assert client.post(page, data=form).status_code == 302
     public = PUBLIC_PAGES["petition"].format(slug=made["petition"].slug)
     assert "Won:" not in client.get(public).get_data(as_text=True)
@@ -100,7 +100,8 @@ def test_tell_signers_twice_makes_one_draft_to_the_petitions_signers(client, coa
     ordinance = measure(coalition.id, philadelphia)
     page = _page(coalition, "petition", made["petition"])
     client.post(
-        page, data={"level": "county", "state": "PA", "name": "Philadelphia", "measure_id": ordinance.id}
+        page,
+        data={"level": "county", "state": "PA", "county_name": "Philadelphia", "measure_id": ordinance.id},
     )
     tell = f"{page}/won/{ordinance.id}"
     assert client.post(tell).status_code == 404  # not passed yet
@@ -124,10 +125,10 @@ def test_tell_signers_twice_makes_one_draft_to_the_petitions_signers(client, coa
 
 def test_a_county_name_meaning_several_is_asked_about(client, coalition, made):
     page = _page(coalition, "letter", made["letter"])
-    form = {"level": "county", "state": "VA", "name": "Richmond", "officials": "the board"}
+    form = {"level": "county", "state": "VA", "county_name": "Richmond", "officials": "the board"}
     asked = client.post(page, data=form)
     text = asked.get_data(as_text=True)
-    assert asked.status_code == 400 and "choose one" in text
+    assert asked.status_code == 400 and "more than one place of that name" in text
     assert "Richmond County" in text and "Richmond (independent city)" in text and 'value="the board"' in text
     assert client.post(page, data=form | {"county_fips": "51760"}).status_code == 302
     assert [target.jurisdiction.fips for target in _targets()] == ["51760"]
@@ -138,8 +139,8 @@ def test_a_city_is_added_in_its_county(client, coalition, made):
     form = {
         "level": "city",
         "state": "CA",
-        "name": "Oakland",
-        "county": "Alameda",
+        "city_name": "Oakland",
+        "county_name": "Alameda",
         "officials": "the council",
     }
     assert client.post(page, data=form).status_code == 302
@@ -150,13 +151,18 @@ def test_a_city_is_added_in_its_county(client, coalition, made):
 
 def test_bad_input_says_what_is_wrong_and_keeps_what_was_typed(client, coalition, made):
     page = _page(coalition, "petition", made["petition"])
-    form = {"level": "county", "state": "CA", "name": "Atlantis", "officials": "the sheriff of Atlantis"}
+    form = {
+        "level": "county",
+        "state": "CA",
+        "county_name": "Atlantis",
+        "officials": "the sheriff of Atlantis",
+    }
     response = client.post(page, data=form)
     text = response.get_data(as_text=True)
     assert response.status_code == 400 and "No county of that name" in text
     assert 'value="Atlantis"' in text and 'value="the sheriff of Atlantis"' in text
-    missing = client.post(page, data={"level": "city", "state": "CA", "name": "Oakland"})
-    assert missing.status_code == 400 and "Enter the county the city is in." in missing.get_data(as_text=True)
+    missing = client.post(page, data={"level": "city", "state": "CA", "city_name": "Oakland"})
+    assert missing.status_code == 400 and "Enter the county&#39;s name." in missing.get_data(as_text=True)
     client.get("/language/es")
     spanish = client.post(page, data=form).get_data(as_text=True)
     assert "No hay ningún condado con ese nombre" in spanish
@@ -166,13 +172,18 @@ def test_bad_input_says_what_is_wrong_and_keeps_what_was_typed(client, coalition
 @pytest.mark.parametrize(
     "form",
     [
-        "level=%00&state=CA%00&name=%ff%fe&county=%c0%af",
-        {"level": "county", "state": "ZZ", "name": "x" * 5000},
-        {"level": "county", "state": "CA", "name": "Los Angeles", "measure_id": "9999999999999999999999"},
+        "level=%00&state=CA%00&city_name=%ff%fe&county_name=%c0%af",
+        {"level": "county", "state": "ZZ", "county_name": "x" * 5000},
         {
             "level": "county",
             "state": "CA",
-            "name": "Los Angeles",
+            "county_name": "Los Angeles",
+            "measure_id": "9999999999999999999999",
+        },
+        {
+            "level": "county",
+            "state": "CA",
+            "county_name": "Los Angeles",
             "measure_id": "-1",
             "county_fips": "<script>",
         },
@@ -197,11 +208,11 @@ def test_another_coalition_reaches_neither_the_campaign_nor_links_its_measure(
     mine = _page(coalition, "petition", made["petition"])
     # The owner of A cannot link B's measure: it is not among the choices, and is refused.
     linked = client.post(
-        mine, data={"level": "county", "state": "PA", "name": "Philadelphia", "measure_id": theirs.id}
+        mine, data={"level": "county", "state": "PA", "county_name": "Philadelphia", "measure_id": theirs.id}
     )
     assert linked.status_code == 400 and _targets() == []
     login("b@example.org")
-    form = {"level": "county", "state": "CA", "name": "Los Angeles"}
+    form = {"level": "county", "state": "CA", "county_name": "Los Angeles"}
     assert client.get(mine).status_code == 404 and client.post(mine, data=form).status_code == 404
     under_b = f"/coalitions/{other.slug}/policies/targets/petition/{made['petition'].id}"
     assert client.get(under_b).status_code == 404 and client.post(under_b, data=form).status_code == 404
