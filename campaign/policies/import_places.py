@@ -3,12 +3,10 @@ county (through the ZIP codes of the offline data), each named by a key the prev
 carry: "state:06", "county:06001", "city:06001:Oakland"."""
 
 import difflib
-from functools import cache
 
 import us
 from flask_babel import gettext as _
 
-from campaign.core.places import all_places
 from campaign.policies import places, services
 from campaign.policies.models import Jurisdiction, JurisdictionKind
 
@@ -46,20 +44,9 @@ def _city_keys(name: str, state: str) -> list[str]:
     return [f"city:{county.fips}:{' '.join(name.split())}" for county in counties]
 
 
-@cache
-def _cities() -> dict[tuple[str, str], tuple[str, ...]]:
-    """(state, folded city name) -> the counties its ZIP codes lie in, built once: asking
-    `places.zips_in_city` row by row reads all 42,000 ZIP codes for each city named."""
-    found: dict[tuple[str, str], set[str]] = {}
-    for code, place in all_places().items():
-        county = places.county_of_zip(code)
-        if county:
-            found.setdefault((place.state, places.fold(place.city)), set()).add(county)
-    return {key: tuple(sorted(counties)) for key, counties in found.items()}
-
-
 def _counties_of_city(name: str, state: str) -> tuple[str, ...]:
-    return _cities().get((state, places.fold(name)), ())
+    """The counties a city's ZIP codes lie in."""
+    return tuple(sorted({places.county_of_zip(code) for code in places.zips_in_city(name, state)} - {None}))
 
 
 def unknown_place(name: str, state: str) -> str:

@@ -43,7 +43,8 @@ class Jurisdiction(db.Model):
     States and counties come from the shipped atlas (`places.py`) and are keyed by their FIPS
     code; a row is made the first time a coalition records something about one. A city is added
     by name, state and county: it carries nothing else, so a city typed by one coalition tells
-    another nothing and changes nothing it shows.
+    another nothing, and it is spelled as the ZIP data spells it where the data knows it
+    (`services.city`), so how one coalition typed it changes nothing another shows.
     """
 
     __tablename__ = "jurisdiction"

@@ -130,14 +130,27 @@ def zips_in_county(fips: str) -> tuple[str, ...]:
     return tuple(sorted(code for code, county in _county_of_zip().items() if county == fips))
 
 
+@dataclass(frozen=True)
+class City:
+    name: str  # as the ZIP data spells it: "Oakland"
+    zips: tuple[str, ...]
+
+
 @cache
+def _cities() -> dict[tuple[str, str], City]:
+    """(state, folded name) -> the city the ZIP data knows by that name, built once per process."""
+    found: dict[tuple[str, str], tuple[str, list[str]]] = {}
+    for code, place in sorted(all_places().items()):
+        found.setdefault((place.state, fold(place.city)), (place.city, []))[1].append(code)
+    return {key: City(name, tuple(zips)) for key, (name, zips) in found.items()}
+
+
+def city_named(name: str, state: str) -> City | None:
+    """The city of the ZIP data a typed name means ("O.A.K.L.A.N.D" and "ＯＡＫＬＡＮＤ" are Oakland)."""
+    return _cities().get((state, fold(name)))
+
+
 def zips_in_city(name: str, state: str) -> tuple[str, ...]:
     """The ZIP codes the offline data gives for a city by name ("Oakland", "CA")."""
-    wanted = fold(name)
-    return tuple(
-        sorted(
-            code
-            for code, place in all_places().items()
-            if place.state == state and fold(place.city) == wanted
-        )
-    )
+    known = city_named(name, state)
+    return known.zips if known else ()

@@ -1,6 +1,7 @@
 """Jurisdictions made on first use, entries recorded and changed with their revisions, measures
 moved through their stages, and what the public may see of them."""
 
+import unicodedata
 from datetime import date, datetime
 
 from flask_babel import gettext as _
@@ -81,10 +82,17 @@ def _states_by_fips() -> dict[str, str]:
 
 
 def city(name: str, county_fips: str) -> Jurisdiction:
-    """The city of that name in that county, added the first time someone names it."""
+    """The city of that name in that county, added the first time someone names it.
+
+    Cities are shared, so a city the ZIP data knows is spelled as the ZIP data spells it,
+    however it was typed: the first coalition to type "O.A.K.L.A.N.D" does not name Oakland
+    for everyone else. A city the data does not know keeps its first spelling, in NFKC form
+    (no fullwidth or mathematical letters)."""
     county = places.counties().get(county_fips)
     if county is None:
         raise UnknownPlace(county_fips)
+    known = places.city_named(name, county.state)
+    name = known.name if known else unicodedata.normalize("NFKC", " ".join(name.split()))
     folded = places.fold(name)
     found = db.session.scalar(
         select(Jurisdiction).where(
@@ -96,7 +104,7 @@ def city(name: str, county_fips: str) -> Jurisdiction:
     if found:
         return found
     row = Jurisdiction(
-        kind=JurisdictionKind.CITY, name=" ".join(name.split()), folded_name=folded,
+        kind=JurisdictionKind.CITY, name=name, folded_name=folded,
         state=county.state, county_fips=county_fips,
     )  # fmt: skip
     db.session.add(row)

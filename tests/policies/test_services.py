@@ -79,6 +79,14 @@ def test_a_city_typed_twice_is_one_city(db):
     assert db.session.query(Jurisdiction).filter_by(kind="city").count() == 2
 
 
+def test_a_known_city_is_spelled_as_the_zip_data_spells_it_whoever_typed_it_first(db):
+    squatted = services.city("O.A.K.L.A.N.D", "06001")
+    assert squatted.name == "Oakland"
+    assert services.city("ＯＡＫＬＡＮＤ", "06001").id == squatted.id
+    unknown = services.city("Ｎｅｗ  Hamlet", "06001")  # not in the ZIP data: its own words, NFKC
+    assert unknown.name == "New Hamlet"
+
+
 def test_labels_name_the_kind_of_place(app):
     with app.test_request_context():
         _labels_name_the_kind_of_place()
