@@ -163,8 +163,7 @@ def _has_public_entries(jurisdiction_id: int) -> bool:
 
 
 def jurisdiction_url(jurisdiction_id: int) -> str:
-    # The public tracker's page of a jurisdiction, by its path: that route is another module's.
-    return f"/policies/jurisdictions/{jurisdiction_id}"
+    return url_for("policies.jurisdiction", jurisdiction_id=jurisdiction_id)
 
 
 def block_for(kind: str, campaign_id: int, slug: str | None = None) -> Block | None:
