@@ -1,4 +1,4 @@
-"""Alerts and notices: compose, schedule, start, pause, cancel, follow; the notify() API."""
+"""Alerts and notices: compose, schedule, start, pause, cancel, withdraw, follow; the notify() API."""
 
 from dataclasses import dataclass
 from datetime import datetime
@@ -128,6 +128,23 @@ def cancel(message: Message) -> None:
         MessageState.CANCELLED,
         finished_at=utcnow(),
     )
+
+
+def withdraw(alert: Message) -> MessageState | None:
+    """Take back an alert nobody has started sending, once what it says stopped being true: a
+    draft is deleted, a scheduled one cancelled (it stays listed, never sent). Returns the state
+    it was taken back from; None when it had started sending, which is then left alone."""
+    deleted = db.session.execute(
+        delete(Message)
+        .where(Message.id == alert.id, Message.state == MessageState.DRAFT)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if deleted:
+        db.session.expunge(alert)
+        return MessageState.DRAFT
+    if transitions.move(alert, (MessageState.SCHEDULED,), MessageState.CANCELLED, finished_at=utcnow()):
+        return MessageState.SCHEDULED
+    return None
 
 
 def finish_if_done(message: Message) -> bool:

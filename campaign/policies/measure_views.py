@@ -11,7 +11,7 @@ from campaign.core.zones import moment_in_zone
 from campaign.extensions import db
 from campaign.notifications.forms import EmptyForm
 from campaign.notifications.services import EmptyAudience
-from campaign.policies import measures, services
+from campaign.policies import drafts, measures, services
 from campaign.policies.blueprint import bp
 from campaign.policies.measure_forms import (
     STAGE_BADGES,
@@ -29,6 +29,14 @@ PREFIX = "/coalitions/<slug>/policies/measures"
 @bp.app_context_processor
 def measure_labels():
     return {"MEASURE_STAGE_LABELS": STAGE_LABELS, "MEASURE_STAGE_BADGES": STAGE_BADGES}
+
+
+def _say_withdrawn(withdrawn: list[drafts.Withdrawn]) -> None:
+    for alert in withdrawn:
+        if alert.cancelled:
+            flash(_("The scheduled alert “%(subject)s” was cancelled.", subject=alert.subject), "info")
+        else:
+            flash(_("The draft “%(subject)s” was withdrawn.", subject=alert.subject), "info")
 
 
 def _to_measure(measure: Measure):
@@ -115,8 +123,9 @@ def move_stage(measure_id: int):
     if not form.validate_on_submit():
         return _measure_page(found, form, HearingForm.for_measure(found), 400)
     note = form.note.data or ""
-    step = services.set_stage(found, form.stage.data, form.reached_on.data, note, current_user.id)
+    step, withdrawn = measures.move_stage(found, form.stage.data, form.reached_on.data, note, current_user.id)
     db.session.commit()
+    _say_withdrawn(withdrawn)
     if step is None:
         flash(_("The measure is already at that stage: nothing changed."), "info")
     return _to_measure(found)
@@ -132,8 +141,9 @@ def set_hearing(measure_id: int):
         return _to_measure(found)
     if not form.validate_on_submit():
         return _measure_page(found, _stage_form(found), form, 400)
-    measures.set_hearing(found, form.when.data, form.place.data)
+    withdrawn = measures.set_hearing(found, form.when.data, form.place.data)
     db.session.commit()
+    _say_withdrawn(withdrawn)
     flash(_("Hearing saved. You can now alert the supporters who live there."), "success")
     return _to_measure(found)
 
@@ -164,7 +174,8 @@ def delete_measure(measure_id: int):
     found = get_scoped_or_404(Measure, measure_id)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    measures.delete_measure(found)
+    withdrawn = measures.delete_measure(found)
     db.session.commit()
+    _say_withdrawn(withdrawn)
     flash(_("The measure and its history were deleted."), "success")
     return redirect(url_for("policies.measures_list", slug=g.coalition.slug))

@@ -14,15 +14,15 @@ from campaign.core.form_keys import made_by_form
 from campaign.core.places import place_of, zips_in_state
 from campaign.core.zones import DEFAULT_TIME_ZONE, in_zone, moment_in_zone, to_local, to_utc, zone_info
 from campaign.extensions import db
-from campaign.notifications import services as alerts
 from campaign.notifications.models import Message
-from campaign.policies import places, services
+from campaign.policies import drafts, places, services
 from campaign.policies.models import (
     OPEN_STAGES,
     CampaignTarget,
     Jurisdiction,
     JurisdictionKind,
     Measure,
+    MeasureStage,
     MeasureStep,
 )
 
@@ -81,14 +81,27 @@ def edit_measure(measure: Measure, fields: dict) -> None:
     db.session.flush()
 
 
-def delete_measure(measure: Measure) -> None:
-    """The measure and its history; campaigns that aimed at it keep their jurisdiction."""
+def delete_measure(measure: Measure) -> list[drafts.Withdrawn]:
+    """The measure and its history, and its unsent drafts (withdrawn, returned); campaigns that
+    aimed at it keep their jurisdiction."""
+    withdrawn = drafts.withdraw_all(measure)
     db.session.execute(
         update(CampaignTarget).where(CampaignTarget.measure_id == measure.id).values(measure_id=None)
     )
     db.session.execute(delete(MeasureStep).where(MeasureStep.measure_id == measure.id))
     db.session.delete(measure)
     db.session.flush()
+    return withdrawn
+
+
+def move_stage(
+    measure: Measure, stage: MeasureStage, reached_on: date, note: str, account_id: int | None
+) -> tuple[MeasureStep | None, list[drafts.Withdrawn]]:
+    """services.set_stage, and the drafts it made untrue withdrawn: the won ones when the measure
+    leaves "passed", the hearing's when deciding it clears the hearing."""
+    before = drafts.facts(measure)
+    step = services.set_stage(measure, stage, reached_on, note, account_id)
+    return step, drafts.withdraw_changed(measure, before)
 
 
 def measures_of(coalition_id: int) -> list[Measure]:
@@ -116,11 +129,14 @@ def open_measures(coalition_id: int) -> list[Measure]:
 # -- the next hearing ------------------------------------------------------------------------
 
 
-def set_hearing(measure: Measure, local: datetime, place: str) -> None:
-    """The next hearing, typed in the jurisdiction's time (the form refuses one gone by)."""
+def set_hearing(measure: Measure, local: datetime, place: str) -> list[drafts.Withdrawn]:
+    """The next hearing, typed in the jurisdiction's time (the form refuses one gone by); the
+    unsent alerts to the hearing it replaces are withdrawn, and returned."""
+    before = drafts.facts(measure)
     measure.next_hearing_at = to_utc(local, measure.time_zone)
     measure.next_hearing_place = place
     db.session.flush()
+    return drafts.withdraw_changed(measure, before)
 
 
 def hearing_ahead(measure: Measure) -> bool:
@@ -129,10 +145,6 @@ def hearing_ahead(measure: Measure) -> bool:
 
 
 # -- the hearing alert -----------------------------------------------------------------------
-
-
-def _hearing_key(measure: Measure) -> str:
-    return f"hearing:{measure.id}:{measure.next_hearing_at:%Y%m%dT%H%M}"
 
 
 def _invitation(measure: Measure, language: str) -> tuple[str, str]:
@@ -162,12 +174,6 @@ def hearing_alert(measure: Measure, author_id: int) -> tuple[Message, bool]:
     to the next hearing, in English and Spanish; never sent from here. It carries a key of the
     hearing, so a second click (or a teammate's) finds the first draft: returns it and whether
     it was made now. Raises notifications' EmptyAudience when nobody there can receive it."""
-    key = _hearing_key(measure)
-    made = db.session.scalar(
-        select(Message).where(Message.dedupe_key == key, Message.coalition_id == measure.coalition_id)
-    )
-    if made:
-        return made, False
     subject, body = _invitation(measure, "en")
     subject_es, body_es = _invitation(measure, "es")
     fields = {
@@ -177,14 +183,7 @@ def hearing_alert(measure: Measure, author_id: int) -> tuple[Message, bool]:
         "body_es": body_es,
         "audience": {"source": JURISDICTION_SOURCE, "source_id": measure.id},
     }
-    try:
-        with db.session.begin_nested():
-            alert = alerts.save_alert(measure.coalition_id, author_id, fields)
-            alert.dedupe_key = key
-            db.session.flush()
-    except IntegrityError:  # a teammate's click at this very moment made it
-        return db.session.scalar(select(Message).where(Message.dedupe_key == key)), False
-    return alert, True
+    return drafts.save_once(measure.coalition_id, author_id, fields, drafts.hearing_key(measure))
 
 
 def today_in(measure: Measure) -> date:

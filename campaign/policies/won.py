@@ -2,15 +2,12 @@
 
 from flask_babel import force_locale, format_date
 from flask_babel import gettext as _
-from sqlalchemy import select
 
 from campaign.actions import audience as action_audience
-from campaign.extensions import db
 from campaign.letters import signatories
-from campaign.notifications import services as notifications
-from campaign.notifications.models import Message, MessageKind, MessageState
+from campaign.notifications.models import Message
 from campaign.petitions import audience as petition_audience
-from campaign.policies import targets
+from campaign.policies import drafts, targets
 from campaign.policies.models import CampaignKind, Measure
 
 # The audience source of each kind of campaign, each registered by its own feature.
@@ -36,27 +33,17 @@ def _wording(language: str, measure: Measure, campaign_title: str) -> tuple[str,
 
 def tell_signers(kind: str, campaign, measure: Measure, author_id: int) -> Message:
     """A draft alert, in English and Spanish, to the campaign's signers (or RSVPs) saying the
-    measure passed. A draft of it already waiting is returned instead: sent twice, one draft.
-    Raises notifications.EmptyAudience when nobody could receive it."""
-    audience = {"source": SOURCE_OF[CampaignKind(kind)], "source_id": campaign.id}
+    measure passed. It carries a key of this passing, so a second click finds the first draft,
+    and moving the measure back withdraws it (drafts.py). Raises notifications.EmptyAudience
+    when nobody could receive it."""
     subject, body = _wording("en", measure, campaign.title)
     subject_es, body_es = _wording("es", measure, campaign.title_in("es"))
-    waiting = db.session.scalars(
-        select(Message).where(
-            Message.coalition_id == campaign.coalition_id,
-            Message.kind == MessageKind.ALERT,
-            Message.state == MessageState.DRAFT,
-            Message.subject == subject,
-        )
-    )
-    for draft in waiting:
-        if draft.audience == audience:
-            return draft
     fields = {
         "subject": subject,
         "body": body,
         "subject_es": subject_es,
         "body_es": body_es,
-        "audience": audience,
+        "audience": {"source": SOURCE_OF[CampaignKind(kind)], "source_id": campaign.id},
     }
-    return notifications.save_alert(campaign.coalition_id, author_id, fields)
+    key = drafts.won_key(measure, kind, campaign.id, targets.passed_on(measure))
+    return drafts.save_once(campaign.coalition_id, author_id, fields, key)[0]

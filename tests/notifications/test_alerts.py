@@ -1,7 +1,10 @@
 """Alerts end to end in-process: compose, preview, audience, send, unsubscribe, bad input."""
 
+from datetime import datetime, timedelta
+
 from sqlalchemy import select
 
+from campaign.notifications import services
 from campaign.notifications.models import Delivery, DeliveryState, Message, MessageState
 from tests.notifications.conftest import alert_form
 
@@ -141,3 +144,17 @@ def test_a_forged_time_zone_is_refused_not_a_crash(db, client, coalition, add_su
     response = schedule(client, coalition, alert, "2099-05-01T09:00", "Mars/Olympus_Mons")
     assert response.status_code == 400
     assert "Choose one of the options offered." in response.get_data(as_text=True)
+
+
+def test_withdrawing_deletes_a_draft_cancels_a_scheduled_one_and_leaves_one_sending(
+    db, client, coalition, add_supporter
+):
+    add_supporter("ana@example.org")
+    first, second, third = (draft(db, client, coalition, subject=f"Alert {n}") for n in range(3))
+    services.schedule(second, datetime.now() + timedelta(days=1), "America/New_York")
+    services.start(third)
+    states = [services.withdraw(alert) for alert in (first, second, third)]
+    db.session.commit()
+    assert states == [MessageState.DRAFT, MessageState.SCHEDULED, None]
+    left = {alert.subject: alert.state for alert in db.session.scalars(select(Message))}
+    assert left == {"Alert 1": MessageState.CANCELLED, "Alert 2": MessageState.SENDING}
