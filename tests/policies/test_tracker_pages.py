@@ -207,7 +207,7 @@ def test_a_jurisdiction_page_lists_the_campaigns_about_it(client, world, monkeyp
                 url="/petitions/stop",
                 kind="petition",
                 figures="1,204 signatures",
-                won="the ordinance passed",
+                won="Won: the ordinance passed",
             )
         ]
 
