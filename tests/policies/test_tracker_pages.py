@@ -3,6 +3,7 @@
 import csv
 import io
 import re
+from datetime import date
 from types import SimpleNamespace
 
 import pytest
@@ -112,6 +113,24 @@ def test_a_jurisdiction_page_shows_its_history_sources_and_public_hearings(clien
     clackamas = client.get(f"/policies/jurisdictions/{world.ids['clackamas']}")
     assert "Last verified on November 30, 2026" in text_of(clackamas)
     assert 'href="https://example.org/clackamas"' in clackamas.get_data(as_text=True)
+
+
+def test_a_source_without_a_link_is_listed_by_its_title_and_date(client, world):
+    multnomah = services.jurisdiction_for_fips("41051")
+    title = "Letter of the sheriff (NDLON)"
+    record(world.coalition.id, multnomah, "detainers", "refuses", date(2014, 4, 22), source_title=title)
+    db.session.commit()
+    page = client.get(f"/policies/jurisdictions/{multnomah.id}")
+    assert "2014-04 · Letter of the sheriff (NDLON)" in text_of(page)
+    assert "No source is listed yet." not in text_of(page)
+    assert "Letter of the sheriff (NDLON)</a>" not in page.get_data(as_text=True)  # nothing to follow
+    table = client.get("/policies", query_string={"state": "OR"}).get_data(as_text=True)
+    row = re.search(r'<tr data-fips="41051".*?</tr>', table, re.S).group(0)
+    assert f'<td data-label="Source">{title}</td>' in row
+    linked = re.search(r'<tr data-fips="41005".*?</tr>', table, re.S).group(0)
+    assert 'href="https://example.org/clackamas"' in linked
+    harris = text_of(client.get(f"/policies/jurisdictions/{world.ids['harris']}"))
+    assert "No source is listed yet." in harris
 
 
 def test_hearings_as_a_calendar_of_public_measures_only(client, world):
