@@ -58,6 +58,7 @@ def tracker_page(slug: str | None = None):
         "policies/public/tracker.html", coalition=coalition, counts=tracker.counts(found),
         rows=rows, page=page, pages=pages, filters=filters, legend=tracker.legend(),
         legend_labels=dict(tracker.legend()), map_labels=tracker.map_labels(),
+        state_layers=tracker.state_layers(found),
         bars=tracker.chart_bars(tracker.limiting_by_year(entries)),
         state_choices=sorted(places.states().items(), key=lambda item: item[1]),
         kind_choices=list(tracker.JURISDICTION_KINDS.items()),

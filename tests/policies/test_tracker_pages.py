@@ -69,10 +69,46 @@ def test_the_map_holds_every_public_county_policy_and_nothing_private(client, wo
     assert rival["counties"] == {"27053": "honors_all"}
 
 
+def state_rows_of(page) -> set[tuple[str, str]]:
+    """(FIPS, layer) of the table's state rows that make the map's state layer."""
+    html = page.get_data(as_text=True)
+    return set(re.findall(r'<tr data-fips="(\d\d)" [^>]*data-type="state" data-layer="(\w+)">', html))
+
+
 def test_the_table_and_the_map_agree(client, world):
+    illinois = services.jurisdiction_for_fips("17")
+    record(world.coalition.id, illinois, "secure_communities", "suspended", date(2011, 5, 4))
+    record(world.rival.id, illinois, "state_law", "requires", date(2012, 1, 1))
+    db.session.commit()
     for prefix in ("", f"/c/{world.coalition.slug}", f"/c/{world.rival.slug}"):
-        counties = client.get(f"{prefix}/policies/map.json").get_json()["counties"]
-        assert rows_of(client.get(f"{prefix}/policies")) == set(counties.items()), prefix
+        found = client.get(f"{prefix}/policies/map.json").get_json()
+        page = client.get(f"{prefix}/policies")
+        assert rows_of(page) == set(found["counties"].items()), prefix
+        assert state_rows_of(page) == set(found["states"].items()), prefix
+
+
+def test_one_coalitions_state_law_never_silently_repaints_anothers_state(client, world):
+    illinois = services.jurisdiction_for_fips("17")
+    record(world.coalition.id, illinois, "secure_communities", "suspended", date(2011, 5, 4))
+    db.session.commit()
+    assert client.get("/policies/map.json").get_json()["states"] == {"06": "limits", "17": "sc_left"}
+    record(world.rival.id, illinois, "state_law", "requires", date(2012, 1, 1))
+    record(world.rival.id, services.jurisdiction_for_fips("06"), "secure_communities", "active", None)
+    db.session.commit()
+    # Illinois: the rival's law against the coalition's leaving Secure Communities. California:
+    # the rival's "still in Secure Communities" paints nothing, so the coalition's law stands.
+    assert client.get("/policies/map.json").get_json()["states"] == {"06": "limits", "17": "differ"}
+    own = client.get(f"/c/{world.coalition.slug}/policies/map.json").get_json()["states"]
+    assert own["17"] == "sc_left"
+    table = client.get("/policies", query_string={"state": "IL"})
+    assert "State records differ" in text_of(table)
+    assert "Oregon Families Together: Suspended" in text_of(table)
+    assert "Coalition That Disagrees: Requires cooperation with ICE" in text_of(table)
+    assert "State records differ" in text_of(client.get(f"/policies/jurisdictions/{illinois.id}"))
+    client.get("/language/es")
+    assert "Los registros del estado difieren" in text_of(
+        client.get(f"/policies/jurisdictions/{illinois.id}")
+    )
 
 
 def test_an_imposter_coalition_cannot_repaint_a_county_silently(client, world):
