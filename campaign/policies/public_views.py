@@ -135,4 +135,6 @@ def hearings(jurisdiction_id: int, slug: str | None = None):
         abort(404)
     upcoming = [m for m in shown.measures if m.next_hearing_at and m.next_hearing_at >= utcnow()]
     calendar = downloads.hearings_calendar(upcoming, services.label(shown.jurisdiction))
-    return Response(calendar, mimetype="text/calendar", headers={"Cache-Control": PUBLIC_CACHE})
+    response = Response(calendar, mimetype="text/calendar")
+    response.vary.add("Accept-Language")  # place and summaries in the reader's language: cached apart
+    return _cached(response)

@@ -7,11 +7,13 @@ from datetime import date
 from types import SimpleNamespace
 
 import pytest
+from sqlalchemy import select
 
 from campaign.api.entry_point import entry_point
 from campaign.api.models import Scope
 from campaign.extensions import db
 from campaign.policies import services, targets
+from campaign.policies.models import Measure
 from tests.pages import text_of
 from tests.policies.tracker_world import build, record
 
@@ -129,6 +131,51 @@ def test_the_map_is_cached_publicly_and_answers_304_when_unchanged(client, world
     db.session.commit()
     changed = client.get("/policies/map.json", headers={"If-None-Match": first.headers["ETag"]})
     assert changed.status_code == 200 and changed.get_json()["counties"]["41051"] == "refuses"
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/policies/map.json",
+        "/policies.csv",
+        "/policies.json",
+        "/c/{slug}/policies/map.json",
+        "/policies/jurisdictions/{lehigh}/hearings.ics",
+        "/c/{slug}/policies/jurisdictions/{lehigh}/hearings.ics",
+    ],
+)
+def test_a_publicly_cached_answer_is_kept_apart_per_language_when_its_words_change(client, world, path):
+    """A shared cache keys on the URL and the headers named in Vary: an answer whose words follow
+    Accept-Language or the session's language must name them, else one reader gets another's."""
+    measure = db.session.scalar(select(Measure).where(Measure.title == "Ordinance on ICE access"))
+    measure.summary_en, measure.summary_es = "Hearing on the ordinance", "Audiencia sobre la ordenanza"
+    db.session.commit()
+    url = path.format(slug=world.coalition.slug, **world.ids)
+    client.delete_cookie("session")
+    english = client.get(url, headers={"Accept-Language": "en"})
+    spanish = client.get(url, headers={"Accept-Language": "es"})
+    client.get("/language/es")
+    chosen = client.get(url, headers={"Accept-Language": "en"})
+    for answer in (english, spanish, chosen):
+        assert answer.status_code == 200 and answer.headers["Cache-Control"] == "public, max-age=60"
+    vary = spanish.headers.get("Vary", "")
+    if spanish.data != english.data:
+        assert "Accept-Language" in vary, url
+    if chosen.data != english.data:
+        assert "Cookie" in chosen.headers.get("Vary", ""), url
+
+
+def test_the_hearings_calendar_follows_the_readers_language_and_says_so(client, world):
+    url = f"/policies/jurisdictions/{world.ids['lehigh']}/hearings.ics"
+    measure = db.session.scalar(select(Measure).where(Measure.title == "Ordinance on ICE access"))
+    measure.summary_en, measure.summary_es = "Hearing on the ordinance", "Audiencia sobre la ordenanza"
+    db.session.commit()
+    client.delete_cookie("session")
+    spanish = client.get(url, headers={"Accept-Language": "es"})
+    assert "Audiencia sobre la ordenanza" in spanish.get_data(as_text=True)
+    assert "Accept-Language" in spanish.headers["Vary"] and spanish.headers["ETag"]
+    english = client.get(url, headers={"Accept-Language": "en", "If-None-Match": spanish.headers["ETag"]})
+    assert english.status_code == 200 and "Hearing on the ordinance" in english.get_data(as_text=True)
 
 
 def test_the_tracker_in_spanish(client, world):
