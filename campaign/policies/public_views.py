@@ -10,7 +10,7 @@ from sqlalchemy import select
 from campaign.coalitions.models import Coalition
 from campaign.core.outbox import utcnow
 from campaign.extensions import db
-from campaign.policies import downloads, places, services, targets, tracker
+from campaign.policies import downloads, places, services, targets, timeline, tracker
 from campaign.policies.blueprint import bp
 from campaign.policies.labels import KIND_LABELS, STATUS_LABELS
 
@@ -59,7 +59,7 @@ def tracker_page(slug: str | None = None):
         rows=rows, page=page, pages=pages, filters=filters, legend=tracker.legend(),
         legend_labels=dict(tracker.legend()), map_labels=tracker.map_labels(),
         state_layers=tracker.state_layers(found),
-        bars=tracker.chart_bars(tracker.limiting_by_year(entries)),
+        bars=timeline.chart_bars(timeline.limiting_by_year(entries)), timeline=timeline,
         state_choices=sorted(places.states().items(), key=lambda item: item[1]),
         kind_choices=list(tracker.JURISDICTION_KINDS.items()),
         names=tracker.coalition_names({entry.coalition_id for entry in entries}), **_words(),

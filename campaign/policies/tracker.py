@@ -291,54 +291,6 @@ def page_of_rows(rows: list[Standing], page: int) -> tuple[list[Standing], int, 
     return rows[(page - 1) * PER_PAGE : page * PER_PAGE], page, pages
 
 
-# -- the timeline ----------------------------------------------------------------------------
-
-
-def limiting_by_year(entries: list[PolicyEntry], today: date | None = None) -> list[tuple[int, int]]:
-    """(year, cities and counties limiting or refusing detainers at its end), from the year of the
-    first dated detainer entry to this one."""
-    today = today or date.today()
-    years = [e.dated.year for e in entries if e.kind == PolicyKind.DETAINERS and e.dated and e.dated <= today]
-    if not years:
-        return []
-    series = []
-    for year in range(min(years), today.year + 1):
-        found = standings(entries, min(date(year, 12, 31), today))
-        series.append((year, counts(found).limiting))
-    return series
-
-
-@dataclass
-class Bar:
-    year: int
-    count: int
-    x: float
-    y: float
-    height: float
-
-
-CHART_WIDTH, CHART_HEIGHT, CHART_BASE = 640, 250, 220
-
-
-def chart_bars(series: list[tuple[int, int]]) -> list[Bar]:
-    """The series as bars in a 640x250 SVG, the tallest reaching near the top."""
-    tallest = max((count for _, count in series), default=0) or 1
-    width = CHART_WIDTH / max(len(series), 1)
-    bars = []
-    for index, (year, count) in enumerate(series):
-        height = (CHART_BASE - 30) * count / tallest  # room for the count above the tallest
-        bars.append(
-            Bar(
-                year,
-                count,
-                round(index * width + width * 0.15, 1),
-                round(CHART_BASE - height, 1),
-                round(height, 1),
-            )
-        )
-    return bars
-
-
 # -- names -----------------------------------------------------------------------------------
 
 
