@@ -235,6 +235,17 @@ def _read_policy(row: Row) -> None:
         )
     try:
         effective_on = import_cells.date_of(row.cells.get("date", ""))
+    except import_cells.DateOutOfRange:
+        effective_on = None
+        row.problems.append(
+            _(
+                "Row %(number)d: “%(date)s” is not between %(first)s and %(last)s.",
+                number=row.number,
+                date=row.cells["date"][:40],
+                first=import_cells.FIRST_YEAR,
+                last=import_cells.latest_date().year,
+            )
+        )
     except import_cells.BadDate:
         effective_on = None
         row.problems.append(
