@@ -74,14 +74,15 @@ def _url(label) -> URLField:
     return URLField(label, filters=[strip_whitespace], validators=[Length(max=URL_MAX), _web_address])
 
 
-def _latest_date() -> date:
+def latest_date() -> date:
+    """The latest date an entry may carry: a law may be adopted to take effect years later."""
     return date.today() + timedelta(days=365 * YEARS_AHEAD)
 
 
 def _plausible(field) -> None:
-    if field.data and not date(FIRST_YEAR, 1, 1) <= field.data <= _latest_date():
+    if field.data and not date(FIRST_YEAR, 1, 1) <= field.data <= latest_date():
         raise ValidationError(
-            _l("Enter a date between %(first)s and %(last)s.", first=FIRST_YEAR, last=_latest_date().year)
+            _l("Enter a date between %(first)s and %(last)s.", first=FIRST_YEAR, last=latest_date().year)
         )
 
 

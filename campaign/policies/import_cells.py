@@ -6,6 +6,7 @@ from urllib.parse import urlsplit
 
 from flask_babel import lazy_gettext as _l
 
+from campaign.policies.forms import FIRST_YEAR, latest_date
 from campaign.policies.models import URL_MAX, DetainerCondition, PolicyKind
 from campaign.policies.places import fold
 
@@ -173,6 +174,10 @@ class BadDate(ValueError):
     """Not a date in a form we read."""
 
 
+class DateOutOfRange(BadDate):
+    """A date, outside what the entry form takes: from 1900 to a few years ahead."""
+
+
 def date_of(text: str) -> date | None:
     """2014-05-01, 5/1/2014 (US order), "May 2014" or "mayo de 2014" (the 1st), 2014 (January
     1st): lists give a month or a year when that is all that is known. None for a blank cell."""
@@ -190,11 +195,12 @@ def date_of(text: str) -> date | None:
             year, month, day = int(text), 1, 1
         else:
             raise BadDate(text)
-        if not 1900 <= year <= 2199:
-            raise BadDate(text)
-        return date(year, month, day)
+        found = date(year, month, day)
     except ValueError as error:  # month 13, February 30th
         raise BadDate(text) from error
+    if not date(FIRST_YEAR, 1, 1) <= found <= latest_date():
+        raise DateOutOfRange(text)
+    return found
 
 
 def url_of(text: str) -> str | None:

@@ -19,6 +19,7 @@ from campaign.core.outbox import utcnow
 from campaign.core.text import one_line
 from campaign.extensions import db
 from campaign.policies import import_cells, import_places, services
+from campaign.policies.forms import latest_date
 from campaign.policies.models import (
     NAME_MAX,
     SUMMARY_MAX,
@@ -235,6 +236,17 @@ def _read_policy(row: Row) -> None:
         )
     try:
         effective_on = import_cells.date_of(row.cells.get("date", ""))
+    except import_cells.DateOutOfRange:
+        effective_on = None
+        row.problems.append(
+            _(
+                "Row %(number)d: “%(date)s” is not between %(first)s and %(last)s.",
+                number=row.number,
+                date=row.cells["date"][:40],
+                first=import_cells.FIRST_YEAR,
+                last=latest_date().year,
+            )
+        )
     except import_cells.BadDate:
         effective_on = None
         row.problems.append(

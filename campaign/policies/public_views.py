@@ -10,7 +10,7 @@ from sqlalchemy import select
 from campaign.coalitions.models import Coalition
 from campaign.core.outbox import utcnow
 from campaign.extensions import db
-from campaign.policies import downloads, places, services, targets, tracker
+from campaign.policies import downloads, places, services, targets, timeline, tracker
 from campaign.policies.blueprint import bp
 from campaign.policies.labels import KIND_LABELS, STATUS_LABELS
 
@@ -58,7 +58,8 @@ def tracker_page(slug: str | None = None):
         "policies/public/tracker.html", coalition=coalition, counts=tracker.counts(found),
         rows=rows, page=page, pages=pages, filters=filters, legend=tracker.legend(),
         legend_labels=dict(tracker.legend()), map_labels=tracker.map_labels(),
-        bars=tracker.chart_bars(tracker.limiting_by_year(entries)),
+        state_layers=tracker.state_layers(found),
+        bars=timeline.chart_bars(timeline.limiting_by_year(entries)), timeline=timeline,
         state_choices=sorted(places.states().items(), key=lambda item: item[1]),
         kind_choices=list(tracker.JURISDICTION_KINDS.items()),
         names=tracker.coalition_names({entry.coalition_id for entry in entries}), **_words(),
@@ -134,4 +135,6 @@ def hearings(jurisdiction_id: int, slug: str | None = None):
         abort(404)
     upcoming = [m for m in shown.measures if m.next_hearing_at and m.next_hearing_at >= utcnow()]
     calendar = downloads.hearings_calendar(upcoming, services.label(shown.jurisdiction))
-    return Response(calendar, mimetype="text/calendar", headers={"Cache-Control": PUBLIC_CACHE})
+    response = Response(calendar, mimetype="text/calendar")
+    response.vary.add("Accept-Language")  # place and summaries in the reader's language: cached apart
+    return _cached(response)

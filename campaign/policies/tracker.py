@@ -37,6 +37,7 @@ STATE_LAYER = {
     "sc_left": _l("State left Secure Communities"),
     DIFFER: _l("State records differ"),
 }
+STATE_LAYER_KINDS = (PolicyKind.STATE_LAW, PolicyKind.SECURE_COMMUNITIES)
 KIND_ORDER = list(PolicyKind)
 JURISDICTION_KINDS = {
     JurisdictionKind.STATE: _l("State"),
@@ -159,17 +160,9 @@ def map_data(found: list[Standing], page_of) -> dict:
         for s in _local_detainers(found)
         if s.jurisdiction.kind == JurisdictionKind.COUNTY
     }
-    states = {}
-    for standing in found:
-        if standing.jurisdiction.kind != JurisdictionKind.STATE:
-            continue
-        layer = _state_layer(standing)
-        fips = standing.jurisdiction.fips
-        if layer and (standing.kind == PolicyKind.STATE_LAW or fips not in states):
-            states[fips] = layer
-    by_fips = {
-        s.jurisdiction.fips: s.jurisdiction.id for s in found if s.jurisdiction.fips in counties | states
-    }
+    states = {fips: layer for fips, layer in state_layers(found).items() if layer}
+    painted = counties.keys() | states.keys()
+    by_fips = {s.jurisdiction.fips: s.jurisdiction.id for s in found if s.jurisdiction.fips in painted}
     return {
         "counties": dict(sorted(counties.items())),
         "states": dict(sorted(states.items())),
@@ -177,14 +170,35 @@ def map_data(found: list[Standing], page_of) -> dict:
     }
 
 
-def _state_layer(standing: Standing) -> str | None:
-    if standing.kind == PolicyKind.STATE_LAW:
-        return standing.status
-    if standing.kind == PolicyKind.SECURE_COMMUNITIES:
+def state_layers(found: list[Standing]) -> dict[str, str | None]:
+    """State FIPS -> its layer, for every state with a state law or Secure Communities record.
+    Each coalition's layer comes from its own records only (its state law, else its leaving
+    Secure Communities); when the coalitions' layers differ, or they disagree within one kind,
+    the state's records differ: one coalition's state law never silently repaints another's."""
+    by_coalition = defaultdict(dict)  # fips -> coalition id -> {kind: status}
+    disputed = set()
+    for standing in found:
+        if standing.jurisdiction.kind != JurisdictionKind.STATE or standing.kind not in STATE_LAYER_KINDS:
+            continue
+        fips = standing.jurisdiction.fips
         if standing.status == DIFFER:
-            return DIFFER
-        return "sc_left" if standing.status in LEFT_SECURE_COMMUNITIES else None
-    return None
+            disputed.add(fips)
+        for claim in standing.claims:
+            by_coalition[fips].setdefault(claim.coalition_id, {})[standing.kind] = claim.status
+    layers = {}
+    for fips, coalitions in by_coalition.items():
+        painted = {_coalition_layer(statuses) for statuses in coalitions.values()} - {None}
+        if fips in disputed or len(painted) > 1:
+            layers[fips] = DIFFER
+        else:
+            layers[fips] = painted.pop() if painted else None
+    return layers
+
+
+def _coalition_layer(statuses: dict[str, str]) -> str | None:
+    if PolicyKind.STATE_LAW in statuses:
+        return statuses[PolicyKind.STATE_LAW]
+    return "sc_left" if statuses.get(PolicyKind.SECURE_COMMUNITIES) in LEFT_SECURE_COMMUNITIES else None
 
 
 def legend() -> list[tuple[str, str]]:
@@ -275,54 +289,6 @@ def page_of_rows(rows: list[Standing], page: int) -> tuple[list[Standing], int, 
     pages = max(1, -(-len(rows) // PER_PAGE))
     page = min(page, pages)
     return rows[(page - 1) * PER_PAGE : page * PER_PAGE], page, pages
-
-
-# -- the timeline ----------------------------------------------------------------------------
-
-
-def limiting_by_year(entries: list[PolicyEntry], today: date | None = None) -> list[tuple[int, int]]:
-    """(year, cities and counties limiting or refusing detainers at its end), from the year of the
-    first dated detainer entry to this one."""
-    today = today or date.today()
-    years = [e.dated.year for e in entries if e.kind == PolicyKind.DETAINERS and e.dated and e.dated <= today]
-    if not years:
-        return []
-    series = []
-    for year in range(min(years), today.year + 1):
-        found = standings(entries, min(date(year, 12, 31), today))
-        series.append((year, counts(found).limiting))
-    return series
-
-
-@dataclass
-class Bar:
-    year: int
-    count: int
-    x: float
-    y: float
-    height: float
-
-
-CHART_WIDTH, CHART_HEIGHT, CHART_BASE = 640, 250, 220
-
-
-def chart_bars(series: list[tuple[int, int]]) -> list[Bar]:
-    """The series as bars in a 640x250 SVG, the tallest reaching near the top."""
-    tallest = max((count for _, count in series), default=0) or 1
-    width = CHART_WIDTH / max(len(series), 1)
-    bars = []
-    for index, (year, count) in enumerate(series):
-        height = (CHART_BASE - 30) * count / tallest  # room for the count above the tallest
-        bars.append(
-            Bar(
-                year,
-                count,
-                round(index * width + width * 0.15, 1),
-                round(CHART_BASE - height, 1),
-                round(height, 1),
-            )
-        )
-    return bars
 
 
 # -- names -----------------------------------------------------------------------------------

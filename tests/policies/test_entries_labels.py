@@ -1,7 +1,11 @@
 """Every kind, status and condition has its words, in English and Spanish."""
 
-from flask_babel import force_locale
+import re
 
+from flask_babel import force_locale
+from sqlalchemy import select
+
+from campaign.extensions import db
 from campaign.policies.labels import (
     CONDITION_LABELS,
     KIND_LABELS,
@@ -9,7 +13,7 @@ from campaign.policies.labels import (
     STATUS_PHRASES,
     conditions_of,
 )
-from campaign.policies.models import STATUSES, DetainerCondition, PolicyKind
+from campaign.policies.models import STATUSES, DetainerCondition, PolicyEntry, PolicyKind
 from tests.pages import text_of
 from tests.policies.entry_forms import post_new
 
@@ -32,3 +36,12 @@ def test_the_pages_in_spanish(client, coalition):
     assert "Órdenes de retención de ICE" in page and "Las rechaza" in page and "Privada" in page
     response = post_new(client, coalition, county_name="Clakamas", once="e" * 22)
     assert "No hay ningún condado con ese nombre en Oregon." in text_of(response)
+
+
+def test_an_entrys_page_title_is_words_only(client, coalition):
+    assert post_new(client, coalition).status_code == 302
+    entry_id = db.session.scalar(select(PolicyEntry.id))
+    html = client.get(f"/coalitions/{coalition.slug}/policies/{entry_id}").get_data(as_text=True)
+    title = re.search(r"<title>(.*?)</title>", html, re.S).group(1)
+    assert "<" not in title and "Clackamas County, OR" in title
+    assert html.count("js/confirm.js") == 1  # the script, once, in the page's body

@@ -1,10 +1,10 @@
 """What one cell of a policy list says, and which places a row's name can mean."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
-from campaign.policies import import_cells, import_places
+from campaign.policies import forms, import_cells, import_places
 from campaign.policies.models import DetainerCondition
 
 
@@ -57,6 +57,15 @@ def test_dates_read(typed, expected):
 def test_dates_refused(typed):
     with pytest.raises(import_cells.BadDate):
         import_cells.date_of(typed)
+
+
+def test_dates_stop_where_the_entry_form_stops():
+    last = date.today() + timedelta(days=365 * forms.YEARS_AHEAD)
+    assert import_cells.date_of(last.isoformat()) == last
+    assert import_cells.date_of("1900") == date(1900, 1, 1)
+    for typed in ("2199", (last + timedelta(days=1)).isoformat(), "1899", "12/31/1899"):
+        with pytest.raises(import_cells.DateOutOfRange):
+            import_cells.date_of(typed)
 
 
 def test_urls():

@@ -3,7 +3,7 @@ dates, mapped, previewed, resolved and applied once; hostile files; who else may
 
 import csv
 import io
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -254,6 +254,29 @@ def test_spanish_preview(client, db, coalition, import_folder):
     )
     assert "Revise la importación" in text
     assert "no es una fecha" in text
+
+
+def test_a_date_the_entry_form_would_refuse_is_refused_by_its_row(client, db, coalition, import_folder):
+    last = date.today().year + 5
+    far = (date.today() + timedelta(days=365 * 5 + 1)).isoformat()
+    rows = (
+        f"Alameda,CA,Refuses,2199\nHennepin,MN,Refuses,{far}\nClackamas,OR,Refuses,{date.today().year + 4}\n"
+    )
+    upload(client, coalition, b"County,State,Policy,Date\n" + rows.encode())
+    found = imported(db)
+    text = client.get(f"/coalitions/{coalition.slug}/policies/import/{found.id}").get_data(as_text=True)
+    assert f"Row 2: “2199” is not between 1900 and {last}." in text
+    assert f"Row 3: “{far}” is not between 1900 and {last}." in text
+    client.get("/language/es")
+    spanish = client.get(f"/coalitions/{coalition.slug}/policies/import/{found.id}").get_data(as_text=True)
+    assert f"Fila 2: “2199” no está entre 1900 y {last}." in spanish
+    client.get("/language/en")
+    assert (
+        post(client, coalition, found, ["jurisdiction", "state", "policy", "date"], apply="y").status_code
+        == 302
+    )
+    entries = db.session.scalars(select(PolicyEntry)).all()
+    assert [entry.jurisdiction.name for entry in entries] == ["Clackamas"]  # the rows in range only
 
 
 def test_another_coalition_and_a_viewer_cannot_see_or_apply_it(

@@ -94,6 +94,21 @@ def test_won_shows_when_the_linked_measure_passes_and_goes_when_moved_back(clien
     assert "Tell signers we won" not in client.get(page).get_data(as_text=True)
 
 
+def test_the_jurisdiction_page_says_won_once(client, coalition, made):
+    philadelphia = county("Philadelphia", "PA")
+    ordinance = measure(coalition.id, philadelphia)
+    public_entry(coalition.id, philadelphia)
+    targets.aim(made["petition"], "petition", philadelphia, "the council", ordinance.id, None)
+    services.set_stage(ordinance, MeasureStage.PASSED, date(2030, 3, 4), "", None)
+    db.session.commit()
+    page = f"/policies/jurisdictions/{philadelphia.id}"
+    english = client.get(page).get_data(as_text=True)
+    assert english.count("Won:") == 1 and "Won: Ordinance 101 passed on March 4, 2030" in english
+    client.get("/language/es")
+    spanish = client.get(page).get_data(as_text=True)
+    assert spanish.count("Ganamos:") == 1 and "Ganamos: Ordinance 101 se aprobó" in spanish
+
+
 def test_tell_signers_twice_makes_one_draft_to_the_petitions_signers(client, coalition, made):
     owner_id = coalition.roles[0].user_id
     philadelphia = county("Philadelphia", "PA")

@@ -46,15 +46,6 @@ def test_an_ended_policy_and_one_not_yet_in_effect_count_for_nothing(db, world):
     assert tracker.counts(shown(world.coalition.id)).limiting == 4
 
 
-def test_the_timeline_counts_places_limiting_at_the_end_of_each_year(world):
-    entries = tracker.visible(services.public_entries(world.coalition.id))
-    series = dict(tracker.limiting_by_year(entries, today=date(2016, 6, 1)))
-    assert series == {2012: 0, 2013: 1, 2014: 3, 2015: 4, 2016: 4}
-    bars = tracker.chart_bars(list(series.items()))
-    assert [bar.year for bar in bars] == [2012, 2013, 2014, 2015, 2016]
-    assert bars[0].height == 0 and bars[-1].y < bars[1].y
-
-
 @pytest.mark.parametrize(
     "query",
     [

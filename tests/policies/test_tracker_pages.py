@@ -3,14 +3,17 @@
 import csv
 import io
 import re
+from datetime import date
 from types import SimpleNamespace
 
 import pytest
+from sqlalchemy import select
 
 from campaign.api.entry_point import entry_point
 from campaign.api.models import Scope
 from campaign.extensions import db
 from campaign.policies import services, targets
+from campaign.policies.models import Measure
 from tests.pages import text_of
 from tests.policies.tracker_world import build, record
 
@@ -68,10 +71,46 @@ def test_the_map_holds_every_public_county_policy_and_nothing_private(client, wo
     assert rival["counties"] == {"27053": "honors_all"}
 
 
+def state_rows_of(page) -> set[tuple[str, str]]:
+    """(FIPS, layer) of the table's state rows that make the map's state layer."""
+    html = page.get_data(as_text=True)
+    return set(re.findall(r'<tr data-fips="(\d\d)" [^>]*data-type="state" data-layer="(\w+)">', html))
+
+
 def test_the_table_and_the_map_agree(client, world):
+    illinois = services.jurisdiction_for_fips("17")
+    record(world.coalition.id, illinois, "secure_communities", "suspended", date(2011, 5, 4))
+    record(world.rival.id, illinois, "state_law", "requires", date(2012, 1, 1))
+    db.session.commit()
     for prefix in ("", f"/c/{world.coalition.slug}", f"/c/{world.rival.slug}"):
-        counties = client.get(f"{prefix}/policies/map.json").get_json()["counties"]
-        assert rows_of(client.get(f"{prefix}/policies")) == set(counties.items()), prefix
+        found = client.get(f"{prefix}/policies/map.json").get_json()
+        page = client.get(f"{prefix}/policies")
+        assert rows_of(page) == set(found["counties"].items()), prefix
+        assert state_rows_of(page) == set(found["states"].items()), prefix
+
+
+def test_one_coalitions_state_law_never_silently_repaints_anothers_state(client, world):
+    illinois = services.jurisdiction_for_fips("17")
+    record(world.coalition.id, illinois, "secure_communities", "suspended", date(2011, 5, 4))
+    db.session.commit()
+    assert client.get("/policies/map.json").get_json()["states"] == {"06": "limits", "17": "sc_left"}
+    record(world.rival.id, illinois, "state_law", "requires", date(2012, 1, 1))
+    record(world.rival.id, services.jurisdiction_for_fips("06"), "secure_communities", "active", None)
+    db.session.commit()
+    # Illinois: the rival's law against the coalition's leaving Secure Communities. California:
+    # the rival's "still in Secure Communities" paints nothing, so the coalition's law stands.
+    assert client.get("/policies/map.json").get_json()["states"] == {"06": "limits", "17": "differ"}
+    own = client.get(f"/c/{world.coalition.slug}/policies/map.json").get_json()["states"]
+    assert own["17"] == "sc_left"
+    table = client.get("/policies", query_string={"state": "IL"})
+    assert "State records differ" in text_of(table)
+    assert "Oregon Families Together: Suspended" in text_of(table)
+    assert "Coalition That Disagrees: Requires cooperation with ICE" in text_of(table)
+    assert "State records differ" in text_of(client.get(f"/policies/jurisdictions/{illinois.id}"))
+    client.get("/language/es")
+    assert "Los registros del estado difieren" in text_of(
+        client.get(f"/policies/jurisdictions/{illinois.id}")
+    )
 
 
 def test_an_imposter_coalition_cannot_repaint_a_county_silently(client, world):
@@ -94,6 +133,51 @@ def test_the_map_is_cached_publicly_and_answers_304_when_unchanged(client, world
     assert changed.status_code == 200 and changed.get_json()["counties"]["41051"] == "refuses"
 
 
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/policies/map.json",
+        "/policies.csv",
+        "/policies.json",
+        "/c/{slug}/policies/map.json",
+        "/policies/jurisdictions/{lehigh}/hearings.ics",
+        "/c/{slug}/policies/jurisdictions/{lehigh}/hearings.ics",
+    ],
+)
+def test_a_publicly_cached_answer_is_kept_apart_per_language_when_its_words_change(client, world, path):
+    """A shared cache keys on the URL and the headers named in Vary: an answer whose words follow
+    Accept-Language or the session's language must name them, else one reader gets another's."""
+    measure = db.session.scalar(select(Measure).where(Measure.title == "Ordinance on ICE access"))
+    measure.summary_en, measure.summary_es = "Hearing on the ordinance", "Audiencia sobre la ordenanza"
+    db.session.commit()
+    url = path.format(slug=world.coalition.slug, **world.ids)
+    client.delete_cookie("session")
+    english = client.get(url, headers={"Accept-Language": "en"})
+    spanish = client.get(url, headers={"Accept-Language": "es"})
+    client.get("/language/es")
+    chosen = client.get(url, headers={"Accept-Language": "en"})
+    for answer in (english, spanish, chosen):
+        assert answer.status_code == 200 and answer.headers["Cache-Control"] == "public, max-age=60"
+    vary = spanish.headers.get("Vary", "")
+    if spanish.data != english.data:
+        assert "Accept-Language" in vary, url
+    if chosen.data != english.data:
+        assert "Cookie" in chosen.headers.get("Vary", ""), url
+
+
+def test_the_hearings_calendar_follows_the_readers_language_and_says_so(client, world):
+    url = f"/policies/jurisdictions/{world.ids['lehigh']}/hearings.ics"
+    measure = db.session.scalar(select(Measure).where(Measure.title == "Ordinance on ICE access"))
+    measure.summary_en, measure.summary_es = "Hearing on the ordinance", "Audiencia sobre la ordenanza"
+    db.session.commit()
+    client.delete_cookie("session")
+    spanish = client.get(url, headers={"Accept-Language": "es"})
+    assert "Audiencia sobre la ordenanza" in spanish.get_data(as_text=True)
+    assert "Accept-Language" in spanish.headers["Vary"] and spanish.headers["ETag"]
+    english = client.get(url, headers={"Accept-Language": "en", "If-None-Match": spanish.headers["ETag"]})
+    assert english.status_code == 200 and "Hearing on the ordinance" in english.get_data(as_text=True)
+
+
 def test_the_tracker_in_spanish(client, world):
     client.get("/language/es")
     text = text_of(client.get("/policies"))
@@ -112,6 +196,24 @@ def test_a_jurisdiction_page_shows_its_history_sources_and_public_hearings(clien
     clackamas = client.get(f"/policies/jurisdictions/{world.ids['clackamas']}")
     assert "Last verified on November 30, 2026" in text_of(clackamas)
     assert 'href="https://example.org/clackamas"' in clackamas.get_data(as_text=True)
+
+
+def test_a_source_without_a_link_is_listed_by_its_title_and_date(client, world):
+    multnomah = services.jurisdiction_for_fips("41051")
+    title = "Letter of the sheriff (NDLON)"
+    record(world.coalition.id, multnomah, "detainers", "refuses", date(2014, 4, 22), source_title=title)
+    db.session.commit()
+    page = client.get(f"/policies/jurisdictions/{multnomah.id}")
+    assert "2014-04 · Letter of the sheriff (NDLON)" in text_of(page)
+    assert "No source is listed yet." not in text_of(page)
+    assert "Letter of the sheriff (NDLON)</a>" not in page.get_data(as_text=True)  # nothing to follow
+    table = client.get("/policies", query_string={"state": "OR"}).get_data(as_text=True)
+    row = re.search(r'<tr data-fips="41051".*?</tr>', table, re.S).group(0)
+    assert f'<td data-label="Source">{title}</td>' in row
+    linked = re.search(r'<tr data-fips="41005".*?</tr>', table, re.S).group(0)
+    assert 'href="https://example.org/clackamas"' in linked
+    harris = text_of(client.get(f"/policies/jurisdictions/{world.ids['harris']}"))
+    assert "No source is listed yet." in harris
 
 
 def test_hearings_as_a_calendar_of_public_measures_only(client, world):
@@ -207,7 +309,7 @@ def test_a_jurisdiction_page_lists_the_campaigns_about_it(client, world, monkeyp
                 url="/petitions/stop",
                 kind="petition",
                 figures="1,204 signatures",
-                won="the ordinance passed",
+                won="Won: the ordinance passed",
             )
         ]
 
