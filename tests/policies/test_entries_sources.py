@@ -60,3 +60,11 @@ def test_a_new_upload_replaces_the_pdf_under_a_new_key(client, coalition):
     stored = db.session.get(PolicySourceFile, entry.id)
     assert stored.filename == "ruling-v2.pdf" and client.get(old_url).status_code == 404
     assert client.get(f"/policies/sources/{entry.id}/{stored.key}.pdf").data.endswith(b"%v2")
+
+
+def test_the_public_page_of_the_place_links_its_kept_pdf(requests_start_afresh, client, app, coalition):
+    entry, url = record_with_pdf(client, coalition)
+    client.post(f"/coalitions/{coalition.slug}/policies/{entry.id}/edit", data=entry_form(public="y"))
+    client.post(f"/coalitions/{coalition.slug}/policies/sharing", data={"shared": "y"})
+    page = app.test_client().get(f"/policies/jurisdictions/{entry.jurisdiction_id}")
+    assert page.status_code == 200 and f'href="{url}"' in page.get_data(as_text=True)
