@@ -1,8 +1,9 @@
-"""The words pages use for policy kinds, statuses and detainer conditions, in the reader's language."""
+"""The words pages use for policy kinds, statuses, detainer conditions and measure stages, in the
+reader's language."""
 
 from flask_babel import lazy_gettext as _l
 
-from campaign.policies.models import DetainerCondition, PolicyKind
+from campaign.policies.models import DetainerCondition, MeasureStage, PolicyKind
 
 KIND_LABELS = {
     PolicyKind.DETAINERS: _l("ICE detainers"),
@@ -62,3 +63,14 @@ CONDITION_LABELS = {
 def conditions_of(flags: int) -> list:
     """The labels of the conditions set in an entry's `conditions` integer, in a fixed order."""
     return [label for condition, label in CONDITION_LABELS.items() if flags & condition]
+
+
+STAGE_LABELS = {
+    MeasureStage.INTRODUCED: _l("Introduced"),
+    MeasureStage.COMMITTEE: _l("In committee"),
+    MeasureStage.HEARING: _l("Hearing"),
+    MeasureStage.VOTE: _l("Up for a vote"),
+    MeasureStage.PASSED: _l("Passed"),
+    MeasureStage.FAILED: _l("Failed"),
+    MeasureStage.WITHDRAWN: _l("Withdrawn"),
+}

@@ -19,6 +19,7 @@ from wtforms.validators import URL, DataRequired, InputRequired, Length, Optiona
 from campaign.core.forms import AppForm, OnceForm, plain_text, strip_whitespace
 from campaign.core.zones import LOCAL_INPUT_FORMAT, to_local, to_utc
 from campaign.policies import measures
+from campaign.policies.labels import STAGE_LABELS
 from campaign.policies.models import (
     BODY_MAX,
     NAME_MAX,
@@ -29,16 +30,6 @@ from campaign.policies.models import (
     MeasureStage,
 )
 from campaign.policies.picker import JurisdictionPicker
-
-STAGE_LABELS = {
-    MeasureStage.INTRODUCED: _l("Introduced"),
-    MeasureStage.COMMITTEE: _l("In committee"),
-    MeasureStage.HEARING: _l("Hearing"),
-    MeasureStage.VOTE: _l("Up for a vote"),
-    MeasureStage.PASSED: _l("Passed"),
-    MeasureStage.FAILED: _l("Failed"),
-    MeasureStage.WITHDRAWN: _l("Withdrawn"),
-}
 
 # The badge of a decided measure: won like an active campaign, lost like a cancelled one; the
 # open stages all wear the waiting one.

@@ -13,9 +13,9 @@ from campaign.notifications.forms import EmptyForm
 from campaign.notifications.services import EmptyAudience
 from campaign.policies import drafts, measures, services
 from campaign.policies.blueprint import bp
+from campaign.policies.labels import STAGE_LABELS
 from campaign.policies.measure_forms import (
     STAGE_BADGES,
-    STAGE_LABELS,
     EditMeasureForm,
     HearingForm,
     NewMeasureForm,

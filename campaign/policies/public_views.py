@@ -12,7 +12,7 @@ from campaign.core.outbox import utcnow
 from campaign.extensions import db
 from campaign.policies import downloads, places, services, targets, timeline, tracker
 from campaign.policies.blueprint import bp
-from campaign.policies.labels import KIND_LABELS, STATUS_LABELS
+from campaign.policies.labels import KIND_LABELS, STAGE_LABELS, STATUS_LABELS
 
 PUBLIC_CACHE = "public, max-age=60"
 
@@ -35,7 +35,7 @@ def _words() -> dict:
     """What the tracker's templates call things, in the reader's language."""
     return {
         "tracker": tracker, "place_label": services.label, "policy_kinds": KIND_LABELS,
-        "status_labels": STATUS_LABELS,
+        "status_labels": STATUS_LABELS, "stage_labels": STAGE_LABELS,
         "kind_labels": tracker.JURISDICTION_KINDS,
     }  # fmt: skip
 

@@ -16,7 +16,6 @@ from campaign.policies.models import (
     Jurisdiction,
     JurisdictionKind,
     Measure,
-    MeasureStage,
     PolicyEntry,
     PolicyKind,
     PolicySourceFile,
@@ -45,15 +44,6 @@ JURISDICTION_KINDS = {
     JurisdictionKind.CITY: _l("City"),
 }
 NO_POLICY = _l("No policy recorded")
-STAGE_LABELS = {
-    MeasureStage.INTRODUCED: _l("Introduced"),
-    MeasureStage.COMMITTEE: _l("In committee"),
-    MeasureStage.HEARING: _l("Hearing"),
-    MeasureStage.VOTE: _l("Up for a vote"),
-    MeasureStage.PASSED: _l("Passed"),
-    MeasureStage.FAILED: _l("Failed"),
-    MeasureStage.WITHDRAWN: _l("Withdrawn"),
-}
 
 
 @dataclass
