@@ -305,6 +305,49 @@ def coalition(db, make_user, login):
 
 
 @pytest.fixture
+def make_coalition(db):
+    """A coalition of `creator`, committed."""
+    from campaign.coalitions import services as coalitions
+
+    def make(creator, name="ICE Out of LA", region="Los Angeles", description="Ending deportations."):
+        coalition = coalitions.create_coalition(creator, name, description, region)
+        db.session.commit()
+        return coalition
+
+    return make
+
+
+@pytest.fixture
+def add_teammate(db, make_user):
+    """An account holding `role` in `coalition`."""
+    from campaign.coalitions.models import CoalitionRole
+
+    def add(coalition, role, email):
+        user = make_user(email=email, name=email.split("@")[0].title())
+        db.session.add(CoalitionRole(coalition=coalition, user=user, role=role))
+        db.session.commit()
+        return user
+
+    return add
+
+
+@pytest.fixture
+def as_role(db, make_user, login, client, coalition):
+    """Log in as a new teammate of `coalition` holding `role`."""
+    from campaign.coalitions.models import CoalitionRole
+
+    def become(role, email="teammate@example.org"):
+        user = make_user(email=email)
+        db.session.add(CoalitionRole(coalition=coalition, user=user, role=role))
+        db.session.commit()
+        client.post("/accounts/logout")
+        login(email)
+        return user
+
+    return become
+
+
+@pytest.fixture
 def limits_storage_down(app):
     """The counters of abuse limits and throttles (core/counters.py) kept in a Redis that is down.
     List it before fixtures that log in: the storage is chosen at the first count."""

@@ -9,7 +9,6 @@ from campaign.api import keys
 from campaign.api.models import Scope
 from campaign.supporters import services as supporters
 from campaign.supporters.models import Supporter
-from tests.coalitions.conftest import add_teammate, make_coalition  # noqa: F401 - fixtures
 from tests.petitions.conftest import make_petition, sign  # noqa: F401 - fixtures
 
 # Fixed times, so that answers can be compared with docs/api/ whole.

@@ -83,5 +83,6 @@ def test_a_new_county_policy_recolours_the_map_and_raises_the_count(phone_page: 
     link.press("Enter")
     expect(page.locator("h1")).to_have_text("Bernalillo County, NM")
     page.go_back()
-    expect(page.locator(f'.tracker-table tr[data-fips="{BERNALILLO}"][data-status="refuses"]')).to_have_count(1)
+    row = page.locator(f'.tracker-table tr[data-fips="{BERNALILLO}"][data-status="refuses"]')
+    expect(row).to_have_count(1)
     assert page.evaluate("document.documentElement.scrollWidth") <= 390

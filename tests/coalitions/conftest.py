@@ -6,7 +6,6 @@ import pytest
 from sqlalchemy import update
 
 from campaign.coalitions import services
-from campaign.coalitions.models import CoalitionRole
 from campaign.core.outbox import PENDING, OutboxEntry, dispatch_committed, sweep, utcnow
 
 
@@ -16,29 +15,6 @@ def owner(make_user, login):
     user = make_user()
     login()
     return user
-
-
-@pytest.fixture
-def make_coalition(db):
-    def make(creator, name="ICE Out of LA", region="Los Angeles", description="Ending deportations."):
-        coalition = services.create_coalition(creator, name, description, region)
-        db.session.commit()
-        return coalition
-
-    return make
-
-
-@pytest.fixture
-def add_teammate(db, make_user):
-    """An account holding `role` in `coalition`."""
-
-    def add(coalition, role, email):
-        user = make_user(email=email, name=email.split("@")[0].title())
-        db.session.add(CoalitionRole(coalition=coalition, user=user, role=role))
-        db.session.commit()
-        return user
-
-    return add
 
 
 @pytest.fixture

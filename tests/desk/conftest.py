@@ -19,7 +19,7 @@ from campaign.demo.data import DEMO_ORGANIZER
 from campaign.notifications.models import Delivery, DeliveryState
 from campaign.petitions.models import PetitionSignature
 from tests.actions.conftest import event_fields
-from tests.coalitions.conftest import add_teammate, invite_org, make_coalition, owner  # noqa: F401 - fixtures
+from tests.coalitions.conftest import invite_org, owner  # noqa: F401 - fixtures
 from tests.letters.conftest import make_letter  # noqa: F401 - a fixture, shared
 from tests.letters.conftest import sign as sign_letter  # noqa: F401 - a fixture, shared
 from tests.notifications.conftest import add_supporter  # noqa: F401 - a fixture, shared

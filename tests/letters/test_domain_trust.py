@@ -8,7 +8,6 @@ from campaign.coalitions import services as coalitions
 from campaign.coalitions.models import Membership
 from campaign.extensions import db as _db
 from campaign.letters.models import Signature, SignatureState
-from tests.coalitions.conftest import add_teammate  # noqa: F401 (fixture)
 from tests.pages import text_of
 
 

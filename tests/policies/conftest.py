@@ -5,7 +5,6 @@ from datetime import date
 import pytest
 
 from campaign.coalitions import services as coalitions
-from campaign.coalitions.models import CoalitionRole
 from campaign.core.form_keys import new_form_key
 from campaign.policies import measures, services
 from campaign.supporters import services as supporters
@@ -62,39 +61,3 @@ def other_coalition(db, make_user):
     other = coalitions.create_coalition(owner, "Coalition B", "", "Chicago")
     db.session.commit()
     return other
-
-
-@pytest.fixture
-def as_role(db, make_user, login, client, coalition):
-    """Log in as a new teammate of `coalition` holding `role`."""
-
-    def become(role, email="teammate@example.org"):
-        user = make_user(email=email)
-        db.session.add(CoalitionRole(coalition=coalition, user=user, role=role))
-        db.session.commit()
-        client.post("/accounts/logout")
-        login(email)
-        return user
-
-    return become
-
-
-@pytest.fixture
-def make_coalition(db):
-    def make(creator, name):
-        made = coalitions.create_coalition(creator, name, "", "Portland")
-        db.session.commit()
-        return made
-
-    return make
-
-
-@pytest.fixture
-def add_teammate(db, make_user):
-    def add(coalition, role, email):
-        user = make_user(email=email, name=email.split("@")[0].title())
-        db.session.add(CoalitionRole(coalition=coalition, user=user, role=role))
-        db.session.commit()
-        return user
-
-    return add

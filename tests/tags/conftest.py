@@ -3,7 +3,7 @@
 import pytest
 
 from campaign.coalitions import services as coalitions
-from campaign.coalitions.models import CoalitionRole, Role
+from campaign.coalitions.models import Role
 from campaign.supporters import services as supporters
 from campaign.tags import services as tags
 
@@ -41,21 +41,6 @@ def other_coalition(db, make_user):
     tags.create_tag(other.id, "Theirs", owner.id)
     db.session.commit()
     return other
-
-
-@pytest.fixture
-def as_role(db, make_user, login, client, coalition):
-    """Log in as a new teammate of `coalition` holding `role`."""
-
-    def become(role, email="teammate@example.org"):
-        user = make_user(email=email)
-        db.session.add(CoalitionRole(coalition=coalition, user=user, role=role))
-        db.session.commit()
-        client.post("/accounts/logout")
-        login(email)
-        return user
-
-    return become
 
 
 @pytest.fixture
