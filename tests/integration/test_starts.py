@@ -274,4 +274,8 @@ def test_an_installed_package_speaks_spanish_from_any_directory(tmp_path):
         status, page = server.get("/accounts/login", {"Accept-Language": "es"})
         assert status == 200 and "<title>Iniciar sesión" in page
         assert server.get("/static/css/app.css")[0] == 200
+        # The policy tracker's map is drawn from the atlas vendored into static/, which the wheel carries.
+        assert server.get("/static/vendor/us-atlas/counties-albers-10m.json")[0] == 200
+        status, page = server.get("/policies", {"Accept-Language": "es"})
+        assert status == 200 and "Seguimiento de políticas" in page
     assert (site_packages / "campaign" / "translations" / "es" / "LC_MESSAGES" / "messages.mo").is_file()
