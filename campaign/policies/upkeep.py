@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from itertools import groupby
 
+from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select
@@ -130,6 +131,7 @@ class Change:
     after: str
 
 
+DATE_FIELDS = ("adopted_on", "effective_on", "ended_on", "verified_on")
 FIELD_LABELS = {
     "kind": _l("Kind of policy"),
     "status": _l("Status"),
@@ -176,4 +178,6 @@ def _shown(name: str, value, kind) -> str:
         return ", ".join(str(label) for label in conditions_of(int(value)))
     if name == "public":
         return _("Yes") if value else _("No")
+    if name in DATE_FIELDS:
+        return format_date(date.fromisoformat(value))  # as the page's other dates, not ISO
     return str(value)

@@ -45,3 +45,11 @@ def test_an_entrys_page_title_is_words_only(client, coalition):
     title = re.search(r"<title>(.*?)</title>", html, re.S).group(1)
     assert "<" not in title and "Clackamas County, OR" in title
     assert html.count("js/confirm.js") == 1  # the script, once, in the page's body
+
+
+def test_an_entrys_history_shows_its_dates_as_the_page_does_not_as_iso(client, coalition):
+    assert post_new(client, coalition).status_code == 302
+    entry_id = db.session.scalar(select(PolicyEntry.id))
+    client.post(f"/coalitions/{coalition.slug}/policies/{entry_id}/verify", data={})
+    page = text_of(client.get(f"/coalitions/{coalition.slug}/policies/{entry_id}"))
+    assert "Apr 16, 2014" in page and not re.search(r"\b\d{4}-\d\d-\d\d\b", page)
