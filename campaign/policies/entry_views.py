@@ -14,7 +14,6 @@ from campaign.extensions import db
 from campaign.policies import places, services, upkeep
 from campaign.policies.blueprint import bp
 from campaign.policies.forms import ConfirmForm, EditEntryForm, NewEntryForm, ShareTrackerForm
-from campaign.policies.labels import CONDITION_LABELS, KIND_LABELS, STATUS_LABELS, conditions_of
 from campaign.policies.models import PolicyEntry
 
 FORM_ENDPOINTS = ("policies.new_entry", "policies.edit_entry")
@@ -26,18 +25,6 @@ def _pdf_body_limit(endpoint, values):
     that is read, so a file somewhat too large is answered on the form with what was typed."""
     if endpoint in FORM_ENDPOINTS:
         request.max_content_length = upkeep.PDF_MAX_BYTES * 2
-
-
-@bp.context_processor
-def _labels():
-    return {
-        "KIND_LABELS": KIND_LABELS,
-        "STATUS_LABELS": STATUS_LABELS,
-        "CONDITION_LABELS": CONDITION_LABELS,
-        "conditions_of": conditions_of,
-        "place_label": services.label,
-        "change_lines": upkeep.change_lines,
-    }
 
 
 @bp.get("/coalitions/<slug>/policies")

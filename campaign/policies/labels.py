@@ -74,3 +74,15 @@ STAGE_LABELS = {
     MeasureStage.FAILED: _l("Failed"),
     MeasureStage.WITHDRAWN: _l("Withdrawn"),
 }
+
+# The badge of a decided measure: won like an active campaign, lost like a cancelled one; the
+# open stages all wear the waiting one.
+STAGE_BADGES = {
+    MeasureStage.PASSED: "status-active",
+    MeasureStage.FAILED: "status-cancelled",
+    MeasureStage.WITHDRAWN: "status-cancelled",
+}
+
+
+def stage_badge(stage: str) -> str:
+    return STAGE_BADGES.get(stage, "status-proposed")

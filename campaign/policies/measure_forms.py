@@ -27,17 +27,8 @@ from campaign.policies.models import (
     SUMMARY_MAX,
     URL_MAX,
     Measure,
-    MeasureStage,
 )
 from campaign.policies.picker import JurisdictionPicker
-
-# The badge of a decided measure: won like an active campaign, lost like a cancelled one; the
-# open stages all wear the waiting one.
-STAGE_BADGES = {
-    MeasureStage.PASSED: "status-active",
-    MeasureStage.FAILED: "status-cancelled",
-    MeasureStage.WITHDRAWN: "status-cancelled",
-}
 
 
 def _text(label, max_length: int, required=None):

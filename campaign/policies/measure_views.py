@@ -13,22 +13,10 @@ from campaign.notifications.forms import EmptyForm
 from campaign.notifications.services import EmptyAudience
 from campaign.policies import drafts, measures, services
 from campaign.policies.blueprint import bp
-from campaign.policies.labels import STAGE_LABELS
-from campaign.policies.measure_forms import (
-    STAGE_BADGES,
-    EditMeasureForm,
-    HearingForm,
-    NewMeasureForm,
-    StageForm,
-)
+from campaign.policies.measure_forms import EditMeasureForm, HearingForm, NewMeasureForm, StageForm
 from campaign.policies.models import Measure
 
 PREFIX = "/coalitions/<slug>/policies/measures"
-
-
-@bp.app_context_processor
-def measure_labels():
-    return {"MEASURE_STAGE_LABELS": STAGE_LABELS, "MEASURE_STAGE_BADGES": STAGE_BADGES}
 
 
 def _say_withdrawn(withdrawn: list[drafts.Withdrawn]) -> None:
@@ -51,7 +39,6 @@ def measures_list():
         "policies/measures.html",
         coalition=g.coalition,
         measures=rows,
-        place_name=services.label,
     )
 
 
@@ -85,7 +72,6 @@ def _measure_page(measure: Measure, stage_form: StageForm, hearing_form: Hearing
         "policies/measure.html",
         coalition=g.coalition,
         measure=measure,
-        place_name=services.label(measure.jurisdiction),
         hearing_when=moment_in_zone(measure.next_hearing_at, measure.time_zone)
         if measure.next_hearing_at
         else None,
@@ -112,7 +98,6 @@ def edit_measure(measure_id: int):
         coalition=g.coalition,
         form=form,
         measure=found,
-        place_name=services.label(found.jurisdiction),
     )
 
 

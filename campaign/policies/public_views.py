@@ -12,7 +12,6 @@ from campaign.core.outbox import utcnow
 from campaign.extensions import db
 from campaign.policies import downloads, places, services, targets, timeline, tracker
 from campaign.policies.blueprint import bp
-from campaign.policies.labels import KIND_LABELS, STAGE_LABELS, STATUS_LABELS
 
 PUBLIC_CACHE = "public, max-age=60"
 
@@ -29,15 +28,6 @@ def _coalition(slug: str | None) -> Coalition | None:
 
 def _id(coalition: Coalition | None) -> int | None:
     return coalition.id if coalition else None
-
-
-def _words() -> dict:
-    """What the tracker's templates call things, in the reader's language."""
-    return {
-        "tracker": tracker, "place_label": services.label, "policy_kinds": KIND_LABELS,
-        "status_labels": STATUS_LABELS, "stage_labels": STAGE_LABELS,
-        "kind_labels": tracker.JURISDICTION_KINDS,
-    }  # fmt: skip
 
 
 def _cached(response: Response) -> Response:
@@ -62,7 +52,7 @@ def tracker_page(slug: str | None = None):
         bars=timeline.chart_bars(timeline.limiting_by_year(entries)), timeline=timeline,
         state_choices=sorted(places.states().items(), key=lambda item: item[1]),
         kind_choices=list(tracker.JURISDICTION_KINDS.items()),
-        names=tracker.coalition_names({entry.coalition_id for entry in entries}), **_words(),
+        names=tracker.coalition_names({entry.coalition_id for entry in entries}), tracker=tracker,
     )  # fmt: skip
 
 
@@ -119,7 +109,7 @@ def jurisdiction(jurisdiction_id: int, slug: str | None = None):
     coalition_ids = [coalition.id] if coalition else tracker.sharing_coalitions()
     return render_template(
         "policies/public/jurisdiction.html", coalition=coalition, shown=shown,
-        name=services.label(shown.jurisdiction), **_words(),
+        name=services.label(shown.jurisdiction), tracker=tracker,
         campaigns=targets.campaigns_about(jurisdiction_id, coalition_ids),
     )  # fmt: skip
 

@@ -37,7 +37,6 @@ def _page(kind: str, campaign, form: TargetForm, status: int = 200):
         campaign=campaign,
         campaign_url=url_for(endpoint, slug=g.coalition.slug, **{argument: campaign.id}),
         aimed=aimed,
-        label=services.label,
         linked=targets.measures_linked(aimed),
         passed_on=targets.passed_on,
         form=form,

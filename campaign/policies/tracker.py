@@ -10,7 +10,7 @@ from sqlalchemy import Select, select
 from campaign.coalitions.models import Coalition
 from campaign.extensions import db
 from campaign.policies import places, services
-from campaign.policies.labels import CONDITION_LABELS, STATUS_LABELS
+from campaign.policies.labels import STATUS_LABELS
 from campaign.policies.models import (
     OPEN_STAGES,
     Jurisdiction,
@@ -69,11 +69,6 @@ class Standing:
         if self.status == DIFFER:
             return str(DIFFER_LABEL)
         return str(STATUS_LABELS[(PolicyKind(self.kind), self.status)])
-
-
-def conditions_of(flags: int) -> list:
-    """The labels of the conditions set in an entry's `conditions` flags."""
-    return [label for condition, label in CONDITION_LABELS.items() if flags & condition]
 
 
 def visible(entries: Select) -> list[PolicyEntry]:
