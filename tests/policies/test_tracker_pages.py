@@ -181,7 +181,7 @@ def test_the_hearings_calendar_follows_the_readers_language_and_says_so(client, 
 def test_the_tracker_in_spanish(client, world):
     client.get("/language/es")
     text = text_of(client.get("/policies"))
-    assert "3 ciudades y condados limitan o rechazan las órdenes de detención de ICE" in text
+    assert "3 ciudades y condados limitan o rechazan las órdenes de retención de ICE" in text
     page = text_of(client.get(f"/policies/jurisdictions/{world.ids['clackamas']}"))
     assert "El alguacil dejó de cumplir las órdenes de ICE." in page and "2014-04" in page
     english_only = text_of(client.get(f"/policies/jurisdictions/{world.ids['hennepin']}"))
