@@ -329,3 +329,12 @@ def test_an_empty_tracker_says_so(client, db, make_user):
     text = text_of(client.get("/policies"))
     assert "0 cities and counties limit or refuse ICE detainers" in text
     assert "No public policy is recorded yet." in text
+
+
+def test_a_summary_says_which_language_it_is_in(client, world):
+    path = f"/policies/jurisdictions/{world.ids['clackamas']}"
+    assert '<span lang="en">The sheriff stopped honoring ICE holds.' in client.get(path).get_data(
+        as_text=True
+    )
+    client.get("/language/es")
+    assert '<span lang="es">El alguacil dejó' in client.get(path).get_data(as_text=True)
