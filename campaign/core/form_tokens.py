@@ -61,22 +61,30 @@ class FormTokenCSRF(CSRF):
 
     def validate_csrf_token(self, form, field):
         valid, language = read(field.data, self.purpose)
-        if language in current_app.config["LANGUAGES"] and language != str(get_locale()):
-            _choose(language)
+        if follow_page_language(language):
             field.current_token = issue(self.purpose)
         if not valid:
             form.notice = PRESS_AGAIN  # said above the form, not as an error in one of its fields
             raise ValidationError(PRESS_AGAIN)
 
 
-def _choose(language: str) -> None:
-    """The page was in another language than this request would get: the visitor's switch (kept
-    in the session) went with the cookie. Choose it again, for this answer and the pages after."""
+def follow_page_language(language: str | None) -> bool:
+    """Whether the token's page was in another of our languages than this request would get: the
+    visitor's switch (kept in the session) went with the cookie. Chosen again, then, for this
+    answer and the pages after."""
+    if language not in current_app.config["LANGUAGES"] or language == str(get_locale()):
+        return False
     if "lang" not in session:  # a switch still there (made in another tab) is the latest word
         session["lang"] = language
         refresh()
+    return True
+
+
+def purpose_of(form_class: type, bound_to) -> str:
+    """What a token is for: this form class and object."""
+    return f"{form_class.__name__}:{bound_to}"
 
 
 def meta_for(form_class: type, bound_to) -> dict:
     """The form's Meta settings for a token that works only for this form class and object."""
-    return {"csrf_class": FormTokenCSRF, "csrf_context": f"{form_class.__name__}:{bound_to}"}
+    return {"csrf_class": FormTokenCSRF, "csrf_context": purpose_of(form_class, bound_to)}

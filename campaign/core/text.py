@@ -123,19 +123,29 @@ def _fields(form):
             yield field
 
 
-def _check_text(field: StringField) -> None:
-    multiline = isinstance(field, TextAreaField)
-    raw = "".join(v for v in field.raw_data if isinstance(v, str))
+def text_problems(raw_values: list, multiline: bool) -> list:
+    """What a text field's submitted values (every one, a name sent twice too) are refused for."""
+    raw = "".join(v for v in raw_values if isinstance(v, str))
     problems = []
     if CONTROL.search(raw):
         problems.append(CONTROL_REMOVED)
     if not multiline and LINE_BREAK.search(raw):
         problems.append(ONE_LINE_ONLY)
+    return problems
+
+
+def cleaned_text(data: str, multiline: bool) -> str:
+    """A text field's value without control characters, its line breaks "\\n" or spaces."""
+    return LINE_BREAK.sub("\n" if multiline else " ", CONTROL.sub("", data))
+
+
+def _check_text(field: StringField) -> None:
+    multiline = isinstance(field, TextAreaField)
+    problems = text_problems(field.raw_data, multiline)
     if field.data is None:  # not sent: as an empty field, so no form finds None where it reads text
         field.data = ""
     elif isinstance(field.data, str):
-        data = CONTROL.sub("", field.data)
-        field.data = LINE_BREAK.sub("\n" if multiline else " ", data)
+        field.data = cleaned_text(field.data, multiline)
     if not isinstance(field, HiddenField):
         # Kept apart from the raw input, which `Optional()` reads: a value made only of control
         # characters is refused, not taken for an empty one.

@@ -5,10 +5,13 @@ like the page's, needs none: its form token is signed and bound to the petition.
 (too fast is quarantined), the honeypot and the per-IP limits work as on the page.
 """
 
-from flask import make_response, redirect, render_template, url_for
+from dataclasses import replace
+
+from flask import make_response, redirect, render_template, request, url_for
 
 from campaign.core.security import embeddable
 from campaign.extensions import csrf, db, limiter
+from campaign.petitions import sign_input
 from campaign.petitions.blueprint import bp
 from campaign.petitions.forms import SignForm
 from campaign.petitions.models import Petition
@@ -16,6 +19,7 @@ from campaign.petitions.public_views import (
     prepare,
     public_or_404,
     readable_by_any_site,
+    refused_form,
     shown_source,
     sign_form,
     sign_from,
@@ -41,16 +45,16 @@ def embed(slug: str):
 @limiter.exempt  # abuse.py's limits hold signatures back instead of refusing them
 def embed_sign(slug: str):
     petition = public_or_404(slug)
-    form = sign_form(petition.id, petition.coalition.name)
     if not petition.is_open:
-        return _widget(petition, form, 409)
-    if not form.validate_on_submit():
-        return _widget(petition, form, 400)
+        return _widget(petition, sign_form(petition.id, petition.coalition.name), 409)
+    signed = sign_input.read(request.form, petition.id, petition.coalition.name)
+    if not isinstance(signed, sign_input.Signing):
+        return _widget(petition, refused_form(petition.id, petition.coalition.name), 400)
     # A member organization's widget carries its code from the embed address; the plain one is "widget".
-    form.source.data = form.source.data or "widget"
-    sign_from(form, petition)
+    source = signed.fields["source"] or "widget"
+    sign_from(replace(signed, fields=signed.fields | {"source": source}), petition)
     db.session.commit()
-    return redirect(url_for("petitions.embed_thanks", slug=slug, source=form.source.data))
+    return redirect(url_for("petitions.embed_thanks", slug=slug, source=source))
 
 
 @bp.get("/petitions/<slug>/embed/thanks")

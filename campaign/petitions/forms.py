@@ -158,6 +158,10 @@ class PetitionForm(AppForm):
         )
 
 
+# What a signature saves of the sign form (sign_input.py reads the same).
+SIGNED_FIELDS = ("first_name", "last_name", "email", "zip_code", "comment", "show_name", "source")
+
+
 class SignForm(ConsentForm):
     first_name = StringField(
         _l("First name"),
@@ -188,15 +192,8 @@ class SignForm(ConsentForm):
     submit = SubmitField(_l("Sign the petition"))
 
     def fields_for_save(self) -> dict:
-        return {
-            "first_name": self.first_name.data,
-            "last_name": self.last_name.data or "",
-            "email": self.email.data,
-            "zip_code": self.zip_code.data,
-            "comment": self.comment.data or "",
-            "show_name": self.show_name.data,
-            "source": self.source.data or "",
-        }
+        # A submitted form's text fields hold "" when not sent (core/text.py), never None.
+        return {name: self[name].data for name in SIGNED_FIELDS}
 
 
 class ClusterForm(AppForm):

@@ -1,6 +1,6 @@
 """Public pages of a petition: the page and its form, the thank-you page, confirming, count.json."""
 
-from flask import Response, abort, jsonify, redirect, render_template, url_for
+from flask import Response, abort, jsonify, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
@@ -12,7 +12,7 @@ from campaign.core.i18n import speak_to_owner
 from campaign.core.network import client_ip_hash
 from campaign.core.text import query_text
 from campaign.extensions import csrf, db, limiter
-from campaign.petitions import abuse, notices, services, signing, tally
+from campaign.petitions import abuse, notices, services, sign_input, signing, tally
 from campaign.petitions.blueprint import bp
 from campaign.petitions.forms import SignForm
 from campaign.petitions.models import SOURCE_MAX_LENGTH, Petition, PetitionSignature, PetitionState
@@ -95,24 +95,31 @@ def sign(slug: str):
     target = services.sign_target(slug)
     if target is None or target.state == PetitionState.DRAFT:
         abort(404)
-    form = sign_form(target.id, target.coalition_name)
     if not target.is_open:
         return redirect(url_for("petitions.public_petition", slug=slug))
-    if not form.validate_on_submit():
-        return _page(public_or_404(slug), form, 400)
-    sign_from(form, target)
+    signed = sign_input.read(request.form, target.id, target.coalition_name)
+    if not isinstance(signed, sign_input.Signing):
+        return _page(public_or_404(slug), refused_form(target.id, target.coalition_name), 400)
+    sign_from(signed, target)
     db.session.commit()
     # The same page whether or not this address had signed: nobody learns who signed.
-    return redirect(url_for("petitions.thanks", slug=slug, source=form.source.data or None))
+    return redirect(url_for("petitions.thanks", slug=slug, source=signed.fields["source"] or None))
 
 
-def sign_from(form: SignForm, petition) -> None:
-    """Sign with a valid form (the page's or the widget's): quarantined if it looks like a bot or
-    this IP is over its limits, with the consent wording the signer saw if they ticked the box."""
+def refused_form(petition_id: int, coalition_name: str) -> SignForm:
+    """The form of a post sign_input refused, with its errors, to show again with what was typed."""
+    form = sign_form(petition_id, coalition_name)
+    form.validate()
+    return form
+
+
+def sign_from(signed: sign_input.Signing, petition) -> None:
+    """Sign with an accepted post (the page's or the widget's): quarantined if it looks like a bot
+    or this IP is over its limits, with the consent wording the signer saw if they ticked the box."""
     ip_hash = client_ip_hash()
-    reason = abuse.quarantine_reason(petition.id, form.website.data, form.started.data, ip_hash)
-    wording = form.consent_given
-    signing.sign(petition, form.fields_for_save(), str(get_locale() or "en"), ip_hash, wording, reason)
+    reason = abuse.quarantine_reason(petition.id, signed.website, signed.started, ip_hash)
+    language = str(get_locale() or "en")
+    signing.sign(petition, signed.fields, language, ip_hash, signed.consent_given, reason)
 
 
 @bp.get("/petitions/<slug>/thanks")
