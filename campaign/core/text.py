@@ -1,7 +1,8 @@
 """Every form's text and choices, cleaned and checked in one place; text bound for a header or a URL.
 
 `AppForm.post_process()` calls `clean_submission()` on every submitted form, so a new form cannot
-forget it (the sign POST's lean check, petitions/sign_input.py, calls the same text functions). It walks every field, nested forms included, and:
+forget it (the sign POST's lean check, petitions/sign_input.py, calls the same text functions).
+It walks every field, nested forms included, and:
 
 - Text fields (StringField and its subclasses) refuse control characters: C0 other than tab,
   line feed and carriage return; DEL; C1; and lone surrogates, which no page can echo back in

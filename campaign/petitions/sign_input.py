@@ -58,7 +58,8 @@ def _rules_of(form_class) -> tuple[_Rule, ...]:
     rules = []
     for name, field in unbound:
         kind = field.field_class
-        if not issubclass(kind, BooleanField | StringField) or "default" in field.kwargs:
+        inline = hasattr(form_class, f"validate_{name}") or hasattr(form_class, f"filter_{name}")
+        if not issubclass(kind, BooleanField | StringField) or "default" in field.kwargs or inline:
             raise TypeError(f"{form_class.__name__}.{name}: a field the lean check does not run")
         rules.append(
             _Rule(
