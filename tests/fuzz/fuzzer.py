@@ -25,7 +25,7 @@ from tests.fuzz.findings import ErrorLog, Findings, describe_error
 from tests.fuzz.site import Form, Page, Site, is_managed, log_in, mail_links, pages_to_read
 from tests.fuzz.submissions import generated, one_by_one, urlencoded
 
-# Per form (a page's form with something to fill in): the 200, about 100 s in all on
+# Per form (a page's form with something to fill in): the 200, about 150 s of one core in all on
 # this 2-core machine; FUZZ_SUBMISSIONS=1000 for a deeper run, fewer for a quick one.
 SUBMISSIONS = int(os.environ.get("FUZZ_SUBMISSIONS", "200"))
 # Per button (open, close, remove, confirm) and per rule with no form on any page.
