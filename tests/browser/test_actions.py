@@ -176,6 +176,8 @@ def test_a_supporter_finds_the_nearest_event_rsvps_on_a_phone_and_its_host_check
     )  # the host tools speak her language too
     tools = page.get_by_role("navigation", name="Herramientas de anfitrión(a)")
     tools.get_by_role("link", name="Registro de llegada").click()
+    # Its filter script is deferred: searching before it runs would send the name to the server.
+    page.wait_for_url("**/check-in")  # and its load event
     count = page.locator("p.lead[role=status]")
     expect(count).to_have_text("0 personas con llegada registrada")
     expect(page.locator(".check-in-list > li")).to_have_count(2)  # Tomás RSVPed before her

@@ -6,8 +6,8 @@ from real objects (site.py): 200 per form (each field spoiled alone first, then 
 after the answer (a task run in-process logs its error), the pages and emailed links showing
 what was stored must open, and no column may hold what it must not (stored.py).
 
-Hypothesis only generates: no shrinking, no example database, a fixed seed per endpoint, so a
-run is repeatable and its cost known. Failures are collected rather than raised at the first,
+The submissions are drawn from a fixed seed per endpoint, so a run is repeatable and its cost
+known. Failures are collected rather than raised at the first,
 so one run lists each distinct one with the inputs it had in common. One test per feature,
 each on the same world put back (snapshot.py), so pytest-xdist can spread them over cores;
 test-artifacts/fuzz-<feature>.txt has the answers and time per endpoint, and every failure.
