@@ -58,7 +58,7 @@ def _date(label) -> DateField:
     return DateField(label, validators=[Optional()])
 
 
-def _web_address(form, field):
+def web_address(form, field):
     """Only links a reader can follow: http and https, never javascript: or data:."""
     if not field.data:
         return
@@ -70,8 +70,8 @@ def _web_address(form, field):
         raise ValidationError(_l("Enter a web address starting with https:// or http://."))
 
 
-def _url(label) -> URLField:
-    return URLField(label, filters=[strip_whitespace], validators=[Length(max=URL_MAX), _web_address])
+def url_field(label) -> URLField:
+    return URLField(label, filters=[strip_whitespace], validators=[Length(max=URL_MAX), web_address])
 
 
 def latest_date() -> date:
@@ -118,7 +118,7 @@ class EntryFields:
     ended_on = _date(_l("Ended or terminated on"))
     summary_en = _summary(_l("Summary in English"))
     summary_es = _summary(_l("Summary in Spanish"))
-    source_url = _url(_l("Source web address"))
+    source_url = url_field(_l("Source web address"))
     source_title = _text(_l("Title of the source"), SOURCE_TITLE_MAX)
     source_pdf = FileField(_l("The source as a PDF"), render_kw={"accept": "application/pdf,.pdf"})
     public = BooleanField(_l("Show it on our public tracker"))
@@ -193,7 +193,7 @@ class NewEntryForm(EntryFields, JurisdictionPicker, OnceForm):
 
 
 class EditEntryForm(EntryFields, AppForm):
-    change_source = _url(_l("Source of this change"))
+    change_source = url_field(_l("Source of this change"))
     submit = SubmitField(_l("Save the changes"))
 
     def __init__(self, *args, **kwargs):

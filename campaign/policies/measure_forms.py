@@ -11,21 +11,20 @@ from wtforms import (
     StringField,
     SubmitField,
     TextAreaField,
-    URLField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import URL, DataRequired, InputRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from campaign.core.forms import AppForm, OnceForm, plain_text, strip_whitespace
 from campaign.core.zones import LOCAL_INPUT_FORMAT, to_local, to_utc
 from campaign.policies import measures
+from campaign.policies.forms import url_field
 from campaign.policies.labels import STAGE_LABELS
 from campaign.policies.models import (
     BODY_MAX,
     NAME_MAX,
     PLACE_MAX,
     SUMMARY_MAX,
-    URL_MAX,
     Measure,
 )
 from campaign.policies.picker import JurisdictionPicker
@@ -50,15 +49,7 @@ class MeasureFields(AppForm):
     summary_es = TextAreaField(
         _l("Summary in Spanish"), filters=[strip_whitespace], validators=[Length(max=SUMMARY_MAX), plain_text]
     )
-    source_url = URLField(
-        _l("Source (link)"),
-        filters=[strip_whitespace],
-        validators=[
-            Optional(),
-            Length(max=URL_MAX),
-            URL(message=_l("Enter a full link, starting with https://.")),
-        ],
-    )
+    source_url = url_field(_l("Source (link)"))
     public = BooleanField(_l("Show it on the public tracker"))
     submit = SubmitField(_l("Save"))
 

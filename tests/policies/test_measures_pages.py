@@ -251,3 +251,11 @@ def test_editing_keeps_the_place_and_changes_the_fields(client, coalition, add_m
     }
     client.post(f"{base(coalition, measure)}/edit", data=fields | {"title": "Renamed", "public": "y"})
     assert (measure.title, measure.public, measure.jurisdiction.fips) == ("Renamed", True, "06001")
+
+
+@pytest.mark.parametrize("link", ["javascript:alert(1)", "ftp://files.example.org/ordinance.pdf", "http://["])
+def test_a_measures_source_is_a_web_address_as_an_entrys_is(client, coalition, link):
+    response = client.post(f"{base(coalition)}/new", data=NEW | {"source_url": link})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and db.session.query(Measure).count() == 0
+    assert "Enter a web address starting with https:// or http://." in page and "Sanctuary ordinance" in page
