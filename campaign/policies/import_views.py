@@ -35,22 +35,35 @@ def new_import():
 def policy_import(policy_import_id: int):
     found = get_scoped_or_404(PolicyImport, policy_import_id)
     if found.applied_at:
-        if request.method == "POST":  # a second click on "import": it was imported once
-            return redirect(_import_url(found))
-        return render_template("policies/import_done.html", coalition=g.coalition, found=found)
+        return _applied(found)
     # What was posted, or else the mapping kept (an empty choice posted must stay empty).
     form = PolicyImportForm(headers=found.headers, mapping=() if request.method == "POST" else found.mapping)
-    if form.validate_on_submit():
-        imports.remember(found, form.columns.data, form.picks(request.form))
-        try:
-            applied = form.apply.data and imports.apply(found, current_user.id, form.publish.data)
-        except imports.NothingReady:
-            applied, form.form_errors = False, [imports.NOTHING_READY]
-        db.session.commit()
-        if applied:
-            imports.discard_file(found)
-        if not form.form_errors:
-            return redirect(_import_url(found))
+    if form.validate_on_submit() and _saved(found, form):
+        return redirect(_import_url(found))
+    return _preview_page(found, form)
+
+
+def _applied(found: PolicyImport):
+    if request.method == "POST":  # a second click on "import": it was imported once
+        return redirect(_import_url(found))
+    return render_template("policies/import_done.html", coalition=g.coalition, found=found)
+
+
+def _saved(found: PolicyImport, form: PolicyImportForm) -> bool:
+    """Keep the mapping and the places chosen, and import the ready rows if asked; False when
+    the form has an error to show (no row was ready)."""
+    imports.remember(found, form.columns.data, form.picks(request.form))
+    try:
+        applied = form.apply.data and imports.apply(found, current_user.id, form.publish.data)
+    except imports.NothingReady:
+        applied, form.form_errors = False, [imports.NOTHING_READY]
+    db.session.commit()
+    if applied:
+        imports.discard_file(found)
+    return not form.form_errors
+
+
+def _preview_page(found: PolicyImport, form: PolicyImportForm):
     try:
         preview = imports.preview(found)
     except imports.UnreadableFile:
