@@ -7,6 +7,7 @@ import re
 import secrets
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import date
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -223,6 +224,32 @@ def _match_place(row: Row, column_level: str) -> None:
         row.problems.append(import_places.unknown_place(name[:NAME_MAX], state))
 
 
+def _read_date(row: Row) -> date | None:
+    """The row's date, or None with the reason added to its problems (or for a blank cell)."""
+    try:
+        return import_cells.date_of(row.cells.get("date", ""))
+    except import_cells.DateOutOfRange:
+        row.problems.append(
+            _(
+                "Row %(number)d: “%(date)s” is not between %(first)s and %(last)s.",
+                number=row.number,
+                date=row.cells["date"][:40],
+                first=import_cells.FIRST_YEAR,
+                last=latest_date().year,
+            )
+        )
+        return None
+    except import_cells.BadDate:
+        row.problems.append(
+            _(
+                "Row %(number)d: “%(date)s” is not a date. Write 2014-05-01, 5/1/2014, May 2014 or 2014.",
+                number=row.number,
+                date=row.cells["date"][:40],
+            )
+        )
+        return None
+
+
 def _read_policy(row: Row) -> None:
     wording, conditions = row.cells.get("policy", ""), row.cells.get("conditions", "")
     policy = import_cells.policy_of(wording, conditions)
@@ -234,28 +261,7 @@ def _read_policy(row: Row) -> None:
                 policy=wording[:80],
             )
         )
-    try:
-        effective_on = import_cells.date_of(row.cells.get("date", ""))
-    except import_cells.DateOutOfRange:
-        effective_on = None
-        row.problems.append(
-            _(
-                "Row %(number)d: “%(date)s” is not between %(first)s and %(last)s.",
-                number=row.number,
-                date=row.cells["date"][:40],
-                first=import_cells.FIRST_YEAR,
-                last=latest_date().year,
-            )
-        )
-    except import_cells.BadDate:
-        effective_on = None
-        row.problems.append(
-            _(
-                "Row %(number)d: “%(date)s” is not a date. Write 2014-05-01, 5/1/2014, May 2014 or 2014.",
-                number=row.number,
-                date=row.cells["date"][:40],
-            )
-        )
+    effective_on = _read_date(row)
     source_url = import_cells.url_of(row.cells.get("source", ""))
     if source_url is None:
         row.problems.append(_("The source must be a web address starting with http:// or https://."))
