@@ -101,11 +101,7 @@ def tracker_json(slug: str | None = None):
 @bp.get("/c/<slug>/policies/jurisdictions/<int:jurisdiction_id>")
 def jurisdiction(jurisdiction_id: int, slug: str | None = None):
     coalition = _coalition(slug)
-    shown = tracker.jurisdiction_page(
-        services.public_entries(_id(coalition)), services.public_measures(_id(coalition)), jurisdiction_id
-    )
-    if shown is None:
-        abort(404)
+    shown = _public_page_or_404(coalition, jurisdiction_id)
     coalition_ids = [coalition.id] if coalition else tracker.sharing_coalitions()
     return render_template(
         "policies/public/jurisdiction.html", coalition=coalition, shown=shown,
@@ -117,14 +113,20 @@ def jurisdiction(jurisdiction_id: int, slug: str | None = None):
 @bp.get("/policies/jurisdictions/<int:jurisdiction_id>/hearings.ics")
 @bp.get("/c/<slug>/policies/jurisdictions/<int:jurisdiction_id>/hearings.ics")
 def hearings(jurisdiction_id: int, slug: str | None = None):
-    coalition = _coalition(slug)
-    shown = tracker.jurisdiction_page(
-        services.public_entries(_id(coalition)), services.public_measures(_id(coalition)), jurisdiction_id
-    )
-    if shown is None:
-        abort(404)
+    shown = _public_page_or_404(_coalition(slug), jurisdiction_id)
     upcoming = [m for m in shown.measures if m.next_hearing_at and m.next_hearing_at >= utcnow()]
     calendar = downloads.hearings_calendar(upcoming, services.label(shown.jurisdiction))
     response = Response(calendar, mimetype="text/calendar")
     response.vary.add("Accept-Language")  # place and summaries in the reader's language: cached apart
     return _cached(response)
+
+
+def _public_page_or_404(coalition: Coalition | None, jurisdiction_id: int):
+    """What the public may see of a place, in one coalition's tracker or the site-wide one; 404
+    for a place with nothing public."""
+    shown = tracker.jurisdiction_page(
+        services.public_entries(_id(coalition)), services.public_measures(_id(coalition)), jurisdiction_id
+    )
+    if shown is None:
+        abort(404)
+    return shown
