@@ -3,25 +3,24 @@
 import re
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, FieldList, SelectField, SubmitField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
 
 from campaign.core.forms import AppForm
 from campaign.policies.import_cells import FIELDS
+from campaign.supporters.forms import ImportUploadForm
 
 PICK = re.compile(r"pick-(\d{1,5})")
 PICK_MAX = 300  # a place's key: "city:06001:" and a city's name
 
 
-class PolicyUploadForm(AppForm):
-    file = FileField(
-        _l("CSV file"),
-        validators=[FileRequired(_l("Choose the CSV file to import."))],
-        render_kw={"accept": ".csv,.tsv,text/csv,text/plain"},
-    )
-    submit = SubmitField(_l("Upload and preview"))
+class PolicyUploadForm(ImportUploadForm):
+    """The supporters' upload form; lists of policies also come tab-separated."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.file.render_kw = {"accept": ".csv,.tsv,text/csv,text/plain"}
 
 
 def _column_choices() -> list[SelectChoice]:
