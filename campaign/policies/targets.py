@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from flask import url_for
 from flask_babel import format_date, format_decimal, get_locale, ngettext
 from flask_babel import gettext as _
-from sqlalchemy import exists, func, select
+from sqlalchemy import func, select
 
 from campaign.actions import services as action_services
 from campaign.actions.models import DayOfAction, DayState, RsvpState
@@ -157,9 +157,10 @@ def _wins(targets: list[CampaignTarget], public_only: bool) -> list[str]:
 # -- the block on campaign pages -------------------------------------------------------------
 
 
-def _has_public_entries(jurisdiction_id: int) -> bool:
-    shown = services.public_entries().where(PolicyEntry.jurisdiction_id == jurisdiction_id)
-    return db.session.scalar(select(exists(shown.subquery().select())))
+def _with_public_entries(jurisdiction_ids: set[int]) -> set[int]:
+    """Of these jurisdictions, those with public entries: one query for the whole block."""
+    shown = services.public_entries().where(PolicyEntry.jurisdiction_id.in_(jurisdiction_ids)).subquery()
+    return set(db.session.scalars(select(shown.c.jurisdiction_id).distinct()))
 
 
 def jurisdiction_url(jurisdiction_id: int) -> str:
@@ -174,11 +175,12 @@ def block_for(kind: str, campaign_id: int, slug: str | None = None) -> Block | N
     edit_url = url_for("policies.targets", slug=slug, kind=kind, campaign_id=campaign_id) if slug else None
     if not targets and not edit_url:
         return None
+    linked = _with_public_entries({target.jurisdiction_id for target in targets}) if targets else set()
     aims = [
         Aim(
             services.label(target.jurisdiction),
             target.officials,
-            jurisdiction_url(target.jurisdiction_id) if _has_public_entries(target.jurisdiction_id) else None,
+            jurisdiction_url(target.jurisdiction_id) if target.jurisdiction_id in linked else None,
         )
         for target in targets
     ]
