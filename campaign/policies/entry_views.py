@@ -39,7 +39,7 @@ def entries():
         kind=kind,
         states=sorted(places.states().items(), key=lambda item: item[1]),
         shared=services.tracker_shared(g.coalition.id),
-        share_form=ShareTrackerForm(shared=services.tracker_shared(g.coalition.id)),
+        share_form=ShareTrackerForm(),  # its CSRF token; the page's hidden field says which way
     )
 
 
