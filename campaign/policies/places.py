@@ -71,6 +71,11 @@ def states() -> dict[str, str]:
     }
 
 
+def states_by_name() -> list[tuple[str, str]]:
+    """(postal code, name) of each state, by name, as lists and pickers offer them."""
+    return sorted(states().items(), key=lambda item: item[1])
+
+
 def state_fips(code: str) -> str | None:
     state = us.states.lookup(code) if code else None
     return state.fips if state else None
