@@ -76,6 +76,11 @@ def states_by_name() -> list[tuple[str, str]]:
     return sorted(states().items(), key=lambda item: item[1])
 
 
+def state_code(fips: str) -> str | None:
+    """The postal code of a state's FIPS code ("06" -> "CA")."""
+    return _state_of_fips().get(fips)
+
+
 def state_fips(code: str) -> str | None:
     state = us.states.lookup(code) if code else None
     return state.fips if state else None
