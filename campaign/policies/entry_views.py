@@ -37,9 +37,9 @@ def entries():
         groups=upkeep.grouped(g.coalition.id, state, kind),
         state=state,
         kind=kind,
-        states=sorted(places.states().items(), key=lambda item: item[1]),
+        states=places.states_by_name(),
         shared=services.tracker_shared(g.coalition.id),
-        share_form=ShareTrackerForm(shared=services.tracker_shared(g.coalition.id)),
+        share_form=ShareTrackerForm(),  # its CSRF token; the page's hidden field says which way
     )
 
 

@@ -40,8 +40,7 @@ class JurisdictionPicker:
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.state.choices = [SelectChoice("", _l("Choose…"))] + [
-            SelectChoice(code, name)
-            for code, name in sorted(places.states().items(), key=lambda item: item[1])
+            SelectChoice(code, name) for code, name in places.states_by_name()
         ]
         self.county_fips.choices = [
             SelectChoice(county.fips, services.county_label(county)) for county in self._candidates()

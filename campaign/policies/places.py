@@ -71,6 +71,16 @@ def states() -> dict[str, str]:
     }
 
 
+def states_by_name() -> list[tuple[str, str]]:
+    """(postal code, name) of each state, by name, as lists and pickers offer them."""
+    return sorted(states().items(), key=lambda item: item[1])
+
+
+def state_code(fips: str) -> str | None:
+    """The postal code of a state's FIPS code ("06" -> "CA")."""
+    return _state_of_fips().get(fips)
+
+
 def state_fips(code: str) -> str | None:
     state = us.states.lookup(code) if code else None
     return state.fips if state else None

@@ -61,8 +61,7 @@ def jurisdiction_for_fips(fips: str) -> Jurisdiction:
     found = db.session.scalar(select(Jurisdiction).where(Jurisdiction.fips == fips))
     if found:
         return found
-    if len(fips) == 2 and fips in _states_by_fips():
-        code = _states_by_fips()[fips]
+    if len(fips) == 2 and (code := places.state_code(fips)) in places.states():
         row = Jurisdiction(kind=JurisdictionKind.STATE, fips=fips, name=places.states()[code], state=code)
     elif len(fips) == 5 and fips in places.counties():
         county = places.counties()[fips]
@@ -75,10 +74,6 @@ def jurisdiction_for_fips(fips: str) -> Jurisdiction:
     db.session.add(row)
     db.session.flush()
     return row
-
-
-def _states_by_fips() -> dict[str, str]:
-    return {places.state_fips(code): code for code in places.states()}
 
 
 def city(name: str, county_fips: str) -> Jurisdiction:

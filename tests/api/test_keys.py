@@ -172,3 +172,15 @@ def test_a_key_stops_when_its_maker_is_no_longer_an_admin(db, client, coalition,
         )
     ).group(1)
     assert client.get("/api/v1/people", headers={"OSDI-API-Token": owners}).status_code == 200
+
+
+def test_a_reading_view_keeps_the_keys_last_use_and_a_refused_scope_does_not(db, coalition, make_key, call):
+    """key_required commits the last use itself: a view that writes nothing (the letters list)
+    still leaves it saved; a key its scope refuses (a write key reading) is not marked used."""
+    reader, writer = make_key(coalition, Scope.READ_COUNTS), make_key(coalition, Scope.WRITE)
+    assert call("/api/v1/letters", reader).status_code == 200
+    assert call("/api/v1/letters", writer).status_code == 403
+    db.session.rollback()
+    used = dict(db.session.execute(select(ApiKey.scope, ApiKey.last_used_at)).all())
+    assert used[Scope.READ_COUNTS] is not None
+    assert used[Scope.WRITE] is None
