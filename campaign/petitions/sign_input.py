@@ -27,7 +27,7 @@ from campaign.supporters.forms import consent_wording
 
 @dataclass(frozen=True)
 class Signing:
-    """An accepted post: what `SignForm.fields_for_save()` gives, the honeypot and the form stamp
+    """An accepted post: the SIGNED_FIELDS a signature saves, the honeypot and the form stamp
     (for the abuse checks), and the consent wording the signer ticked, or None."""
 
     fields: dict

@@ -19,6 +19,7 @@ from wtforms.validators import DataRequired
 from campaign.core import form_tokens
 from campaign.extensions import db
 from campaign.petitions import abuse, sign_input
+from campaign.petitions.forms import SIGNED_FIELDS
 from campaign.petitions.models import PetitionSignature
 from campaign.petitions.public_views import sign_form
 from tests.pages import hidden_inputs, text_of
@@ -273,7 +274,8 @@ def _posted(app, post: dict, language: str, tokens, stamps):
 def _outcome_of_form() -> tuple:
     form = sign_form(PETITION_ID, COALITION)
     if form.validate_on_submit():
-        values = form.fields_for_save(), form.website.data, form.started.data, form.consent_given
+        saved = {name: form[name].data for name in SIGNED_FIELDS}
+        values = saved, form.website.data, form.started.data, form.consent_given
         return "accepted", values, str(get_locale())
     return (
         "refused",
