@@ -158,7 +158,7 @@ class PetitionForm(AppForm):
         )
 
 
-# What a signature saves of the sign form (sign_input.py reads the same).
+# What a signature saves of the sign form, as sign_input.read gives it.
 SIGNED_FIELDS = ("first_name", "last_name", "email", "zip_code", "comment", "show_name", "source")
 
 
@@ -190,10 +190,6 @@ class SignForm(ConsentForm):
     # From the page's `?source=` (a member's link), saved and copied into the thanks page's URL.
     source = HiddenField(filters=[single_line(SOURCE_MAX_LENGTH)])
     submit = SubmitField(_l("Sign the petition"))
-
-    def fields_for_save(self) -> dict:
-        # A submitted form's text fields hold "" when not sent (core/text.py), never None.
-        return {name: self[name].data for name in SIGNED_FIELDS}
 
 
 class ClusterForm(AppForm):

@@ -19,6 +19,7 @@ from wtforms.validators import StopValidation, ValidationError
 
 from campaign.core import form_tokens
 from campaign.core.form_errors import MESSAGES
+from campaign.core.forms import AppForm
 from campaign.core.text import cleaned_text, text_problems
 from campaign.petitions.forms import SIGNED_FIELDS, SignForm
 from campaign.supporters.forms import consent_wording
@@ -26,7 +27,7 @@ from campaign.supporters.forms import consent_wording
 
 @dataclass(frozen=True)
 class Signing:
-    """An accepted post: what `SignForm.fields_for_save()` gives, the honeypot and the form stamp
+    """An accepted post: the SIGNED_FIELDS a signature saves, the honeypot and the form stamp
     (for the abuse checks), and the consent wording the signer ticked, or None."""
 
     fields: dict
@@ -48,8 +49,16 @@ class _Rule:
     validators: tuple
 
 
+# What AppForm does on a post, which this check does in its own way; a form that does more
+# (its own validate(), say) is refused at import rather than checked without it.
+_FORM_STEPS = ("process", "post_process", "validate", "validate_on_submit")
+
+
 def _rules_of(form_class) -> tuple[_Rule, ...]:
     """The form's fields in WTForms' order (by creation, then name), with what binding them gives."""
+    for step in _FORM_STEPS:
+        if getattr(form_class, step) is not getattr(AppForm, step):
+            raise TypeError(f"{form_class.__name__}.{step}: a step the lean check does not run")
     unbound = [(name, getattr(form_class, name)) for name in dir(form_class)]
     unbound = sorted(
         ((name, field) for name, field in unbound if isinstance(field, UnboundField)),
@@ -59,7 +68,9 @@ def _rules_of(form_class) -> tuple[_Rule, ...]:
     for name, field in unbound:
         kind = field.field_class
         inline = hasattr(form_class, f"validate_{name}") or hasattr(form_class, f"filter_{name}")
-        if not issubclass(kind, BooleanField | StringField) or "default" in field.kwargs or inline:
+        # Only the label may be positional: validators or filters given by position would be skipped.
+        lean = issubclass(kind, BooleanField | StringField) and len(field.args) <= 1
+        if not lean or "default" in field.kwargs or inline:
             raise TypeError(f"{form_class.__name__}.{name}: a field the lean check does not run")
         rules.append(
             _Rule(

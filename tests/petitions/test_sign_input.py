@@ -13,10 +13,13 @@ from flask import request
 from flask_babel import get_locale, refresh
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
+from wtforms import SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired
 
 from campaign.core import form_tokens
 from campaign.extensions import db
 from campaign.petitions import abuse, sign_input
+from campaign.petitions.forms import SIGNED_FIELDS
 from campaign.petitions.models import PetitionSignature
 from campaign.petitions.public_views import sign_form
 from tests.pages import hidden_inputs, text_of
@@ -271,7 +274,8 @@ def _posted(app, post: dict, language: str, tokens, stamps):
 def _outcome_of_form() -> tuple:
     form = sign_form(PETITION_ID, COALITION)
     if form.validate_on_submit():
-        values = form.fields_for_save(), form.website.data, form.started.data, form.consent_given
+        saved = {name: form[name].data for name in SIGNED_FIELDS}
+        values = saved, form.website.data, form.started.data, form.consent_given
         return "accepted", values, str(get_locale())
     return (
         "refused",
@@ -371,3 +375,35 @@ def test_an_invalid_post_answers_400_with_the_errors_and_what_was_typed(
         assert f'value="{value}"' in html, value
     assert "Por mis hijos</textarea>" in html and 'checked id="show_name"' in html
     assert db.session.scalar(select(PetitionSignature)) is None
+
+
+# The organizer's own mistake: a rule added to SignForm where the lean check cannot see it.
+
+
+def _sign_form_with(**members):
+    return type("SignFormChanged", (sign_input.SignForm,), members)
+
+
+@pytest.mark.parametrize(
+    "changed",
+    [
+        {"nickname": TextAreaField("Nickname", [DataRequired()])},  # validators by position
+        {"nickname": StringField("Nickname", default="Ana")},
+        {"nickname": SelectField("Nickname", choices=["Ana"])},
+        {"validate_first_name": lambda form, field: None},
+        {"filter_first_name": staticmethod(lambda value: value)},
+        {"validate": lambda form, extra_validators=None: True},
+        {"post_process": lambda form, formdata=None: None},
+    ],
+    ids=["positional", "default", "select", "inline_validator", "inline_filter", "validate", "post_process"],
+)
+def test_a_rule_the_lean_check_would_skip_stops_the_app_from_loading(changed):
+    with pytest.raises(TypeError, match="the lean check does not run"):
+        sign_input._rules_of(_sign_form_with(**changed))
+
+
+def test_the_rules_are_every_field_of_the_sign_form_in_its_order(app):
+    with app.test_request_context():
+        form = sign_form(PETITION_ID, COALITION)
+    fields = [field.name for field in form if field.name != "csrf_token"]
+    assert [rule.name for rule in sign_input.RULES] == fields
