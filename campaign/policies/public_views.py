@@ -47,7 +47,7 @@ def tracker_page(slug: str | None = None):
     return render_template(
         "policies/public/tracker.html", coalition=coalition, counts=tracker.counts(found),
         rows=rows, page=page, pages=pages, filters=filters, legend=tracker.legend(),
-        legend_labels=dict(tracker.legend()), map_labels=tracker.map_labels(),
+        map_labels=tracker.map_labels(),
         state_layers=tracker.state_layers(found),
         bars=timeline.chart_bars(timeline.limiting_by_year(entries)), timeline=timeline,
         state_choices=sorted(places.states().items(), key=lambda item: item[1]),
