@@ -2,16 +2,14 @@
 
 from datetime import UTC
 
-from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from icalendar import Calendar
 from icalendar import Event as CalendarEvent
 
 from campaign.actions.models import Event, EventState
+from campaign.core.calendars import published_calendar, uid_domain
 from campaign.core.i18n import with_language
 from campaign.core.outbox import utcnow
-from campaign.core.text import one_line
 from campaign.core.urls import external_url
 from campaign.extensions import db
 from campaign.notifications.attachments import Attachment
@@ -22,11 +20,7 @@ ATTACHMENT = "event_ics"  # what an RSVP's emails name to carry the event's .ics
 def calendar_of(events: list[Event], name: str, language: str, with_private_addresses: bool = False) -> bytes:
     """Titles, descriptions and links in `language`: the page's, or the attendee's for the file
     their emails carry."""
-    calendar = Calendar()
-    calendar.add("prodid", "-//Campaign desk//Days of action//EN")
-    calendar.add("version", "2.0")
-    calendar.add("method", "PUBLISH")
-    calendar.add("x-wr-calname", one_line(name))  # an X- property is not escaped: one line
+    calendar = published_calendar("Days of action", name)
     with force_locale(language):
         for event in events:
             calendar.add_component(_entry(event, language, with_private_addresses))
@@ -35,8 +29,7 @@ def calendar_of(events: list[Event], name: str, language: str, with_private_addr
 
 def _entry(event: Event, language: str, with_private_address: bool) -> CalendarEvent:
     entry = CalendarEvent()
-    domain = current_app.config["PUBLIC_URL"].split("//")[-1].split("/")[0]
-    entry.add("uid", f"event-{event.id}@{domain}")
+    entry.add("uid", f"event-{event.id}@{uid_domain()}")
     entry.add("summary", event.title_in(language))
     entry.add("dtstart", event.starts_at.replace(tzinfo=UTC))
     entry.add("dtend", event.ends_at.replace(tzinfo=UTC))

@@ -29,15 +29,13 @@ Entries are in id order; a jurisdiction's history is its entries by date (adopte
 from collections.abc import Iterator
 from datetime import UTC, date, timedelta
 
-from flask import current_app
 from flask_babel import get_locale
-from icalendar import Calendar
 from icalendar import Event as CalendarEvent
 
+from campaign.core.calendars import published_calendar, uid_domain
 from campaign.core.exports import csv_lines
 from campaign.core.i18n import in_language
 from campaign.core.outbox import utcnow
-from campaign.core.text import one_line
 from campaign.core.urls import external_url
 from campaign.policies import tracker
 from campaign.policies.models import DetainerCondition, Measure, PolicyEntry
@@ -105,12 +103,8 @@ def csv_text(found: list[dict]) -> Iterator[str]:
 
 def hearings_calendar(measures: list[Measure], place: str) -> bytes:
     """The upcoming hearings on a jurisdiction's public measures, as iCalendar."""
-    calendar = Calendar()
-    calendar.add("prodid", "-//Campaign desk//Policy hearings//EN")
-    calendar.add("version", "2.0")
-    calendar.add("method", "PUBLISH")
-    calendar.add("x-wr-calname", one_line(place))  # an X- property is not escaped: one line
-    domain = current_app.config["PUBLIC_URL"].split("//")[-1].split("/")[0]
+    calendar = published_calendar("Policy hearings", place)
+    domain = uid_domain()
     language = str(get_locale() or "en")
     for measure in measures:
         event = CalendarEvent()
