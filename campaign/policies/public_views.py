@@ -50,7 +50,7 @@ def tracker_page(slug: str | None = None):
         map_labels=tracker.map_labels(),
         state_layers=tracker.state_layers(found),
         bars=timeline.chart_bars(timeline.limiting_by_year(entries)), timeline=timeline,
-        state_choices=sorted(places.states().items(), key=lambda item: item[1]),
+        state_choices=places.states_by_name(),
         kind_choices=list(tracker.JURISDICTION_KINDS.items()),
         names=tracker.coalition_names({entry.coalition_id for entry in entries}), tracker=tracker,
     )  # fmt: skip
