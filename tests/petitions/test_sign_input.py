@@ -21,7 +21,7 @@ from campaign.extensions import db
 from campaign.petitions import abuse, sign_input
 from campaign.petitions.forms import SIGNED_FIELDS
 from campaign.petitions.models import PetitionSignature
-from campaign.petitions.public_views import sign_form
+from campaign.petitions.views.public import sign_form
 from tests.pages import hidden_inputs, text_of
 
 PETITION_ID = 7

@@ -1,7 +1,4 @@
-"""Organizer pages of a petition: write, open and close it, follow the count.
-
-The public pages (the petition, signing, confirming, count.json) are in public_views.py.
-"""
+"""Organizer pages of a petition: write, open and close it, follow the count."""
 
 from flask import abort, flash, g, jsonify, redirect, render_template, request, url_for
 from flask_babel import format_decimal, ngettext
@@ -19,29 +16,22 @@ from campaign.core.pdf import pdf_response
 from campaign.core.text import query_text
 from campaign.extensions import db
 from campaign.notifications.forms import EmptyForm
-from campaign.petitions import clusters, embed, exports, paper_views, public_views, services, tally, tasks
-from campaign.petitions.blueprint import bp
+from campaign.petitions import clusters, exports, services, tally, tasks
 from campaign.petitions.forms import ClusterForm, PetitionForm
 from campaign.petitions.models import SOURCE_MAX_LENGTH, ClusterStrike, Petition
 from campaign.supporters import action_network
-
-# The feature's other pages: their routes are on the same blueprint, which the app registers
-# from this module.
-OTHER_PAGES = (embed, paper_views, public_views)
 
 
 def _to_petition(petition: Petition):
     return redirect(url_for("petitions.petition", slug=g.coalition.slug, petition_id=petition.id))
 
 
-@bp.get("/coalitions/<slug>/petitions")
 @coalition_required(Role.VIEWER)
 def petitions():
     rows = db.session.scalars(scoped(Petition).order_by(Petition.created_at.desc())).all()
     return render_template("petitions/petitions.html", coalition=g.coalition, petitions=rows)
 
 
-@bp.route("/coalitions/<slug>/petitions/new", methods=["GET", "POST"])
 @coalition_required(Role.ORGANIZER)
 def new_petition():
     form = PetitionForm()
@@ -53,7 +43,6 @@ def new_petition():
     return render_template("petitions/edit.html", coalition=g.coalition, form=form, petition=None)
 
 
-@bp.route("/coalitions/<slug>/petitions/<int:petition_id>/edit", methods=["GET", "POST"])
 @coalition_required(Role.ORGANIZER)
 def edit_petition(petition_id: int):
     petition = get_scoped_or_404(Petition, petition_id)
@@ -75,7 +64,6 @@ def _save_image(petition: Petition, form: PetitionForm) -> None:
         services.set_image(petition, image)
 
 
-@bp.get("/coalitions/<slug>/petitions/<int:petition_id>")
 @coalition_required(Role.VIEWER)
 def petition(petition_id: int):
     petition = get_scoped_or_404(Petition, petition_id)
@@ -90,7 +78,6 @@ def petition(petition_id: int):
     )
 
 
-@bp.get("/coalitions/<slug>/petitions/<int:petition_id>/figures.json")
 @coalition_required(Role.VIEWER)
 def figures(petition_id: int):
     """What the petition page refreshes by itself (static/js/progress.js), as shown there."""
@@ -99,7 +86,6 @@ def figures(petition_id: int):
     return jsonify(shown | {"state": petition.state.value})
 
 
-@bp.get("/coalitions/<slug>/petitions/<int:petition_id>/widget")
 @coalition_required(Role.VIEWER)
 def widget(petition_id: int):
     """The code partner websites paste, for the coalition or for one member organization, whose
@@ -119,7 +105,6 @@ def widget(petition_id: int):
     )
 
 
-@bp.get("/coalitions/<slug>/petitions/<int:petition_id>/signers")
 @coalition_required(Role.VIEWER)
 def signers(petition_id: int):
     petition = get_scoped_or_404(Petition, petition_id)
@@ -138,7 +123,6 @@ def signers(petition_id: int):
     )
 
 
-@bp.post("/coalitions/<slug>/petitions/<int:petition_id>/clusters")
 @coalition_required(Role.ORGANIZER)
 def judge_cluster(petition_id: int):
     petition = get_scoped_or_404(Petition, petition_id)
@@ -176,7 +160,6 @@ def _struck_message(strike, days: int) -> str:
     return f"{struck} {undo}"
 
 
-@bp.post("/coalitions/<slug>/petitions/<int:petition_id>/strikes/<int:strike_id>/undo")
 @coalition_required(Role.ORGANIZER)
 def undo_strike(petition_id: int, strike_id: int):
     petition = get_scoped_or_404(Petition, petition_id)
@@ -205,7 +188,6 @@ def _to_signers(petition: Petition):
     return redirect(url_for("petitions.signers", slug=g.coalition.slug, petition_id=petition.id))
 
 
-@bp.get("/coalitions/<slug>/petitions/<int:petition_id>/signers.csv")
 @coalition_required(Role.ADMIN)
 def export(petition_id: int):
     petition = get_scoped_or_404(Petition, petition_id)
@@ -223,7 +205,6 @@ def export(petition_id: int):
     )
 
 
-@bp.get("/coalitions/<slug>/petitions/<int:petition_id>/delivery.pdf")
 @coalition_required(Role.VIEWER)
 def delivery_pdf(petition_id: int):
     """For handing over: the petition and its counts by state; no names."""
@@ -244,7 +225,6 @@ ACTIONS = {
 }
 
 
-@bp.post("/coalitions/<slug>/petitions/<int:petition_id>/<any(open, close):action>")
 @coalition_required(Role.ORGANIZER)
 def act(petition_id: int, action: str):
     petition = get_scoped_or_404(Petition, petition_id)

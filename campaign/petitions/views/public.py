@@ -13,7 +13,6 @@ from campaign.core.network import client_ip_hash
 from campaign.core.text import query_text
 from campaign.extensions import csrf, db, limiter
 from campaign.petitions import abuse, notices, services, sign_input, signing, tally
-from campaign.petitions.blueprint import bp
 from campaign.petitions.forms import SignForm
 from campaign.petitions.models import SOURCE_MAX_LENGTH, Petition, PetitionSignature, PetitionState
 from campaign.supporters.forms import consent_wording
@@ -55,7 +54,6 @@ def _page(petition: Petition, form: SignForm, status: int = 200, draft_preview: 
     ), status
 
 
-@bp.get("/petitions/<slug>")
 def public_petition(slug: str):
     petition, draft_preview = shown_or_404(slug)
     return _page(petition, sign_form(petition.id, petition.coalition.name), draft_preview=draft_preview)
@@ -87,7 +85,6 @@ def sign_form(petition_id: int, coalition_name: str) -> SignForm:
     return SignForm(bound_to=petition_id, consent_wording=consent_wording(coalition_name))
 
 
-@bp.post("/petitions/<slug>/sign")
 @csrf.exempt  # the form's own token is checked instead of the session's
 @limiter.exempt  # abuse.py's limits hold signatures back instead of refusing them
 def sign(slug: str):
@@ -122,12 +119,10 @@ def sign_from(signed: sign_input.Signing, petition) -> None:
     signing.sign(petition, signed.fields, language, ip_hash, signed.consent_given, reason)
 
 
-@bp.get("/petitions/<slug>/thanks")
 def thanks(slug: str):
     return render_template("petitions/thanks.html", petition=public_or_404(slug))
 
 
-@bp.route("/petitions/confirm/<token>", methods=["GET", "POST"])
 @csrf.exempt  # the form's own token is checked instead of the session's
 def confirm(token: str):
     signature_id = notices.signature_id_for_token(token)
@@ -143,7 +138,6 @@ def confirm(token: str):
     )
 
 
-@bp.get("/petitions/images/<key>.jpg")
 def image(key: str):
     """By its key, not the petition's slug: a new upload gets a new key, so the image can be cached
     for good, and a draft's image cannot be found before the draft is published."""
@@ -155,7 +149,6 @@ def image(key: str):
     return response
 
 
-@bp.get("/petitions/<slug>/count.json")
 def count(slug: str):
     """From the stored tallies only; cacheable for a few seconds by browsers and proxies."""
     petition = public_or_404(slug)
@@ -170,7 +163,6 @@ def count(slug: str):
     return readable_by_any_site(response)
 
 
-@bp.get("/petitions/<slug>/places")
 def places(slug: str):
     """Signatures by state (table and tile map), or by county within one state."""
     petition, draft_preview = shown_or_404(slug)

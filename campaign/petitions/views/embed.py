@@ -12,10 +12,9 @@ from flask import make_response, redirect, render_template, request, url_for
 from campaign.core.security import embeddable
 from campaign.extensions import csrf, db, limiter
 from campaign.petitions import sign_input
-from campaign.petitions.blueprint import bp
 from campaign.petitions.forms import SignForm
 from campaign.petitions.models import Petition
-from campaign.petitions.public_views import (
+from campaign.petitions.views.public import (
     prepare,
     public_or_404,
     readable_by_any_site,
@@ -34,13 +33,11 @@ def _widget(petition: Petition, form: SignForm, status: int = 200):
     return embeddable(make_response(page, status))
 
 
-@bp.get("/petitions/<slug>/embed")
 def embed(slug: str):
     petition = public_or_404(slug)
     return _widget(petition, sign_form(petition.id, petition.coalition.name))
 
 
-@bp.post("/petitions/<slug>/embed")
 @csrf.exempt
 @limiter.exempt  # abuse.py's limits hold signatures back instead of refusing them
 def embed_sign(slug: str):
@@ -57,7 +54,6 @@ def embed_sign(slug: str):
     return redirect(url_for("petitions.embed_thanks", slug=slug, source=source))
 
 
-@bp.get("/petitions/<slug>/embed/thanks")
 def embed_thanks(slug: str):
     petition = public_or_404(slug)
     page = render_template(
@@ -66,7 +62,6 @@ def embed_thanks(slug: str):
     return embeddable(make_response(page))
 
 
-@bp.get("/petitions/<slug>/badge.svg")
 def badge(slug: str):
     petition = public_or_404(slug)
     response = make_response(render_template("petitions/badge.svg", petition=petition))

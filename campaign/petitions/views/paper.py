@@ -13,7 +13,6 @@ from campaign.extensions import db
 from campaign.notifications.forms import EmptyForm
 from campaign.petitions import paper as paper_signatures
 from campaign.petitions import tasks
-from campaign.petitions.blueprint import bp
 from campaign.petitions.forms import PaperForm
 from campaign.petitions.models import PaperBatch, Petition
 
@@ -31,7 +30,6 @@ def _collectors(batch: PaperBatch | None = None) -> dict[int, str]:
     return collectors
 
 
-@bp.route("/coalitions/<slug>/petitions/<int:petition_id>/paper", methods=["GET", "POST"])
 @coalition_required(Role.ORGANIZER)
 def paper(petition_id: int):
     petition = get_scoped_or_404(Petition, petition_id)
@@ -72,7 +70,6 @@ def _added(count: int) -> str:
     )
 
 
-@bp.route("/coalitions/<slug>/petitions/<int:petition_id>/paper/<int:batch_id>", methods=["GET", "POST"])
 @coalition_required(Role.ORGANIZER)
 def paper_batch(petition_id: int, batch_id: int):
     petition = get_scoped_or_404(Petition, petition_id)
@@ -109,7 +106,6 @@ def paper_batch(petition_id: int, batch_id: int):
     ), (400 if form.errors else 200)
 
 
-@bp.post("/coalitions/<slug>/petitions/<int:petition_id>/paper/<int:batch_id>/delete")
 @coalition_required(Role.ORGANIZER)
 def delete_paper_batch(petition_id: int, batch_id: int):
     petition = get_scoped_or_404(Petition, petition_id)
