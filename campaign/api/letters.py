@@ -1,5 +1,5 @@
 """The coalition's sign-on letters and their signatories as the API shows them: public data only,
-what the letter's public page shows (letters/public_views.py), in our own namespace since OSDI
+what the letter's public page shows (letters/views/public.py), in our own namespace since OSDI
 has no sign-on letters (`campaign_desk:letters`, `campaign_desk:signatories`).
 
 A letter is listed once its page is public (opened, and released if it was embargoed); a

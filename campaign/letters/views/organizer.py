@@ -1,7 +1,4 @@
-"""Organizer pages of a letter: write, open, vet sign-ons, summarize, export, deliver.
-
-The public pages (the letter, signing on, confirming) are in public_views.py on the same blueprint.
-"""
+"""Organizer pages of a letter: write, open, summarize, export, deliver, reach out for sign-ons."""
 
 from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -13,19 +10,13 @@ from campaign.coalitions.models import Role
 from campaign.core.exports import logged_csv
 from campaign.core.outbox import utcnow
 from campaign.extensions import db
-from campaign.letters import outreach, packet, public_views, services, signatories, vetting_views
-from campaign.letters.blueprint import bp
+from campaign.letters import outreach, packet, services, signatories
 from campaign.letters.changes import change_log
 from campaign.letters.forms import DeliveryForm, LeadsForm, LetterForm, PastedOrganizationsForm, ResponseForm
 from campaign.letters.models import LETTER_STATE_LABELS, ChangeKind, Letter
 from campaign.notifications.forms import EmptyForm
 
-# The feature's other pages: their routes are on the same blueprint, which the app registers
-# from this module.
-OTHER_PAGES = (public_views, vetting_views)
 
-
-@bp.app_context_processor
 def letter_labels():
     return {"LETTER_STATE_LABELS": LETTER_STATE_LABELS}
 
@@ -39,7 +30,6 @@ def _moved_on(letter: Letter):
     return _to_letter(letter)
 
 
-@bp.get("/coalitions/<slug>/letters")
 @coalition_required(Role.VIEWER)
 def letters():
     rows = db.session.scalars(scoped(Letter).order_by(Letter.created_at.desc())).all()
@@ -47,7 +37,6 @@ def letters():
     return render_template("letters/letters.html", coalition=g.coalition, letters=rows, counts=counts)
 
 
-@bp.route("/coalitions/<slug>/letters/new", methods=["GET", "POST"])
 @coalition_required(Role.ORGANIZER)
 def new_letter():
     form = LetterForm()
@@ -60,7 +49,6 @@ def new_letter():
     return render_template("letters/edit.html", coalition=g.coalition, form=form, letter=None)
 
 
-@bp.route("/coalitions/<slug>/letters/<int:letter_id>/edit", methods=["GET", "POST"])
 @coalition_required(Role.ORGANIZER)
 def edit_letter(letter_id: int):
     letter = get_scoped_or_404(Letter, letter_id)
@@ -112,7 +100,6 @@ def _saved_message(letter: Letter, kind: ChangeKind | None) -> str:
     return _("Saved.")
 
 
-@bp.get("/coalitions/<slug>/letters/<int:letter_id>")
 @coalition_required(Role.VIEWER)
 def letter(letter_id: int):
     letter = get_scoped_or_404(Letter, letter_id)
@@ -149,7 +136,6 @@ ACTIONS = {
 }
 
 
-@bp.post("/coalitions/<slug>/letters/<int:letter_id>/<any(open, release, close, reopen):action>")
 @coalition_required(Role.ORGANIZER)
 def act(letter_id: int, action: str):
     letter = get_scoped_or_404(Letter, letter_id)
@@ -163,7 +149,6 @@ def act(letter_id: int, action: str):
     return _to_letter(letter)
 
 
-@bp.route("/coalitions/<slug>/letters/<int:letter_id>/summary", methods=["GET", "POST"])
 @coalition_required(Role.ORGANIZER)
 def summary(letter_id: int):
     letter = get_scoped_or_404(Letter, letter_id)
@@ -184,7 +169,6 @@ def summary(letter_id: int):
     return render_template("letters/summary.html", coalition=g.coalition, letter=letter, form=form)
 
 
-@bp.get("/coalitions/<slug>/letters/<int:letter_id>/signatories.csv")
 @coalition_required(Role.ADMIN)
 def export(letter_id: int):
     letter = get_scoped_or_404(Letter, letter_id)
@@ -200,19 +184,16 @@ def export(letter_id: int):
     )
 
 
-@bp.get("/coalitions/<slug>/letters/<int:letter_id>/packet")
 @coalition_required(Role.VIEWER)
 def packet_page(letter_id: int):
     return packet.page(get_scoped_or_404(Letter, letter_id))
 
 
-@bp.get("/coalitions/<slug>/letters/<int:letter_id>/packet.pdf")
 @coalition_required(Role.VIEWER)
 def packet_pdf(letter_id: int):
     return packet.pdf(get_scoped_or_404(Letter, letter_id))
 
 
-@bp.post("/coalitions/<slug>/letters/<int:letter_id>/delivery")
 @coalition_required(Role.ORGANIZER)
 def record_delivery(letter_id: int):
     letter = get_scoped_or_404(Letter, letter_id)
@@ -234,7 +215,6 @@ def record_delivery(letter_id: int):
     return _to_letter(letter, "delivery")
 
 
-@bp.post("/coalitions/<slug>/letters/<int:letter_id>/response")
 @coalition_required(Role.ORGANIZER)
 def record_response(letter_id: int):
     letter = get_scoped_or_404(Letter, letter_id)
@@ -274,13 +254,11 @@ def _to_outreach(letter: Letter):
     return redirect(url_for("letters.outreach_page", slug=g.coalition.slug, letter_id=letter.id))
 
 
-@bp.get("/coalitions/<slug>/letters/<int:letter_id>/outreach")
 @coalition_required(Role.VIEWER)
 def outreach_page(letter_id: int):
     return _outreach_page(get_scoped_or_404(Letter, letter_id), PastedOrganizationsForm(formdata=None))
 
 
-@bp.post("/coalitions/<slug>/letters/<int:letter_id>/outreach/<any(members, remind):action>")
 @coalition_required(Role.ORGANIZER)
 def outreach_action(letter_id: int, action: str):
     letter = get_scoped_or_404(Letter, letter_id)
@@ -312,7 +290,6 @@ def _members_asked_message(asked: outreach.MembersAsked) -> str:
     return " ".join(sentences)
 
 
-@bp.post("/coalitions/<slug>/letters/<int:letter_id>/outreach/paste")
 @coalition_required(Role.ORGANIZER)
 def outreach_paste(letter_id: int):
     letter = get_scoped_or_404(Letter, letter_id)

@@ -1,5 +1,4 @@
-"""Organizer pages for vetting a letter's sign-ons: the queue, decisions, merging, renaming,
-adding a signatory by hand. Registered on the letters blueprint (views.py)."""
+"""Organizer pages vetting a letter's sign-ons: the queue, decisions, merge, rename, add by hand."""
 
 from collections.abc import Callable
 
@@ -15,7 +14,6 @@ from campaign.core.outbox import utcnow
 from campaign.core.urls import database_ids
 from campaign.extensions import db
 from campaign.letters import by_hand, signatories, vetting
-from campaign.letters.blueprint import bp
 from campaign.letters.forms import AddSignatoryForm, DecisionForm, MergeForm, RenameForm
 from campaign.letters.models import Letter, Signature, SignatureState
 
@@ -58,7 +56,6 @@ def _signature_or_404(letter: Letter, signature_id: int) -> Signature:
     )
 
 
-@bp.get("/coalitions/<slug>/letters/<int:letter_id>/signatures")
 @coalition_required(Role.VIEWER)
 def signatures(letter_id: int):
     letter = get_scoped_or_404(Letter, letter_id)
@@ -86,7 +83,6 @@ def _queue_page(letter: Letter, tab: str, rename_form: RenameForm | None = None,
     )
 
 
-@bp.post("/coalitions/<slug>/letters/<int:letter_id>/signatures")
 @coalition_required(Role.ORGANIZER)
 def decide(letter_id: int):
     letter = get_scoped_or_404(Letter, letter_id)
@@ -127,7 +123,6 @@ def _flash_decided(decided: vetting.Decided) -> None:
         )
 
 
-@bp.post("/coalitions/<slug>/letters/<int:letter_id>/signatures/<int:signature_id>/merge")
 @coalition_required(Role.ORGANIZER)
 def merge(letter_id: int, signature_id: int):
     letter = get_scoped_or_404(Letter, letter_id)
@@ -144,7 +139,6 @@ def merge(letter_id: int, signature_id: int):
     )
 
 
-@bp.post("/coalitions/<slug>/letters/<int:letter_id>/signatures/<int:signature_id>/name")
 @coalition_required(Role.ORGANIZER)
 def rename(letter_id: int, signature_id: int):
     letter = get_scoped_or_404(Letter, letter_id)
@@ -157,7 +151,6 @@ def rename(letter_id: int, signature_id: int):
     )
 
 
-@bp.route("/coalitions/<slug>/letters/<int:letter_id>/signatures/add", methods=["GET", "POST"])
 @coalition_required(Role.ORGANIZER)
 def add_signatory(letter_id: int):
     letter = get_scoped_or_404(Letter, letter_id)

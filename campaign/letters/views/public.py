@@ -12,7 +12,6 @@ from campaign.core.outbox import utcnow
 from campaign.core.text import query_text
 from campaign.extensions import csrf, db, limiter
 from campaign.letters import notices, signatories, signing, versions
-from campaign.letters.blueprint import bp
 from campaign.letters.changes import change_log
 from campaign.letters.forms import SignOnForm
 from campaign.letters.models import CONFIRMED, Letter, LetterState, Signature
@@ -53,7 +52,6 @@ def _language() -> str:
     return str(get_locale() or "en")
 
 
-@bp.get("/letters/<slug>")
 def public_letter(slug: str):
     letter, draft_preview = _shown_or_404(slug)
     listed = signatories.public_list(letter)
@@ -68,7 +66,6 @@ def public_letter(slug: str):
     )
 
 
-@bp.route("/letters/sign/<key>", methods=["GET", "POST"])
 @csrf.exempt  # the form's own token is checked instead of the session's
 @limiter.limit(SIGN_ON_LIMIT, methods=["POST"])
 def sign(key: str):
@@ -90,12 +87,10 @@ def sign(key: str):
     return render_template("letters/sign.html", letter=letter, form=form, draft_preview=draft_preview), status
 
 
-@bp.get("/letters/sign/<key>/check-email")
 def signed(key: str):
     return render_template("letters/signed.html", letter=_by_key_or_404(key))
 
 
-@bp.get("/letters/sign/<key>/organizations.json")
 def organization_suggestions(key: str):
     """Names from the public directory as the signer types, so they pick the existing record."""
     _by_key_or_404(key)
@@ -103,7 +98,6 @@ def organization_suggestions(key: str):
     return jsonify([{"name": org.name, "place": org.place} for org in found])
 
 
-@bp.route("/letters/confirm/<token>", methods=["GET", "POST"])
 @csrf.exempt  # the form's own token is checked instead of the session's
 def confirm(token: str):
     signature_id = notices.signature_id_for_token(token)
@@ -122,7 +116,6 @@ def confirm(token: str):
     )
 
 
-@bp.route("/letters/withdraw/<token>", methods=["GET", "POST"])
 @csrf.exempt  # the form's own token is checked instead of the session's
 def withdraw(token: str):
     """A signer takes their name off after a correction. A GET only asks (link scanners open
