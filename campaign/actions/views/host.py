@@ -12,7 +12,6 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from campaign.actions import notices, rsvps, services
-from campaign.actions.blueprint import bp
 from campaign.actions.forms import (
     EventForm,
     MessageForm,
@@ -54,7 +53,6 @@ def _to_host(token: str, endpoint: str = "actions.host", **values):
     return redirect(url_for(endpoint, token=token, **values))
 
 
-@bp.get("/actions/host/<token>")
 def host(token: str):
     event = hosted_or_404(token)
     counts, checked_in = services.rsvp_figures([event.id])
@@ -68,7 +66,6 @@ def host(token: str):
     )
 
 
-@bp.get("/actions/host/<token>/check-in")
 def check_in_list(token: str):
     event = hosted_or_404(token)
     return _check_in_page(event, token, request.args.get("q", "")[:80])
@@ -100,7 +97,6 @@ def _walk_in_form(event: Event, token: str) -> WalkInForm:
     return WalkInForm(token, consent_wording=consent_wording(event.day.coalition.name))
 
 
-@bp.post("/actions/host/<token>/check-in/<int:rsvp_id>")
 @csrf.exempt  # the form's own token is checked instead of the session's
 def check_in(token: str, rsvp_id: int):
     event = hosted_or_404(token)
@@ -115,7 +111,6 @@ def check_in(token: str, rsvp_id: int):
     return redirect(back)
 
 
-@bp.post("/actions/host/<token>/walk-in")
 @csrf.exempt  # the form's own token is checked instead of the session's
 def walk_in(token: str):
     event = hosted_or_404(token)
@@ -160,7 +155,6 @@ def _removed_walk_in(name: str) -> str:
     )
 
 
-@bp.route("/actions/host/<token>/message", methods=["GET", "POST"])
 @csrf.exempt  # the form's own token is checked instead of the session's
 def message(token: str):
     event = hosted_or_404(token)
@@ -184,7 +178,6 @@ def message(token: str):
     )
 
 
-@bp.route("/actions/host/<token>/report", methods=["GET", "POST"])
 @csrf.exempt  # the form's own token is checked instead of the session's
 def report(token: str):
     event = hosted_or_404(token)
@@ -220,7 +213,6 @@ def _report_page(token: str, event: Event, form: ReportForm, status: int):
     return page, status
 
 
-@bp.route("/actions/host/<token>/edit", methods=["GET", "POST"])
 @csrf.exempt  # the form's own token is checked instead of the session's
 def edit(token: str):
     event = hosted_or_404(token)
@@ -243,7 +235,6 @@ def edit(token: str):
     return page, event_form_status(form)
 
 
-@bp.post("/actions/host/<token>/cancel")
 @csrf.exempt  # the form's own token is checked instead of the session's
 def cancel(token: str):
     event = hosted_or_404(token)

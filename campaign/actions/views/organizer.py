@@ -1,15 +1,11 @@
-"""Organizer pages of days of action: write a day, add and approve events, follow RSVPs.
-
-The public pages are in public_views.py, the host's tools in host_views.py.
-"""
+"""Organizer pages of days of action: write a day, add and approve events, follow RSVPs."""
 
 from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from campaign.actions import exports, host_views, listing, notices, public_views, services
-from campaign.actions.blueprint import bp
+from campaign.actions import exports, listing, notices, services
 from campaign.actions.forms import DayForm, OrganizerEventForm, event_form_status, save_event_form
 from campaign.actions.models import DayOfAction, Event, EventState, RsvpState
 from campaign.coalitions.access import can, coalition_required, get_scoped_or_404, scoped
@@ -21,12 +17,7 @@ from campaign.extensions import db
 from campaign.notifications.forms import EmptyForm
 from campaign.supporters import action_network
 
-# The feature's other pages: their routes are on the same blueprint, which the app registers
-# from this module.
-OTHER_PAGES = (host_views, public_views)
 
-
-@bp.app_context_processor
 def action_names():
     return {"RsvpState": RsvpState}
 
@@ -35,7 +26,6 @@ def _to_day(day: DayOfAction):
     return redirect(url_for("actions.day", slug=g.coalition.slug, day_id=day.id))
 
 
-@bp.get("/coalitions/<slug>/actions")
 @coalition_required(Role.VIEWER)
 def days():
     rows = db.session.scalars(scoped(DayOfAction).order_by(DayOfAction.starts_on.desc())).all()
@@ -43,7 +33,6 @@ def days():
     return render_template("actions/days.html", coalition=g.coalition, days=rows, figures=figures)
 
 
-@bp.route("/coalitions/<slug>/actions/new", methods=["GET", "POST"])
 @coalition_required(Role.ORGANIZER)
 def new_day():
     form = DayForm()
@@ -55,7 +44,6 @@ def new_day():
     return page, (400 if form.errors else 200)
 
 
-@bp.route("/coalitions/<slug>/actions/<int:day_id>/edit", methods=["GET", "POST"])
 @coalition_required(Role.ORGANIZER)
 def edit_day(day_id: int):
     day = get_scoped_or_404(DayOfAction, day_id)
@@ -69,7 +57,6 @@ def edit_day(day_id: int):
     return page, (400 if form.errors else 200)
 
 
-@bp.get("/coalitions/<slug>/actions/<int:day_id>")
 @coalition_required(Role.VIEWER)
 def day(day_id: int):
     day = get_scoped_or_404(DayOfAction, day_id)
@@ -88,7 +75,6 @@ def day(day_id: int):
     )
 
 
-@bp.post("/coalitions/<slug>/actions/<int:day_id>/publish")
 @coalition_required(Role.ORGANIZER)
 def publish(day_id: int):
     day = get_scoped_or_404(DayOfAction, day_id)
@@ -108,7 +94,6 @@ def _organizations() -> list[tuple[int, str]]:
     return [(org.id, org.name) for org in member_organizations(g.coalition.id)]
 
 
-@bp.route("/coalitions/<slug>/actions/<int:day_id>/events/new", methods=["GET", "POST"])
 @coalition_required(Role.ORGANIZER)
 def new_event(day_id: int):
     day = get_scoped_or_404(DayOfAction, day_id)
@@ -134,7 +119,6 @@ def _host_of(form: OrganizerEventForm, unlisted_name: str) -> services.Host:
     )
 
 
-@bp.route("/coalitions/<slug>/actions/<int:day_id>/events/<int:event_id>/edit", methods=["GET", "POST"])
 @coalition_required(Role.ORGANIZER)
 def edit_event(day_id: int, event_id: int):
     day = get_scoped_or_404(DayOfAction, day_id)
@@ -174,10 +158,6 @@ EVENT_ACTIONS = {
 }
 
 
-@bp.post(
-    "/coalitions/<slug>/actions/<int:day_id>/events/<int:event_id>/"
-    "<any(approve, decline, cancel, rekey):action>"
-)
 @coalition_required(Role.ORGANIZER)
 def act(day_id: int, event_id: int, action: str):
     day = get_scoped_or_404(DayOfAction, day_id)
@@ -194,7 +174,6 @@ def act(day_id: int, event_id: int, action: str):
     return redirect(url_for("actions.event_admin", slug=g.coalition.slug, day_id=day.id, event_id=event.id))
 
 
-@bp.get("/coalitions/<slug>/actions/<int:day_id>/events/<int:event_id>")
 @coalition_required(Role.VIEWER)
 def event_admin(day_id: int, event_id: int):
     day = get_scoped_or_404(DayOfAction, day_id)
@@ -216,7 +195,6 @@ def event_admin(day_id: int, event_id: int):
     )
 
 
-@bp.get("/coalitions/<slug>/actions/<int:day_id>/summary.csv")
 @coalition_required(Role.VIEWER)
 def summary_csv(day_id: int):
     """Per event figures, no names: any teammate may take it."""
@@ -226,14 +204,12 @@ def summary_csv(day_id: int):
     return csv_response(f"{day.slug}-summary.csv", listing.CSV_HEADER, rows)
 
 
-@bp.get("/coalitions/<slug>/actions/<int:day_id>/rsvps.csv")
 @coalition_required(Role.ADMIN)
 def rsvps_csv(day_id: int):
     day = get_scoped_or_404(DayOfAction, day_id)
     return _rsvps_download(day, None, f"day:{day.id}:rsvps", f"{day.slug}-rsvps")
 
 
-@bp.get("/coalitions/<slug>/actions/<int:day_id>/events/<int:event_id>/rsvps.csv")
 @coalition_required(Role.ADMIN)
 def event_rsvps_csv(day_id: int, event_id: int):
     day = get_scoped_or_404(DayOfAction, day_id)

@@ -6,7 +6,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from campaign.actions import calendar, listing, notices, rsvps, services
-from campaign.actions.blueprint import bp
 from campaign.actions.forms import CancelRsvpForm, ProposalForm, RsvpForm, ZipSearchForm
 from campaign.actions.models import DayOfAction, Event, EventState, Rsvp, RsvpState
 from campaign.coalitions.access import preview_or_404
@@ -58,7 +57,6 @@ def _language() -> str:
     return str(get_locale() or "en")
 
 
-@bp.get("/actions/<slug>")
 def public_day(slug: str):
     day, draft_preview = shown_day_or_404(slug)
     events = services.events_of(day)
@@ -80,7 +78,6 @@ def public_day(slug: str):
     ), (400 if search.errors else 200)
 
 
-@bp.get("/actions/<slug>/calendar.ics")
 def day_calendar(slug: str):
     """Every event of the day: subscribe once, see them all. Private addresses stay out."""
     day = shown_day_or_404(slug)[0]
@@ -112,14 +109,12 @@ def _rsvp_form(day: DayOfAction, event: Event) -> RsvpForm:
     return RsvpForm(bound_to=event.id, consent_wording=consent_wording(day.coalition.name))
 
 
-@bp.get("/actions/<slug>/events/<int:event_id>")
 def event(slug: str, event_id: int):
     day, draft_preview = shown_day_or_404(slug)
     event = public_event_or_404(day, event_id)
     return _event_page(day, event, _rsvp_form(day, event), draft_preview=draft_preview)
 
 
-@bp.get("/actions/<slug>/events/<int:event_id>/calendar.ics")
 def event_calendar(slug: str, event_id: int):
     day = shown_day_or_404(slug)[0]
     event = public_event_or_404(day, event_id)
@@ -127,7 +122,6 @@ def event_calendar(slug: str, event_id: int):
     return _ics(calendar.calendar_of([event], event.title_in(language), language), f"event-{event.id}.ics")
 
 
-@bp.post("/actions/<slug>/events/<int:event_id>/rsvp")
 @csrf.exempt  # the form's own token is checked instead of the session's
 @limiter.limit(RSVP_LIMIT)
 def rsvp(slug: str, event_id: int):
@@ -145,7 +139,6 @@ def rsvp(slug: str, event_id: int):
     return redirect(url_for("actions.rsvp_thanks", slug=slug, event_id=event_id, state=outcome.state.value))
 
 
-@bp.get("/actions/<slug>/events/<int:event_id>/thanks")
 def rsvp_thanks(slug: str, event_id: int):
     day = public_day_or_404(slug)
     waitlisted = request.args.get("state") == RsvpState.WAITLISTED
@@ -154,7 +147,6 @@ def rsvp_thanks(slug: str, event_id: int):
     )
 
 
-@bp.route("/actions/rsvp/<token>", methods=["GET", "POST"])
 @csrf.exempt  # the form's own token is checked instead of the session's
 def manage_rsvp(token: str):
     """The link in every RSVP email: the details (the private address once the person holds a
@@ -171,7 +163,6 @@ def manage_rsvp(token: str):
     return render_template("actions/rsvp.html", rsvp=attendance, event=attendance.event, form=form)
 
 
-@bp.route("/actions/<slug>/propose", methods=["GET", "POST"])
 @csrf.exempt  # the form's own token is checked instead of the session's
 @limiter.limit(PROPOSAL_LIMIT, methods=["POST"])
 def propose(slug: str):
@@ -195,12 +186,10 @@ def propose(slug: str):
     return page, (400 if form.errors else 200)
 
 
-@bp.get("/actions/<slug>/proposed")
 def proposed(slug: str):
     return render_template("actions/proposed.html", day=public_day_or_404(slug))
 
 
-@bp.get("/actions/<slug>/summary")
 def summary(slug: str):
     """For the press and the coalition after the day: figures in total and per city, no names."""
     day = public_day_or_404(slug)

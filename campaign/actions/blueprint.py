@@ -1,6 +1,0 @@
-"""The actions feature's blueprint, shared by its views modules; views.py, which the app
-registers, imports them all."""
-
-from flask import Blueprint
-
-bp = Blueprint("actions", __name__)
