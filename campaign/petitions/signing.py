@@ -3,10 +3,10 @@
 import enum
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, case, cast, func, literal, null, select, update
 
 from campaign.core import upserts
-from campaign.core.crypto import decryptor, email_blind_index, new_row_key, seal
+from campaign.core.crypto import decryptor, new_row_key, seal
 from campaign.core.forms import digest_of
 from campaign.core.outbox import enqueue, kick_after_commit, utcnow
 from campaign.core.places import place_of
@@ -18,7 +18,14 @@ from campaign.petitions.retention import unlinked
 from campaign.petitions.services import SignTarget
 from campaign.petitions.signals import signature_confirmed
 from campaign.supporters.models import Subscription
-from campaign.supporters.services import apply_confirmed, record_consent, save_supporter
+from campaign.supporters.services import (
+    SavedSupporter,
+    apply_confirmed,
+    insert_supporter,
+    record_consent,
+    saved_supporter,
+    supporter_row,
+)
 from campaign.supporters.signals import supporter_erasing, supporter_exporting
 from campaign.tags import services as tags
 
@@ -66,7 +73,7 @@ def sign(
     if not petition.is_open:
         raise PetitionClosed
     first_name, last_name = fields["first_name"].strip(), (fields.get("last_name") or "").strip() or None
-    supporter = save_supporter(
+    supporter_params, token = supporter_row(
         petition.coalition_id,
         email=fields["email"],
         first_name=first_name,
@@ -74,38 +81,36 @@ def sign(
         zip_code=fields["zip_code"],
         language=language,
     )
-    email_index = email_blind_index(fields["email"], coalition_id=petition.coalition_id)
     place = place_of(fields["zip_code"])
     row_key = new_row_key()
+    signature = {
+        "petition_id": petition.id,
+        "email_index": supporter_params["email_index"],
+        "zip_code": fields["zip_code"],
+        **_place_columns(place),
+        "comment": seal(SIGNATURES, "comment", row_key, fields.get("comment") or None),
+        "show_name": bool(fields.get("show_name")),
+        "source": fields.get("source", "")[:SOURCE_MAX_LENGTH],
+        "state": SignatureState.QUARANTINED if quarantine_reason else SignatureState.UNCONFIRMED,
+        "quarantine_reason": quarantine_reason,
+        "ip_hash": ip_hash,
+        "email_domain": fields["email"].rpartition("@")[2].strip().lower()[:120],
+        "language": language,
+        # Kept only for an address on file whose record differs (`_typed_names_wait`).
+        "pending_first_name": seal(SIGNATURES, "pending_first_name", row_key, first_name),
+        "pending_last_name": seal(SIGNATURES, "pending_last_name", row_key, last_name),
+        "row_key": row_key,
+        "pending_consent": consent_wording,
+        "api_key_id": api_key_id,
+        "created_at": utcnow(),
+    }
+    supporter, inserted = _save_signer(supporter_params, token, signature)
     # Only a returning address's differing names wait here: a new record holds them already.
     pending_first_name = first_name if first_name != supporter.first_name else None
     pending_last_name = last_name if last_name != supporter.last_name else None
-    inserted = upserts.run_prepared(
-        _insert_signature,
-        "insert_signature",
-        {
-            "petition_id": petition.id,
-            "supporter_id": supporter.id,
-            "email_index": email_index,
-            "zip_code": fields["zip_code"],
-            **_place_columns(place),
-            "comment": seal(SIGNATURES, "comment", row_key, fields.get("comment") or None),
-            "show_name": bool(fields.get("show_name")),
-            "source": fields.get("source", "")[:SOURCE_MAX_LENGTH],
-            "state": SignatureState.QUARANTINED if quarantine_reason else SignatureState.UNCONFIRMED,
-            "quarantine_reason": quarantine_reason,
-            "ip_hash": ip_hash,
-            "email_domain": fields["email"].rpartition("@")[2].strip().lower()[:120],
-            "language": language,
-            "pending_first_name": seal(SIGNATURES, "pending_first_name", row_key, pending_first_name),
-            "pending_last_name": seal(SIGNATURES, "pending_last_name", row_key, pending_last_name),
-            "row_key": row_key,
-            "pending_consent": consent_wording,
-            "api_key_id": api_key_id,
-            "created_at": utcnow(),
-        },
-    ).scalar()
     if inserted is not None:
+        if not supporter.is_new and (pending_first_name is None or pending_last_name is None):
+            _typed_names_wait(inserted, pending_first_name, pending_last_name, row_key)
         kick_after_commit(tasks.SEND_CONFIRMATIONS, within=CONFIRMATION_WAIT_SECONDS)
         return inserted
     latest = {
@@ -119,7 +124,63 @@ def sign(
         "comment": fields.get("comment") or None,
         "show_name": bool(fields.get("show_name")),
     }
-    return _signed_before(petition, email_index, latest)
+    return _signed_before(petition, supporter_params["email_index"], latest)
+
+
+def _save_signer(supporter: dict, token: str, signature: dict) -> tuple[SavedSupporter, int | None]:
+    """The signer's record (save_supporter's rules) and the new signature's id, None if the address
+    had signed. The signature is inserted with the typed names pending, none for a new record.
+
+    On PostgreSQL both go in one statement, a round trip per signature instead of two: the
+    signature's insert takes the record's id from the upsert's RETURNING in a data-modifying
+    CTE. SQLite has no such CTE, and runs the two statements.
+    """
+    if db.session.get_bind().dialect.name == "postgresql":
+        params = {f"supporter_{name}": value for name, value in supporter.items()}
+        params |= {f"signature_{name}": value for name, value in signature.items()}
+        names = (tuple(supporter), tuple(signature))  # the supporter's vary with what was typed
+        row = upserts.run_prepared(lambda insert: _sign_together(insert, *names), names, params).one()
+        return saved_supporter(row, token), row.signature_id
+    saved = saved_supporter(upserts.run_prepared(insert_supporter, "save_supporter", supporter).one(), token)
+    if saved.is_new:
+        signature = signature | {"pending_first_name": None, "pending_last_name": None}
+    params = signature | {"supporter_id": saved.id}
+    return saved, upserts.run_prepared(_insert_signature, "insert_signature", params).scalar()
+
+
+def _sign_together(insert, supporter_names: tuple[str, ...], names: tuple[str, ...]):
+    saved = insert_supporter(insert, supporter_names).cte("saved")
+    table = PetitionSignature.__table__
+    created = saved.c.preferences_token == bindparam("supporter_preferences_token")
+    values = {name: bindparam(f"signature_{name}", type_=table.c[name].type) for name in names}
+    values["supporter_id"] = saved.c.id
+    for name in ("pending_first_name", "pending_last_name"):
+        values[name] = cast(case((created, null()), else_=values[name]), table.c[name].type)
+    # An INSERT from a SELECT in a CTE gets none of the columns' Python-side defaults.
+    for column in table.c:
+        if column.name not in values and column.default is not None and column.default.is_scalar:
+            values[column.name] = literal(column.default.arg, column.type)
+    signed = (
+        insert(table)
+        .from_select(list(values), select(*values.values()).select_from(saved))
+        .on_conflict_do_nothing(index_elements=["petition_id", "email_index"])
+        .returning(table.c.id)
+        .cte("signed")
+    )
+    return select(*saved.c, select(signed.c.id).scalar_subquery().label("signature_id"))
+
+
+def _typed_names_wait(signature_id: int, first_name: str | None, last_name: str | None, row_key) -> None:
+    """A returning signer typed the names on file: none waits (as `sign` inserted, only what differs)."""
+    table = PetitionSignature.__table__
+    db.session.execute(
+        update(table)
+        .where(table.c.id == signature_id)
+        .values(
+            pending_first_name=seal(SIGNATURES, "pending_first_name", row_key, first_name),
+            pending_last_name=seal(SIGNATURES, "pending_last_name", row_key, last_name),
+        )
+    )
 
 
 def _place_columns(place) -> dict:

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import Select, delete, func, select, tuple_, update
+from sqlalchemy import Select, bindparam, delete, func, select, tuple_, update
 
 from campaign.coalitions.models import Coalition
 from campaign.coalitions.teammates import forget_team_invitations
@@ -107,6 +107,33 @@ def save_supporter(
     `confirmed`: a new record is on file at once (the coalition's own import, a person the host
     adds at the door); a record already there is not confirmed by it.
     """
+    params, token = supporter_row(
+        coalition_id,
+        email=email,
+        first_name=first_name,
+        language=language,
+        zip_code=zip_code,
+        last_name=last_name,
+        phone=phone,
+        confirmed=confirmed,
+    )
+    return saved_supporter(upserts.run_prepared(insert_supporter, "save_supporter", params).one(), token)
+
+
+def supporter_row(
+    coalition_id: int,
+    *,
+    email: str,
+    first_name: str,
+    language: str,
+    zip_code: str | None = None,
+    last_name: str | None = None,
+    phone: str | None = None,
+    confirmed: bool = False,
+) -> tuple[dict, str]:
+    """The parameters of save_supporter's statement, sealed, and the fresh token that tells
+    whether the row it returns was created by it; for a statement that saves more with it
+    (petitions/signing.py signs in the same round trip)."""
     given = {
         "email": email.strip(),
         "first_name": first_name.strip(),
@@ -129,7 +156,11 @@ def save_supporter(
         "row_key": row_key,
         "confirmed_at": utcnow() if confirmed else None,
     }
-    row = upserts.run_prepared(_insert_supporter, "save_supporter", params).one()
+    return params, token
+
+
+def saved_supporter(row, token: str) -> SavedSupporter:
+    """The record as `insert_supporter` returned it (`row`), its names opened."""
     open_name = decryptor()
     return SavedSupporter(
         row.id,
@@ -140,9 +171,14 @@ def save_supporter(
     )
 
 
-def _insert_supporter(insert):
+def insert_supporter(insert, names: tuple[str, ...] = ()):
+    """save_supporter's statement; with `names`, its values bound to parameters `supporter_<name>`,
+    as a statement that holds it (a CTE) needs, which cannot take them from the parameters."""
     table = Supporter.__table__
     statement = insert(table)
+    if names:
+        bound = {name: bindparam(f"supporter_{name}", type_=table.c[name].type) for name in names}
+        statement = statement.values(bound)
     return statement.on_conflict_do_update(
         index_elements=["coalition_id", "email_index"],
         set_={"email_index": statement.excluded.email_index},
