@@ -9,14 +9,15 @@ into Redis: once it answers, the limits read its counts again (the memory's run 
 windows). Callers pass keyed hashes, never an address or an email, as keys.
 """
 
+import functools
 import math
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TypeVar
 
 from flask import current_app
-from limits import parse
-from limits.storage import MemoryStorage, Storage, storage_from_string
+from limits import RateLimitItem, parse
+from limits.storage import MemoryStorage, RedisStorage, Storage, storage_from_string
 from limits.strategies import FixedWindowRateLimiter
 
 from campaign.core.crypto import canonical_email, keyed_hash
@@ -58,8 +59,40 @@ def _count(operation: Callable[[Storage], T]) -> T:
 
 def hit(limit: str, *keys: str) -> bool:
     """Count one more under `limit` (e.g. "3 per day"); False if that was over it."""
-    parsed = parse(limit)
-    return _count(lambda storage: FixedWindowRateLimiter(storage).hit(parsed, *keys))
+    return hit_all([(limit, *keys)])
+
+
+def hit_all(limits: Sequence[tuple[str, ...]]) -> bool:
+    """Count one more under each `(limit, *keys)`, in one round trip to Redis; False if any was over.
+
+    Every limit counts the attempt, over or not, as each of them would if counted alone.
+    """
+    items = [(_parsed(limit), keys) for limit, *keys in limits]
+
+    def count_all(storage: Storage) -> bool:
+        if isinstance(storage, RedisStorage):
+            counts = _incr_together(
+                storage, [(item.key_for(*keys), item.get_expiry()) for item, keys in items]
+            )
+        else:
+            counts = [storage.incr(item.key_for(*keys), item.get_expiry()) for item, keys in items]
+        return all(count <= item.amount for count, (item, _) in zip(counts, items, strict=True))
+
+    return _count(count_all)
+
+
+def _incr_together(storage: RedisStorage, keys: list[tuple[str, int]]) -> list[int]:
+    """`storage.incr` of each key in one pipeline: limits' own script (INCR, and EXPIRE on the
+    first count of a window), sent together instead of a round trip each."""
+    pipeline = storage.get_connection().pipeline(transaction=False)
+    for key, expiry in keys:
+        storage.lua_incr_expire([storage.prefixed_key(key)], [expiry, 1], client=pipeline)
+    return [int(count) for count in pipeline.execute()]
+
+
+@functools.lru_cache(maxsize=64)
+def _parsed(limit: str) -> RateLimitItem:
+    return parse(limit)
 
 
 def recipient_key(address: str) -> str:

@@ -13,6 +13,7 @@ from campaign.core import counters
 from campaign.supporters.tokens import serializer
 
 FORM_SALT = "petitions.form-shown"
+LIMIT_SETTINGS = ("PETITION_BURST_LIMIT", "PETITION_SUSTAINED_LIMIT")
 
 
 def form_stamp(petition_id: int, shown: str = "") -> str:
@@ -40,7 +41,6 @@ def quarantine_reason(petition_id: int, honeypot: str, stamp: str, ip_hash: str)
     if time.time() - shown_at.timestamp() < current_app.config["PETITION_MIN_FILL_SECONDS"]:
         return "too_fast"
     # Counted per process while Redis is down (core/counters.py): a flood is still held back.
-    for setting in ("PETITION_BURST_LIMIT", "PETITION_SUSTAINED_LIMIT"):
-        if not counters.hit(current_app.config[setting], "petition-sign", str(petition_id), ip_hash):
-            return "rate"
-    return ""
+    keys = ("petition-sign", str(petition_id), ip_hash)
+    limits = [(current_app.config[setting], *keys) for setting in LIMIT_SETTINGS]
+    return "" if counters.hit_all(limits) else "rate"
