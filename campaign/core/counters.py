@@ -19,6 +19,7 @@ from flask import current_app
 from limits import RateLimitItem, parse
 from limits.storage import MemoryStorage, RedisStorage, Storage, storage_from_string
 from limits.strategies import FixedWindowRateLimiter
+from redis.exceptions import NoScriptError
 
 from campaign.core.crypto import canonical_email, keyed_hash
 from campaign.core.outage import Outage, outage
@@ -81,13 +82,18 @@ def hit_all(limits: Sequence[tuple[str, ...]]) -> bool:
     return _count(count_all)
 
 
-def _incr_together(storage: RedisStorage, keys: list[tuple[str, int]]) -> list[int]:
+def _incr_together(storage: RedisStorage, windows: list[tuple[str, int]]) -> list[int]:
     """`storage.incr` of each key in one pipeline: limits' own script (INCR, and EXPIRE on the
-    first count of a window), sent together instead of a round trip each."""
+    first count of a window) by its hash, sent together instead of a round trip each. A Redis
+    restarted since has forgotten the script: `storage.incr` loads it again."""
+    script = storage.lua_incr_expire
     pipeline = storage.get_connection().pipeline(transaction=False)
-    for key, expiry in keys:
-        storage.lua_incr_expire([storage.prefixed_key(key)], [expiry, 1], client=pipeline)
-    return [int(count) for count in pipeline.execute()]
+    for key, expiry in windows:
+        pipeline.evalsha(script.sha, 1, storage.prefixed_key(key), expiry, 1)
+    try:
+        return [int(count) for count in pipeline.execute()]
+    except NoScriptError:  # every command of the pipeline failed alike: nothing was counted
+        return [storage.incr(key, expiry) for key, expiry in windows]
 
 
 @functools.lru_cache(maxsize=64)

@@ -34,3 +34,15 @@ def test_limits_counted_together_are_counted_in_this_process_while_redis_refuses
             counters.hit_all([("2 per minute", "down", "k"), ("9 per day", "down", "k")]) for _ in range(3)
         ]
     assert answers == [True, True, False]  # a flood is still held back, per process
+
+
+def test_limits_counted_together_still_count_after_redis_restarted_without_its_scripts(
+    settings, private_redis
+):
+    app = make_app(settings, REDIS_URL=private_redis.url, RATELIMIT_STORAGE_URI=private_redis.url)
+    limits = [("2 per minute", "restart", "k"), ("9 per day", "restart", "k")]
+    with app.app_context():
+        first = counters.hit_all(limits)
+        redis.Redis.from_url(private_redis.url).script_flush()  # as a restarted Redis forgets them
+        later = [counters.hit_all(limits) for _ in range(2)]
+    assert [first, *later] == [True, True, False]

@@ -5,7 +5,6 @@ Everything is real: a redis-server of this test's own (never the shared one), th
 as production runs it, PostgreSQL and the SMTP server.
 """
 
-import subprocess
 import threading
 import time
 
@@ -21,7 +20,7 @@ from campaign.petitions import abuse
 from campaign.petitions.models import Petition, PetitionSignature, SignatureState
 from tests.integration.conftest import make_app
 from tests.integration.helpers import log_in, make_coalition, make_organizer, new_address
-from tests.services import free_port, stop_process, wait_until
+from tests.services import wait_until
 
 pytestmark = pytest.mark.integration
 
@@ -35,49 +34,6 @@ BEAT_JOBS = (
     "campaign.notifications.tasks.keep_sending",
     "campaign.petitions.tasks.send_confirmations",
 )
-
-
-class PrivateRedis:
-    """A redis-server on a free port, without persistence: restarted, it comes back empty, and
-    whatever was queued in it is gone (only PostgreSQL keeps the work)."""
-
-    def __init__(self):
-        self.port = free_port()
-        self.url = f"redis://127.0.0.1:{self.port}/0"
-        self.process = None
-        self.outages: list[tuple[float, float]] = []  # (stopped, answering again), time.monotonic()
-
-    def start(self) -> None:
-        command = ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", ""]
-        self.process = subprocess.Popen([*command, "--appendonly", "no"], stdout=subprocess.DEVNULL)
-        client = redis.Redis.from_url(self.url, socket_connect_timeout=0.2)
-        wait_until(lambda: self._answers(client), 10, message="the private redis-server")
-        if self.outages:
-            self.outages[-1] = (self.outages[-1][0], time.monotonic())
-
-    def stop(self) -> None:
-        stop_process(self.process, timeout=10)  # SIGTERM, what `systemctl stop redis` sends
-        self.outages.append((time.monotonic(), float("inf")))
-
-    def _answers(self, client) -> bool:
-        # One that exited (its port taken meanwhile) must not pass for whatever answers there.
-        assert self.process.poll() is None, f"redis-server exited with {self.process.returncode}"
-        try:
-            return client.ping()
-        except redis.ConnectionError:
-            return False
-
-
-@pytest.fixture
-def private_redis():
-    """Stopped at the end whatever happened, also when it never came up."""
-    server = PrivateRedis()
-    try:
-        server.start()
-        yield server
-    finally:
-        if server.process is not None:
-            stop_process(server.process, timeout=10)
 
 
 @pytest.fixture
