@@ -16,13 +16,14 @@ from flask import current_app
 from sqlalchemy import func, select
 
 from campaign.coalitions.models import Coalition
-from campaign.core.crypto import email_blind_index
+from campaign.core.crypto import ROW_KEY_BYTES, email_blind_index
 from campaign.core.outbox import OutboxEntry, utcnow
 from campaign.extensions import db
 from campaign.petitions import services as petitions
 from campaign.petitions import signing, tasks
 from campaign.petitions.models import Petition, PetitionSignature, SignatureState
 from campaign.supporters.models import Subscription, Supporter
+from tests.older_formats import unbind_rows
 
 CONSENT = "Send me updates from the coalition by email."
 IP_HASH = "c" * 64
@@ -56,7 +57,17 @@ class NewToken:
         return "<a new preferences token>"
 
 
-RECENT, NEW_TOKEN = Recent(), NewToken()
+class NewRowKey:
+    """Equal to a row key as `new_row_key` makes them."""
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, bytes) and len(other) == ROW_KEY_BYTES
+
+    def __repr__(self) -> str:
+        return "<a new row key>"
+
+
+RECENT, NEW_TOKEN, NEW_ROW_KEY = Recent(), NewToken(), NewRowKey()
 
 
 # -- the world each case makes -------------------------------------------------------------
@@ -71,7 +82,8 @@ def new_coalition() -> Coalition:
 
 
 def open_petition(coalition: Coalition, title: str = "End ICE holds") -> Petition:
-    petition = petitions.create_petition(coalition.id, None, {"title": title, "target": "Mayor", "ask": "Act."})
+    written = {"title": title, "target": "Mayor", "ask": "Act."}
+    petition = petitions.create_petition(coalition.id, None, written)
     petitions.open_petition(petition, utcnow())
     db.session.commit()
     return petition
@@ -151,9 +163,11 @@ SUPPORTER_COLUMNS = (
     "language",
     "subscription",
     "created_at",
+    "updated_at",
     "confirmed_at",
     "erased_at",
     "preferences_token",
+    "row_key",
 )
 
 
@@ -215,10 +229,20 @@ def new_record(coalition, fields: dict, language: str = "en", **differences) -> 
         "language": language,
         "subscription": Subscription.NOT_ASKED,
         "created_at": RECENT,
+        "updated_at": RECENT,
         "confirmed_at": None,
         "erased_at": None,
         "preferences_token": NEW_TOKEN,
+        "row_key": NEW_ROW_KEY,
     } | differences
+
+
+def clicked(supporter_id: int, record: dict, **applied) -> dict:
+    """Check that the owner's click gave the record (`record` before it) what it applies, and
+    confirmed it unless it was; return the record as stored now."""
+    now = stored_supporter(supporter_id)
+    assert now == record | applied | {"updated_at": RECENT, "confirmed_at": record["confirmed_at"] or RECENT}
+    return now
 
 
 def records_of(coalition, email: str) -> int:
@@ -264,7 +288,8 @@ def signed_first(email: str, language: str = "es", **overrides) -> tuple[Coaliti
     """An address put on file by signing a petition of a new coalition: (the coalition, its
     record's id, the record as stored)."""
     coalition = new_coalition()
-    signature_id = sign(open_petition(coalition, "Close the Berks center"), typed(email, **overrides), language)
+    earlier = open_petition(coalition, "Close the Berks center")
+    signature_id = sign(earlier, typed(email, **overrides), language)
     supporter_id = stored_signature(signature_id)["supporter_id"]
     return coalition, supporter_id, stored_supporter(supporter_id)
 
@@ -276,10 +301,13 @@ def a_new_address_gets_a_record_with_the_typed_names_and_nothing_pending():
     coalition = new_coalition()
     petition = open_petition(coalition)
     fields = typed(new_address(), comment="Por mi familia", show_name=True, source="juntos")
-    signature = stored_signature(sign(petition, fields, "es"))
+    signature_id = sign(petition, fields, "es")
+    signature = stored_signature(signature_id)
     assert signature == as_signed(petition, signature["supporter_id"], fields, "es")
     assert stored_supporter(signature["supporter_id"]) == new_record(coalition, fields, "es")
-    assert already_signed_told(signatures_of(petition, fields["email"])[0]) == []
+    assert signatures_of(petition, fields["email"]) == [signature_id]
+    assert records_of(coalition, fields["email"]) == 1
+    assert already_signed_told(signature_id) == []
 
 
 def returning(first_name: str, last_name: str, pending_first, pending_last, on_file: dict | None = None):
@@ -381,8 +409,7 @@ def signing_the_same_petition_again_keeps_one_signature_with_the_latest_details_
     )
     assert stored_signature(signature_id) == confirmed
     applied = {"first_name": "Rosa", "last_name": "Díaz", "zip_code": "90012", "language": "es"}
-    on_file = record | applied | {"subscription": Subscription.SUBSCRIBED, "confirmed_at": RECENT}
-    assert stored_supporter(supporter_id) == on_file
+    on_file = clicked(supporter_id, record, **applied, subscription=Subscription.SUBSCRIBED)
 
     # Confirmed: its details stay as confirmed, and the owner was told three times, no more.
     for name in ("Mallory", "Eve"):
@@ -430,6 +457,22 @@ def a_quarantined_returning_signer_with_other_names_waits_quarantined():
     assert stored_supporter(supporter_id) == record
 
 
+def a_record_from_before_row_keys_is_read_as_it_was_written():
+    """A record an older version wrote (no row key, values unbound) is compared by its names too."""
+    email = new_address()
+    coalition, supporter_id, _ = signed_first(email)
+    unbind_rows(db, Supporter, where=Supporter.id == supporter_id)
+    record = stored_supporter(supporter_id)
+    assert (record["row_key"], record["first_name"], record["last_name"]) == (None, "Ana", "Reyes")
+    for first_name, pending_first in (("Ana", None), ("Rosa", "Rosa")):
+        petition = open_petition(coalition)
+        fields = typed(email, first_name=first_name)
+        signature_id = sign(petition, fields, "en")
+        expected = as_signed(petition, supporter_id, fields, "en", pending_first_name=pending_first)
+        assert stored_signature(signature_id) == expected
+    assert stored_supporter(supporter_id) == record
+
+
 def padded(text: str, length: int) -> str:
     """`text` repeated up to `length` characters, with no space at either end (sign strips names)."""
     return (text * (length // len(text) + 1))[:length].strip().ljust(length, "x")
@@ -437,8 +480,8 @@ def padded(text: str, length: int) -> str:
 
 # Accents, a combining accent, ñ, emoji (one with joiners), right-to-left letters with their
 # marks, quotes, a backslash, and what a driver or SQLAlchemy could take for a parameter.
-HOSTILE_FIRST = padded("Ñandú José 🌵👩‍👩‍👧 שָׁלוֹם\u200f ", NAME_MAX)
-HOSTILE_LAST = padded("O'Brien-Muñoz \"e\u0301\" \\ %(supporter_first_name)s :name %s ", NAME_MAX)
+HOSTILE_FIRST = padded("Ñandú José 🌵👩\u200d👩\u200d👧 שָׁלוֹם\u200f ", NAME_MAX)
+HOSTILE_LAST = padded('O\'Brien-Muñoz "e\u0301" \\ %(supporter_first_name)s :name %s ', NAME_MAX)
 HOSTILE_COMMENT = padded("¡Sí, se puede! 🌵\nLínea\ttab '; DROP TABLE supporter; -- %% ", COMMENT_MAX)
 
 
@@ -467,8 +510,7 @@ def confirming_a_returning_signers_signature_applies_the_names_that_waited():
     coalition, supporter_id, record = signed_first(email, language="es")
     first_signature = signatures_of_coalition(coalition, email)[0]
     confirm(first_signature)  # the owner confirmed once: the record is on file
-    record = record | {"subscription": Subscription.SUBSCRIBED, "confirmed_at": RECENT}
-    assert stored_supporter(supporter_id) == record
+    record = clicked(supporter_id, record, subscription=Subscription.SUBSCRIBED)
 
     # A first name alone waited: the last name on file stays.
     petition = open_petition(coalition)
@@ -477,9 +519,9 @@ def confirming_a_returning_signers_signature_applies_the_names_that_waited():
     assert stored_signature(signature_id) == as_signed(
         petition, supporter_id, fields, "en", pending_first_name="Rosa", pending_consent=None
     )
-    confirm(signature_id)
-    record = record | {"first_name": "Rosa", "zip_code": "90012", "language": "en"}
     assert stored_supporter(supporter_id) == record
+    confirm(signature_id)
+    record = clicked(supporter_id, record, first_name="Rosa", zip_code="90012", language="en")
     assert stored_signature(signature_id) == as_signed(
         petition,
         supporter_id,
@@ -496,9 +538,9 @@ def confirming_a_returning_signers_signature_applies_the_names_that_waited():
     signature_id = sign(petition, fields, "es")
     pending = {"pending_first_name": "Lupe", "pending_last_name": "Díaz"}
     assert stored_signature(signature_id) == as_signed(petition, supporter_id, fields, "es", **pending)
-    confirm(signature_id)
-    record = record | {"first_name": "Lupe", "last_name": "Díaz", "zip_code": "19104", "language": "es"}
     assert stored_supporter(supporter_id) == record
+    confirm(signature_id)
+    clicked(supporter_id, record, first_name="Lupe", last_name="Díaz", zip_code="19104", language="es")
     confirmed = {"state": SignatureState.CONFIRMED, "pending_consent": None, "confirmed_at": RECENT}
     assert stored_signature(signature_id) == as_signed(petition, supporter_id, fields, "es", **confirmed)
 
@@ -517,6 +559,7 @@ CASES = (
     another_coalitions_petition_makes_that_coalition_a_record_of_its_own,
     a_quarantined_sign_up_is_stored_quarantined_with_its_reason,
     a_quarantined_returning_signer_with_other_names_waits_quarantined,
+    a_record_from_before_row_keys_is_read_as_it_was_written,
     hostile_but_valid_text_round_trips_exactly,
     confirming_a_returning_signers_signature_applies_the_names_that_waited,
 )
