@@ -32,6 +32,9 @@ from campaign.extensions import db as _db
 from campaign.extensions import limiter
 from tests.services import REFUSING_REDIS
 
+# Modules of checks shared by two tiers, not collected themselves: their asserts explain failures too.
+pytest.register_assert_rewrite("tests.petitions.signer_cases")
+
 
 class TierScopes(LoadScopeScheduling):
     """How `make test` (`-n 2 --dist loadscope`) shares the tests between its two processes.
