@@ -6,19 +6,23 @@ only for a request that carries no cookie: an organizer, a visitor with a flashe
 language switch, and a draft's preview get their own page, never kept, never public.
 """
 
+import random
 import re
 from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 from flask import template_rendered
 
 from campaign.core import page_cache
 from campaign.core.form_tokens import PRESS_AGAIN
+from campaign.core.i18n import select_locale
 from campaign.petitions.models import SOURCE_MAX_LENGTH
 from tests.pages import hidden_inputs, statements_of, text_of
 from tests.petitions.conftest import organizer_url, petition_form, tally_now
 
 pytestmark = pytest.mark.usefixtures("requests_start_afresh")  # each client is its own visitor
+README = Path(__file__).resolve().parents[2] / "README.md"
 
 
 class Clock:
@@ -277,3 +281,31 @@ def test_the_kept_page_shows_nothing_of_signers_organizers_or_another_coalition(
         "/accounts/logout",
     ):
         assert private not in page, private
+
+
+def test_the_readmes_nginx_map_never_files_a_page_under_a_language_the_app_would_not_choose(app):
+    """README, "A petition going viral": nginx keys its cache on the language its map reads from
+    Accept-Language. Where the map says en or es, the app must answer in it; any other header is
+    keyed on its own value, which is always right."""
+    block = re.search(r"map \$http_accept_language \$campaign_language \{(.*?)\n\}", README.read_text(), re.S)
+    patterns = [
+        (re.compile(pattern, re.I), language)
+        for pattern, language in re.findall(r'"~\*(.*)" (\w+);', block.group(1))
+    ]
+    assert [language for _, language in patterns] == ["en", "es"]
+    tags = ("en", "en-US", "EN-gb", "es", "es-MX", "es-419", "fr", "*", "est", "es_ES", "")
+    weights = ("", ";q=0", ";q=0.0", ";q=0.5", ";q=1", ";q=1.000", ";q=.5", ";q=0.001", ";q=10", " ; q=0.9")
+    picker = random.Random(19)
+    headers = ["en-US,en;q=0.9", "es-MX,es;q=0.9", "es-ES,es;q=0.9,en;q=0.8", "es;q=0", "en;q=0"]
+    headers += [
+        ",".join(picker.choice(tags) + picker.choice(weights) for _ in range(picker.randint(1, 3)))
+        for _ in range(3000)
+    ]
+    mapped = 0
+    for header in headers:
+        said = next((language for pattern, language in patterns if pattern.match(header)), None)
+        if said:
+            mapped += 1
+            with app.test_request_context("/", headers={"Accept-Language": header}):
+                assert select_locale() == said, header
+    assert mapped > 500  # the map does file the common headers
