@@ -1,6 +1,6 @@
 """Read benchmark: the crowd watching a petition going viral, over real HTTP.
 
-    .venv/bin/python -m bench.pages                  # about a minute (PostgreSQL and Redis up)
+    .venv/bin/python -m bench.pages                  # under two minutes (PostgreSQL up)
     .venv/bin/python -m bench.pages --rounds 1       # quicker
 
 A UK Parliament petition that peaked at 33 signatures a second had 80,000 to 100,000 people
