@@ -162,6 +162,10 @@ class Config:
     PETITION_BURST_LIMIT = os.environ.get("PETITION_BURST_LIMIT", "20 per minute")
     PETITION_SUSTAINED_LIMIT = os.environ.get("PETITION_SUSTAINED_LIMIT", "200 per day")
     PETITION_MIN_FILL_SECONDS = float(os.environ.get("PETITION_MIN_FILL_SECONDS", "3"))
+    # Seconds each web process keeps the public petition page (rendered for anonymous readers)
+    # and count.json: a petition going viral costs a query every 2 s, not one per reader
+    # (core/page_cache.py). The count shown is that much older.
+    PAGE_CACHE_SECONDS = 2
 
     # Days after an event ends until who RSVPed is forgotten (the figures stay): a list of who
     # went to a rally outside ICE is the kind of data an enforcement agency could seek.
@@ -227,5 +231,6 @@ class TestConfig(Config):
     ARGON2_MEMORY_KIB = 64
     RATELIMIT_STORAGE_URI = "memory://"
     PETITION_MIN_FILL_SECONDS = 0  # tests post at once; the fill-time check has its own test
+    PAGE_CACHE_SECONDS = 0  # tests read back what they just changed; test_public_cache.py keeps pages
     PUBLIC_URL = "http://localhost"
     WEBHOOK_LOCAL_RECEIVERS = True  # the tests' receivers listen on 127.0.0.1

@@ -169,7 +169,8 @@ class Pristine:
         # A test that found its storage down leaves the limiter counting in its fallback memory,
         # which reset() does not empty: the shared app starts each test on its own storage.
         limiter._storage_dead = False  # noqa: SLF001
-        for state in ("counters", "outages"):  # core/counters.py's stores, core/outage.py's record
+        # core/counters.py's stores, core/outage.py's record, core/page_cache.py's pages
+        for state in ("counters", "outages", "page_cache"):
             self.app.extensions.pop(state, None)
         # Flask refuses hooks once an app has served a request; this one's are put back after.
         self.app._got_first_request = False  # noqa: SLF001

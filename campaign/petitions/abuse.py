@@ -38,6 +38,11 @@ def quarantine_reason(petition_id: int, honeypot: str, stamp: str, ip_hash: str)
         return "no_form"
     if shown_for != petition_id:
         return "no_form"
+    # A page from a cache (core/page_cache.py: up to PAGE_CACHE_SECONDS in the process, then the
+    # few seconds of a proxy or the browser; a reload answered 304 shows the browser's copy)
+    # carries the stamp of its rendering, made before the reader saw it: the fill seems longer
+    # than it was, by at most the page's age, so the check is more lenient by that, never
+    # stricter. A bot gains nothing new: a stamp it fetched once stays good for it anyway.
     if time.time() - shown_at.timestamp() < current_app.config["PETITION_MIN_FILL_SECONDS"]:
         return "too_fast"
     # Counted per process while Redis is down (core/counters.py): a flood is still held back.

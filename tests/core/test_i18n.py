@@ -1,9 +1,10 @@
 """The language of a page: a shared link's ?lang= follows the visitor's pages, and only theirs.
 
 A link shared in a language (core/i18n.py `with_language`) opens in it, and a logged-out
-visitor's next pages follow. That is remembered in the session only on HTML pages: a publicly
-cached answer carrying a cookie would hand it to everyone a shared cache serves. And once the
-visitor logs in, their account's language speaks, not the link's.
+visitor's next pages follow. That is remembered in the session only on private HTML pages: a
+publicly cached answer (the petition's page for anonymous readers, count.json, the badge)
+carrying a cookie would hand it to everyone a shared cache serves. And once the visitor logs
+in, their account's language speaks, not the link's.
 """
 
 import pytest
@@ -29,6 +30,7 @@ def petition(db, coalition):
 def test_a_publicly_cached_answer_opened_with_lang_sets_no_cookie(app, petition):
     stranger = app.test_client()
     for path in (
+        f"/petitions/{petition.slug}?lang=es",
         f"/petitions/{petition.slug}/badge.svg?lang=es",
         f"/petitions/{petition.slug}/count.json?lang=es",
     ):
@@ -41,7 +43,7 @@ def test_a_publicly_cached_answer_opened_with_lang_sets_no_cookie(app, petition)
 
 def test_a_page_opened_with_lang_is_followed_by_the_visitors_next_pages(app, petition):
     reader = app.test_client()
-    first = reader.get(f"/petitions/{petition.slug}?lang=es", headers={"Accept-Language": "en"})
+    first = reader.get(f"/petitions/{petition.slug}/places?lang=es", headers={"Accept-Language": "en"})
     assert '<html lang="es">' in first.get_data(as_text=True) and "Set-Cookie" in first.headers
     assert '<html lang="es">' in reader.get("/", headers={"Accept-Language": "en"}).get_data(as_text=True)
 
@@ -49,7 +51,7 @@ def test_a_page_opened_with_lang_is_followed_by_the_visitors_next_pages(app, pet
 def test_a_link_opened_before_logging_in_leaves_the_accounts_language_alone(app, coalition, petition):
     """The organizer (account in English) opened a Spanish link logged out, then logged in."""
     browser = app.test_client()
-    assert browser.get(f"/petitions/{petition.slug}?lang=es").status_code == 200
+    assert browser.get(f"/petitions/{petition.slug}/places?lang=es").status_code == 200
     logged_in = browser.post(
         "/accounts/login", data={"email": "organizer@example.org", "password": "correct horse battery"}
     )

@@ -6,7 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from campaign.coalitions.access import preview_or_404
-from campaign.core import statemap
+from campaign.core import page_cache, statemap
 from campaign.core.confirm_page import confirm_page
 from campaign.core.i18n import speak_to_owner
 from campaign.core.network import client_ip_hash
@@ -16,8 +16,6 @@ from campaign.petitions import abuse, notices, services, sign_input, signing, ta
 from campaign.petitions.forms import SignForm
 from campaign.petitions.models import SOURCE_MAX_LENGTH, Petition, PetitionSignature, PetitionState
 from campaign.supporters.forms import consent_wording
-
-COUNT_MAX_AGE_SECONDS = 5
 
 
 def _by_slug_or_404(slug: str) -> Petition:
@@ -55,8 +53,14 @@ def _page(petition: Petition, form: SignForm, status: int = 200, draft_preview: 
 
 
 def public_petition(slug: str):
+    # One rendering every 2 s for all anonymous readers of a petition going viral (core/page_cache.py).
+    return page_cache.shared_page("petition", (slug, shown_source()), lambda: _public_page(slug))
+
+
+def _public_page(slug: str):
     petition, draft_preview = shown_or_404(slug)
-    return _page(petition, sign_form(petition.id, petition.coalition.name), draft_preview=draft_preview)
+    page = _page(petition, sign_form(petition.id, petition.coalition.name), draft_preview=draft_preview)
+    return page_cache.private(page) if draft_preview else page
 
 
 def prepare(form: SignForm, petition: Petition) -> None:
@@ -150,17 +154,20 @@ def image(key: str):
 
 
 def count(slug: str):
-    """From the stored tallies only; cacheable for a few seconds by browsers and proxies."""
+    """From the stored tallies, read once every 2 s by each process (core/page_cache.py), and
+    cacheable for a few seconds by browsers and proxies."""
+    return readable_by_any_site(page_cache.shared_answer("petition-count", (slug,), lambda: _count(slug)))
+
+
+def _count(slug: str) -> Response:
     petition = public_or_404(slug)
-    response = jsonify(
+    return jsonify(
         count=petition.total,
         online=petition.signature_count,
         paper=petition.paper_count,
         goal=petition.shown_goal,
         by_state=dict(tally.by_level(petition.id, "state")),
     )
-    response.headers["Cache-Control"] = f"public, max-age={COUNT_MAX_AGE_SECONDS}"
-    return readable_by_any_site(response)
 
 
 def places(slug: str):
