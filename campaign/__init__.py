@@ -90,6 +90,11 @@ def _init_extensions(app: Flask) -> None:
         default_translation_directories=str(translations),
     )
     limiter.init_app(app)
+    # Only views decorated with @limiter.limit have limits (no default, application or blueprint
+    # limits: tests/core/test_limits_setup.py), and the decorator checks them itself. The check
+    # Flask-Limiter adds before every request would find nothing on every other page, at a sixth
+    # of what a public petition page costs from the page cache.
+    app.before_request_funcs[None].remove(limiter._check_request_limit)
     celery_init_app(app)
 
 

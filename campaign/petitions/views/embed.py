@@ -10,7 +10,7 @@ from dataclasses import replace
 from flask import make_response, redirect, render_template, request, url_for
 
 from campaign.core.security import embeddable
-from campaign.extensions import csrf, db, limiter
+from campaign.extensions import csrf, db
 from campaign.petitions import sign_input
 from campaign.petitions.forms import SignForm
 from campaign.petitions.models import Petition
@@ -39,7 +39,6 @@ def embed(slug: str):
 
 
 @csrf.exempt
-@limiter.exempt  # abuse.py's limits hold signatures back instead of refusing them
 def embed_sign(slug: str):
     petition = public_or_404(slug)
     if not petition.is_open:

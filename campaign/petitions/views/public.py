@@ -11,7 +11,7 @@ from campaign.core.confirm_page import confirm_page
 from campaign.core.i18n import speak_to_owner
 from campaign.core.network import client_ip_hash
 from campaign.core.text import query_text
-from campaign.extensions import csrf, db, limiter
+from campaign.extensions import csrf, db
 from campaign.petitions import abuse, notices, services, sign_input, signing, tally
 from campaign.petitions.forms import SignForm
 from campaign.petitions.models import SOURCE_MAX_LENGTH, Petition, PetitionSignature, PetitionState
@@ -90,7 +90,6 @@ def sign_form(petition_id: int, coalition_name: str) -> SignForm:
 
 
 @csrf.exempt  # the form's own token is checked instead of the session's
-@limiter.exempt  # abuse.py's limits hold signatures back instead of refusing them
 def sign(slug: str):
     # The hot path reads only what signing needs; the whole petition only to show the form again.
     target = services.sign_target(slug)
