@@ -112,30 +112,44 @@ def take_from_tallies(petition_id: int, counts: Counter) -> None:
     )
 
 
+NOT_COUNTED = tuple(state for state in SignatureState if state != SignatureState.CONFIRMED)
+
+
 def recount(petition_id: int) -> int:
     """The exact count from the signatures and paper entries themselves; repairs and logs any drift
     of the online count (a change no confirmation or strike explains). Returns that drift. The
-    tallies are rebuilt by one INSERT ... SELECT, so a million rows are grouped by the database,
-    not carried through Python."""
+    database groups the rows by place in one statement (a million signatures come back as a few
+    thousand groups); the count and the tallies are summed from those groups."""
     of_petition = PetitionSignature.petition_id == petition_id
-    confirmed = (of_petition, PetitionSignature.state == SignatureState.CONFIRMED)
     # Everything confirmed is in the recount; mark the few not yet folded so fold() skips them.
     # Those are on their way, not drift.
     not_yet_folded = db.session.execute(
-        update(PetitionSignature).where(*confirmed, PetitionSignature.counted.is_(False)).values(counted=True)
+        update(PetitionSignature)
+        .where(
+            of_petition,
+            PetitionSignature.state == SignatureState.CONFIRMED,
+            PetitionSignature.counted.is_(False),
+        )
+        .values(counted=True)
     ).rowcount
     # Folded ones no longer confirmed (a strike, clusters.py) leave the count here: expected, not
     # drift either. Unmarked, so that a strike undone gives them back to fold() like any other.
+    # The states named (not "!= confirmed"), so the index on (petition, state, counted) finds
+    # them: a scan of a million rows otherwise, for the few that a strike leaves.
     struck_since_folded = db.session.execute(
         update(PetitionSignature)
         .where(
             of_petition,
-            PetitionSignature.state != SignatureState.CONFIRMED,
+            PetitionSignature.state.in_(NOT_COUNTED),
             PetitionSignature.counted.is_(True),
         )
         .values(counted=False)
     ).rowcount
-    total = db.session.scalar(select(func.count()).where(*confirmed))
+    total, counts = 0, Counter()
+    for online, zip_code, us_state, county, signers in db.session.execute(_groups(petition_id)):
+        total += signers if online else 0
+        for place in places(us_state, county, zip_code):
+            counts[place] += signers
     petition = db.session.get(Petition, petition_id)
     drift = total - not_yet_folded - (petition.signature_count - struck_since_folded)
     if drift:
@@ -143,11 +157,14 @@ def recount(petition_id: int) -> int:
             "petition %s: stored count %s, exact count %s", petition_id, petition.signature_count, total
         )
     db.session.execute(delete(Tally).where(Tally.petition_id == petition_id))
-    db.session.execute(
-        insert(Tally).from_select(
-            ["petition_id", "level", "place", "count"], _tally_rows(petition_id, confirmed)
+    if counts:
+        db.session.execute(
+            insert(Tally),
+            [
+                {"petition_id": petition_id, "level": level, "place": place, "count": n}
+                for (level, place), n in counts.items()
+            ],
         )
-    )
     petition.signature_count = total
     petition.paper_count = db.session.scalar(
         select(func.coalesce(func.sum(PaperBatch.count), 0)).where(PaperBatch.petition_id == petition_id)
@@ -156,33 +173,22 @@ def recount(petition_id: int) -> int:
     return drift
 
 
-def _tally_rows(petition_id: int, confirmed):
-    """(petition, level, place, count) for every ZIP, county and state of the confirmed online
-    signatures and the paper entries together. The signatures are read once, grouped by ZIP (a
-    few thousand rows at most); counties and states are summed from those groups."""
-    signers = union_all(
-        select(PetitionSignature.zip_code, PetitionSignature.us_state, PetitionSignature.county).where(
-            *confirmed
-        ),
-        select(PaperEntry.zip_code, PaperEntry.us_state, PaperEntry.county)
-        .join(PaperBatch, PaperBatch.id == PaperEntry.batch_id)
-        .where(PaperBatch.petition_id == petition_id),
-    ).subquery()
-    by_zip = (
-        select(signers.c.zip_code, signers.c.us_state, signers.c.county, func.count().label("signers"))
-        .group_by(signers.c.zip_code, signers.c.us_state, signers.c.county)
-        .cte("by_zip")
-    )
-    petition, total = literal(petition_id), func.sum(by_zip.c.signers)
-    county = by_zip.c.us_state + ":" + by_zip.c.county
+def _groups(petition_id: int):
+    """(online, zip_code, us_state, county, signers): the confirmed online signatures and the paper
+    entries, each grouped by place. A plain SELECT, which PostgreSQL may hand to parallel workers
+    (an INSERT ... SELECT it never does)."""
+    signed = (PetitionSignature.zip_code, PetitionSignature.us_state, PetitionSignature.county)
+    written = (PaperEntry.zip_code, PaperEntry.us_state, PaperEntry.county)
     return union_all(
-        select(petition, literal("zip"), by_zip.c.zip_code, total).group_by(by_zip.c.zip_code),
-        select(petition, literal("state"), by_zip.c.us_state, total)
-        .where(by_zip.c.us_state != "")
-        .group_by(by_zip.c.us_state),
-        select(petition, literal("county"), county, total)
-        .where(by_zip.c.us_state != "", by_zip.c.county != "")
-        .group_by(county),
+        select(literal(True), *signed, func.count())
+        .where(
+            PetitionSignature.petition_id == petition_id, PetitionSignature.state == SignatureState.CONFIRMED
+        )
+        .group_by(*signed),
+        select(literal(False), *written, func.count())
+        .join(PaperBatch, PaperBatch.id == PaperEntry.batch_id)
+        .where(PaperBatch.petition_id == petition_id)
+        .group_by(*written),
     )
 
 
