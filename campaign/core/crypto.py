@@ -163,6 +163,31 @@ def decryptor() -> Callable[[str, str, bytes | None, bytes | None], str | None]:
     return _keys().open
 
 
+def column_decryptor(table: str, column: str) -> Callable[[bytes | None, bytes | None], str | None]:
+    """`open_sealed` for one column: (row key, token) -> plaintext, for loops over many rows (a
+    million-row export). The keys and the column's part of the associated data are worked out
+    once, and a BOUND value (nearly all) is opened with no further call: AES-GCM takes ~0.6 µs a
+    value, `open_sealed` ~1.1 µs. Any other value (an older format, one that fails) takes the
+    long way, which opens it or raises as `open_sealed` does."""
+    keys = _keys()
+    ciphers, column_place = keys.aead, _place(table, column, b"")
+
+    def open_value(row_key: bytes | None, token: bytes | None) -> str | None:
+        if token is None:
+            return None
+        cipher = ciphers.get(token[1:_NONCE_AT])
+        if cipher is not None and row_key is not None and token[:1] == BOUND:
+            try:
+                return cipher.decrypt(
+                    token[_NONCE_AT:_BODY_AT], token[_BODY_AT:], column_place + row_key
+                ).decode()
+            except InvalidTag:
+                pass  # the long way raises the error that names the column
+        return keys.open(table, column, row_key, token)
+
+    return open_value
+
+
 def keyed_hash(value: str, key_name: str = "BLIND_INDEX_KEY") -> str:
     key = current_app.config[key_name].encode()
     return hmac.new(key, value.encode(), hashlib.sha256).hexdigest()

@@ -1,6 +1,7 @@
 """Canonical email, blind index, and encryption at rest bound to its place, with key rotation."""
 
 import base64
+import re
 
 import pytest
 from cryptography.fernet import Fernet
@@ -223,6 +224,37 @@ def test_a_tampered_value_is_refused(app, db, coalition):
     overwrite(db, "supporter", "email", rosa, bytes(token))
     with pytest.raises(ValueError, match="DATA_KEYS"):
         _ = db.session.get(Supporter, rosa).email
+
+
+def test_a_columns_decryptor_opens_and_refuses_what_open_sealed_does(app):
+    """The export's short way (`column_decryptor`) against the long one, value for value."""
+    keys, row_key, other_row = crypto._keys(), crypto.new_row_key(), crypto.new_row_key()
+    bound = keys.seal("supporter", "email", row_key, "rosa@example.org")
+    tampered = bytearray(bound)
+    tampered[-1] ^= 1
+    cases = {
+        "bound": (row_key, bound),
+        "empty": (row_key, None),
+        "accents": (row_key, keys.seal("supporter", "email", row_key, "begoña.núñez@example.org")),
+        "unbound, in a row without a key": (None, unbound_token("rosa@example.org")),
+        "fernet, in a row without a key": (None, fernet_token("rosa@example.org")),
+        "copied from another row": (other_row, bound),
+        "copied from another column": (row_key, keys.seal("supporter", "first_name", row_key, "Rosa")),
+        "bound, in a row without a key": (None, bound),
+        "unbound, in a row with a key": (row_key, unbound_token("rosa@example.org")),
+        "tampered": (row_key, bytes(tampered)),
+        "under a key no longer configured": (row_key, crypto.BOUND + b"\0\0\0\0" + bound[5:]),
+    }
+    open_email = crypto.column_decryptor("supporter", "email")
+    for name, (key, token) in cases.items():
+        try:
+            expected = crypto.open_sealed("supporter", "email", key, token)
+        except ValueError as error:
+            with pytest.raises(ValueError, match=re.escape(str(error))):
+                open_email(key, token)
+        else:
+            assert open_email(key, token) == expected, name
+    assert open_email(row_key, bound) == "rosa@example.org"
 
 
 def rotate(app) -> str:
