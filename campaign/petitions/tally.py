@@ -10,7 +10,7 @@ import logging
 from collections import Counter
 from dataclasses import dataclass
 
-from sqlalchemy import delete, exists, func, insert, literal, select, tuple_, union_all, update
+from sqlalchemy import delete, exists, func, literal, select, tuple_, union_all, update
 
 from campaign.core import upserts
 from campaign.extensions import db
@@ -82,34 +82,41 @@ def fold(petition_id: int, batch: int = FOLD_BATCH) -> int:
 
 
 def add_to_tallies(petition_id: int, counts: Counter) -> None:
+    """Add `counts` (of (level, place)) to the stored tallies, one row each, made if new. One
+    statement run with each row's parameters: with all the rows written into one statement, a
+    recount's few thousand took 0.4 s to compile, and PostgreSQL takes 65,535 parameters at most."""
     if not counts:
         return
-    statement = upserts.insert(Tally).values(
-        [
-            {"petition_id": petition_id, "level": level, "place": place, "count": n}
-            for (level, place), n in counts.items()
-        ]
-    )
+    statement = upserts.insert(Tally)
     db.session.execute(
         statement.on_conflict_do_update(
             index_elements=["petition_id", "level", "place"],
             set_={"count": Tally.count + statement.excluded.count},
-        )
+        ),
+        [
+            {"petition_id": petition_id, "level": level, "place": place, "count": n}
+            for (level, place), n in counts.items()
+        ],
     )
 
 
 def take_from_tallies(petition_id: int, counts: Counter) -> None:
-    """Undo `add_to_tallies` (a paper batch corrected or deleted); places left at 0 go."""
-    if not counts:
-        return
-    add_to_tallies(petition_id, Counter({place: -n for place, n in counts.items()}))
-    db.session.execute(
-        delete(Tally).where(
-            Tally.petition_id == petition_id,
-            tuple_(Tally.level, Tally.place).in_(list(counts)),
-            Tally.count <= 0,
+    """Undo `add_to_tallies` (a paper batch corrected or deleted)."""
+    change_tallies(petition_id, Counter({place: -n for place, n in counts.items()}))
+
+
+def change_tallies(petition_id: int, changes: Counter) -> None:
+    """Add `changes`, some of them negative, to the stored tallies; places left at 0 go."""
+    add_to_tallies(petition_id, changes)
+    lowered = [place for place, n in changes.items() if n < 0]
+    if lowered:
+        db.session.execute(
+            delete(Tally).where(
+                Tally.petition_id == petition_id,
+                tuple_(Tally.level, Tally.place).in_(lowered),
+                Tally.count <= 0,
+            )
         )
-    )
 
 
 NOT_COUNTED = tuple(state for state in SignatureState if state != SignatureState.CONFIRMED)
@@ -156,21 +163,24 @@ def recount(petition_id: int) -> int:
         log.warning(
             "petition %s: stored count %s, exact count %s", petition_id, petition.signature_count, total
         )
-    db.session.execute(delete(Tally).where(Tally.petition_id == petition_id))
-    if counts:
-        db.session.execute(
-            insert(Tally),
-            [
-                {"petition_id": petition_id, "level": level, "place": place, "count": n}
-                for (level, place), n in counts.items()
-            ],
-        )
+    _store(petition_id, counts)
     petition.signature_count = total
     petition.paper_count = db.session.scalar(
         select(func.coalesce(func.sum(PaperBatch.count), 0)).where(PaperBatch.petition_id == petition_id)
     )
     db.session.flush()
     return drift
+
+
+def _store(petition_id: int, counts: Counter) -> None:
+    """Make the petition's stored tallies `counts`, writing only the places that differ: none on
+    most recounts. Rewriting every place of a million signers (some 4,700) took a third of it."""
+    stored = db.session.execute(
+        select(Tally.level, Tally.place, Tally.count).where(Tally.petition_id == petition_id)
+    )
+    changes = Counter(counts)
+    changes.subtract({(level, place): n for level, place, n in stored})
+    change_tallies(petition_id, Counter({place: n for place, n in changes.items() if n}))
 
 
 def _groups(petition_id: int):
