@@ -84,7 +84,7 @@ def fold(petition_id: int, batch: int = FOLD_BATCH) -> int:
 def add_to_tallies(petition_id: int, counts: Counter) -> None:
     """Add `counts` (of (level, place)) to the stored tallies, one row each, made if new. One
     statement run with each row's parameters: with all the rows written into one statement, a
-    recount's few thousand took 0.4 s to compile, and PostgreSQL takes 65,535 parameters at most."""
+    recount's few thousand took 0.4-0.5 s, and PostgreSQL takes 65,535 parameters at most."""
     if not counts:
         return
     statement = upserts.insert(Tally)
