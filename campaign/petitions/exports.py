@@ -59,8 +59,9 @@ def rows(
     """Read on the session's connection, past the ORM, and the contact columns decrypted here with
     the keys looked up once: per row, that is what a million-row export spends its time on. The
     query is made at once, while `petition` is loaded: the rows are read once the download's log
-    is committed, which expires it."""
-    return _opened(query(petition, states, people_only))
+    is committed, which expires it. In no particular order (people sort the sheet by the signing
+    time): sorting a million rows would spill to disk before the first row could leave."""
+    return FormulaSafe(_decrypted(stream_rows(query(petition, states, people_only), CHUNK)))
 
 
 def query(
@@ -90,12 +91,6 @@ def query(
         .outerjoin(Supporter, Supporter.id == PetitionSignature.supporter_id)
         .where(*_of(petition, states, people_only))
     )
-
-
-def _opened(query) -> FormulaSafe:
-    # In no particular order (people sort the sheet by the signing time): sorting a million rows
-    # would spill to disk before the first row could leave.
-    return FormulaSafe(_decrypted(stream_rows(query, CHUNK)))
 
 
 def _decrypted(rows: Iterable[tuple]) -> Iterator[tuple[str, ...]]:
