@@ -8,7 +8,8 @@ confirmed signers, next to the ceiling: PostgreSQL writing the same rows with `\
 
 A petition of --rows confirmed signatures over 3,000 real ZIP codes, each signer a supporter
 whose contact is encrypted as the app encrypts it (bench/people.py), all inserted in SQL (a
-million take a few minutes). Then, --repeats times in turn:
+million take about a minute and a half here), then tallied and vacuumed. Then, --repeats times
+in turn:
 1. the exact recount (`petitions.tally.recount`), committed;
 2. the ceiling: `psql -c "\\copy (<the export's query>) TO '/dev/null' WITH CSV"`, the same
    columns, joins and WHERE as the export (`petitions.exports.query`), encrypted bytes as stored;
@@ -64,7 +65,7 @@ def parse_args(argv=None) -> argparse.Namespace:
 def bulk_petition(rows: int) -> int:
     """A petition of a coalition of its own with `rows` confirmed signatures spread over 3,000
     real ZIP codes, each with a supporter whose contact is encrypted as the app encrypts it
-    (bench/people.py), all inserted in SQL, so seeding a million rows takes minutes, not hours."""
+    (bench/people.py), all inserted in SQL, so seeding a million rows takes a minute or two."""
     from campaign.core.places import all_places
 
     coalition = Coalition(slug="bench-bulk", name="Bench bulk")
