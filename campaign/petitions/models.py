@@ -170,8 +170,18 @@ class PetitionSignature(SealedRow, db.Model):
     __tablename__ = "petition_signature"
     __table_args__ = (
         UniqueConstraint("petition_id", "email_index"),
-        # The tally task's work list: confirmed signatures not yet folded into the tallies.
-        Index("ix_petition_signature_to_count", "petition_id", "state", "counted"),
+        # The tally task's work list: confirmed signatures not yet folded into the tallies. With
+        # the places, so that the recount groups a petition's signatures by place from the index
+        # alone (an index-only scan: 0.13 s for a million, against 0.2-0.27 s reading the table).
+        Index(
+            "ix_petition_signature_to_count",
+            "petition_id",
+            "state",
+            "counted",
+            "zip_code",
+            "us_state",
+            "county",
+        ),
         # The public page's recent signers, newest first, without reading a big petition's rows.
         Index(
             "ix_petition_signature_public_recent",

@@ -1,6 +1,7 @@
 """Canonical email, blind index, and encryption at rest bound to its place, with key rotation."""
 
 import base64
+import re
 
 import pytest
 from cryptography.fernet import Fernet
@@ -223,6 +224,55 @@ def test_a_tampered_value_is_refused(app, db, coalition):
     overwrite(db, "supporter", "email", rosa, bytes(token))
     with pytest.raises(ValueError, match="DATA_KEYS"):
         _ = db.session.get(Supporter, rosa).email
+
+
+def sealed_cases(keys, row_key: bytes, other_row: bytes) -> dict:
+    """(row key, token) of every kind of value a supporter's email column may hold."""
+    bound = keys.seal("supporter", "email", row_key, "rosa@example.org")
+    tampered = bytearray(bound)
+    tampered[-1] ^= 1
+    return {
+        "bound": (row_key, bound),
+        "empty": (row_key, None),
+        "accents": (row_key, keys.seal("supporter", "email", row_key, "begoña.núñez@example.org")),
+        "unbound, in a row without a key": (None, unbound_token("rosa@example.org")),
+        "fernet, in a row without a key": (None, fernet_token("rosa@example.org")),
+        "copied from another row": (other_row, bound),
+        "copied from another column": (row_key, keys.seal("supporter", "first_name", row_key, "Rosa")),
+        "bound, in a row without a key": (None, bound),
+        "unbound, in a row with a key": (row_key, unbound_token("rosa@example.org")),
+        "tampered": (row_key, bytes(tampered)),
+        "under a key no longer configured": (row_key, crypto.BOUND + b"\0\0\0\0" + bound[5:]),
+    }
+
+
+def assert_opened_as_open_sealed_does(cases: dict) -> None:
+    open_email = crypto.column_decryptor("supporter", "email")
+    for name, (row_key, token) in cases.items():
+        try:
+            expected = crypto.open_sealed("supporter", "email", row_key, token)
+        except ValueError as error:
+            with pytest.raises(ValueError, match=re.escape(str(error))):
+                open_email(row_key, token)
+        else:
+            assert open_email(row_key, token) == expected, name
+
+
+def test_a_columns_decryptor_opens_and_refuses_what_open_sealed_does(app):
+    """The export's short way (`column_decryptor`) against the long one, value for value: with
+    one key, then during a rotation (a new key first, values under the old one not resealed yet)."""
+    row_key, other_row = crypto.new_row_key(), crypto.new_row_key()
+    under_old = sealed_cases(crypto._keys(), row_key, other_row)
+    assert_opened_as_open_sealed_does(under_old)
+    assert crypto.column_decryptor("supporter", "email")(*under_old["bound"]) == "rosa@example.org"
+
+    app.config["DATA_KEYS"] = f"{Fernet.generate_key().decode()},{app.config['DATA_KEYS']}"
+    under_new = sealed_cases(crypto._keys(), row_key, other_row)
+    assert under_new["bound"][1][1:5] != under_old["bound"][1][1:5]
+    assert_opened_as_open_sealed_does(
+        under_new | {f"{name}, old key": case for name, case in under_old.items()}
+    )
+    assert crypto.column_decryptor("supporter", "email")(*under_old["bound"]) == "rosa@example.org"
 
 
 def rotate(app) -> str:

@@ -16,6 +16,7 @@ from campaign.petitions import exports, services, signing
 from campaign.petitions.models import Petition, PetitionSignature, SignatureState
 from campaign.supporters.models import Supporter
 from campaign.supporters.services import save_supporter
+from tests.petitions.sheets import assert_written_the_simple_way, sign_a_crowd
 
 pytestmark = pytest.mark.integration
 
@@ -72,10 +73,29 @@ def test_every_signer_is_exported_once_decrypted_and_formula_safe(it_app, big_pe
     assert by_email["signer2@export.example"]["status"] == "confirmed"
 
 
+@pytest.mark.parametrize("action_network", [False, True], ids=["ours", "action_network"])
+def test_the_sheet_read_from_postgresql_is_the_simple_ways_byte_for_byte(it_app, action_network):
+    """The binary cursor, the read-ahead thread, the decryption and the CSV writing of the
+    export, against tests/petitions/sheets.py's simple way, across chunks."""
+    with it_app.app_context(), pytest.MonkeyPatch.context() as patch:
+        patch.setattr(exports, "CHUNK", 64)
+        coalition = Coalition(slug=f"crowd-{action_network}", name="Crowd")
+        db.session.add(coalition)
+        db.session.flush()
+        petition = services.create_petition(coalition.id, None, {"title": "Crowd", "target": "x", "ask": "x"})
+        services.open_petition(petition, utcnow())
+        sign_a_crowd(petition, 300)
+        sheet = exports.SHEET
+        states = exports.ACTION_NETWORK_EXPORTED if action_network else exports.EXPORTED
+        rows = exports.rows(petition, states, people_only=action_network)
+        text = "".join(csv_lines(sheet.header(action_network), sheet.rows(rows, action_network)))
+        assert_written_the_simple_way(text, petition.id, action_network)
+
+
 def test_a_download_cut_off_early_stops_the_reading_thread_and_frees_the_connection(it_app, big_petition):
     with it_app.app_context():
         petition = db.session.get(Petition, big_petition)
-        stream = exports.rows(petition)
+        stream = iter(exports.rows(petition))
         first = [next(stream) for _ in range(10)]
         stream.close()  # what Werkzeug does when the client goes away
         assert len(first) == 10

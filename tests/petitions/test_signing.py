@@ -65,11 +65,16 @@ def test_tallies_by_state_county_and_zip_and_the_exact_recount(client, make_peti
     assert dict(tally.by_level(petition.id, "zip"))["19104"] == 2
 
     petition.signature_count = 42  # drift, as a crash between two writes could leave
-    db.session.query(Tally).filter(Tally.level == "state").delete()
+    db.session.query(Tally).filter(Tally.level == "state").delete()  # places missing,
+    db.session.query(Tally).filter(Tally.place == "19104").update({"count": 9})  # one too high,
+    db.session.add(Tally(petition_id=petition.id, level="zip", place="60601", count=4))  # one with no signer
     db.session.commit()
     assert tally.recount(petition.id) == -37
     db.session.commit()
-    assert petition.signature_count == 5 and dict(tally.by_level(petition.id, "state"))["PA"] == 3
+    assert petition.signature_count == 5
+    assert dict(tally.by_level(petition.id, "state")) == {"PA": 3, "CA": 1, "NY": 1}
+    assert dict(tally.by_level(petition.id, "zip")) == {"19104": 2, "19147": 1, "90012": 1, "10001": 1}
+    assert dict(tally.by_level(petition.id, "county", "PA:")) == {"PA:Philadelphia County": 3}
 
 
 def test_a_confirmed_signature_the_tally_has_not_folded_yet_is_no_drift(client, make_petition, sign, caplog):
