@@ -115,7 +115,8 @@ def shared_page(name: str, key: tuple, render: Callable[[], ResponseReturnValue]
     public when `may_share`, else made for this request as any page is."""
     if not may_share():
         return make_response(render())
-    key = (*key, str(get_locale()), request.host_url)
+    # Scheme and host, not request.host_url, which makes an IRI of the address on every call.
+    key = (*key, str(get_locale()), request.scheme, request.host)
     return _shared(name, key, render, vary="Accept-Language, Cookie")
 
 

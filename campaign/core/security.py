@@ -18,6 +18,16 @@ CONTENT_SECURITY_POLICY = "; ".join(
 )
 
 
+# Sent unless the view set its own.
+DEFAULT_HEADERS = (
+    ("Content-Security-Policy", CONTENT_SECURITY_POLICY),
+    ("X-Content-Type-Options", "nosniff"),
+    ("Cache-Control", "no-store"),
+    ("Referrer-Policy", "strict-origin-when-cross-origin"),
+    ("Permissions-Policy", "geolocation=(), camera=(), microphone=()"),
+)
+
+
 def embeddable(response: Response) -> Response:
     """Let any site frame this response (a petition widget): frame-ancestors decides, and no
     X-Frame-Options is sent (it has no value meaning "any site")."""
@@ -37,15 +47,15 @@ def register(app: Flask) -> None:
         someone forgets, while a public page that forgets to ask for caching is only fetched
         again."""
         headers = response.headers
-        headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
-        headers.setdefault("X-Content-Type-Options", "nosniff")
-        if "frame-ancestors 'none'" in headers["Content-Security-Policy"]:
-            headers.setdefault("X-Frame-Options", "DENY")  # the same rule for browsers without CSP
-        headers.setdefault("Cache-Control", "no-store")
-        headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
-        headers.setdefault("Permissions-Policy", "geolocation=(), camera=(), microphone=()")
+        present = {name.lower() for name in headers.keys()}  # one pass: each `in` is another
+        defaults = list(DEFAULT_HEADERS)
         if current_app.config["SESSION_COOKIE_SECURE"]:
-            headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+            defaults.append(("Strict-Transport-Security", "max-age=31536000; includeSubDomains"))
+        if "frame-ancestors 'none'" in headers.get("Content-Security-Policy", CONTENT_SECURITY_POLICY):
+            defaults.append(("X-Frame-Options", "DENY"))  # the same rule for browsers without CSP
+        for name, value in defaults:
+            if name.lower() not in present:
+                headers.add(name, value)
         return response
 
     @app.after_request
