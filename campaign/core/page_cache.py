@@ -14,12 +14,13 @@ An answer is shared only if it cannot depend on who asks (`may_share`, `_keepabl
   nobody is logged in;
 - the view left its caching to this module: an answer that chose its own (`private`: a draft's
   preview) goes as it chose, and is never kept;
-- it is a 200, and making it wrote nothing into the session, whose cookie would go with it.
+- it is a 200, and making it wrote nothing into the session, whose cookie would go with it;
+- a page (with absolute links) was asked on the site's own address, PUBLIC_URL.
 Anything else keeps the default of every page: private, `no-store` (core/security.py).
 What a shared page does depend on is in its key: the view's part (the petition, the `?source=`
-its form echoes), the language chosen for the request (`?lang=`, Accept-Language) and the host
-its absolute links are built on; `Vary: Accept-Language, Cookie` tells proxies and browsers the
-same, and the query string is in any cache's key.
+its form echoes) and the language chosen for the request (`?lang=`, Accept-Language);
+`Vary: Accept-Language, Cookie` tells proxies and browsers the same, and the query string is in
+any cache's key.
 
 What it costs:
 - The count, the recent signers, an organizer's closing or editing reach readers up to
@@ -39,9 +40,10 @@ its 304 whichever worker answers. The browser then keeps its copy's form token, 
 day; past it, the form comes back once to press again (core/form_tokens.py).
 
 Bounded: each kind of answer keeps at most MAX_ENTRIES, the least recently used going first, so
-a stream of distinct `?source=` values (or hosts) replaces entries instead of growing memory.
+a stream of distinct `?source=` values replaces entries instead of growing memory.
 """
 
+import functools
 import hashlib
 import re
 import threading
@@ -49,6 +51,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from flask import Response, current_app, make_response, request, session
 from flask.typing import ResponseReturnValue
@@ -111,13 +114,25 @@ def may_share() -> bool:
 
 
 def shared_page(name: str, key: tuple, render: Callable[[], ResponseReturnValue]) -> Response:
-    """The page `render` makes, which differs by language and host but not by who asks: kept and
-    public when `may_share`, else made for this request as any page is."""
-    if not may_share():
+    """The page `render` makes, which differs by language but not by who asks: kept and public
+    when `may_share` on the site's own address, else made for this request as any page is."""
+    if not (may_share() and _asked_on_public_address()):
         return make_response(render())
-    # Scheme and host, not request.host_url, which makes an IRI of the address on every call.
-    key = (*key, str(get_locale()), request.scheme, request.host)
-    return _shared(name, key, render, vary="Accept-Language, Cookie")
+    return _shared(name, (*key, str(get_locale())), render, vary="Accept-Language, Cookie")
+
+
+def _asked_on_public_address() -> bool:
+    """A page's absolute links (og:url, share links) are built on the address it was asked on,
+    while a proxy files it under its own idea of the host (nginx's $host drops the port): only a
+    page asked on PUBLIC_URL's scheme, host and port is shared, never one built on an address a
+    visitor chose (an X-Forwarded-Host let through, a port TRUSTED_HOSTS does not look at)."""
+    return f"{request.scheme}://{request.host}".lower() == _origin(current_app.config["PUBLIC_URL"])
+
+
+@functools.lru_cache(maxsize=4)
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}".lower()
 
 
 def shared_answer(name: str, key: tuple, render: Callable[[], ResponseReturnValue]) -> Response:

@@ -181,6 +181,8 @@ def _store(petition_id: int, counts: Counter) -> None:
     changes = Counter(counts)
     changes.subtract({(level, place): n for level, place, n in stored})
     change_tallies(petition_id, Counter({place: n for place, n in changes.items() if n}))
+    # A place stored at 0 or below (drift raised back to 0 is no lowering) holds no signer.
+    db.session.execute(delete(Tally).where(Tally.petition_id == petition_id, Tally.count <= 0))
 
 
 def _groups(petition_id: int):

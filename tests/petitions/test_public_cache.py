@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from flask import template_rendered
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from campaign.core import page_cache
 from campaign.core.form_tokens import PRESS_AGAIN
@@ -252,6 +253,34 @@ def test_a_request_with_credentials_is_never_shared(app, petition):
     for response in (with_key.get(path, headers={"Authorization": "Bearer someone"}), with_cookie.get(path)):
         assert response.status_code == 200 and not response.cache_control.public
     assert kept_pages() == 0
+
+
+@pytest.mark.parametrize(
+    ("headers", "trusted"),
+    [
+        ({"Host": "act.example.org", "X-Forwarded-Host": "evil.example"}, None),  # TRUSTED_HOSTS unset
+        # TRUSTED_HOSTS looks at the host name only; nginx's $host drops the port too.
+        ({"Host": "act.example.org", "X-Forwarded-Host": "act.example.org:6666"}, ["act.example.org"]),
+        ({"Host": "act.example.org:6666"}, ["act.example.org"]),
+        ({"Host": "act.example.org", "X-Forwarded-Proto": "http"}, ["act.example.org"]),
+    ],
+)
+def test_a_page_asked_on_another_address_than_the_sites_is_never_shared(
+    app, petition, monkeypatch, headers, trusted
+):
+    """Behind a proxy (TRUST_PROXY_HOPS), the page's absolute links follow the forwarded host a
+    visitor may set, while the proxy files the page under its own: shared, it would hand every
+    reader share links to another site."""
+    monkeypatch.setattr(app, "wsgi_app", ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1))
+    monkeypatch.setitem(app.config, "PUBLIC_URL", "https://act.example.org")
+    monkeypatch.setitem(app.config, "TRUSTED_HOSTS", trusted)
+    path = f"/petitions/{petition.slug}"
+    asked = app.test_client().get(path, headers={"X-Forwarded-Proto": "https", **headers})
+    assert asked.status_code == 200 and not is_shared(asked)
+    assert "no-store" in asked.headers["Cache-Control"]
+    own = app.test_client().get(path, headers={"Host": "act.example.org", "X-Forwarded-Proto": "https"})
+    assert is_shared(own) and "https://act.example.org/petitions/" in own.get_data(as_text=True)
+    assert "evil.example" not in own.get_data(as_text=True) and ":6666" not in own.get_data(as_text=True)
 
 
 def test_the_kept_page_shows_nothing_of_signers_organizers_or_another_coalition(

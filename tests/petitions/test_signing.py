@@ -3,7 +3,7 @@
 from datetime import datetime
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from campaign.extensions import db
 from campaign.petitions import tally
@@ -258,3 +258,33 @@ def test_a_deadline_already_passed_and_left_as_it_was_does_not_block_editing(
     assert response.status_code == 302, text_of(response)
     db.session.refresh(petition)
     assert petition.title == "End ICE holds today"
+
+
+def test_a_recount_leaves_only_places_with_signers_and_no_other_petitions_tallies(make_petition, sign):
+    petition, other = make_petition(), make_petition(title="Another petition")
+    sign(petition, email="a@example.org", zip_code="19104")
+    sign(other, email="b@example.org", zip_code="90012")
+    tally_now()
+    # Drift a recount must repair: a place stored at 0, one below it, one lowered to below 0.
+    db.session.add_all(
+        [
+            Tally(petition_id=petition.id, level="zip", place="60601", count=0),
+            Tally(petition_id=petition.id, level="state", place="IL", count=-3),
+        ]
+    )
+    db.session.execute(
+        update(Tally).where(Tally.petition_id == petition.id, Tally.place == "19104").values(count=-2)
+    )
+    db.session.commit()
+    theirs = stored_tallies(other.id)
+    tally.recount(petition.id)
+    db.session.commit()
+    assert all(count > 0 for _, _, count in stored_tallies(petition.id))
+    assert dict(tally.by_level(petition.id, "zip")) == {"19104": 1}
+    assert dict(tally.by_level(petition.id, "state")) == {"PA": 1}
+    assert stored_tallies(other.id) == theirs
+
+
+def stored_tallies(petition_id: int) -> list[tuple]:
+    rows = select(Tally.level, Tally.place, Tally.count).where(Tally.petition_id == petition_id)
+    return sorted(db.session.execute(rows).all())
