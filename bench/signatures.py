@@ -633,6 +633,7 @@ def run_sqlite(args: argparse.Namespace, logs: Path) -> dict:
     SQLite takes one writer at a time, so the spread run is tried at each --sqlite-workers count
     and the rest measured at the best one; the ceiling keeps --gunicorn-workers."""
     instance = logs / "instance"
+    instance.mkdir()
     settings = base_settings(f"sqlite:///{instance / 'campaign.db'}", "") | SIGN_SETTINGS
     settings = {key: value for key, value in settings.items() if key not in SERVICES} | {
         "INSTANCE_PATH": str(instance)
