@@ -78,7 +78,7 @@ from campaign.notifications.models import Delivery, DeliveryState
 from campaign.petitions import exports, services, tally
 from campaign.petitions.models import Petition, PetitionSignature, SignatureState
 
-GUNICORN_READY_TIMEOUT = 30
+GUNICORN_READY_TIMEOUT = 120  # 8 processes importing the app on a busy machine took over 30 s
 CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 STAMP = re.compile(r'name="started" type="hidden" value="([^"]+)"')
 TARGET_RATIO, TARGET_RATIO_SQLITE = 0.5, 0.3
