@@ -117,10 +117,16 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--petitions", type=int, default=32, help="petitions in the spread run")
     parser.add_argument("--gunicorn-workers", type=int, default=8)
     parser.add_argument("--gunicorn-threads", type=int, default=1)
+    parser.add_argument("--worker-class", default="gthread", help="gunicorn's, for the app and the ceiling")
     parser.add_argument(
         "--rate", type=float, help="arrivals per second for latency (default: half the spread figure)"
     )
-    parser.add_argument("--latency-connections", type=int, default=64, help="the open-loop client's")
+    parser.add_argument(
+        "--latency-connections",
+        type=int,
+        default=0,
+        help="kept-alive connections of the open-loop client (default: one per request, as browsers)",
+    )
     parser.add_argument("--bulk-rows", type=int, default=1_000_000, help="rows for recount and export")
     parser.add_argument("--keep-database", action="store_true")
     parser.add_argument(
@@ -135,9 +141,10 @@ def parse_args(argv=None) -> argparse.Namespace:
         help="no Celery worker: the request path alone, mail left queued",
     )
     parser.add_argument(
-        "--access-log",
+        "--trace",
         action="store_true",
-        help="log each request's time inside gunicorn, to split the slowest ones (costs the app a line each)",
+        help="log each request's time inside gunicorn and each process's full garbage collections, "
+        "to tell where the slowest requests waited (costs the app a log line per request)",
     )
     parser.add_argument("--sqlite", action="store_true", help="the embedded default: SQLite, no Redis")
     parser.add_argument(
@@ -179,18 +186,27 @@ def seed(count: int) -> list[str]:
 class Gunicorn:
     """gunicorn in a process group of its own: the group is how the CPU meter finds its workers.
 
-    With `access_log`, each request's time inside gunicorn and the process that served it are
-    logged under the open-loop client's request number (a line per request: not free)."""
+    With `trace` (a folder), each request's time inside gunicorn and the process that served it
+    are logged under the open-loop client's request number (a line per request: not free), and
+    each process's full garbage collections (bench/gunicorn_trace.py)."""
 
-    def __init__(self, module: str, env: dict, workers: int, threads: int, log: Path, access_log=None):
-        self.port, self.access_log = _free_port(), access_log
+    def __init__(
+        self, module: str, env: dict, workers: int, threads: int, log: Path, trace: Path | None = None,
+        worker_class: str = "gthread",
+    ):  # fmt: skip
+        self.port, self.trace = _free_port(), trace
         command = [
             str(Path(sys.executable).with_name("gunicorn")), module, "--bind", f"127.0.0.1:{self.port}",
-            "--workers", str(workers), "--worker-class", "gthread", "--threads", str(threads),
+            "--workers", str(workers), "--worker-class", worker_class, "--threads", str(threads),
             "--keep-alive", "30", "--log-level", "warning",
         ]  # fmt: skip
-        if access_log:
-            command += ["--access-logfile", str(access_log), "--access-logformat", ACCESS_LOG_FORMAT]
+        if trace:
+            trace.mkdir(exist_ok=True)
+            command += [
+                "--access-logfile", str(trace / "access.log"), "--access-logformat", ACCESS_LOG_FORMAT,
+                "--config", str(ROOT / "bench" / "gunicorn_trace.py"),
+            ]  # fmt: skip
+            env = env | {"BENCH_GC_LOG": str(trace / "gc.log")}
         self.process = subprocess.Popen(
             command, cwd=ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT, start_new_session=True
         )
@@ -223,15 +239,24 @@ class Gunicorn:
 
     def served(self, since: int) -> dict[int, tuple[float, int]]:
         """From the access log past byte `since`: request number -> (ms inside gunicorn, pid)."""
-        if not self.access_log:
+        if not self.trace:
             return {}
-        with self.access_log.open() as log:
+        with (self.trace / "access.log").open() as log:
             log.seek(since)
             lines = [line.split() for line in log]
         return {int(n): (int(us) / 1000, int(pid.strip("<>"))) for n, us, pid in lines if n.isdigit()}
 
     def log_size(self) -> int:
-        return self.access_log.stat().st_size if self.access_log and self.access_log.exists() else 0
+        return (self.trace / "access.log").stat().st_size if self.trace else 0
+
+    def full_collections(self, since: float, until: float) -> list[tuple[int, float, float, float]] | None:
+        """(pid, start, wall ms, CPU ms) of the full garbage collections begun in the interval."""
+        if not self.trace:
+            return None
+        path = self.trace / "gc.log"
+        lines = [line.split() for line in path.read_text().splitlines()] if path.exists() else []
+        found = [(int(pid), float(start), float(wall), float(cpu)) for pid, start, wall, cpu in lines]
+        return [entry for entry in found if since <= entry[1] <= until]
 
     def stop(self) -> None:
         self.process.terminate()
@@ -264,6 +289,7 @@ def lua_string(value: str) -> str:
 
 
 _wrk_runs = itertools.count(1)
+_latency_runs = itertools.count(1)
 
 
 def run_wrk(base: str, forms: list[dict], args: argparse.Namespace, meter: Meter | None = None) -> dict:
@@ -325,8 +351,9 @@ def per_request_us(run: dict) -> dict:
 def measure_ceiling(env: dict, args: argparse.Namespace, logs: Path, name: str, meter_for) -> dict:
     """bench/minimal_app.py under the app's gunicorn settings; `meter_for(process group)`."""
     minimal = Gunicorn(
-        "bench.minimal_app:app", env, args.gunicorn_workers, args.gunicorn_threads, logs / f"{name}.log"
-    )
+        "bench.minimal_app:app", env, args.gunicorn_workers, args.gunicorn_threads, logs / f"{name}.log",
+        worker_class=args.worker_class,
+    )  # fmt: skip
     try:
         return run_wrk(
             minimal.url,
@@ -359,7 +386,7 @@ def measure_latency(
     job.write_text(
         json.dumps(
             {"base": server.url, "forms": forms, "rate": rate, "seconds": args.seconds,
-             "connections": args.latency_connections}
+             "connections": args.latency_connections, "tag": f"l{next(_latency_runs)}"}
         )
     )  # fmt: skip
     counters_before, log_size = checkpoint_counters(), server.log_size()
@@ -375,6 +402,8 @@ def measure_latency(
     postgresql = db.engine.dialect.name == "postgresql"
     spans = checkpoints(started_at, started_at + args.seconds) if postgresql else None
     seconds = per_second(requests, started_at, meter.series, spans)
+    collections = server.full_collections(started_at, started_at + args.seconds + 30)
+    cpu = meter.seconds()
 
     def ms(value: float) -> float:
         return round(value * 1000, 2)
@@ -399,9 +428,22 @@ def measure_latency(
             "written_late": worst(2),
             "cpu_share_of_a_core": round(client_cpu / args.seconds, 3),
         },
-        "cpu_seconds": meter.seconds(),
+        "cpu_seconds": cpu,
+        # What other sessions took of the machine meanwhile: a tail they caused is not the app's.
+        "others_share_of_machine": round(
+            cpu["anything else on the machine"]
+            / (os.cpu_count() * (meter.series[-1][0] - meter.series[0][0])),
+            2,
+        ),
         "checkpoints": {"during_run": spans, "counters": checkpoint_changes(counters_before)},
-        "tail_causes": tail_causes(requests, seconds, p99, server.served(log_size)),
+        "full_collections": collections,
+        "tail_causes": tail_causes(
+            requests,
+            seconds,
+            p99,
+            server.served(log_size),
+            [(pid, start - started_at, wall / 1000) for pid, start, wall, _ in collections or ()],
+        ),  # fmt: skip
         "per_second": seconds,
     }
 
@@ -594,7 +636,7 @@ def main(argv=None) -> None:
         results["ceiling_before"] = measure_ceiling(env, args, logs, "minimal-before", meter_for)
         server = Gunicorn(
             "app:app", env, args.gunicorn_workers, args.gunicorn_threads, logs / "app.log",
-            access_log=logs / "access.log" if args.access_log else None,
+            trace=logs / "trace" if args.trace else None, worker_class=args.worker_class,
         )  # fmt: skip
         stack.callback(server.stop)
         spread = [fetch_form(server.url, slug) for slug in slugs]
@@ -660,7 +702,8 @@ def run_sqlite(args: argparse.Namespace, logs: Path) -> dict:
         def serve(workers: int) -> Gunicorn:
             server = Gunicorn(
                 "app:app", env, workers, args.gunicorn_threads, logs / f"app-{workers}.log",
-                access_log=logs / f"access-{workers}.log" if args.access_log else None,
+                trace=logs / f"trace-{workers}" if args.trace else None,
+                worker_class=args.worker_class,
             )  # fmt: skip
             results.setdefault("warm_up", {})[workers] = warm_up(
                 server, [fetch_form(server.url, slug) for slug in slugs], args
@@ -735,7 +778,8 @@ def latency_rows(name: str, latency: dict) -> list[tuple]:
         (f"latency at {latency['rate']:,.0f}/s {name}, p50 / p99",
          f"{latency['p50_ms']} / {latency['p99_ms']} ms", "<= 10 / 50 ms",
          f"max {latency['max_ms']:,} ms; {latency['refused']} refused; client late <= "
-         f"{client['handed_over_late']['max_ms']} ms, {client['cpu_share_of_a_core']:.0%} of a core"),
+         f"{client['handed_over_late']['max_ms']} ms; other sessions took "
+         f"{latency['others_share_of_machine']:.0%} of the machine"),
     ]  # fmt: skip
     causes = latency["tail_causes"]
     tail, every = causes["tail"], causes["all"]
@@ -744,12 +788,13 @@ def latency_rows(name: str, latency: dict) -> list[tuple]:
          f"{tail['worker_busy']:.0%}, {tail['checkpoint']:.0%}, {tail['client_late']:.0%}", "",
          f"all requests: {every['worker_busy']:.0%}, {every['checkpoint']:.0%}, {every['client_late']:.0%}")
     )  # fmt: skip
-    if "median_inside_gunicorn_ms" in tail:  # --access-log
+    if "median_inside_gunicorn_ms" in tail:  # --trace
         rows.append(
             ("  slowest 1%: median ms inside gunicorn / before it",
              f"{tail['median_inside_gunicorn_ms']} / {tail['median_before_gunicorn_ms']}", "",
              f"all requests: {every['median_inside_gunicorn_ms']} / {every['median_before_gunicorn_ms']}; "
-             f"one process served {tail['busiest_process_share']:.0%} of the slowest")
+             f"one process served {tail['busiest_process_share']:.0%} of the slowest; "
+             f"{tail['full_collection']:.0%} met a full garbage collection")
         )  # fmt: skip
     return rows
 

@@ -21,7 +21,9 @@ from bench.fanout import CpuMeter
 
 # Debian's default with logging_collector off: the server's stderr. Unreadable: no checkpoint times.
 POSTGRES_LOGS = Path("/var/log/postgresql")
-CHECKPOINT_LINE = re.compile(r"^(\S+ \S+) UTC \[\d+\] LOG:  checkpoint (starting|complete)")
+CHECKPOINT_LINE = re.compile(
+    r"^(\S+ \S+) UTC \[\d+\] LOG:  checkpoint (starting: (?P<kind>.*)|complete: .*sync=(?P<sync>[\d.]+) s)"
+)
 POSTGRES_BACKGROUND = (
     "checkpointer",
     "background writer",
@@ -116,8 +118,11 @@ def cpu_steps(series: list) -> list[dict]:
 
 
 def checkpoints(since: float, until: float) -> list[tuple[float, float]] | None:
-    """PostgreSQL's checkpoints (start, end; Unix times) overlapping the interval, from its log;
-    None if the log cannot be read."""
+    """When PostgreSQL's checkpoints were heavy during the interval (s from `since`), from its
+    log; None if the log cannot be read. An immediate checkpoint (CREATE or DROP DATABASE, as
+    other sessions' tests do) writes everything at once: all of it counts. A spread one (on time,
+    or after max_wal_size of WAL) trickles its writes over minutes: only its closing fsyncs
+    count."""
     logs = sorted(POSTGRES_LOGS.glob("postgresql-*-main.log"))
     if not logs:
         return None
@@ -125,20 +130,21 @@ def checkpoints(since: float, until: float) -> list[tuple[float, float]] | None:
         lines = logs[-1].read_text(errors="replace").splitlines()
     except OSError:
         return None
-    found, started = [], None
+    found, started, immediate = [], None, False
     for line in lines:
         match = CHECKPOINT_LINE.match(line)
         if not match:
             continue
         moment = datetime.fromisoformat(match.group(1) + "+00:00").timestamp()
-        if match.group(2) == "starting":
-            started = moment
+        if match.group("kind") is not None:
+            started, immediate = moment, "immediate" in match.group("kind")
         elif started is not None:
-            if moment >= since and started <= until:
-                found.append((round(started - since, 3), round(moment - since, 3)))
+            heavy_from = started if immediate else moment - max(float(match.group("sync")), 0.5)
+            if moment >= since and heavy_from <= until:
+                found.append((round(heavy_from - since, 3), round(moment - since, 3)))
             started = None
-    if started is not None and started <= until:
-        found.append((round(started - since, 3), round(until - since, 3)))  # still running
+    if started is not None and immediate and started <= until:
+        found.append((round(started - since, 3), round(until - since, 3)))  # still writing
     return found
 
 
@@ -157,7 +163,7 @@ def at(series: list, moment: float, field: int) -> dict:
 def per_second(requests: list, started_at: float, series: list, checkpoint_spans) -> list[dict]:
     """Second by second of a fixed-rate run: the latency of the requests that arrived in it, how
     late this client's schedule handed them over at worst, each part's CPU seconds and the emails
-    the sink received in it, and whether a checkpoint was running."""
+    the sink received in it, and whether a checkpoint was writing hard (`checkpoints`)."""
     seconds = []
     for second in range(int(max(request[0] for request in requests)) + 1):
         arrived = sorted(request[3] * 1000 for request in requests if int(request[0]) == second)
@@ -186,14 +192,24 @@ def per_second(requests: list, started_at: float, series: list, checkpoint_spans
     return seconds
 
 
-def tail_causes(requests: list, seconds: list[dict], threshold_s: float, served: dict) -> dict:
+def tail_causes(
+    requests: list, seconds: list[dict], threshold_s: float, served: dict, collections: list
+) -> dict:
     """For the requests at or above `threshold_s` (the run's p99) and for all of them: the share
     that arrived in a second when the worker was busy, when a checkpoint ran, and that the client's
     own schedule handed over late. A cause shows as a share much larger in the tail than overall.
     With `served` (request number -> ms inside gunicorn, pid: its access log), the median time
     inside gunicorn and before it (in the listen queue or behind another request of the same
-    process), and the share of the one process that served most of them."""
+    process), the share of the one process that served most of them, and the share during which
+    that process ran a full garbage collection (`collections`: pid, start, seconds)."""
     by_second = {entry["second"]: entry for entry in seconds}
+
+    def collected_during(request) -> bool:
+        pid = served[request[5]][1]
+        return any(
+            pid == collector and start < request[0] + request[3] and start + length > request[0]
+            for collector, start, length in collections
+        )
 
     def shares(chosen: list) -> dict:
         def share(test) -> float:
@@ -209,6 +225,7 @@ def tail_causes(requests: list, seconds: list[dict], threshold_s: float, served:
                     "median_inside_gunicorn_ms": round(inside[len(inside) // 2], 1),
                     "median_before_gunicorn_ms": round(before[len(before) // 2], 1),
                     "busiest_process_share": round(processes.most_common(1)[0][1] / len(inside), 2),
+                    "full_collection": share(lambda r: r[5] in served and collected_during(r)),
                 }
                 if inside
                 else {}
