@@ -67,7 +67,15 @@ from bench.fanout import (
     worker_env,
 )
 from bench.people import insert_supporters
-from bench.timeline import Meter, checkpoints, cpu_steps, per_second, tail_causes, wait_sampling
+from bench.timeline import (
+    Meter,
+    by_worker_activity,
+    checkpoints,
+    cpu_steps,
+    per_second,
+    tail_causes,
+    wait_sampling,
+)
 from campaign import create_app
 from campaign.coalitions.services import create_coalition
 from campaign.config import Config
@@ -443,6 +451,7 @@ def measure_latency(
         ),
         "checkpoints": {"during_run": spans, "counters": checkpoint_changes(counters_before)},
         "full_collections": collections,
+        "by_worker_activity": by_worker_activity(seconds),
         "tail_causes": tail_causes(
             requests,
             seconds,
@@ -794,6 +803,13 @@ def latency_rows(name: str, latency: dict) -> list[tuple]:
          f"{tail['worker_busy']:.0%}, {tail['checkpoint']:.0%}, {tail['client_late']:.0%}", "",
          f"all requests: {every['worker_busy']:.0%}, {every['checkpoint']:.0%}, {every['client_late']:.0%}")
     )  # fmt: skip
+    busy, idle = latency["by_worker_activity"].values()
+    if busy and idle:
+        rows.append(
+            ("  seconds with the worker busy / idle: median p50, worst",
+             f"{busy['median_p50_ms']} / {idle['median_p50_ms']} ms", "",
+             f"worst {busy['max_ms']} / {idle['max_ms']} ms ({busy['seconds']} / {idle['seconds']} s)")
+        )  # fmt: skip
     if "median_inside_gunicorn_ms" in tail:  # --trace
         rows.append(
             ("  slowest 1%: median ms inside gunicorn / before it",

@@ -238,3 +238,28 @@ def tail_causes(
         }
 
     return {"tail": shares([r for r in requests if r[3] >= threshold_s]), "all": shares(requests)}
+
+
+def by_worker_activity(seconds: list[dict]) -> dict:
+    """The seconds of a run when the worker was busy, and when it was not: how many, the median
+    of their p50s and their worst request. The worker starts on a load's confirmations only
+    after its first kick (5 s), so a run has both."""
+
+    def summary(chosen: list[dict]) -> dict | None:
+        chosen = [entry for entry in chosen if entry["requests"]]
+        if not chosen:
+            return None
+        medians = sorted(entry["p50_ms"] for entry in chosen)
+        return {
+            "seconds": len(chosen),
+            "median_p50_ms": medians[len(medians) // 2],
+            "max_ms": max(entry["max_ms"] for entry in chosen),
+        }
+
+    def busy(entry: dict) -> bool:
+        return entry["cpu_seconds"].get("worker", 0) >= WORKER_BUSY_CPU_SECONDS
+
+    return {
+        "worker_busy": summary([entry for entry in seconds if busy(entry)]),
+        "worker_idle": summary([entry for entry in seconds if not busy(entry)]),
+    }
