@@ -443,7 +443,8 @@ def measure_latency(
             "cpu_share_of_a_core": round(client_cpu / args.seconds, 3),
         },
         "cpu_seconds": cpu,
-        # What other sessions took of the machine meanwhile: a tail they caused is not the app's.
+        # CPU no part accounts for (other sessions' work, the kernel's soft interrupts), as a share
+        # of the machine: a tail it caused is not the app's.
         "others_share_of_machine": round(
             cpu["anything else on the machine"]
             / (os.cpu_count() * (meter.series[-1][0] - meter.series[0][0])),
@@ -793,7 +794,7 @@ def latency_rows(name: str, latency: dict) -> list[tuple]:
         (f"latency at {latency['rate']:,.0f}/s {name}, p50 / p99",
          f"{latency['p50_ms']} / {latency['p99_ms']} ms", "<= 10 / 50 ms",
          f"max {latency['max_ms']:,} ms; {latency['refused']} refused; client late <= "
-         f"{client['handed_over_late']['max_ms']} ms; other sessions took "
+         f"{client['handed_over_late']['max_ms']} ms; unattributed CPU "
          f"{latency['others_share_of_machine']:.0%} of the machine"),
     ]  # fmt: skip
     causes = latency["tail_causes"]
@@ -829,11 +830,13 @@ def print_table(rows: list[tuple]) -> None:
 
 
 def print_cpu_split(split: dict) -> None:
-    """µs of CPU per accepted request by part; other sessions' work and idle in seconds."""
+    """µs of CPU per accepted request by part; in seconds, the machine's idle time and its CPU
+    time no part accounts for: other sessions' work, and the kernel's outside any process (the
+    network's soft interrupts: ~35 µs a request for the ceiling's new connection each)."""
     names = {"ceiling_before": "ceiling, before", "spread": "spread", "all_on_one": "all on one",
              "ceiling_after": "ceiling, after"}  # fmt: skip
     header = "".join(f"{short:>8}" for _, short in CPU_COLUMNS)
-    print(f"\n  CPU µs per accepted request {header}   total   other sessions / idle (s)")
+    print(f"\n  CPU µs per accepted request {header}   total   unattributed / idle (s)")
     for run, figures in split.items():
         used = figures["us"]
         cells = "".join(f"{used.get(part, 0):>8,}" for part, _ in CPU_COLUMNS)
