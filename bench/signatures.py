@@ -82,7 +82,7 @@ from campaign.config import Config
 from campaign.core.exports import csv_lines
 from campaign.core.outbox import utcnow
 from campaign.extensions import db
-from campaign.notifications.models import Delivery, DeliveryState
+from campaign.notifications.models import Delivery, DeliveryState, Message, MessageState
 from campaign.petitions import exports, services, tally
 from campaign.petitions.models import Petition, PetitionSignature, SignatureState
 
@@ -522,7 +522,10 @@ def wait_for_mail_to_drain(args: argparse.Namespace, limit_seconds: float = 600)
         unsent = db.session.scalar(
             select(func.count()).where(Delivery.state.in_((DeliveryState.QUEUED, DeliveryState.SENDING)))
         )
-        if not waiting and not unsent:
+        # A message claimed for signers has no deliveries until its start task has run: without
+        # this, a worker still holding those tasks looked done.
+        unstarted = db.session.scalar(select(func.count()).where(Message.state == MessageState.SENDING))
+        if not waiting and not unsent and not unstarted:
             break
         time.sleep(1)
     sent = db.session.scalar(select(func.count()).where(Delivery.state == DeliveryState.SENT))
@@ -799,11 +802,14 @@ def latency_rows(name: str, latency: dict) -> list[tuple]:
     ]  # fmt: skip
     causes = latency["tail_causes"]
     tail, every = causes["tail"], causes["all"]
-    rows.append(
+    rows += [
         ("  slowest 1% arrived with: worker busy, checkpoint, client late",
          f"{tail['worker_busy']:.0%}, {tail['checkpoint']:.0%}, {tail['client_late']:.0%}", "",
-         f"all requests: {every['worker_busy']:.0%}, {every['checkpoint']:.0%}, {every['client_late']:.0%}")
-    )  # fmt: skip
+         f"all requests: {every['worker_busy']:.0%}, {every['checkpoint']:.0%}, {every['client_late']:.0%}"),
+        ("  slowest 1%'s seconds: tasks waiting for a CPU, for I/O",
+         f"{tail['cpu_waiting']:.0%}, {tail['io_waiting']:.0%}", "",
+         f"all requests: {every['cpu_waiting']:.0%}, {every['io_waiting']:.0%}"),
+    ]  # fmt: skip
     busy, idle = latency["by_worker_activity"].values()
     if busy and idle:
         rows.append(
