@@ -253,6 +253,8 @@ class Gunicorn:
 
     @property
     def url(self) -> str:
+        if self.process.poll() is not None:  # twice, on this shared machine, during a mail drain
+            raise RuntimeError(f"gunicorn exited with {self.process.returncode} (stopped from outside?)")
         return f"http://127.0.0.1:{self.port}"
 
     def served(self, since: int) -> dict[int, tuple[float, int]]:
