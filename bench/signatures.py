@@ -516,9 +516,12 @@ def confirm_and_tally() -> dict:
     }
 
 
-def wait_for_mail_to_drain(args: argparse.Namespace, limit_seconds: float = 600) -> dict:
+def wait_for_mail_to_drain(
+    args: argparse.Namespace, meter: Meter | None = None, limit_seconds: float = 600
+) -> dict:
     """Seconds until no confirmation is left to ask for or to send (or the limit), and how many
-    emails the worker had sent by then; nothing to wait for without a worker. Every few seconds
+    emails the worker had sent by then (with a meter, the CPU each part spent meanwhile: the
+    worker sends a load's mail after it); nothing to wait for without a worker. Every few seconds
     the bench publishes what beat would (no beat runs here): a signature committed just after
     its process's kick ran, or a message whose last sender finished early, waits for beat."""
     started = time.perf_counter()
@@ -534,9 +537,15 @@ def wait_for_mail_to_drain(args: argparse.Namespace, limit_seconds: float = 600)
             for task in BEAT_TASKS:
                 celery.send_task(task)
             next_beat += BEAT_SECONDS
+        if meter:
+            meter.sample()
         time.sleep(1)
     sent = db.session.scalar(select(func.count()).where(Delivery.state == DeliveryState.SENT))
-    return {"seconds": round(time.perf_counter() - started, 1), "emails_sent": sent, "left": mail_left()}
+    drained = {"seconds": round(time.perf_counter() - started, 1), "emails_sent": sent, "left": mail_left()}
+    if meter:
+        meter.sample()
+        drained["cpu_seconds"] = meter.seconds()
+    return drained
 
 
 def mail_left() -> dict:
@@ -625,9 +634,12 @@ def add_ratios(results: dict, runs=("spread", "all_on_one")) -> None:
     results["ceiling_per_second"] = round(ceiling, 1)
     for run in runs:
         results[f"ratio_{run}"] = round(results[run]["per_second"] / ceiling, 3)
-    results["cpu_split"] = {
-        name: per_request_us(results[name]) for name in ("ceiling_before", *runs, "ceiling_after")
-    }
+    split = results["cpu_split"] = {}
+    for name in ("ceiling_before", *runs, "ceiling_after"):
+        split[name] = per_request_us(results[name])
+        drained = results.get("mail_drains", {}).get(name, {})
+        if "cpu_seconds" in drained:  # the run's mail, sent after it: its signatures' cost too
+            split[f"{name}_mail"] = per_request_us({"accepted": results[name]["accepted"]} | drained)
 
 
 def latency_rate(args: argparse.Namespace, spread: dict) -> float:
@@ -688,10 +700,10 @@ def main(argv=None) -> None:
         # signers "click" only then, or the worker would skip the emails of confirmed signatures.
         drains = results["mail_drains"] = {"warm_up": wait_for_mail_to_drain(args)}
         results["spread"] = run_wrk(server.url, spread, args, meter_for(server.process.pid))
-        drains["spread"] = wait_for_mail_to_drain(args)
+        drains["spread"] = wait_for_mail_to_drain(args, meter_for(server.process.pid))
         one = [fetch_form(server.url, slugs[0]) for _ in range(8)]
         results["all_on_one"] = run_wrk(server.url, one, args, meter_for(server.process.pid))
-        drains["all_on_one"] = wait_for_mail_to_drain(args)
+        drains["all_on_one"] = wait_for_mail_to_drain(args, meter_for(server.process.pid))
         results["ceiling_after"] = measure_ceiling(env, args, logs, "minimal-after", meter_for)
         add_ratios(results)
         rate = latency_rate(args, results["spread"])
@@ -862,7 +874,8 @@ def print_cpu_split(split: dict) -> None:
     """µs of CPU per accepted request by part; in seconds, the machine's idle time and its CPU
     time no part accounts for: other sessions' work, and the kernel's outside any process (the
     network's soft interrupts: ~35 µs a request for the ceiling's new connection each)."""
-    names = {"ceiling_before": "ceiling, before", "spread": "spread", "all_on_one": "all on one",
+    names = {"ceiling_before": "ceiling, before", "spread": "spread", "spread_mail": "  then its mail",
+             "all_on_one": "all on one", "all_on_one_mail": "  then its mail",
              "ceiling_after": "ceiling, after"}  # fmt: skip
     header = "".join(f"{short:>8}" for _, short in CPU_COLUMNS)
     print(f"\n  CPU µs per accepted request {header}   total   unattributed / idle (s)")
