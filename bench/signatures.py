@@ -49,6 +49,7 @@ from contextlib import ExitStack
 from pathlib import Path
 
 import redis
+from flask import current_app
 from flask_migrate import upgrade
 from sqlalchemy import func, select, text
 
@@ -80,7 +81,7 @@ from campaign.coalitions.services import create_coalition
 from campaign.config import Config
 from campaign.core.outbox import utcnow
 from campaign.extensions import db
-from campaign.notifications.models import Delivery, DeliveryState
+from campaign.notifications.models import Delivery, DeliveryState, Message, MessageState
 from campaign.petitions import services, tally
 from campaign.petitions.models import Petition, PetitionSignature, SignatureState
 
@@ -92,6 +93,9 @@ TARGET_RATIO, TARGET_RATIO_SQLITE = 0.5, 0.3
 # 8 processes loading the ZIP data and compiling templates took a whole 5 s run (none accepted)
 # and slowed the next one to a fifth of its speed.
 WARM_UP_SECONDS, WARM_UP_RUNS, WARM_UP_AGREEMENT = 3, 8, 0.15
+# What beat would publish while the mail drains (worker/schedule.py), and how often.
+BEAT_TASKS = ("campaign.petitions.tasks.send_confirmations", "campaign.notifications.tasks.keep_sending")
+BEAT_SECONDS = 5
 # What the load needs of the app: no minimum fill time (wrk posts at once), the per-IP limits
 # checked (a Redis round trip with Redis) and never hit, plain http on 127.0.0.1.
 SIGN_SETTINGS = {
@@ -247,6 +251,8 @@ class Gunicorn:
 
     @property
     def url(self) -> str:
+        if self.process.poll() is not None:  # twice, on this shared machine, during a mail drain
+            raise RuntimeError(f"gunicorn exited with {self.process.returncode} (stopped from outside?)")
         return f"http://127.0.0.1:{self.port}"
 
     def served(self, since: int) -> dict[int, tuple[float, int]]:
@@ -508,23 +514,52 @@ def confirm_and_tally() -> dict:
     }
 
 
-def wait_for_mail_to_drain(args: argparse.Namespace, limit_seconds: float = 600) -> dict:
+def wait_for_mail_to_drain(
+    args: argparse.Namespace, meter: Meter | None = None, limit_seconds: float = 600
+) -> dict:
     """Seconds until no confirmation is left to ask for or to send (or the limit), and how many
-    emails the worker had sent by then; nothing to wait for without a worker."""
+    emails the worker had sent by then (with a meter, the CPU each part spent meanwhile: the
+    worker sends a load's mail after it); nothing to wait for without a worker. Every few seconds
+    the bench publishes what beat would (no beat runs here): a signature committed just after
+    its process's kick ran, or a message whose last sender finished early, waits for beat."""
     started = time.perf_counter()
     if args.without_worker:
         return {"seconds": 0, "emails_sent": 0}
+    celery, next_beat = current_app.extensions["celery"], started + BEAT_SECONDS
     while time.perf_counter() - started < limit_seconds:
         db.session.rollback()  # a fresh snapshot each time
-        waiting = db.session.scalar(select(func.count()).where(PetitionSignature.asked_at.is_(None)))
-        unsent = db.session.scalar(
-            select(func.count()).where(Delivery.state.in_((DeliveryState.QUEUED, DeliveryState.SENDING)))
-        )
-        if not waiting and not unsent:
+        left = mail_left()
+        if not any(left.values()):
             break
+        if time.perf_counter() >= next_beat:
+            for task in BEAT_TASKS:
+                celery.send_task(task)
+            next_beat += BEAT_SECONDS
+        if meter:
+            meter.sample()
         time.sleep(1)
     sent = db.session.scalar(select(func.count()).where(Delivery.state == DeliveryState.SENT))
-    return {"seconds": round(time.perf_counter() - started, 1), "emails_sent": sent}
+    drained = {"seconds": round(time.perf_counter() - started, 1), "emails_sent": sent, "left": mail_left()}
+    if meter:
+        meter.sample()
+        drained["cpu_seconds"] = meter.seconds()
+    return drained
+
+
+def mail_left() -> dict:
+    """Signers not yet asked to confirm, emails not sent, and confirmation messages still sending
+    (one has no deliveries until its start task has run: the worker looked done with those)."""
+    return {
+        "signers_waiting": db.session.scalar(
+            select(func.count()).where(PetitionSignature.asked_at.is_(None))
+        ),
+        "emails_unsent": db.session.scalar(
+            select(func.count()).where(Delivery.state.in_((DeliveryState.QUEUED, DeliveryState.SENDING)))
+        ),
+        "messages_sending": db.session.scalar(
+            select(func.count()).where(Message.state == MessageState.SENDING)
+        ),
+    }
 
 
 def add_ratios(results: dict, runs=("spread", "all_on_one")) -> None:
@@ -533,9 +568,12 @@ def add_ratios(results: dict, runs=("spread", "all_on_one")) -> None:
     results["ceiling_per_second"] = round(ceiling, 1)
     for run in runs:
         results[f"ratio_{run}"] = round(results[run]["per_second"] / ceiling, 3)
-    results["cpu_split"] = {
-        name: per_request_us(results[name]) for name in ("ceiling_before", *runs, "ceiling_after")
-    }
+    split = results["cpu_split"] = {}
+    for name in ("ceiling_before", *runs, "ceiling_after"):
+        split[name] = per_request_us(results[name])
+        drained = results.get("mail_drains", {}).get(name, {})
+        if "cpu_seconds" in drained:  # the run's mail, sent after it: its signatures' cost too
+            split[f"{name}_mail"] = per_request_us({"accepted": results[name]["accepted"]} | drained)
 
 
 def latency_rate(args: argparse.Namespace, spread: dict) -> float:
@@ -596,10 +634,10 @@ def main(argv=None) -> None:
         # signers "click" only then, or the worker would skip the emails of confirmed signatures.
         drains = results["mail_drains"] = {"warm_up": wait_for_mail_to_drain(args)}
         results["spread"] = run_wrk(server.url, spread, args, meter_for(server.process.pid))
-        drains["spread"] = wait_for_mail_to_drain(args)
+        drains["spread"] = wait_for_mail_to_drain(args, meter_for(server.process.pid))
         one = [fetch_form(server.url, slugs[0]) for _ in range(8)]
         results["all_on_one"] = run_wrk(server.url, one, args, meter_for(server.process.pid))
-        drains["all_on_one"] = wait_for_mail_to_drain(args)
+        drains["all_on_one"] = wait_for_mail_to_drain(args, meter_for(server.process.pid))
         results["ceiling_after"] = measure_ceiling(env, args, logs, "minimal-after", meter_for)
         add_ratios(results)
         rate = latency_rate(args, results["spread"])
@@ -731,11 +769,14 @@ def latency_rows(name: str, latency: dict) -> list[tuple]:
     ]  # fmt: skip
     causes = latency["tail_causes"]
     tail, every = causes["tail"], causes["all"]
-    rows.append(
+    rows += [
         ("  slowest 1% arrived with: worker busy, checkpoint, client late",
          f"{tail['worker_busy']:.0%}, {tail['checkpoint']:.0%}, {tail['client_late']:.0%}", "",
-         f"all requests: {every['worker_busy']:.0%}, {every['checkpoint']:.0%}, {every['client_late']:.0%}")
-    )  # fmt: skip
+         f"all requests: {every['worker_busy']:.0%}, {every['checkpoint']:.0%}, {every['client_late']:.0%}"),
+        ("  slowest 1%'s seconds: tasks waiting for a CPU, for I/O",
+         f"{tail['cpu_waiting']:.0%}, {tail['io_waiting']:.0%}", "",
+         f"all requests: {every['cpu_waiting']:.0%}, {every['io_waiting']:.0%}"),
+    ]  # fmt: skip
     busy, idle = latency["by_worker_activity"].values()
     if busy and idle:
         rows.append(
@@ -765,7 +806,8 @@ def print_cpu_split(split: dict) -> None:
     """µs of CPU per accepted request by part; in seconds, the machine's idle time and its CPU
     time no part accounts for: other sessions' work, and the kernel's outside any process (the
     network's soft interrupts: ~35 µs a request for the ceiling's new connection each)."""
-    names = {"ceiling_before": "ceiling, before", "spread": "spread", "all_on_one": "all on one",
+    names = {"ceiling_before": "ceiling, before", "spread": "spread", "spread_mail": "  then its mail",
+             "all_on_one": "all on one", "all_on_one_mail": "  then its mail",
              "ceiling_after": "ceiling, after"}  # fmt: skip
     header = "".join(f"{short:>8}" for _, short in CPU_COLUMNS)
     print(f"\n  CPU µs per accepted request {header}   total   unattributed / idle (s)")
@@ -794,8 +836,9 @@ def report(results: dict) -> None:
         *bulk.report_rows(results),
     ]  # fmt: skip
     for phase, drain in results["mail_drains"].items():
-        rows.append((f"(worker's backlog after {phase} sent in)", f"{drain['seconds']} s", "",
-                     f"{drain['emails_sent']:,} emails sent by then"))  # fmt: skip
+        left = {name: count for name, count in drain.get("left", {}).items() if count}
+        note = f"{drain['emails_sent']:,} emails sent by then" + (f"; LEFT {left}" if left else "")
+        rows.append((f"(worker's backlog after {phase} sent in)", f"{drain['seconds']} s", "", note))
     print_table(rows)
     print_cpu_split(results["cpu_split"])
     write_json(results, "signatures.json")

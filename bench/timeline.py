@@ -32,6 +32,7 @@ POSTGRES_BACKGROUND = (
     "logical replication launcher",
     "archiver",
 )
+PRESSURE = Path("/proc/pressure")  # Linux's pressure stall information
 WORKER_BUSY_CPU_SECONDS = 0.1  # in one second, a worker doing more than waiting for its next task
 CLIENT_LATE_MS = 5.0  # a request the client wrote this late is late on the client's side
 
@@ -87,7 +88,20 @@ class Meter(CpuMeter):
 
     def sample(self) -> None:
         super().sample()
-        self.series.append((time.time(), self.seconds(), self.counters()))
+        self.series.append((time.time(), self.seconds(), self.counters() | pressure()))
+
+
+def pressure() -> dict:
+    """Microseconds so far during which some task of the machine waited for a CPU, and for I/O
+    (a commit's fsync behind a checkpoint's writes, say); nothing where Linux does not tell."""
+    waited = {}
+    for resource in ("cpu", "io"):
+        try:
+            first_line = (PRESSURE / resource).read_text().splitlines()[0]
+        except OSError:
+            continue
+        waited[f"{resource}_waiting_us"] = int(first_line.rsplit("total=", 1)[1])
+    return waited
 
 
 def wait_sampling(process, meter: Meter | None) -> float:
@@ -163,14 +177,17 @@ def at(series: list, moment: float, field: int) -> dict:
 def per_second(requests: list, started_at: float, series: list, checkpoint_spans) -> list[dict]:
     """Second by second of a fixed-rate run: the latency of the requests that arrived in it, how
     late this client's schedule handed them over at worst, each part's CPU seconds and the emails
-    the sink received in it, and whether a checkpoint was writing hard (`checkpoints`)."""
+    the sink received in it, how much of it some task waited for a CPU or for I/O, and whether a
+    checkpoint was writing hard (`checkpoints`)."""
     seconds = []
     for second in range(int(max(request[0] for request in requests)) + 1):
         arrived = sorted(request[3] * 1000 for request in requests if int(request[0]) == second)
         late = max((request[1] * 1000 for request in requests if int(request[0]) == second), default=0)
         begin, end = started_at + second, started_at + second + 1
         cpu_before, cpu_after = at(series, begin, 1), at(series, end, 1)
-        emails_before, emails_after = at(series, begin, 2), at(series, end, 2)
+        counted_before, counted_after = at(series, begin, 2), at(series, end, 2)
+        counted = {name: value - counted_before.get(name, 0) for name, value in counted_after.items()}
+
         seconds.append(
             {
                 "second": second,
@@ -183,7 +200,10 @@ def per_second(requests: list, started_at: float, series: list, checkpoint_spans
                     for part in cpu_after
                     if part != "idle"
                 },
-                "emails": round(emails_after.get("emails", 0) - emails_before.get("emails", 0)),
+                "emails": round(counted.get("emails", 0)),
+                # Shares of the second during which some task waited for a CPU, for I/O.
+                "cpu_waiting": round(counted.get("cpu_waiting_us", 0) / 1e6, 2),
+                "io_waiting": round(counted.get("io_waiting_us", 0) / 1e6, 2),
                 "checkpoint": any(
                     start < second + 1 and stop > second for start, stop in checkpoint_spans or ()
                 ),
@@ -197,7 +217,8 @@ def tail_causes(
 ) -> dict:
     """For the requests at or above `threshold_s` (the run's p99) and for all of them: the share
     that arrived in a second when the worker was busy, when a checkpoint ran, and that the client's
-    own schedule handed over late. A cause shows as a share much larger in the tail than overall.
+    own schedule handed over late; and how much of their seconds some task waited for a CPU, for
+    I/O (means). A cause shows as a share much larger in the tail than overall.
     With `served` (request number -> ms inside gunicorn, pid: its access log), the median time
     inside gunicorn and before it (in the listen queue or behind another request of the same
     process), the share of the one process that served most of them, and the share during which
@@ -212,6 +233,10 @@ def tail_causes(
         )
 
     def shares(chosen: list) -> dict:
+        def mean(values) -> float:
+            values = list(values)
+            return round(sum(values) / max(len(values), 1), 2)
+
         def share(test) -> float:
             return round(sum(1 for request in chosen if test(request)) / max(len(chosen), 1), 2)
 
@@ -235,6 +260,8 @@ def tail_causes(
             ),
             "checkpoint": share(lambda r: by_second[int(r[0])]["checkpoint"]),
             "client_late": share(lambda r: r[1] * 1000 >= CLIENT_LATE_MS),
+            "cpu_waiting": mean(by_second[int(r[0])]["cpu_waiting"] for r in chosen),
+            "io_waiting": mean(by_second[int(r[0])]["io_waiting"] for r in chosen),
         }
 
     return {"tail": shares([r for r in requests if r[3] >= threshold_s]), "all": shares(requests)}
