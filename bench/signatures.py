@@ -16,7 +16,8 @@ throughput is judged as a ratio to a ceiling measured in the same run. It measur
    spread over many petitions and all on one petition, each as a ratio to the ceiling; any other
    answer, or none, is counted as refused;
 3. the CPU each part of the machine spends per accepted request in those runs (web, PostgreSQL,
-   Redis, the worker, the SMTP sink, the load generator), from /proc (bench/timeline.py);
+   Redis, the worker, the SMTP sink, the load generator), from /proc (bench/timeline.py), and
+   while the worker sends each load's confirmation emails after it;
 4. p50/p99 latency of the sign request at a fixed arrival rate, half the spread figure just
    measured (or --rate), with the worker running, then with it stopped; second by second, each
    part's CPU, the emails sent and PostgreSQL's checkpoints beside the latency, and which of them
@@ -114,7 +115,7 @@ ACCESS_LOG_FORMAT = "%({x-bench-request}i)s %(D)s %(p)s"
 SERVICES = ("REDIS_URL", "SMTP_URL")  # unset in the embedded default
 SQLITE_SETTINGS = (
     "seconds", "connections", "petitions", "gunicorn_workers", "gunicorn_threads", "rate",
-    "latency_connections", "sqlite_workers",
+    "latency_connections", "sqlite_workers", "worker_class",
 )  # fmt: skip
 
 
@@ -356,8 +357,8 @@ def run_wrk(base: str, forms: list[dict], args: argparse.Namespace, meter: Meter
 
 
 def per_request_us(run: dict) -> dict:
-    """A run's CPU per accepted request, in µs, by part; the machine's idle and other sessions'
-    work (not the app's) in seconds beside it."""
+    """A run's CPU per accepted request, in µs, by part; beside it, in seconds, the machine's idle
+    time and its unattributed CPU (other sessions, soft interrupts: not the app's)."""
     shared = ("idle", "anything else on the machine")
     seconds = run["cpu_seconds"]
     return {
